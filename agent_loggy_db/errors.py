@@ -1,0 +1,94 @@
+"""One exception hierarchy for agent_loggy_db, mapped from SQLSTATE in one place."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import psycopg
+
+
+class AgentLoggyError(Exception):
+    """Base class of every error agent_loggy_db raises on purpose."""
+
+
+class ConfigurationError(AgentLoggyError):
+    """An environment variable or argument has a value we cannot use."""
+
+
+class ServerError(AgentLoggyError):
+    """The embedded PostgreSQL server could not be started, found or stopped."""
+
+
+class MigrationError(AgentLoggyError):
+    """A migration failed to apply or roll back; nothing of it was kept."""
+
+
+class DatabaseError(AgentLoggyError):
+    """An error reported by PostgreSQL, with its SQLSTATE and constraint (if any)."""
+
+    def __init__(self, message: str, *, sqlstate: str | None = None, constraint: str | None = None):
+        super().__init__(message)
+        self.sqlstate = sqlstate
+        self.constraint = constraint
+
+
+class ConnectionFailed(DatabaseError):
+    """The server could not be reached or dropped the connection."""
+
+
+class NotFound(DatabaseError):
+    """What was asked for does not exist (SQLSTATE P0002 / 02000)."""
+
+
+class InvalidInput(DatabaseError):
+    """A value broke a rule of the schema (bad label, operator, dimension, ...)."""
+
+
+class InvalidLabel(InvalidInput):
+    """A label does not match ^[a-z0-9_.-]{1,36}$ or is the reserved label latest."""
+
+
+class AlreadyExists(DatabaseError):
+    """A row with the same natural key exists (unique violation)."""
+
+
+class PermissionDenied(DatabaseError):
+    """The role may not do this, or the object refuses it (the append-only changelog)."""
+
+
+def map_error(exc: psycopg.Error) -> DatabaseError:
+    """Translate a psycopg error into the matching DatabaseError subclass."""
+    diag = exc.diag
+    sqlstate = exc.sqlstate or ""
+    constraint = diag.constraint_name
+    message = diag.message_primary or str(exc).strip()
+    if diag.message_hint:
+        message = f"{message} (hint: {diag.message_hint})"
+    cls: type[DatabaseError]
+    if isinstance(exc, psycopg.OperationalError) and not sqlstate:
+        cls = ConnectionFailed
+    elif sqlstate.startswith("08") or sqlstate in {"57P01", "57P02", "57P03"}:
+        cls = ConnectionFailed
+    elif sqlstate in {"P0002", "02000"}:
+        cls = NotFound
+    elif constraint and constraint.endswith("_labels_check"):
+        cls = InvalidLabel
+    elif sqlstate == "23505":
+        cls = AlreadyExists
+    elif sqlstate.startswith("22") or sqlstate in {"23502", "23514"}:
+        cls = InvalidInput
+    elif sqlstate == "42501":
+        cls = PermissionDenied
+    else:
+        cls = DatabaseError
+    return cls(message, sqlstate=sqlstate or None, constraint=constraint)
+
+
+@contextmanager
+def translated_errors() -> Iterator[None]:
+    """Re-raise any psycopg error inside the block as its DatabaseError subclass."""
+    try:
+        yield
+    except psycopg.Error as exc:
+        raise map_error(exc) from exc

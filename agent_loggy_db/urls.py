@@ -1,0 +1,73 @@
+"""Connection URLs in the two forms we need: libpq's (psql, psycopg) and yoyo's."""
+
+from __future__ import annotations
+
+from urllib.parse import quote, urlencode
+
+from psycopg.conninfo import conninfo_to_dict
+
+from agent_loggy_db.errors import ConfigurationError
+
+YOYO_SCHEME = "postgresql+psycopg"
+_SCHEMES = ("postgresql", "postgres", YOYO_SCHEME)
+
+
+def to_libpq(url: str) -> str:
+    """Return url as a postgresql:// URL for psql and psycopg (keyword DSNs are accepted too)."""
+    return _build("postgresql", parse(url))
+
+
+def to_yoyo(url: str) -> str:
+    """Return url as yoyo-migrations needs it: postgresql+psycopg://, a socket dir as ?host=."""
+    return _build(YOYO_SCHEME, parse(url))
+
+
+def with_dbname(url: str, dbname: str) -> str:
+    """Return url (libpq form) pointing at database dbname on the same server."""
+    return _build("postgresql", {**parse(url), "dbname": dbname})
+
+
+def redact(url: str) -> str:
+    """Return url with its password replaced by ***, for messages; never raises."""
+    try:
+        params = parse(url)
+    except ConfigurationError:
+        return "<invalid database URL>"
+    if params.get("password"):
+        params["password"] = "***"
+    return _build("postgresql", params)
+
+
+def parse(url: str) -> dict[str, str]:
+    """Split a URL or keyword DSN (any of our schemes) into libpq parameters."""
+    text = url.strip()
+    if "://" in text:
+        scheme, rest = text.split("://", 1)
+        if scheme not in _SCHEMES:
+            raise ConfigurationError(
+                f"unsupported database URL scheme {scheme!r}: expected postgresql://, postgres:// "
+                f"or {YOYO_SCHEME}://"
+            )
+        text = "postgresql://" + rest
+    try:
+        return {k: str(v) for k, v in conninfo_to_dict(text).items() if v is not None}
+    except Exception as exc:
+        raise ConfigurationError(f"invalid database URL: {exc}".strip()) from None
+
+
+def _build(scheme: str, params: dict[str, str]) -> str:
+    rest = dict(params)
+    user = rest.pop("user", "")
+    password = rest.pop("password", "")
+    host = rest.pop("host", "")
+    port = rest.pop("port", "")
+    dbname = rest.pop("dbname", "")
+    netloc = ""
+    if user:
+        netloc = quote(user, safe="") + (":" + quote(password, safe="*") if password else "") + "@"
+    if host and not host.startswith("/") and "," not in host:
+        netloc += host + (f":{port}" if port else "")
+    else:
+        rest.update({k: v for k, v in (("host", host), ("port", port)) if v})
+    query = urlencode(sorted(rest.items()), safe="/")
+    return f"{scheme}://{netloc}/{quote(dbname, safe='')}" + (f"?{query}" if query else "")
