@@ -47,12 +47,21 @@ def migration_ids() -> list[str]:
     return [m.id for m in read_migrations(str(sql_dir()))]
 
 
-def apply(url: str, *, lock_timeout: float = LOCK_TIMEOUT) -> list[str]:
-    """Apply every pending migration under yoyo's lock; returns the ids applied."""
+def apply(url: str, *, up_to: str | None = None, lock_timeout: float = LOCK_TIMEOUT) -> list[str]:
+    """Apply pending migrations (all, or up to and including `up_to`) under yoyo's lock.
+
+    Returns the ids applied, in order.
+    """
     migrations = read_migrations(str(sql_dir()))
+    ids = [m.id for m in migrations]
+    if up_to is not None and up_to not in ids:
+        raise MigrationError(f"unknown migration {up_to!r}: expected one of {', '.join(ids)}")
+    wanted = set(ids if up_to is None else ids[: ids.index(up_to) + 1])
     done: list[str] = []
     with _backend(url) as backend, _locked(backend, lock_timeout):
         for migration in backend.to_apply(migrations):
+            if migration.id not in wanted:
+                break
             _run(backend.apply_migrations, migration, "apply")
             done.append(migration.id)
     return done
@@ -76,9 +85,9 @@ def status(url: str) -> list[MigrationState]:
     """Every migration of sql/ with its applied time, plus applied ones sql/ does not have."""
     migrations = read_migrations(str(sql_dir()))
     with _backend(url) as backend, translated_errors():
-        rows = backend.execute(
-            f"SELECT migration_id, applied_at_utc FROM {backend.migration_table_quoted}"
-        ).fetchall()
+        table = backend.migration_table_quoted
+        exists = backend.execute(f"SELECT to_regclass('{table}')").fetchone()[0] is not None
+        rows = backend.execute(f"SELECT migration_id, applied_at_utc FROM {table}").fetchall() if exists else []
         backend.connection.commit()
     applied: dict[str, datetime] = {row[0]: row[1] for row in rows}
     states = [MigrationState(m.id, applied.get(m.id)) for m in migrations]

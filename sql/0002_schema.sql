@@ -155,6 +155,7 @@ CREATE TABLE agent_loggy.embedding_configs (
 COMMENT ON TABLE agent_loggy.embedding_configs IS
     'Versions of the embedding settings: which model embeds documents, its dimensions, and how text is chunked.';
 COMMENT ON COLUMN agent_loggy.embedding_configs.project IS 'Tenant / deployment the config belongs to.';
+COMMENT ON COLUMN agent_loggy.embedding_configs.name IS 'Config name, e.g. default or runbooks.';
 COMMENT ON COLUMN agent_loggy.embedding_configs.version IS 'Version number within (project, name), starting at 1.';
 COMMENT ON COLUMN agent_loggy.embedding_configs.embedding_model IS 'Embedding model identifier, e.g. sentence-transformers/all-MiniLM-L6-v2.';
 COMMENT ON COLUMN agent_loggy.embedding_configs.dimensions IS 'Length of the vectors the model produces (the vector columns hold 384).';
@@ -255,6 +256,7 @@ COMMENT ON TABLE agent_loggy.config_changelog IS
     'Append-only audit trail: one row per INSERT, UPDATE or DELETE of a config row, written by triggers in the same transaction.';
 COMMENT ON COLUMN agent_loggy.config_changelog.config_type IS 'Which table changed: prompt, model_config, embedding_config, context_rule or negate_key.';
 COMMENT ON COLUMN agent_loggy.config_changelog.config_id IS 'id of the changed row in its table (the row may since have been deleted).';
+COMMENT ON COLUMN agent_loggy.config_changelog.project IS 'Project of the changed row.';
 COMMENT ON COLUMN agent_loggy.config_changelog.config_name IS 'Natural key of the changed row: name, context, or "label operator value" for negate keys.';
 COMMENT ON COLUMN agent_loggy.config_changelog.previous_version IS 'version of the row before the change; NULL for create.';
 COMMENT ON COLUMN agent_loggy.config_changelog.new_version IS 'version of the row after the change; NULL for delete.';

@@ -96,10 +96,11 @@ def status() -> None:
 
 
 @click.command()
-def migrate() -> None:
-    """Apply pending migrations under yoyo's lock."""
+@click.option("--to", "up_to", metavar="ID", default=None, help="Stop after this migration (e.g. 0003_triggers).")
+def migrate(up_to: str | None) -> None:
+    """Apply pending migrations (all, or up to --to) under yoyo's lock."""
     target = target_url(Settings.from_env())
-    applied = migrations.apply(target)
+    applied = migrations.apply(target, up_to=up_to)
     console.print(f"applied {len(applied)}: {', '.join(applied)}" if applied else "nothing to apply")
 
 

@@ -1,0 +1,99 @@
+"""Migrations: each goes up, down and up again; a full rollback leaves nothing of ours."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from agent_loggy_db import MigrationError, migrations
+from agent_loggy_db.urls import to_yoyo
+from tests.catalog import snapshot_of
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_every_migration_has_a_rollback_and_a_four_digit_number() -> None:
+    forward = sorted(p for p in (ROOT / "sql").glob("*.sql") if not p.name.endswith(".rollback.sql"))
+    assert forward, "no migrations found"
+    for path in forward:
+        assert path.name[:4].isdigit() and path.name[4] == "_", path.name
+        assert path.with_name(path.name[:-4] + ".rollback.sql").exists(), f"{path.name} has no rollback"
+    assert [p.name[:-4] for p in forward] == migrations.migration_ids()
+
+
+def test_stairway_each_migration_up_down_up(empty_db_url: str) -> None:
+    """Works for any number of migrations: apply one, roll it back, apply it again."""
+    states = [snapshot_of(empty_db_url)]
+    for mid in migrations.migration_ids():
+        assert migrations.apply(empty_db_url, up_to=mid) == [mid]
+        after_up = snapshot_of(empty_db_url)
+        assert after_up != states[-1], f"{mid} changed nothing"
+        assert migrations.rollback(empty_db_url, count=1) == [mid]
+        diff = snapshot_of(empty_db_url) ^ states[-1]
+        assert not diff, f"rolling back {mid} did not restore the previous state: {sorted(diff)[:10]}"
+        assert migrations.apply(empty_db_url, up_to=mid) == [mid]
+        assert snapshot_of(empty_db_url) == after_up, f"re-applying {mid} gave a different schema"
+        states.append(after_up)
+
+
+def test_full_rollback_leaves_nothing_of_ours(empty_db_url: str) -> None:
+    before = snapshot_of(empty_db_url)
+    migrations.apply(empty_db_url)
+    rolled = migrations.rollback(empty_db_url, count=None)
+    assert rolled == list(reversed(migrations.migration_ids()))
+    assert snapshot_of(empty_db_url) == before
+    with psycopg.connect(empty_db_url) as conn:
+        assert conn.execute("SELECT to_regnamespace('agent_loggy')").fetchone() == (None,)
+        assert conn.execute("SELECT count(*) FROM pg_extension WHERE extname = 'vector'").fetchone() == (0,)
+
+
+def test_full_rollback_keeps_pgvector_when_something_else_uses_it(empty_db_url: str) -> None:
+    migrations.apply(empty_db_url)
+    with psycopg.connect(empty_db_url, autocommit=True) as conn:
+        conn.execute("CREATE TABLE public.other_app (v vector(3))")
+    migrations.rollback(empty_db_url, count=None)
+    with psycopg.connect(empty_db_url) as conn:
+        assert conn.execute("SELECT count(*) FROM pg_extension WHERE extname = 'vector'").fetchone() == (1,)
+        assert conn.execute("SELECT to_regnamespace('agent_loggy')").fetchone() == (None,)
+
+
+def test_apply_twice_applies_nothing_the_second_time(empty_db_url: str) -> None:
+    assert migrations.apply(empty_db_url) == migrations.migration_ids()
+    assert migrations.apply(empty_db_url) == []
+    assert migrations.pending(empty_db_url) == []
+
+
+def test_status_lists_applied_and_pending(empty_db_url: str) -> None:
+    ids = migrations.migration_ids()
+    migrations.apply(empty_db_url, up_to=ids[1])
+    states = migrations.status(empty_db_url)
+    assert [s.id for s in states] == ids
+    assert [s.applied for s in states] == [True, True] + [False] * (len(ids) - 2)
+    assert migrations.pending(empty_db_url) == ids[2:]
+
+
+def test_unknown_target_and_bad_count_are_clear_errors(empty_db_url: str) -> None:
+    with pytest.raises(MigrationError, match="unknown migration '9999_nope'"):
+        migrations.apply(empty_db_url, up_to="9999_nope")
+    with pytest.raises(MigrationError, match="expected a count of at least 1"):
+        migrations.rollback(empty_db_url, count=0)
+    assert migrations.pending(empty_db_url) == migrations.migration_ids()
+
+
+def test_dba_yoyo_cli_uses_yoyo_ini_from_repo_root(empty_db_url: str) -> None:
+    env = {**os.environ, "DATABASE_URL": to_yoyo(empty_db_url)}
+    yoyo = str(Path(sys.executable).with_name("yoyo"))
+    applied = subprocess.run([yoyo, "apply"], cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+    assert applied.returncode == 0, applied.stderr
+    listed = subprocess.run([yoyo, "list"], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
+    for mid in migrations.migration_ids():
+        assert f"A         {mid}" in listed.stdout
+    assert migrations.pending(empty_db_url) == []
+    back = subprocess.run([yoyo, "rollback", "--all"], cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+    assert back.returncode == 0, back.stderr
+    assert migrations.pending(empty_db_url) == migrations.migration_ids()
