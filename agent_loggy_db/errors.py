@@ -66,9 +66,8 @@ def map_error(exc: psycopg.Error) -> DatabaseError:
     if diag.message_hint:
         message = f"{message} (hint: {diag.message_hint})"
     cls: type[DatabaseError]
-    if isinstance(exc, psycopg.OperationalError) and not sqlstate:
-        cls = ConnectionFailed
-    elif sqlstate.startswith("08") or sqlstate in {"57P01", "57P02", "57P03"}:
+    lost = sqlstate.startswith("08") or sqlstate in {"57P01", "57P02", "57P03"}
+    if lost or (isinstance(exc, psycopg.OperationalError) and not sqlstate):
         cls = ConnectionFailed
     elif sqlstate in {"P0002", "02000"}:
         cls = NotFound

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import subprocess
 import warnings
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -102,10 +103,8 @@ def _create_database(admin_url: str, dbname: str) -> None:
     with psycopg.connect(admin_url, autocommit=True) as conn:
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (dbname,)).fetchone()
         if exists is None:
-            try:
+            with suppress(psycopg.errors.DuplicateDatabase):  # created concurrently by another `up`
                 conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(dbname)))
-            except psycopg.errors.DuplicateDatabase:
-                pass  # created concurrently by another `up`
 
 
 def _bin_dir() -> Path:

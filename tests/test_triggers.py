@@ -50,7 +50,8 @@ def test_real_update_moves_updated_at_and_noop_does_not(conn: Conn) -> None:
                           " VALUES ('m', 1, 'ollama', 'llama3') RETURNING id"),
         ("embedding_configs", "INSERT INTO agent_loggy.embedding_configs (name, version, embedding_model)"
                               " VALUES ('e', 1, 'minilm') RETURNING id"),
-        ("context_rules", "INSERT INTO agent_loggy.context_rules (context, version) VALUES ('payments', 1) RETURNING id"),
+        ("context_rules", "INSERT INTO agent_loggy.context_rules (context, version)"
+                          " VALUES ('payments', 1) RETURNING id"),
         ("negate_keys", "INSERT INTO agent_loggy.negate_keys (label, operator, value, version)"
                         " VALUES ('service', '!=', 'healthcheck', 1) RETURNING id"),
     ],

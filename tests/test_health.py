@@ -1,0 +1,64 @@
+"""doctor's verdicts and the error mapping."""
+
+from __future__ import annotations
+
+import psycopg
+import pytest
+
+from agent_loggy_db import (
+    AlreadyExists,
+    ConnectionFailed,
+    DatabaseError,
+    InvalidInput,
+    NotFound,
+    PermissionDenied,
+    health,
+    map_error,
+)
+
+
+@pytest.mark.parametrize(
+    ("installed", "available", "status"),
+    [("0.8.6", "0.8.6", "ok"), ("0.7.4", "0.7.4", "warn"), ("0.5.0", None, "warn"), ("0.4.4", None, "fail"),
+     (None, "0.8.0", "warn"), (None, None, "fail")],
+)
+def test_pgvector_verdicts(installed: str | None, available: str | None, status: str) -> None:
+    assert health.judge_pgvector(installed, available).status == status
+
+
+def test_checks_on_a_migrated_database_pass(db_url: str) -> None:
+    checks = {c.name: c for c in health.run_checks(db_url)}
+    assert [c.status for c in checks.values()] == ["ok"] * 4
+    assert health.facts(db_url).row_counts["prompts"] == 5
+
+
+def test_checks_on_an_empty_database_fail_on_migrations(empty_db_url: str) -> None:
+    checks = {c.name: c for c in health.run_checks(empty_db_url)}
+    assert checks["migrations"].status == "fail" and "pending" in checks["migrations"].detail
+    assert checks["pgvector"].status == "warn"
+
+
+def test_unreachable_server_is_one_failed_check() -> None:
+    checks = health.run_checks("postgresql://nobody@/nodb?host=/nonexistent/socket/dir")
+    assert [(c.name, c.status) for c in checks] == [("connection", "fail")]
+
+
+def test_sqlstates_map_to_typed_errors(conn: psycopg.Connection[object]) -> None:
+    cases: list[tuple[str, type[DatabaseError]]] = [
+        ("DO $$ BEGIN RAISE EXCEPTION 'gone' USING ERRCODE = 'P0002'; END $$", NotFound),
+        ("SELECT 1/0", InvalidInput),
+        ("INSERT INTO agent_loggy.prompts (name, version, template) VALUES ('trace_analysis', 1, 'x')",
+         AlreadyExists),
+        ("DO $$ BEGIN RAISE EXCEPTION 'no' USING ERRCODE = '42501'; END $$", PermissionDenied),
+        ("SELEC 1", DatabaseError),
+    ]
+    for statement, expected in cases:
+        with pytest.raises(psycopg.Error) as info:
+            conn.execute(statement)
+        assert type(map_error(info.value)) is expected, statement
+
+
+def test_connection_errors_map_to_connection_failed() -> None:
+    with pytest.raises(psycopg.OperationalError) as info:
+        psycopg.connect("postgresql://nobody@/nodb?host=/nonexistent/socket/dir")
+    assert isinstance(map_error(info.value), ConnectionFailed)
