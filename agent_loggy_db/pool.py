@@ -23,36 +23,37 @@ _BIND_SQL = "SELECT set_config(%s, %s, true)"
 
 def create_pool(url: str, settings: Settings | None = None, *, open: bool = True) -> ConnectionPool:
     """A ConnectionPool over a migrated database: pgvector types registered, checked on checkout."""
-    s = settings or Settings()
     return ConnectionPool(
         to_libpq(url),
-        min_size=s.pool_min_size,
-        max_size=s.pool_max_size,
-        timeout=s.pool_timeout,
-        kwargs={"connect_timeout": s.connect_timeout},
         configure=_configure,
         check=ConnectionPool.check_connection,
         name="agent_loggy",
         open=open,
+        **_sizes(settings or Settings()),
     )
 
 
 async def create_async_pool(url: str, settings: Settings | None = None) -> AsyncConnectionPool:
     """The async twin of create_pool, opened before it is returned."""
-    s = settings or Settings()
     pool: AsyncConnectionPool = AsyncConnectionPool(
         to_libpq(url),
-        min_size=s.pool_min_size,
-        max_size=s.pool_max_size,
-        timeout=s.pool_timeout,
-        kwargs={"connect_timeout": s.connect_timeout},
         configure=_configure_async,
         check=AsyncConnectionPool.check_connection,
         name="agent_loggy_async",
         open=False,
+        **_sizes(settings or Settings()),
     )
     await pool.open()
     return pool
+
+
+def _sizes(s: Settings) -> dict[str, Any]:
+    return {
+        "min_size": s.pool_min_size,
+        "max_size": s.pool_max_size,
+        "timeout": s.pool_timeout,
+        "kwargs": {"connect_timeout": s.connect_timeout},
+    }
 
 
 def bind_transaction(conn: psycopg.Connection[Any], **values: str | None) -> None:
