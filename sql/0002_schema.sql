@@ -214,6 +214,7 @@ CREATE TABLE agent_loggy.negate_keys (
     CONSTRAINT negate_keys_project_check CHECK (agent_loggy.is_valid_project(project)),
     CONSTRAINT negate_keys_label_check CHECK (agent_loggy.is_valid_loki_label(label)),
     CONSTRAINT negate_keys_operator_check CHECK (operator IN ('=', '!=', '=~', '!~')),
+    CONSTRAINT negate_keys_value_check CHECK (octet_length(value) <= 2000),
     CONSTRAINT negate_keys_version_check CHECK (version > 0)
 );
 
@@ -222,7 +223,7 @@ COMMENT ON TABLE agent_loggy.negate_keys IS
 COMMENT ON COLUMN agent_loggy.negate_keys.project IS 'Tenant / deployment the exclusion belongs to.';
 COMMENT ON COLUMN agent_loggy.negate_keys.label IS 'Loki stream label the matcher tests, e.g. service.';
 COMMENT ON COLUMN agent_loggy.negate_keys.operator IS 'LogQL matcher operator: = , != , =~ or !~.';
-COMMENT ON COLUMN agent_loggy.negate_keys.value IS 'Value or RE2 regular expression the label is matched against (unescaped; escaping happens when a query is built).';
+COMMENT ON COLUMN agent_loggy.negate_keys.value IS 'Value or RE2 regular expression the label is matched against (unescaped; escaping happens when a query is built); at most 2000 bytes so it fits the unique index.';
 COMMENT ON COLUMN agent_loggy.negate_keys.version IS 'Version number within (project, label, operator, value), starting at 1.';
 COMMENT ON COLUMN agent_loggy.negate_keys.is_active IS 'Inactive exclusions are left out of Loki queries.';
 

@@ -54,11 +54,14 @@ BEGIN
             format('invalid label %L on %s: a label must match ^[a-z0-9_.-]{1,36}$', bad[1], p_what),
             'Labels are 1-36 characters of lower-case letters, digits, _ . and -, e.g. production or staging.');
     END IF;
-    RETURN ARRAY(SELECT DISTINCT l FROM unnest(p_labels) AS l ORDER BY l);
+    IF p_labels IS NULL THEN
+        RETURN NULL;  -- left to the NOT NULL constraint
+    END IF;
+    RETURN ARRAY(SELECT DISTINCT l COLLATE "C" FROM unnest(p_labels) AS l ORDER BY 1);
 END
 $$;
 COMMENT ON FUNCTION agent_loggy.check_labels(text, text, text[]) IS
-    'Raises check_violation naming the first invalid or reserved label, else returns the labels distinct and sorted.';
+    'Raises check_violation naming the first invalid or reserved label, else returns the labels distinct and sorted bytewise (the same order under every collation).';
 
 CREATE FUNCTION agent_loggy.validate_row() RETURNS trigger
     LANGUAGE plpgsql
@@ -140,6 +143,11 @@ BEGIN
                 format('invalid Loki label %s: expected a label name matching [A-Za-z_][A-Za-z0-9_]* (at most 128 characters)',
                        quote_literal(NEW.label)), NULL);
         END IF;
+        IF octet_length(NEW.value) > 2000 THEN
+            PERFORM agent_loggy.raise_check_violation(t, 'negate_keys_value_check',
+                format('value of negate key %s is %s bytes long: expected at most 2000',
+                       quote_literal(NEW.label), octet_length(NEW.value)), NULL);
+        END IF;
         IF NEW.operator NOT IN ('=', '!=', '=~', '!~') THEN
             PERFORM agent_loggy.raise_check_violation(t, 'negate_keys_operator_check',
                 format('invalid operator %s for negate key %s: expected one of =, !=, =~, !~',
@@ -167,6 +175,7 @@ CREATE FUNCTION agent_loggy.touch_updated_at() RETURNS trigger
     LANGUAGE plpgsql
 AS $$
 BEGIN
+    NEW.updated_at := OLD.updated_at;  -- a write to updated_at alone is a no-op
     IF NEW IS DISTINCT FROM OLD THEN
         NEW.updated_at := now();
     END IF;
@@ -174,7 +183,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION agent_loggy.touch_updated_at() IS
-    'BEFORE UPDATE trigger: sets updated_at to the transaction time when the row really changes; a no-op UPDATE leaves it as it was.';
+    'BEFORE UPDATE trigger: sets updated_at to the transaction time when the row really changes; a no-op UPDATE, or one that only writes updated_at, leaves it as it was.';
 
 CREATE TRIGGER t10_validate_row BEFORE INSERT OR UPDATE ON agent_loggy.prompts
     FOR EACH ROW EXECUTE FUNCTION agent_loggy.validate_row();

@@ -26,6 +26,11 @@ DECLARE
     kind text;
     row_data jsonb;
 BEGIN
+    IF TG_TABLE_SCHEMA <> 'agent_loggy' OR TG_TABLE_NAME NOT IN
+            ('prompts', 'model_configs', 'embedding_configs', 'context_rules', 'negate_keys') THEN
+        RAISE EXCEPTION 'write_changelog() only serves the agent_loggy config tables, not %.%',
+            TG_TABLE_SCHEMA, TG_TABLE_NAME USING ERRCODE = 'insufficient_privilege';
+    END IF;
     IF TG_OP IN ('UPDATE', 'DELETE') THEN
         old_data := to_jsonb(OLD) - 'embedding';
     END IF;
@@ -77,7 +82,8 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION agent_loggy.write_changelog() IS
-    'AFTER INSERT/UPDATE/DELETE row trigger of the config tables (argument: the config_type). Writes one changelog row per real change: create, delete, label (only labels changed), activate / deactivate (only is_active changed) or update. changed_by is the transaction setting agent_loggy.actor when set and non-empty, else session_user; change_summary comes from agent_loggy.change_summary. SECURITY DEFINER so writers need no INSERT privilege on the changelog.';
+    'AFTER INSERT/UPDATE/DELETE row trigger of the config tables (argument: the config_type). Writes one changelog row per real change: create, delete, label (only labels changed), activate / deactivate (only is_active changed) or update. changed_by is the transaction setting agent_loggy.actor when set and non-empty, else session_user; change_summary comes from agent_loggy.change_summary. SECURITY DEFINER so writers need no INSERT privilege on the changelog; refuses any table but the five config tables, and PUBLIC may not execute it (so nobody can attach it elsewhere).';
+REVOKE EXECUTE ON FUNCTION agent_loggy.write_changelog() FROM PUBLIC;
 
 CREATE FUNCTION agent_loggy.refuse_changelog_change() RETURNS trigger
     LANGUAGE plpgsql
@@ -95,6 +101,19 @@ COMMENT ON FUNCTION agent_loggy.refuse_changelog_change() IS
 CREATE TRIGGER append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON agent_loggy.config_changelog
     FOR EACH STATEMENT EXECUTE FUNCTION agent_loggy.refuse_changelog_change();
 
+CREATE FUNCTION agent_loggy.refuse_truncate() RETURNS trigger
+    LANGUAGE plpgsql
+AS $$
+BEGIN
+    RAISE EXCEPTION 'TRUNCATE of agent_loggy.% is not allowed: it would bypass the changelog', TG_TABLE_NAME
+        USING ERRCODE = 'insufficient_privilege',
+              HINT = 'Use DELETE, which records every removed row in agent_loggy.config_changelog.',
+              SCHEMA = 'agent_loggy', TABLE = TG_TABLE_NAME;
+END
+$$;
+COMMENT ON FUNCTION agent_loggy.refuse_truncate() IS
+    'BEFORE TRUNCATE statement trigger of the config tables: TRUNCATE fires no row triggers, so it would leave no changelog rows.';
+
 CREATE TRIGGER write_changelog AFTER INSERT OR UPDATE OR DELETE ON agent_loggy.prompts
     FOR EACH ROW EXECUTE FUNCTION agent_loggy.write_changelog('prompt');
 CREATE TRIGGER write_changelog AFTER INSERT OR UPDATE OR DELETE ON agent_loggy.model_configs
@@ -105,3 +124,13 @@ CREATE TRIGGER write_changelog AFTER INSERT OR UPDATE OR DELETE ON agent_loggy.c
     FOR EACH ROW EXECUTE FUNCTION agent_loggy.write_changelog('context_rule');
 CREATE TRIGGER write_changelog AFTER INSERT OR UPDATE OR DELETE ON agent_loggy.negate_keys
     FOR EACH ROW EXECUTE FUNCTION agent_loggy.write_changelog('negate_key');
+CREATE TRIGGER refuse_truncate BEFORE TRUNCATE ON agent_loggy.prompts
+    FOR EACH STATEMENT EXECUTE FUNCTION agent_loggy.refuse_truncate();
+CREATE TRIGGER refuse_truncate BEFORE TRUNCATE ON agent_loggy.model_configs
+    FOR EACH STATEMENT EXECUTE FUNCTION agent_loggy.refuse_truncate();
+CREATE TRIGGER refuse_truncate BEFORE TRUNCATE ON agent_loggy.embedding_configs
+    FOR EACH STATEMENT EXECUTE FUNCTION agent_loggy.refuse_truncate();
+CREATE TRIGGER refuse_truncate BEFORE TRUNCATE ON agent_loggy.context_rules
+    FOR EACH STATEMENT EXECUTE FUNCTION agent_loggy.refuse_truncate();
+CREATE TRIGGER refuse_truncate BEFORE TRUNCATE ON agent_loggy.negate_keys
+    FOR EACH STATEMENT EXECUTE FUNCTION agent_loggy.refuse_truncate();

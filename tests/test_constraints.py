@@ -42,6 +42,8 @@ BAD_ROWS = [
      "negate_keys_operator_check", ["'=='", "=, !=, =~, !~"], InvalidInput),
     ("INSERT INTO agent_loggy.negate_keys (label, operator, value, version) VALUES ('bad-label', '=', 'x', 1)",
      "negate_keys_label_check", ["'bad-label'"], InvalidInput),
+    ("INSERT INTO agent_loggy.negate_keys (label, operator, value, version) VALUES ('svc', '=~', repeat('x', 2001), 1)",
+     "negate_keys_value_check", ["2001 bytes", "at most 2000"], InvalidInput),
     ("INSERT INTO agent_loggy.embedding_configs (name, version, embedding_model, chunk_size, chunk_overlap)"
      " VALUES ('e', 1, 'minilm', 100, 100)",
      "embedding_configs_chunk_overlap_check", ["chunk_overlap 100", "less than chunk_size 100"], InvalidInput),
@@ -121,6 +123,16 @@ def test_labels_are_stored_distinct_and_sorted(conn: Conn) -> None:
         " VALUES ('p', 1, 'x', '{staging,production,staging}') RETURNING labels"
     ).fetchone()
     assert row == (["production", "staging"],)
+
+
+def test_null_labels_are_refused_not_silently_emptied(conn: Conn) -> None:
+    with pytest.raises(psycopg.errors.NotNullViolation):
+        conn.execute("INSERT INTO agent_loggy.prompts (name, version, template, labels) VALUES ('p', 1, 'x', NULL)")
+    with pytest.raises(psycopg.errors.NotNullViolation):
+        conn.execute("UPDATE agent_loggy.prompts SET labels = NULL WHERE name = 'trace_analysis'")
+    assert conn.execute(
+        "SELECT labels FROM agent_loggy.prompts WHERE name = 'trace_analysis'"
+    ).fetchone() == (["production"],)
 
 
 def test_duplicate_version_is_a_unique_violation(conn: Conn) -> None:

@@ -62,6 +62,15 @@ def test_full_rollback_keeps_pgvector_when_something_else_uses_it(empty_db_url: 
         assert conn.execute("SELECT to_regnamespace('agent_loggy')").fetchone() == (None,)
 
 
+def test_full_rollback_keeps_a_pgvector_that_was_there_before(empty_db_url: str) -> None:
+    with psycopg.connect(empty_db_url, autocommit=True) as conn:
+        conn.execute("CREATE EXTENSION vector")
+    migrations.apply(empty_db_url)
+    migrations.rollback(empty_db_url, count=None)
+    with psycopg.connect(empty_db_url) as conn:
+        assert conn.execute("SELECT count(*) FROM pg_extension WHERE extname = 'vector'").fetchone() == (1,)
+
+
 def test_apply_twice_applies_nothing_the_second_time(empty_db_url: str) -> None:
     assert migrations.apply(empty_db_url) == migrations.migration_ids()
     assert migrations.apply(empty_db_url) == []

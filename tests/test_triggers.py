@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 import psycopg
 import pytest
 
 from agent_loggy_db import PermissionDenied, bind_transaction, map_error
+from agent_loggy_db.urls import parse, to_libpq
 
 Conn = psycopg.Connection[Any]
 
@@ -41,6 +43,14 @@ def test_real_update_moves_updated_at_and_noop_does_not(conn: Conn) -> None:
     assert later is not None and first is not None
     assert later[0] > first[0]
     assert later[1] == first[0]
+
+
+def test_writing_only_updated_at_is_a_noop(conn: Conn) -> None:
+    pid = new_prompt(conn)
+    before = conn.execute("SELECT updated_at FROM agent_loggy.prompts WHERE id = %s", (pid,)).fetchone()
+    conn.execute("UPDATE agent_loggy.prompts SET updated_at = '2000-01-01' WHERE id = %s", (pid,))
+    assert conn.execute("SELECT updated_at FROM agent_loggy.prompts WHERE id = %s", (pid,)).fetchone() == before
+    assert [e["change_type"] for e in changelog(conn, pid)] == ["create"]
 
 
 @pytest.mark.parametrize(
@@ -191,3 +201,43 @@ def test_changelog_refuses_update_delete_truncate_even_for_the_owner(conn: Conn,
     assert "append-only" in str(info.value)
     assert isinstance(map_error(info.value), PermissionDenied)
     assert conn.execute("SELECT count(*), max(changed_by) FROM agent_loggy.config_changelog").fetchone() == before
+
+
+@pytest.mark.parametrize("table", ["prompts", "model_configs", "embedding_configs", "context_rules", "negate_keys"])
+def test_truncate_of_a_config_table_is_refused(conn: Conn, table: str) -> None:
+    with pytest.raises(psycopg.errors.InsufficientPrivilege, match="would bypass the changelog"):
+        conn.execute(f"TRUNCATE agent_loggy.{table}")
+    assert conn.execute("SELECT count(*) FROM agent_loggy.prompts").fetchone() == (5,)
+
+
+def test_changelog_trigger_refuses_foreign_tables(conn: Conn) -> None:
+    conn.execute("CREATE TABLE public.fake (id bigint, project text, name text, version int)")
+    conn.execute(
+        "CREATE TRIGGER fake AFTER INSERT ON public.fake FOR EACH ROW"
+        " EXECUTE FUNCTION agent_loggy.write_changelog('prompt')"
+    )
+    before = conn.execute("SELECT count(*) FROM agent_loggy.config_changelog").fetchone()
+    with pytest.raises(psycopg.errors.InsufficientPrivilege, match="only serves the agent_loggy config tables"):
+        conn.execute("INSERT INTO public.fake VALUES (1, 'default', 'forged', 9)")
+    assert conn.execute("SELECT count(*) FROM agent_loggy.config_changelog").fetchone() == before
+
+
+def test_ordinary_roles_cannot_attach_the_security_definer_trigger(conn: Conn, db_url: str) -> None:
+    role = f"alt_app_{uuid.uuid4().hex[:8]}"
+    conn.execute(f"CREATE ROLE {role} LOGIN")
+    try:
+        conn.execute(f"GRANT USAGE ON SCHEMA agent_loggy TO {role}")
+        with psycopg.connect(with_user(db_url, role), autocommit=True) as app:
+            app.execute("CREATE TEMP TABLE t (id bigint, project text, name text, version int)")
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                app.execute(
+                    "CREATE TRIGGER t AFTER INSERT ON pg_temp.t FOR EACH ROW"
+                    " EXECUTE FUNCTION agent_loggy.write_changelog('prompt')"
+                )
+    finally:
+        conn.execute(f"DROP OWNED BY {role}")
+        conn.execute(f"DROP ROLE {role}")
+
+
+def with_user(url: str, user: str) -> str:
+    return to_libpq(" ".join(f"{k}='{v}'" for k, v in {**parse(url), "user": user}.items() if k != "password"))
