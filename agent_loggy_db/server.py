@@ -94,11 +94,6 @@ def stop(data_dir: Path) -> bool:
     return True
 
 
-def bin_path(program: str) -> Path:
-    """Path of a PostgreSQL client program (psql, pg_dump, ...) shipped with the embedded server."""
-    return _bin_dir() / program
-
-
 def _create_database(admin_url: str, dbname: str) -> None:
     with psycopg.connect(admin_url, autocommit=True) as conn:
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (dbname,)).fetchone()

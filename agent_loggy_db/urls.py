@@ -24,7 +24,13 @@ def to_yoyo(url: str) -> str:
 
 def with_dbname(url: str, dbname: str) -> str:
     """Return url (libpq form) pointing at database dbname on the same server."""
-    return _build("postgresql", {**parse(url), "dbname": dbname})
+    return with_params(url, dbname=dbname)
+
+
+def with_params(url: str, **params: str | None) -> str:
+    """Return url (libpq form) with some parameters replaced; None removes one."""
+    merged = {**parse(url), **params}
+    return _build("postgresql", {k: v for k, v in merged.items() if v is not None})
 
 
 def redact(url: str) -> str:

@@ -19,6 +19,7 @@ from typing import Any
 import psycopg
 import pytest
 from psycopg import sql
+from psycopg.conninfo import make_conninfo
 from pytest_postgresql import factories
 
 from agent_loggy_db import migrations, server
@@ -40,10 +41,9 @@ class TestServer:
     template_dbname: str | None = None  # the template itself is created from template1
 
     def url(self, dbname: str) -> str:
-        params = {"host": self.host, "port": str(self.port), "user": self.user, "dbname": dbname}
-        if self.password:
-            params["password"] = self.password
-        return to_libpq(" ".join(f"{k}='{v}'" for k, v in params.items()))
+        conninfo = make_conninfo(host=self.host, port=self.port, user=self.user, dbname=dbname,
+                                 password=self.password or None)
+        return to_libpq(conninfo)
 
 
 def _from_url(url: str) -> TestServer:

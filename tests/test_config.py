@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from agent_loggy_db import ConfigurationError, Settings
-from agent_loggy_db.urls import redact, to_libpq, to_yoyo, with_dbname
+from agent_loggy_db.urls import redact, to_libpq, to_yoyo, with_dbname, with_params
 
 
 def test_defaults_without_environment() -> None:
@@ -61,6 +61,7 @@ def test_url_forms(given: str, libpq: str, yoyo: str) -> None:
 
 def test_with_dbname_and_redact() -> None:
     assert with_dbname("postgresql://u:secret@h:1/a", "b") == "postgresql://u:secret@h:1/b"
+    assert with_params("postgresql://u:secret@h:1/a", user="o'brien", password=None) == "postgresql://o%27brien@h:1/a"
     assert "secret" not in redact("postgresql://u:secret@h:1/a")
     assert redact("mysql://nope") == "<invalid database URL>"
 

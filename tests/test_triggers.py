@@ -9,7 +9,7 @@ import psycopg
 import pytest
 
 from agent_loggy_db import PermissionDenied, bind_transaction, map_error
-from agent_loggy_db.urls import parse, to_libpq
+from agent_loggy_db.urls import with_params
 
 Conn = psycopg.Connection[Any]
 
@@ -227,7 +227,7 @@ def test_ordinary_roles_cannot_attach_the_security_definer_trigger(conn: Conn, d
     conn.execute(f"CREATE ROLE {role} LOGIN")
     try:
         conn.execute(f"GRANT USAGE ON SCHEMA agent_loggy TO {role}")
-        with psycopg.connect(with_user(db_url, role), autocommit=True) as app:
+        with psycopg.connect(with_params(db_url, user=role, password=None), autocommit=True) as app:
             app.execute("CREATE TEMP TABLE t (id bigint, project text, name text, version int)")
             with pytest.raises(psycopg.errors.InsufficientPrivilege):
                 app.execute(
@@ -237,7 +237,3 @@ def test_ordinary_roles_cannot_attach_the_security_definer_trigger(conn: Conn, d
     finally:
         conn.execute(f"DROP OWNED BY {role}")
         conn.execute(f"DROP ROLE {role}")
-
-
-def with_user(url: str, user: str) -> str:
-    return to_libpq(" ".join(f"{k}='{v}'" for k, v in {**parse(url), "user": user}.items() if k != "password"))
