@@ -12,32 +12,50 @@ from agent_loggy_db.errors import (
     InvalidInput,
     InvalidLabel,
     MigrationError,
+    MissingVariables,
     NotFound,
     PermissionDenied,
+    PromptNotFound,
     ServerError,
+    UnexpectedVariables,
     map_error,
     translated_errors,
 )
+from agent_loggy_db.models import ImportSummary, LabelMove, Prompt, PromptDiff, PromptSummary
 from agent_loggy_db.pool import bind_transaction, bind_transaction_async, create_async_pool, create_pool
+from agent_loggy_db.prompts import AsyncPromptRegistry, PromptRegistry
+from agent_loggy_db.rendering import render, template_variables
 from agent_loggy_db.settings import Settings
 
 __all__ = [
     "AgentLoggyError",
     "AlreadyExists",
+    "AsyncPromptRegistry",
     "ConfigurationError",
     "ConnectionFailed",
     "DatabaseError",
+    "ImportSummary",
     "InvalidInput",
     "InvalidLabel",
+    "LabelMove",
     "MigrationError",
+    "MissingVariables",
     "NotFound",
     "PermissionDenied",
+    "Prompt",
+    "PromptDiff",
+    "PromptNotFound",
+    "PromptRegistry",
+    "PromptSummary",
     "ServerError",
     "Settings",
+    "UnexpectedVariables",
     "bind_transaction",
     "bind_transaction_async",
     "create_async_pool",
     "create_pool",
     "map_error",
+    "render",
+    "template_variables",
     "translated_errors",
 ]

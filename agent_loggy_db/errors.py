@@ -49,12 +49,35 @@ class InvalidLabel(InvalidInput):
     """A label does not match ^[a-z0-9_.-]{1,36}$ or is the reserved label latest."""
 
 
+class PromptNotFound(NotFound):
+    """No prompt version matches the name, label(s) or version asked for."""
+
+
+class MissingVariables(InvalidInput):
+    """A template was rendered without some of its variables; .names lists every one."""
+
+    def __init__(self, names: tuple[str, ...], *, sqlstate: str | None = "22023"):
+        super().__init__(f"missing template variables: {', '.join(names)}", sqlstate=sqlstate)
+        self.names = names
+
+
+class UnexpectedVariables(InvalidInput):
+    """A strict render was given variables the template does not use; .names lists them."""
+
+    def __init__(self, names: tuple[str, ...]):
+        super().__init__(f"variables not used by the template: {', '.join(names)}", sqlstate="22023")
+        self.names = names
+
+
 class AlreadyExists(DatabaseError):
     """A row with the same natural key exists (unique violation)."""
 
 
 class PermissionDenied(DatabaseError):
     """The role may not do this, or the object refuses it (the append-only changelog)."""
+
+
+_MISSING = "missing template variables: "  # render_prompt's message; the names follow, ", "-separated
 
 
 def map_error(exc: psycopg.Error) -> DatabaseError:
@@ -65,6 +88,9 @@ def map_error(exc: psycopg.Error) -> DatabaseError:
     message = diag.message_primary or str(exc).strip()
     if diag.message_hint:
         message = f"{message} (hint: {diag.message_hint})"
+    if sqlstate == "22023" and message.startswith(_MISSING):
+        names = diag.message_primary[len(_MISSING):] if diag.message_primary else ""
+        return MissingVariables(tuple(names.split(", ")), sqlstate=sqlstate)
     cls: type[DatabaseError]
     lost = sqlstate.startswith("08") or sqlstate in {"57P01", "57P02", "57P03"}
     if lost or (isinstance(exc, psycopg.OperationalError) and not sqlstate):

@@ -1,0 +1,267 @@
+"""`agent-loggy-db prompt ...`: read, render, publish, label, roll back, diff, export and import prompts."""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from rich.syntax import Syntax
+
+from agent_loggy_db.cli.db import target_url
+from agent_loggy_db.cli.output import console, table
+from agent_loggy_db.errors import ConfigurationError
+from agent_loggy_db.pool import create_pool
+from agent_loggy_db.prompts import PromptRegistry
+from agent_loggy_db.settings import Settings
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def project_option(f: F) -> F:
+    """--project, default $AGENT_LOGGY_PROJECT or 'default'."""
+    return click.option("--project", "-p", envvar="AGENT_LOGGY_PROJECT", default="default", show_default=True,
+                        help="Project (tenant) the prompts belong to.")(f)
+
+
+def audit_options(f: F) -> F:
+    """--actor (default $AGENT_LOGGY_ACTOR or the OS user) and --summary, recorded in the changelog."""
+    f = click.option("--summary", "-m", default=None, help="Why: recorded in the changelog.")(f)
+    return click.option("--actor", envvar="AGENT_LOGGY_ACTOR", default=None,
+                        help="Who: recorded in the changelog (default: $AGENT_LOGGY_ACTOR or your user name).")(f)
+
+
+def actor_or_default(actor: str | None) -> str:
+    """The --actor value, else the OS user name."""
+    return actor or getpass.getuser()
+
+
+@contextmanager
+def registry() -> Iterator[PromptRegistry]:
+    """A cache-less registry over a one-connection pool to DATABASE_URL or the embedded server."""
+    settings = Settings.from_env()
+    url = target_url(settings)
+    with create_pool(url, Settings(pool_min_size=1, pool_max_size=1, pool_timeout=settings.pool_timeout,
+                                   connect_timeout=settings.connect_timeout)) as pool:
+        yield PromptRegistry(pool, cache=False)
+
+
+@click.group()
+def prompt() -> None:
+    """Prompts: list, show, render, publish, label, roll back, history, diff, export, import."""
+
+
+@prompt.command("list")
+@project_option
+def list_(project: str) -> None:
+    """Every prompt of the project with its highest version and labels."""
+    with registry() as reg:
+        rows = reg.list_prompts(project=project)
+    table(f"Prompts in {project}", ["name", "type", "latest", "active", "labels", "model", "updated (UTC)"], [
+        (p.name, p.type, p.latest_version, p.active_versions,
+         ", ".join(f"{label}→v{v}" for label, v in p.labels.items()), p.model,
+         p.updated_at.isoformat(sep=" ", timespec="seconds")) for p in rows])
+
+
+@prompt.command()
+@click.argument("name")
+@click.option("--label", "-l", default=None, help="Label to resolve (default production; latest = highest active).")
+@click.option("--version", "-v", "version", type=click.IntRange(min=1), default=None, help="Exact version.")
+@project_option
+def show(name: str, label: str | None, version: int | None, project: str) -> None:
+    """Show one version: metadata, model config and template."""
+    if label and version:
+        raise click.UsageError("give either --label or --version, not both")
+    with registry() as reg:
+        p = reg.get_prompt(name, label=label or "production", version=version, project=project)
+    table(f"{p.name} v{p.version}", ["field", "value"], [
+        ("project", p.project), ("version", p.version), ("resolved label", p.resolved_label or "(by version)"),
+        ("labels", ", ".join(p.labels)), ("type", p.type), ("active", p.is_active),
+        ("variables", ", ".join(p.variables)), ("model", p.model),
+        ("model config", f"{p.model_provider or '?'} / {p.model_name or '?'}"
+                         + (f" (v{p.model_config_version})" if p.model_config_version else "")),
+        ("parameters", json.dumps(dict(p.parameters), sort_keys=True)),
+        ("description", p.description), ("usage", p.usage),
+        ("created", f"{p.created_at:%Y-%m-%d %H:%M:%S} by {p.created_by}" if p.created_at else ""),
+    ])
+    console.print(Syntax(p.template, "text", word_wrap=True, line_numbers=False))
+
+
+def parse_vars(pairs: tuple[str, ...], vars_file: Path | None) -> dict[str, Any]:
+    """--vars-file (a JSON object) then each --var k=v (string values) on top."""
+    variables: dict[str, Any] = {}
+    if vars_file is not None:
+        try:
+            loaded = json.loads(vars_file.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise ConfigurationError(f"--vars-file {vars_file}: {exc}") from exc
+        if not isinstance(loaded, dict):
+            raise ConfigurationError(f"--vars-file {vars_file}: expected a JSON object, got {type(loaded).__name__}")
+        variables.update(loaded)
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise click.BadParameter(f"{pair!r}: expected NAME=VALUE", param_hint="--var")
+        variables[key] = value
+    return variables
+
+
+@prompt.command()
+@click.argument("name")
+@click.option("--var", "pairs", multiple=True, metavar="NAME=VALUE", help="A variable (repeatable).")
+@click.option("--vars-file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="JSON object of variables (--var values win).")
+@click.option("--label", "-l", default="production", show_default=True, help="Label to resolve.")
+@click.option("--version", "-v", "version", type=click.IntRange(min=1), default=None, help="Exact version.")
+@click.option("--strict", is_flag=True, help="Refuse variables the template does not use.")
+@project_option
+def get(name: str, pairs: tuple[str, ...], vars_file: Path | None, label: str, version: int | None, strict: bool,
+        project: str) -> None:
+    """Resolve a prompt and print it rendered with the variables (exactly what the agent would send)."""
+    variables = parse_vars(pairs, vars_file)
+    with registry() as reg:
+        p = reg.get_prompt(name, label=label, version=version, project=project)
+    click.echo(p.compile(variables, strict=strict), nl=False)
+
+
+def read_text(file: str) -> str:
+    """A file's text, or stdin for '-'."""
+    if file == "-":
+        return sys.stdin.read()
+    try:
+        return Path(file).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigurationError(f"cannot read {file}: {exc}") from exc
+
+
+@prompt.command()
+@click.argument("name")
+@click.option("--file", "-f", "file", required=True, help="Template file ('-' for stdin).")
+@click.option("--label", "-l", "labels", multiple=True, help="Label to move to the new version (repeatable).")
+@click.option("--model", default=None, help="Model config name (default: the previous version's).")
+@click.option("--params", default=None, metavar="JSON", help="Parameters as a JSON object (default: previous).")
+@click.option("--type", "type_", default=None, help="chat, text, system or user (only for a new prompt).")
+@click.option("--description", default=None, help="Description (default: the previous version's).")
+@project_option
+@audit_options
+def publish(name: str, file: str, labels: tuple[str, ...], model: str | None, params: str | None,
+            type_: str | None, description: str | None, project: str, actor: str | None, summary: str | None) -> None:
+    """Publish a template file as the next version of NAME."""
+    parameters = None
+    if params is not None:
+        try:
+            parameters = json.loads(params)
+        except ValueError as exc:
+            raise click.BadParameter(f"{params!r} is not JSON: {exc}", param_hint="--params") from exc
+    with registry() as reg:
+        p = reg.publish(name, read_text(file), actor=actor_or_default(actor), summary=summary, project=project,
+                        labels=labels, type=type_, description=description, model=model, parameters=parameters)
+    console.print(f"published {p.name} v{p.version}" + (f" labelled {', '.join(p.labels)}" if p.labels else ""))
+
+
+@prompt.command()
+@click.argument("name")
+@click.argument("version", type=click.IntRange(min=1))
+@click.argument("label")
+@project_option
+@audit_options
+def label(name: str, version: int, label: str, project: str, actor: str | None, summary: str | None) -> None:
+    """Move LABEL to VERSION of NAME."""
+    with registry() as reg:
+        p = reg.set_label(name, version, label, actor=actor_or_default(actor), summary=summary, project=project)
+    console.print(f"{label} → {p.name} v{p.version}")
+
+
+@prompt.command()
+@click.argument("name")
+@click.argument("label")
+@project_option
+@audit_options
+def unlabel(name: str, label: str, project: str, actor: str | None, summary: str | None) -> None:
+    """Take LABEL off the version of NAME that carries it."""
+    with registry() as reg:
+        version = reg.remove_label(name, label, actor=actor_or_default(actor), summary=summary, project=project)
+    console.print(f"removed {label} from {name} v{version}")
+
+
+@prompt.command()
+@click.argument("name")
+@click.argument("label", default="production")
+@project_option
+@audit_options
+def rollback(name: str, label: str, project: str, actor: str | None, summary: str | None) -> None:
+    """Put LABEL (default production) back on the version it left at its last move."""
+    with registry() as reg:
+        version = reg.rollback_label(name, label, actor=actor_or_default(actor), summary=summary, project=project)
+    console.print(f"{label} → {name} v{version} (rolled back)")
+
+
+@prompt.command()
+@click.argument("name")
+@project_option
+def history(name: str, project: str) -> None:
+    """Every label move of NAME: when, who, from which version to which, why."""
+    with registry() as reg:
+        moves = reg.history(name, project=project)
+    table(f"Label history of {name}", ["when (UTC)", "label", "from", "to", "by", "summary"], [
+        (m.changed_at.isoformat(sep=" ", timespec="seconds"), m.label,
+         f"v{m.from_version}" if m.from_version else "—", f"v{m.to_version}" if m.to_version else "(removed)",
+         m.changed_by, m.change_summary) for m in moves])
+
+
+@prompt.command()
+@click.argument("name")
+@click.argument("v1", type=click.IntRange(min=1))
+@click.argument("v2", type=click.IntRange(min=1))
+@project_option
+def diff(name: str, v1: int, v2: int, project: str) -> None:
+    """Unified diff of the template and parameters from V1 to V2."""
+    with registry() as reg:
+        d = reg.diff(name, v1, v2, project=project)
+    if d.is_empty:
+        console.print(f"{name} v{v1} and v{v2} have the same template and parameters")
+        return
+    console.print(Syntax(str(d), "diff", word_wrap=True))
+
+
+@prompt.command("export")
+@click.argument("file")
+@project_option
+def export(file: str, project: str) -> None:
+    """Write every version and label of the project to FILE as JSON ('-' for stdout)."""
+    with registry() as reg:
+        document = reg.export_prompts(project=project)
+    text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    if file == "-":
+        click.echo(text, nl=False)
+        return
+    Path(file).write_text(text, encoding="utf-8")
+    versions = sum(len(p["versions"]) for p in document["prompts"])
+    console.print(f"exported {len(document['prompts'])} prompts, {versions} versions of {project} to {file}")
+
+
+@prompt.command("import")
+@click.argument("file")
+@click.option("--project", "-p", default=None, help="Target project (default: the one named in the file).")
+@audit_options
+def import_(file: str, project: str | None, actor: str | None, summary: str | None) -> None:
+    """Load a prompt export (idempotent; all or nothing)."""
+    try:
+        document = json.loads(read_text(file))
+    except ValueError as exc:
+        raise ConfigurationError(f"{file} is not JSON: {exc}") from exc
+    if not isinstance(document, dict):
+        raise ConfigurationError(f"{file}: expected a JSON object written by `prompt export`")
+    with registry() as reg:
+        result = reg.import_prompts(document, actor=actor_or_default(actor),
+                                    summary=summary or f"import of {os.path.basename(file)}", project=project)
+    table("Import", ["created", "unchanged", "relabelled"], [(result.created, result.unchanged, result.relabelled)])
+
+
+COMMANDS = (prompt,)

@@ -1,0 +1,146 @@
+"""Frozen, typed rows returned by the prompt registry."""
+
+from __future__ import annotations
+
+import copy
+import difflib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from types import MappingProxyType
+from typing import Any
+
+from agent_loggy_db.rendering import render, template_variables
+
+
+def _frozen(value: Mapping[str, Any]) -> Mapping[str, Any]:
+    """A read-only copy, so a cached Prompt cannot be changed by one of its readers."""
+    return MappingProxyType(copy.deepcopy(dict(value)))
+
+
+@dataclass(frozen=True)
+class Prompt:
+    """One resolved prompt version with its model config; `compile()` fills its template."""
+
+    name: str
+    template: str
+    project: str = "default"
+    version: int | None = None
+    id: int | None = None
+    type: str = "text"
+    variables: tuple[str, ...] = ()
+    labels: tuple[str, ...] = ()
+    model: str | None = None
+    parameters: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    model_provider: str | None = None
+    model_name: str | None = None
+    model_parameters: Mapping[str, Any] | None = None
+    model_config_version: int | None = None
+    resolved_label: str | None = None
+    description: str | None = None
+    usage: str | None = None
+    is_active: bool = True
+    created_by: str | None = None
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+    is_fallback: bool = False
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> Prompt:
+        """Build from a row of agent_loggy.resolve_prompt()."""
+        return cls(
+            name=row["name"], template=row["template"], project=row["project"], version=row["version"],
+            id=row["id"], type=row["type"], variables=tuple(row["variables"]), labels=tuple(row["labels"]),
+            model=row["model"], parameters=_frozen(row["parameters"]),
+            model_provider=row["model_provider"], model_name=row["model_name"],
+            model_parameters=None if row["model_parameters"] is None else _frozen(row["model_parameters"]),
+            model_config_version=row["model_config_version"],
+            resolved_label=row["resolved_label"], description=row["description"], usage=row["usage"],
+            is_active=row["is_active"], created_by=row["created_by"], created_at=row["created_at"],
+            updated_at=row["updated_at"],
+        )
+
+    @classmethod
+    def fallback(cls, name: str, template: str, *, project: str = "default") -> Prompt:
+        """The stand-in returned by get_prompt(fallback=...) when the registry cannot resolve."""
+        return cls(name=name, template=template, project=project, variables=template_variables(template),
+                   is_fallback=True)
+
+    def compile(self, variables: Mapping[str, Any] | None = None, /, *, strict: bool = False, **kwargs: Any) -> str:
+        """Render the template; missing variables raise MissingVariables, extra ones too when strict."""
+        return render(self.template, {**(variables or {}), **kwargs}, strict=strict)
+
+
+@dataclass(frozen=True)
+class PromptSummary:
+    """One prompt of a project as list_prompts() shows it."""
+
+    name: str
+    type: str
+    latest_version: int
+    active_versions: int
+    labels: Mapping[str, int]
+    model: str | None
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class LabelMove:
+    """A label leaving one version for another (from_version None: new; to_version None: removed)."""
+
+    changelog_id: int
+    label: str
+    from_version: int | None
+    to_version: int | None
+    changed_by: str
+    changed_at: datetime
+    change_summary: str | None
+
+
+@dataclass(frozen=True)
+class PromptDiff:
+    """Unified diffs between two versions of a prompt: template and parameters."""
+
+    name: str
+    from_version: int
+    to_version: int
+    template: str
+    parameters: str
+
+    @classmethod
+    def between(cls, old: Prompt, new: Prompt) -> PromptDiff:
+        """Diff two versions of one prompt."""
+        a, b = f"{old.name} v{old.version}", f"{new.name} v{new.version}"
+        return cls(
+            name=new.name, from_version=old.version or 0, to_version=new.version or 0,
+            template=_unified(old.template, new.template, a, b),
+            parameters=_unified(_json_lines(old.parameters), _json_lines(new.parameters),
+                                f"{a} parameters", f"{b} parameters"),
+        )
+
+    def __str__(self) -> str:
+        return self.template + self.parameters
+
+    @property
+    def is_empty(self) -> bool:
+        """True when the two versions have the same template and parameters."""
+        return not (self.template or self.parameters)
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    """What import_prompts() did: versions created, versions already there, versions relabelled."""
+
+    created: int
+    unchanged: int
+    relabelled: int
+
+
+def _json_lines(value: Mapping[str, Any]) -> str:
+    return json.dumps(dict(value), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def _unified(old: str, new: str, a: str, b: str) -> str:
+    lines = difflib.unified_diff(old.splitlines(keepends=True), new.splitlines(keepends=True), a, b)
+    return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)

@@ -1,0 +1,334 @@
+"""PromptRegistry and AsyncPromptRegistry: one SQL function per call, typed rows, a cache.
+
+Both registries build the same `_Call`s (SQL text, parameters, row mapping) and differ only in
+how they run them. Every call runs in one transaction on a pooled connection; writes first bind
+the actor and summary with set_config(..., true) so the changelog records them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from psycopg.rows import dict_row
+from psycopg.types.json import Jsonb
+from psycopg_pool import AsyncConnectionPool, ConnectionPool
+
+from agent_loggy_db.cache import AsyncListener, CacheKey, Listener, PromptCache
+from agent_loggy_db.errors import ConfigurationError, ConnectionFailed, NotFound, PromptNotFound, translated_errors
+from agent_loggy_db.models import ImportSummary, LabelMove, Prompt, PromptDiff, PromptSummary
+from agent_loggy_db.pool import bind_transaction, bind_transaction_async
+
+T = TypeVar("T")
+Row = dict[str, Any]
+
+_RESOLVE = ("SELECT * FROM agent_loggy.resolve_prompt(%s::text, %s::text, %s::text, %s::integer, %s::text[])")
+
+
+@dataclass(frozen=True)
+class _Call(Generic[T]):
+    """Statements run in one transaction; `result` maps the rows of the last one."""
+
+    statements: tuple[tuple[str, tuple[Any, ...]], ...]
+    result: Callable[[list[Row]], T]
+    write: bool = False
+
+
+def _resolve(name: str, label: str, project: str, version: int | None, fallback_labels: Sequence[str]) -> _Call[Prompt]:
+    return _Call(((_RESOLVE, (name, label, project, version, list(fallback_labels))),),
+                 lambda rows: Prompt.from_row(rows[0]))
+
+
+def _write_then_resolve(sql: str, params: tuple[Any, ...], name: str, project: str,
+                        version: int | None = None) -> _Call[Prompt]:
+    """A write, then the version it touched (version None: the highest active, i.e. the new one)."""
+    label = "latest" if version is None else "production"
+    return _Call(((sql, params), (_RESOLVE, (name, label, project, version, []))),
+                 lambda rows: Prompt.from_row(rows[0]), write=True)
+
+
+def _scalar(rows: list[Row]) -> Any:
+    return next(iter(rows[0].values()))
+
+
+@contextmanager
+def _errors() -> Iterator[None]:
+    """Map psycopg errors; every "not found" of the registry is a PromptNotFound."""
+    try:
+        with translated_errors():
+            yield
+    except NotFound as exc:
+        if isinstance(exc, PromptNotFound):
+            raise
+        raise PromptNotFound(str(exc), sqlstate=exc.sqlstate, constraint=exc.constraint) from exc.__cause__
+
+
+class _Calls:
+    """The registry's operations as _Calls; shared by the sync and async registries."""
+
+    @staticmethod
+    def publish(name: str, template: str, *, actor: str, project: str, labels: Sequence[str], type: str | None,
+                description: str | None, usage: str | None, model: str | None,
+                parameters: Mapping[str, Any] | None) -> _Call[Prompt]:
+        sql = ("SELECT version FROM agent_loggy.create_prompt_version(%s::text, %s::text, %s::text, %s::text[], "
+               "%s::text, %s::text, %s::text, %s::text, %s::jsonb, %s::text)")
+        params: tuple[Any, ...] = (name, template, project, list(labels), type, description, usage, model,
+                  None if parameters is None else Jsonb(dict(parameters)), actor)
+        return _write_then_resolve(sql, params, name, project)
+
+    @staticmethod
+    def set_label(name: str, version: int, label: str, project: str) -> _Call[Prompt]:
+        sql = "SELECT 1 FROM agent_loggy.set_prompt_label(%s::text, %s::integer, %s::text, %s::text)"
+        return _write_then_resolve(sql, (name, version, label, project), name, project, version)
+
+    @staticmethod
+    def remove_label(name: str, label: str, project: str) -> _Call[int]:
+        sql = "SELECT agent_loggy.remove_prompt_label(%s::text, %s::text, %s::text)"
+        return _Call(((sql, (name, label, project)),), _scalar, write=True)
+
+    @staticmethod
+    def rollback_label(name: str, label: str, project: str) -> _Call[int]:
+        sql = "SELECT agent_loggy.rollback_prompt_label(%s::text, %s::text, %s::text)"
+        return _Call(((sql, (name, label, project)),), _scalar, write=True)
+
+    @staticmethod
+    def history(name: str, project: str) -> _Call[list[LabelMove]]:
+        sql = "SELECT * FROM agent_loggy.prompt_label_history(%s::text, %s::text)"
+        return _Call(((sql, (name, project)),), lambda rows: [LabelMove(**r) for r in rows])
+
+    @staticmethod
+    def diff(name: str, v1: int, v2: int, project: str) -> _Call[PromptDiff]:
+        sql = f"{_RESOLVE} UNION ALL {_RESOLVE}"
+        params: tuple[Any, ...] = (name, "production", project, v1, [], name, "production", project, v2, [])
+        return _Call(((sql, params),), lambda rows: PromptDiff.between(Prompt.from_row(rows[0]),
+                                                                        Prompt.from_row(rows[1])))
+
+    @staticmethod
+    def list_prompts(project: str) -> _Call[list[PromptSummary]]:
+        sql = "SELECT * FROM agent_loggy.list_prompts(%s::text)"
+        return _Call(((sql, (project,)),), lambda rows: [PromptSummary(**r) for r in rows])
+
+    @staticmethod
+    def export_prompts(project: str) -> _Call[dict[str, Any]]:
+        return _Call((("SELECT agent_loggy.export_prompts(%s::text)", (project,)),), _scalar)
+
+    @staticmethod
+    def import_prompts(document: Mapping[str, Any], project: str | None) -> _Call[ImportSummary]:
+        sql = "SELECT * FROM agent_loggy.import_prompts(%s::jsonb, %s::text)"
+        return _Call(((sql, (Jsonb(dict(document)), project)),), lambda rows: ImportSummary(**rows[0]), write=True)
+
+
+def _listen_target(pool: ConnectionPool | AsyncConnectionPool) -> tuple[str, dict[str, Any]]:
+    """The pool's conninfo and connect kwargs, for the listener's own connection."""
+    conninfo, kwargs = pool.conninfo, pool.kwargs
+    if not isinstance(conninfo, str) or not (kwargs is None or isinstance(kwargs, dict)):
+        raise ConfigurationError("the prompt cache needs a pool with a fixed conninfo and kwargs: pass cache=False")
+    return conninfo, dict(kwargs or {})
+
+
+def _cache_key(name: str, label: str, project: str, version: int | None, fallback_labels: Sequence[str]) -> CacheKey:
+    return (project, name, label, version, tuple(fallback_labels))
+
+
+class PromptRegistry:
+    """Prompts over a ConnectionPool. With cache=True (default) resolved prompts are cached and
+    invalidated by NOTIFY on a dedicated listener thread; call close() (or use `with`) to stop it."""
+
+    def __init__(self, pool: ConnectionPool, *, cache: bool = True, cache_ttl: float | None = None) -> None:
+        self.pool = pool
+        self.cache = PromptCache(cache_ttl)
+        self._listener = None
+        if cache:
+            conninfo, kwargs = _listen_target(pool)
+            self._listener = Listener(conninfo, self.cache, **kwargs)
+        if self._listener is not None:
+            self._listener.start()
+
+    def __enter__(self) -> PromptRegistry:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Stop the listener (the pool is the caller's and stays open)."""
+        if self._listener is not None:
+            self._listener.stop()
+
+    def _run(self, call: _Call[T], *, actor: str | None = None, summary: str | None = None) -> T:
+        rows: list[Row] = []
+        with _errors(), self.pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
+            if call.write:
+                bind_transaction(conn, actor=actor, summary=summary)
+            for sql, params in call.statements:
+                cur.execute(sql, params)
+                rows = cur.fetchall() if cur.description else []
+        return call.result(rows)
+
+    def get_prompt(self, name: str, *, label: str = "production", version: int | None = None,
+                   project: str = "default", fallback_labels: Sequence[str] = (),
+                   fallback: str | None = None) -> Prompt:
+        """The version carrying `label` (then each fallback label; "latest" = highest active), or exactly
+        `version`. With `fallback` (a template), a failure to resolve returns Prompt(is_fallback=True)."""
+        key = _cache_key(name, label, project, version, fallback_labels)
+        cached = self.cache.get(key)
+        if cached is not None:
+            return cached
+        generation = self.cache.generation()
+        try:
+            prompt = self._run(_resolve(name, label, project, version, fallback_labels))
+        except (PromptNotFound, ConnectionFailed):
+            if fallback is None:
+                raise
+            return Prompt.fallback(name, fallback, project=project)
+        self.cache.put(key, prompt, generation)
+        return prompt
+
+    def publish(self, name: str, template: str, *, actor: str, summary: str | None = None,
+                project: str = "default", labels: Sequence[str] = (), type: str | None = None,
+                description: str | None = None, usage: str | None = None, model: str | None = None,
+                parameters: Mapping[str, Any] | None = None) -> Prompt:
+        """Create the next version (fields left None keep the previous version's); labels move to it."""
+        call = _Calls.publish(name, template, actor=actor, project=project, labels=labels, type=type,
+                              description=description, usage=usage, model=model, parameters=parameters)
+        return self._run(call, actor=actor, summary=summary)
+
+    def set_label(self, name: str, version: int, label: str, *, actor: str, summary: str | None = None,
+                  project: str = "default") -> Prompt:
+        """Move `label` to `version`; returns that version."""
+        return self._run(_Calls.set_label(name, version, label, project), actor=actor, summary=summary)
+
+    def remove_label(self, name: str, label: str, *, actor: str, summary: str | None = None,
+                     project: str = "default") -> int:
+        """Take `label` off the version carrying it; returns that version."""
+        return self._run(_Calls.remove_label(name, label, project), actor=actor, summary=summary)
+
+    def rollback_label(self, name: str, label: str = "production", *, actor: str, summary: str | None = None,
+                       project: str = "default") -> int:
+        """Put `label` back where it was before its last move; returns that version."""
+        return self._run(_Calls.rollback_label(name, label, project), actor=actor, summary=summary)
+
+    def history(self, name: str, *, project: str = "default") -> list[LabelMove]:
+        """Every label move of a prompt, oldest first."""
+        return self._run(_Calls.history(name, project))
+
+    def diff(self, name: str, v1: int, v2: int, *, project: str = "default") -> PromptDiff:
+        """Unified diffs of template and parameters from version v1 to v2."""
+        return self._run(_Calls.diff(name, v1, v2, project))
+
+    def list_prompts(self, *, project: str = "default") -> list[PromptSummary]:
+        """Every prompt of a project with its highest version and labels."""
+        return self._run(_Calls.list_prompts(project))
+
+    def export_prompts(self, *, project: str = "default") -> dict[str, Any]:
+        """Every version and label of a project as one JSON-ready document."""
+        return self._run(_Calls.export_prompts(project))
+
+    def import_prompts(self, document: Mapping[str, Any], *, actor: str, summary: str | None = None,
+                       project: str | None = None) -> ImportSummary:
+        """Load an export (into `project`, default the document's); idempotent, all or nothing."""
+        return self._run(_Calls.import_prompts(document, project), actor=actor, summary=summary)
+
+
+class AsyncPromptRegistry:
+    """The asyncio twin of PromptRegistry over an AsyncConnectionPool; the listener task starts on
+    first use (or `async with`) and stops with aclose()."""
+
+    def __init__(self, pool: AsyncConnectionPool, *, cache: bool = True, cache_ttl: float | None = None) -> None:
+        self.pool = pool
+        self.cache = PromptCache(cache_ttl)
+        self._listener = None
+        if cache:
+            conninfo, kwargs = _listen_target(pool)
+            self._listener = AsyncListener(conninfo, self.cache, **kwargs)
+
+    async def __aenter__(self) -> AsyncPromptRegistry:
+        if self._listener is not None:
+            self._listener.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        """Stop the listener task (the pool is the caller's and stays open)."""
+        if self._listener is not None:
+            await self._listener.stop()
+
+    async def _run(self, call: _Call[T], *, actor: str | None = None, summary: str | None = None) -> T:
+        rows: list[Row] = []
+        with _errors():
+            async with self.pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
+                if call.write:
+                    await bind_transaction_async(conn, actor=actor, summary=summary)
+                for sql, params in call.statements:
+                    await cur.execute(sql, params)
+                    rows = await cur.fetchall() if cur.description else []
+        return call.result(rows)
+
+    async def get_prompt(self, name: str, *, label: str = "production", version: int | None = None,
+                         project: str = "default", fallback_labels: Sequence[str] = (),
+                         fallback: str | None = None) -> Prompt:
+        """See PromptRegistry.get_prompt."""
+        if self._listener is not None:
+            self._listener.start()
+        key = _cache_key(name, label, project, version, fallback_labels)
+        cached = self.cache.get(key)
+        if cached is not None:
+            return cached
+        generation = self.cache.generation()
+        try:
+            prompt = await self._run(_resolve(name, label, project, version, fallback_labels))
+        except (PromptNotFound, ConnectionFailed):
+            if fallback is None:
+                raise
+            return Prompt.fallback(name, fallback, project=project)
+        self.cache.put(key, prompt, generation)
+        return prompt
+
+    async def publish(self, name: str, template: str, *, actor: str, summary: str | None = None,
+                      project: str = "default", labels: Sequence[str] = (), type: str | None = None,
+                      description: str | None = None, usage: str | None = None, model: str | None = None,
+                      parameters: Mapping[str, Any] | None = None) -> Prompt:
+        """See PromptRegistry.publish."""
+        call = _Calls.publish(name, template, actor=actor, project=project, labels=labels, type=type,
+                              description=description, usage=usage, model=model, parameters=parameters)
+        return await self._run(call, actor=actor, summary=summary)
+
+    async def set_label(self, name: str, version: int, label: str, *, actor: str, summary: str | None = None,
+                        project: str = "default") -> Prompt:
+        """See PromptRegistry.set_label."""
+        return await self._run(_Calls.set_label(name, version, label, project), actor=actor, summary=summary)
+
+    async def remove_label(self, name: str, label: str, *, actor: str, summary: str | None = None,
+                           project: str = "default") -> int:
+        """See PromptRegistry.remove_label."""
+        return await self._run(_Calls.remove_label(name, label, project), actor=actor, summary=summary)
+
+    async def rollback_label(self, name: str, label: str = "production", *, actor: str,
+                             summary: str | None = None, project: str = "default") -> int:
+        """See PromptRegistry.rollback_label."""
+        return await self._run(_Calls.rollback_label(name, label, project), actor=actor, summary=summary)
+
+    async def history(self, name: str, *, project: str = "default") -> list[LabelMove]:
+        """See PromptRegistry.history."""
+        return await self._run(_Calls.history(name, project))
+
+    async def diff(self, name: str, v1: int, v2: int, *, project: str = "default") -> PromptDiff:
+        """See PromptRegistry.diff."""
+        return await self._run(_Calls.diff(name, v1, v2, project))
+
+    async def list_prompts(self, *, project: str = "default") -> list[PromptSummary]:
+        """See PromptRegistry.list_prompts."""
+        return await self._run(_Calls.list_prompts(project))
+
+    async def export_prompts(self, *, project: str = "default") -> dict[str, Any]:
+        """See PromptRegistry.export_prompts."""
+        return await self._run(_Calls.export_prompts(project))
+
+    async def import_prompts(self, document: Mapping[str, Any], *, actor: str, summary: str | None = None,
+                             project: str | None = None) -> ImportSummary:
+        """See PromptRegistry.import_prompts."""
+        return await self._run(_Calls.import_prompts(document, project), actor=actor, summary=summary)

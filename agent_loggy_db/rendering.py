@@ -1,0 +1,75 @@
+"""Template rendering, byte for byte the same as agent_loggy.render_prompt() in SQL.
+
+A template is scanned left to right for `{{`, `}}` and `{identifier}`: `{{` and `}}` become
+literal braces, `{identifier}` becomes its variable, and every other brace (the JSON examples in
+agent-loggy's prompts) stays as it is. Strings are inserted as they are; any other value is
+inserted as PostgreSQL prints it as jsonb (keys ordered by length then bytes, `", "` and `": "`
+separators, numbers without exponent).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+from agent_loggy_db.errors import InvalidInput, MissingVariables, UnexpectedVariables
+
+TOKEN = re.compile(r"\{\{|\}\}|\{([A-Za-z_][A-Za-z0-9_]*)\}")
+"""The same pattern as agent_loggy.template_variables() and render_prompt()."""
+
+
+def template_variables(template: str) -> tuple[str, ...]:
+    """Distinct placeholders in order of first appearance (as the prompts.variables column)."""
+    names = (m.group(1) for m in TOKEN.finditer(template) if m.group(1))
+    return tuple(dict.fromkeys(names))
+
+
+def render(template: str, variables: Mapping[str, Any], *, strict: bool = False) -> str:
+    """Fill every placeholder; missing ones raise MissingVariables, extra ones UnexpectedVariables if strict."""
+    needed = template_variables(template)
+    missing = tuple(n for n in needed if n not in variables)
+    if missing:
+        raise MissingVariables(missing)
+    if strict:
+        extra = tuple(sorted(set(variables) - set(needed)))
+        if extra:
+            raise UnexpectedVariables(extra)
+
+    def fill(match: re.Match[str]) -> str:
+        token = match.group(0)
+        if token == "{{":
+            return "{"
+        if token == "}}":
+            return "}"
+        value = variables[match.group(1)]
+        return value if isinstance(value, str) else jsonb_text(value)
+
+    return TOKEN.sub(fill, template)
+
+
+def jsonb_text(value: Any) -> str:
+    """`value` written the way PostgreSQL's jsonb output writes it."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float | Decimal):
+        if not math.isfinite(value):
+            raise InvalidInput(f"{value!r} cannot be a template variable: JSON has no NaN or infinity")
+        if isinstance(value, float):
+            value = Decimal(repr(value))
+        return format(abs(value) if value.is_zero() else value, "f")  # numeric has no -0
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, Mapping):
+        keys = sorted(value, key=lambda k: (len(k.encode()), k.encode()))
+        return "{" + ", ".join(f"{json.dumps(k, ensure_ascii=False)}: {jsonb_text(value[k])}" for k in keys) + "}"
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(jsonb_text(v) for v in value) + "]"
+    raise InvalidInput(f"{type(value).__name__} value {value!r} cannot be a template variable: expected a JSON value")

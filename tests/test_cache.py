@@ -1,0 +1,134 @@
+"""The NOTIFY-invalidated prompt cache: fresh across processes, never stale when the listener is down."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from textwrap import dedent
+
+import pytest
+from psycopg_pool import ConnectionPool
+
+from agent_loggy_db import Prompt, PromptRegistry, Settings, create_pool
+from agent_loggy_db.cache import APPLICATION_NAME, PromptCache
+from tests.test_prompt_sql import Conn
+
+READER = dedent("""
+    import json, sys, time
+    from agent_loggy_db import PromptRegistry, Settings, create_pool
+    with create_pool(sys.argv[1], Settings(pool_min_size=1, pool_max_size=1)) as pool, PromptRegistry(pool) as reg:
+        while not reg.cache.live:
+            time.sleep(0.005)
+        print(json.dumps({"version": reg.get_prompt("p").version}), flush=True)
+        for line in sys.stdin:
+            wanted, misses = int(line), reg.cache.stats.misses
+            while reg.get_prompt("p").version != wanted:
+                time.sleep(0.001)
+            print(json.dumps({"seen_at": time.time(), "db_reads": reg.cache.stats.misses - misses}), flush=True)
+""")
+
+
+def wait_for(condition: Callable[[], bool], timeout: float = 5.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.01)
+    return condition()
+
+
+@pytest.fixture
+def pool(db_url: str) -> Iterator[ConnectionPool]:
+    with create_pool(db_url, Settings(pool_min_size=1, pool_max_size=2)) as p:
+        yield p
+
+
+def test_a_label_move_in_another_process_reaches_this_cache_within_100_ms(db_url: str, conn: Conn) -> None:
+    conn.execute("SELECT agent_loggy.create_prompt_version('p', 'one', p_labels => '{production}')")
+    conn.execute("SELECT agent_loggy.create_prompt_version('p', 'two')")
+    reader = subprocess.Popen([sys.executable, "-c", READER, db_url], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                              text=True)
+    assert reader.stdin is not None and reader.stdout is not None
+    try:
+        assert json.loads(reader.stdout.readline()) == {"version": 1}
+        delays = []
+        for target in (2, 1, 2, 1, 2):
+            reader.stdin.write(f"{target}\n")
+            reader.stdin.flush()
+            time.sleep(0.2)  # the reader is now serving the old version from its cache
+            conn.execute("SELECT agent_loggy.set_prompt_label('p', %s, 'production')", (target,))
+            committed_at = time.time()
+            seen = json.loads(reader.stdout.readline())
+            assert seen["db_reads"] == 1, "the old version must have come from the cache until the NOTIFY"
+            delays.append(seen["seen_at"] - committed_at)
+        assert max(delays) < 0.1, delays
+    finally:
+        reader.kill()
+        reader.wait()
+
+
+def test_losing_the_listener_clears_and_bypasses_the_cache_until_it_is_back(pool: ConnectionPool, conn: Conn) -> None:
+    with PromptRegistry(pool) as reg:
+        assert wait_for(lambda: reg.cache.live)
+        reg.get_prompt("trace_analysis")
+        reg.get_prompt("trace_analysis")
+        assert (reg.cache.stats.hits, len(reg.cache)) == (1, 1)
+        killed = conn.execute("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                              "WHERE application_name = %s AND datname = current_database()",
+                              (APPLICATION_NAME,)).fetchone()
+        assert killed == (1,)
+        assert wait_for(lambda: not reg.cache.live, timeout=2)
+        assert len(reg.cache) == 0
+        conn.execute("SELECT agent_loggy.create_prompt_version('trace_analysis', 'v2', p_labels => '{production}')")
+        hits = reg.cache.stats.hits
+        if not reg.cache.live:  # still reconnecting: every read goes to the database
+            assert reg.get_prompt("trace_analysis").version == 2
+            assert reg.cache.stats.hits == hits
+        assert wait_for(lambda: reg.cache.live)
+        assert reg.get_prompt("trace_analysis").version == 2
+        assert reg.get_prompt("trace_analysis").version == 2
+        assert reg.cache.stats.hits == hits + 1
+    assert not reg.cache.live
+
+
+def test_model_config_change_invalidates_the_projects_prompts(pool: ConnectionPool, conn: Conn) -> None:
+    with PromptRegistry(pool) as reg:
+        assert wait_for(lambda: reg.cache.live)
+        conn.execute("SELECT agent_loggy.create_prompt_version('trace_analysis', 'v2', p_model => 'analyst', "
+                     "p_labels => '{production}')")
+        assert wait_for(lambda: reg.get_prompt("trace_analysis").version == 2)
+        assert reg.get_prompt("trace_analysis").model_provider is None
+        conn.execute("INSERT INTO agent_loggy.model_configs (name, version, model_provider, model_name) "
+                     "VALUES ('analyst', 1, 'ollama', 'llama3.1:8b')")
+        assert wait_for(lambda: reg.get_prompt("trace_analysis").model_provider == "ollama")
+
+
+def test_a_read_that_raced_an_invalidation_is_not_stored() -> None:
+    cache = PromptCache()
+    cache.set_live(True)
+    key = ("default", "p", "production", None, ())
+    before = cache.generation()
+    cache.invalidate(json.dumps({"project": "default", "type": "prompt", "name": "p"}))
+    cache.put(key, Prompt(name="p", template="old"), before)
+    assert cache.get(key) is None
+    cache.put(key, Prompt(name="p", template="new"), cache.generation())
+    assert cache.get(key) == Prompt(name="p", template="new")
+    cache.invalidate(json.dumps({"project": "other", "type": "prompt", "name": "p"}))
+    assert cache.get(key) is not None
+    cache.invalidate("not json")
+    assert cache.get(key) is None
+
+
+def test_ttl_is_a_safety_net_and_an_offline_cache_stores_nothing() -> None:
+    cache = PromptCache(ttl=0.05)
+    key = ("default", "p", "production", None, ())
+    cache.put(key, Prompt(name="p", template="t"), cache.generation())
+    assert cache.get(key) is None  # not live: nothing stored
+    cache.set_live(True)
+    cache.put(key, Prompt(name="p", template="t"), cache.generation())
+    assert cache.get(key) is not None
+    time.sleep(0.06)
+    assert cache.get(key) is None
