@@ -3,12 +3,14 @@
 The SQL in sql/ is the API; this package applies it, connects to it and wraps it in typed calls.
 """
 
+from agent_loggy_db.configs import Configs, ContextRule, EmbeddingConfig, ImportResult, ModelConfig, NegateKey
 from agent_loggy_db.errors import (
     AgentLoggyError,
     AlreadyExists,
     ConfigurationError,
     ConnectionFailed,
     DatabaseError,
+    ImportFailed,
     InvalidInput,
     InvalidLabel,
     MigrationError,
@@ -24,12 +26,19 @@ from agent_loggy_db.settings import Settings
 __all__ = [
     "AgentLoggyError",
     "AlreadyExists",
+    "Configs",
     "ConfigurationError",
     "ConnectionFailed",
+    "ContextRule",
     "DatabaseError",
+    "EmbeddingConfig",
+    "ImportFailed",
+    "ImportResult",
     "InvalidInput",
     "InvalidLabel",
     "MigrationError",
+    "ModelConfig",
+    "NegateKey",
     "NotFound",
     "PermissionDenied",
     "ServerError",

@@ -7,6 +7,7 @@ from typing import Any
 import click
 
 from agent_loggy_db.cli import db
+from agent_loggy_db.cli.imports import import_group
 from agent_loggy_db.errors import AgentLoggyError
 
 
@@ -30,3 +31,4 @@ def main() -> None:
 
 for command in db.COMMANDS:
     main.add_command(command)
+main.add_command(import_group)
