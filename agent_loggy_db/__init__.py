@@ -3,12 +3,14 @@
 The SQL in sql/ is the API; this package applies it, connects to it and wraps it in typed calls.
 """
 
+from agent_loggy_db.configs import Configs, ContextRule, EmbeddingConfig, ImportResult, ModelConfig, NegateKey
 from agent_loggy_db.errors import (
     AgentLoggyError,
     AlreadyExists,
     ConfigurationError,
     ConnectionFailed,
     DatabaseError,
+    ImportFailed,
     InvalidInput,
     InvalidLabel,
     MigrationError,
@@ -31,15 +33,22 @@ __all__ = [
     "AgentLoggyError",
     "AlreadyExists",
     "AsyncPromptRegistry",
+    "Configs",
     "ConfigurationError",
     "ConnectionFailed",
+    "ContextRule",
     "DatabaseError",
     "ImportSummary",
+    "EmbeddingConfig",
+    "ImportFailed",
+    "ImportResult",
     "InvalidInput",
     "InvalidLabel",
     "LabelMove",
     "MigrationError",
     "MissingVariables",
+    "ModelConfig",
+    "NegateKey",
     "NotFound",
     "PermissionDenied",
     "Prompt",

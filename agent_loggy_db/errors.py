@@ -77,6 +77,17 @@ class PermissionDenied(DatabaseError):
     """The role may not do this, or the object refuses it (the append-only changelog)."""
 
 
+class ImportFailed(InvalidInput):
+    """An import file has problems; nothing of it was written.
+
+    problems: one "line N: reason" each; the message lists them all, one per line.
+    """
+
+    def __init__(self, message: str, problems: list[str], *, sqlstate: str | None = None):
+        super().__init__("\n  ".join([message, *problems]), sqlstate=sqlstate)
+        self.problems = tuple(problems)
+
+
 _MISSING = "missing template variables: "  # render_prompt's message; the names follow, ", "-separated
 
 
