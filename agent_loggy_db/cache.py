@@ -91,11 +91,15 @@ class PromptCache:
             log.warning("unreadable %s payload %r: clearing the prompt cache", CHANNEL, payload)
             self.clear()
             return
+        self.forget(project, name if kind == "prompt" else None)
+
+    def forget(self, project: str, name: str | None) -> None:
+        """Drop the entries of one prompt, or of every prompt of the project when name is None."""
         with self._lock:
             self._generation += 1
             self.stats.invalidations += 1
             for key in list(self._entries):
-                if key[0] == project and (kind == "model_config" or (kind == "prompt" and key[1] == name)):
+                if key[0] == project and (name is None or key[1] == name):
                     del self._entries[key]
 
     def clear(self) -> None:
@@ -112,16 +116,23 @@ class PromptCache:
             self._live = live
 
 
+def listener_kwargs(pool_kwargs: dict[str, Any]) -> dict[str, Any]:
+    """Connection arguments of a listener: the pool's, plus autocommit, a name, and TCP keepalives
+    so that a silently dead connection is noticed within about 20 s (ignored on unix sockets)."""
+    return {**pool_kwargs, "autocommit": True, "application_name": APPLICATION_NAME,
+            "keepalives": 1, "keepalives_idle": 5, "keepalives_interval": 5, "keepalives_count": 3}
+
+
 class Listener:
     """A daemon thread holding one LISTEN connection that feeds a PromptCache; reconnects on loss."""
 
-    def __init__(self, conninfo: str, cache: PromptCache, *, retry_delay: float = 0.5, ping_every: float = 5.0,
-                 **connect_kwargs: Any) -> None:
+    def __init__(self, conninfo: str, cache: PromptCache, pool_kwargs: dict[str, Any], *, retry_delay: float = 0.5,
+                 ping_every: float = 5.0) -> None:
         self.conninfo = conninfo
         self.cache = cache
         self.retry_delay = retry_delay
         self.ping_every = ping_every
-        self.connect_kwargs = {"application_name": APPLICATION_NAME, **connect_kwargs}
+        self.connect_kwargs = listener_kwargs(pool_kwargs)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="agent_loggy_listener", daemon=True)
 
@@ -138,12 +149,14 @@ class Listener:
     def _run(self) -> None:
         while not self._stop.is_set():
             try:
-                with psycopg.connect(self.conninfo, autocommit=True, **self.connect_kwargs) as conn:
+                with psycopg.connect(self.conninfo, **self.connect_kwargs) as conn:
                     conn.execute(f"LISTEN {CHANNEL}")
                     self.cache.set_live(True)
                     self._serve(conn)
             except psycopg.Error as exc:
                 log.warning("prompt cache listener lost its connection (%s); cache bypassed until it is back", exc)
+            except Exception:
+                log.exception("prompt cache listener failed; cache bypassed, retrying")
             finally:
                 self.cache.set_live(False)
             self._stop.wait(self.retry_delay)
@@ -161,13 +174,13 @@ class Listener:
 class AsyncListener:
     """The asyncio twin of Listener: one task, one LISTEN connection."""
 
-    def __init__(self, conninfo: str, cache: PromptCache, *, retry_delay: float = 0.5, ping_every: float = 5.0,
-                 **connect_kwargs: Any) -> None:
+    def __init__(self, conninfo: str, cache: PromptCache, pool_kwargs: dict[str, Any], *,
+                 retry_delay: float = 0.5, ping_every: float = 5.0) -> None:
         self.conninfo = conninfo
         self.cache = cache
         self.retry_delay = retry_delay
         self.ping_every = ping_every
-        self.connect_kwargs = {"application_name": APPLICATION_NAME, **connect_kwargs}
+        self.connect_kwargs = listener_kwargs(pool_kwargs)
         self._task: asyncio.Task[None] | None = None
 
     def start(self) -> None:
@@ -187,13 +200,14 @@ class AsyncListener:
     async def _run(self) -> None:
         while True:
             try:
-                async with await psycopg.AsyncConnection.connect(
-                        self.conninfo, autocommit=True, **self.connect_kwargs) as conn:
+                async with await psycopg.AsyncConnection.connect(self.conninfo, **self.connect_kwargs) as conn:
                     await conn.execute(f"LISTEN {CHANNEL}")
                     self.cache.set_live(True)
                     await self._serve(conn)
             except psycopg.Error as exc:
                 log.warning("prompt cache listener lost its connection (%s); cache bypassed until it is back", exc)
+            except Exception:
+                log.exception("prompt cache listener failed; cache bypassed, retrying")
             finally:
                 self.cache.set_live(False)
             await asyncio.sleep(self.retry_delay)

@@ -29,11 +29,15 @@ _RESOLVE = ("SELECT * FROM agent_loggy.resolve_prompt(%s::text, %s::text, %s::te
 
 @dataclass(frozen=True)
 class _Call(Generic[T]):
-    """Statements run in one transaction; `result` maps the rows of the last one."""
+    """Statements run in one transaction; `result` maps the rows of the last one.
+
+    A write names what it changes, (project, name) or (project, None) for anything, so the
+    writer's own cache drops it at once instead of waiting for its NOTIFY.
+    """
 
     statements: tuple[tuple[str, tuple[Any, ...]], ...]
     result: Callable[[list[Row]], T]
-    write: bool = False
+    writes: tuple[str, str | None] | None = None
 
 
 def _resolve(name: str, label: str, project: str, version: int | None, fallback_labels: Sequence[str]) -> _Call[Prompt]:
@@ -42,11 +46,20 @@ def _resolve(name: str, label: str, project: str, version: int | None, fallback_
 
 
 def _write_then_resolve(sql: str, params: tuple[Any, ...], name: str, project: str,
-                        version: int | None = None) -> _Call[Prompt]:
+                        version: int | None = None, label: str = "latest") -> _Call[Prompt]:
     """A write, then the version it touched (version None: the highest active, i.e. the new one)."""
-    label = "latest" if version is None else "production"
     return _Call(((sql, params), (_RESOLVE, (name, label, project, version, []))),
-                 lambda rows: Prompt.from_row(rows[0]), write=True)
+                 lambda rows: Prompt.from_row(rows[0]), writes=(project, name))
+
+
+def _json(value: Any) -> Jsonb:
+    """Jsonb of a mapping (read-only ones too) or of any other JSON value (SQL then names what is wrong)."""
+    return Jsonb(dict(value) if isinstance(value, Mapping) else value)
+
+
+def _diff(rows: list[Row], v1: int, v2: int) -> PromptDiff:
+    by_version = {r["version"]: Prompt.from_row(r) for r in rows}
+    return PromptDiff.between(by_version[v1], by_version[v2])
 
 
 def _scalar(rows: list[Row]) -> Any:
@@ -75,35 +88,34 @@ class _Calls:
         sql = ("SELECT version FROM agent_loggy.create_prompt_version(%s::text, %s::text, %s::text, %s::text[], "
                "%s::text, %s::text, %s::text, %s::text, %s::jsonb, %s::text)")
         params: tuple[Any, ...] = (name, template, project, list(labels), type, description, usage, model,
-                  None if parameters is None else Jsonb(dict(parameters)), actor)
+                  None if parameters is None else _json(parameters), actor)
         return _write_then_resolve(sql, params, name, project)
 
     @staticmethod
     def set_label(name: str, version: int, label: str, project: str) -> _Call[Prompt]:
         sql = "SELECT 1 FROM agent_loggy.set_prompt_label(%s::text, %s::integer, %s::text, %s::text)"
-        return _write_then_resolve(sql, (name, version, label, project), name, project, version)
+        return _write_then_resolve(sql, (name, version, label, project), name, project, version, label)
 
     @staticmethod
     def remove_label(name: str, label: str, project: str) -> _Call[int]:
         sql = "SELECT agent_loggy.remove_prompt_label(%s::text, %s::text, %s::text)"
-        return _Call(((sql, (name, label, project)),), _scalar, write=True)
+        return _Call(((sql, (name, label, project)),), _scalar, writes=(project, name))
 
     @staticmethod
     def rollback_label(name: str, label: str, project: str) -> _Call[int]:
         sql = "SELECT agent_loggy.rollback_prompt_label(%s::text, %s::text, %s::text)"
-        return _Call(((sql, (name, label, project)),), _scalar, write=True)
+        return _Call(((sql, (name, label, project)),), _scalar, writes=(project, name))
 
     @staticmethod
     def history(name: str, project: str) -> _Call[list[LabelMove]]:
-        sql = "SELECT * FROM agent_loggy.prompt_label_history(%s::text, %s::text)"
+        sql = "SELECT * FROM agent_loggy.prompt_label_history(%s::text, %s::text) ORDER BY changelog_id"
         return _Call(((sql, (name, project)),), lambda rows: [LabelMove(**r) for r in rows])
 
     @staticmethod
     def diff(name: str, v1: int, v2: int, project: str) -> _Call[PromptDiff]:
         sql = f"{_RESOLVE} UNION ALL {_RESOLVE}"
         params: tuple[Any, ...] = (name, "production", project, v1, [], name, "production", project, v2, [])
-        return _Call(((sql, params),), lambda rows: PromptDiff.between(Prompt.from_row(rows[0]),
-                                                                        Prompt.from_row(rows[1])))
+        return _Call(((sql, params),), lambda rows: _diff(rows, v1, v2))
 
     @staticmethod
     def list_prompts(project: str) -> _Call[list[PromptSummary]]:
@@ -117,7 +129,8 @@ class _Calls:
     @staticmethod
     def import_prompts(document: Mapping[str, Any], project: str | None) -> _Call[ImportSummary]:
         sql = "SELECT * FROM agent_loggy.import_prompts(%s::jsonb, %s::text)"
-        return _Call(((sql, (Jsonb(dict(document)), project)),), lambda rows: ImportSummary(**rows[0]), write=True)
+        return _Call(((sql, (_json(document), project)),), lambda rows: ImportSummary(**rows[0]),
+                     writes=(project or str(document.get("project")), None))
 
 
 def _listen_target(pool: ConnectionPool | AsyncConnectionPool) -> tuple[str, dict[str, Any]]:
@@ -136,13 +149,14 @@ class PromptRegistry:
     """Prompts over a ConnectionPool. With cache=True (default) resolved prompts are cached and
     invalidated by NOTIFY on a dedicated listener thread; call close() (or use `with`) to stop it."""
 
-    def __init__(self, pool: ConnectionPool, *, cache: bool = True, cache_ttl: float | None = None) -> None:
+    def __init__(self, pool: ConnectionPool, *, cache: bool = True, cache_ttl: float | None = None,
+                 reconnect_delay: float = 0.5) -> None:
         self.pool = pool
         self.cache = PromptCache(cache_ttl)
         self._listener = None
         if cache:
             conninfo, kwargs = _listen_target(pool)
-            self._listener = Listener(conninfo, self.cache, **kwargs)
+            self._listener = Listener(conninfo, self.cache, kwargs, retry_delay=reconnect_delay)
         if self._listener is not None:
             self._listener.start()
 
@@ -160,11 +174,13 @@ class PromptRegistry:
     def _run(self, call: _Call[T], *, actor: str | None = None, summary: str | None = None) -> T:
         rows: list[Row] = []
         with _errors(), self.pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
-            if call.write:
+            if call.writes:
                 bind_transaction(conn, actor=actor, summary=summary)
             for sql, params in call.statements:
                 cur.execute(sql, params)
                 rows = cur.fetchall() if cur.description else []
+        if call.writes:
+            self.cache.forget(*call.writes)
         return call.result(rows)
 
     def get_prompt(self, name: str, *, label: str = "production", version: int | None = None,
@@ -236,13 +252,14 @@ class AsyncPromptRegistry:
     """The asyncio twin of PromptRegistry over an AsyncConnectionPool; the listener task starts on
     first use (or `async with`) and stops with aclose()."""
 
-    def __init__(self, pool: AsyncConnectionPool, *, cache: bool = True, cache_ttl: float | None = None) -> None:
+    def __init__(self, pool: AsyncConnectionPool, *, cache: bool = True, cache_ttl: float | None = None,
+                 reconnect_delay: float = 0.5) -> None:
         self.pool = pool
         self.cache = PromptCache(cache_ttl)
         self._listener = None
         if cache:
             conninfo, kwargs = _listen_target(pool)
-            self._listener = AsyncListener(conninfo, self.cache, **kwargs)
+            self._listener = AsyncListener(conninfo, self.cache, kwargs, retry_delay=reconnect_delay)
 
     async def __aenter__(self) -> AsyncPromptRegistry:
         if self._listener is not None:
@@ -256,16 +273,19 @@ class AsyncPromptRegistry:
         """Stop the listener task (the pool is the caller's and stays open)."""
         if self._listener is not None:
             await self._listener.stop()
+            self._listener = None
 
     async def _run(self, call: _Call[T], *, actor: str | None = None, summary: str | None = None) -> T:
         rows: list[Row] = []
         with _errors():
             async with self.pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
-                if call.write:
+                if call.writes:
                     await bind_transaction_async(conn, actor=actor, summary=summary)
                 for sql, params in call.statements:
                     await cur.execute(sql, params)
                     rows = await cur.fetchall() if cur.description else []
+        if call.writes:
+            self.cache.forget(*call.writes)
         return call.result(rows)
 
     async def get_prompt(self, name: str, *, label: str = "production", version: int | None = None,

@@ -68,6 +68,8 @@ def jsonb_text(value: Any) -> str:
     if isinstance(value, str):
         return json.dumps(value, ensure_ascii=False)
     if isinstance(value, Mapping):
+        if not all(isinstance(k, str) for k in value):
+            raise InvalidInput(f"{value!r} cannot be a template variable: JSON object keys must be strings")
         keys = sorted(value, key=lambda k: (len(k.encode()), k.encode()))
         return "{" + ", ".join(f"{json.dumps(k, ensure_ascii=False)}: {jsonb_text(value[k])}" for k in keys) + "}"
     if isinstance(value, list | tuple):

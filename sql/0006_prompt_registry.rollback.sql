@@ -20,3 +20,4 @@ DROP FUNCTION agent_loggy.move_prompt_labels();
 DROP FUNCTION agent_loggy.serialize_prompt_writes();
 DROP FUNCTION agent_loggy.lock_prompt_writes();
 DROP FUNCTION agent_loggy.check_prompt_args(text, text, text[], boolean);
+ALTER TABLE agent_loggy.config_changelog DROP COLUMN transaction_id;

@@ -4,10 +4,22 @@
 --
 -- Concurrency: every statement that writes agent_loggy.prompts first takes one transaction-level
 -- advisory lock (lock_prompt_writes). Prompt writes are rare and human-paced; serialising them
--- makes "max(version) + 1" and "a label leaves its siblings" exact under READ COMMITTED, and,
--- because the lock is taken before any row lock, prompt writers never deadlock each other.
--- Under REPEATABLE READ / SERIALIZABLE a concurrent writer makes these functions fail with a
--- serialization error (retry), never with two versions holding one label.
+-- makes "next version" and "a label leaves its siblings" exact under READ COMMITTED, and,
+-- because the lock is taken before any row lock, prompt writers never deadlock each other (a
+-- session that row-locks prompts with SELECT ... FOR UPDATE and then writes can deadlock with
+-- them: write through the functions or plain UPDATEs instead). Under REPEATABLE READ /
+-- SERIALIZABLE a concurrent writer makes these functions fail with a serialization error (retry),
+-- never with two versions holding one label.
+--
+-- Version numbers are never reused: the next version is one above the highest ever recorded
+-- for the prompt, deleted versions included, so a version number always means one template.
+
+-- The changelog learns which transaction wrote each row, so that label history can tell a move
+-- (one version loses a label while another gains it) from a removal followed by a new label.
+ALTER TABLE agent_loggy.config_changelog ADD COLUMN transaction_id xid8;
+ALTER TABLE agent_loggy.config_changelog ALTER COLUMN transaction_id SET DEFAULT pg_current_xact_id();
+COMMENT ON COLUMN agent_loggy.config_changelog.transaction_id IS
+    'Transaction that made the change (NULL for rows written before migration 0006); rows of one transaction form one change.';
 
 -- Argument checks shared by the functions --------------------------------------------------
 
@@ -251,6 +263,7 @@ AS $$
 DECLARE
     prev agent_loggy.prompts;
     created agent_loggy.prompts;
+    next_version integer;
 BEGIN
     PERFORM agent_loggy.check_prompt_args(p_project, p_name, coalesce(p_labels, '{}'));
     PERFORM agent_loggy.lock_prompt_writes();
@@ -258,25 +271,38 @@ BEGIN
     WHERE t.project = p_project AND t.name = p_name
     ORDER BY t.version DESC
     LIMIT 1;
+    next_version := greatest(
+        coalesce(prev.version, 0),
+        (SELECT max(greatest(c.previous_version, c.new_version)) FROM agent_loggy.config_changelog AS c
+         WHERE c.project = p_project AND c.config_type = 'prompt' AND c.config_name = p_name)) + 1;
     IF FOUND AND p_type IS DISTINCT FROM prev.type AND p_type IS NOT NULL THEN
         RAISE EXCEPTION 'prompt % in project % is of type %; version % cannot change it to %',
-            quote_literal(p_name), quote_literal(p_project), prev.type, prev.version + 1, quote_literal(p_type)
+            quote_literal(p_name), quote_literal(p_project), prev.type, next_version, quote_literal(p_type)
             USING ERRCODE = 'invalid_parameter_value',
                   HINT = 'Leave the type out to keep it, or publish under a new name.';
     END IF;
-    INSERT INTO agent_loggy.prompts
-        (project, name, version, type, template, description, usage, model, parameters, labels, created_by)
-    VALUES (
-        p_project, p_name, coalesce(prev.version, 0) + 1, coalesce(p_type, prev.type, 'text'), p_template,
-        coalesce(p_description, prev.description), coalesce(p_usage, prev.usage), coalesce(p_model, prev.model),
-        coalesce(p_parameters, prev.parameters, '{}'), coalesce(p_labels, '{}'),
-        coalesce(p_created_by, nullif(current_setting('agent_loggy.actor', true), ''), session_user))
-    RETURNING * INTO created;
+    BEGIN
+        INSERT INTO agent_loggy.prompts
+            (project, name, version, type, template, description, usage, model, parameters, labels, created_by)
+        VALUES (
+            p_project, p_name, next_version, coalesce(p_type, prev.type, 'text'), p_template,
+            coalesce(p_description, prev.description), coalesce(p_usage, prev.usage), coalesce(p_model, prev.model),
+            coalesce(p_parameters, prev.parameters, '{}'), coalesce(p_labels, '{}'),
+            coalesce(p_created_by, nullif(current_setting('agent_loggy.actor', true), ''), session_user))
+        RETURNING * INTO created;
+    EXCEPTION WHEN unique_violation THEN
+        IF current_setting('transaction_isolation') = 'read committed' THEN
+            RAISE;
+        END IF;
+        RAISE EXCEPTION 'version % of prompt % in project % was created by a concurrent transaction',
+            next_version, quote_literal(p_name), quote_literal(p_project)
+            USING ERRCODE = 'serialization_failure', HINT = 'Retry the transaction.';
+    END;
     RETURN created;
 END
 $$;
 COMMENT ON FUNCTION agent_loggy.create_prompt_version(text, text, text, text[], text, text, text, text, jsonb, text) IS
-    'Publishes a new version of a prompt (previous highest version + 1, exact under concurrency) and returns its row. p_type, p_description, p_usage, p_model and p_parameters left NULL keep the previous version''s values; a different p_type is refused. p_labels move to the new version. created_by defaults to agent_loggy.actor, else session_user.';
+    'Publishes a new version of a prompt (one above the highest version it ever had, deleted ones included; exact under concurrency) and returns its row. p_type, p_description, p_usage, p_model and p_parameters left NULL keep the previous version''s values; a different p_type is refused. p_labels move to the new version. created_by defaults to agent_loggy.actor, else session_user.';
 
 CREATE FUNCTION agent_loggy.set_prompt_label(
     p_name text, p_version integer, p_label text, p_project text DEFAULT 'default'
@@ -320,6 +346,7 @@ DECLARE
     removed_from integer;
 BEGIN
     PERFORM agent_loggy.check_prompt_args(p_project, p_name, ARRAY[p_label]);
+    PERFORM agent_loggy.lock_prompt_writes();  -- before the UPDATE takes its snapshot
     UPDATE agent_loggy.prompts AS t SET labels = array_remove(t.labels, p_label)
     WHERE t.project = p_project AND t.name = p_name AND t.labels @> ARRAY[p_label]
     RETURNING t.version INTO removed_from;
@@ -343,45 +370,65 @@ AS $$
 #variable_conflict use_column
 DECLARE
     r record;
-    holder jsonb := '{}';
-    before text[];
-    after text[];
+    holder jsonb := '{}';  -- label -> version holding it so far
+    losses jsonb := '[]';  -- labels lost in the current transaction, judged when it ends
+    loss jsonb;
+    tx text;
+    seen boolean := false;
     v integer;
     l text;
 BEGIN
     PERFORM agent_loggy.check_prompt_args(p_project, p_name);
     FOR r IN
-        SELECT c.id, c.previous_data, c.new_data, c.changed_by, c.changed_at, c.change_summary
+        SELECT c.id, coalesce(c.transaction_id::text, 'row ' || c.id) AS tx, c.changed_by, c.changed_at,
+               c.change_summary, (coalesce(c.new_data, c.previous_data) ->> 'version')::integer AS version,
+               ARRAY(SELECT jsonb_array_elements_text(c.previous_data -> 'labels')) AS before,
+               ARRAY(SELECT jsonb_array_elements_text(c.new_data -> 'labels')) AS after
         FROM agent_loggy.config_changelog AS c
         WHERE c.project = p_project AND c.config_type = 'prompt' AND c.config_name = p_name
-        ORDER BY c.id
+        UNION ALL
+        SELECT NULL, 'end', NULL, NULL, NULL, NULL, '{}', '{}'  -- flushes the last transaction
+        ORDER BY 1 NULLS LAST
     LOOP
-        before := ARRAY(SELECT jsonb_array_elements_text(r.previous_data -> 'labels'));
-        after := ARRAY(SELECT jsonb_array_elements_text(r.new_data -> 'labels'));
-        v := (coalesce(r.new_data, r.previous_data) ->> 'version')::integer;
+        IF r.tx IS DISTINCT FROM tx THEN
+            -- A label lost in a transaction is a removal only if nothing in it took the label.
+            FOR loss IN SELECT x FROM jsonb_array_elements(losses) AS x LOOP
+                CONTINUE WHEN (holder ->> (loss ->> 'label'))::integer IS DISTINCT FROM (loss ->> 'version')::integer;
+                changelog_id := (loss ->> 'id')::bigint;
+                label := loss ->> 'label';
+                from_version := (loss ->> 'version')::integer;
+                to_version := NULL;
+                changed_by := loss ->> 'changed_by';
+                changed_at := (loss ->> 'changed_at')::timestamptz;
+                change_summary := loss ->> 'change_summary';
+                RETURN NEXT;
+                holder := holder - label;
+            END LOOP;
+            losses := '[]';
+            tx := r.tx;
+        END IF;
+        EXIT WHEN r.id IS NULL;
+        seen := true;
+        v := r.version;
         changelog_id := r.id;
         changed_by := r.changed_by;
         changed_at := r.changed_at;
         change_summary := r.change_summary;
-        FOREACH l IN ARRAY after LOOP
-            CONTINUE WHEN l = ANY (before);
+        FOREACH l IN ARRAY r.after LOOP
+            CONTINUE WHEN l = ANY (r.before);
             label := l;
             from_version := (holder ->> l)::integer;
             to_version := v;
             RETURN NEXT;
             holder := holder || jsonb_build_object(l, v);
         END LOOP;
-        FOREACH l IN ARRAY before LOOP
-            -- a loss is a move of its own only if no grant elsewhere took the label first
-            CONTINUE WHEN l = ANY (after) OR (holder ->> l)::integer IS DISTINCT FROM v;
-            label := l;
-            from_version := v;
-            to_version := NULL;
-            RETURN NEXT;
-            holder := holder - l;
+        FOREACH l IN ARRAY r.before LOOP
+            CONTINUE WHEN l = ANY (r.after);
+            losses := losses || jsonb_build_object('id', r.id, 'label', l, 'version', v, 'changed_by', r.changed_by,
+                                                   'changed_at', r.changed_at, 'change_summary', r.change_summary);
         END LOOP;
     END LOOP;
-    IF changelog_id IS NULL
+    IF NOT seen
        AND NOT EXISTS (SELECT 1 FROM agent_loggy.prompts AS t WHERE t.project = p_project AND t.name = p_name) THEN
         RAISE EXCEPTION 'no prompt named % in project %', quote_literal(p_name), quote_literal(p_project)
             USING ERRCODE = 'no_data_found';
@@ -389,7 +436,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION agent_loggy.prompt_label_history(text, text) IS
-    'Every label move of a prompt, oldest first, rebuilt from the changelog: the label, the version it left (NULL when new) and the version it went to (NULL when removed), who, when and why.';
+    'Every label move of a prompt, in the order they happened, rebuilt from the changelog: the label, the version it left (NULL when new) and the version it went to (NULL when removed), who, when and why. Within one transaction a label that one version lost and another gained is one move. A prompt renamed by a direct UPDATE starts a new history under its new name.';
 
 CREATE FUNCTION agent_loggy.rollback_prompt_label(
     p_name text, p_label text DEFAULT 'production', p_project text DEFAULT 'default'
@@ -523,8 +570,8 @@ AS $$
 DECLARE
     target text := coalesce(p_project, p_document ->> 'project');
     problems text[];
+    entries jsonb;
     n_created integer;
-    n_unchanged integer;
     n_relabelled integer;
 BEGIN
     IF p_document IS NULL OR jsonb_typeof(p_document) <> 'object'
@@ -536,33 +583,69 @@ BEGIN
     END IF;
     PERFORM agent_loggy.check_prompt_args(target, 'x');
 
-    CREATE TEMP TABLE pg_temp.import_rows ON COMMIT DROP AS
-    SELECT e.value ->> 'name' AS name, v.*
+    -- The shape first, so that every later step reads well-typed values.
+    problems := ARRAY(
+        SELECT format('prompts[%s]: %s', e.n - 1, w.why)
+        FROM jsonb_array_elements(p_document -> 'prompts') WITH ORDINALITY AS e(value, n)
+        CROSS JOIN LATERAL (VALUES
+            (CASE WHEN jsonb_typeof(e.value -> 'name') IS DISTINCT FROM 'string' THEN 'name must be a string' END),
+            (CASE WHEN jsonb_typeof(e.value -> 'versions') IS DISTINCT FROM 'array'
+                       OR jsonb_array_length(e.value -> 'versions') = 0 THEN 'versions must be a non-empty array'
+                  WHEN EXISTS (
+                      SELECT 1 FROM jsonb_array_elements(e.value -> 'versions') AS v
+                      WHERE jsonb_typeof(v) <> 'object'
+                         OR jsonb_typeof(v -> 'version') IS DISTINCT FROM 'number' OR (v ->> 'version') !~ '^[0-9]{1,9}$'
+                         OR jsonb_typeof(v -> 'template') IS DISTINCT FROM 'string'
+                         OR coalesce(jsonb_typeof(v -> 'labels'), 'array') NOT IN ('array', 'null')
+                         OR EXISTS (SELECT 1 FROM jsonb_array_elements(CASE jsonb_typeof(v -> 'labels') WHEN 'array'
+                                                                        THEN v -> 'labels' ELSE '[]' END) AS l
+                                    WHERE jsonb_typeof(l) <> 'string')
+                         OR coalesce(jsonb_typeof(v -> 'parameters'), 'object') NOT IN ('object', 'null')
+                         OR coalesce(jsonb_typeof(v -> 'is_active'), 'boolean') NOT IN ('boolean', 'null'))
+                  THEN 'every version needs a whole-number version, a template string, labels as an array of strings, parameters as an object and is_active as a boolean' END)
+        ) AS w(why)
+        WHERE w.why IS NOT NULL);
+    IF cardinality(problems) > 0 THEN
+        RAISE EXCEPTION 'prompt import refused, nothing was written: %', array_to_string(problems, '; ')
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+
+    PERFORM agent_loggy.lock_prompt_writes();  -- before reading what is there
+    SELECT jsonb_agg(v.value || jsonb_build_object('name', e.value -> 'name'))
+    INTO entries
     FROM jsonb_array_elements(p_document -> 'prompts') AS e
-    CROSS JOIN LATERAL jsonb_to_recordset(e.value -> 'versions') AS v(
-        version integer, type text, template text, description text, usage text, model text,
-        parameters jsonb, labels text[], is_active boolean, created_by text, created_at timestamptz);
+    CROSS JOIN LATERAL jsonb_array_elements(e.value -> 'versions') AS v;
 
     problems := ARRAY(
+        WITH i AS (
+            SELECT r.name, r.version, coalesce(r.type, 'text') AS type, r.template, r.description, r.usage, r.model,
+                   coalesce(r.parameters, '{}') AS parameters, coalesce(r.labels, '{}') AS labels,
+                   coalesce(r.is_active, true) AS is_active
+            FROM jsonb_to_recordset(entries) AS r(name text, version integer, type text, template text,
+                description text, usage text, model text, parameters jsonb, labels text[], is_active boolean))
         SELECT format('prompt %s version %s: %s', quote_literal(i.name), i.version, w.why)
-        FROM pg_temp.import_rows AS i
+        FROM i
         CROSS JOIN LATERAL (VALUES
-            (CASE WHEN i.name IS NULL OR NOT agent_loggy.is_valid_name(i.name) THEN 'invalid prompt name' END),
-            (CASE WHEN i.version IS NULL OR i.version < 1 THEN 'version must be a number from 1' END),
-            (CASE WHEN i.template IS NULL THEN 'template is missing' END),
-            (CASE WHEN cardinality(agent_loggy.invalid_labels(coalesce(i.labels, '{}'))) > 0
+            (CASE WHEN NOT agent_loggy.is_valid_name(i.name) THEN 'invalid prompt name' END),
+            (CASE WHEN i.version < 1 THEN 'version must be a number from 1' END),
+            (CASE WHEN cardinality(agent_loggy.invalid_labels(i.labels)) > 0
                   THEN format('invalid labels %s', array_to_string(agent_loggy.invalid_labels(i.labels), ', ', 'NULL')) END),
-            (CASE WHEN (SELECT count(*) FROM pg_temp.import_rows AS d WHERE d.name = i.name AND d.version = i.version) > 1
+            (CASE WHEN cardinality(i.labels) > 0 AND NOT i.is_active THEN 'an inactive version cannot carry labels' END),
+            (CASE WHEN (SELECT count(*) FROM i AS d WHERE d.name = i.name AND d.version = i.version) > 1
                   THEN 'appears more than once' END),
-            (CASE WHEN EXISTS (SELECT 1 FROM pg_temp.import_rows AS d, unnest(d.labels) AS dl
-                               WHERE d.name = i.name AND d.version <> i.version AND dl = ANY (i.labels))
+            (CASE WHEN EXISTS (SELECT 1 FROM i AS d WHERE d.name = i.name AND d.type <> i.type)
+                  THEN 'versions of one prompt must share one type' END),
+            (CASE WHEN EXISTS (SELECT 1 FROM i AS d WHERE d.name = i.name AND d.version <> i.version
+                                                     AND d.labels && i.labels)
                   THEN 'shares a label with another version of the same prompt' END),
             (CASE WHEN EXISTS (SELECT 1 FROM agent_loggy.prompts AS t
                                WHERE t.project = target AND t.name = i.name AND t.version = i.version
                                  AND (t.type, t.template, t.description, t.usage, t.model, t.parameters)
-                                     IS DISTINCT FROM (coalesce(i.type, 'text'), i.template, i.description, i.usage,
-                                                       i.model, coalesce(i.parameters, '{}')))
-                  THEN format('differs from version %s already in project %s', i.version, quote_literal(target)) END)
+                                     IS DISTINCT FROM (i.type, i.template, i.description, i.usage, i.model, i.parameters))
+                  THEN format('differs from version %s already in project %s', i.version, quote_literal(target))
+                  WHEN EXISTS (SELECT 1 FROM agent_loggy.prompts AS t
+                               WHERE t.project = target AND t.name = i.name AND t.type <> i.type)
+                  THEN format('is of type %s but the prompt in project %s is not', i.type, quote_literal(target)) END)
         ) AS w(why)
         WHERE w.why IS NOT NULL
         ORDER BY i.name, i.version);
@@ -571,28 +654,30 @@ BEGIN
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
 
-    PERFORM agent_loggy.lock_prompt_writes();
-    INSERT INTO agent_loggy.prompts (project, name, version, type, template, description, usage, model, parameters,
-                                     labels, is_active, created_by, created_at)
-    SELECT target, i.name, i.version, coalesce(i.type, 'text'), i.template, i.description, i.usage, i.model,
-           coalesce(i.parameters, '{}'), '{}', coalesce(i.is_active, true), i.created_by, coalesce(i.created_at, now())
-    FROM pg_temp.import_rows AS i
-    WHERE NOT EXISTS (SELECT 1 FROM agent_loggy.prompts AS t
-                      WHERE t.project = target AND t.name = i.name AND t.version = i.version)
-    ORDER BY i.name, i.version;
-    GET DIAGNOSTICS n_created = ROW_COUNT;
-    n_unchanged := (SELECT count(*) FROM pg_temp.import_rows) - n_created;
-
+    -- Labels are set on existing versions first, then new versions arrive with theirs; either way
+    -- a label leaves the versions that had it.
     UPDATE agent_loggy.prompts AS t
     SET labels = coalesce(i.labels, '{}'), is_active = coalesce(i.is_active, true)
-    FROM pg_temp.import_rows AS i
+    FROM jsonb_to_recordset(entries) AS i(name text, version integer, labels text[], is_active boolean)
     WHERE t.project = target AND t.name = i.name AND t.version = i.version
       AND (t.labels IS DISTINCT FROM ARRAY(SELECT DISTINCT l COLLATE "C" FROM unnest(coalesce(i.labels, '{}')) AS l ORDER BY 1)
            OR t.is_active IS DISTINCT FROM coalesce(i.is_active, true));
     GET DIAGNOSTICS n_relabelled = ROW_COUNT;
-    DROP TABLE pg_temp.import_rows;
-    RETURN QUERY SELECT n_created, n_unchanged, n_relabelled;
+
+    INSERT INTO agent_loggy.prompts (project, name, version, type, template, description, usage, model, parameters,
+                                     labels, is_active, created_by, created_at)
+    SELECT target, i.name, i.version, coalesce(i.type, 'text'), i.template, i.description, i.usage, i.model,
+           coalesce(i.parameters, '{}'), coalesce(i.labels, '{}'), coalesce(i.is_active, true), i.created_by,
+           coalesce(i.created_at, now())
+    FROM jsonb_to_recordset(entries) AS i(name text, version integer, type text, template text, description text,
+        usage text, model text, parameters jsonb, labels text[], is_active boolean, created_by text,
+        created_at timestamptz)
+    WHERE NOT EXISTS (SELECT 1 FROM agent_loggy.prompts AS t
+                      WHERE t.project = target AND t.name = i.name AND t.version = i.version)
+    ORDER BY i.name, i.version;
+    GET DIAGNOSTICS n_created = ROW_COUNT;
+    RETURN QUERY SELECT n_created, jsonb_array_length(entries) - n_created, n_relabelled;
 END
 $$;
 COMMENT ON FUNCTION agent_loggy.import_prompts(jsonb, text) IS
-    'Reads a document written by export_prompts() into project p_project (default: the document''s project): missing versions are created with their original number, author and time, then every version''s labels and is_active are set as in the document (labels leave other versions). Idempotent. Any invalid entry, or a version that exists with different content, refuses the whole import naming each problem.';
+    'Reads a document written by export_prompts() into project p_project (default: the document''s project): existing versions get the document''s labels and is_active, missing versions are created with their original number, author and time (labels leave other versions). Returns versions created, versions already there, and existing versions whose labels or activity changed. Idempotent. Any invalid entry, or a version that exists with different content, refuses the whole import naming each problem.';

@@ -71,7 +71,7 @@ def test_a_label_move_in_another_process_reaches_this_cache_within_100_ms(db_url
 
 
 def test_losing_the_listener_clears_and_bypasses_the_cache_until_it_is_back(pool: ConnectionPool, conn: Conn) -> None:
-    with PromptRegistry(pool) as reg:
+    with PromptRegistry(pool, reconnect_delay=1.5) as reg:
         assert wait_for(lambda: reg.cache.live)
         reg.get_prompt("trace_analysis")
         reg.get_prompt("trace_analysis")
@@ -84,14 +84,24 @@ def test_losing_the_listener_clears_and_bypasses_the_cache_until_it_is_back(pool
         assert len(reg.cache) == 0
         conn.execute("SELECT agent_loggy.create_prompt_version('trace_analysis', 'v2', p_labels => '{production}')")
         hits = reg.cache.stats.hits
-        if not reg.cache.live:  # still reconnecting: every read goes to the database
-            assert reg.get_prompt("trace_analysis").version == 2
-            assert reg.cache.stats.hits == hits
+        assert not reg.cache.live  # reconnecting takes 1.5 s: meanwhile every read goes to the database
+        assert reg.get_prompt("trace_analysis").version == 2
+        assert reg.get_prompt("trace_analysis").version == 2
+        assert reg.cache.stats.hits == hits
         assert wait_for(lambda: reg.cache.live)
         assert reg.get_prompt("trace_analysis").version == 2
         assert reg.get_prompt("trace_analysis").version == 2
         assert reg.cache.stats.hits == hits + 1
     assert not reg.cache.live
+
+
+def test_the_writer_reads_its_own_write_at_once(pool: ConnectionPool) -> None:
+    with PromptRegistry(pool) as reg:
+        assert wait_for(lambda: reg.cache.live)
+        for i in range(2, 12):
+            assert reg.get_prompt("trace_analysis").version == i - 1
+            reg.publish("trace_analysis", f"v{i}", actor="me", labels=["production"])
+        assert reg.get_prompt("trace_analysis").version == 11
 
 
 def test_model_config_change_invalidates_the_projects_prompts(pool: ConnectionPool, conn: Conn) -> None:

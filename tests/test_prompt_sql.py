@@ -10,6 +10,7 @@ import psycopg
 import pytest
 from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
+from psycopg_pool import ConnectionPool
 
 from agent_loggy_db import map_error
 
@@ -141,23 +142,23 @@ def test_labels_given_at_creation_move_to_the_new_version(conn: Conn) -> None:
 
 
 def test_hundred_concurrent_creators_get_versions_1_to_100(db_url: str, conn: Conn) -> None:
-    barrier = threading.Barrier(20)
+    barrier = threading.Barrier(100)
     errors: list[BaseException] = []
-
-    def worker(n: int) -> None:
-        try:
-            with psycopg.connect(db_url, autocommit=True) as c:
+    # 100 calls at once over 40 connections (the server allows 100 in all)
+    with ConnectionPool(db_url, min_size=40, max_size=40, kwargs={"autocommit": True}) as pool:
+        def worker(n: int) -> None:
+            try:
                 barrier.wait()
-                for i in range(5):
-                    publish(c, "busy", f"template {n}-{i}", ["production"])
-        except BaseException as exc:
-            errors.append(exc)
+                with pool.connection() as c:
+                    publish(c, "busy", f"template {n}", ["production"])
+            except BaseException as exc:
+                errors.append(exc)
 
-    threads = [threading.Thread(target=worker, args=(n,)) for n in range(20)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+        threads = [threading.Thread(target=worker, args=(n,)) for n in range(100)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
     assert errors == []
     versions = labels_by_version(conn, "busy")
     assert sorted(versions) == list(range(1, 101))
@@ -383,3 +384,73 @@ def test_import_refuses_conflicting_or_invalid_documents_and_writes_nothing(conn
     err = error_of(conn, "SELECT * FROM agent_loggy.import_prompts('{\"format\": \"x\"}')")
     assert err.sqlstate == "22023" and "not a prompt export" in str(err)
     assert conn.execute("SELECT count(*) FROM agent_loggy.config_changelog").fetchone() == before
+
+
+# review findings -----------------------------------------------------------------------------------
+
+def test_a_multi_row_update_that_moves_a_label_is_one_move_in_history(conn: Conn) -> None:
+    for i in range(1, 4):
+        publish(conn, "p", f"v{i}")
+    conn.execute("SELECT agent_loggy.set_prompt_label('p', 1, 'production')")
+    conn.execute("UPDATE agent_loggy.prompts SET labels = CASE version WHEN 3 THEN '{production}'::text[] "
+                 "ELSE '{}' END WHERE name = 'p'")
+    moves = conn.execute("SELECT from_version, to_version FROM agent_loggy.prompt_label_history('p') "
+                         "WHERE label = 'production' ORDER BY changelog_id").fetchall()
+    assert moves == [(None, 1), (1, 3)]
+    assert conn.execute("SELECT agent_loggy.rollback_prompt_label('p')").fetchone() == (1,)
+
+
+def test_version_numbers_of_deleted_versions_are_never_reused(conn: Conn) -> None:
+    publish(conn, "p", "good", ["production"])
+    publish(conn, "p", "bad", ["production"])
+    conn.execute("DELETE FROM agent_loggy.prompts WHERE name = 'p' AND version = 2")
+    assert publish(conn, "p", "another") == 3
+    err = error_of(conn, "SELECT agent_loggy.rollback_prompt_label('p')")  # v2 is gone: refuse, do not guess
+    assert err.sqlstate == "P0002" and "no version 2" in str(err)
+
+
+def test_repeatable_read_creator_gets_a_serialization_error(db_url: str, conn: Conn) -> None:
+    publish(conn, "p", "one")
+    with psycopg.connect(db_url) as rr:
+        rr.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
+        rr.execute("SELECT 1 FROM agent_loggy.prompts LIMIT 1")
+        publish(conn, "p", "two")
+        with pytest.raises(psycopg.errors.SerializationFailure):
+            rr.execute("SELECT agent_loggy.create_prompt_version('p', 'three')")
+
+
+def test_remove_label_waits_for_a_concurrent_move_and_sees_it(db_url: str, conn: Conn) -> None:
+    publish(conn, "p", "one", ["production"])
+    publish(conn, "p", "two")
+    result: list[Any] = []
+    with psycopg.connect(db_url) as mover:
+        mover.execute("SELECT agent_loggy.set_prompt_label('p', 2, 'production')")  # not committed yet
+
+        def remove() -> None:
+            with psycopg.connect(db_url, autocommit=True) as c:
+                result.append(c.execute("SELECT agent_loggy.remove_prompt_label('p', 'production')").fetchone())
+
+        remover = threading.Thread(target=remove)
+        remover.start()
+        remover.join(0.3)
+        assert remover.is_alive()  # queued behind the prompt write lock
+        mover.commit()
+    remover.join(5)
+    assert result == [(2,)]
+
+
+@pytest.mark.parametrize(("change", "needle"), [
+    (lambda d: d["prompts"][0].pop("versions"), "versions must be a non-empty array"),
+    (lambda d: d["prompts"][0]["versions"][0].update(version="x"), "whole-number version"),
+    (lambda d: d["prompts"][0]["versions"][0].update(is_active=False), "an inactive version cannot carry labels"),
+    (lambda d: d["prompts"][0]["versions"].append({**d["prompts"][0]["versions"][0], "version": 2, "labels": [],
+                                                   "type": "chat"}), "versions of one prompt must share one type"),
+])
+def test_import_names_what_is_wrong_with_a_document(conn: Conn, change: Any, needle: str) -> None:
+    row = conn.execute("SELECT agent_loggy.export_prompts()").fetchone()
+    assert row is not None
+    document = row[0]
+    change(document)
+    err = error_of(conn, "SELECT * FROM agent_loggy.import_prompts(%s, 'elsewhere')", (Jsonb(document),))
+    assert err.sqlstate == "22023" and needle in str(err), str(err)
+    assert conn.execute("SELECT count(*) FROM agent_loggy.prompts WHERE project = 'elsewhere'").fetchone() == (0,)

@@ -33,7 +33,8 @@ def _import_options(command: Callable[..., Any]) -> Callable[..., Any]:
                      help="Project to import into (env AGENT_LOGGY_PROJECT)."),
         click.option("--deactivate-missing", is_flag=True,
                      help="Deactivate every active row of the project whose key is not in the file."),
-        click.option("--actor", default=os_user, help="Who the changelog records (default: the OS user)."),
+        click.option("--actor", default=os_user, envvar="AGENT_LOGGY_ACTOR",
+                     help="Who the changelog records (default: $AGENT_LOGGY_ACTOR or the OS user)."),
         click.option("--summary", default=None, help="Why, for the changelog (default: 'import FILE')."),
     ]
     for option in reversed(options):

@@ -117,16 +117,18 @@ def parse_vars(pairs: tuple[str, ...], vars_file: Path | None) -> dict[str, Any]
 @click.option("--var", "pairs", multiple=True, metavar="NAME=VALUE", help="A variable (repeatable).")
 @click.option("--vars-file", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="JSON object of variables (--var values win).")
-@click.option("--label", "-l", default="production", show_default=True, help="Label to resolve.")
+@click.option("--label", "-l", default=None, help="Label to resolve (default production; latest = highest active).")
 @click.option("--version", "-v", "version", type=click.IntRange(min=1), default=None, help="Exact version.")
 @click.option("--strict", is_flag=True, help="Refuse variables the template does not use.")
 @project_option
-def get(name: str, pairs: tuple[str, ...], vars_file: Path | None, label: str, version: int | None, strict: bool,
-        project: str) -> None:
+def get(name: str, pairs: tuple[str, ...], vars_file: Path | None, label: str | None, version: int | None,
+        strict: bool, project: str) -> None:
     """Resolve a prompt and print it rendered with the variables (exactly what the agent would send)."""
+    if label and version:
+        raise click.UsageError("give either --label or --version, not both")
     variables = parse_vars(pairs, vars_file)
     with registry() as reg:
-        p = reg.get_prompt(name, label=label, version=version, project=project)
+        p = reg.get_prompt(name, label=label or "production", version=version, project=project)
     click.echo(p.compile(variables, strict=strict), nl=False)
 
 
@@ -159,6 +161,8 @@ def publish(name: str, file: str, labels: tuple[str, ...], model: str | None, pa
             parameters = json.loads(params)
         except ValueError as exc:
             raise click.BadParameter(f"{params!r} is not JSON: {exc}", param_hint="--params") from exc
+        if not isinstance(parameters, dict):
+            raise click.BadParameter(f"{params!r} is not a JSON object", param_hint="--params")
     with registry() as reg:
         p = reg.publish(name, read_text(file), actor=actor_or_default(actor), summary=summary, project=project,
                         labels=labels, type=type_, description=description, model=model, parameters=parameters)
