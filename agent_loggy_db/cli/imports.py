@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -11,31 +10,20 @@ import click
 import psycopg
 
 from agent_loggy_db.cli.db import target_url
+from agent_loggy_db.cli.options import audit_options, project_option
 from agent_loggy_db.cli.output import table
-from agent_loggy_db.configs import DEFAULT_PROJECT
 from agent_loggy_db.errors import translated_errors
 from agent_loggy_db.importers import FORMATS, import_rows, read_rows
 from agent_loggy_db.settings import Settings
 
 
-def os_user() -> str | None:
-    """The OS user name, the default actor; None (the database's session user) if unknown."""
-    try:
-        return getpass.getuser()
-    except (OSError, KeyError):
-        return None
-
-
 def _import_options(command: Callable[..., Any]) -> Callable[..., Any]:
     options = [
         click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path)),
-        click.option("--project", default=DEFAULT_PROJECT, show_default=True, envvar="AGENT_LOGGY_PROJECT",
-                     help="Project to import into (env AGENT_LOGGY_PROJECT)."),
+        project_option,
         click.option("--deactivate-missing", is_flag=True,
                      help="Deactivate every active row of the project whose key is not in the file."),
-        click.option("--actor", default=os_user, envvar="AGENT_LOGGY_ACTOR",
-                     help="Who the changelog records (default: $AGENT_LOGGY_ACTOR or the OS user)."),
-        click.option("--summary", default=None, help="Why, for the changelog (default: 'import FILE')."),
+        audit_options,
     ]
     for option in reversed(options):
         command = option(command)

@@ -2,44 +2,24 @@
 
 from __future__ import annotations
 
-import getpass
 import json
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 from rich.syntax import Syntax
 
 from agent_loggy_db.cli.db import target_url
+from agent_loggy_db.cli.options import audit_options, project_option, required_actor
 from agent_loggy_db.cli.output import console, table
 from agent_loggy_db.errors import ConfigurationError
 from agent_loggy_db.pool import create_pool
 from agent_loggy_db.prompts import PromptRegistry
 from agent_loggy_db.settings import Settings
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def project_option(f: F) -> F:
-    """--project, default $AGENT_LOGGY_PROJECT or 'default'."""
-    return click.option("--project", "-p", envvar="AGENT_LOGGY_PROJECT", default="default", show_default=True,
-                        help="Project (tenant) the prompts belong to.")(f)
-
-
-def audit_options(f: F) -> F:
-    """--actor (default $AGENT_LOGGY_ACTOR or the OS user) and --summary, recorded in the changelog."""
-    f = click.option("--summary", "-m", default=None, help="Why: recorded in the changelog.")(f)
-    return click.option("--actor", envvar="AGENT_LOGGY_ACTOR", default=None,
-                        help="Who: recorded in the changelog (default: $AGENT_LOGGY_ACTOR or your user name).")(f)
-
-
-def actor_or_default(actor: str | None) -> str:
-    """The --actor value, else the OS user name."""
-    return actor or getpass.getuser()
 
 
 @contextmanager
@@ -164,7 +144,7 @@ def publish(name: str, file: str, labels: tuple[str, ...], model: str | None, pa
         if not isinstance(parameters, dict):
             raise click.BadParameter(f"{params!r} is not a JSON object", param_hint="--params")
     with registry() as reg:
-        p = reg.publish(name, read_text(file), actor=actor_or_default(actor), summary=summary, project=project,
+        p = reg.publish(name, read_text(file), actor=required_actor(actor), summary=summary, project=project,
                         labels=labels, type=type_, description=description, model=model, parameters=parameters)
     console.print(f"published {p.name} v{p.version}" + (f" labelled {', '.join(p.labels)}" if p.labels else ""))
 
@@ -178,7 +158,7 @@ def publish(name: str, file: str, labels: tuple[str, ...], model: str | None, pa
 def label(name: str, version: int, label: str, project: str, actor: str | None, summary: str | None) -> None:
     """Move LABEL to VERSION of NAME."""
     with registry() as reg:
-        p = reg.set_label(name, version, label, actor=actor_or_default(actor), summary=summary, project=project)
+        p = reg.set_label(name, version, label, actor=required_actor(actor), summary=summary, project=project)
     console.print(f"{label} → {p.name} v{p.version}")
 
 
@@ -190,7 +170,7 @@ def label(name: str, version: int, label: str, project: str, actor: str | None, 
 def unlabel(name: str, label: str, project: str, actor: str | None, summary: str | None) -> None:
     """Take LABEL off the version of NAME that carries it."""
     with registry() as reg:
-        version = reg.remove_label(name, label, actor=actor_or_default(actor), summary=summary, project=project)
+        version = reg.remove_label(name, label, actor=required_actor(actor), summary=summary, project=project)
     console.print(f"removed {label} from {name} v{version}")
 
 
@@ -202,7 +182,7 @@ def unlabel(name: str, label: str, project: str, actor: str | None, summary: str
 def rollback(name: str, label: str, project: str, actor: str | None, summary: str | None) -> None:
     """Put LABEL (default production) back on the version it left at its last move."""
     with registry() as reg:
-        version = reg.rollback_label(name, label, actor=actor_or_default(actor), summary=summary, project=project)
+        version = reg.rollback_label(name, label, actor=required_actor(actor), summary=summary, project=project)
     console.print(f"{label} → {name} v{version} (rolled back)")
 
 
@@ -263,7 +243,7 @@ def import_(file: str, project: str | None, actor: str | None, summary: str | No
     if not isinstance(document, dict):
         raise ConfigurationError(f"{file}: expected a JSON object written by `prompt export`")
     with registry() as reg:
-        result = reg.import_prompts(document, actor=actor_or_default(actor),
+        result = reg.import_prompts(document, actor=required_actor(actor),
                                     summary=summary or f"import of {os.path.basename(file)}", project=project)
     table("Import", ["created", "unchanged", "relabelled"], [(result.created, result.unchanged, result.relabelled)])
 
