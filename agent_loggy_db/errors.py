@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -86,6 +87,18 @@ class ImportFailed(InvalidInput):
     def __init__(self, message: str, problems: list[str], *, sqlstate: str | None = None):
         super().__init__("\n  ".join([message, *problems]), sqlstate=sqlstate)
         self.problems = tuple(problems)
+
+
+_PROBLEM_START = re.compile(r"\n(?=(?:line|row) \d+: )")
+
+
+def import_error(exc: psycopg.Error) -> DatabaseError:
+    """An import function's error: ImportFailed with one problem per "line N: reason" of its DETAIL
+    when it has one (an invalid_parameter_value from the import functions), else map_error()."""
+    detail = exc.diag.message_detail
+    if exc.sqlstate != "22023" or not detail:
+        return map_error(exc)
+    return ImportFailed(exc.diag.message_primary or str(exc), _PROBLEM_START.split(detail), sqlstate=exc.sqlstate)
 
 
 _MISSING = "missing template variables: "  # render_prompt's message; the names follow, ", "-separated

@@ -1,4 +1,4 @@
-"""`agent-loggy-db import`: load context rules and Loki exclusions from CSV files, all or nothing."""
+"""`agent-loggy-db import`: context rules, Loki exclusions, documents and FAISS stores, all or nothing."""
 
 from __future__ import annotations
 
@@ -8,12 +8,15 @@ from typing import Any
 
 import click
 import psycopg
+from pgvector.psycopg import register_vector
 
 from agent_loggy_db.cli.db import target_url
 from agent_loggy_db.cli.options import audit_options, project_option
 from agent_loggy_db.cli.output import table
+from agent_loggy_db.cli.progress import progress_bar
 from agent_loggy_db.errors import translated_errors
 from agent_loggy_db.importers import FORMATS, import_rows, read_rows
+from agent_loggy_db.importers.documents import JsonlDocuments, LoadResult, load_documents
 from agent_loggy_db.settings import Settings
 
 
@@ -32,10 +35,10 @@ def _import_options(command: Callable[..., Any]) -> Callable[..., Any]:
 
 @click.group("import")
 def import_group() -> None:
-    """Import context rules and Loki exclusions (negate keys) from CSV files.
+    """Import context rules and Loki exclusions (CSV), documents (JSONL) and LangChain FAISS stores.
 
-    Every row is checked first; one bad row refuses the whole file, listing every bad line.
-    Rows identical to the current version are skipped, changed ones become new versions.
+    Every row is checked; one bad row refuses the whole file, listing every bad line, and nothing
+    is written. Importing the same file again changes nothing.
     """
 
 
@@ -74,3 +77,47 @@ def _import(
             ("deactivated", result.deactivated),
         ],
     )
+
+
+_INDEX_CHOICES = {"auto": None, "rebuild": True, "keep": False}
+
+index_option = click.option(
+    "--index", "index_mode", type=click.Choice(list(_INDEX_CHOICES)), default="auto", show_default=True,
+    help="Vector index during the load: auto rebuilds it after big loads of embedded rows (faster than "
+         "inserting into it), rebuild / keep force the choice.")
+
+
+@import_group.command("documents")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@project_option
+@click.option("--source", "-s", default="manual", show_default=True,
+              help="Source name: with external_id the identity documents are upserted on.")
+@index_option
+def documents(file: Path, project: str, source: str, index_mode: str) -> None:
+    """Import FILE.jsonl: one JSON object per line with external_id, content and optionally title,
+    tags, metadata and embedding (384 numbers).
+
+    Binary COPY in one transaction; documents are upserted on (project, source, external_id), so
+    importing the same file again changes nothing. One bad line refuses the file, listing the bad lines.
+    """
+    records = JsonlDocuments(file)
+    settings = Settings.from_env()
+    with translated_errors(), psycopg.connect(target_url(settings), connect_timeout=settings.connect_timeout) as conn:
+        register_vector(conn)
+        with progress_bar(in_bytes=True) as bar:
+            task = bar.add_task(f"staging {file.name}", total=file.stat().st_size)
+            result = load_documents(
+                conn, records, project=project, source=source, rebuild_index=_INDEX_CHOICES[index_mode],
+                on_row=lambda _: bar.update(task, completed=records.bytes_read),
+                on_merge=lambda: bar.update(task, completed=records.bytes_read, description="merging into documents"),
+                read_problems=lambda: records.problems,
+            )
+    load_table(f"Imported documents from {file} into project {project} (source {source})", result)
+
+
+def load_table(title: str, result: LoadResult, *extra: tuple[str, object]) -> None:
+    """The result table of a document load."""
+    table(title, ["result", "documents"], [
+        ("inserted", result.inserted), ("updated", result.updated), ("unchanged", result.unchanged), *extra,
+        ("vector index", "rebuilt" if result.index_rebuilt else "kept"),
+    ])

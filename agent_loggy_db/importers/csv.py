@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,7 +19,7 @@ from psycopg import sql
 from psycopg.types.json import Jsonb
 
 from agent_loggy_db.configs import DEFAULT_PROJECT, ImportResult
-from agent_loggy_db.errors import ImportFailed, map_error, translated_errors
+from agent_loggy_db.errors import ImportFailed, import_error, translated_errors
 from agent_loggy_db.pool import bind_transaction
 
 CsvRow = dict[str, str | int]
@@ -43,9 +42,6 @@ class CsvFormat:
 CONTEXT_RULES = CsvFormat("context rules", "import_context_rules", ("context", "important", "ignore", "description"))
 NEGATE_KEYS = CsvFormat("negate keys", "import_negate_keys", ("label", "operator", "value"))
 FORMATS = {"context-rules": CONTEXT_RULES, "negate-keys": NEGATE_KEYS}
-
-_PROBLEM_START = re.compile(r"\n(?=(?:line|row) \d+: )")
-
 
 def read_rows(path: Path, fmt: CsvFormat) -> list[CsvRow]:
     """The data rows of a CSV file with a header; ImportFailed lists every structural problem.
@@ -91,11 +87,7 @@ def import_rows(
                 bind_transaction(conn, actor=actor, summary=summary, project=project)
                 row = conn.execute(query, (Jsonb(rows), project, deactivate_missing)).fetchone()
         except psycopg.errors.InvalidParameterValue as exc:
-            detail = exc.diag.message_detail
-            if not detail:
-                raise map_error(exc) from exc
-            primary = exc.diag.message_primary or str(exc)
-            raise ImportFailed(primary, _PROBLEM_START.split(detail), sqlstate=exc.sqlstate) from exc
+            raise import_error(exc) from exc
     if row is None:
         raise ImportFailed(f"agent_loggy.{fmt.function} returned no row", [])
     return ImportResult(*row)
