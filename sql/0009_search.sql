@@ -102,7 +102,7 @@ CREATE FUNCTION agent_loggy.rrf_candidates(p_limit integer, p_rrf_k integer) RET
     LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT
     RETURN p_rrf_k + 2 * p_limit;
 COMMENT ON FUNCTION agent_loggy.rrf_candidates(integer, integer) IS
-    'How many candidates each branch of a hybrid search considers: rrf_k + 2 * limit (80 for the defaults). The limit-th fused score is at least w_max / (rrf_k + limit) (the heavier branch''s own top rows), and a row beyond that depth in both branches scores less than (w_keyword + w_semantic) / (rrf_k + depth) <= 2 w_max / (2 rrf_k + 2 limit): so no row outside both candidate lists could enter the fused top limit, whatever the weights.';
+    'How many candidates each branch of a hybrid search ranks (its window): rrf_k + 2 * limit, 80 for the defaults. A rank counts only inside its window (a row beyond it gets 0 from that branch, as with Elasticsearch''s rank_window_size). The depth is enough for the top limit: its last score is at least w_max / (rrf_k + limit) (the heavier branch''s own top rows), while a row outside both windows could score at most (w_keyword + w_semantic) / (rrf_k + depth + 1) < 2 w_max / (2 rrf_k + 2 limit), even counted at its true ranks. So no row outside both windows could enter the top limit, whatever the weights.';
 
 CREATE FUNCTION agent_loggy.rrf_fuse(
     p_keyword_ids bigint[], p_semantic_ids bigint[],
@@ -271,7 +271,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION agent_loggy.hybrid_search_documents(text, vector, text, integer, text[], double precision, double precision, integer) IS
-    'Hybrid search of the documents of p_project: keyword search (keyword_search_documents) and vector search (search_documents) each rank rrf_candidates(p_limit, p_rrf_k) candidates (80 for the defaults), fused by reciprocal rank fusion: score = p_keyword_weight / (p_rrf_k + keyword_rank) + p_semantic_weight / (p_rrf_k + semantic_rank), an absent rank contributing 0. Best score first, ties by id. Either query may be NULL (that branch is skipped), not both; similarity is 1 - cosine distance (NULL without a query vector or an embedding).';
+    'Hybrid search of the documents of p_project: keyword search (keyword_search_documents) and vector search (search_documents) each rank a window of rrf_candidates(p_limit, p_rrf_k) candidates (80 for the defaults), fused by reciprocal rank fusion: score = p_keyword_weight / (p_rrf_k + keyword_rank) + p_semantic_weight / (p_rrf_k + semantic_rank), an absent rank contributing 0. Best score first, ties by id. Either query may be NULL (that branch is skipped), not both; similarity is 1 - cosine distance (NULL without a query vector or an embedding).';
 
 -- Context rules --------------------------------------------------------------------------------
 

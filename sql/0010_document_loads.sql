@@ -99,7 +99,12 @@ BEGIN
     PERFORM pg_advisory_xact_lock(hashtextextended('agent_loggy.documents:' || p_project || ':' || p_source, 0));
 
     SELECT count(*), count(s.embedding) INTO staged, vectors FROM pg_temp.agent_loggy_staged_documents AS s;
-    SELECT greatest(c.reltuples, 0)::bigint INTO existing FROM pg_class AS c WHERE c.oid = 'agent_loggy.documents'::regclass;
+    -- the planner's estimate of the table size; counted when the table was never analyzed
+    SELECT CASE WHEN c.reltuples >= 0 THEN c.reltuples::bigint END INTO existing
+    FROM pg_class AS c WHERE c.oid = 'agent_loggy.documents'::regclass;
+    IF existing IS NULL THEN
+        existing := (SELECT count(*) FROM agent_loggy.documents);
+    END IF;
     rebuild := coalesce(p_rebuild_index,
                         vectors >= 2000 AND vectors * 5 >= existing
                         AND pg_has_role((SELECT c.relowner FROM pg_class AS c
