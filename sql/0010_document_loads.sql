@@ -49,7 +49,7 @@ BEGIN
             SELECT s.line, CASE
                 WHEN s.external_id IS NULL OR s.external_id !~ '\S' THEN 'external_id is missing or blank'
                 WHEN octet_length(s.external_id) > 1000 THEN 'external_id is longer than 1000 bytes'
-                WHEN first.line < s.line THEN format('external_id %s is also on line %s', quote_literal(s.external_id), first.line)
+                WHEN s.first_line < s.line THEN format('external_id %s is also on line %s', quote_literal(s.external_id), s.first_line)
                 WHEN s.content IS NULL OR s.content !~ '\S' THEN 'content is missing or blank'
                 WHEN NOT agent_loggy.are_valid_tags(s.tags) THEN
                     format('invalid tags %s: expected non-blank tags of at most 128 characters', s.tags)
@@ -59,10 +59,8 @@ BEGIN
                     format('embedding has %s dimensions: expected 384', vector_dims(s.embedding))
                 WHEN vector_norm(s.embedding) = 0 THEN 'embedding is all zeros'
             END AS problem
-            FROM pg_temp.agent_loggy_staged_documents AS s
-            LEFT JOIN LATERAL (
-                SELECT min(o.line) AS line FROM pg_temp.agent_loggy_staged_documents AS o
-                WHERE o.external_id = s.external_id) AS first ON true
+            FROM (SELECT t.*, min(t.line) OVER (PARTITION BY t.external_id) AS first_line
+                  FROM pg_temp.agent_loggy_staged_documents AS t) AS s
         ) AS p
         WHERE p.problem IS NOT NULL
         ORDER BY p.line

@@ -37,7 +37,8 @@ $$;
 COMMENT ON FUNCTION agent_loggy.checked_embedding_target(text) IS
     'Returns p_what when it names a table with embeddings (documents, context_rules, prompts), else raises SQLSTATE 22023.';
 
-CREATE FUNCTION agent_loggy.pending_embeddings(p_what text, p_project text DEFAULT 'default', p_limit integer DEFAULT 64)
+CREATE FUNCTION agent_loggy.pending_embeddings(
+    p_what text, p_project text DEFAULT 'default', p_limit integer DEFAULT 64, p_after_id bigint DEFAULT 0)
     RETURNS TABLE (id bigint, input text)
     LANGUAGE plpgsql STABLE
 AS $$
@@ -46,18 +47,39 @@ BEGIN
             agent_loggy.checked_limit(p_limit);
     IF p_what = 'documents' THEN
         RETURN QUERY SELECT d.id, agent_loggy.embedding_input(d) FROM agent_loggy.documents AS d
-                     WHERE d.project = p_project AND d.embedding IS NULL ORDER BY d.id LIMIT p_limit;
+                     WHERE d.project = p_project AND d.embedding IS NULL AND d.id > p_after_id
+                     ORDER BY d.id LIMIT p_limit;
     ELSIF p_what = 'context_rules' THEN
         RETURN QUERY SELECT r.id, agent_loggy.embedding_input(r) FROM agent_loggy.context_rules AS r
-                     WHERE r.project = p_project AND r.embedding IS NULL AND r.is_active ORDER BY r.id LIMIT p_limit;
+                     WHERE r.project = p_project AND r.embedding IS NULL AND r.is_active AND r.id > p_after_id
+                     ORDER BY r.id LIMIT p_limit;
     ELSE
         RETURN QUERY SELECT p.id, agent_loggy.embedding_input(p) FROM agent_loggy.prompts AS p
-                     WHERE p.project = p_project AND p.embedding IS NULL AND p.is_active ORDER BY p.id LIMIT p_limit;
+                     WHERE p.project = p_project AND p.embedding IS NULL AND p.is_active AND p.id > p_after_id
+                     ORDER BY p.id LIMIT p_limit;
     END IF;
 END
 $$;
-COMMENT ON FUNCTION agent_loggy.pending_embeddings(text, text, integer) IS
-    'Up to p_limit rows of p_what (documents, context_rules or prompts) in p_project that have no embedding, oldest id first, with the text to embed (embedding_input). Inactive context rules and prompt versions are left out.';
+COMMENT ON FUNCTION agent_loggy.pending_embeddings(text, text, integer, bigint) IS
+    'Up to p_limit rows of p_what (documents, context_rules or prompts) in p_project that have no embedding and an id above p_after_id, lowest id first, with the text to embed (embedding_input). Inactive context rules and prompt versions are left out. Pass the last id of a batch as p_after_id to walk the table once.';
+
+CREATE FUNCTION agent_loggy.pending_embedding_count(p_what text, p_project text DEFAULT 'default') RETURNS bigint
+    LANGUAGE plpgsql STABLE
+AS $$
+BEGIN
+    PERFORM agent_loggy.checked_embedding_target(p_what), agent_loggy.checked_project(p_project);
+    RETURN CASE p_what
+        WHEN 'documents' THEN (SELECT count(*) FROM agent_loggy.documents AS d
+                               WHERE d.project = p_project AND d.embedding IS NULL)
+        WHEN 'context_rules' THEN (SELECT count(*) FROM agent_loggy.context_rules AS r
+                                   WHERE r.project = p_project AND r.embedding IS NULL AND r.is_active)
+        ELSE (SELECT count(*) FROM agent_loggy.prompts AS p
+              WHERE p.project = p_project AND p.embedding IS NULL AND p.is_active)
+    END;
+END
+$$;
+COMMENT ON FUNCTION agent_loggy.pending_embedding_count(text, text) IS
+    'How many rows pending_embeddings() would walk through for p_what in p_project (for progress bars).';
 
 CREATE FUNCTION agent_loggy.store_embeddings(
     p_what text, p_ids bigint[], p_inputs text[], p_embeddings vector[], p_embedding_config_id bigint DEFAULT NULL)

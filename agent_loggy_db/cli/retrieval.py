@@ -1,0 +1,96 @@
+"""`agent-loggy-db embed` and `agent-loggy-db search`: the retrieval side from the terminal."""
+
+from __future__ import annotations
+
+import click
+import psycopg
+from pgvector.psycopg import register_vector
+
+from agent_loggy_db.backfill import TARGETS, fill_embeddings, pending_count
+from agent_loggy_db.cli.db import target_url
+from agent_loggy_db.cli.options import os_user, project_option
+from agent_loggy_db.cli.output import console, table
+from agent_loggy_db.cli.progress import progress_bar
+from agent_loggy_db.embedding import load_embedder
+from agent_loggy_db.errors import translated_errors
+from agent_loggy_db.pool import create_pool
+from agent_loggy_db.search import DocumentHit, Search
+from agent_loggy_db.settings import Settings
+
+
+@click.command()
+@click.option("--what", "what", type=click.Choice(list(TARGETS)), multiple=True,
+              help="What to embed (repeatable); default: all three.")
+@project_option
+@click.option("--batch-size", type=click.IntRange(1, 1000), default=64, show_default=True)
+def embed(what: tuple[str, ...], project: str, batch_size: int) -> None:
+    """Compute the missing embeddings of prompts, context rules and documents with the local model.
+
+    Walks each table once in batches (each batch committed); rows whose text changes meanwhile
+    are left for the next run. Needs the extra: pip install 'agent-loggy-db[embed]'.
+    """
+    embedder = load_embedder()
+    settings = Settings.from_env()
+    rows = []
+    with translated_errors(), psycopg.connect(target_url(settings), connect_timeout=settings.connect_timeout) as conn:
+        register_vector(conn)
+        for name in what or tuple(TARGETS):
+            table_name = TARGETS[name]
+            total = pending_count(conn, table_name, project)
+            with progress_bar() as bar:
+                task = bar.add_task(f"embedding {name}", total=total)
+                result = fill_embeddings(conn, embedder, table_name, project=project, batch_size=batch_size,
+                                         actor=os_user() or "agent-loggy-db embed",
+                                         on_batch=lambda n: bar.advance(task, n))
+            rows.append((name, result.embedded, result.skipped))
+    table(f"Embeddings computed with {embedder.name} in project {project}", ["what", "embedded", "left (text changed)"],
+          rows)
+
+
+MODES = ("hybrid", "vector", "keyword")
+
+
+@click.command()
+@click.argument("text")
+@project_option
+@click.option("--tags", default=None, help="Comma-separated tags; documents must carry all of them.")
+@click.option("--mode", type=click.Choice(MODES), default="hybrid", show_default=True)
+@click.option("--limit", "-k", type=click.IntRange(1, 1000), default=10, show_default=True)
+def search(text: str, project: str, tags: str | None, mode: str, limit: int) -> None:
+    """Search the documents of a project for TEXT and print the best matches as a table.
+
+    vector and hybrid embed TEXT with the local model (the extra embed); keyword needs no model.
+    """
+    tag_list = [t.strip() for t in tags.split(",") if t.strip()] if tags else None
+    embedder = None if mode == "keyword" else load_embedder()
+    settings = Settings.from_env()
+    with create_pool(target_url(settings), settings) as pool:
+        finder = Search(pool, embedder=embedder)
+        if mode == "keyword":
+            hits = finder.keyword_search_documents(text, project=project, limit=limit, tags=tag_list)
+        elif mode == "vector":
+            hits = finder.search_documents(text, project=project, limit=limit, tags=tag_list)
+        else:
+            hits = finder.hybrid_search_documents(text, project=project, limit=limit, tags=tag_list)
+    if not hits:
+        console.print(f"no documents of project {project} match {text!r}" + (f" with tags {tags}" if tags else ""))
+        return
+    columns = ["#", "score", *(("keyword", "semantic") if mode == "hybrid" else ()), "source / id", "title", "tags",
+               "content"]
+    table(f"{mode} search of project {project} for {text!r}", columns,
+          [(n, *_scores(hit, mode), f"{hit.source}/{hit.external_id or hit.id}", hit.title or "", ",".join(hit.tags),
+            _snippet(hit.content)) for n, hit in enumerate(hits, start=1)])
+
+
+def _scores(hit: DocumentHit, mode: str) -> tuple[str, ...]:
+    if mode == "hybrid":
+        return f"{hit.score:.4f}", str(hit.keyword_rank or "-"), str(hit.semantic_rank or "-")
+    return (f"{hit.similarity if mode == 'vector' else hit.rank:.4f}",)
+
+
+def _snippet(content: str, width: int = 80) -> str:
+    flat = " ".join(content.split())
+    return flat if len(flat) <= width else flat[: width - 1] + "…"
+
+
+COMMANDS = (embed, search)
