@@ -17,6 +17,14 @@ class ConfigurationError(AgentLoggyError):
     """An environment variable or argument has a value we cannot use."""
 
 
+class MissingDependency(AgentLoggyError):
+    """An optional dependency is not installed; .extra names the pip extra that brings it."""
+
+    def __init__(self, message: str, *, extra: str):
+        super().__init__(f"{message}: pip install 'agent-loggy-db[{extra}]'")
+        self.extra = extra
+
+
 class ServerError(AgentLoggyError):
     """The embedded PostgreSQL server could not be started, found or stopped."""
 
@@ -87,6 +95,17 @@ class ImportFailed(InvalidInput):
     def __init__(self, message: str, problems: list[str], *, sqlstate: str | None = None):
         super().__init__("\n  ".join([message, *problems]), sqlstate=sqlstate)
         self.problems = tuple(problems)
+
+
+class UnsafePickle(ImportFailed):
+    """A pickle references a global (class or function) that is not on the allow-list; nothing ran.
+
+    global_name: the refused global as "module.name", e.g. "posix.system".
+    """
+
+    def __init__(self, message: str, global_name: str):
+        super().__init__(message, [])
+        self.global_name = global_name
 
 
 _PROBLEM_START = re.compile(r"\n(?=(?:line|row) \d+: )")

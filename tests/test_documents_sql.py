@@ -126,11 +126,11 @@ def test_a_bad_staged_row_refuses_the_whole_load_naming_each_line(conn: Conn) ->
 
 
 def test_load_checks_its_arguments_and_needs_a_staged_table(conn: Conn) -> None:
-    with pytest.raises(psycopg.errors.InvalidParameterValue, match="invalid source 'no spaces please'"):
-        with conn.transaction():
-            stage(conn)
-            load(conn, source="no spaces please")
-    with pytest.raises(psycopg.errors.ObjectNotInPrerequisiteState, match="call agent_loggy.stage_documents"):
+    with (pytest.raises(psycopg.errors.InvalidParameterValue, match="invalid source 'no spaces please'"),
+          conn.transaction()):
+        stage(conn)
+        load(conn, source="no spaces please")
+    with pytest.raises(psycopg.errors.ObjectNotInPrerequisiteState, match=r"call agent_loggy\.stage_documents"):
         load(conn)
 
 

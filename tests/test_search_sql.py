@@ -76,7 +76,8 @@ def test_vector_search_skips_rows_without_embeddings_that_keyword_search_finds(c
 
 
 def test_limit_is_met_whenever_enough_rows_match(corpus: Conn) -> None:
-    assert ids(corpus, "SELECT * FROM agent_loggy.search_documents(%s::vector, 'default', 2)", vec(80)) == ["a90", "a60"]
+    two = ids(corpus, "SELECT * FROM agent_loggy.search_documents(%s::vector, 'default', 2)", vec(80))
+    assert two == ["a90", "a60"]
     assert len(ids(corpus, "SELECT * FROM agent_loggy.search_documents(%s::vector, 'default', 50)", vec(0))) == 4
 
 

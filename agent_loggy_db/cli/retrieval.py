@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import click
 import psycopg
 from pgvector.psycopg import register_vector
@@ -41,7 +43,7 @@ def embed(what: tuple[str, ...], project: str, batch_size: int) -> None:
                 task = bar.add_task(f"embedding {name}", total=total)
                 result = fill_embeddings(conn, embedder, table_name, project=project, batch_size=batch_size,
                                          actor=os_user() or "agent-loggy-db embed",
-                                         on_batch=lambda n: bar.advance(task, n))
+                                         on_batch=partial(bar.advance, task))
             rows.append((name, result.embedded, result.skipped))
     table(f"Embeddings computed with {embedder.name} in project {project}", ["what", "embedded", "left (text changed)"],
           rows)

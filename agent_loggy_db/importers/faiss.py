@@ -1,0 +1,266 @@
+"""Reading LangChain FAISS.save_local directories (index.faiss + index.pkl) as plain records.
+
+index.pkl is the pickle of (InMemoryDocstore, {index position: docstore id}). It is loaded by an
+unpickler that admits only LangChain's docstore and document classes, under the module paths
+LangChain has used (_DOCSTORES, _DOCUMENTS), mapped to local stand-ins that just keep the pickled
+fields; any other global raises UnsafePickle before it is called, so nothing in the file runs, and
+LangChain need not be installed. Documents pickled by pydantic v2 (langchain-core >= 0.3), by
+pydantic v1 (older langchain / langchain-core) and as a plain __dict__ are read alike.
+
+index.faiss is read with faiss (the optional extra "faiss", imported only when needed), and each
+vector is given back as stored, in index order. The database ranks by cosine, but FAISS L2 (or
+inner product) over unnormalised vectors does not rank like cosine, so the importer stores
+normalised(vector): unit vectors rank the same under L2, inner product and cosine. Compressed
+indexes (PQ, scalar quantizer, LSH) give back approximations of the vectors they were given.
+index.faiss is parsed by faiss's own reader, which does not run code but is not hardened against
+hostile files either.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+import pickle
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from agent_loggy_db.errors import AgentLoggyError, ImportFailed, MissingDependency, UnsafePickle
+
+Metric = Literal["l2", "inner_product"]
+
+
+@dataclass(frozen=True)
+class FaissRecord:
+    """One vector of the index with its document; metadata as JSON holds it (tuples become lists)."""
+
+    docstore_id: str
+    content: str
+    metadata: dict[str, Any]
+    vector: list[float] | None
+
+
+@dataclass(frozen=True)
+class FaissStore:
+    """A FAISS.save_local directory: the index's dimensions, metric and type, its records in index order."""
+
+    dimensions: int
+    metric: Metric
+    index_type: str
+    records: list[FaissRecord]
+
+
+class _StandIn:
+    """A pickled LangChain object: its fields are kept, none of its code runs."""
+
+    fields: dict[Any, Any] | None = None
+
+    def __setstate__(self, state: object) -> None:
+        if isinstance(state, dict) and isinstance(state.get("__dict__"), dict):
+            state = state["__dict__"]  # pydantic v2 and v1 wrap the fields; a plain object does not
+        self.fields = state if isinstance(state, dict) else None
+
+
+class _Docstore(_StandIn):
+    """langchain's InMemoryDocstore: fields {"_dict": {docstore id: Document}}."""
+
+
+class _Document(_StandIn):
+    """langchain's Document: fields page_content, metadata (and id, type in newer versions)."""
+
+
+_DOCSTORES = [
+    ("langchain_community.docstore.in_memory", "InMemoryDocstore"),  # langchain >= 0.0.350 (community)
+    ("langchain.docstore.in_memory", "InMemoryDocstore"),  # langchain < 0.0.350
+]
+_DOCUMENTS = [
+    ("langchain_core.documents.base", "Document"),  # langchain >= 0.0.345 (langchain-core)
+    ("langchain.schema.document", "Document"),  # langchain 0.0.2xx - 0.0.34x
+    ("langchain.schema", "Document"),  # langchain 0.0.1xx
+    ("langchain.docstore.document", "Document"),  # langchain < 0.0.12x
+]
+_ALLOWED: dict[tuple[str, str], type] = {
+    **dict.fromkeys(_DOCSTORES, _Docstore),
+    **dict.fromkeys(_DOCUMENTS, _Document),
+    # pickle protocols 2 and 3 (not LangChain's, which is 4) write a set as set(list), e.g. __fields_set__
+    ("builtins", "set"): set,
+    ("__builtin__", "set"): set,
+}
+
+
+class _Unpickler(pickle.Unpickler):
+    """Admits only _ALLOWED globals; persistent ids are refused by pickle.Unpickler itself."""
+
+    def __init__(self, data: bytes, path: Path):
+        super().__init__(io.BytesIO(data))
+        self.path = path
+
+    def find_class(self, module: str, name: str) -> Any:
+        allowed = _ALLOWED.get((module, name))
+        if allowed is None:
+            raise UnsafePickle(
+                f"refused to load {self.path}: it references {module}.{name}, which is not a LangChain docstore"
+                " or document class (nothing of it was run)",
+                f"{module}.{name}",
+            )
+        return allowed
+
+
+def read_langchain_faiss(directory: Path, index_name: str = "index") -> FaissStore:
+    """The records of a LangChain FAISS.save_local directory, checked whole.
+
+    Raises ImportFailed (UnsafePickle for a refused global) listing every problem, and
+    MissingDependency without faiss.
+    """
+    faiss = _faiss()
+    index_path, pickle_path = directory / f"{index_name}.faiss", directory / f"{index_name}.pkl"
+    if not directory.is_dir():
+        raise ImportFailed(f"cannot import a FAISS store from {directory}: not a directory", [])
+    missing = [path.name for path in (index_path, pickle_path) if not path.is_file()]
+    if missing:
+        raise ImportFailed(
+            f"cannot import the FAISS store in {directory}: {' and '.join(missing)} missing:"
+            " expected a LangChain FAISS.save_local directory",
+            [],
+        )
+    documents, positions = _read_pickle(pickle_path)
+    try:
+        index = faiss.read_index(str(index_path))
+    except RuntimeError as exc:
+        raise ImportFailed(f"cannot read {index_path}: {_faiss_reason(exc)}", []) from exc
+    metrics: dict[int, Metric] = {faiss.METRIC_L2: "l2", faiss.METRIC_INNER_PRODUCT: "inner_product"}
+    metric = metrics.get(index.metric_type)
+    if metric is None:
+        raise ImportFailed(f"cannot import {index_path}: metric {index.metric_type}: expected L2 or inner product", [])
+    vectors = _vectors(faiss, index, index_path)
+    records, problems = _records(documents, positions, vectors)
+    if problems:
+        raise ImportFailed(f"cannot import the FAISS store in {directory}", problems)
+    return FaissStore(int(index.d), metric, type(index).__name__, records)
+
+
+def normalised(vector: Sequence[float]) -> list[float] | None:
+    """The vector scaled to unit L2 length; None for a zero vector, which has no direction."""
+    length = math.hypot(*vector)
+    if length == 0.0:
+        return None
+    if not math.isfinite(length):
+        raise ValueError("cannot normalise a vector with an infinite or NaN component")
+    return [value / length for value in vector]
+
+
+def _faiss() -> Any:
+    try:
+        import faiss
+    except ImportError as exc:
+        raise MissingDependency("reading FAISS stores needs faiss", extra="faiss") from exc
+    return faiss
+
+
+def _faiss_reason(exc: RuntimeError) -> str:
+    return str(exc).rsplit(": ", 1)[-1].strip()  # faiss prefixes "Error in <function> at <file>:<line>: "
+
+
+def _read_pickle(path: Path) -> tuple[dict[Any, Any], dict[Any, Any]]:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ImportFailed(f"cannot read {path}: {exc.strerror or exc}", []) from exc
+    try:
+        loaded = _Unpickler(data, path).load()
+    except AgentLoggyError:
+        raise
+    except Exception as exc:  # a damaged or foreign pickle fails in many ways
+        raise ImportFailed(f"cannot read {path}: not a valid pickle ({type(exc).__name__}: {exc})", []) from exc
+    expected = "expected LangChain's (InMemoryDocstore, index_to_docstore_id) tuple"
+    if not isinstance(loaded, tuple) or len(loaded) != 2:
+        raise ImportFailed(f"cannot import {path}: it holds {_describe(loaded)}: {expected}", [])
+    docstore, positions = loaded
+    if not (isinstance(docstore, _Docstore) and docstore.fields and isinstance(docstore.fields.get("_dict"), dict)):
+        raise ImportFailed(f"cannot import {path}: its first item is {_describe(docstore)}: {expected}", [])
+    if not isinstance(positions, dict):
+        raise ImportFailed(f"cannot import {path}: its second item is {_describe(positions)}: {expected}", [])
+    return docstore.fields["_dict"], positions
+
+
+def _describe(value: object) -> str:
+    if value is None:
+        return "missing"
+    if isinstance(value, tuple):
+        return f"a tuple of {len(value)} item(s)"
+    if isinstance(value, _StandIn):
+        return "a Document" if isinstance(value, _Document) else "an InMemoryDocstore without a document dict"
+    return f"a {type(value).__name__}"
+
+
+def _vectors(faiss: Any, index: Any, path: Path) -> list[list[float]]:
+    # One reconstruct() a position: faiss's reconstruct_n aborts the whole process (an exception
+    # inside an OpenMP loop) for an index that cannot reconstruct, such as IndexIDMap.
+    try:
+        if isinstance(index, faiss.IndexIVF):
+            index.make_direct_map()  # IVF indexes reconstruct by position only with it
+        return [index.reconstruct(position).tolist() for position in range(index.ntotal)]
+    except RuntimeError as exc:
+        raise ImportFailed(
+            f"cannot import {path}: the index type {type(index).__name__} cannot give back its vectors"
+            f" ({_faiss_reason(exc)}): expected a flat, HNSW or IVF index",
+            [],
+        ) from exc
+
+
+def _records(
+    documents: dict[Any, Any], positions: dict[Any, Any], vectors: list[list[float]]
+) -> tuple[list[FaissRecord], list[str]]:
+    records: list[FaissRecord] = []
+    problems: list[str] = []
+    for key in positions:
+        if isinstance(key, bool) or not isinstance(key, int) or not 0 <= key < len(vectors):
+            problems.append(f"position {key!r}: in index_to_docstore_id, but the index holds {len(vectors)} vector(s)")
+    seen: dict[str, int] = {}
+    for position, vector in enumerate(vectors):
+        docstore_id = positions.get(position)
+        if docstore_id is None:
+            problems.append(f"position {position}: not in index_to_docstore_id")
+            continue
+        if not isinstance(docstore_id, str):
+            problems.append(f"position {position}: index_to_docstore_id gives {docstore_id!r}: expected a text id")
+            continue
+        if docstore_id in seen:
+            problems.append(f"position {position}: docstore id {docstore_id!r} is also at position {seen[docstore_id]}")
+            continue
+        seen[docstore_id] = position
+        if docstore_id not in documents:
+            problems.append(f"position {position}: docstore id {docstore_id!r} is not in the docstore")
+            continue
+        document = _document(documents[docstore_id])
+        if isinstance(document, str):
+            problems.append(f"position {position}: docstore id {docstore_id!r}: {document}")
+        elif not all(math.isfinite(value) for value in vector):
+            problems.append(f"position {position}: docstore id {docstore_id!r}: the vector has an infinite or NaN"
+                            " value")
+        else:
+            records.append(FaissRecord(docstore_id, *document, vector))
+    return records, problems
+
+
+def _document(document: object) -> tuple[str, dict[str, Any]] | str:
+    """(content, metadata) of a pickled Document, or the problem with it."""
+    if not isinstance(document, _Document):
+        return f"{_describe(document)}: expected a Document"
+    if document.fields is None:
+        return "the Document's pickled state is not a dict of fields"
+    content = document.fields.get("page_content")
+    if not isinstance(content, str):
+        return f"page_content is {_describe(content)}: expected text"
+    metadata = document.fields.get("metadata")
+    if metadata is None:
+        metadata = {}
+    if not isinstance(metadata, dict):
+        return f"metadata is {_describe(metadata)}: expected a dict"
+    try:
+        metadata = json.loads(json.dumps(metadata, allow_nan=False))
+    except (TypeError, ValueError, RecursionError) as exc:
+        return f"metadata is not JSON-serialisable: {exc}"
+    return content, metadata
