@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -12,10 +13,12 @@ from pgvector.psycopg import register_vector
 
 from agent_loggy_db.cli.db import target_url
 from agent_loggy_db.cli.options import audit_options, project_option
-from agent_loggy_db.cli.output import table
+from agent_loggy_db.cli.output import console, table
 from agent_loggy_db.cli.progress import progress_bar
-from agent_loggy_db.errors import translated_errors
-from agent_loggy_db.importers import FORMATS, import_rows, read_rows
+from agent_loggy_db.embedding import Embedder, load_embedder
+from agent_loggy_db.errors import ImportFailed, MissingDependency, translated_errors
+from agent_loggy_db.importers import FORMATS, FaissStore, import_rows, normalised, read_langchain_faiss, read_rows
+from agent_loggy_db.importers.faiss import faiss_documents
 from agent_loggy_db.importers.documents import JsonlDocuments, LoadResult, load_documents
 from agent_loggy_db.settings import Settings
 
@@ -121,3 +124,63 @@ def load_table(title: str, result: LoadResult, *extra: tuple[str, object]) -> No
         ("inserted", result.inserted), ("updated", result.updated), ("unchanged", result.unchanged), *extra,
         ("vector index", "rebuilt" if result.index_rebuilt else "kept"),
     ])
+
+
+@import_group.command("faiss")
+@click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--project", "-p", required=True, help="Project (tenant) the documents go to.")
+@click.option("--source", "-s", default="faiss", show_default=True,
+              help="Source name: with the docstore id the identity documents are upserted on.")
+@click.option("--embed/--no-embed", "embed", default=None,
+              help="Re-embed vectors that cannot be kept (not 384 dimensions) with the local model; "
+                   "default: when the extra embed is installed.")
+@index_option
+def faiss_store(directory: Path, project: str, source: str, embed: bool | None, index_mode: str) -> None:
+    """Import a LangChain FAISS.save_local DIRECTORY (index.faiss + index.pkl).
+
+    The pickle is read by a restricted unpickler that admits only LangChain's docstore and
+    document classes. 384-dimension vectors are kept, normalised to unit length (the database
+    ranks by cosine; FAISS L2 over unnormalised vectors ranks differently); other dimensions are
+    re-embedded from the text, or imported without embeddings when no embedder is installed.
+    """
+    store = read_langchain_faiss(directory)
+    embedder = _faiss_embedder(store, embed)
+    with progress_bar() as bar:
+        embedding = bar.add_task("re-embedding", total=None if embedder is None else len(store.records), visible=False)
+        plan = faiss_documents(store, embedder, on_embedded=lambda n: bar.update(embedding, advance=n, visible=True))
+        settings = Settings.from_env()
+        with translated_errors(), psycopg.connect(target_url(settings), connect_timeout=settings.connect_timeout) as conn:
+            register_vector(conn)
+            staging = bar.add_task(f"staging {directory.name}", total=len(plan.documents))
+            try:
+                result = load_documents(
+                    conn, plan.documents, project=project, source=source, rebuild_index=_INDEX_CHOICES[index_mode],
+                    on_row=lambda _: bar.advance(staging),
+                    on_merge=lambda: bar.update(staging, description="merging into documents"),
+                )
+            except ImportFailed as exc:  # the store's "lines" are index positions + 1
+                raise ImportFailed(f"cannot import the FAISS store in {directory}",
+                                   [_as_position(p) for p in exc.problems]) from exc
+    console.print(f"FAISS {store.index_type}, {store.metric.replace('_', ' ')}, {store.dimensions} dimensions")
+    load_table(f"Imported the FAISS store {directory} into project {project} (source {source})", result,
+               ("vectors kept (normalised)", plan.kept), ("re-embedded", plan.embedded),
+               ("without embedding", plan.without))
+
+
+def _faiss_embedder(store: FaissStore, embed: bool | None) -> Embedder | None:
+    """The embedder when some vectors cannot be kept and embedding is wanted (or possible)."""
+    if embed is False or (store.dimensions == 384 and all(normalised(r.vector or []) for r in store.records)):
+        return None
+    try:
+        return load_embedder()
+    except MissingDependency:
+        if embed:
+            raise
+        console.print(f"the store has {store.dimensions}-dimension vectors and the extra embed is not installed: "
+                      "importing without embeddings (run `agent-loggy-db embed` later)")
+        return None
+
+
+def _as_position(problem: str) -> str:
+    match = re.match(r"line (\d+): (.*)", problem, re.DOTALL)
+    return f"index position {int(match[1]) - 1}: {match[2]}" if match else problem

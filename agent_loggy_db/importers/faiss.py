@@ -22,12 +22,18 @@ import io
 import json
 import math
 import pickle
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from agent_loggy_db.errors import AgentLoggyError, ImportFailed, MissingDependency, UnsafePickle
+from agent_loggy_db.importers.documents import DocumentRecord
+
+if TYPE_CHECKING:
+    from agent_loggy_db.embedding import Embedder
+
+DIMENSIONS = 384
 
 Metric = Literal["l2", "inner_product"]
 
@@ -264,3 +270,44 @@ def _document(document: object) -> tuple[str, dict[str, Any]] | str:
     except (TypeError, ValueError, RecursionError) as exc:
         return f"metadata is not JSON-serialisable: {exc}"
     return content, metadata
+
+
+@dataclass(frozen=True)
+class FaissPlan:
+    """The documents of a FAISS store ready to load, and where their embeddings came from."""
+
+    documents: list[DocumentRecord]
+    kept: int  # the store's own vectors, normalised (384 dimensions)
+    embedded: int  # re-embedded from their text with the embedder
+    without: int  # no embedding: other dimensions (or zero vectors) and no embedder
+
+
+def faiss_documents(
+    store: FaissStore, embedder: Embedder | None, *, on_embedded: Callable[[int], None] | None = None,
+    batch_size: int = 64,
+) -> FaissPlan:
+    """Documents from the store's records (external_id = docstore id, line = index position + 1).
+
+    Vectors of 384 dimensions are kept, normalised to unit length (cosine ranking); other
+    dimensions, and zero vectors, are re-embedded from the text when there is an embedder, else
+    loaded without an embedding (searchable by keyword, and by vector after `embed`).
+    """
+    vectors: list[Sequence[float] | None] = [
+        normalised(r.vector) if store.dimensions == DIMENSIONS and r.vector is not None else None
+        for r in store.records
+    ]
+    kept = sum(v is not None for v in vectors)
+    todo = [i for i, v in enumerate(vectors) if v is None]
+    if embedder is not None:
+        for start in range(0, len(todo), batch_size):
+            batch = todo[start:start + batch_size]
+            for i, vector in zip(batch, embedder.embed([store.records[i].content for i in batch]), strict=True):
+                vectors[i] = [float(x) for x in vector]
+            if on_embedded is not None:
+                on_embedded(len(batch))
+    documents = [
+        DocumentRecord(line=n, external_id=r.docstore_id, content=r.content, metadata=r.metadata, embedding=v)
+        for n, (r, v) in enumerate(zip(store.records, vectors, strict=True), start=1)
+    ]
+    embedded = len(todo) if embedder is not None else 0
+    return FaissPlan(documents, kept, embedded, len(todo) - embedded)
