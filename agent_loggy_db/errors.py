@@ -24,6 +24,10 @@ class MigrationError(AgentLoggyError):
     """A migration failed to apply or roll back; nothing of it was kept."""
 
 
+class EmbedderUnavailable(AgentLoggyError):
+    """Local embeddings need the optional extra embed: pip install 'agent-loggy-db[embed]'."""
+
+
 class DatabaseError(AgentLoggyError):
     """An error reported by PostgreSQL, with its SQLSTATE and constraint (if any)."""
 
