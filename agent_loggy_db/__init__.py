@@ -4,12 +4,14 @@ The SQL in sql/ is the API; this package applies it, connects to it and wraps it
 """
 
 from agent_loggy_db.configs import Configs, ContextRule, EmbeddingConfig, ImportResult, ModelConfig, NegateKey
+from agent_loggy_db.embedding import Embedder, MiniLMEmbedder, load_embedder
 from agent_loggy_db.errors import (
     AgentLoggyError,
     AlreadyExists,
     ConfigurationError,
     ConnectionFailed,
     DatabaseError,
+    EmbedderUnavailable,
     ImportFailed,
     InvalidInput,
     InvalidLabel,
@@ -40,6 +42,8 @@ __all__ = [
     "ConnectionFailed",
     "ContextRule",
     "DatabaseError",
+    "Embedder",
+    "EmbedderUnavailable",
     "EmbeddingConfig",
     "ImportFailed",
     "ImportResult",
@@ -48,6 +52,7 @@ __all__ = [
     "InvalidLabel",
     "LabelMove",
     "MigrationError",
+    "MiniLMEmbedder",
     "MissingDependency",
     "MissingVariables",
     "ModelConfig",
@@ -67,6 +72,7 @@ __all__ = [
     "bind_transaction_async",
     "create_async_pool",
     "create_pool",
+    "load_embedder",
     "map_error",
     "render",
     "template_variables",

@@ -33,6 +33,13 @@ class MigrationError(AgentLoggyError):
     """A migration failed to apply or roll back; nothing of it was kept."""
 
 
+class EmbedderUnavailable(MissingDependency):
+    """Local embeddings need the optional extra embed (torch's CPU build installed first)."""
+
+    def __init__(self, message: str):
+        super().__init__(f"{message} (install torch==2.13.0 first, the CPU build)", extra="embed")
+
+
 class DatabaseError(AgentLoggyError):
     """An error reported by PostgreSQL, with its SQLSTATE and constraint (if any)."""
 

@@ -88,7 +88,7 @@ Hit = TypeVar("Hit", DocumentHit, ContextRuleHit, PromptHit)
 
 def _hit(cls: type[Hit], row: Row) -> Hit:
     """A hit from a row: arrays become tuples, JSON objects read-only mappings."""
-    values = {f.name: row.get(f.name) for f in fields(cls)}
+    values: dict[str, Any] = {f.name: row.get(f.name) for f in fields(cls)}
     for key in ("tags", "labels"):
         if key in values:
             values[key] = tuple(values[key])

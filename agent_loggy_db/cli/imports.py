@@ -18,8 +18,8 @@ from agent_loggy_db.cli.progress import progress_bar
 from agent_loggy_db.embedding import Embedder, load_embedder
 from agent_loggy_db.errors import ImportFailed, MissingDependency, translated_errors
 from agent_loggy_db.importers import FORMATS, FaissStore, import_rows, normalised, read_langchain_faiss, read_rows
-from agent_loggy_db.importers.faiss import faiss_documents
 from agent_loggy_db.importers.documents import JsonlDocuments, LoadResult, load_documents
+from agent_loggy_db.importers.faiss import faiss_documents
 from agent_loggy_db.settings import Settings
 
 
@@ -104,18 +104,23 @@ def documents(file: Path, project: str, source: str, index_mode: str) -> None:
     importing the same file again changes nothing. One bad line refuses the file, listing the bad lines.
     """
     records = JsonlDocuments(file)
-    settings = Settings.from_env()
-    with translated_errors(), psycopg.connect(target_url(settings), connect_timeout=settings.connect_timeout) as conn:
-        register_vector(conn)
-        with progress_bar(in_bytes=True) as bar:
-            task = bar.add_task(f"staging {file.name}", total=file.stat().st_size)
-            result = load_documents(
-                conn, records, project=project, source=source, rebuild_index=_INDEX_CHOICES[index_mode],
-                on_row=lambda _: bar.update(task, completed=records.bytes_read),
-                on_merge=lambda: bar.update(task, completed=records.bytes_read, description="merging into documents"),
-                read_problems=lambda: records.problems,
-            )
+    with translated_errors(), _connect() as conn, progress_bar(in_bytes=True) as bar:
+        task = bar.add_task(f"staging {file.name}", total=file.stat().st_size)
+        result = load_documents(
+            conn, records, project=project, source=source, rebuild_index=_INDEX_CHOICES[index_mode],
+            on_row=lambda _: bar.update(task, completed=records.bytes_read),
+            on_merge=lambda: bar.update(task, completed=records.bytes_read, description="merging into documents"),
+            read_problems=lambda: records.problems,
+        )
     load_table(f"Imported documents from {file} into project {project} (source {source})", result)
+
+
+def _connect() -> psycopg.Connection[Any]:
+    """A connection to the target database with pgvector's types registered."""
+    settings = Settings.from_env()
+    conn = psycopg.connect(target_url(settings), connect_timeout=settings.connect_timeout)
+    register_vector(conn)
+    return conn
 
 
 def load_table(title: str, result: LoadResult, *extra: tuple[str, object]) -> None:
@@ -148,9 +153,7 @@ def faiss_store(directory: Path, project: str, source: str, embed: bool | None, 
     with progress_bar() as bar:
         embedding = bar.add_task("re-embedding", total=None if embedder is None else len(store.records), visible=False)
         plan = faiss_documents(store, embedder, on_embedded=lambda n: bar.update(embedding, advance=n, visible=True))
-        settings = Settings.from_env()
-        with translated_errors(), psycopg.connect(target_url(settings), connect_timeout=settings.connect_timeout) as conn:
-            register_vector(conn)
+        with translated_errors(), _connect() as conn:
             staging = bar.add_task(f"staging {directory.name}", total=len(plan.documents))
             try:
                 result = load_documents(
