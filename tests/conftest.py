@@ -32,6 +32,8 @@ TEST_DB = "agent_loggy_test"
 class TestServer:
     """Connection facts in the shape pytest-postgresql's noproc `depends_on` expects."""
 
+    __test__ = False  # not a test class, though its name starts with Test
+
     host: str
     port: int
     user: str

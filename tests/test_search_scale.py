@@ -1,0 +1,134 @@
+"""Vector search at scale: 20,000 documents, filters that keep 1 % of them, recall against exact search.
+
+The vectors are synthetic but shaped like real embeddings: low-rank (16 latent dimensions) and
+clustered (100 clusters), plus a little full-rank noise, then normalised. (Purely random
+Gaussian vectors are a worst case HNSW is not built for.) They are loaded through the same
+staged binary COPY as `agent-loggy-db import documents`, which builds the HNSW index after the
+load. Exact search is `ORDER BY (embedding <=> q) + 0` (the index cannot serve it) on a
+connection that never prepares statements, so no cached plan can slip the index back in.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import psycopg
+import pytest
+from pgvector.psycopg import register_vector
+from psycopg import sql
+
+from agent_loggy_db.importers.documents import DocumentRecord, load_documents
+from tests.conftest import TestServer
+
+ROWS, RARE_EVERY, QUERIES = 20_000, 100, 40
+
+
+def corpus(rng: np.random.Generator) -> npt.NDArray[np.float32]:
+    mixing = rng.normal(size=(16, 384))
+    centres = rng.normal(size=(100, 16)) * 2
+    latent = centres[rng.integers(0, 100, ROWS)] + rng.normal(size=(ROWS, 16))
+    vectors = latent @ mixing + 0.5 * rng.normal(size=(ROWS, 384))
+    unit: npt.NDArray[np.float32] = (vectors / np.linalg.norm(vectors, axis=1, keepdims=True)).astype(np.float32)
+    return unit
+
+
+def records(vectors: npt.NDArray[np.float32], keep: Any) -> Iterator[DocumentRecord]:
+    for i, vector in enumerate(vectors):
+        if keep(i):
+            yield DocumentRecord(line=i + 1, external_id=str(i), content=f"document {i}",
+                                 tags=["rare"] if i % RARE_EVERY == 1 else ["common"], embedding=vector.tolist())
+
+
+@pytest.fixture(scope="module")
+def big(pg_server: TestServer, postgresql_noproc: Any) -> Iterator[tuple[str, npt.NDArray[np.float32]]]:
+    """A database of its own (cloned from the migrated template): 19,800 documents in project
+    default (1 % tagged rare) and 200 in project rare; and query vectors near stored ones."""
+    name = f"alt_big_{uuid.uuid4().hex[:8]}"
+    admin = pg_server.url(pg_server.maintenance_dbname)
+    with psycopg.connect(admin, autocommit=True) as c:
+        c.execute(sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
+            sql.Identifier(name), sql.Identifier(postgresql_noproc.template_dbname)))
+    url = pg_server.url(name)
+    rng = np.random.default_rng(20261121)
+    vectors = corpus(rng)
+    with psycopg.connect(url) as conn:
+        register_vector(conn)
+        result = load_documents(conn, records(vectors, lambda i: i % RARE_EVERY != 0), project="default",
+                                source="bench")
+        assert result.index_rebuilt, "a load this big builds the HNSW index after the rows are in"
+        load_documents(conn, records(vectors, lambda i: i % RARE_EVERY == 0), project="rare", source="bench")
+        conn.commit()
+        conn.autocommit = True
+        conn.execute("ANALYZE agent_loggy.documents")
+    noise = rng.normal(size=(QUERIES, 384)).astype(np.float32) * 0.05
+    queries = vectors[rng.integers(0, ROWS, QUERIES)] + noise
+    try:
+        yield url, queries
+    finally:
+        with psycopg.connect(admin, autocommit=True) as c:
+            c.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+EXACT = ("SELECT id FROM agent_loggy.documents WHERE project = %s AND (%s::text[] IS NULL OR tags @> %s) "
+         "AND embedding IS NOT NULL ORDER BY (embedding <=> %s) + 0, id LIMIT 10")
+
+
+@pytest.mark.parametrize(("project", "tags", "matching"), [
+    ("rare", None, 200),  # the project keeps 1 % of the table
+    ("default", ["rare"], 200),  # the tag keeps 1 % of the table
+    ("default", None, 19_800),  # no filter beyond the project
+])
+def test_ten_rows_with_high_recall_under_filters(big: tuple[str, Any], project: str, tags: list[str] | None,
+                                                 matching: int) -> None:
+    url, queries = big
+    with psycopg.connect(url, autocommit=True, prepare_threshold=None) as conn:
+        register_vector(conn)
+        count = conn.execute("SELECT count(*) FROM agent_loggy.documents WHERE project = %s "
+                             "AND (%s::text[] IS NULL OR tags @> %s)", (project, tags, tags)).fetchone()
+        assert count == (matching,)
+        recalls = []
+        for query in queries:
+            found = [r[0] for r in conn.execute(
+                "SELECT id FROM agent_loggy.search_documents(%s, %s, 10, %s)", (query, project, tags))]
+            exact = [r[0] for r in conn.execute(EXACT, (project, tags, tags, query))]
+            assert len(found) == 10
+            recalls.append(len(set(found) & set(exact)) / 10)
+    assert sum(recalls) / len(recalls) >= 0.95
+
+
+def hnsw_scans(conn: psycopg.Connection[Any]) -> int:
+    row = conn.execute("SELECT pg_stat_get_xact_numscans('agent_loggy.documents_embedding_idx'::regclass)").fetchone()
+    return int(row[0]) if row else 0
+
+
+def test_unfiltered_search_uses_the_hnsw_index(big: tuple[str, Any]) -> None:
+    url, queries = big
+    with psycopg.connect(url) as conn:  # one transaction: the per-transaction scan counter
+        register_vector(conn)
+        before = hnsw_scans(conn)
+        conn.execute("SELECT * FROM agent_loggy.search_documents(%s)", (queries[0],)).fetchall()
+        assert hnsw_scans(conn) > before
+        conn.execute("SELECT * FROM agent_loggy.hybrid_search_documents('document', %s)", (queries[0],)).fetchall()
+        assert hnsw_scans(conn) > before + 1
+
+
+def test_an_index_scan_that_stops_early_falls_back_to_exact_search(big: tuple[str, Any]) -> None:
+    """With hnsw.max_scan_tuples tiny, the iterative scan gives up before finding 10 rows of
+    the 1 % tag; the function notices and searches exactly, so it still returns the right 10."""
+    url, queries = big
+    with psycopg.connect(url, prepare_threshold=None) as conn:
+        register_vector(conn)
+        conn.execute("SET hnsw.max_scan_tuples = 20")
+        conn.execute("SET enable_seqscan = off")  # keep the planner on the index path for the first try
+        conn.execute("SET enable_bitmapscan = off")
+        for query in queries[:5]:
+            before = hnsw_scans(conn)
+            found = [r[0] for r in conn.execute(
+                "SELECT id FROM agent_loggy.search_documents(%s, 'default', 10, ARRAY['rare'])", (query,))]
+            assert hnsw_scans(conn) > before, "the first try went through the HNSW index"
+            exact = [r[0] for r in conn.execute(EXACT, ("default", ["rare"], ["rare"], query))]
+            assert found == exact
