@@ -20,15 +20,14 @@ import types
 from pathlib import Path
 from typing import Any
 
+import faiss
+import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from agent_loggy_db import ImportFailed, MissingDependency, UnsafePickle
 from agent_loggy_db.importers import FaissStore, normalised, read_langchain_faiss
-
-faiss = pytest.importorskip("faiss")
-np = pytest.importorskip("numpy")
 
 REAL = Path(__file__).resolve().parent / "data" / "langchain_faiss"
 CURRENT = ("langchain_community.docstore.in_memory", "langchain_core.documents.base")
