@@ -18,7 +18,7 @@ import pytest
 from tests.test_cli import base_env, cli
 from tests.test_faiss_reader import REAL, RunsCommand, langchain_pickle, write_store
 
-DOCS = [
+DOCS: list[dict[str, Any]] = [
     {"external_id": "timeouts", "title": "Gateway timeouts", "tags": ["runbook", "payments"],
      "content": "When the payment gateway times out, retry the card charge once and page the payments team."},
     {"external_id": "probes", "tags": ["runbook"], "metadata": {"team": "sre"},

@@ -108,7 +108,7 @@ def test_errors_are_typed_and_name_the_problem(pool: ConnectionPool) -> None:
     with pytest.raises(InvalidInput, match="list of numbers or a 1-D array"):
         search.search_documents(np.zeros((2, 384)))
     with pytest.raises(InvalidInput, match="not the string 'runbook'"):
-        search.keyword_search_documents("x", tags="runbook")  # type: ignore[arg-type]
+        search.keyword_search_documents("x", tags="runbook")
     with pytest.raises(ConfigurationError, match="no embedder"):
         search.search_documents("some text")
     with pytest.raises(InvalidInput, match="invalid project 'No Such!'"):
@@ -121,7 +121,8 @@ def test_prompt_search_hits_are_typed(conn: Conn, pool: ConnectionPool) -> None:
     hits = Search(pool).search_prompts([1.0] + [0.0] * 383)
     assert hits == [PromptHit(id=hits[0].id, project="default", name="extract", version=1, type="text",
                               description="pulls parameters", usage=None, labels=("production",),
-                              similarity=pytest.approx(1.0))]
+                              similarity=hits[0].similarity)]
+    assert hits[0].similarity == pytest.approx(1.0)
 
 
 def test_async_search_matches_the_sync_one(embedded: Conn, db_url: str, embedder: Embedder) -> None:
