@@ -97,6 +97,30 @@ CREATE INDEX context_rules_search_vector_idx ON agent_loggy.context_rules USING 
 COMMENT ON COLUMN agent_loggy.context_rules.search_vector IS
     'Full-text vector of context (weight A), description and important (B) and ignore (D), english configuration; generated, never written.';
 
+-- Generated columns are not computed yet in BEFORE triggers (NULL in NEW): touch_updated_at
+-- compares rows without them, so a no-op UPDATE still leaves updated_at alone.
+CREATE OR REPLACE FUNCTION agent_loggy.touch_updated_at() RETURNS trigger
+    LANGUAGE plpgsql
+AS $$
+DECLARE
+    generated text[] := ARRAY(
+        SELECT a.attname::text FROM pg_catalog.pg_attribute AS a
+        WHERE a.attrelid = TG_RELID AND a.attgenerated <> '' AND NOT a.attisdropped);
+    changed boolean;
+BEGIN
+    NEW.updated_at := OLD.updated_at;  -- a write to updated_at alone is a no-op
+    IF cardinality(generated) = 0 THEN
+        changed := NEW IS DISTINCT FROM OLD;
+    ELSE
+        changed := to_jsonb(NEW) - generated IS DISTINCT FROM to_jsonb(OLD) - generated;
+    END IF;
+    IF changed THEN
+        NEW.updated_at := now();
+    END IF;
+    RETURN NEW;
+END
+$$;
+
 -- The changelog leaves generated full-text columns out, as it leaves out embeddings.
 CREATE OR REPLACE FUNCTION agent_loggy.write_changelog() RETURNS trigger
     LANGUAGE plpgsql

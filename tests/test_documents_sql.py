@@ -194,3 +194,19 @@ def test_pending_and_stored_embeddings_round_trip(conn: Conn) -> None:
 def test_embedding_functions_refuse_bad_arguments(conn: Conn, call: str, message: str) -> None:
     with pytest.raises(psycopg.errors.InvalidParameterValue, match=message):
         conn.execute(f"SELECT * FROM agent_loggy.{call}")
+
+
+@pytest.mark.parametrize("table", ["documents", "context_rules"])
+def test_a_no_op_update_leaves_updated_at_alone_despite_the_generated_column(conn: Conn, table: str) -> None:
+    insert = {
+        "documents": "INSERT INTO agent_loggy.documents (content, embedding) VALUES ('text', %s::vector)",
+        "context_rules": "INSERT INTO agent_loggy.context_rules (context, version, embedding) "
+                         "VALUES ('c', 1, %s::vector)",
+    }[table]
+    conn.execute(insert, (vec(0),))
+    before = conn.execute(f"SELECT updated_at FROM agent_loggy.{table}").fetchone()
+    conn.execute(f"UPDATE agent_loggy.{table} SET embedding = embedding")
+    assert conn.execute(f"SELECT updated_at FROM agent_loggy.{table}").fetchone() == before
+    conn.execute(f"UPDATE agent_loggy.{table} SET embedding = %s::vector", (vec(30),))
+    after = conn.execute(f"SELECT updated_at FROM agent_loggy.{table}").fetchone()
+    assert after is not None and before is not None and after[0] > before[0]
