@@ -189,3 +189,15 @@ def test_embed_then_search_in_every_mode(db_url: str, tmp_path: Path) -> None:
         keyword.stdout
     again = cli("embed", env=env)
     assert re.search(r"│ documents\s*│ 0\s*│ 0\s*│", again.stdout), "nothing left to embed"
+
+
+def test_the_sample_documents_import_and_keyword_search_needs_no_model(db_url: str) -> None:
+    env = base_env(DATABASE_URL=db_url)
+    sample = Path(__file__).resolve().parent.parent / "docs" / "samples" / "documents.jsonl"
+    loaded = cli("import", "documents", str(sample), "--source", "samples", env=env)
+    assert loaded.returncode == 0, loaded.stderr
+    assert counts(loaded.stdout)["inserted"] == "6"
+    found = cli("search", "duplicate refund batch", "--mode", "keyword", "--limit", "2", env=env)
+    assert found.returncode == 0, found.stderr
+    first = next(line for line in found.stdout.splitlines() if line.startswith("│ 1 "))
+    assert "samples/incident-2026-05-refunds" in first
