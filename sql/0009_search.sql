@@ -126,10 +126,6 @@ CREATE FUNCTION agent_loggy.checked_fusion(
     LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
 AS $$
 BEGIN
-    IF coalesce(p_query_text, '') !~ '\S' AND p_query IS NULL THEN
-        RAISE EXCEPTION 'hybrid search needs query text or a query vector, got neither'
-            USING ERRCODE = 'invalid_parameter_value';
-    END IF;
     IF p_keyword_weight IS NULL OR p_keyword_weight < 0 OR p_keyword_weight = 'Infinity'
             OR p_semantic_weight IS NULL OR p_semantic_weight < 0 OR p_semantic_weight = 'Infinity'
             OR p_keyword_weight + p_semantic_weight = 0 OR p_keyword_weight = 'NaN' OR p_semantic_weight = 'NaN' THEN
@@ -141,10 +137,18 @@ BEGIN
         RAISE EXCEPTION 'invalid rrf_k %: expected 0 to 10000 (60 is usual)', coalesce(p_rrf_k::text, 'NULL')
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
+    IF coalesce(p_query_text, '') !~ '\S' AND p_query IS NULL THEN
+        RAISE EXCEPTION 'hybrid search needs query text or a query vector, got neither'
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF NOT (coalesce(p_query_text, '') ~ '\S' AND p_keyword_weight > 0 OR p_query IS NOT NULL AND p_semantic_weight > 0) THEN
+        RAISE EXCEPTION 'hybrid search has nothing to run: the query it was given is in a branch of weight 0'
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
 END
 $$;
 COMMENT ON FUNCTION agent_loggy.checked_fusion(text, vector, double precision, double precision, integer) IS
-    'Raises SQLSTATE 22023 unless a hybrid search has query text or a query vector, finite weights >= 0 that are not both 0, and rrf_k between 0 and 10000.';
+    'Raises SQLSTATE 22023 unless a hybrid search has finite weights >= 0 that are not both 0, rrf_k between 0 and 10000, and query text or a query vector for a branch of positive weight.';
 
 -- Documents ----------------------------------------------------------------------------------
 
@@ -254,10 +258,10 @@ BEGIN
     PERFORM agent_loggy.checked_project(p_project), agent_loggy.checked_limit(p_limit),
             agent_loggy.checked_fusion(p_query_text, p_query, p_keyword_weight, p_semantic_weight, p_rrf_k);
     candidates := agent_loggy.rrf_candidates(p_limit, p_rrf_k);
-    IF p_query_text ~ '\S' THEN
+    IF p_query_text ~ '\S' AND p_keyword_weight > 0 THEN
         keyword_ids := agent_loggy.keyword_document_ids(p_query_text, p_project, candidates, tags);
     END IF;
-    IF p_query IS NOT NULL THEN
+    IF p_query IS NOT NULL AND p_semantic_weight > 0 THEN
         semantic_ids := agent_loggy.nearest_document_ids(agent_loggy.checked_query_vector(p_query), p_project,
                                                          candidates, tags);
     END IF;
@@ -271,7 +275,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION agent_loggy.hybrid_search_documents(text, vector, text, integer, text[], double precision, double precision, integer) IS
-    'Hybrid search of the documents of p_project: keyword search (keyword_search_documents) and vector search (search_documents) each rank a window of rrf_candidates(p_limit, p_rrf_k) candidates (80 for the defaults), fused by reciprocal rank fusion: score = p_keyword_weight / (p_rrf_k + keyword_rank) + p_semantic_weight / (p_rrf_k + semantic_rank), an absent rank contributing 0. Best score first, ties by id. Either query may be NULL (that branch is skipped), not both; similarity is 1 - cosine distance (NULL without a query vector or an embedding).';
+    'Hybrid search of the documents of p_project: keyword search (keyword_search_documents) and vector search (search_documents) each rank a window of rrf_candidates(p_limit, p_rrf_k) candidates (80 for the defaults), fused by reciprocal rank fusion: score = p_keyword_weight / (p_rrf_k + keyword_rank) + p_semantic_weight / (p_rrf_k + semantic_rank), an absent rank contributing 0. Best score first, ties by id. Either query may be NULL, and either weight 0 (that branch is skipped), not both; similarity is 1 - cosine distance (NULL without a query vector or an embedding).';
 
 -- Context rules --------------------------------------------------------------------------------
 

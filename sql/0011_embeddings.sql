@@ -103,21 +103,21 @@ BEGIN
     IF p_what = 'documents' THEN
         UPDATE agent_loggy.documents AS t SET embedding = b.embedding, embedding_config_id = p_embedding_config_id
         FROM unnest(p_ids, p_inputs, p_embeddings) AS b (id, input, embedding)
-        WHERE t.id = b.id AND agent_loggy.embedding_input(t) = b.input;
+        WHERE t.id = b.id AND t.embedding IS NULL AND agent_loggy.embedding_input(t) = b.input;
     ELSIF p_what = 'context_rules' THEN
         UPDATE agent_loggy.context_rules AS t SET embedding = b.embedding
         FROM unnest(p_ids, p_inputs, p_embeddings) AS b (id, input, embedding)
-        WHERE t.id = b.id AND agent_loggy.embedding_input(t) = b.input;
+        WHERE t.id = b.id AND t.embedding IS NULL AND agent_loggy.embedding_input(t) = b.input;
     ELSE
         UPDATE agent_loggy.prompts AS t SET embedding = b.embedding
         FROM unnest(p_ids, p_inputs, p_embeddings) AS b (id, input, embedding)
-        WHERE t.id = b.id AND agent_loggy.embedding_input(t) = b.input;
+        WHERE t.id = b.id AND t.embedding IS NULL AND agent_loggy.embedding_input(t) = b.input;
     END IF;
     GET DIAGNOSTICS stored = ROW_COUNT;
     RETURN stored;
 END
 $$;
 COMMENT ON FUNCTION agent_loggy.store_embeddings(text, bigint[], text[], vector[], bigint) IS
-    'Stores embeddings computed from pending_embeddings() rows: for each id, the embedding is written only if the row''s embedding_input still equals the input it was computed from (a row edited meanwhile keeps waiting). p_embedding_config_id is recorded on documents. Returns how many rows were written.';
+    'Stores embeddings computed from pending_embeddings() rows: for each id, the embedding is written only if the row still has none and its embedding_input still equals the input it was computed from (a row edited meanwhile keeps waiting, one embedded meanwhile keeps its embedding). p_embedding_config_id is recorded on documents. Returns how many rows were written.';
 
 CALL agent_loggy.use_vector_schema('agent_loggy.store_embeddings(text, bigint[], text[], vector[], bigint)');

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import psycopg
@@ -210,3 +211,71 @@ def test_a_no_op_update_leaves_updated_at_alone_despite_the_generated_column(con
     conn.execute(f"UPDATE agent_loggy.{table} SET embedding = %s::vector", (vec(30),))
     after = conn.execute(f"SELECT updated_at FROM agent_loggy.{table}").fetchone()
     assert after is not None and before is not None and after[0] > before[0]
+
+
+def stage_vectors(conn: Conn, count: int, prefix: str = "v") -> None:
+    conn.execute("SELECT agent_loggy.stage_documents()")
+    conn.execute("INSERT INTO pg_temp.agent_loggy_staged_documents (line, external_id, content, embedding) "
+                 "SELECT g, %s || g, 'text ' || g, %s::vector FROM generate_series(1, %s) AS g",
+                 (prefix, vec(5), count))
+
+
+def test_reloading_unchanged_rows_does_not_rebuild_the_index(conn: Conn) -> None:
+    with conn.transaction():
+        stage_vectors(conn, 2000)
+        assert load(conn) == (2000, 0, 0, True)
+    with conn.transaction():
+        stage_vectors(conn, 2000)
+        assert load(conn) == (0, 0, 2000, False), "nothing changes, so the index is left alone"
+
+
+def test_concurrent_rebuilding_loads_queue_instead_of_failing(db_url: str) -> None:
+    errors: list[BaseException] = []
+
+    def run(source: str) -> None:
+        try:
+            with psycopg.connect(db_url) as c, c.transaction():
+                stage_vectors(c, 300, source)
+                assert load(c, source=source, rebuild=True)[0] == 300
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run, args=(f"s{i}",)) for i in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    with psycopg.connect(db_url) as c:
+        assert c.execute("SELECT count(*) FROM agent_loggy.documents").fetchone() == (900,)
+        assert index_definitions(c) == sorted(index_definitions(c)) and any("hnsw" in d for d in index_definitions(c))
+
+
+def test_more_than_twenty_bad_rows_say_so(conn: Conn) -> None:
+    with pytest.raises(psycopg.errors.InvalidParameterValue, match="more than 20 bad rows") as caught, \
+            conn.transaction():
+        stage(conn, *[(i, f"d{i}", None, " ", [], "{}", None) for i in range(1, 31)])
+        load(conn)
+    assert caught.value.diag.message_detail is not None
+    assert len(caught.value.diag.message_detail.splitlines()) == 20
+
+
+def test_loading_works_whatever_the_callers_search_path(conn: Conn) -> None:
+    with conn.transaction():
+        conn.execute("SET LOCAL search_path = agent_loggy")
+        conn.execute("SELECT agent_loggy.stage_documents()")
+        conn.execute("SET LOCAL search_path = agent_loggy, public")  # for this test's own ::vector cast
+        conn.execute(STAGE, (1, "a", None, "text", [], "{}", vec(0)))
+        conn.execute("SET LOCAL search_path = agent_loggy")
+        assert load(conn) == (1, 0, 0, False)
+
+
+def test_store_embeddings_keeps_an_embedding_written_meanwhile(conn: Conn) -> None:
+    conn.execute("INSERT INTO agent_loggy.documents (external_id, content) VALUES ('a', 'text')")
+    pending = conn.execute("SELECT id, input FROM agent_loggy.pending_embeddings('documents')").fetchall()
+    conn.execute("UPDATE agent_loggy.documents SET embedding = %s::vector", (vec(45),))
+    stored = conn.execute("SELECT agent_loggy.store_embeddings('documents', %s, %s, ARRAY[%s::vector])",
+                          ([pending[0][0]], [pending[0][1]], vec(0))).fetchone()
+    assert stored == (0,)
+    same = conn.execute("SELECT embedding = %s::vector FROM agent_loggy.documents", (vec(45),)).fetchone()
+    assert same == (True,)

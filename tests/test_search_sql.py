@@ -270,3 +270,12 @@ def test_search_works_whatever_the_callers_search_path(corpus: Conn) -> None:
     corpus.execute("SET search_path = pg_catalog")
     found = rows(corpus, "SELECT * FROM agent_loggy.hybrid_search_documents('payment', %s::public.vector)", vec(0))
     assert found[0]["external_id"] == "a0"
+
+
+def test_a_branch_of_weight_zero_is_skipped(corpus: Conn) -> None:
+    found = rows(corpus, "SELECT * FROM agent_loggy.hybrid_search_documents('payment timeout', %s::vector, "
+                         "p_keyword_weight => 0)", vec(25))
+    assert [r["external_id"] for r in found] == ["a30", "a0", "a60", "a90"], "no keyword-only rows padded in at 0"
+    assert all(r["keyword_rank"] is None and r["score"] > 0 for r in found)
+    with pytest.raises(psycopg.errors.InvalidParameterValue, match="in a branch of weight 0"):
+        corpus.execute("SELECT * FROM agent_loggy.hybrid_search_documents('payment', NULL, p_keyword_weight => 0)")
