@@ -82,7 +82,7 @@ def test_a_bad_line_refuses_the_whole_file_naming_every_bad_line(db_url: str, tm
         "line 3: unknown field(s) 'colour': expected only external_id, title, content, tags, metadata, embedding",
         "line 4: external_id 'timeouts' is also on line 1",
         "line 5: embedding has 2 dimensions: expected 384",
-        "line 6: embedding contains NaN or infinity: expected finite numbers",
+        "line 6: not valid JSON (NaN is not a JSON number): expected a JSON object",
         "line 7: a JSON array: expected an object with the fields external_id, title, content, tags, metadata,"
         " embedding",
     ]

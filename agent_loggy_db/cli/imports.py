@@ -17,7 +17,7 @@ from agent_loggy_db.cli.output import console, table
 from agent_loggy_db.cli.progress import progress_bar
 from agent_loggy_db.embedding import Embedder, load_embedder
 from agent_loggy_db.errors import ImportFailed, MissingDependency, translated_errors
-from agent_loggy_db.importers import FORMATS, FaissStore, import_rows, normalised, read_langchain_faiss, read_rows
+from agent_loggy_db.importers import FORMATS, FaissStore, import_rows, read_langchain_faiss, read_rows
 from agent_loggy_db.importers.documents import JsonlDocuments, LoadResult, load_documents
 from agent_loggy_db.importers.faiss import faiss_documents
 from agent_loggy_db.settings import Settings
@@ -172,7 +172,8 @@ def faiss_store(directory: Path, project: str, source: str, embed: bool | None, 
 
 def _faiss_embedder(store: FaissStore, embed: bool | None) -> Embedder | None:
     """The embedder when some vectors cannot be kept and embedding is wanted (or possible)."""
-    if embed is False or (store.dimensions == 384 and all(normalised(r.vector or []) for r in store.records)):
+    if embed is False or (store.dimensions == 384 and all(r.vector is not None and r.vector.any()
+                                                          for r in store.records)):
         return None
     try:
         return load_embedder()

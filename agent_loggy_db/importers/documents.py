@@ -10,7 +10,6 @@ line (up to MAX_PROBLEMS) is reported, and nothing is kept.
 from __future__ import annotations
 
 import json
-import math
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -18,10 +17,11 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
-from pgvector import Vector
 from psycopg.types.json import Jsonb
 
 from agent_loggy_db.errors import ImportFailed, import_error, translated_errors
+from agent_loggy_db.importers.values import pg_json, pg_text, pg_vector
+from agent_loggy_db.search import as_vector
 
 MAX_PROBLEMS = 50
 FIELDS = ("external_id", "title", "content", "tags", "metadata", "embedding")
@@ -41,7 +41,7 @@ class DocumentRecord:
     title: str | None = None
     tags: Sequence[str] = ()
     metadata: Mapping[str, Any] = field(default_factory=dict)
-    embedding: Sequence[float] | None = None
+    embedding: Sequence[float] | Any | None = None  # a list of numbers or a 1-D numpy array
 
 
 @dataclass(frozen=True)
@@ -112,7 +112,7 @@ def _line_number(problem: str) -> int:
 
 
 def _copy_row(r: DocumentRecord) -> tuple[Any, ...]:
-    embedding = None if r.embedding is None else Vector([float(x) for x in r.embedding])
+    embedding = None if r.embedding is None else as_vector(r.embedding)
     return (r.line, r.external_id, r.title, r.content, list(r.tags), Jsonb(dict(r.metadata)), embedding)
 
 
@@ -165,9 +165,11 @@ class JsonlDocuments:
 def parse_document(line: int, text: str) -> DocumentRecord:
     """One JSONL line as a DocumentRecord; ValueError says what is wrong and what was expected."""
     try:
-        value = json.loads(text)
+        value = json.loads(text, parse_constant=_no_constant)
     except json.JSONDecodeError as exc:
         raise ValueError(f"not valid JSON ({exc.msg} at column {exc.colno}): expected a JSON object") from None
+    except RecursionError:
+        raise ValueError(f"JSON nested too deeply: expected an object with the fields {', '.join(FIELDS)}") from None
     if not isinstance(value, dict):
         raise ValueError(f"a JSON {_json_type(value)}: expected an object with the fields {', '.join(FIELDS)}")
     unknown = sorted(set(value) - set(FIELDS))
@@ -184,6 +186,10 @@ def parse_document(line: int, text: str) -> DocumentRecord:
     )
 
 
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"not valid JSON ({name} is not a JSON number): expected a JSON object")
+
+
 def _json_type(value: Any) -> str:
     names = {dict: "object", list: "array", str: "string", bool: "boolean", type(None): "null"}
     return names.get(type(value), "number")
@@ -195,9 +201,7 @@ def _text(name: str, value: Any, *, required: bool) -> str | None:
     if not isinstance(value, str):
         what = "missing" if value is None else f"a JSON {_json_type(value)}"
         raise ValueError(f"{name} is {what}: expected a string")
-    if "\x00" in value:
-        raise ValueError(f"{name} contains a NUL character, which PostgreSQL text cannot hold")
-    return value
+    return pg_text(name, value)
 
 
 def _external_id(value: Any) -> str:
@@ -219,9 +223,8 @@ def _metadata(value: Any) -> dict[str, Any]:
         return {}
     if not isinstance(value, dict):
         raise ValueError(f"metadata is a JSON {_json_type(value)}: expected an object")
-    if "\\u0000" in json.dumps(value):
-        raise ValueError("metadata contains a NUL character, which PostgreSQL jsonb cannot hold")
-    return value
+    copied: dict[str, Any] = pg_json("metadata", value)
+    return copied
 
 
 def _embedding(value: Any) -> list[float] | None:
@@ -229,8 +232,4 @@ def _embedding(value: Any) -> list[float] | None:
         return None
     if not isinstance(value, list):
         raise ValueError(f"embedding is a JSON {_json_type(value)}: expected an array of 384 numbers")
-    if not all(isinstance(x, int | float) and not isinstance(x, bool) for x in value):
-        raise ValueError("embedding holds values that are not numbers: expected an array of 384 numbers")
-    if not all(math.isfinite(x) for x in value):
-        raise ValueError("embedding contains NaN or infinity: expected finite numbers")
-    return [float(x) for x in value]
+    return pg_vector("embedding", value)

@@ -19,7 +19,6 @@ hostile files either.
 from __future__ import annotations
 
 import io
-import json
 import math
 import pickle
 from collections.abc import Callable, Sequence
@@ -29,11 +28,13 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from agent_loggy_db.errors import AgentLoggyError, ImportFailed, MissingDependency, UnsafePickle
 from agent_loggy_db.importers.documents import DocumentRecord
+from agent_loggy_db.importers.values import DIMENSIONS, pg_json, pg_text
 
 if TYPE_CHECKING:
-    from agent_loggy_db.embedding import Embedder
+    import numpy as np
+    import numpy.typing as npt
 
-DIMENSIONS = 384
+    from agent_loggy_db.embedding import Embedder
 
 Metric = Literal["l2", "inner_product"]
 
@@ -45,7 +46,7 @@ class FaissRecord:
     docstore_id: str
     content: str
     metadata: dict[str, Any]
-    vector: list[float] | None
+    vector: npt.NDArray[np.float32] | None  # a row of the store's one float32 matrix
 
 
 @dataclass(frozen=True)
@@ -201,24 +202,32 @@ def _describe(value: object) -> str:
     return f"a {type(value).__name__}"
 
 
-def _vectors(faiss: Any, index: Any, path: Path) -> list[list[float]]:
+def _vectors(faiss: Any, index: Any, path: Path) -> npt.NDArray[np.float32]:
+    """Every vector of the index as one float32 matrix (4 bytes a number, no Python floats)."""
+    import numpy as np
+
     # One reconstruct() a position: faiss's reconstruct_n aborts the whole process (an exception
     # inside an OpenMP loop) for an index that cannot reconstruct, such as IndexIDMap.
+    matrix = np.empty((index.ntotal, index.d), dtype=np.float32)
     try:
         if isinstance(index, faiss.IndexIVF):
             index.make_direct_map()  # IVF indexes reconstruct by position only with it
-        return [index.reconstruct(position).tolist() for position in range(index.ntotal)]
+        for position in range(index.ntotal):
+            matrix[position] = index.reconstruct(position)
     except RuntimeError as exc:
         raise ImportFailed(
             f"cannot import {path}: the index type {type(index).__name__} cannot give back its vectors"
             f" ({_faiss_reason(exc)}): expected a flat, HNSW or IVF index",
             [],
         ) from exc
+    return matrix
 
 
 def _records(
-    documents: dict[Any, Any], positions: dict[Any, Any], vectors: list[list[float]]
+    documents: dict[Any, Any], positions: dict[Any, Any], vectors: npt.NDArray[np.float32]
 ) -> tuple[list[FaissRecord], list[str]]:
+    import numpy as np
+
     records: list[FaissRecord] = []
     problems: list[str] = []
     for key in positions:
@@ -243,7 +252,7 @@ def _records(
         document = _document(documents[docstore_id])
         if isinstance(document, str):
             problems.append(f"position {position}: docstore id {docstore_id!r}: {document}")
-        elif not all(math.isfinite(value) for value in vector):
+        elif not np.isfinite(vector).all():
             problems.append(f"position {position}: docstore id {docstore_id!r}: the vector has an infinite or NaN"
                             " value")
         else:
@@ -266,10 +275,9 @@ def _document(document: object) -> tuple[str, dict[str, Any]] | str:
     if not isinstance(metadata, dict):
         return f"metadata is {_describe(metadata)}: expected a dict"
     try:
-        metadata = json.loads(json.dumps(metadata, allow_nan=False))
-    except (TypeError, ValueError, RecursionError) as exc:
-        return f"metadata is not JSON-serialisable: {exc}"
-    return content, metadata
+        return pg_text("page_content", content), pg_json("metadata", metadata)
+    except ValueError as exc:
+        return str(exc)
 
 
 @dataclass(frozen=True)
@@ -292,17 +300,21 @@ def faiss_documents(
     dimensions, and zero vectors, are re-embedded from the text when there is an embedder, else
     loaded without an embedding (searchable by keyword, and by vector after `embed`).
     """
-    vectors: list[Sequence[float] | None] = [
-        normalised(r.vector) if store.dimensions == DIMENSIONS and r.vector is not None else None
-        for r in store.records
-    ]
+    import numpy as np
+
+    vectors: list[Any] = [None] * len(store.records)
+    if store.dimensions == DIMENSIONS:
+        for i, record in enumerate(store.records):
+            length = np.linalg.norm(record.vector) if record.vector is not None else 0.0
+            if length > 0:
+                vectors[i] = record.vector / length  # type: ignore[operator]
     kept = sum(v is not None for v in vectors)
     todo = [i for i, v in enumerate(vectors) if v is None]
     if embedder is not None:
         for start in range(0, len(todo), batch_size):
             batch = todo[start:start + batch_size]
             for i, vector in zip(batch, embedder.embed([store.records[i].content for i in batch]), strict=True):
-                vectors[i] = [float(x) for x in vector]
+                vectors[i] = vector
             if on_embedded is not None:
                 on_embedded(len(batch))
     documents = [
