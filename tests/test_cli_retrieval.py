@@ -201,3 +201,17 @@ def test_the_sample_documents_import_and_keyword_search_needs_no_model(db_url: s
     assert found.returncode == 0, found.stderr
     first = next(line for line in found.stdout.splitlines() if line.startswith("│ 1 "))
     assert "samples/incident-2026-05-refunds" in first
+
+
+def test_bad_names_and_queries_are_refused_before_any_work(db_url: str, tmp_path: Path) -> None:
+    env = base_env(DATABASE_URL=db_url)
+    file = write_jsonl(tmp_path / "d.jsonl", DOCS)
+    bad_source = cli("import", "documents", str(file), "--source", "bad source", env=env)
+    assert bad_source.returncode == 1 and "invalid source 'bad source'" in bad_source.stderr
+    assert "staging" not in bad_source.stderr, "refused before the file was read"
+    bad_project = cli("import", "faiss", str(REAL / "community-0.4.2"), "--project", "Bad!", env=env)
+    assert bad_project.returncode == 1 and "invalid project 'Bad!'" in bad_project.stderr
+    blank = cli("search", "  ", env=env)
+    assert blank.returncode == 2 and "expected some words to search for" in blank.stderr
+    no_tags = cli("search", "refunds", "--mode", "keyword", "--tags", ",,", env=env)
+    assert no_tags.returncode == 2 and "names no tag" in no_tags.stderr

@@ -104,7 +104,7 @@ def documents(file: Path, project: str, source: str, index_mode: str) -> None:
     importing the same file again changes nothing. One bad line refuses the file, listing the bad lines.
     """
     records = JsonlDocuments(file)
-    with translated_errors(), _connect() as conn, progress_bar(in_bytes=True) as bar:
+    with translated_errors(), _connect(project, source) as conn, progress_bar(in_bytes=True) as bar:
         task = bar.add_task(f"staging {file.name}", total=file.stat().st_size)
         result = load_documents(
             conn, records, project=project, source=source, rebuild_index=_INDEX_CHOICES[index_mode],
@@ -115,11 +115,18 @@ def documents(file: Path, project: str, source: str, index_mode: str) -> None:
     load_table(f"Imported documents from {file} into project {project} (source {source})", result)
 
 
-def _connect() -> psycopg.Connection[Any]:
-    """A connection to the target database with pgvector's types registered."""
+def _connect(project: str, source: str) -> psycopg.Connection[Any]:
+    """A connection to the target database with pgvector's types registered, after the database
+    has checked the project and source names (before any long reading)."""
     settings = Settings.from_env()
     conn = psycopg.connect(target_url(settings), connect_timeout=settings.connect_timeout)
-    register_vector(conn)
+    try:
+        conn.execute("SELECT agent_loggy.check_document_target(%s, %s)", (project, source))
+        conn.commit()
+        register_vector(conn)
+    except BaseException:
+        conn.close()
+        raise
     return conn
 
 
@@ -148,12 +155,13 @@ def faiss_store(directory: Path, project: str, source: str, embed: bool | None, 
     ranks by cosine; FAISS L2 over unnormalised vectors ranks differently); other dimensions are
     re-embedded from the text, or imported without embeddings when no embedder is installed.
     """
-    store = read_langchain_faiss(directory)
-    embedder = _faiss_embedder(store, embed)
-    with progress_bar() as bar:
-        embedding = bar.add_task("re-embedding", total=None if embedder is None else len(store.records), visible=False)
-        plan = faiss_documents(store, embedder, on_embedded=lambda n: bar.update(embedding, advance=n, visible=True))
-        with translated_errors(), _connect() as conn:
+    with translated_errors(), _connect(project, source) as conn:
+        store = read_langchain_faiss(directory)
+        embedder = _faiss_embedder(store, embed)
+        with progress_bar() as bar:
+            embedding = bar.add_task("re-embedding", total=len(store.records), visible=False)
+            plan = faiss_documents(store, embedder,
+                                   on_embedded=lambda n: bar.update(embedding, advance=n, visible=True))
             staging = bar.add_task(f"staging {directory.name}", total=len(plan.documents))
             try:
                 result = load_documents(

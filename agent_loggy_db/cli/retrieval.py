@@ -63,7 +63,11 @@ def search(text: str, project: str, tags: str | None, mode: str, limit: int) -> 
 
     vector and hybrid embed TEXT with the local model (the extra embed); keyword needs no model.
     """
-    tag_list = [t.strip() for t in tags.split(",") if t.strip()] if tags else None
+    if not text.strip():
+        raise click.BadParameter("expected some words to search for", param_hint="TEXT")
+    tag_list = None if tags is None else [t.strip() for t in tags.split(",") if t.strip()]
+    if tag_list == []:
+        raise click.BadParameter(f"{tags!r} names no tag: expected comma-separated tags", param_hint="--tags")
     embedder = None if mode == "keyword" else load_embedder()
     settings = Settings.from_env()
     with create_pool(target_url(settings), settings) as pool:
