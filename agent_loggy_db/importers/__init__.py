@@ -1,6 +1,8 @@
-"""Importers of config files into the database; each writes one file in one transaction.
+"""Importers into the database; each writes one file (or store) in one transaction.
 
-faiss reads LangChain FAISS stores into records (it needs the "faiss" extra only when called).
+csv: context rules and negate keys; documents: JSONL documents through binary COPY; faiss:
+LangChain FAISS stores read into records (it needs the "faiss" extra only when called);
+values: the checks every imported value passes before it reaches COPY.
 """
 
 from agent_loggy_db.importers.csv import (
