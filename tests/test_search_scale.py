@@ -145,3 +145,22 @@ def test_an_index_scan_that_stops_early_falls_back_to_exact_search(big: tuple[st
             assert hnsw_scans(conn) > before, "the first try went through the HNSW index"
             exact = [r[0] for r in conn.execute(EXACT, ("default", ["rare"], ["rare"], query))]
             assert found == exact
+
+
+def test_results_come_back_sorted_even_from_the_relaxed_index_order(big: tuple[str, Any]) -> None:
+    """relaxed_order scans return near-ties out of order; the functions re-sort by exact distance
+    (with `+ 0`, or PostgreSQL 17+ drops the re-sort as already done)."""
+    url, queries = big
+    with psycopg.connect(url, prepare_threshold=None) as conn:
+        register_vector(conn)
+        for setting in FORCE_HNSW:
+            conn.execute(setting)
+        for query in queries:
+            for project, tags in (("rare", None), ("default", ["rare"]), ("default", None)):
+                found = [r[0] for r in conn.execute(
+                    "SELECT similarity FROM agent_loggy.search_documents(%s, %s, 50, %s)", (query, project, tags))]
+                assert found == sorted(found, reverse=True)
+            hybrid = conn.execute("SELECT semantic_rank, similarity FROM agent_loggy.hybrid_search_documents("
+                                  "NULL, %s, 'default', 50)", (query,)).fetchall()
+            assert [r[0] for r in hybrid] == list(range(1, 51))
+            assert [r[1] for r in hybrid] == sorted((r[1] for r in hybrid), reverse=True)
