@@ -38,7 +38,7 @@ def run_init(pg_server: TestServer, url: str, sql_dir: Path, *,
              sourced: bool = True) -> subprocess.CompletedProcess[str]:
     """Run the init script like docker-entrypoint.sh: sourced (under `set -Eeo pipefail`) or executed."""
     env = {
-        "PATH": f"{server.bin_dir()}:/usr/local/bin:/usr/bin:/bin",
+        "PATH": str(server.bin_dir()),  # psql, and no Python: the image has bash and psql
         "HOME": os.environ.get("HOME", "/root"),
         "POSTGRES_USER": pg_server.user,
         "POSTGRES_PASSWORD": "unused-over-the-socket",
@@ -49,9 +49,10 @@ def run_init(pg_server: TestServer, url: str, sql_dir: Path, *,
     }
     if pg_server.password:
         env["PGPASSWORD"] = pg_server.password
-    command = ["bash", "-c", 'set -Eeo pipefail; . "$1"; echo entrypoint-continues', "bash", str(SCRIPT)]
+    bash = shutil.which("bash") or "/bin/bash"
+    command = [bash, "-c", 'set -Eeo pipefail; . "$1"; echo entrypoint-continues', "bash", str(SCRIPT)]
     if not sourced:
-        command = ["bash", str(SCRIPT)]
+        command = [bash, str(SCRIPT)]
     return subprocess.run(command, env=env, capture_output=True, text=True, check=False)
 
 
@@ -186,3 +187,22 @@ def test_a_non_transactional_migration_runs_outside_a_transaction(pg_server: Tes
     assert back.returncode == 0, back.stderr
     with psycopg.connect(empty_db_url) as conn:
         assert conn.execute("SELECT to_regclass('agent_loggy.later_idx')").fetchone() == (None,)
+
+
+def test_running_init_again_applies_nothing(pg_server: TestServer, empty_db_url: str) -> None:
+    assert run_init(pg_server, empty_db_url, ROOT / "sql").returncode == 0
+    before = (snapshot_of(empty_db_url), bookkeeping(empty_db_url))
+    again = run_init(pg_server, empty_db_url, ROOT / "sql", sourced=False)
+    assert again.returncode == 0, again.stderr
+    assert "0 migration(s) applied" in again.stderr
+    assert (snapshot_of(empty_db_url), bookkeeping(empty_db_url)) == before
+
+
+def test_a_dependency_that_sorts_later_is_refused(pg_server: TestServer, empty_db_url: str, sql_copy: Path) -> None:
+    ids = migrations.migration_ids()
+    (sql_copy / "9000_early.sql").write_text("-- depends: 9001_late\nCREATE TABLE agent_loggy.early (id int);\n")
+    (sql_copy / "9001_late.sql").write_text(f"-- depends: {ids[-1]}\nCREATE TABLE agent_loggy.late (id int);\n")
+    result = run_init(pg_server, empty_db_url, sql_copy)
+    assert result.returncode != 0
+    assert "9000_early.sql depends on 9001_late" in result.stderr
+    assert [row[0] for row in bookkeeping(empty_db_url)] == ids

@@ -15,8 +15,10 @@
 # A transactional migration runs in ONE transaction together with its bookkeeping rows: it is
 # applied and recorded, or neither. A migration whose leading comment says
 # `-- transactional: false` runs statement by statement (like yoyo), then is recorded. The first
-# error stops everything with the file named and a non-zero status. Migrations already recorded
-# are skipped, so the script can be run again by hand.
+# error stops everything with the file named and a non-zero status, as does a `-- depends:` on a
+# migration that is not applied before it (yoyo orders by dependencies; here name order must
+# agree). Migrations already recorded are skipped, so the script can be run again by hand.
+# Python migrations (*.py) and yoyo's post-apply hooks are not supported: they need yoyo.
 
 _agent_loggy_migrate() (
     set -Eeuo pipefail
@@ -50,53 +52,63 @@ CREATE TABLE IF NOT EXISTS _yoyo_migration (
 INSERT INTO _yoyo_version VALUES (2, clock_timestamp() AT TIME ZONE 'UTC') ON CONFLICT DO NOTHING;
 SQL
 
-    # The rows `yoyo apply` writes for one migration (psql variables: mid, who, host).
+    # The rows `yoyo apply` writes for one migration (psql variables al_init_*: named so that no
+    # migration's SQL can collide with them).
     local bookkeeping
-    bookkeeping=$(cat <<'SQL'
+    IFS= read -r -d '' bookkeeping <<'SQL' || true  # read returns 1 at the end of the text
 INSERT INTO _yoyo_migration (migration_hash, migration_id, applied_at_utc)
-VALUES (encode(sha256(convert_to(:'mid', 'UTF8')), 'hex'), :'mid', clock_timestamp() AT TIME ZONE 'UTC');
+VALUES (encode(sha256(convert_to(:'al_init_mid', 'UTF8')), 'hex'), :'al_init_mid', clock_timestamp() AT TIME ZONE 'UTC');
 INSERT INTO _yoyo_log (id, migration_hash, migration_id, operation, username, hostname, created_at_utc)
-VALUES (gen_random_uuid()::text, encode(sha256(convert_to(:'mid', 'UTF8')), 'hex'), :'mid', 'apply',
-        :'who', :'host', clock_timestamp() AT TIME ZONE 'UTC');
+VALUES (gen_random_uuid()::text, encode(sha256(convert_to(:'al_init_mid', 'UTF8')), 'hex'), :'al_init_mid', 'apply',
+        :'al_init_who', :'al_init_host', clock_timestamp() AT TIME ZONE 'UTC');
 SQL
-)
 
-    local file name mid applied transactional count=0
+    local file name mid applied transactional depends dep line count=0
+    local -A done_ids=()
     for file in "$sql_dir"/*.sql; do
         [[ -e "$file" ]] || continue
         name=${file##*/}
         [[ "$name" == *.rollback.sql ]] && continue
         mid=${name%.sql}
-        applied=$("${psql[@]}" -tA -v mid="$mid" <<'SQL'
-SELECT count(*) FROM _yoyo_migration WHERE migration_hash = encode(sha256(convert_to(:'mid', 'UTF8')), 'hex');
+        applied=$("${psql[@]}" -tA -v al_init_mid="$mid" <<'SQL'
+SELECT count(*) FROM _yoyo_migration WHERE migration_hash = encode(sha256(convert_to(:'al_init_mid', 'UTF8')), 'hex');
 SQL
         ) || fail "could not read yoyo's bookkeeping before $name"
-        [[ "$applied" == 0 ]] || continue
+        if [[ "$applied" != 0 ]]; then
+            done_ids[$mid]=1
+            continue
+        fi
+        # The leading comment block, as yoyo reads it: `-- transactional: false`, `-- depends: ID...`.
         transactional=true
-        local line
+        depends=""
         while IFS= read -r line || [[ -n "$line" ]]; do
             line=${line%$'\r'}
             [[ "$line" =~ ^[[:space:]]*(--.*)?$ ]] || break
-            if [[ "$line" =~ ^[[:space:]]*--[[:space:]]*transactional[[:space:]]*:[[:space:]]*(.*)$ ]]; then
-                [[ "${BASH_REMATCH[1],,}" == false ]] && transactional=false
+            if [[ "$line" =~ ^[[:space:]]*--[[:space:]]*(transactional|depends)[[:space:]]*:[[:space:]]*(.*)$ ]]; then
+                case "${BASH_REMATCH[1]}" in
+                    transactional) [[ "${BASH_REMATCH[2],,}" == false ]] && transactional=false ;;
+                    depends) depends+=" ${BASH_REMATCH[2]}" ;;
+                esac
             fi
         done < "$file"
+        for dep in $depends; do
+            [[ -n "${done_ids[$dep]:-}" ]] \
+                || fail "$name depends on $dep, which is not applied before it (migrations run in name order)"
+        done
         if [[ "$transactional" == true ]]; then
             echo "agent-loggy init: applying $name" >&2
-        else
-            echo "agent-loggy init: applying $name (non-transactional)" >&2
-        fi
-        if [[ "$transactional" == true ]]; then
-            printf '%s\n' "$bookkeeping" | "${psql[@]}" --single-transaction -v mid="$mid" -v who="$who" \
-                -v host="$host" -f "$file" -f - \
+            printf '%s\n' "$bookkeeping" | "${psql[@]}" --single-transaction -v al_init_mid="$mid" \
+                -v al_init_who="$who" -v al_init_host="$host" -f "$file" -f - \
                 || fail "migration $name failed: nothing of it was applied or recorded"
         else
+            echo "agent-loggy init: applying $name (non-transactional)" >&2
             "${psql[@]}" -f "$file" \
                 || fail "non-transactional migration $name failed: check what it left behind"
-            printf '%s\n' "$bookkeeping" | "${psql[@]}" --single-transaction -v mid="$mid" -v who="$who" \
-                -v host="$host" -f - \
+            printf '%s\n' "$bookkeeping" | "${psql[@]}" --single-transaction -v al_init_mid="$mid" \
+                -v al_init_who="$who" -v al_init_host="$host" -f - \
                 || fail "migration $name was applied but could not be recorded for yoyo"
         fi
+        done_ids[$mid]=1
         count=$((count + 1))
     done
     echo "agent-loggy init: $count migration(s) applied from $sql_dir" >&2
