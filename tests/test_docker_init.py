@@ -36,7 +36,7 @@ YOYO = str(Path(sys.executable).with_name("yoyo"))
 
 def run_init(pg_server: TestServer, url: str, sql_dir: Path, *,
              sourced: bool = True) -> subprocess.CompletedProcess[str]:
-    """Run the init script like docker-entrypoint.sh: sourced (under `set -Eeo pipefail`) or executed."""
+    """Run the init script like docker-entrypoint.sh: sourced (under its `set -Eeuo pipefail`) or executed."""
     env = {
         "PATH": str(server.bin_dir()),  # psql, and no Python: the image has bash and psql
         "HOME": os.environ.get("HOME", "/root"),
@@ -50,7 +50,7 @@ def run_init(pg_server: TestServer, url: str, sql_dir: Path, *,
     if pg_server.password:
         env["PGPASSWORD"] = pg_server.password
     bash = shutil.which("bash") or "/bin/bash"
-    command = [bash, "-c", 'set -Eeo pipefail; . "$1"; echo entrypoint-continues', "bash", str(SCRIPT)]
+    command = [bash, "-c", 'set -Eeuo pipefail; . "$1"; echo entrypoint-continues', "bash", str(SCRIPT)]
     if not sourced:
         command = [bash, str(SCRIPT)]
     return subprocess.run(command, env=env, capture_output=True, text=True, check=False)
@@ -206,3 +206,15 @@ def test_a_dependency_that_sorts_later_is_refused(pg_server: TestServer, empty_d
     assert result.returncode != 0
     assert "9000_early.sql depends on 9001_late" in result.stderr
     assert [row[0] for row in bookkeeping(empty_db_url)] == ids
+
+
+@pytest.mark.parametrize("extra", ["9000_python.py", "post-apply.sql"])
+def test_migrations_only_yoyo_can_run_are_refused_before_anything_is_applied(
+    pg_server: TestServer, empty_db_url: str, sql_copy: Path, extra: str
+) -> None:
+    (sql_copy / extra).write_text("SELECT 1;\n" if extra.endswith(".sql") else "steps = []\n")
+    result = run_init(pg_server, empty_db_url, sql_copy)
+    assert result.returncode != 0
+    assert "use yoyo" in result.stderr
+    with psycopg.connect(empty_db_url) as conn:
+        assert conn.execute("SELECT to_regnamespace('agent_loggy')").fetchone() == (None,)

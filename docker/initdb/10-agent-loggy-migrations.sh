@@ -33,8 +33,8 @@ _agent_loggy_migrate() (
     fail() { echo "agent-loggy init: $*" >&2; exit 1; }
 
     [[ -d "$sql_dir" ]] || fail "no migrations directory $sql_dir (set AGENT_LOGGY_SQL_DIR)"
-    if compgen -G "$sql_dir/*.py" >/dev/null; then
-        fail "$sql_dir holds Python migrations, which this script cannot run: use yoyo"
+    if compgen -G "$sql_dir/*.py" >/dev/null || compgen -G "$sql_dir/post-apply*.sql" >/dev/null; then
+        fail "$sql_dir holds Python migrations or post-apply hooks, which this script cannot run: use yoyo"
     fi
 
     # yoyo's own tables, as yoyo 9 creates them (internalmigrations/v2.py, backends/base.py).
