@@ -1691,7 +1691,7 @@ BEGIN
             WHERE r.project = p_project AND r.embedding IS NOT NULL AND agent_loggy.is_current_context_rule(r.id)
             ORDER BY r.embedding <=> p_query
             LIMIT p_count) AS n
-        ORDER BY n.distance, n.id);
+        ORDER BY n.distance + 0, n.id);  -- "+ 0": the planner must not trust the relaxed index order
     IF cardinality(ids) < p_count THEN  -- the index scan stopped early: search exactly
         ids := ARRAY(
             SELECT r.id
@@ -1730,7 +1730,7 @@ BEGIN
             WHERE d.project = p_project AND d.embedding IS NOT NULL AND (p_tags IS NULL OR d.tags @> p_tags)
             ORDER BY d.embedding <=> p_query
             LIMIT p_count) AS n
-        ORDER BY n.distance, n.id);
+        ORDER BY n.distance + 0, n.id);  -- "+ 0": the planner must not trust the relaxed index order
     IF cardinality(ids) < p_count THEN  -- the index scan stopped early: search exactly
         ids := ARRAY(
             SELECT d.id
@@ -1771,7 +1771,7 @@ BEGIN
                 WHERE n.project = p.project AND n.name = p.name AND n.is_active AND n.version > p.version)
             ORDER BY p.embedding <=> p_query
             LIMIT p_count) AS n
-        ORDER BY n.distance, n.id);
+        ORDER BY n.distance + 0, n.id);  -- "+ 0": the planner must not trust the relaxed index order
     IF cardinality(ids) < p_count THEN  -- the index scan stopped early: search exactly
         ids := ARRAY(
             SELECT p.id
