@@ -19,7 +19,6 @@ hostile files either.
 from __future__ import annotations
 
 import io
-import math
 import pickle
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -148,17 +147,20 @@ def read_langchain_faiss(directory: Path, index_name: str = "index") -> FaissSto
     return FaissStore(int(index.d), metric, type(index).__name__, records)
 
 
-def normalised(vector: Sequence[float]) -> list[float] | None:
-    """The vector scaled to unit L2 length; None for a zero vector, which has no direction."""
-    if not all(math.isfinite(value) for value in vector):
+def normalised(vector: Sequence[float] | npt.NDArray[np.floating[Any]]) -> npt.NDArray[np.float64] | None:
+    """The vector scaled to unit L2 length (float64); None for a zero vector, which has no direction."""
+    import numpy as np
+
+    values = np.asarray(vector, dtype=np.float64)
+    if not np.isfinite(values).all():
         raise ValueError("cannot normalise a vector with an infinite or NaN component")
-    # Scale by the largest component first: hypot of subnormal components rounds too coarsely.
-    peak = max((abs(value) for value in vector), default=0.0)
+    # Scale by the largest component first: the norm of subnormal components rounds too coarsely.
+    peak = float(np.abs(values).max(initial=0.0))
     if peak == 0.0:
         return None
-    scaled = [value / peak for value in vector]
-    length = math.hypot(*scaled)
-    return [value / length for value in scaled]
+    scaled = values / peak
+    unit: npt.NDArray[np.float64] = scaled / np.linalg.norm(scaled)
+    return unit
 
 
 def _faiss() -> Any:
@@ -303,14 +305,10 @@ def faiss_documents(
     dimensions, and zero vectors, are re-embedded from the text when there is an embedder, else
     loaded without an embedding (searchable by keyword, and by vector after `embed`).
     """
-    import numpy as np
-
     vectors: list[Any] = [None] * len(store.records)
     if store.dimensions == DIMENSIONS:
         for i, record in enumerate(store.records):
-            length = np.linalg.norm(record.vector) if record.vector is not None else 0.0
-            if length > 0:
-                vectors[i] = record.vector / length  # type: ignore[operator]
+            vectors[i] = None if record.vector is None else normalised(record.vector)
     kept = sum(v is not None for v in vectors)
     todo = [i for i, v in enumerate(vectors) if v is None]
     if embedder is not None:
