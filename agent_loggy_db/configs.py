@@ -20,6 +20,7 @@ from psycopg.rows import kwargs_row
 from psycopg_pool import ConnectionPool
 
 from agent_loggy_db.errors import translated_errors
+from agent_loggy_db.pool import bind_transaction
 
 DEFAULT_PROJECT = "default"
 
@@ -131,8 +132,9 @@ def _current_query(cls: type[Any]) -> sql.Composed:
 class Configs:
     """Reads the current configs of a project through a pool.
 
-    Every method takes conn= to run inside a transaction the caller already holds; without it a
-    connection is borrowed from the pool for the one statement.
+    Every method takes conn= to run inside a transaction the caller already holds (and has bound
+    to its project); without it a connection is borrowed from the pool for one transaction whose
+    first statement binds the project.
     """
 
     def __init__(self, pool: ConnectionPool) -> None:
@@ -156,21 +158,23 @@ class Configs:
 
     def loki_negations(self, project: str = DEFAULT_PROJECT, *, conn: Conn | None = None) -> str:
         """The exclusions as a LogQL matcher list (e.g. service!="healthcheck"); '' when none."""
-        with self._connection(conn) as c, translated_errors():
+        with self._connection(conn, project) as c, translated_errors():
             row = c.execute("SELECT agent_loggy.loki_negations(%s::text)", (project,)).fetchone()
         return str(row[0]) if row else ""
 
     def _current(self, cls: type[Row], project: str, conn: Conn | None) -> list[Row]:
-        with self._connection(conn) as c, translated_errors():
+        with self._connection(conn, project) as c, translated_errors():
             cur = c.cursor(row_factory=kwargs_row(_builder(cls)))
             return cur.execute(_current_query(cls), {"project": project}).fetchall()
 
     @contextmanager
-    def _connection(self, conn: Conn | None) -> Iterator[Conn]:
+    def _connection(self, conn: Conn | None, project: str) -> Iterator[Conn]:
         if conn is not None:
             yield conn
             return
         with self.pool.connection() as pooled:
+            with translated_errors():
+                bind_transaction(pooled, project=project)
             yield pooled
 
 

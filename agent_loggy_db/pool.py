@@ -18,7 +18,6 @@ BINDINGS = {
 }
 """Python name -> transaction setting read by the triggers and functions."""
 
-_BIND_SQL = "SELECT set_config(%s, %s, true)"
 
 
 def create_pool(url: str, settings: Settings | None = None, *, open: bool = True) -> ConnectionPool:
@@ -57,26 +56,34 @@ def _sizes(s: Settings) -> dict[str, Any]:
 
 
 def bind_transaction(conn: psycopg.Connection[Any], **values: str | None) -> None:
-    """Set actor / summary / project for the current transaction only (set_config(..., true)).
+    """Bind project / actor / summary to the current transaction only (set_config(..., true)).
 
-    Call it as the first statement of a transaction; the values vanish at commit or rollback, so
-    a pooled connection never carries them into the next borrower's work.
+    Call it as the first statement of a transaction: the project decides which rows row level
+    security lets the transaction see. The values vanish at commit or rollback, so a pooled
+    connection never carries them into the next borrower's work. One round trip for all values.
     """
-    for key, value in _binding_params(values):
-        conn.execute(_BIND_SQL, (key, value))
+    statement = _binding_statement(values)
+    if statement is not None:
+        conn.execute(*statement)
 
 
 async def bind_transaction_async(conn: psycopg.AsyncConnection[Any], **values: str | None) -> None:
     """The async twin of bind_transaction."""
-    for key, value in _binding_params(values):
-        await conn.execute(_BIND_SQL, (key, value))
+    statement = _binding_statement(values)
+    if statement is not None:
+        await conn.execute(*statement)
 
 
-def _binding_params(values: dict[str, str | None]) -> list[tuple[str, str]]:
+def _binding_statement(values: dict[str, str | None]) -> tuple[str, tuple[str, ...]] | None:
+    """One SELECT of set_config(setting, value, true) per value given (None values are skipped)."""
     unknown = sorted(set(values) - set(BINDINGS))
     if unknown:
         raise TypeError(f"unknown transaction binding(s) {unknown}: expected {sorted(BINDINGS)}")
-    return [(BINDINGS[k], v) for k, v in values.items() if v is not None]
+    pairs = [(BINDINGS[k], v) for k, v in values.items() if v is not None]
+    if not pairs:
+        return None
+    calls = ", ".join("set_config(%s, %s, true)" for _ in pairs)
+    return f"SELECT {calls}", tuple(x for pair in pairs for x in pair)
 
 
 def _configure(conn: psycopg.Connection[Any]) -> None:

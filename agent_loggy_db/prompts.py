@@ -1,8 +1,9 @@
 """PromptRegistry and AsyncPromptRegistry: one SQL function per call, typed rows, a cache.
 
 Both registries build the same `_Call`s (SQL text, parameters, row mapping) and differ only in
-how they run them. Every call runs in one transaction on a pooled connection; writes first bind
-the actor and summary with set_config(..., true) so the changelog records them.
+how they run them. Every call runs in one transaction on a pooled connection whose first
+statement binds the project (row level security lets the transaction see only its rows) and, for
+writes, the actor and summary the changelog records, with set_config(..., true).
 """
 
 from __future__ import annotations
@@ -29,26 +30,27 @@ _RESOLVE = ("SELECT * FROM agent_loggy.resolve_prompt(%s::text, %s::text, %s::te
 
 @dataclass(frozen=True)
 class _Call(Generic[T]):
-    """Statements run in one transaction; `result` maps the rows of the last one.
+    """Statements run in one transaction bound to `project`; `result` maps the rows of the last one.
 
     A write names what it changes, (project, name) or (project, None) for anything, so the
     writer's own cache drops it at once instead of waiting for its NOTIFY.
     """
 
+    project: str | None
     statements: tuple[tuple[str, tuple[Any, ...]], ...]
     result: Callable[[list[Row]], T]
     writes: tuple[str, str | None] | None = None
 
 
 def _resolve(name: str, label: str, project: str, version: int | None, fallback_labels: Sequence[str]) -> _Call[Prompt]:
-    return _Call(((_RESOLVE, (name, label, project, version, list(fallback_labels))),),
+    return _Call(project, ((_RESOLVE, (name, label, project, version, list(fallback_labels))),),
                  lambda rows: Prompt.from_row(rows[0]))
 
 
 def _write_then_resolve(sql: str, params: tuple[Any, ...], name: str, project: str,
                         version: int | None = None, label: str = "latest") -> _Call[Prompt]:
     """A write, then the version it touched (version None: the highest active, i.e. the new one)."""
-    return _Call(((sql, params), (_RESOLVE, (name, label, project, version, []))),
+    return _Call(project, ((sql, params), (_RESOLVE, (name, label, project, version, []))),
                  lambda rows: Prompt.from_row(rows[0]), writes=(project, name))
 
 
@@ -99,38 +101,39 @@ class _Calls:
     @staticmethod
     def remove_label(name: str, label: str, project: str) -> _Call[int]:
         sql = "SELECT agent_loggy.remove_prompt_label(%s::text, %s::text, %s::text)"
-        return _Call(((sql, (name, label, project)),), _scalar, writes=(project, name))
+        return _Call(project, ((sql, (name, label, project)),), _scalar, writes=(project, name))
 
     @staticmethod
     def rollback_label(name: str, label: str, project: str) -> _Call[int]:
         sql = "SELECT agent_loggy.rollback_prompt_label(%s::text, %s::text, %s::text)"
-        return _Call(((sql, (name, label, project)),), _scalar, writes=(project, name))
+        return _Call(project, ((sql, (name, label, project)),), _scalar, writes=(project, name))
 
     @staticmethod
     def history(name: str, project: str) -> _Call[list[LabelMove]]:
         sql = "SELECT * FROM agent_loggy.prompt_label_history(%s::text, %s::text) ORDER BY changelog_id"
-        return _Call(((sql, (name, project)),), lambda rows: [LabelMove(**r) for r in rows])
+        return _Call(project, ((sql, (name, project)),), lambda rows: [LabelMove(**r) for r in rows])
 
     @staticmethod
     def diff(name: str, v1: int, v2: int, project: str) -> _Call[PromptDiff]:
         sql = f"{_RESOLVE} UNION ALL {_RESOLVE}"
         params: tuple[Any, ...] = (name, "production", project, v1, [], name, "production", project, v2, [])
-        return _Call(((sql, params),), lambda rows: _diff(rows, v1, v2))
+        return _Call(project, ((sql, params),), lambda rows: _diff(rows, v1, v2))
 
     @staticmethod
     def list_prompts(project: str) -> _Call[list[PromptSummary]]:
         sql = "SELECT * FROM agent_loggy.list_prompts(%s::text)"
-        return _Call(((sql, (project,)),), lambda rows: [PromptSummary(**r) for r in rows])
+        return _Call(project, ((sql, (project,)),), lambda rows: [PromptSummary(**r) for r in rows])
 
     @staticmethod
     def export_prompts(project: str) -> _Call[dict[str, Any]]:
-        return _Call((("SELECT agent_loggy.export_prompts(%s::text)", (project,)),), _scalar)
+        return _Call(project, (("SELECT agent_loggy.export_prompts(%s::text)", (project,)),), _scalar)
 
     @staticmethod
     def import_prompts(document: Mapping[str, Any], project: str | None) -> _Call[ImportSummary]:
         sql = "SELECT * FROM agent_loggy.import_prompts(%s::jsonb, %s::text)"
-        return _Call(((sql, (_json(document), project)),), lambda rows: ImportSummary(**rows[0]),
-                     writes=(project or str(document.get("project")), None))
+        target = project or str(document.get("project"))
+        return _Call(target, ((sql, (_json(document), project)),), lambda rows: ImportSummary(**rows[0]),
+                     writes=(target, None))
 
 
 def _listen_target(pool: ConnectionPool | AsyncConnectionPool) -> tuple[str, dict[str, Any]]:
@@ -174,8 +177,7 @@ class PromptRegistry:
     def _run(self, call: _Call[T], *, actor: str | None = None, summary: str | None = None) -> T:
         rows: list[Row] = []
         with _errors(), self.pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
-            if call.writes:
-                bind_transaction(conn, actor=actor, summary=summary)
+            bind_transaction(conn, project=call.project, actor=actor, summary=summary)
             for sql, params in call.statements:
                 cur.execute(sql, params)
                 rows = cur.fetchall() if cur.description else []
@@ -279,8 +281,7 @@ class AsyncPromptRegistry:
         rows: list[Row] = []
         with _errors():
             async with self.pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
-                if call.writes:
-                    await bind_transaction_async(conn, actor=actor, summary=summary)
+                await bind_transaction_async(conn, project=call.project, actor=actor, summary=summary)
                 for sql, params in call.statements:
                     await cur.execute(sql, params)
                     rows = await cur.fetchall() if cur.description else []

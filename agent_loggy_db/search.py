@@ -20,6 +20,7 @@ from psycopg_pool import AsyncConnectionPool, ConnectionPool
 
 from agent_loggy_db.configs import DEFAULT_PROJECT
 from agent_loggy_db.errors import ConfigurationError, InvalidInput, translated_errors
+from agent_loggy_db.pool import bind_transaction, bind_transaction_async
 
 if TYPE_CHECKING:
     import numpy as np
@@ -107,6 +108,7 @@ def as_vector(query: QueryVector) -> Vector:
 
 @dataclass(frozen=True)
 class _Query(Generic[Hit]):
+    project: str
     sql: str
     params: tuple[Any, ...]
     hit: type[Hit]
@@ -121,12 +123,12 @@ class _Queries:
     @staticmethod
     def documents(query: Vector, project: str, limit: int, tags: Sequence[str] | None) -> _Query[DocumentHit]:
         sql = f"SELECT * FROM agent_loggy.search_documents(%s::vector, {_DOCUMENT_ARGS})"
-        return _Query(sql, (query, project, limit, _tags(tags)), DocumentHit)
+        return _Query(project, sql, (query, project, limit, _tags(tags)), DocumentHit)
 
     @staticmethod
     def keyword_documents(text: str, project: str, limit: int, tags: Sequence[str] | None) -> _Query[DocumentHit]:
         sql = f"SELECT * FROM agent_loggy.keyword_search_documents(%s::text, {_DOCUMENT_ARGS})"
-        return _Query(sql, (text, project, limit, _tags(tags)), DocumentHit)
+        return _Query(project, sql, (text, project, limit, _tags(tags)), DocumentHit)
 
     @staticmethod
     def hybrid_documents(text: str | None, query: Vector | None, project: str, limit: int,
@@ -135,23 +137,23 @@ class _Queries:
         sql = ("SELECT * FROM agent_loggy.hybrid_search_documents(%s::text, %s::vector, "
                f"{_DOCUMENT_ARGS}, %s::float8, %s::float8, %s::integer)")
         params = (text, query, project, limit, _tags(tags), keyword_weight, semantic_weight, rrf_k)
-        return _Query(sql, params, DocumentHit)
+        return _Query(project, sql, params, DocumentHit)
 
     @staticmethod
     def context_rules(query: Vector, project: str, limit: int) -> _Query[ContextRuleHit]:
         sql = "SELECT * FROM agent_loggy.search_context_rules(%s::vector, %s::text, %s::integer)"
-        return _Query(sql, (query, project, limit), ContextRuleHit)
+        return _Query(project, sql, (query, project, limit), ContextRuleHit)
 
     @staticmethod
     def hybrid_context_rules(text: str | None, query: Vector | None, project: str,
                              limit: int) -> _Query[ContextRuleHit]:
         sql = "SELECT * FROM agent_loggy.hybrid_search_context_rules(%s::text, %s::vector, %s::text, %s::integer)"
-        return _Query(sql, (text, query, project, limit), ContextRuleHit)
+        return _Query(project, sql, (text, query, project, limit), ContextRuleHit)
 
     @staticmethod
     def prompts(query: Vector, project: str, limit: int) -> _Query[PromptHit]:
         sql = "SELECT * FROM agent_loggy.search_prompts(%s::vector, %s::text, %s::integer)"
-        return _Query(sql, (query, project, limit), PromptHit)
+        return _Query(project, sql, (query, project, limit), PromptHit)
 
 
 def _tags(tags: Sequence[str] | None) -> list[str] | None:
@@ -191,6 +193,7 @@ class Search:
 
     def _run(self, query: _Query[Hit]) -> list[Hit]:
         with translated_errors(), self.pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
+            bind_transaction(conn, project=query.project)
             cur.execute(query.sql, query.params)
             return [_hit(query.hit, row) for row in cur.fetchall()]
 
@@ -240,6 +243,7 @@ class AsyncSearch:
     async def _run(self, query: _Query[Hit]) -> list[Hit]:
         with translated_errors():
             async with self.pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
+                await bind_transaction_async(conn, project=query.project)
                 await cur.execute(query.sql, query.params)
                 return [_hit(query.hit, row) for row in await cur.fetchall()]
 

@@ -89,11 +89,53 @@ $$;
 COMMENT ON FUNCTION agent_loggy.begin_import(p_kind text, p_rows jsonb, p_project text) IS 'First step of import_context_rules / import_negate_keys: checks the project, then every row; when import_problems() finds anything raises SQLSTATE 22023 whose message counts the problems and whose DETAIL lists them, one "line N: reason" per line. Then takes the transaction-level advisory lock of (table, project), so concurrent imports run one after the other.';
 
 --
+-- Name: bound_project(); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.bound_project() RETURNS text
+    LANGUAGE sql STABLE PARALLEL SAFE
+    RETURN NULLIF(current_setting('agent_loggy.project'::text, true), ''::text);
+
+--
+-- Name: FUNCTION bound_project(); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.bound_project() IS 'The project bound to this transaction (setting agent_loggy.project, set with set_config(''agent_loggy.project'', p, true)); NULL when none is bound or it was reset to ''''.';
+
+--
+-- Name: is_admin(); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.is_admin() RETURNS boolean
+    LANGUAGE sql STABLE PARALLEL SAFE
+    RETURN (pg_has_role('agent_loggy_admin'::name, 'USAGE'::text) OR pg_has_role((SELECT n.nspowner FROM pg_namespace n WHERE (n.nspname = 'agent_loggy'::name)), 'USAGE'::text));
+
+--
+-- Name: FUNCTION is_admin(); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.is_admin() IS 'True when the current role has the privileges of agent_loggy_admin or of the schema owner (who runs the migrations); superusers included.';
+
+--
+-- Name: can_access_project(text); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.can_access_project(p_project text) RETURNS boolean
+    LANGUAGE sql STABLE PARALLEL SAFE
+    RETURN ((p_project = agent_loggy.bound_project()) OR ((agent_loggy.bound_project() IS NULL) AND agent_loggy.is_admin()));
+
+--
+-- Name: FUNCTION can_access_project(p_project text); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.can_access_project(p_project text) IS 'The isolation rule: a project is within reach when it is the bound project, or when none is bound and the caller is admin. The row level security policies state the same rule with sub-selects, so it is evaluated once per statement.';
+
+--
 -- Name: check_document_target(text, text); Type: FUNCTION; Schema: agent_loggy; Owner: -
 --
 
 CREATE FUNCTION agent_loggy.check_document_target(p_project text, p_source text) RETURNS void
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $$
 BEGIN
     PERFORM agent_loggy.checked_project(p_project);
@@ -143,11 +185,39 @@ $_$;
 COMMENT ON FUNCTION agent_loggy.check_labels(p_table text, p_what text, p_labels text[]) IS 'Raises check_violation naming the first invalid or reserved label, else returns the labels distinct and sorted bytewise (the same order under every collation).';
 
 --
+-- Name: check_project_access(text); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.check_project_access(p_project text) RETURNS void
+    LANGUAGE plpgsql STABLE PARALLEL SAFE
+    AS $$
+DECLARE
+    bound text := agent_loggy.bound_project();
+BEGIN
+    IF bound IS NULL AND NOT agent_loggy.is_admin() THEN
+        RAISE EXCEPTION 'permission denied for project %: no project is bound to this transaction', quote_nullable(p_project)
+            USING ERRCODE = 'insufficient_privilege',
+                  HINT = format('Bind it first, in the same transaction: SELECT set_config(''agent_loggy.project'', %L, true). Only agent_loggy_admin works across projects without a binding.', p_project);
+    ELSIF bound IS NOT NULL AND bound IS DISTINCT FROM p_project THEN
+        RAISE EXCEPTION 'permission denied for project %: this transaction is bound to project %', quote_nullable(p_project), quote_literal(bound)
+            USING ERRCODE = 'insufficient_privilege',
+                  HINT = 'A transaction works on the one project it bound; use a new transaction for another project.';
+    END IF;
+END
+$$;
+
+--
+-- Name: FUNCTION check_project_access(p_project text); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.check_project_access(p_project text) IS 'Raises insufficient_privilege (42501) naming the project when can_access_project() is false: the caller asked for a project other than the bound one, or for any project with none bound without being admin.';
+
+--
 -- Name: check_prompt_args(text, text, text[], boolean); Type: FUNCTION; Schema: agent_loggy; Owner: -
 --
 
 CREATE FUNCTION agent_loggy.check_prompt_args(p_project text, p_name text, p_labels text[] DEFAULT '{}'::text[], p_allow_latest boolean DEFAULT false) RETURNS void
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 DECLARE
     bad text[];
@@ -170,6 +240,7 @@ BEGIN
                  ELSE 'a label must match ^[a-z0-9_.-]{1,36}$' END
             USING ERRCODE = 'invalid_parameter_value', CONSTRAINT = 'prompts_labels_check';
     END IF;
+    PERFORM agent_loggy.check_project_access(p_project);
 END
 $_$;
 
@@ -177,7 +248,7 @@ $_$;
 -- Name: FUNCTION check_prompt_args(p_project text, p_name text, p_labels text[], p_allow_latest boolean); Type: COMMENT; Schema: agent_loggy; Owner: -
 --
 
-COMMENT ON FUNCTION agent_loggy.check_prompt_args(p_project text, p_name text, p_labels text[], p_allow_latest boolean) IS 'Raises invalid_parameter_value (22023) naming the first invalid project, prompt name or label (latest allowed when p_allow_latest); label errors carry constraint prompts_labels_check.';
+COMMENT ON FUNCTION agent_loggy.check_prompt_args(p_project text, p_name text, p_labels text[], p_allow_latest boolean) IS 'Raises invalid_parameter_value (22023) naming the first invalid project, prompt name or label (latest allowed when p_allow_latest; label errors carry constraint prompts_labels_check), then insufficient_privilege (42501) when the caller may not use the project (check_project_access).';
 
 --
 -- Name: checked_embedding_target(text); Type: FUNCTION; Schema: agent_loggy; Owner: -
@@ -265,7 +336,7 @@ COMMENT ON FUNCTION agent_loggy.checked_limit(p_limit integer) IS 'Returns p_lim
 --
 
 CREATE FUNCTION agent_loggy.checked_project(p_project text) RETURNS text
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $$
 BEGIN
     IF p_project IS NULL OR NOT agent_loggy.is_valid_project(p_project) THEN
@@ -273,6 +344,7 @@ BEGIN
             quote_nullable(p_project)
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
+    PERFORM agent_loggy.check_project_access(p_project);
     RETURN p_project;
 END
 $$;
@@ -281,7 +353,7 @@ $$;
 -- Name: FUNCTION checked_project(p_project text); Type: COMMENT; Schema: agent_loggy; Owner: -
 --
 
-COMMENT ON FUNCTION agent_loggy.checked_project(p_project text) IS 'Returns p_project when it is a valid project name, else raises SQLSTATE 22023 naming the value and what was expected. Functions taking a project argument call it first.';
+COMMENT ON FUNCTION agent_loggy.checked_project(p_project text) IS 'Returns p_project when it is a valid project name the caller may use (check_project_access), else raises SQLSTATE 22023 (invalid name) or 42501 (not the bound project). Functions taking a project argument call it first.';
 
 --
 -- Name: checked_query_text(text); Type: FUNCTION; Schema: agent_loggy; Owner: -
@@ -467,6 +539,8 @@ CREATE TABLE agent_loggy.prompts (
     CONSTRAINT prompts_version_check CHECK ((version > 0))
 );
 
+ALTER TABLE ONLY agent_loggy.prompts FORCE ROW LEVEL SECURITY;
+
 --
 -- Name: TABLE prompts; Type: COMMENT; Schema: agent_loggy; Owner: -
 --
@@ -647,6 +721,8 @@ CREATE TABLE agent_loggy.context_rules (
     CONSTRAINT context_rules_version_check CHECK ((version > 0))
 );
 
+ALTER TABLE ONLY agent_loggy.context_rules FORCE ROW LEVEL SECURITY;
+
 --
 -- Name: TABLE context_rules; Type: COMMENT; Schema: agent_loggy; Owner: -
 --
@@ -742,6 +818,8 @@ CREATE TABLE agent_loggy.documents (
     CONSTRAINT documents_source_check CHECK (agent_loggy.is_valid_name(source)),
     CONSTRAINT documents_tags_check CHECK (agent_loggy.are_valid_tags(tags))
 );
+
+ALTER TABLE ONLY agent_loggy.documents FORCE ROW LEVEL SECURITY;
 
 --
 -- Name: TABLE documents; Type: COMMENT; Schema: agent_loggy; Owner: -
@@ -869,6 +947,69 @@ $$;
 --
 
 COMMENT ON FUNCTION agent_loggy.export_prompts(p_project text) IS 'Every version and label of every prompt of a project as one JSON document (format agent_loggy.prompts, format_version 1) that import_prompts() reads; embeddings are not included.';
+
+--
+-- Name: guard_admin_changes(); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.guard_admin_changes() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    config_type text := TG_ARGV[0];
+    old_row jsonb;
+    new_row jsonb;
+    what text;
+    touched text[];
+    hit text;
+BEGIN
+    IF agent_loggy.is_admin() THEN
+        RETURN NEW;
+    END IF;
+    old_row := CASE WHEN TG_OP = 'UPDATE' THEN to_jsonb(OLD) - 'embedding' END;
+    new_row := to_jsonb(NEW) - 'embedding';
+    what := format('%s %s in project %s', replace(config_type, '_', ' '),
+                   quote_literal(agent_loggy.config_name(config_type, coalesce(old_row, new_row))),
+                   quote_literal(coalesce(old_row, new_row) ->> 'project'));
+    IF (old_row ->> 'is_active')::boolean AND NOT (new_row ->> 'is_active')::boolean THEN
+        RAISE EXCEPTION 'permission denied to deactivate version % of %: only agent_loggy_admin may deactivate',
+            old_row ->> 'version', what
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    IF NOT new_row ? 'labels' THEN
+        RETURN NEW;
+    END IF;
+    -- Labels the row gains or loses; a row moved to another prompt or project loses all it had.
+    IF old_row IS NULL THEN
+        touched := ARRAY(SELECT jsonb_array_elements_text(new_row -> 'labels'));
+    ELSIF (old_row -> 'project', old_row -> 'name') IS DISTINCT FROM (new_row -> 'project', new_row -> 'name') THEN
+        touched := ARRAY(SELECT jsonb_array_elements_text(old_row -> 'labels')
+                         UNION SELECT jsonb_array_elements_text(new_row -> 'labels'));
+    ELSE
+        touched := ARRAY(SELECT l FROM jsonb_array_elements_text(new_row -> 'labels') AS l
+                         WHERE NOT (old_row -> 'labels') ? l
+                         UNION SELECT l FROM jsonb_array_elements_text(old_row -> 'labels') AS l
+                         WHERE NOT (new_row -> 'labels') ? l);
+    END IF;
+    SELECT p.label INTO hit
+    FROM agent_loggy.protected_labels AS p
+    WHERE p.project IN (old_row ->> 'project', new_row ->> 'project') AND p.label = ANY (touched)
+    ORDER BY p.label COLLATE "C"
+    LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION 'permission denied to change label % of %: it is protected, only agent_loggy_admin may give, move or remove it',
+            quote_literal(hit), what
+            USING ERRCODE = 'insufficient_privilege', HINT = 'Ask an admin, or use an unprotected label such as staging.';
+    END IF;
+    RETURN NEW;
+END
+$$;
+
+--
+-- Name: FUNCTION guard_admin_changes(); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.guard_admin_changes() IS 'BEFORE INSERT/UPDATE row trigger of the five config tables (argument: the changelog config_type). Unless the caller is admin it refuses (42501) switching an active row off and, on prompts and model configs, giving or taking away a label listed in protected_labels for the row''s project. It fires for the functions and for direct INSERTs and UPDATEs alike.';
 
 --
 -- Name: hybrid_search_context_rules(text, public.vector, text, integer); Type: FUNCTION; Schema: agent_loggy; Owner: -
@@ -2561,8 +2702,10 @@ CREATE PROCEDURE agent_loggy.use_vector_schema(IN p_function regprocedure)
     LANGUAGE plpgsql
     AS $$
 BEGIN
+    -- regprocedure's text is the function's signature with every name already quoted
     EXECUTE format('ALTER FUNCTION %s SET search_path = pg_catalog, %I, pg_temp', p_function,
-                   (SELECT extnamespace::regnamespace::text FROM pg_extension WHERE extname = 'vector'));
+                   (SELECT n.nspname FROM pg_extension AS e JOIN pg_namespace AS n ON n.oid = e.extnamespace
+                    WHERE e.extname = 'vector'));
 END
 $$;
 
@@ -2779,6 +2922,8 @@ CREATE TABLE agent_loggy.config_changelog (
     CONSTRAINT config_changelog_config_type_check CHECK ((config_type = ANY (ARRAY['prompt'::text, 'model_config'::text, 'embedding_config'::text, 'context_rule'::text, 'negate_key'::text])))
 );
 
+ALTER TABLE ONLY agent_loggy.config_changelog FORCE ROW LEVEL SECURITY;
+
 --
 -- Name: TABLE config_changelog; Type: COMMENT; Schema: agent_loggy; Owner: -
 --
@@ -2943,6 +3088,8 @@ CREATE TABLE agent_loggy.embedding_configs (
     CONSTRAINT embedding_configs_version_check CHECK ((version > 0))
 );
 
+ALTER TABLE ONLY agent_loggy.embedding_configs FORCE ROW LEVEL SECURITY;
+
 --
 -- Name: TABLE embedding_configs; Type: COMMENT; Schema: agent_loggy; Owner: -
 --
@@ -3061,6 +3208,8 @@ CREATE TABLE agent_loggy.model_configs (
     CONSTRAINT model_configs_version_check CHECK ((version > 0))
 );
 
+ALTER TABLE ONLY agent_loggy.model_configs FORCE ROW LEVEL SECURITY;
+
 --
 -- Name: TABLE model_configs; Type: COMMENT; Schema: agent_loggy; Owner: -
 --
@@ -3160,6 +3309,8 @@ CREATE TABLE agent_loggy.negate_keys (
     CONSTRAINT negate_keys_value_check CHECK ((octet_length(value) <= 2000)),
     CONSTRAINT negate_keys_version_check CHECK ((version > 0))
 );
+
+ALTER TABLE ONLY agent_loggy.negate_keys FORCE ROW LEVEL SECURITY;
 
 --
 -- Name: TABLE negate_keys; Type: COMMENT; Schema: agent_loggy; Owner: -
@@ -3292,6 +3443,51 @@ ALTER TABLE agent_loggy.prompts ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY
 );
 
 --
+-- Name: protected_labels; Type: TABLE; Schema: agent_loggy; Owner: -
+--
+
+CREATE TABLE agent_loggy.protected_labels (
+    project text NOT NULL,
+    label text NOT NULL,
+    created_by text DEFAULT COALESCE(NULLIF(current_setting('agent_loggy.actor'::text, true), ''::text), (SESSION_USER)::text) NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT protected_labels_label_check CHECK ((cardinality(agent_loggy.invalid_labels(ARRAY[label])) = 0)),
+    CONSTRAINT protected_labels_project_check CHECK (agent_loggy.is_valid_project(project))
+);
+
+ALTER TABLE ONLY agent_loggy.protected_labels FORCE ROW LEVEL SECURITY;
+
+--
+-- Name: TABLE protected_labels; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON TABLE agent_loggy.protected_labels IS 'Labels that only agent_loggy_admin may move, give, take off or deactivate the carrier of, on prompts and model configs of the project; only admin may change this list.';
+
+--
+-- Name: COLUMN protected_labels.project; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.protected_labels.project IS 'Project whose label is protected.';
+
+--
+-- Name: COLUMN protected_labels.label; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.protected_labels.label IS 'The protected label, e.g. production (latest cannot be stored, so cannot be protected).';
+
+--
+-- Name: COLUMN protected_labels.created_by; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.protected_labels.created_by IS 'Who protected it: agent_loggy.actor when set, else session_user.';
+
+--
+-- Name: COLUMN protected_labels.created_at; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.protected_labels.created_at IS 'When it was protected.';
+
+--
 -- Name: config_changelog config_changelog_pkey; Type: CONSTRAINT; Schema: agent_loggy; Owner: -
 --
 
@@ -3381,6 +3577,13 @@ ALTER TABLE ONLY agent_loggy.prompts
 
 ALTER TABLE ONLY agent_loggy.prompts
     ADD CONSTRAINT prompts_project_name_version_key UNIQUE (project, name, version);
+
+--
+-- Name: protected_labels protected_labels_pkey; Type: CONSTRAINT; Schema: agent_loggy; Owner: -
+--
+
+ALTER TABLE ONLY agent_loggy.protected_labels
+    ADD CONSTRAINT protected_labels_pkey PRIMARY KEY (project, label);
 
 --
 -- Name: config_changelog_changed_at_idx; Type: INDEX; Schema: agent_loggy; Owner: -
@@ -3569,6 +3772,36 @@ CREATE TRIGGER t10_validate_row BEFORE INSERT OR UPDATE ON agent_loggy.prompts F
 CREATE TRIGGER t20_derive_variables BEFORE INSERT OR UPDATE ON agent_loggy.prompts FOR EACH ROW EXECUTE FUNCTION agent_loggy.derive_variables();
 
 --
+-- Name: context_rules t30_guard_admin_changes; Type: TRIGGER; Schema: agent_loggy; Owner: -
+--
+
+CREATE TRIGGER t30_guard_admin_changes BEFORE INSERT OR UPDATE ON agent_loggy.context_rules FOR EACH ROW EXECUTE FUNCTION agent_loggy.guard_admin_changes('context_rule');
+
+--
+-- Name: embedding_configs t30_guard_admin_changes; Type: TRIGGER; Schema: agent_loggy; Owner: -
+--
+
+CREATE TRIGGER t30_guard_admin_changes BEFORE INSERT OR UPDATE ON agent_loggy.embedding_configs FOR EACH ROW EXECUTE FUNCTION agent_loggy.guard_admin_changes('embedding_config');
+
+--
+-- Name: model_configs t30_guard_admin_changes; Type: TRIGGER; Schema: agent_loggy; Owner: -
+--
+
+CREATE TRIGGER t30_guard_admin_changes BEFORE INSERT OR UPDATE ON agent_loggy.model_configs FOR EACH ROW EXECUTE FUNCTION agent_loggy.guard_admin_changes('model_config');
+
+--
+-- Name: negate_keys t30_guard_admin_changes; Type: TRIGGER; Schema: agent_loggy; Owner: -
+--
+
+CREATE TRIGGER t30_guard_admin_changes BEFORE INSERT OR UPDATE ON agent_loggy.negate_keys FOR EACH ROW EXECUTE FUNCTION agent_loggy.guard_admin_changes('negate_key');
+
+--
+-- Name: prompts t30_guard_admin_changes; Type: TRIGGER; Schema: agent_loggy; Owner: -
+--
+
+CREATE TRIGGER t30_guard_admin_changes BEFORE INSERT OR UPDATE ON agent_loggy.prompts FOR EACH ROW EXECUTE FUNCTION agent_loggy.guard_admin_changes('prompt');
+
+--
 -- Name: documents t50_clear_stale_embedding; Type: TRIGGER; Schema: agent_loggy; Owner: -
 --
 
@@ -3648,10 +3881,751 @@ ALTER TABLE ONLY agent_loggy.documents
     ADD CONSTRAINT documents_embedding_config_id_fkey FOREIGN KEY (embedding_config_id) REFERENCES agent_loggy.embedding_configs(id);
 
 --
+-- Name: config_changelog; Type: ROW SECURITY; Schema: agent_loggy; Owner: -
+--
+
+ALTER TABLE agent_loggy.config_changelog ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: context_rules; Type: ROW SECURITY; Schema: agent_loggy; Owner: -
+--
+
+ALTER TABLE agent_loggy.context_rules ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: documents; Type: ROW SECURITY; Schema: agent_loggy; Owner: -
+--
+
+ALTER TABLE agent_loggy.documents ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: embedding_configs; Type: ROW SECURITY; Schema: agent_loggy; Owner: -
+--
+
+ALTER TABLE agent_loggy.embedding_configs ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: model_configs; Type: ROW SECURITY; Schema: agent_loggy; Owner: -
+--
+
+ALTER TABLE agent_loggy.model_configs ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: negate_keys; Type: ROW SECURITY; Schema: agent_loggy; Owner: -
+--
+
+ALTER TABLE agent_loggy.negate_keys ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: config_changelog project_isolation; Type: POLICY; Schema: agent_loggy; Owner: -
+--
+
+CREATE POLICY project_isolation ON agent_loggy.config_changelog USING (((project = ( SELECT agent_loggy.bound_project() AS bound_project)) OR ((( SELECT agent_loggy.bound_project() AS bound_project) IS NULL) AND ( SELECT agent_loggy.is_admin() AS is_admin)))) WITH CHECK (((project = ( SELECT agent_loggy.bound_project() AS bound_project)) OR ((( SELECT agent_loggy.bound_project() AS bound_project) IS NULL) AND ( SELECT agent_loggy.is_admin() AS is_admin))));
+
+--
+-- Name: POLICY project_isolation ON config_changelog; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON POLICY project_isolation ON agent_loggy.config_changelog IS 'Rows of the project bound to the transaction (agent_loggy.project); every project for admin when none is bound; nothing otherwise. Same rule as can_access_project().';
+
+--
+-- Name: context_rules project_isolation; Type: POLICY; Schema: agent_loggy; Owner: -
+--
+
+CREATE POLICY project_isolation ON agent_loggy.context_rules USING (((project = ( SELECT agent_loggy.bound_project() AS bound_project)) OR ((( SELECT agent_loggy.bound_project() AS bound_project) IS NULL) AND ( SELECT agent_loggy.is_admin() AS is_admin)))) WITH CHECK (((project = ( SELECT agent_loggy.bound_project() AS bound_project)) OR ((( SELECT agent_loggy.bound_project() AS bound_project) IS NULL) AND ( SELECT agent_loggy.is_admin() AS is_admin))));
+
+--
+-- Name: POLICY project_isolation ON context_rules; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON POLICY project_isolation ON agent_loggy.context_rules IS 'Rows of the project bound to the transaction (agent_loggy.project); every project for admin when none is bound; nothing otherwise. Same rule as can_access_project().';
+
+--
+-- Name: documents project_isolation; Type: POLICY; Schema: agent_loggy; Owner: -
+--
+
+CREATE POLICY project_isolation ON agent_loggy.documents USING (((project = ( SELECT agent_loggy.bound_project() AS bound_project)) OR ((( SELECT agent_loggy.bound_project() AS bound_project) IS NULL) AND ( SELECT agent_loggy.is_admin() AS is_admin)))) WITH CHECK (((project = ( SELECT agent_loggy.bound_project() AS bound_project)) OR ((( SELECT agent_loggy.bound_project() AS bound_project) IS NULL) AND ( SELECT agent_loggy.is_admin() AS is_admin))));
+
+--
+-- Name: POLICY project_isolation ON documents; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON POLICY project_isolation ON agent_loggy.documents IS 'Rows of the project bound to the transaction (agent_loggy.project); every project for admin when none is bound; nothing otherwise. Same rule as can_access_project().';
+
+--
+-- Name: embedding_configs project_isolation; Type: POLICY; Schema: agent_loggy; Owner: -
+--
+
+CREATE POLICY project_isolation ON agent_loggy.embedding_configs USING (((project = ( SELECT agent_loggy.bound_project() AS bound_project)) OR ((( SELECT agent_loggy.bound_project() AS bound_project) IS NULL) AND ( SELECT agent_loggy.is_admin() AS is_admin)))) WITH CHECK (((project = ( SELECT agent_loggy.bound_project() AS bound_project)) OR ((( SELECT agent_loggy.bound_project() AS bound_project) IS NULL) AND ( SELECT agent_loggy.is_admin() AS is_admin))));
+
+--
+-- Name: POLICY project_isolation ON embedding_configs; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON POLICY project_isolation ON agent_loggy.embedding_configs IS 'Rows of the project bound to the transaction (agent_loggy.project); every project for admin when none is bound; nothing otherwise. Same rule as can_access_project().';
+
+--
+-- Name: model_configs project_isolation; Type: POLICY; Schema: agent_loggy; Owner: -
+--
+
+CREATE POLICY project_isolation ON agent_loggy.model_configs USING (((project = ( SELECT agent_loggy.bound_project() AS bound_project)) OR ((( SELECT agent_loggy.bound_project() AS bound_project) IS NULL) AND ( SELECT agent_loggy.is_admin() AS is_admin)))) WITH CHECK (((project = ( SELECT agent_loggy.bound_project() AS bound_project)) OR ((( SELECT agent_loggy.bound_project() AS bound_project) IS NULL) AND ( SELECT agent_loggy.is_admin() AS is_admin))));
+
+--
+-- Name: POLICY project_isolation ON model_configs; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON POLICY project_isolation ON agent_loggy.model_configs IS 'Rows of the project bound to the transaction (agent_loggy.project); every project for admin when none is bound; nothing otherwise. Same rule as can_access_project().';
+
+--
+-- Name: negate_keys project_isolation; Type: POLICY; Schema: agent_loggy; Owner: -
+--
+
+CREATE POLICY project_isolation ON agent_loggy.negate_keys USING (((project = ( SELECT agent_loggy.bound_project() AS bound_project)) OR ((( SELECT agent_loggy.bound_project() AS bound_project) IS NULL) AND ( SELECT agent_loggy.is_admin() AS is_admin)))) WITH CHECK (((project = ( SELECT agent_loggy.bound_project() AS bound_project)) OR ((( SELECT agent_loggy.bound_project() AS bound_project) IS NULL) AND ( SELECT agent_loggy.is_admin() AS is_admin))));
+
+--
+-- Name: POLICY project_isolation ON negate_keys; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON POLICY project_isolation ON agent_loggy.negate_keys IS 'Rows of the project bound to the transaction (agent_loggy.project); every project for admin when none is bound; nothing otherwise. Same rule as can_access_project().';
+
+--
+-- Name: prompts project_isolation; Type: POLICY; Schema: agent_loggy; Owner: -
+--
+
+CREATE POLICY project_isolation ON agent_loggy.prompts USING (((project = ( SELECT agent_loggy.bound_project() AS bound_project)) OR ((( SELECT agent_loggy.bound_project() AS bound_project) IS NULL) AND ( SELECT agent_loggy.is_admin() AS is_admin)))) WITH CHECK (((project = ( SELECT agent_loggy.bound_project() AS bound_project)) OR ((( SELECT agent_loggy.bound_project() AS bound_project) IS NULL) AND ( SELECT agent_loggy.is_admin() AS is_admin))));
+
+--
+-- Name: POLICY project_isolation ON prompts; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON POLICY project_isolation ON agent_loggy.prompts IS 'Rows of the project bound to the transaction (agent_loggy.project); every project for admin when none is bound; nothing otherwise. Same rule as can_access_project().';
+
+--
+-- Name: protected_labels project_isolation; Type: POLICY; Schema: agent_loggy; Owner: -
+--
+
+CREATE POLICY project_isolation ON agent_loggy.protected_labels USING (((project = ( SELECT agent_loggy.bound_project() AS bound_project)) OR ((( SELECT agent_loggy.bound_project() AS bound_project) IS NULL) AND ( SELECT agent_loggy.is_admin() AS is_admin)))) WITH CHECK (((project = ( SELECT agent_loggy.bound_project() AS bound_project)) OR ((( SELECT agent_loggy.bound_project() AS bound_project) IS NULL) AND ( SELECT agent_loggy.is_admin() AS is_admin))));
+
+--
+-- Name: POLICY project_isolation ON protected_labels; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON POLICY project_isolation ON agent_loggy.protected_labels IS 'Rows of the project bound to the transaction (agent_loggy.project); every project for admin when none is bound; nothing otherwise. Same rule as can_access_project().';
+
+--
+-- Name: prompts; Type: ROW SECURITY; Schema: agent_loggy; Owner: -
+--
+
+ALTER TABLE agent_loggy.prompts ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: protected_labels; Type: ROW SECURITY; Schema: agent_loggy; Owner: -
+--
+
+ALTER TABLE agent_loggy.protected_labels ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: SCHEMA agent_loggy; Type: ACL; Schema: -; Owner: -
+--
+
+GRANT USAGE ON SCHEMA agent_loggy TO agent_loggy_reader;
+
+--
+-- Name: SCHEMA public; Type: ACL; Schema: -; Owner: -
+--
+
+GRANT USAGE ON SCHEMA public TO agent_loggy_reader;
+
+--
+-- Name: FUNCTION are_valid_tags(p_tags text[]); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.are_valid_tags(p_tags text[]) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.are_valid_tags(p_tags text[]) TO agent_loggy_reader;
+
+--
+-- Name: FUNCTION begin_import(p_kind text, p_rows jsonb, p_project text); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.begin_import(p_kind text, p_rows jsonb, p_project text) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.begin_import(p_kind text, p_rows jsonb, p_project text) TO agent_loggy_writer;
+
+--
+-- Name: FUNCTION bound_project(); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.bound_project() FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.bound_project() TO agent_loggy_reader;
+
+--
+-- Name: FUNCTION is_admin(); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.is_admin() FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.is_admin() TO agent_loggy_reader;
+
+--
+-- Name: FUNCTION can_access_project(p_project text); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.can_access_project(p_project text) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.can_access_project(p_project text) TO agent_loggy_reader;
+
+--
+-- Name: FUNCTION check_document_target(p_project text, p_source text); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.check_document_target(p_project text, p_source text) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.check_document_target(p_project text, p_source text) TO agent_loggy_writer;
+
+--
+-- Name: FUNCTION check_labels(p_table text, p_what text, p_labels text[]); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.check_labels(p_table text, p_what text, p_labels text[]) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.check_labels(p_table text, p_what text, p_labels text[]) TO agent_loggy_reader;
+
+--
+-- Name: FUNCTION check_project_access(p_project text); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.check_project_access(p_project text) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.check_project_access(p_project text) TO agent_loggy_reader;
+
+--
+-- Name: FUNCTION check_prompt_args(p_project text, p_name text, p_labels text[], p_allow_latest boolean); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.check_prompt_args(p_project text, p_name text, p_labels text[], p_allow_latest boolean) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.check_prompt_args(p_project text, p_name text, p_labels text[], p_allow_latest boolean) TO agent_loggy_reader;
+
+--
+-- Name: FUNCTION checked_embedding_target(p_what text); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.checked_embedding_target(p_what text) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.checked_embedding_target(p_what text) TO agent_loggy_writer;
+
+--
+-- Name: FUNCTION checked_fusion(p_query_text text, p_query public.vector, p_keyword_weight double precision, p_semantic_weight double precision, p_rrf_k integer); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.checked_fusion(p_query_text text, p_query public.vector, p_keyword_weight double precision, p_semantic_weight double precision, p_rrf_k integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.checked_fusion(p_query_text text, p_query public.vector, p_keyword_weight double precision, p_semantic_weight double precision, p_rrf_k integer) TO agent_loggy_reader;
+
+--
+-- Name: FUNCTION checked_limit(p_limit integer); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.checked_limit(p_limit integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.checked_limit(p_limit integer) TO agent_loggy_reader;
+
+--
+-- Name: FUNCTION checked_project(p_project text); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.checked_project(p_project text) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.checked_project(p_project text) TO agent_loggy_reader;
+
+--
+-- Name: FUNCTION checked_query_text(p_query_text text); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.checked_query_text(p_query_text text) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.checked_query_text(p_query_text text) TO agent_loggy_reader;
+
+--
+-- Name: FUNCTION checked_query_vector(p_query public.vector); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.checked_query_vector(p_query public.vector) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.checked_query_vector(p_query public.vector) TO agent_loggy_reader;
+
+--
+-- Name: FUNCTION checked_tags(p_tags text[]); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.checked_tags(p_tags text[]) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.checked_tags(p_tags text[]) TO agent_loggy_reader;
+
+--
+-- Name: FUNCTION clear_stale_embedding(); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.clear_stale_embedding() FROM PUBLIC;
+
+--
+-- Name: FUNCTION config_name(p_config_type text, p_row jsonb); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.config_name(p_config_type text, p_row jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.config_name(p_config_type text, p_row jsonb) TO agent_loggy_reader;
+
+--
+-- Name: FUNCTION invalid_labels(p_labels text[]); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.invalid_labels(p_labels text[]) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.invalid_labels(p_labels text[]) TO agent_loggy_reader;
+
+--
+-- Name: FUNCTION is_valid_name(p_name text); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.is_valid_name(p_name text) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.is_valid_name(p_name text) TO agent_loggy_reader;
+
+--
+-- Name: FUNCTION is_valid_project(p_project text); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.is_valid_project(p_project text) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.is_valid_project(p_project text) TO agent_loggy_reader;
+
+--
+-- Name: TABLE prompts; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT SELECT ON TABLE agent_loggy.prompts TO agent_loggy_reader;
+GRANT INSERT,UPDATE ON TABLE agent_loggy.prompts TO agent_loggy_writer;
+GRANT DELETE ON TABLE agent_loggy.prompts TO agent_loggy_admin;
+
+--
+-- Name: FUNCTION create_prompt_version(p_name text, p_template text, p_project text, p_labels text[], p_type text, p_description text, p_usage text, p_model text, p_parameters jsonb, p_created_by text); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.create_prompt_version(p_name text, p_template text, p_project text, p_labels text[], p_type text, p_description text, p_usage text, p_model text, p_parameters jsonb, p_created_by text) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.create_prompt_version(p_name text, p_template text, p_project text, p_labels text[], p_type text, p_description text, p_usage text, p_model text, p_parameters jsonb, p_created_by text) TO agent_loggy_writer;
+
+--
+-- Name: FUNCTION derive_variables(); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.derive_variables() FROM PUBLIC;
+
+--
+-- Name: TABLE context_rules; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT SELECT ON TABLE agent_loggy.context_rules TO agent_loggy_reader;
+GRANT INSERT,UPDATE ON TABLE agent_loggy.context_rules TO agent_loggy_writer;
+GRANT DELETE ON TABLE agent_loggy.context_rules TO agent_loggy_admin;
+
+--
+-- Name: FUNCTION embedding_input(p_row agent_loggy.context_rules); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.embedding_input(p_row agent_loggy.context_rules) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.embedding_input(p_row agent_loggy.context_rules) TO agent_loggy_reader;
+
+--
+-- Name: TABLE documents; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT SELECT ON TABLE agent_loggy.documents TO agent_loggy_reader;
+GRANT INSERT,UPDATE ON TABLE agent_loggy.documents TO agent_loggy_writer;
+GRANT DELETE ON TABLE agent_loggy.documents TO agent_loggy_admin;
+
+--
+-- Name: FUNCTION embedding_input(p_row agent_loggy.documents); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.embedding_input(p_row agent_loggy.documents) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.embedding_input(p_row agent_loggy.documents) TO agent_loggy_reader;
+
+--
+-- Name: FUNCTION embedding_input(p_row agent_loggy.prompts); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.embedding_input(p_row agent_loggy.prompts) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.embedding_input(p_row agent_loggy.prompts) TO agent_loggy_reader;
+
+--
+-- Name: FUNCTION export_prompts(p_project text); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.export_prompts(p_project text) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.export_prompts(p_project text) TO agent_loggy_reader;
+
+--
+-- Name: FUNCTION guard_admin_changes(); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.guard_admin_changes() FROM PUBLIC;
+
+--
+-- Name: FUNCTION hybrid_search_context_rules(p_query_text text, p_query public.vector, p_project text, p_limit integer); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.hybrid_search_context_rules(p_query_text text, p_query public.vector, p_project text, p_limit integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.hybrid_search_context_rules(p_query_text text, p_query public.vector, p_project text, p_limit integer) TO agent_loggy_reader;
+
+--
+-- Name: FUNCTION hybrid_search_documents(p_query_text text, p_query public.vector, p_project text, p_limit integer, p_tags text[], p_keyword_weight double precision, p_semantic_weight double precision, p_rrf_k integer); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.hybrid_search_documents(p_query_text text, p_query public.vector, p_project text, p_limit integer, p_tags text[], p_keyword_weight double precision, p_semantic_weight double precision, p_rrf_k integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.hybrid_search_documents(p_query_text text, p_query public.vector, p_project text, p_limit integer, p_tags text[], p_keyword_weight double precision, p_semantic_weight double precision, p_rrf_k integer) TO agent_loggy_reader;
+
+--
+-- Name: FUNCTION import_context_rules(p_rows jsonb, p_project text, p_deactivate_missing boolean); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.import_context_rules(p_rows jsonb, p_project text, p_deactivate_missing boolean) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.import_context_rules(p_rows jsonb, p_project text, p_deactivate_missing boolean) TO agent_loggy_writer;
+
+--
+-- Name: FUNCTION import_negate_keys(p_rows jsonb, p_project text, p_deactivate_missing boolean); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.import_negate_keys(p_rows jsonb, p_project text, p_deactivate_missing boolean) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.import_negate_keys(p_rows jsonb, p_project text, p_deactivate_missing boolean) TO agent_loggy_writer;
+
+--
+-- Name: FUNCTION import_problems(p_kind text, p_rows jsonb); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.import_problems(p_kind text, p_rows jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.import_problems(p_kind text, p_rows jsonb) TO agent_loggy_reader;
+
+--
+-- Name: FUNCTION import_prompts(p_document jsonb, p_project text); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.import_prompts(p_document jsonb, p_project text) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.import_prompts(p_document jsonb, p_project text) TO agent_loggy_writer;
+
+--
+-- Name: FUNCTION is_current_context_rule(p_id bigint); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.is_current_context_rule(p_id bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.is_current_context_rule(p_id bigint) TO agent_loggy_reader;
+
+--
+-- Name: FUNCTION is_valid_loki_label(p_label text); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.is_valid_loki_label(p_label text) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.is_valid_loki_label(p_label text) TO agent_loggy_reader;
+
+--
+-- Name: FUNCTION keyword_document_ids(p_query_text text, p_project text, p_count integer, p_tags text[]); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.keyword_document_ids(p_query_text text, p_project text, p_count integer, p_tags text[]) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.keyword_document_ids(p_query_text text, p_project text, p_count integer, p_tags text[]) TO agent_loggy_reader;
+
+--
+-- Name: FUNCTION keyword_query(p_query_text text); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.keyword_query(p_query_text text) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.keyword_query(p_query_text text) TO agent_loggy_reader;
+
+--
+-- Name: FUNCTION keyword_search_documents(p_query_text text, p_project text, p_limit integer, p_tags text[]); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.keyword_search_documents(p_query_text text, p_project text, p_limit integer, p_tags text[]) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.keyword_search_documents(p_query_text text, p_project text, p_limit integer, p_tags text[]) TO agent_loggy_reader;
+
+--
+-- Name: FUNCTION list_prompts(p_project text); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.list_prompts(p_project text) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.list_prompts(p_project text) TO agent_loggy_reader;
+
+--
+-- Name: FUNCTION load_staged_documents(p_project text, p_source text, p_embedding_config_id bigint, p_rebuild_index boolean); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.load_staged_documents(p_project text, p_source text, p_embedding_config_id bigint, p_rebuild_index boolean) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.load_staged_documents(p_project text, p_source text, p_embedding_config_id bigint, p_rebuild_index boolean) TO agent_loggy_writer;
+
+--
+-- Name: FUNCTION lock_prompt_writes(); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.lock_prompt_writes() FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.lock_prompt_writes() TO agent_loggy_writer;
+
+--
+-- Name: FUNCTION logql_string(p_value text); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.logql_string(p_value text) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.logql_string(p_value text) TO agent_loggy_reader;
+
+--
+-- Name: FUNCTION loki_negations(p_project text); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.loki_negations(p_project text) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.loki_negations(p_project text) TO agent_loggy_reader;
+
+--
+-- Name: FUNCTION move_prompt_labels(); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.move_prompt_labels() FROM PUBLIC;
+
+--
+-- Name: FUNCTION nearest_context_rule_ids(p_query public.vector, p_project text, p_count integer); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.nearest_context_rule_ids(p_query public.vector, p_project text, p_count integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.nearest_context_rule_ids(p_query public.vector, p_project text, p_count integer) TO agent_loggy_reader;
+
+--
+-- Name: FUNCTION nearest_document_ids(p_query public.vector, p_project text, p_count integer, p_tags text[]); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.nearest_document_ids(p_query public.vector, p_project text, p_count integer, p_tags text[]) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.nearest_document_ids(p_query public.vector, p_project text, p_count integer, p_tags text[]) TO agent_loggy_reader;
+
+--
+-- Name: FUNCTION nearest_prompt_ids(p_query public.vector, p_project text, p_count integer); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.nearest_prompt_ids(p_query public.vector, p_project text, p_count integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.nearest_prompt_ids(p_query public.vector, p_project text, p_count integer) TO agent_loggy_reader;
+
+--
+-- Name: FUNCTION notify_config_change(); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.notify_config_change() FROM PUBLIC;
+
+--
+-- Name: FUNCTION pending_embedding_count(p_what text, p_project text); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.pending_embedding_count(p_what text, p_project text) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.pending_embedding_count(p_what text, p_project text) TO agent_loggy_writer;
+
+--
+-- Name: FUNCTION pending_embeddings(p_what text, p_project text, p_limit integer, p_after_id bigint); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.pending_embeddings(p_what text, p_project text, p_limit integer, p_after_id bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.pending_embeddings(p_what text, p_project text, p_limit integer, p_after_id bigint) TO agent_loggy_writer;
+
+--
+-- Name: FUNCTION prompt_label_history(p_name text, p_project text); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.prompt_label_history(p_name text, p_project text) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.prompt_label_history(p_name text, p_project text) TO agent_loggy_reader;
+
+--
+-- Name: FUNCTION raise_check_violation(p_table text, p_constraint text, p_message text, p_hint text); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.raise_check_violation(p_table text, p_constraint text, p_message text, p_hint text) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.raise_check_violation(p_table text, p_constraint text, p_message text, p_hint text) TO agent_loggy_reader;
+
+--
+-- Name: FUNCTION refuse_changelog_change(); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.refuse_changelog_change() FROM PUBLIC;
+
+--
+-- Name: FUNCTION refuse_truncate(); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.refuse_truncate() FROM PUBLIC;
+
+--
+-- Name: FUNCTION remove_prompt_label(p_name text, p_label text, p_project text); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.remove_prompt_label(p_name text, p_label text, p_project text) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.remove_prompt_label(p_name text, p_label text, p_project text) TO agent_loggy_writer;
+
+--
+-- Name: FUNCTION render_prompt(p_template text, p_variables jsonb); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.render_prompt(p_template text, p_variables jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.render_prompt(p_template text, p_variables jsonb) TO agent_loggy_reader;
+
+--
+-- Name: FUNCTION resolve_prompt(p_name text, p_label text, p_project text, p_version integer, p_fallback_labels text[]); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.resolve_prompt(p_name text, p_label text, p_project text, p_version integer, p_fallback_labels text[]) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.resolve_prompt(p_name text, p_label text, p_project text, p_version integer, p_fallback_labels text[]) TO agent_loggy_reader;
+
+--
+-- Name: FUNCTION rollback_prompt_label(p_name text, p_label text, p_project text); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.rollback_prompt_label(p_name text, p_label text, p_project text) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.rollback_prompt_label(p_name text, p_label text, p_project text) TO agent_loggy_writer;
+
+--
+-- Name: FUNCTION rrf_candidates(p_limit integer, p_rrf_k integer); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.rrf_candidates(p_limit integer, p_rrf_k integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.rrf_candidates(p_limit integer, p_rrf_k integer) TO agent_loggy_reader;
+
+--
+-- Name: FUNCTION rrf_fuse(p_keyword_ids bigint[], p_semantic_ids bigint[], p_keyword_weight double precision, p_semantic_weight double precision, p_rrf_k integer); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.rrf_fuse(p_keyword_ids bigint[], p_semantic_ids bigint[], p_keyword_weight double precision, p_semantic_weight double precision, p_rrf_k integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.rrf_fuse(p_keyword_ids bigint[], p_semantic_ids bigint[], p_keyword_weight double precision, p_semantic_weight double precision, p_rrf_k integer) TO agent_loggy_reader;
+
+--
+-- Name: FUNCTION search_context_rules(p_query public.vector, p_project text, p_limit integer); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.search_context_rules(p_query public.vector, p_project text, p_limit integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.search_context_rules(p_query public.vector, p_project text, p_limit integer) TO agent_loggy_reader;
+
+--
+-- Name: FUNCTION search_documents(p_query public.vector, p_project text, p_limit integer, p_tags text[]); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.search_documents(p_query public.vector, p_project text, p_limit integer, p_tags text[]) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.search_documents(p_query public.vector, p_project text, p_limit integer, p_tags text[]) TO agent_loggy_reader;
+
+--
+-- Name: FUNCTION search_prompts(p_query public.vector, p_project text, p_limit integer); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.search_prompts(p_query public.vector, p_project text, p_limit integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.search_prompts(p_query public.vector, p_project text, p_limit integer) TO agent_loggy_reader;
+
+--
+-- Name: FUNCTION serialize_prompt_writes(); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.serialize_prompt_writes() FROM PUBLIC;
+
+--
+-- Name: FUNCTION set_prompt_label(p_name text, p_version integer, p_label text, p_project text); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.set_prompt_label(p_name text, p_version integer, p_label text, p_project text) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.set_prompt_label(p_name text, p_version integer, p_label text, p_project text) TO agent_loggy_writer;
+
+--
+-- Name: FUNCTION stage_documents(); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.stage_documents() FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.stage_documents() TO agent_loggy_writer;
+
+--
+-- Name: FUNCTION staged_document_problems(p_limit integer); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.staged_document_problems(p_limit integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.staged_document_problems(p_limit integer) TO agent_loggy_writer;
+
+--
+-- Name: FUNCTION store_embeddings(p_what text, p_ids bigint[], p_inputs text[], p_embeddings public.vector[], p_embedding_config_id bigint); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.store_embeddings(p_what text, p_ids bigint[], p_inputs text[], p_embeddings public.vector[], p_embedding_config_id bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.store_embeddings(p_what text, p_ids bigint[], p_inputs text[], p_embeddings public.vector[], p_embedding_config_id bigint) TO agent_loggy_writer;
+
+--
+-- Name: FUNCTION template_variables(p_template text); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.template_variables(p_template text) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.template_variables(p_template text) TO agent_loggy_reader;
+
+--
+-- Name: FUNCTION touch_updated_at(); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.touch_updated_at() FROM PUBLIC;
+
+--
+-- Name: PROCEDURE use_vector_schema(IN p_function regprocedure); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON PROCEDURE agent_loggy.use_vector_schema(IN p_function regprocedure) FROM PUBLIC;
+
+--
+-- Name: FUNCTION validate_row(); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.validate_row() FROM PUBLIC;
+
+--
 -- Name: FUNCTION write_changelog(); Type: ACL; Schema: agent_loggy; Owner: -
 --
 
 REVOKE ALL ON FUNCTION agent_loggy.write_changelog() FROM PUBLIC;
+
+--
+-- Name: TABLE config_changelog; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT SELECT ON TABLE agent_loggy.config_changelog TO agent_loggy_reader;
+
+--
+-- Name: TABLE current_context_rules; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT SELECT ON TABLE agent_loggy.current_context_rules TO agent_loggy_reader;
+
+--
+-- Name: TABLE embedding_configs; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT SELECT ON TABLE agent_loggy.embedding_configs TO agent_loggy_reader;
+GRANT INSERT,UPDATE ON TABLE agent_loggy.embedding_configs TO agent_loggy_writer;
+GRANT DELETE ON TABLE agent_loggy.embedding_configs TO agent_loggy_admin;
+
+--
+-- Name: TABLE current_embedding_configs; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT SELECT ON TABLE agent_loggy.current_embedding_configs TO agent_loggy_reader;
+
+--
+-- Name: TABLE model_configs; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT SELECT ON TABLE agent_loggy.model_configs TO agent_loggy_reader;
+GRANT INSERT,UPDATE ON TABLE agent_loggy.model_configs TO agent_loggy_writer;
+GRANT DELETE ON TABLE agent_loggy.model_configs TO agent_loggy_admin;
+
+--
+-- Name: TABLE current_model_configs; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT SELECT ON TABLE agent_loggy.current_model_configs TO agent_loggy_reader;
+
+--
+-- Name: TABLE negate_keys; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT SELECT ON TABLE agent_loggy.negate_keys TO agent_loggy_reader;
+GRANT INSERT,UPDATE ON TABLE agent_loggy.negate_keys TO agent_loggy_writer;
+GRANT DELETE ON TABLE agent_loggy.negate_keys TO agent_loggy_admin;
+
+--
+-- Name: TABLE current_negate_keys; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT SELECT ON TABLE agent_loggy.current_negate_keys TO agent_loggy_reader;
+
+--
+-- Name: TABLE protected_labels; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT SELECT ON TABLE agent_loggy.protected_labels TO agent_loggy_reader;
+GRANT INSERT,DELETE,UPDATE ON TABLE agent_loggy.protected_labels TO agent_loggy_admin;
 
 --
 -- PostgreSQL database dump complete

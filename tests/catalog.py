@@ -50,6 +50,29 @@ SELECT format('function %s.%s(%s) %s comment=%s', o.nspname, p.proname, pg_get_f
 FROM pg_proc p JOIN ours o ON o.oid = p.pronamespace
 WHERE p.oid NOT IN (SELECT objid FROM ext_objects)
 UNION ALL
+SELECT format('security %s.%s rls=%s forced=%s acl=%s', r.nspname, r.relname, c.relrowsecurity, c.relforcerowsecurity,
+              (SELECT array_agg(x::text ORDER BY x::text)
+               FROM unnest(coalesce(c.relacl, acldefault('r', c.relowner))) x))
+FROM rels r JOIN pg_class c ON c.oid = r.oid
+UNION ALL
+SELECT format('policy %s.%s %s %s %s %s %s', r.nspname, r.relname, pol.polname, pol.polcmd, pol.polroles::text,
+              pg_get_expr(pol.polqual, pol.polrelid), pg_get_expr(pol.polwithcheck, pol.polrelid))
+FROM pg_policy pol JOIN rels r ON r.oid = pol.polrelid
+UNION ALL
+SELECT format('grants function %s.%s(%s) %s', o.nspname, p.proname, pg_get_function_identity_arguments(p.oid),
+              (SELECT array_agg(x::text ORDER BY x::text)
+               FROM unnest(coalesce(p.proacl, acldefault('f', p.proowner))) x))
+FROM pg_proc p JOIN ours o ON o.oid = p.pronamespace
+WHERE p.oid NOT IN (SELECT objid FROM ext_objects)
+UNION ALL
+SELECT format('grants schema %s %s', o.nspname,
+              (SELECT array_agg(x::text ORDER BY x::text)
+               FROM unnest(coalesce(n.nspacl, acldefault('n', n.nspowner))) x))
+FROM ours o JOIN pg_namespace n ON n.oid = o.oid
+UNION ALL
+SELECT format('default privileges %s %s %s', d.defaclrole::regrole, d.defaclnamespace::regnamespace, d.defaclacl::text)
+FROM pg_default_acl d
+UNION ALL
 SELECT format('type %s.%s %s', o.nspname, t.typname, t.typtype)
 FROM pg_type t JOIN ours o ON o.oid = t.typnamespace
 WHERE t.typtype IN ('e', 'd', 'c') AND t.typrelid = 0 AND t.oid NOT IN (SELECT objid FROM ext_objects)
@@ -75,3 +98,21 @@ def snapshot(conn: psycopg.Connection[Any]) -> set[str]:
 def snapshot_of(url: str) -> set[str]:
     with psycopg.connect(url, autocommit=True) as conn:
         return snapshot(conn)
+
+
+_ALL_TABLES_SQL = r"""
+SELECT format('%I.%I', n.nspname, c.relname) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname = 'agent_loggy' AND c.relkind = 'r' ORDER BY 1
+"""
+
+
+def fingerprint(conn: psycopg.Connection[Any]) -> dict[str, str]:
+    """Table -> md5 of all its rows (as text, sorted), for every table of schema agent_loggy
+    including the changelog: equal fingerprints mean no row was added, removed or changed.
+    Read by a connection that sees every project (the owner or a superuser)."""
+    result = {}
+    for (table,) in conn.execute(_ALL_TABLES_SQL).fetchall():
+        row = conn.execute(f"SELECT count(*) || ':' || coalesce(md5(string_agg(t::text, E'\\n' ORDER BY t::text)), '') "
+                           f"FROM {table} AS t").fetchone()
+        result[table] = row[0] if row else ""
+    return result

@@ -11,7 +11,7 @@ import os
 import shutil
 import tempfile
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,7 +23,7 @@ from psycopg.conninfo import make_conninfo
 from pytest_postgresql import factories
 
 from agent_loggy_db import migrations, server
-from agent_loggy_db.urls import parse, to_libpq, with_dbname
+from agent_loggy_db.urls import parse, to_libpq, with_dbname, with_params
 
 TEST_DB = "agent_loggy_test"
 
@@ -108,3 +108,33 @@ def empty_db_url(pg_server: TestServer) -> Iterator[str]:
     finally:
         with psycopg.connect(admin, autocommit=True) as c:
             c.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+GROUP_ROLES = ("agent_loggy_reader", "agent_loggy_writer", "agent_loggy_admin")
+
+
+@pytest.fixture
+def role_url(db_url: str, pg_server: TestServer) -> Iterator[Callable[[str], str]]:
+    """role_url(group) -> URL of this test's database for a new LOGIN role granted that group role.
+
+    The roles are cluster-wide: each gets a unique name and a password (so a password-checking
+    DATABASE_URL server accepts it too), and is dropped after the test.
+    """
+    admin = pg_server.url(pg_server.maintenance_dbname)
+    created: list[str] = []
+
+    def make(group: str) -> str:
+        if group not in GROUP_ROLES:
+            raise ValueError(f"unknown group role {group!r}: expected one of {GROUP_ROLES}")
+        name, password = f"alt_{group.removeprefix('agent_loggy_')}_{uuid.uuid4().hex[:10]}", uuid.uuid4().hex
+        with psycopg.connect(admin, autocommit=True) as c:
+            c.execute(sql.SQL("CREATE ROLE {} LOGIN PASSWORD {} IN ROLE {}").format(
+                sql.Identifier(name), sql.Literal(password), sql.Identifier(group)))
+        created.append(name)
+        return with_params(db_url, user=name, password=password)
+
+    yield make
+    with psycopg.connect(admin, autocommit=True) as c:
+        for name in created:
+            c.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = %s", (name,))
+            c.execute(sql.SQL("DROP ROLE IF EXISTS {}").format(sql.Identifier(name)))
