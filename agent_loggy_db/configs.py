@@ -132,9 +132,9 @@ def _current_query(cls: type[Any]) -> sql.Composed:
 class Configs:
     """Reads the current configs of a project through a pool.
 
-    Every method takes conn= to run inside a transaction the caller already holds (and has bound
-    to its project); without it a connection is borrowed from the pool for one transaction whose
-    first statement binds the project.
+    Every method runs one transaction (a savepoint of it when conn= passes a transaction the
+    caller holds; without conn= on a connection borrowed from the pool) whose first statement
+    binds the project.
     """
 
     def __init__(self, pool: ConnectionPool) -> None:
@@ -169,12 +169,18 @@ class Configs:
 
     @contextmanager
     def _connection(self, conn: Conn | None, project: str) -> Iterator[Conn]:
+        """A transaction (a savepoint in the caller's) whose first statement binds `project`."""
+        with self._borrowed(conn) as c, c.transaction():
+            with translated_errors():
+                bind_transaction(c, project=project)
+            yield c
+
+    @contextmanager
+    def _borrowed(self, conn: Conn | None) -> Iterator[Conn]:
         if conn is not None:
             yield conn
             return
         with self.pool.connection() as pooled:
-            with translated_errors():
-                bind_transaction(pooled, project=project)
             yield pooled
 
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from agent_loggy_db import MigrationError, migrations
-from agent_loggy_db.urls import to_yoyo
+from agent_loggy_db import MigrationError, migrations, server
+from agent_loggy_db.urls import to_yoyo, with_dbname, with_params
 from tests.catalog import snapshot_of
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -106,3 +106,47 @@ def test_dba_yoyo_cli_uses_yoyo_ini_from_repo_root(empty_db_url: str) -> None:
     back = subprocess.run([yoyo, "rollback", "--all"], cwd=ROOT, env=env, capture_output=True, text=True, check=False)
     assert back.returncode == 0, back.stderr
     assert migrations.pending(empty_db_url) == migrations.migration_ids()
+
+
+GROUPS = ("agent_loggy_admin", "agent_loggy_reader", "agent_loggy_writer")
+
+
+def _group_roles(url: str) -> list[str]:
+    with psycopg.connect(url) as conn:
+        rows = conn.execute("SELECT rolname FROM pg_roles WHERE rolname = ANY(%s) ORDER BY 1", (list(GROUPS),))
+        return [r[0] for r in rows.fetchall()]
+
+
+def test_roles_outlive_a_rollback_while_another_database_uses_them(tmp_path: Path) -> None:
+    """On a server of its own: the group roles are shared by every database, so rolling 0012 back
+    in one keeps them for the other; the last rollback drops them, but never a role 0012 did not create."""
+    info = server.start(tmp_path)
+    try:
+        first, second = info.url, with_dbname(info.url, "second")
+        with psycopg.connect(with_dbname(info.url, "postgres"), autocommit=True) as conn:
+            conn.execute("CREATE DATABASE second")
+        migrations.apply(first)
+        migrations.apply(second)
+        with psycopg.connect(second, autocommit=True) as conn:
+            conn.execute("CREATE ROLE app_agent LOGIN IN ROLE agent_loggy_reader")
+        assert migrations.rollback(first, count=1) == ["0012_security"]
+        assert _group_roles(first) == list(GROUPS)
+        with psycopg.connect(with_params(second, user="app_agent")) as conn:  # the other database still works
+            conn.execute("SELECT set_config('agent_loggy.project', 'default', true)")
+            row = conn.execute("SELECT version FROM agent_loggy.resolve_prompt('trace_analysis')").fetchone()
+            assert row == (1,)
+        with psycopg.connect(first) as conn:  # and the rolled-back one kept no grant to them
+            row = conn.execute("SELECT has_schema_privilege('agent_loggy_reader', 'agent_loggy', 'USAGE')").fetchone()
+            assert row == (False,)
+
+        assert migrations.rollback(second, count=1) == ["0012_security"]
+        assert _group_roles(first) == []  # the last database gave them up: dropped
+
+        with psycopg.connect(first, autocommit=True) as conn:  # a reader role that was there before 0012
+            conn.execute("CREATE ROLE agent_loggy_reader NOLOGIN")
+        migrations.apply(first)
+        assert _group_roles(first) == list(GROUPS)
+        migrations.rollback(first, count=1)
+        assert _group_roles(first) == ["agent_loggy_reader"]
+    finally:
+        server.stop(tmp_path)
