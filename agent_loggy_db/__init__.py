@@ -28,7 +28,13 @@ from agent_loggy_db.errors import (
     translated_errors,
 )
 from agent_loggy_db.models import ImportSummary, LabelMove, Prompt, PromptDiff, PromptSummary
-from agent_loggy_db.pool import bind_transaction, bind_transaction_async, create_async_pool, create_pool
+from agent_loggy_db.pool import (
+    bind_transaction,
+    bind_transaction_async,
+    bound_transaction,
+    create_async_pool,
+    create_pool,
+)
 from agent_loggy_db.prompts import AsyncPromptRegistry, PromptRegistry
 from agent_loggy_db.rendering import render, template_variables
 from agent_loggy_db.settings import Settings
@@ -70,6 +76,7 @@ __all__ = [
     "UnsafePickle",
     "bind_transaction",
     "bind_transaction_async",
+    "bound_transaction",
     "create_async_pool",
     "create_pool",
     "load_embedder",

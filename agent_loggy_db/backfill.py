@@ -16,7 +16,7 @@ from pgvector import Vector
 
 from agent_loggy_db.configs import DEFAULT_PROJECT
 from agent_loggy_db.errors import translated_errors
-from agent_loggy_db.pool import bind_transaction
+from agent_loggy_db.pool import bound_transaction
 
 if TYPE_CHECKING:
     from agent_loggy_db.embedding import Embedder
@@ -35,16 +35,14 @@ class FillResult:
 
 def pending_count(conn: psycopg.Connection[Any], what: str, project: str = DEFAULT_PROJECT) -> int:
     """How many rows of `what` (a table name of TARGETS) in `project` have no embedding yet."""
-    with translated_errors(), conn.transaction():
-        bind_transaction(conn, project=project)
+    with translated_errors(), bound_transaction(conn, project=project):
         row = conn.execute("SELECT agent_loggy.pending_embedding_count(%s, %s)", (what, project)).fetchone()
     return int(row[0]) if row else 0
 
 
 def embedding_config_id(conn: psycopg.Connection[Any], embedder: Embedder, project: str) -> int | None:
     """The project's current embedding config for this embedder's model (first by name), if any."""
-    with translated_errors(), conn.transaction():
-        bind_transaction(conn, project=project)
+    with translated_errors(), bound_transaction(conn, project=project):
         row = conn.execute(
             "SELECT id FROM agent_loggy.current_embedding_configs WHERE project = %s AND embedding_model = %s "
             "AND dimensions = %s ORDER BY name LIMIT 1", (project, embedder.name, embedder.dimensions)).fetchone()
@@ -72,9 +70,8 @@ def fill_embeddings(
     after = 0
     with translated_errors():
         while True:
-            with conn.transaction():
-                bind_transaction(conn, project=project, actor=actor,
-                                 summary=f"embeddings computed with {embedder.name}")
+            with bound_transaction(conn, project=project, actor=actor,
+                                   summary=f"embeddings computed with {embedder.name}"):
                 batch = conn.execute("SELECT id, input FROM agent_loggy.pending_embeddings(%s, %s, %s, %s)",
                                      (what, project, batch_size, after)).fetchall()
                 if not batch:

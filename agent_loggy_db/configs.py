@@ -20,7 +20,7 @@ from psycopg.rows import kwargs_row
 from psycopg_pool import ConnectionPool
 
 from agent_loggy_db.errors import translated_errors
-from agent_loggy_db.pool import bind_transaction
+from agent_loggy_db.pool import bound_transaction
 
 DEFAULT_PROJECT = "default"
 
@@ -169,10 +169,8 @@ class Configs:
 
     @contextmanager
     def _connection(self, conn: Conn | None, project: str) -> Iterator[Conn]:
-        """A transaction (a savepoint in the caller's) whose first statement binds `project`."""
-        with self._borrowed(conn) as c, c.transaction():
-            with translated_errors():
-                bind_transaction(c, project=project)
+        """A transaction (a savepoint of the caller's) whose first statement binds `project`."""
+        with self._borrowed(conn) as c, translated_errors(), bound_transaction(c, project=project):
             yield c
 
     @contextmanager

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import psycopg
 from pgvector.psycopg import register_vector, register_vector_async
+from psycopg.pq import TransactionStatus
 from psycopg_pool import AsyncConnectionPool, ConnectionPool
 
 from agent_loggy_db.settings import Settings
@@ -74,16 +77,43 @@ async def bind_transaction_async(conn: psycopg.AsyncConnection[Any], **values: s
         await conn.execute(*statement)
 
 
+@contextmanager
+def bound_transaction(conn: psycopg.Connection[Any], **values: str | None) -> Iterator[None]:
+    """conn.transaction() whose first statement binds `values` (see bind_transaction).
+
+    Inside a transaction the caller holds it is a savepoint, and the caller's own bindings are
+    put back when it ends: a set_config(..., true) made in a savepoint outlives its release.
+    """
+    statement = _binding_statement(values)
+    saved: tuple[tuple[str, str], ...] = ()
+    if statement is not None and conn.info.transaction_status == TransactionStatus.INTRANS:
+        settings = [BINDINGS[k] for k, v in values.items() if v is not None]
+        reads = ", ".join("coalesce(current_setting(%s, true), '')" for _ in settings)
+        row = conn.execute(f"SELECT {reads}", settings).fetchone()
+        saved = tuple(zip(settings, row or (), strict=True))
+    with conn.transaction():
+        if statement is not None:
+            conn.execute(*statement)
+        yield
+    if saved:
+        conn.execute(*_set_config_statement(saved))
+
+
+def _set_config_statement(pairs: tuple[tuple[str, str], ...]) -> tuple[str, tuple[str, ...]]:
+    """One SELECT of set_config(setting, value, true) per (setting, value)."""
+    calls = ", ".join("set_config(%s, %s, true)" for _ in pairs)
+    return f"SELECT {calls}", tuple(x for pair in pairs for x in pair)
+
+
 def _binding_statement(values: dict[str, str | None]) -> tuple[str, tuple[str, ...]] | None:
-    """One SELECT of set_config(setting, value, true) per value given (None values are skipped)."""
+    """The binding of the values given (None values are skipped), or None when there are none."""
     unknown = sorted(set(values) - set(BINDINGS))
     if unknown:
         raise TypeError(f"unknown transaction binding(s) {unknown}: expected {sorted(BINDINGS)}")
     pairs = [(BINDINGS[k], v) for k, v in values.items() if v is not None]
     if not pairs:
         return None
-    calls = ", ".join("set_config(%s, %s, true)" for _ in pairs)
-    return f"SELECT {calls}", tuple(x for pair in pairs for x in pair)
+    return _set_config_statement(tuple(pairs))
 
 
 def _configure(conn: psycopg.Connection[Any]) -> None:

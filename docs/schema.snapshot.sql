@@ -63,6 +63,7 @@ COMMENT ON FUNCTION agent_loggy.are_valid_tags(p_tags text[]) IS 'True when ever
 
 CREATE FUNCTION agent_loggy.begin_import(p_kind text, p_rows jsonb, p_project text) RETURNS void
     LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $$
 DECLARE
     problems text[];
@@ -94,6 +95,7 @@ COMMENT ON FUNCTION agent_loggy.begin_import(p_kind text, p_rows jsonb, p_projec
 
 CREATE FUNCTION agent_loggy.bound_project() RETURNS text
     LANGUAGE sql STABLE PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     RETURN NULLIF(current_setting('agent_loggy.project'::text, true), ''::text);
 
 --
@@ -108,6 +110,7 @@ COMMENT ON FUNCTION agent_loggy.bound_project() IS 'The project bound to this tr
 
 CREATE FUNCTION agent_loggy.is_admin() RETURNS boolean
     LANGUAGE sql STABLE PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     RETURN (pg_has_role('agent_loggy_admin'::name, 'USAGE'::text) OR pg_has_role((SELECT n.nspowner FROM pg_namespace n WHERE (n.nspname = 'agent_loggy'::name)), 'USAGE'::text));
 
 --
@@ -122,6 +125,7 @@ COMMENT ON FUNCTION agent_loggy.is_admin() IS 'True when the current role has th
 
 CREATE FUNCTION agent_loggy.can_access_project(p_project text) RETURNS boolean
     LANGUAGE sql STABLE PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     RETURN ((p_project = agent_loggy.bound_project()) OR ((agent_loggy.bound_project() IS NULL) AND agent_loggy.is_admin()));
 
 --
@@ -136,6 +140,7 @@ COMMENT ON FUNCTION agent_loggy.can_access_project(p_project text) IS 'The isola
 
 CREATE FUNCTION agent_loggy.check_document_target(p_project text, p_source text) RETURNS void
     LANGUAGE plpgsql STABLE PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $$
 BEGIN
     PERFORM agent_loggy.checked_project(p_project);
@@ -158,6 +163,7 @@ COMMENT ON FUNCTION agent_loggy.check_document_target(p_project text, p_source t
 
 CREATE FUNCTION agent_loggy.check_labels(p_table text, p_what text, p_labels text[]) RETURNS text[]
     LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $_$
 DECLARE
     bad text[] := agent_loggy.invalid_labels(p_labels);
@@ -190,6 +196,7 @@ COMMENT ON FUNCTION agent_loggy.check_labels(p_table text, p_what text, p_labels
 
 CREATE FUNCTION agent_loggy.check_project_access(p_project text) RETURNS void
     LANGUAGE plpgsql STABLE PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $$
 DECLARE
     bound text := agent_loggy.bound_project();
@@ -218,6 +225,7 @@ COMMENT ON FUNCTION agent_loggy.check_project_access(p_project text) IS 'Raises 
 
 CREATE FUNCTION agent_loggy.check_prompt_args(p_project text, p_name text, p_labels text[] DEFAULT '{}'::text[], p_allow_latest boolean DEFAULT false) RETURNS void
     LANGUAGE plpgsql STABLE PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $_$
 DECLARE
     bad text[];
@@ -256,6 +264,7 @@ COMMENT ON FUNCTION agent_loggy.check_prompt_args(p_project text, p_name text, p
 
 CREATE FUNCTION agent_loggy.checked_embedding_target(p_what text) RETURNS text
     LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $$
 BEGIN
     IF p_what IS NULL OR p_what NOT IN ('documents', 'context_rules', 'prompts') THEN
@@ -315,6 +324,7 @@ COMMENT ON FUNCTION agent_loggy.checked_fusion(p_query_text text, p_query public
 
 CREATE FUNCTION agent_loggy.checked_limit(p_limit integer) RETURNS integer
     LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $$
 BEGIN
     IF p_limit IS NULL OR p_limit NOT BETWEEN 1 AND 1000 THEN
@@ -337,6 +347,7 @@ COMMENT ON FUNCTION agent_loggy.checked_limit(p_limit integer) IS 'Returns p_lim
 
 CREATE FUNCTION agent_loggy.checked_project(p_project text) RETURNS text
     LANGUAGE plpgsql STABLE PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $$
 BEGIN
     IF p_project IS NULL OR NOT agent_loggy.is_valid_project(p_project) THEN
@@ -361,6 +372,7 @@ COMMENT ON FUNCTION agent_loggy.checked_project(p_project text) IS 'Returns p_pr
 
 CREATE FUNCTION agent_loggy.checked_query_text(p_query_text text) RETURNS text
     LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $$
 BEGIN
     IF p_query_text IS NULL OR p_query_text !~ '\S' THEN
@@ -412,6 +424,7 @@ COMMENT ON FUNCTION agent_loggy.checked_query_vector(p_query public.vector) IS '
 
 CREATE FUNCTION agent_loggy.checked_tags(p_tags text[]) RETURNS text[]
     LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $$
 BEGIN
     IF p_tags IS NOT NULL AND NOT agent_loggy.are_valid_tags(p_tags) THEN
@@ -434,6 +447,7 @@ COMMENT ON FUNCTION agent_loggy.checked_tags(p_tags text[]) IS 'The tag filter o
 
 CREATE FUNCTION agent_loggy.clear_stale_embedding() RETURNS trigger
     LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $$
 BEGIN
     -- compared as text so that the function does not depend on where pgvector's operators live
@@ -631,6 +645,7 @@ COMMENT ON COLUMN agent_loggy.prompts.created_by IS 'Who published this version 
 
 CREATE FUNCTION agent_loggy.create_prompt_version(p_name text, p_template text, p_project text DEFAULT 'default'::text, p_labels text[] DEFAULT '{}'::text[], p_type text DEFAULT NULL::text, p_description text DEFAULT NULL::text, p_usage text DEFAULT NULL::text, p_model text DEFAULT NULL::text, p_parameters jsonb DEFAULT NULL::jsonb, p_created_by text DEFAULT NULL::text) RETURNS agent_loggy.prompts
     LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $$
 DECLARE
     prev agent_loggy.prompts;
@@ -686,6 +701,7 @@ COMMENT ON FUNCTION agent_loggy.create_prompt_version(p_name text, p_template te
 
 CREATE FUNCTION agent_loggy.derive_variables() RETURNS trigger
     LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $$
 BEGIN
     NEW.variables := agent_loggy.template_variables(NEW.template);
@@ -954,6 +970,7 @@ COMMENT ON FUNCTION agent_loggy.export_prompts(p_project text) IS 'Every version
 
 CREATE FUNCTION agent_loggy.guard_admin_changes() RETURNS trigger
     LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $$
 DECLARE
     config_type text := TG_ARGV[0];
@@ -971,8 +988,9 @@ BEGIN
     what := format('%s %s in project %s', replace(config_type, '_', ' '),
                    quote_literal(agent_loggy.config_name(config_type, coalesce(old_row, new_row))),
                    quote_literal(coalesce(old_row, new_row) ->> 'project'));
-    IF (old_row ->> 'is_active')::boolean AND NOT (new_row ->> 'is_active')::boolean THEN
-        RAISE EXCEPTION 'permission denied to deactivate version % of %: only agent_loggy_admin may deactivate',
+    IF old_row IS NOT NULL AND (old_row -> 'is_active') IS DISTINCT FROM (new_row -> 'is_active') THEN
+        RAISE EXCEPTION 'permission denied to % version % of %: only agent_loggy_admin may switch versions on or off',
+            CASE WHEN (new_row ->> 'is_active')::boolean THEN 'reactivate' ELSE 'deactivate' END,
             old_row ->> 'version', what
             USING ERRCODE = 'insufficient_privilege';
     END IF;
@@ -1009,7 +1027,7 @@ $$;
 -- Name: FUNCTION guard_admin_changes(); Type: COMMENT; Schema: agent_loggy; Owner: -
 --
 
-COMMENT ON FUNCTION agent_loggy.guard_admin_changes() IS 'BEFORE INSERT/UPDATE row trigger of the five config tables (argument: the changelog config_type). Unless the caller is admin it refuses (42501) switching an active row off and, on prompts and model configs, giving or taking away a label listed in protected_labels for the row''s project. It fires for the functions and for direct INSERTs and UPDATEs alike.';
+COMMENT ON FUNCTION agent_loggy.guard_admin_changes() IS 'BEFORE INSERT/UPDATE row trigger of the five config tables (argument: the changelog config_type). Unless the caller is admin it refuses (42501) switching a row off or back on and, on prompts and model configs, giving or taking away a label listed in protected_labels for the row''s project. It fires for the functions and for direct INSERTs and UPDATEs alike.';
 
 --
 -- Name: hybrid_search_context_rules(text, public.vector, text, integer); Type: FUNCTION; Schema: agent_loggy; Owner: -
@@ -1102,6 +1120,7 @@ COMMENT ON FUNCTION agent_loggy.hybrid_search_documents(p_query_text text, p_que
 
 CREATE FUNCTION agent_loggy.import_context_rules(p_rows jsonb, p_project text DEFAULT 'default'::text, p_deactivate_missing boolean DEFAULT false) RETURNS agent_loggy.import_summary
     LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $$
 DECLARE
     result agent_loggy.import_summary := ROW(0, 0, 0, 0);
@@ -1159,6 +1178,7 @@ COMMENT ON FUNCTION agent_loggy.import_context_rules(p_rows jsonb, p_project tex
 
 CREATE FUNCTION agent_loggy.import_negate_keys(p_rows jsonb, p_project text DEFAULT 'default'::text, p_deactivate_missing boolean DEFAULT false) RETURNS agent_loggy.import_summary
     LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $$
 DECLARE
     result agent_loggy.import_summary := ROW(0, 0, 0, 0);
@@ -1215,6 +1235,7 @@ COMMENT ON FUNCTION agent_loggy.import_negate_keys(p_rows jsonb, p_project text,
 
 CREATE FUNCTION agent_loggy.import_problems(p_kind text, p_rows jsonb) RETURNS text[]
     LANGUAGE plpgsql IMMUTABLE
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $_$
 DECLARE
     columns text[] := CASE p_kind
@@ -1340,6 +1361,7 @@ COMMENT ON FUNCTION agent_loggy.import_problems(p_kind text, p_rows jsonb) IS 'C
 
 CREATE FUNCTION agent_loggy.import_prompts(p_document jsonb, p_project text DEFAULT NULL::text) RETURNS TABLE(created integer, unchanged integer, relabelled integer)
     LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $_$
 #variable_conflict use_column
 DECLARE
@@ -1531,6 +1553,7 @@ COMMENT ON FUNCTION agent_loggy.keyword_query(p_query_text text) IS 'The full-te
 
 CREATE FUNCTION agent_loggy.keyword_search_documents(p_query_text text, p_project text DEFAULT 'default'::text, p_limit integer DEFAULT 10, p_tags text[] DEFAULT NULL::text[]) RETURNS TABLE(id bigint, project text, source text, external_id text, title text, content text, tags text[], metadata jsonb, rank real)
     LANGUAGE plpgsql STABLE
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $$
 DECLARE
     q tsquery := agent_loggy.keyword_query(agent_loggy.checked_query_text(p_query_text));
@@ -1696,6 +1719,7 @@ COMMENT ON FUNCTION agent_loggy.load_staged_documents(p_project text, p_source t
 
 CREATE FUNCTION agent_loggy.lock_prompt_writes() RETURNS void
     LANGUAGE sql
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     RETURN pg_advisory_xact_lock(hashtextextended('agent_loggy.prompts'::text, (0)::bigint));
 
 --
@@ -1726,6 +1750,7 @@ COMMENT ON FUNCTION agent_loggy.logql_string(p_value text) IS 'p_value as a doub
 
 CREATE FUNCTION agent_loggy.loki_negations(p_project text DEFAULT 'default'::text) RETURNS text
     LANGUAGE plpgsql STABLE PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $$
 BEGIN
     PERFORM agent_loggy.checked_project(p_project);
@@ -1749,6 +1774,7 @@ COMMENT ON FUNCTION agent_loggy.loki_negations(p_project text) IS 'The current n
 
 CREATE FUNCTION agent_loggy.move_prompt_labels() RETURNS trigger
     LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $$
 DECLARE
     grants jsonb;
@@ -1939,6 +1965,7 @@ COMMENT ON FUNCTION agent_loggy.nearest_prompt_ids(p_query public.vector, p_proj
 
 CREATE FUNCTION agent_loggy.notify_config_change() RETURNS trigger
     LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $$
 BEGIN
     -- Identical payloads within one transaction are folded into one by PostgreSQL.
@@ -1966,6 +1993,7 @@ COMMENT ON FUNCTION agent_loggy.notify_config_change() IS 'AFTER row trigger of 
 
 CREATE FUNCTION agent_loggy.pending_embedding_count(p_what text, p_project text DEFAULT 'default'::text) RETURNS bigint
     LANGUAGE plpgsql STABLE
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $$
 BEGIN
     PERFORM agent_loggy.checked_embedding_target(p_what), agent_loggy.checked_project(p_project);
@@ -1992,6 +2020,7 @@ COMMENT ON FUNCTION agent_loggy.pending_embedding_count(p_what text, p_project t
 
 CREATE FUNCTION agent_loggy.pending_embeddings(p_what text, p_project text DEFAULT 'default'::text, p_limit integer DEFAULT 64, p_after_id bigint DEFAULT 0) RETURNS TABLE(id bigint, input text)
     LANGUAGE plpgsql STABLE
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $$
 BEGIN
     PERFORM agent_loggy.checked_embedding_target(p_what), agent_loggy.checked_project(p_project),
@@ -2024,6 +2053,7 @@ COMMENT ON FUNCTION agent_loggy.pending_embeddings(p_what text, p_project text, 
 
 CREATE FUNCTION agent_loggy.prompt_label_history(p_name text, p_project text DEFAULT 'default'::text) RETURNS TABLE(changelog_id bigint, label text, from_version integer, to_version integer, changed_by text, changed_at timestamp with time zone, change_summary text)
     LANGUAGE plpgsql STABLE
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $$
 #variable_conflict use_column
 DECLARE
@@ -2106,6 +2136,7 @@ COMMENT ON FUNCTION agent_loggy.prompt_label_history(p_name text, p_project text
 
 CREATE FUNCTION agent_loggy.raise_check_violation(p_table text, p_constraint text, p_message text, p_hint text) RETURNS void
     LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $$
 BEGIN
     IF p_hint IS NULL THEN
@@ -2131,6 +2162,7 @@ COMMENT ON FUNCTION agent_loggy.raise_check_violation(p_table text, p_constraint
 
 CREATE FUNCTION agent_loggy.refuse_changelog_change() RETURNS trigger
     LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $$
 BEGIN
     RAISE EXCEPTION 'agent_loggy.config_changelog is append-only: % is not allowed', TG_OP
@@ -2152,6 +2184,7 @@ COMMENT ON FUNCTION agent_loggy.refuse_changelog_change() IS 'BEFORE UPDATE/DELE
 
 CREATE FUNCTION agent_loggy.refuse_truncate() RETURNS trigger
     LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $$
 BEGIN
     RAISE EXCEPTION 'TRUNCATE of agent_loggy.% is not allowed: it would bypass the changelog', TG_TABLE_NAME
@@ -2173,6 +2206,7 @@ COMMENT ON FUNCTION agent_loggy.refuse_truncate() IS 'BEFORE TRUNCATE statement 
 
 CREATE FUNCTION agent_loggy.remove_prompt_label(p_name text, p_label text, p_project text DEFAULT 'default'::text) RETURNS integer
     LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $$
 DECLARE
     removed_from integer;
@@ -2202,6 +2236,7 @@ COMMENT ON FUNCTION agent_loggy.remove_prompt_label(p_name text, p_label text, p
 
 CREATE FUNCTION agent_loggy.render_prompt(p_template text, p_variables jsonb) RETURNS text
     LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $$
 DECLARE
     vars jsonb := coalesce(p_variables, '{}');
@@ -2245,6 +2280,7 @@ COMMENT ON FUNCTION agent_loggy.render_prompt(p_template text, p_variables jsonb
 
 CREATE FUNCTION agent_loggy.resolve_prompt(p_name text, p_label text DEFAULT 'production'::text, p_project text DEFAULT 'default'::text, p_version integer DEFAULT NULL::integer, p_fallback_labels text[] DEFAULT '{}'::text[]) RETURNS TABLE(id bigint, project text, name text, version integer, type text, template text, variables text[], labels text[], model text, parameters jsonb, model_provider text, model_name text, model_parameters jsonb, resolved_label text, model_config_version integer, description text, usage text, is_active boolean, created_by text, created_at timestamp with time zone, updated_at timestamp with time zone)
     LANGUAGE plpgsql STABLE
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $$
 #variable_conflict use_column
 DECLARE
@@ -2314,6 +2350,7 @@ COMMENT ON FUNCTION agent_loggy.resolve_prompt(p_name text, p_label text, p_proj
 
 CREATE FUNCTION agent_loggy.rollback_prompt_label(p_name text, p_label text DEFAULT 'production'::text, p_project text DEFAULT 'default'::text) RETURNS integer
     LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $$
 DECLARE
     last_move record;
@@ -2352,6 +2389,219 @@ $$;
 --
 
 COMMENT ON FUNCTION agent_loggy.rollback_prompt_label(p_name text, p_label text, p_project text) IS 'Puts a label back on the version that held it before its last move (read from the changelog) and returns that version; a second rollback undoes the first. The changelog summary defaults to "rollback of label L to version N".';
+
+--
+-- Name: serialize_prompt_writes(); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.serialize_prompt_writes() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+BEGIN
+    PERFORM agent_loggy.lock_prompt_writes();
+    RETURN NULL;
+END
+$$;
+
+--
+-- Name: FUNCTION serialize_prompt_writes(); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.serialize_prompt_writes() IS 'BEFORE INSERT/UPDATE/DELETE statement trigger of prompts: takes the prompt write lock before the statement locks any row.';
+
+--
+-- Name: set_prompt_label(text, integer, text, text); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.set_prompt_label(p_name text, p_version integer, p_label text, p_project text DEFAULT 'default'::text) RETURNS agent_loggy.prompts
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+DECLARE
+    target agent_loggy.prompts;
+BEGIN
+    PERFORM agent_loggy.check_prompt_args(p_project, p_name, ARRAY[p_label]);
+    PERFORM agent_loggy.lock_prompt_writes();
+    SELECT * INTO target FROM agent_loggy.prompts AS t
+    WHERE t.project = p_project AND t.name = p_name AND t.version = p_version;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'prompt % in project % has no version %', quote_literal(p_name), quote_literal(p_project),
+            coalesce(p_version::text, 'NULL') USING ERRCODE = 'no_data_found';
+    END IF;
+    IF NOT target.is_active THEN
+        RAISE EXCEPTION 'version % of prompt % in project % is inactive: label % would resolve to nothing',
+            p_version, quote_literal(p_name), quote_literal(p_project), quote_literal(p_label)
+            USING ERRCODE = 'invalid_parameter_value', HINT = 'Activate the version first.';
+    END IF;
+    UPDATE agent_loggy.prompts AS t SET labels = t.labels || p_label
+    WHERE t.id = target.id AND NOT t.labels @> ARRAY[p_label]
+    RETURNING * INTO target;
+    IF NOT FOUND THEN
+        SELECT * INTO target FROM agent_loggy.prompts AS t WHERE t.id = target.id;
+    END IF;
+    RETURN target;
+END
+$$;
+
+--
+-- Name: FUNCTION set_prompt_label(p_name text, p_version integer, p_label text, p_project text); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.set_prompt_label(p_name text, p_version integer, p_label text, p_project text) IS 'Moves a label to an active version of a prompt (it leaves the version that carried it) and returns that version''s row; a no-op when the version already carries it.';
+
+--
+-- Name: touch_updated_at(); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.touch_updated_at() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+DECLARE
+    generated text[] := ARRAY(
+        SELECT a.attname::text FROM pg_catalog.pg_attribute AS a
+        WHERE a.attrelid = TG_RELID AND a.attgenerated <> '' AND NOT a.attisdropped);
+    changed boolean;
+BEGIN
+    NEW.updated_at := OLD.updated_at;  -- a write to updated_at alone is a no-op
+    IF cardinality(generated) = 0 THEN
+        changed := NEW IS DISTINCT FROM OLD;
+    ELSE
+        changed := to_jsonb(NEW) - generated IS DISTINCT FROM to_jsonb(OLD) - generated;
+    END IF;
+    IF changed THEN
+        NEW.updated_at := now();
+    END IF;
+    RETURN NEW;
+END
+$$;
+
+--
+-- Name: FUNCTION touch_updated_at(); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.touch_updated_at() IS 'BEFORE UPDATE trigger: sets updated_at to the transaction time when the row really changes; a no-op UPDATE, or one that only writes updated_at, leaves it as it was.';
+
+--
+-- Name: validate_row(); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.validate_row() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+DECLARE
+    t text := TG_TABLE_NAME;
+BEGIN
+    IF NOT agent_loggy.is_valid_project(NEW.project) THEN
+        PERFORM agent_loggy.raise_check_violation(t, t || '_project_check',
+            format('invalid project %s in %s: expected 1-63 characters of a-z, 0-9, _ . - starting with a letter or digit',
+                   quote_literal(NEW.project), t), NULL);
+    END IF;
+    IF NEW.version < 1 THEN
+        PERFORM agent_loggy.raise_check_violation(t, t || '_version_check',
+            format('invalid version %s in %s: versions start at 1', NEW.version, t), NULL);
+    END IF;
+
+    IF t IN ('prompts', 'model_configs', 'embedding_configs') THEN
+        IF NOT agent_loggy.is_valid_name(NEW.name) THEN
+            PERFORM agent_loggy.raise_check_violation(t, t || '_name_check',
+                format('invalid name %s in %s: expected 1-128 characters of letters, digits, _ . : / - starting with a letter or digit',
+                       quote_literal(NEW.name), t), NULL);
+        END IF;
+        IF jsonb_typeof(NEW.parameters) <> 'object' THEN
+            PERFORM agent_loggy.raise_check_violation(t, t || '_parameters_check',
+                format('parameters of %s %s must be a JSON object, not %s', t, quote_literal(NEW.name),
+                       jsonb_typeof(NEW.parameters)), NULL);
+        END IF;
+    END IF;
+
+    IF t = 'prompts' THEN
+        IF NEW.type NOT IN ('chat', 'text', 'system', 'user') THEN
+            PERFORM agent_loggy.raise_check_violation(t, 'prompts_type_check',
+                format('invalid prompt type %s for prompt %s: expected one of chat, text, system, user',
+                       quote_literal(NEW.type), quote_literal(NEW.name)), NULL);
+        END IF;
+        IF NEW.template !~ '\S' THEN
+            PERFORM agent_loggy.raise_check_violation(t, 'prompts_template_check',
+                format('empty template for prompt %s: a template needs at least one non-blank character',
+                       quote_literal(NEW.name)), NULL);
+        END IF;
+        NEW.labels := agent_loggy.check_labels(t, format('prompt %s', quote_literal(NEW.name)), NEW.labels);
+    ELSIF t = 'model_configs' THEN
+        IF NEW.model_provider !~ '\S' OR NEW.model_name !~ '\S' THEN
+            PERFORM agent_loggy.raise_check_violation(t,
+                CASE WHEN NEW.model_provider !~ '\S' THEN 'model_configs_model_provider_check'
+                     ELSE 'model_configs_model_name_check' END,
+                format('model config %s needs a non-blank model_provider and model_name', quote_literal(NEW.name)), NULL);
+        END IF;
+        NEW.labels := agent_loggy.check_labels(t, format('model config %s', quote_literal(NEW.name)), NEW.labels);
+    ELSIF t = 'embedding_configs' THEN
+        IF NEW.embedding_model !~ '\S' THEN
+            PERFORM agent_loggy.raise_check_violation(t, 'embedding_configs_embedding_model_check',
+                format('embedding config %s needs a non-blank embedding_model', quote_literal(NEW.name)), NULL);
+        ELSIF NEW.dimensions < 1 THEN
+            PERFORM agent_loggy.raise_check_violation(t, 'embedding_configs_dimensions_check',
+                format('invalid dimensions %s for embedding config %s: expected a number greater than 0',
+                       NEW.dimensions, quote_literal(NEW.name)), NULL);
+        ELSIF NEW.chunk_size < 1 THEN
+            PERFORM agent_loggy.raise_check_violation(t, 'embedding_configs_chunk_size_check',
+                format('invalid chunk_size %s for embedding config %s: expected a number greater than 0',
+                       NEW.chunk_size, quote_literal(NEW.name)), NULL);
+        ELSIF NEW.chunk_overlap < 0 OR NEW.chunk_overlap >= NEW.chunk_size THEN
+            PERFORM agent_loggy.raise_check_violation(t, 'embedding_configs_chunk_overlap_check',
+                format('invalid chunk_overlap %s for embedding config %s: expected at least 0 and less than chunk_size %s',
+                       NEW.chunk_overlap, quote_literal(NEW.name), NEW.chunk_size), NULL);
+        ELSIF NEW.chunking_strategy !~ '\S' THEN
+            PERFORM agent_loggy.raise_check_violation(t, 'embedding_configs_chunking_strategy_check',
+                format('embedding config %s needs a non-blank chunking_strategy', quote_literal(NEW.name)), NULL);
+        END IF;
+    ELSIF t = 'context_rules' THEN
+        IF NEW.context !~ '\S' OR length(NEW.context) > 200 THEN
+            PERFORM agent_loggy.raise_check_violation(t, 'context_rules_context_check',
+                format('invalid context %s: expected 1-200 characters, not all blank', quote_literal(NEW.context)), NULL);
+        END IF;
+    ELSIF t = 'negate_keys' THEN
+        IF NOT agent_loggy.is_valid_loki_label(NEW.label) THEN
+            PERFORM agent_loggy.raise_check_violation(t, 'negate_keys_label_check',
+                format('invalid Loki label %s: expected a label name matching [A-Za-z_][A-Za-z0-9_]* (at most 128 characters)',
+                       quote_literal(NEW.label)), NULL);
+        END IF;
+        IF octet_length(NEW.value) > 2000 THEN
+            PERFORM agent_loggy.raise_check_violation(t, 'negate_keys_value_check',
+                format('value of negate key %s is %s bytes long: expected at most 2000',
+                       quote_literal(NEW.label), octet_length(NEW.value)), NULL);
+        END IF;
+        IF NEW.operator NOT IN ('=', '!=', '=~', '!~') THEN
+            PERFORM agent_loggy.raise_check_violation(t, 'negate_keys_operator_check',
+                format('invalid operator %s for negate key %s: expected one of =, !=, =~, !~',
+                       quote_literal(NEW.operator), quote_literal(NEW.label)), NULL);
+        END IF;
+    END IF;
+    RETURN NEW;
+END
+$$;
+
+--
+-- Name: FUNCTION validate_row(); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.validate_row() IS 'BEFORE INSERT/UPDATE trigger of the config tables: raises check_violation (with the constraint name) naming the offending value and what was expected, and normalises labels to distinct sorted values. The CHECK constraints enforce the same rules if this trigger is bypassed.';
+
+--
+-- Name: pinned_by_0012(); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.pinned_by_0012() RETURNS regprocedure[]
+    LANGUAGE sql IMMUTABLE
+    RETURN ARRAY['agent_loggy.bound_project()'::regprocedure, 'agent_loggy.is_admin()'::regprocedure, 'agent_loggy.can_access_project(text)'::regprocedure, 'agent_loggy.check_project_access(text)'::regprocedure, 'agent_loggy.checked_project(text)'::regprocedure, 'agent_loggy.check_prompt_args(text,text,text[],boolean)'::regprocedure, 'agent_loggy.check_document_target(text,text)'::regprocedure, 'agent_loggy.check_labels(text,text,text[])'::regprocedure, 'agent_loggy.checked_embedding_target(text)'::regprocedure, 'agent_loggy.checked_limit(integer)'::regprocedure, 'agent_loggy.checked_query_text(text)'::regprocedure, 'agent_loggy.checked_tags(text[])'::regprocedure, 'agent_loggy.raise_check_violation(text,text,text,text)'::regprocedure, 'agent_loggy.lock_prompt_writes()'::regprocedure, 'agent_loggy.guard_admin_changes()'::regprocedure, 'agent_loggy.validate_row()'::regprocedure, 'agent_loggy.derive_variables()'::regprocedure, 'agent_loggy.touch_updated_at()'::regprocedure, 'agent_loggy.clear_stale_embedding()'::regprocedure, 'agent_loggy.move_prompt_labels()'::regprocedure, 'agent_loggy.serialize_prompt_writes()'::regprocedure, 'agent_loggy.notify_config_change()'::regprocedure, 'agent_loggy.refuse_changelog_change()'::regprocedure, 'agent_loggy.refuse_truncate()'::regprocedure, 'agent_loggy.begin_import(text,jsonb,text)'::regprocedure, 'agent_loggy.import_problems(text,jsonb)'::regprocedure, 'agent_loggy.import_context_rules(jsonb,text,boolean)'::regprocedure, 'agent_loggy.import_negate_keys(jsonb,text,boolean)'::regprocedure, 'agent_loggy.import_prompts(jsonb,text)'::regprocedure, 'agent_loggy.create_prompt_version(text,text,text,text[],text,text,text,text,jsonb,text)'::regprocedure, 'agent_loggy.set_prompt_label(text,integer,text,text)'::regprocedure, 'agent_loggy.remove_prompt_label(text,text,text)'::regprocedure, 'agent_loggy.rollback_prompt_label(text,text,text)'::regprocedure, 'agent_loggy.prompt_label_history(text,text)'::regprocedure, 'agent_loggy.resolve_prompt(text,text,text,integer,text[])'::regprocedure, 'agent_loggy.render_prompt(text,jsonb)'::regprocedure, 'agent_loggy.loki_negations(text)'::regprocedure, 'agent_loggy.keyword_search_documents(text,text,integer,text[])'::regprocedure, 'agent_loggy.pending_embeddings(text,text,integer,bigint)'::regprocedure, 'agent_loggy.pending_embedding_count(text,text)'::regprocedure];
+
+--
+-- Name: FUNCTION pinned_by_0012(); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.pinned_by_0012() IS 'The functions whose search_path migration 0012 pins (and its rollback resets).';
 
 --
 -- Name: rrf_candidates(integer, integer); Type: FUNCTION; Schema: agent_loggy; Owner: -
@@ -2466,64 +2716,6 @@ $$;
 --
 
 COMMENT ON FUNCTION agent_loggy.search_prompts(p_query public.vector, p_project text, p_limit integer) IS 'The p_limit prompts of p_project most similar to p_query (cosine), most similar first, one row per prompt name: its newest active version, skipped while that version has no embedding. Resolve the name with resolve_prompt() to get the template an agent should use.';
-
---
--- Name: serialize_prompt_writes(); Type: FUNCTION; Schema: agent_loggy; Owner: -
---
-
-CREATE FUNCTION agent_loggy.serialize_prompt_writes() RETURNS trigger
-    LANGUAGE plpgsql
-    AS $$
-BEGIN
-    PERFORM agent_loggy.lock_prompt_writes();
-    RETURN NULL;
-END
-$$;
-
---
--- Name: FUNCTION serialize_prompt_writes(); Type: COMMENT; Schema: agent_loggy; Owner: -
---
-
-COMMENT ON FUNCTION agent_loggy.serialize_prompt_writes() IS 'BEFORE INSERT/UPDATE/DELETE statement trigger of prompts: takes the prompt write lock before the statement locks any row.';
-
---
--- Name: set_prompt_label(text, integer, text, text); Type: FUNCTION; Schema: agent_loggy; Owner: -
---
-
-CREATE FUNCTION agent_loggy.set_prompt_label(p_name text, p_version integer, p_label text, p_project text DEFAULT 'default'::text) RETURNS agent_loggy.prompts
-    LANGUAGE plpgsql
-    AS $$
-DECLARE
-    target agent_loggy.prompts;
-BEGIN
-    PERFORM agent_loggy.check_prompt_args(p_project, p_name, ARRAY[p_label]);
-    PERFORM agent_loggy.lock_prompt_writes();
-    SELECT * INTO target FROM agent_loggy.prompts AS t
-    WHERE t.project = p_project AND t.name = p_name AND t.version = p_version;
-    IF NOT FOUND THEN
-        RAISE EXCEPTION 'prompt % in project % has no version %', quote_literal(p_name), quote_literal(p_project),
-            coalesce(p_version::text, 'NULL') USING ERRCODE = 'no_data_found';
-    END IF;
-    IF NOT target.is_active THEN
-        RAISE EXCEPTION 'version % of prompt % in project % is inactive: label % would resolve to nothing',
-            p_version, quote_literal(p_name), quote_literal(p_project), quote_literal(p_label)
-            USING ERRCODE = 'invalid_parameter_value', HINT = 'Activate the version first.';
-    END IF;
-    UPDATE agent_loggy.prompts AS t SET labels = t.labels || p_label
-    WHERE t.id = target.id AND NOT t.labels @> ARRAY[p_label]
-    RETURNING * INTO target;
-    IF NOT FOUND THEN
-        SELECT * INTO target FROM agent_loggy.prompts AS t WHERE t.id = target.id;
-    END IF;
-    RETURN target;
-END
-$$;
-
---
--- Name: FUNCTION set_prompt_label(p_name text, p_version integer, p_label text, p_project text); Type: COMMENT; Schema: agent_loggy; Owner: -
---
-
-COMMENT ON FUNCTION agent_loggy.set_prompt_label(p_name text, p_version integer, p_label text, p_project text) IS 'Moves a label to an active version of a prompt (it leaves the version that carried it) and returns that version''s row; a no-op when the version already carries it.';
 
 --
 -- Name: stage_documents(); Type: FUNCTION; Schema: agent_loggy; Owner: -
@@ -2663,38 +2855,6 @@ CREATE FUNCTION agent_loggy.template_variables(p_template text) RETURNS text[]
 COMMENT ON FUNCTION agent_loggy.template_variables(p_template text) IS 'Distinct {identifier} placeholders of a template in order of first appearance. Scanning left to right, {{ and }} are literal braces and any other brace (a JSON example such as {"time_frame": ...}) is plain text.';
 
 --
--- Name: touch_updated_at(); Type: FUNCTION; Schema: agent_loggy; Owner: -
---
-
-CREATE FUNCTION agent_loggy.touch_updated_at() RETURNS trigger
-    LANGUAGE plpgsql
-    AS $$
-DECLARE
-    generated text[] := ARRAY(
-        SELECT a.attname::text FROM pg_catalog.pg_attribute AS a
-        WHERE a.attrelid = TG_RELID AND a.attgenerated <> '' AND NOT a.attisdropped);
-    changed boolean;
-BEGIN
-    NEW.updated_at := OLD.updated_at;  -- a write to updated_at alone is a no-op
-    IF cardinality(generated) = 0 THEN
-        changed := NEW IS DISTINCT FROM OLD;
-    ELSE
-        changed := to_jsonb(NEW) - generated IS DISTINCT FROM to_jsonb(OLD) - generated;
-    END IF;
-    IF changed THEN
-        NEW.updated_at := now();
-    END IF;
-    RETURN NEW;
-END
-$$;
-
---
--- Name: FUNCTION touch_updated_at(); Type: COMMENT; Schema: agent_loggy; Owner: -
---
-
-COMMENT ON FUNCTION agent_loggy.touch_updated_at() IS 'BEFORE UPDATE trigger: sets updated_at to the transaction time when the row really changes; a no-op UPDATE, or one that only writes updated_at, leaves it as it was.';
-
---
 -- Name: use_vector_schema(regprocedure); Type: PROCEDURE; Schema: agent_loggy; Owner: -
 --
 
@@ -2714,111 +2874,6 @@ $$;
 --
 
 COMMENT ON PROCEDURE agent_loggy.use_vector_schema(IN p_function regprocedure) IS 'Pins the search_path of a function that uses pgvector to pg_catalog and pgvector''s schema, so its vector types and operators resolve whatever the caller''s search_path. Migrations call it for each such function.';
-
---
--- Name: validate_row(); Type: FUNCTION; Schema: agent_loggy; Owner: -
---
-
-CREATE FUNCTION agent_loggy.validate_row() RETURNS trigger
-    LANGUAGE plpgsql
-    AS $$
-DECLARE
-    t text := TG_TABLE_NAME;
-BEGIN
-    IF NOT agent_loggy.is_valid_project(NEW.project) THEN
-        PERFORM agent_loggy.raise_check_violation(t, t || '_project_check',
-            format('invalid project %s in %s: expected 1-63 characters of a-z, 0-9, _ . - starting with a letter or digit',
-                   quote_literal(NEW.project), t), NULL);
-    END IF;
-    IF NEW.version < 1 THEN
-        PERFORM agent_loggy.raise_check_violation(t, t || '_version_check',
-            format('invalid version %s in %s: versions start at 1', NEW.version, t), NULL);
-    END IF;
-
-    IF t IN ('prompts', 'model_configs', 'embedding_configs') THEN
-        IF NOT agent_loggy.is_valid_name(NEW.name) THEN
-            PERFORM agent_loggy.raise_check_violation(t, t || '_name_check',
-                format('invalid name %s in %s: expected 1-128 characters of letters, digits, _ . : / - starting with a letter or digit',
-                       quote_literal(NEW.name), t), NULL);
-        END IF;
-        IF jsonb_typeof(NEW.parameters) <> 'object' THEN
-            PERFORM agent_loggy.raise_check_violation(t, t || '_parameters_check',
-                format('parameters of %s %s must be a JSON object, not %s', t, quote_literal(NEW.name),
-                       jsonb_typeof(NEW.parameters)), NULL);
-        END IF;
-    END IF;
-
-    IF t = 'prompts' THEN
-        IF NEW.type NOT IN ('chat', 'text', 'system', 'user') THEN
-            PERFORM agent_loggy.raise_check_violation(t, 'prompts_type_check',
-                format('invalid prompt type %s for prompt %s: expected one of chat, text, system, user',
-                       quote_literal(NEW.type), quote_literal(NEW.name)), NULL);
-        END IF;
-        IF NEW.template !~ '\S' THEN
-            PERFORM agent_loggy.raise_check_violation(t, 'prompts_template_check',
-                format('empty template for prompt %s: a template needs at least one non-blank character',
-                       quote_literal(NEW.name)), NULL);
-        END IF;
-        NEW.labels := agent_loggy.check_labels(t, format('prompt %s', quote_literal(NEW.name)), NEW.labels);
-    ELSIF t = 'model_configs' THEN
-        IF NEW.model_provider !~ '\S' OR NEW.model_name !~ '\S' THEN
-            PERFORM agent_loggy.raise_check_violation(t,
-                CASE WHEN NEW.model_provider !~ '\S' THEN 'model_configs_model_provider_check'
-                     ELSE 'model_configs_model_name_check' END,
-                format('model config %s needs a non-blank model_provider and model_name', quote_literal(NEW.name)), NULL);
-        END IF;
-        NEW.labels := agent_loggy.check_labels(t, format('model config %s', quote_literal(NEW.name)), NEW.labels);
-    ELSIF t = 'embedding_configs' THEN
-        IF NEW.embedding_model !~ '\S' THEN
-            PERFORM agent_loggy.raise_check_violation(t, 'embedding_configs_embedding_model_check',
-                format('embedding config %s needs a non-blank embedding_model', quote_literal(NEW.name)), NULL);
-        ELSIF NEW.dimensions < 1 THEN
-            PERFORM agent_loggy.raise_check_violation(t, 'embedding_configs_dimensions_check',
-                format('invalid dimensions %s for embedding config %s: expected a number greater than 0',
-                       NEW.dimensions, quote_literal(NEW.name)), NULL);
-        ELSIF NEW.chunk_size < 1 THEN
-            PERFORM agent_loggy.raise_check_violation(t, 'embedding_configs_chunk_size_check',
-                format('invalid chunk_size %s for embedding config %s: expected a number greater than 0',
-                       NEW.chunk_size, quote_literal(NEW.name)), NULL);
-        ELSIF NEW.chunk_overlap < 0 OR NEW.chunk_overlap >= NEW.chunk_size THEN
-            PERFORM agent_loggy.raise_check_violation(t, 'embedding_configs_chunk_overlap_check',
-                format('invalid chunk_overlap %s for embedding config %s: expected at least 0 and less than chunk_size %s',
-                       NEW.chunk_overlap, quote_literal(NEW.name), NEW.chunk_size), NULL);
-        ELSIF NEW.chunking_strategy !~ '\S' THEN
-            PERFORM agent_loggy.raise_check_violation(t, 'embedding_configs_chunking_strategy_check',
-                format('embedding config %s needs a non-blank chunking_strategy', quote_literal(NEW.name)), NULL);
-        END IF;
-    ELSIF t = 'context_rules' THEN
-        IF NEW.context !~ '\S' OR length(NEW.context) > 200 THEN
-            PERFORM agent_loggy.raise_check_violation(t, 'context_rules_context_check',
-                format('invalid context %s: expected 1-200 characters, not all blank', quote_literal(NEW.context)), NULL);
-        END IF;
-    ELSIF t = 'negate_keys' THEN
-        IF NOT agent_loggy.is_valid_loki_label(NEW.label) THEN
-            PERFORM agent_loggy.raise_check_violation(t, 'negate_keys_label_check',
-                format('invalid Loki label %s: expected a label name matching [A-Za-z_][A-Za-z0-9_]* (at most 128 characters)',
-                       quote_literal(NEW.label)), NULL);
-        END IF;
-        IF octet_length(NEW.value) > 2000 THEN
-            PERFORM agent_loggy.raise_check_violation(t, 'negate_keys_value_check',
-                format('value of negate key %s is %s bytes long: expected at most 2000',
-                       quote_literal(NEW.label), octet_length(NEW.value)), NULL);
-        END IF;
-        IF NEW.operator NOT IN ('=', '!=', '=~', '!~') THEN
-            PERFORM agent_loggy.raise_check_violation(t, 'negate_keys_operator_check',
-                format('invalid operator %s for negate key %s: expected one of =, !=, =~, !~',
-                       quote_literal(NEW.operator), quote_literal(NEW.label)), NULL);
-        END IF;
-    END IF;
-    RETURN NEW;
-END
-$$;
-
---
--- Name: FUNCTION validate_row(); Type: COMMENT; Schema: agent_loggy; Owner: -
---
-
-COMMENT ON FUNCTION agent_loggy.validate_row() IS 'BEFORE INSERT/UPDATE trigger of the config tables: raises check_violation (with the constraint name) naming the offending value and what was expected, and normalises labels to distinct sorted values. The CHECK constraints enforce the same rules if this trigger is bypassed.';
 
 --
 -- Name: write_changelog(); Type: FUNCTION; Schema: agent_loggy; Owner: -
@@ -2918,6 +2973,7 @@ CREATE TABLE agent_loggy.config_changelog (
     changed_by text NOT NULL,
     changed_at timestamp with time zone DEFAULT now() NOT NULL,
     transaction_id xid8 DEFAULT pg_current_xact_id(),
+    session_role text DEFAULT SESSION_USER,
     CONSTRAINT config_changelog_change_type_check CHECK ((change_type = ANY (ARRAY['create'::text, 'update'::text, 'label'::text, 'activate'::text, 'deactivate'::text, 'delete'::text]))),
     CONSTRAINT config_changelog_config_type_check CHECK ((config_type = ANY (ARRAY['prompt'::text, 'model_config'::text, 'embedding_config'::text, 'context_rule'::text, 'negate_key'::text])))
 );
@@ -3007,6 +3063,12 @@ COMMENT ON COLUMN agent_loggy.config_changelog.changed_at IS 'Start time of the 
 --
 
 COMMENT ON COLUMN agent_loggy.config_changelog.transaction_id IS 'Transaction that made the change (NULL for rows written before migration 0006); rows of one transaction form one change.';
+
+--
+-- Name: COLUMN config_changelog.session_role; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.config_changelog.session_role IS 'The role that logged in and made the change (session_user), whatever agent_loggy.actor claims; NULL for rows written before migration 0012.';
 
 --
 -- Name: config_changelog_id_seq; Type: SEQUENCE; Schema: agent_loggy; Owner: -
@@ -3530,6 +3592,13 @@ ALTER TABLE ONLY agent_loggy.embedding_configs
     ADD CONSTRAINT embedding_configs_pkey PRIMARY KEY (id);
 
 --
+-- Name: embedding_configs embedding_configs_project_id_key; Type: CONSTRAINT; Schema: agent_loggy; Owner: -
+--
+
+ALTER TABLE ONLY agent_loggy.embedding_configs
+    ADD CONSTRAINT embedding_configs_project_id_key UNIQUE (project, id);
+
+--
 -- Name: embedding_configs embedding_configs_project_name_version_key; Type: CONSTRAINT; Schema: agent_loggy; Owner: -
 --
 
@@ -3874,11 +3943,11 @@ CREATE TRIGGER write_changelog AFTER INSERT OR DELETE OR UPDATE ON agent_loggy.n
 CREATE TRIGGER write_changelog AFTER INSERT OR DELETE OR UPDATE ON agent_loggy.prompts FOR EACH ROW EXECUTE FUNCTION agent_loggy.write_changelog('prompt');
 
 --
--- Name: documents documents_embedding_config_id_fkey; Type: FK CONSTRAINT; Schema: agent_loggy; Owner: -
+-- Name: documents documents_embedding_config_fkey; Type: FK CONSTRAINT; Schema: agent_loggy; Owner: -
 --
 
 ALTER TABLE ONLY agent_loggy.documents
-    ADD CONSTRAINT documents_embedding_config_id_fkey FOREIGN KEY (embedding_config_id) REFERENCES agent_loggy.embedding_configs(id);
+    ADD CONSTRAINT documents_embedding_config_fkey FOREIGN KEY (project, embedding_config_id) REFERENCES agent_loggy.embedding_configs(project, id);
 
 --
 -- Name: config_changelog; Type: ROW SECURITY; Schema: agent_loggy; Owner: -
@@ -4187,8 +4256,26 @@ GRANT ALL ON FUNCTION agent_loggy.is_valid_project(p_project text) TO agent_logg
 --
 
 GRANT SELECT ON TABLE agent_loggy.prompts TO agent_loggy_reader;
-GRANT INSERT,UPDATE ON TABLE agent_loggy.prompts TO agent_loggy_writer;
-GRANT DELETE ON TABLE agent_loggy.prompts TO agent_loggy_admin;
+GRANT INSERT ON TABLE agent_loggy.prompts TO agent_loggy_writer;
+GRANT DELETE,UPDATE ON TABLE agent_loggy.prompts TO agent_loggy_admin;
+
+--
+-- Name: COLUMN prompts.embedding; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT UPDATE(embedding) ON TABLE agent_loggy.prompts TO agent_loggy_writer;
+
+--
+-- Name: COLUMN prompts.labels; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT UPDATE(labels) ON TABLE agent_loggy.prompts TO agent_loggy_writer;
+
+--
+-- Name: COLUMN prompts.is_active; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT UPDATE(is_active) ON TABLE agent_loggy.prompts TO agent_loggy_writer;
 
 --
 -- Name: FUNCTION create_prompt_version(p_name text, p_template text, p_project text, p_labels text[], p_type text, p_description text, p_usage text, p_model text, p_parameters jsonb, p_created_by text); Type: ACL; Schema: agent_loggy; Owner: -
@@ -4208,8 +4295,20 @@ REVOKE ALL ON FUNCTION agent_loggy.derive_variables() FROM PUBLIC;
 --
 
 GRANT SELECT ON TABLE agent_loggy.context_rules TO agent_loggy_reader;
-GRANT INSERT,UPDATE ON TABLE agent_loggy.context_rules TO agent_loggy_writer;
-GRANT DELETE ON TABLE agent_loggy.context_rules TO agent_loggy_admin;
+GRANT INSERT ON TABLE agent_loggy.context_rules TO agent_loggy_writer;
+GRANT DELETE,UPDATE ON TABLE agent_loggy.context_rules TO agent_loggy_admin;
+
+--
+-- Name: COLUMN context_rules.embedding; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT UPDATE(embedding) ON TABLE agent_loggy.context_rules TO agent_loggy_writer;
+
+--
+-- Name: COLUMN context_rules.is_active; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT UPDATE(is_active) ON TABLE agent_loggy.context_rules TO agent_loggy_writer;
 
 --
 -- Name: FUNCTION embedding_input(p_row agent_loggy.context_rules); Type: ACL; Schema: agent_loggy; Owner: -
@@ -4223,8 +4322,44 @@ GRANT ALL ON FUNCTION agent_loggy.embedding_input(p_row agent_loggy.context_rule
 --
 
 GRANT SELECT ON TABLE agent_loggy.documents TO agent_loggy_reader;
-GRANT INSERT,UPDATE ON TABLE agent_loggy.documents TO agent_loggy_writer;
-GRANT DELETE ON TABLE agent_loggy.documents TO agent_loggy_admin;
+GRANT INSERT ON TABLE agent_loggy.documents TO agent_loggy_writer;
+GRANT DELETE,UPDATE ON TABLE agent_loggy.documents TO agent_loggy_admin;
+
+--
+-- Name: COLUMN documents.title; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT UPDATE(title) ON TABLE agent_loggy.documents TO agent_loggy_writer;
+
+--
+-- Name: COLUMN documents.content; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT UPDATE(content) ON TABLE agent_loggy.documents TO agent_loggy_writer;
+
+--
+-- Name: COLUMN documents.tags; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT UPDATE(tags) ON TABLE agent_loggy.documents TO agent_loggy_writer;
+
+--
+-- Name: COLUMN documents.metadata; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT UPDATE(metadata) ON TABLE agent_loggy.documents TO agent_loggy_writer;
+
+--
+-- Name: COLUMN documents.embedding; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT UPDATE(embedding) ON TABLE agent_loggy.documents TO agent_loggy_writer;
+
+--
+-- Name: COLUMN documents.embedding_config_id; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT UPDATE(embedding_config_id) ON TABLE agent_loggy.documents TO agent_loggy_writer;
 
 --
 -- Name: FUNCTION embedding_input(p_row agent_loggy.documents); Type: ACL; Schema: agent_loggy; Owner: -
@@ -4467,6 +4602,37 @@ REVOKE ALL ON FUNCTION agent_loggy.rollback_prompt_label(p_name text, p_label te
 GRANT ALL ON FUNCTION agent_loggy.rollback_prompt_label(p_name text, p_label text, p_project text) TO agent_loggy_writer;
 
 --
+-- Name: FUNCTION serialize_prompt_writes(); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.serialize_prompt_writes() FROM PUBLIC;
+
+--
+-- Name: FUNCTION set_prompt_label(p_name text, p_version integer, p_label text, p_project text); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.set_prompt_label(p_name text, p_version integer, p_label text, p_project text) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.set_prompt_label(p_name text, p_version integer, p_label text, p_project text) TO agent_loggy_writer;
+
+--
+-- Name: FUNCTION touch_updated_at(); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.touch_updated_at() FROM PUBLIC;
+
+--
+-- Name: FUNCTION validate_row(); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.validate_row() FROM PUBLIC;
+
+--
+-- Name: FUNCTION pinned_by_0012(); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.pinned_by_0012() FROM PUBLIC;
+
+--
 -- Name: FUNCTION rrf_candidates(p_limit integer, p_rrf_k integer); Type: ACL; Schema: agent_loggy; Owner: -
 --
 
@@ -4502,19 +4668,6 @@ REVOKE ALL ON FUNCTION agent_loggy.search_prompts(p_query public.vector, p_proje
 GRANT ALL ON FUNCTION agent_loggy.search_prompts(p_query public.vector, p_project text, p_limit integer) TO agent_loggy_reader;
 
 --
--- Name: FUNCTION serialize_prompt_writes(); Type: ACL; Schema: agent_loggy; Owner: -
---
-
-REVOKE ALL ON FUNCTION agent_loggy.serialize_prompt_writes() FROM PUBLIC;
-
---
--- Name: FUNCTION set_prompt_label(p_name text, p_version integer, p_label text, p_project text); Type: ACL; Schema: agent_loggy; Owner: -
---
-
-REVOKE ALL ON FUNCTION agent_loggy.set_prompt_label(p_name text, p_version integer, p_label text, p_project text) FROM PUBLIC;
-GRANT ALL ON FUNCTION agent_loggy.set_prompt_label(p_name text, p_version integer, p_label text, p_project text) TO agent_loggy_writer;
-
---
 -- Name: FUNCTION stage_documents(); Type: ACL; Schema: agent_loggy; Owner: -
 --
 
@@ -4543,22 +4696,10 @@ REVOKE ALL ON FUNCTION agent_loggy.template_variables(p_template text) FROM PUBL
 GRANT ALL ON FUNCTION agent_loggy.template_variables(p_template text) TO agent_loggy_reader;
 
 --
--- Name: FUNCTION touch_updated_at(); Type: ACL; Schema: agent_loggy; Owner: -
---
-
-REVOKE ALL ON FUNCTION agent_loggy.touch_updated_at() FROM PUBLIC;
-
---
 -- Name: PROCEDURE use_vector_schema(IN p_function regprocedure); Type: ACL; Schema: agent_loggy; Owner: -
 --
 
 REVOKE ALL ON PROCEDURE agent_loggy.use_vector_schema(IN p_function regprocedure) FROM PUBLIC;
-
---
--- Name: FUNCTION validate_row(); Type: ACL; Schema: agent_loggy; Owner: -
---
-
-REVOKE ALL ON FUNCTION agent_loggy.validate_row() FROM PUBLIC;
 
 --
 -- Name: FUNCTION write_changelog(); Type: ACL; Schema: agent_loggy; Owner: -
@@ -4583,8 +4724,14 @@ GRANT SELECT ON TABLE agent_loggy.current_context_rules TO agent_loggy_reader;
 --
 
 GRANT SELECT ON TABLE agent_loggy.embedding_configs TO agent_loggy_reader;
-GRANT INSERT,UPDATE ON TABLE agent_loggy.embedding_configs TO agent_loggy_writer;
-GRANT DELETE ON TABLE agent_loggy.embedding_configs TO agent_loggy_admin;
+GRANT INSERT ON TABLE agent_loggy.embedding_configs TO agent_loggy_writer;
+GRANT DELETE,UPDATE ON TABLE agent_loggy.embedding_configs TO agent_loggy_admin;
+
+--
+-- Name: COLUMN embedding_configs.is_active; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT UPDATE(is_active) ON TABLE agent_loggy.embedding_configs TO agent_loggy_writer;
 
 --
 -- Name: TABLE current_embedding_configs; Type: ACL; Schema: agent_loggy; Owner: -
@@ -4597,8 +4744,20 @@ GRANT SELECT ON TABLE agent_loggy.current_embedding_configs TO agent_loggy_reade
 --
 
 GRANT SELECT ON TABLE agent_loggy.model_configs TO agent_loggy_reader;
-GRANT INSERT,UPDATE ON TABLE agent_loggy.model_configs TO agent_loggy_writer;
-GRANT DELETE ON TABLE agent_loggy.model_configs TO agent_loggy_admin;
+GRANT INSERT ON TABLE agent_loggy.model_configs TO agent_loggy_writer;
+GRANT DELETE,UPDATE ON TABLE agent_loggy.model_configs TO agent_loggy_admin;
+
+--
+-- Name: COLUMN model_configs.labels; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT UPDATE(labels) ON TABLE agent_loggy.model_configs TO agent_loggy_writer;
+
+--
+-- Name: COLUMN model_configs.is_active; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT UPDATE(is_active) ON TABLE agent_loggy.model_configs TO agent_loggy_writer;
 
 --
 -- Name: TABLE current_model_configs; Type: ACL; Schema: agent_loggy; Owner: -
@@ -4611,8 +4770,14 @@ GRANT SELECT ON TABLE agent_loggy.current_model_configs TO agent_loggy_reader;
 --
 
 GRANT SELECT ON TABLE agent_loggy.negate_keys TO agent_loggy_reader;
-GRANT INSERT,UPDATE ON TABLE agent_loggy.negate_keys TO agent_loggy_writer;
-GRANT DELETE ON TABLE agent_loggy.negate_keys TO agent_loggy_admin;
+GRANT INSERT ON TABLE agent_loggy.negate_keys TO agent_loggy_writer;
+GRANT DELETE,UPDATE ON TABLE agent_loggy.negate_keys TO agent_loggy_admin;
+
+--
+-- Name: COLUMN negate_keys.is_active; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT UPDATE(is_active) ON TABLE agent_loggy.negate_keys TO agent_loggy_writer;
 
 --
 -- Name: TABLE current_negate_keys; Type: ACL; Schema: agent_loggy; Owner: -

@@ -3,6 +3,24 @@
 -- database gives up its grants to them, and a role is dropped only when migration 0012 created
 -- it (its comment says so) and no other database on the server still uses it.
 
+ALTER TABLE agent_loggy.config_changelog DROP COLUMN session_role;
+
+ALTER TABLE agent_loggy.documents DROP CONSTRAINT documents_embedding_config_fkey;
+ALTER TABLE agent_loggy.documents ADD CONSTRAINT documents_embedding_config_id_fkey
+    FOREIGN KEY (embedding_config_id) REFERENCES agent_loggy.embedding_configs (id);
+ALTER TABLE agent_loggy.embedding_configs DROP CONSTRAINT embedding_configs_project_id_key;
+
+DO $$
+DECLARE
+    f regprocedure;
+BEGIN
+    FOREACH f IN ARRAY agent_loggy.pinned_by_0012() LOOP
+        EXECUTE format('ALTER FUNCTION %s RESET search_path', f);
+    END LOOP;
+END
+$$;
+DROP FUNCTION agent_loggy.pinned_by_0012();
+
 DO $$
 DECLARE
     t text;

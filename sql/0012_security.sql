@@ -11,7 +11,8 @@
 --   functions        every function taking a project raises insufficient_privilege (42501) when
 --                    the caller may not use that project, instead of quietly returning nothing
 --   protected labels protected_labels(project, label): only admin moves or removes them
---   deactivation     only admin switches a config row off; only admin deletes (no DELETE grant)
+--   versions         writers add versions and move unprotected labels; only admin switches a
+--                    version off or on, deletes, or edits a version's content (column grants)
 
 -- Roles -------------------------------------------------------------------------------------
 
@@ -176,8 +177,9 @@ BEGIN
     what := format('%s %s in project %s', replace(config_type, '_', ' '),
                    quote_literal(agent_loggy.config_name(config_type, coalesce(old_row, new_row))),
                    quote_literal(coalesce(old_row, new_row) ->> 'project'));
-    IF (old_row ->> 'is_active')::boolean AND NOT (new_row ->> 'is_active')::boolean THEN
-        RAISE EXCEPTION 'permission denied to deactivate version % of %: only agent_loggy_admin may deactivate',
+    IF old_row IS NOT NULL AND (old_row -> 'is_active') IS DISTINCT FROM (new_row -> 'is_active') THEN
+        RAISE EXCEPTION 'permission denied to % version % of %: only agent_loggy_admin may switch versions on or off',
+            CASE WHEN (new_row ->> 'is_active')::boolean THEN 'reactivate' ELSE 'deactivate' END,
             old_row ->> 'version', what
             USING ERRCODE = 'insufficient_privilege';
     END IF;
@@ -210,7 +212,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION agent_loggy.guard_admin_changes() IS
-    'BEFORE INSERT/UPDATE row trigger of the five config tables (argument: the changelog config_type). Unless the caller is admin it refuses (42501) switching an active row off and, on prompts and model configs, giving or taking away a label listed in protected_labels for the row''s project. It fires for the functions and for direct INSERTs and UPDATEs alike.';
+    'BEFORE INSERT/UPDATE row trigger of the five config tables (argument: the changelog config_type). Unless the caller is admin it refuses (42501) switching a row off or back on and, on prompts and model configs, giving or taking away a label listed in protected_labels for the row''s project. It fires for the functions and for direct INSERTs and UPDATEs alike.';
 
 DO $$
 DECLARE
@@ -271,10 +273,18 @@ GRANT SELECT ON agent_loggy.prompts, agent_loggy.model_configs, agent_loggy.embe
     agent_loggy.protected_labels, agent_loggy.current_model_configs, agent_loggy.current_embedding_configs,
     agent_loggy.current_context_rules, agent_loggy.current_negate_keys
     TO agent_loggy_reader;
-GRANT INSERT, UPDATE ON agent_loggy.prompts, agent_loggy.model_configs, agent_loggy.embedding_configs,
+-- A version is immutable for writers: they add versions and may UPDATE only what the functions
+-- update (labels, the is_active flag guarded above, embeddings); documents are not versioned.
+GRANT INSERT ON agent_loggy.prompts, agent_loggy.model_configs, agent_loggy.embedding_configs,
     agent_loggy.context_rules, agent_loggy.negate_keys, agent_loggy.documents
     TO agent_loggy_writer;
-GRANT DELETE ON agent_loggy.prompts, agent_loggy.model_configs, agent_loggy.embedding_configs,
+GRANT UPDATE (labels, is_active, embedding) ON agent_loggy.prompts TO agent_loggy_writer;
+GRANT UPDATE (labels, is_active) ON agent_loggy.model_configs TO agent_loggy_writer;
+GRANT UPDATE (is_active) ON agent_loggy.embedding_configs, agent_loggy.negate_keys TO agent_loggy_writer;
+GRANT UPDATE (is_active, embedding) ON agent_loggy.context_rules TO agent_loggy_writer;
+GRANT UPDATE (title, content, tags, metadata, embedding, embedding_config_id) ON agent_loggy.documents
+    TO agent_loggy_writer;
+GRANT UPDATE, DELETE ON agent_loggy.prompts, agent_loggy.model_configs, agent_loggy.embedding_configs,
     agent_loggy.context_rules, agent_loggy.negate_keys, agent_loggy.documents
     TO agent_loggy_admin;
 GRANT INSERT, UPDATE, DELETE ON agent_loggy.protected_labels TO agent_loggy_admin;
@@ -336,3 +346,73 @@ BEGIN
                     WHERE e.extname = 'vector'));
 END
 $$;
+
+-- search_path -----------------------------------------------------------------------------------------
+-- Functions that enforce rules pin their search_path (pg_catalog first), so a caller who can
+-- create objects somewhere cannot shadow what they call. The small SQL validators stay unpinned
+-- (pinning stops inlining); the CHECK constraints that use them are backed by validate_row,
+-- which is pinned.
+
+CREATE FUNCTION agent_loggy.pinned_by_0012() RETURNS regprocedure[]
+    LANGUAGE sql IMMUTABLE
+    RETURN ARRAY[
+        'agent_loggy.bound_project()', 'agent_loggy.is_admin()', 'agent_loggy.can_access_project(text)',
+        'agent_loggy.check_project_access(text)', 'agent_loggy.checked_project(text)',
+        'agent_loggy.check_prompt_args(text, text, text[], boolean)', 'agent_loggy.check_document_target(text, text)',
+        'agent_loggy.check_labels(text, text, text[])', 'agent_loggy.checked_embedding_target(text)',
+        'agent_loggy.checked_limit(integer)', 'agent_loggy.checked_query_text(text)', 'agent_loggy.checked_tags(text[])',
+        'agent_loggy.raise_check_violation(text, text, text, text)', 'agent_loggy.lock_prompt_writes()',
+        'agent_loggy.guard_admin_changes()', 'agent_loggy.validate_row()', 'agent_loggy.derive_variables()',
+        'agent_loggy.touch_updated_at()', 'agent_loggy.clear_stale_embedding()', 'agent_loggy.move_prompt_labels()',
+        'agent_loggy.serialize_prompt_writes()', 'agent_loggy.notify_config_change()',
+        'agent_loggy.refuse_changelog_change()', 'agent_loggy.refuse_truncate()',
+        'agent_loggy.begin_import(text, jsonb, text)', 'agent_loggy.import_problems(text, jsonb)',
+        'agent_loggy.import_context_rules(jsonb, text, boolean)', 'agent_loggy.import_negate_keys(jsonb, text, boolean)',
+        'agent_loggy.import_prompts(jsonb, text)',
+        'agent_loggy.create_prompt_version(text, text, text, text[], text, text, text, text, jsonb, text)',
+        'agent_loggy.set_prompt_label(text, integer, text, text)', 'agent_loggy.remove_prompt_label(text, text, text)',
+        'agent_loggy.rollback_prompt_label(text, text, text)', 'agent_loggy.prompt_label_history(text, text)',
+        'agent_loggy.resolve_prompt(text, text, text, integer, text[])', 'agent_loggy.render_prompt(text, jsonb)',
+        'agent_loggy.loki_negations(text)', 'agent_loggy.keyword_search_documents(text, text, integer, text[])',
+        'agent_loggy.pending_embeddings(text, text, integer, bigint)', 'agent_loggy.pending_embedding_count(text, text)'
+    ]::regprocedure[];
+COMMENT ON FUNCTION agent_loggy.pinned_by_0012() IS
+    'The functions whose search_path migration 0012 pins (and its rollback resets).';
+REVOKE EXECUTE ON FUNCTION agent_loggy.pinned_by_0012() FROM PUBLIC;
+
+DO $$
+DECLARE
+    f regprocedure;
+BEGIN
+    FOREACH f IN ARRAY agent_loggy.pinned_by_0012() LOOP
+        CALL agent_loggy.use_vector_schema(f);
+    END LOOP;
+END
+$$;
+
+-- Documents may use only their own project's embedding configs ------------------------------------
+
+DO $$
+DECLARE
+    n bigint;
+BEGIN
+    SELECT count(*) INTO n FROM agent_loggy.documents AS d JOIN agent_loggy.embedding_configs AS c
+        ON c.id = d.embedding_config_id WHERE c.project <> d.project;
+    IF n > 0 THEN
+        RAISE EXCEPTION '% document(s) point at an embedding config of another project', n
+            USING ERRCODE = 'foreign_key_violation',
+                  HINT = 'Set their embedding_config_id to NULL or to a config of their own project, then migrate again.';
+    END IF;
+END
+$$;
+ALTER TABLE agent_loggy.embedding_configs ADD CONSTRAINT embedding_configs_project_id_key UNIQUE (project, id);
+ALTER TABLE agent_loggy.documents DROP CONSTRAINT documents_embedding_config_id_fkey;
+ALTER TABLE agent_loggy.documents ADD CONSTRAINT documents_embedding_config_fkey
+    FOREIGN KEY (project, embedding_config_id) REFERENCES agent_loggy.embedding_configs (project, id);
+
+-- The changelog records the login role as well as the actor the client names ---------------------------
+
+ALTER TABLE agent_loggy.config_changelog ADD COLUMN session_role text;
+ALTER TABLE agent_loggy.config_changelog ALTER COLUMN session_role SET DEFAULT session_user;
+COMMENT ON COLUMN agent_loggy.config_changelog.session_role IS
+    'The role that logged in and made the change (session_user), whatever agent_loggy.actor claims; NULL for rows written before migration 0012.';

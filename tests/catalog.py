@@ -30,9 +30,10 @@ UNION ALL
 SELECT format('relation %s.%s kind=%s comment=%s', nspname, relname, relkind, obj_description(oid, 'pg_class'))
 FROM rels
 UNION ALL
-SELECT format('column %s.%s.%s %s notnull=%s default=%s identity=%s generated=%s comment=%s',
+SELECT format('column %s.%s.%s %s notnull=%s default=%s identity=%s generated=%s comment=%s acl=%s',
               r.nspname, r.relname, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull,
-              pg_get_expr(d.adbin, d.adrelid), a.attidentity, a.attgenerated, col_description(r.oid, a.attnum))
+              pg_get_expr(d.adbin, d.adrelid), a.attidentity, a.attgenerated, col_description(r.oid, a.attnum),
+              a.attacl)
 FROM rels r JOIN pg_attribute a ON a.attrelid = r.oid AND a.attnum > 0 AND NOT a.attisdropped
 LEFT JOIN pg_attrdef d ON d.adrelid = r.oid AND d.adnum = a.attnum
 WHERE r.relkind IN ('r', 'v', 'm', 'p', 'f')
@@ -45,8 +46,9 @@ UNION ALL
 SELECT 'trigger ' || pg_get_triggerdef(t.oid) FROM pg_trigger t JOIN rels r ON r.oid = t.tgrelid
 WHERE NOT t.tgisinternal
 UNION ALL
-SELECT format('function %s.%s(%s) %s comment=%s', o.nspname, p.proname, pg_get_function_identity_arguments(p.oid),
-              md5(pg_get_functiondef(p.oid)), obj_description(p.oid, 'pg_proc'))
+SELECT format('function %s.%s(%s) %s comment=%s config=%s', o.nspname, p.proname,
+              pg_get_function_identity_arguments(p.oid), md5(pg_get_functiondef(p.oid)),
+              obj_description(p.oid, 'pg_proc'), p.proconfig)
 FROM pg_proc p JOIN ours o ON o.oid = p.pronamespace
 WHERE p.oid NOT IN (SELECT objid FROM ext_objects)
 UNION ALL

@@ -20,7 +20,7 @@ from agent_loggy_db.errors import ImportFailed, MissingDependency, translated_er
 from agent_loggy_db.importers import FORMATS, FaissStore, import_rows, read_langchain_faiss, read_rows
 from agent_loggy_db.importers.documents import JsonlDocuments, LoadResult, load_documents
 from agent_loggy_db.importers.faiss import faiss_documents
-from agent_loggy_db.pool import bind_transaction
+from agent_loggy_db.pool import bound_transaction
 from agent_loggy_db.settings import Settings
 
 
@@ -122,8 +122,7 @@ def _connect(project: str, source: str) -> psycopg.Connection[Any]:
     settings = Settings.from_env()
     conn = psycopg.connect(target_url(settings), connect_timeout=settings.connect_timeout)
     try:
-        with conn.transaction():
-            bind_transaction(conn, project=project)
+        with bound_transaction(conn, project=project):
             conn.execute("SELECT agent_loggy.check_document_target(%s, %s)", (project, source))
         register_vector(conn)
     except BaseException:

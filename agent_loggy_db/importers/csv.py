@@ -20,7 +20,7 @@ from psycopg.types.json import Jsonb
 
 from agent_loggy_db.configs import DEFAULT_PROJECT, ImportResult
 from agent_loggy_db.errors import ImportFailed, import_error, translated_errors
-from agent_loggy_db.pool import bind_transaction
+from agent_loggy_db.pool import bound_transaction
 
 CsvRow = dict[str, str | int]
 """One data row for the SQL import functions: its source line number and its columns."""
@@ -83,8 +83,7 @@ def import_rows(
     )
     with translated_errors():
         try:
-            with conn.transaction():
-                bind_transaction(conn, actor=actor, summary=summary, project=project)
+            with bound_transaction(conn, actor=actor, summary=summary, project=project):
                 row = conn.execute(query, (Jsonb(rows), project, deactivate_missing)).fetchone()
         except psycopg.errors.InvalidParameterValue as exc:
             raise import_error(exc) from exc

@@ -21,7 +21,7 @@ from psycopg.types.json import Jsonb
 
 from agent_loggy_db.errors import ImportFailed, import_error, translated_errors
 from agent_loggy_db.importers.values import pg_json, pg_text, pg_vector
-from agent_loggy_db.pool import bind_transaction
+from agent_loggy_db.pool import bound_transaction
 from agent_loggy_db.search import as_vector
 
 MAX_PROBLEMS = 50
@@ -76,8 +76,7 @@ def load_documents(
     """
     with translated_errors():
         try:
-            with conn.transaction():
-                bind_transaction(conn, project=project)
+            with bound_transaction(conn, project=project):
                 conn.execute("SELECT agent_loggy.stage_documents()")
                 with conn.cursor() as cur, cur.copy(_COPY) as copy:
                     copy.set_types(_COPY_TYPES)
