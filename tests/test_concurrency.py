@@ -28,15 +28,11 @@ VERSIONS = 5
 LABEL = "staging"
 
 
-def _writer_url(db_url: str) -> str:
-    """The URL every publishing / label-moving connection uses (one place to swap in a writer role)."""
-    return db_url
-
-
 @pytest.fixture
-def writer_pool(db_url: str) -> Iterator[ConnectionPool]:
+def writer_pool(role_url: Callable[[str], str]) -> Iterator[ConnectionPool]:
+    """Publishes and label moves go through a LOGIN role with the writer group role, as an agent's would."""
     settings = Settings(pool_min_size=1, pool_max_size=20, pool_timeout=120.0)
-    with create_pool(_writer_url(db_url), settings) as pool:
+    with create_pool(role_url("agent_loggy_writer"), settings) as pool:
         yield pool
 
 
