@@ -151,8 +151,8 @@ def map_error(exc: psycopg.Error) -> DatabaseError:
         cls = InvalidLabel
     elif sqlstate == "23505":
         cls = AlreadyExists
-    elif sqlstate.startswith("22") or sqlstate in {"23502", "23514"}:
-        cls = InvalidInput
+    elif sqlstate.startswith("22") or sqlstate in {"23502", "23514"} or isinstance(exc, psycopg.DataError):
+        cls = InvalidInput  # a DataError without SQLSTATE: psycopg refused a value (a NUL byte) before sending it
     elif sqlstate == "42501":
         cls = PermissionDenied
     else:
@@ -162,8 +162,12 @@ def map_error(exc: psycopg.Error) -> DatabaseError:
 
 @contextmanager
 def translated_errors() -> Iterator[None]:
-    """Re-raise any psycopg error inside the block as its DatabaseError subclass."""
+    """Re-raise any psycopg error inside the block as its DatabaseError subclass, and a string psycopg
+    cannot encode to send (a lone surrogate) as InvalidInput."""
     try:
         yield
     except psycopg.Error as exc:
         raise map_error(exc) from exc
+    except UnicodeEncodeError as exc:
+        bad = exc.object[exc.start:exc.end]
+        raise InvalidInput(f"text PostgreSQL cannot hold: {bad!r} at position {exc.start} ({exc.reason})") from exc

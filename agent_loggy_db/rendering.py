@@ -10,7 +10,6 @@ separators, numbers without exponent).
 from __future__ import annotations
 
 import json
-import math
 import re
 from collections.abc import Mapping
 from decimal import Decimal
@@ -46,7 +45,13 @@ def render(template: str, variables: Mapping[str, Any], *, strict: bool = False)
         if token == "}}":
             return "}"
         value = variables[match.group(1)]
-        return value if isinstance(value, str) else jsonb_text(value)
+        if isinstance(value, str):
+            return value
+        try:
+            return jsonb_text(value)
+        except RecursionError:
+            raise InvalidInput(f"variable {match.group(1)} is nested too deeply (or contains itself): "
+                               "expected a JSON value") from None
 
     return TOKEN.sub(fill, template)
 
@@ -57,21 +62,40 @@ def jsonb_text(value: Any) -> str:
         return "null"
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float | Decimal):
-        if not math.isfinite(value):
-            raise InvalidInput(f"{value!r} cannot be a template variable: JSON has no NaN or infinity")
-        if isinstance(value, float):
-            value = Decimal(repr(value))
-        return format(abs(value) if value.is_zero() else value, "f")  # numeric has no -0
+    if isinstance(value, int | float | Decimal):
+        return numeric_text(value)
     if isinstance(value, str):
         return json.dumps(value, ensure_ascii=False)
     if isinstance(value, Mapping):
         if not all(isinstance(k, str) for k in value):
             raise InvalidInput(f"{value!r} cannot be a template variable: JSON object keys must be strings")
-        keys = sorted(value, key=lambda k: (len(k.encode()), k.encode()))
+        keys = sorted(value, key=lambda k: (len(_utf8(k)), _utf8(k)))
         return "{" + ", ".join(f"{json.dumps(k, ensure_ascii=False)}: {jsonb_text(value[k])}" for k in keys) + "}"
     if isinstance(value, list | tuple):
         return "[" + ", ".join(jsonb_text(v) for v in value) + "]"
     raise InvalidInput(f"{type(value).__name__} value {value!r} cannot be a template variable: expected a JSON value")
+
+
+NUMERIC_DIGITS_BEFORE_POINT = 131072
+NUMERIC_DIGITS_AFTER_POINT = 16383
+
+
+def numeric_text(value: int | float | Decimal) -> str:
+    """A number as PostgreSQL's numeric prints it (no exponent, no -0); InvalidInput for a number
+    numeric cannot hold (NaN, infinity, beyond its digits), as jsonb refuses it."""
+    # float(): repr of a float subclass (numpy.float64) is not a number; Decimal(int): str(int) stops at 4300 digits
+    number = Decimal(repr(float(value))) if isinstance(value, float) else Decimal(value)
+    if not number.is_finite():
+        raise InvalidInput(f"{value!r} cannot be a template variable: JSON has no NaN or infinity")
+    exponent = number.as_tuple().exponent
+    assert isinstance(exponent, int)  # finite
+    if number.adjusted() >= NUMERIC_DIGITS_BEFORE_POINT or -exponent > NUMERIC_DIGITS_AFTER_POINT:
+        raise InvalidInput(f"a number of {len(number.as_tuple().digits)} digits with exponent {exponent} cannot be a "
+                           f"template variable: PostgreSQL numeric holds {NUMERIC_DIGITS_BEFORE_POINT} digits before "
+                           f"the point and {NUMERIC_DIGITS_AFTER_POINT} after")
+    return format(abs(number) if number.is_zero() else number, "f")
+
+
+def _utf8(key: str) -> bytes:
+    """A key's bytes for jsonb's key order; a lone surrogate (which PostgreSQL cannot hold) still sorts."""
+    return key.encode("utf-8", "surrogatepass")

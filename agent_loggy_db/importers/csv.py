@@ -16,10 +16,10 @@ from typing import Any
 
 import psycopg
 from psycopg import sql
-from psycopg.types.json import Jsonb
 
 from agent_loggy_db.configs import DEFAULT_PROJECT, ImportResult
 from agent_loggy_db.errors import ImportFailed, import_error, translated_errors
+from agent_loggy_db.importers.values import jsonb
 from agent_loggy_db.pool import bound_transaction
 
 CsvRow = dict[str, str | int]
@@ -84,7 +84,7 @@ def import_rows(
     with translated_errors():
         try:
             with bound_transaction(conn, actor=actor, summary=summary, project=project):
-                row = conn.execute(query, (Jsonb(rows), project, deactivate_missing)).fetchone()
+                row = conn.execute(query, (jsonb(rows), project, deactivate_missing)).fetchone()
         except psycopg.errors.InvalidParameterValue as exc:
             raise import_error(exc) from exc
     if row is None:

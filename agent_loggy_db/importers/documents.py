@@ -17,10 +17,10 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
-from psycopg.types.json import Jsonb
+from pgvector.psycopg import register_vector
 
 from agent_loggy_db.errors import ImportFailed, import_error, translated_errors
-from agent_loggy_db.importers.values import pg_json, pg_text, pg_vector
+from agent_loggy_db.importers.values import jsonb, pg_json, pg_text, pg_vector
 from agent_loggy_db.pool import bound_transaction
 from agent_loggy_db.search import as_vector
 
@@ -75,6 +75,8 @@ def load_documents(
     lists those and the database's, by line, and nothing is written.
     """
     with translated_errors():
+        if conn.adapters.types.get("vector") is None:  # binary COPY of embeddings needs the type's oid
+            register_vector(conn)
         try:
             with bound_transaction(conn, project=project):
                 conn.execute("SELECT agent_loggy.stage_documents()")
@@ -113,8 +115,10 @@ def _line_number(problem: str) -> int:
 
 
 def _copy_row(r: DocumentRecord) -> tuple[Any, ...]:
+    if not -(2**63) <= r.line < 2**63:  # binary COPY of an int8 would raise OverflowError
+        raise ImportFailed("cannot import the documents: a line number must fit a bigint", [f"line {r.line}: too big"])
     embedding = None if r.embedding is None else as_vector(r.embedding)
-    return (r.line, r.external_id, r.title, r.content, list(r.tags), Jsonb(dict(r.metadata)), embedding)
+    return (r.line, r.external_id, r.title, r.content, list(r.tags), jsonb(dict(r.metadata)), embedding)
 
 
 class JsonlDocuments:

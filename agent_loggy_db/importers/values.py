@@ -1,14 +1,19 @@
-"""Checks that imported values fit PostgreSQL, shared by the JSONL and FAISS importers.
+"""Checks that imported values fit PostgreSQL, shared by the JSONL and FAISS importers, and the
+jsonb parameter every importer sends.
 
-Each raises ValueError saying what is wrong and what was expected, so the importer can report
-it against the line or position it came from instead of failing the whole COPY later.
+Each check raises ValueError saying what is wrong and what was expected, so the importer can
+report it against the line or position it came from instead of failing the whole COPY later.
 """
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Sequence
 from typing import Any
+
+import psycopg
+from psycopg.types.json import Jsonb
 
 DIMENSIONS = 384
 FLOAT32_MAX = 3.4028234663852886e38
@@ -67,7 +72,28 @@ def pg_vector(name: str, value: Sequence[Any]) -> list[float]:
         raise ValueError(f"{name} holds values that are not numbers: expected an array of {DIMENSIONS} numbers")
     if len(value) != DIMENSIONS:
         raise ValueError(f"{name} has {len(value)} dimensions: expected {DIMENSIONS}")
-    floats = [float(x) for x in value]
+    try:
+        floats = [float(x) for x in value]
+    except OverflowError:  # an int beyond float64
+        raise ValueError(f"{name} contains a number beyond float32: expected finite numbers") from None
     if not all(math.isfinite(x) and abs(x) <= FLOAT32_MAX for x in floats):
         raise ValueError(f"{name} contains NaN, infinity or a number beyond float32: expected finite numbers")
     return floats
+
+
+def _dumps(value: Any) -> str:
+    try:
+        return json.dumps(value, ensure_ascii=False)
+    except (TypeError, ValueError, RecursionError) as exc:  # not JSON, an int of >4300 digits, too deep
+        raise psycopg.DataError(f"not a JSON value: {exc}") from None
+
+
+def jsonb(value: Any) -> Jsonb:
+    """value as a jsonb parameter, for the importers.
+
+    Text is sent as it is, not as \\u escapes, so that text PostgreSQL cannot hold is refused as in a
+    text column (a lone surrogate: InvalidInput through translated_errors) instead of two of them
+    silently becoming one other character; a value json cannot write raises psycopg.DataError
+    (InvalidInput through translated_errors), not TypeError / ValueError / RecursionError.
+    """
+    return Jsonb(value, dumps=_dumps)
