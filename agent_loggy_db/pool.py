@@ -22,7 +22,6 @@ BINDINGS = {
 """Python name -> transaction setting read by the triggers and functions."""
 
 
-
 def create_pool(url: str, settings: Settings | None = None, *, open: bool = True) -> ConnectionPool:
     """A ConnectionPool over a migrated database: pgvector types registered, checked on checkout
     (a dead connection found there gets every idle one checked at once, see _check_or_sweep)."""

@@ -19,6 +19,7 @@ from psycopg_pool import AsyncConnectionPool, ConnectionPool
 
 from agent_loggy_db.cache import AsyncListener, CacheKey, Listener, PromptCache
 from agent_loggy_db.errors import ConfigurationError, ConnectionFailed, NotFound, PromptNotFound, translated_errors
+from agent_loggy_db.importers.values import jsonb
 from agent_loggy_db.models import ImportSummary, LabelMove, Prompt, PromptDiff, PromptSummary
 from agent_loggy_db.pool import bind_transaction, bind_transaction_async
 
@@ -55,8 +56,9 @@ def _write_then_resolve(sql: str, params: tuple[Any, ...], name: str, project: s
 
 
 def _json(value: Any) -> Jsonb:
-    """Jsonb of a mapping (read-only ones too) or of any other JSON value (SQL then names what is wrong)."""
-    return Jsonb(dict(value) if isinstance(value, Mapping) else value)
+    """jsonb of a mapping (read-only ones too) or of any other JSON value (SQL then names what is wrong);
+    text PostgreSQL cannot hold and values json cannot write become InvalidInput (see values.jsonb)."""
+    return jsonb(dict(value) if isinstance(value, Mapping) else value)
 
 
 def _diff(rows: list[Row], v1: int, v2: int) -> PromptDiff:

@@ -102,7 +102,7 @@ def as_vector(query: QueryVector) -> Vector:
     """A pgvector Vector from a list of numbers or a 1-D numpy array; InvalidInput otherwise."""
     try:
         return Vector(query if hasattr(query, "ndim") else [float(x) for x in query])  # type: ignore[arg-type]
-    except (TypeError, ValueError) as exc:
+    except (TypeError, ValueError, OverflowError) as exc:
         raise InvalidInput(f"query vector must be a list of numbers or a 1-D array of them: {exc}") from exc
 
 

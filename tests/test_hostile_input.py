@@ -11,9 +11,9 @@ holds text PostgreSQL cannot store (NUL, lone surrogates), the call must raise I
 Kept out, because they fail today in code this file's branch leaves alone (each is noted where
 it is kept out): query vectors whose float32 cosine under- or overflows and a zero query vector
 in a hybrid search of semantic weight 0 (SQL), a text change that brings the stored embedding
-(SQL), Python ints beyond float64 in query vectors (search.as_vector), two lone surrogates in
-prompt parameters (prompts._json), non-JSON values, >4300-digit ints and deep nesting in prompt
-parameters (prompts._json).
+(SQL). Python ints beyond float64 in query vectors (search.as_vector) and prompt parameters JSON
+cannot hold (prompts._json) are fixed and covered by focused tests in test_search.py and
+test_prompts.py.
 """
 
 from __future__ import annotations
@@ -923,7 +923,7 @@ document_records = st.builds(
     tags=st.lists(st.one_of(st.just("a"), st.just("runbook"), texts), max_size=3),
     metadata=weighted((3, st.just({})), (6, json_objects), (1, st.sampled_from(
         [{"b": b"bytes"}, {"s": {1, 2}}, {"n": HUGE}, {"deep": _nested(5000)}, {"self": _cyclic()}]))),
-    # no huge Python ints: search.as_vector raises a raw OverflowError for them (see the module docstring)
+    # huge Python ints (OverflowError -> InvalidInput) are covered by test_search.py
     embedding=weighted((3, st.none()), (3, plain_vectors), (1, query_vectors.filter(lambda v: not isinstance(v, str)))),
 )
 

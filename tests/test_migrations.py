@@ -150,3 +150,16 @@ def test_roles_outlive_a_rollback_while_another_database_uses_them(tmp_path: Pat
         assert _group_roles(first) == ["agent_loggy_reader"]
     finally:
         server.stop(tmp_path)
+
+
+def test_security_migration_refuses_documents_using_another_projects_embedding_config(empty_db_url: str) -> None:
+    migrations.apply(empty_db_url, up_to="0011_embeddings")
+    with psycopg.connect(empty_db_url, autocommit=True) as conn:
+        row = conn.execute("INSERT INTO agent_loggy.embedding_configs (project, name, version, embedding_model) "
+                           "VALUES ('beta', 'm', 1, 'all-MiniLM-L6-v2') RETURNING id").fetchone()
+        assert row is not None
+        conn.execute("INSERT INTO agent_loggy.documents (project, external_id, content, embedding_config_id) "
+                     "VALUES ('default', 'd', 'x', %s)", (row[0],))
+    with pytest.raises(MigrationError, match=r"1 document.* point at an embedding config of another project"):
+        migrations.apply(empty_db_url)
+    assert migrations.pending(empty_db_url) == ["0012_security"]

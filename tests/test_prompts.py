@@ -91,6 +91,20 @@ def test_errors_are_typed(reg: PromptRegistry) -> None:
         reg.get_prompt("trace_analysis").compile()
 
 
+@pytest.mark.parametrize("parameters", [
+    {"pair": "\ud83d\ude00"},  # two lone surrogates: must not be stored as one other character
+    {"bytes": b"x"}, {"huge": 10**5000}, {"self": None},
+])
+def test_parameters_json_cannot_hold_are_invalid_input_and_nothing_is_written(
+        reg: PromptRegistry, conn: Conn, parameters: dict[str, Any]) -> None:
+    if "self" in parameters:
+        parameters["self"] = parameters
+    before = conn.execute("SELECT count(*) FROM agent_loggy.prompts").fetchone()
+    with pytest.raises(InvalidInput):
+        reg.publish("trace_analysis", "x", actor="a", parameters=parameters)
+    assert conn.execute("SELECT count(*) FROM agent_loggy.prompts").fetchone() == before
+
+
 def test_fallback_template_when_nothing_resolves_or_the_database_is_down(reg: PromptRegistry) -> None:
     p = reg.get_prompt("ghost", fallback="Analyse {trace}")
     assert (p.is_fallback, p.version, p.variables, p.compile(trace="t")) == (True, None, ("trace",), "Analyse t")

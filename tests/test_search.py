@@ -24,7 +24,7 @@ from agent_loggy_db import (
     load_embedder,
 )
 from agent_loggy_db.backfill import fill_embeddings, pending_count
-from agent_loggy_db.search import AsyncSearch, ContextRuleHit, DocumentHit, PromptHit, Search
+from agent_loggy_db.search import AsyncSearch, ContextRuleHit, DocumentHit, PromptHit, Search, as_vector
 from tests.test_search_sql import add_document, vec
 
 Conn = psycopg.Connection[Any]
@@ -151,3 +151,8 @@ def test_async_search_matches_the_sync_one(embedded: Conn, db_url: str, embedder
         assert results[4] == sync.hybrid_search_context_rules("probes")
     assert results[1][0].external_id == "refunds"
     assert results[5] and all(isinstance(h, PromptHit) for h in results[5]), "the seeded prompts were embedded"
+
+
+def test_numbers_beyond_float_range_in_a_query_vector_are_invalid_input() -> None:
+    with pytest.raises(InvalidInput, match="query vector"):
+        as_vector([10**400] + [0.0] * 383)

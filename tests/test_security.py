@@ -343,6 +343,15 @@ def test_reader_and_writer_see_only_the_bound_project_and_nothing_unbound(
         assert count(c, "prompts") == 0
 
 
+def test_a_login_roles_default_project_binds_clients_that_cannot(two_projects: Conn, role_url: RoleUrl) -> None:
+    url = role_url(READER)
+    two_projects.execute(f'ALTER ROLE "{parse(url)["user"]}" SET agent_loggy.project = \'beta\'')
+    with connect(url) as c:
+        assert projects_seen(c, "documents") == {"beta"}
+        row = c.execute("SELECT template FROM agent_loggy.resolve_prompt('shared', 'staging', 'beta')").fetchone()
+        assert row == ("beta template",)
+
+
 def test_admin_sees_every_project_unbound_and_one_when_bound(two_projects: Conn, role_url: RoleUrl) -> None:
     url = role_url(ADMIN)
     with connect(url) as c:
