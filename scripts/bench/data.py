@@ -3,7 +3,7 @@
 Vectors are low-rank and clustered (16 latent dimensions, 100 clusters, a little full-rank
 noise, normalised), like tests/test_search_scale.py: real sentence embeddings are far from
 uniformly spread, and purely random Gaussian vectors are a known worst case for HNSW. Each
-cluster has a few topic words, so keyword and hybrid search have something to match. Query
+cluster has a few made-up topic words, so keyword and hybrid search have something to match. Query
 vectors are held out: drawn from the same distribution, never stored.
 """
 
@@ -24,11 +24,8 @@ K = 10
 
 Matrix = npt.NDArray[np.float32]
 
-_WORDS = ("timeout refund chargeback settlement ledger card wallet gateway retry latency webhook payout "
-          "merchant invoice currency fraud dispute acquirer issuer token session cluster replica queue "
-          "ingest trace span loki label alert budget quota outage rollback deploy canary mobile topup "
-          "transfer balance reversal authorisation capture declined approved pending expired limit "
-          "schema index vacuum backup restore failover tenant region zone shard partition").split()
+_SYLLABLES = [c + v for c in "bdfgklmnprstvz" for v in "aeiou"]
+VOCABULARY = 600  # made-up words (e.g. "tokaze"), six per cluster: each word marks about one cluster
 
 
 @dataclass(frozen=True)
@@ -44,11 +41,12 @@ class Corpus:
 
     def rows_of(self, project: str | None) -> npt.NDArray[np.int64]:
         """Row numbers of a project (None: all rows)."""
-        rows = np.arange(len(self.vectors))
+        rows: npt.NDArray[np.int64] = np.arange(len(self.vectors), dtype=np.int64)
         if project is None:
             return rows
         rare = rows % RARE_EVERY == 0
-        return rows[rare] if project == RARE_PROJECT else rows[~rare]
+        chosen: npt.NDArray[np.int64] = rows[rare] if project == RARE_PROJECT else rows[~rare]
+        return chosen
 
     def content(self, i: int) -> str:
         words = self.topic_words[int(self.clusters[i])]
@@ -81,7 +79,12 @@ def make_corpus(n: int, queries: int, seed: int = 20261121) -> Corpus:
 
     vectors, clusters = draw(n)
     query_vectors, query_clusters = draw(queries)
-    topics = tuple(tuple(str(w) for w in rng.choice(_WORDS, size=6, replace=False)) for _ in range(CLUSTERS))
+    words: list[str] = []
+    while len(words) < VOCABULARY:
+        word = "".join(str(s) for s in rng.choice(_SYLLABLES, size=3))
+        if word not in words:
+            words.append(word)
+    topics = tuple(tuple(str(w) for w in rng.choice(words, size=6, replace=False)) for _ in range(CLUSTERS))
     return Corpus(vectors, clusters, query_vectors, query_clusters, topics)
 
 

@@ -58,11 +58,11 @@ DDL = (
 GET_COLLECTION = """SELECT langchain_pg_collection.uuid AS langchain_pg_collection_uuid, langchain_pg_collection.name AS langchain_pg_collection_name, langchain_pg_collection.cmetadata AS langchain_pg_collection_cmetadata 
 FROM langchain_pg_collection 
 WHERE langchain_pg_collection.name = %(name_1)s::VARCHAR 
- LIMIT %(param_1)s::INTEGER"""  # noqa: W291 - SQLAlchemy's text, trailing blanks included
+ LIMIT %(param_1)s::INTEGER"""  # noqa: E501, W291 - SQLAlchemy's text as is
 QUERY = """SELECT langchain_pg_embedding.id AS langchain_pg_embedding_id, langchain_pg_embedding.collection_id AS langchain_pg_embedding_collection_id, langchain_pg_embedding.embedding AS langchain_pg_embedding_embedding, langchain_pg_embedding.document AS langchain_pg_embedding_document, langchain_pg_embedding.cmetadata AS langchain_pg_embedding_cmetadata, langchain_pg_embedding.embedding <=> %(embedding_1)s AS distance 
 FROM langchain_pg_embedding JOIN langchain_pg_collection ON langchain_pg_embedding.collection_id = langchain_pg_collection.uuid 
 WHERE langchain_pg_embedding.collection_id = %(collection_id_1)s::UUID AND jsonb_path_match(langchain_pg_embedding.cmetadata, CAST(%(param_1)s AS JSONPATH), CAST(%(param_2)s::JSONB AS JSONB)) ORDER BY distance ASC 
- LIMIT %(param_3)s::INTEGER"""  # noqa: W291
+ LIMIT %(param_3)s::INTEGER"""  # noqa: E501, W291
 
 
 def real_package_available() -> bool:
@@ -139,11 +139,10 @@ def _installed_version() -> str:
 
 
 def _package_store(url: str) -> Any:
-    from langchain_core.embeddings import Embeddings
     from langchain_postgres import PGVector
 
-    class _Unused(Embeddings):
-        """The benchmark passes vectors; nothing is ever embedded."""
+    class _Unused:
+        """The benchmark passes vectors; nothing is ever embedded (PGVector only keeps the object)."""
 
         def embed_documents(self, texts: list[str]) -> list[list[float]]:
             raise NotImplementedError

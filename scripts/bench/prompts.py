@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+
 import psycopg
 
 from agent_loggy_db import PromptRegistry, Settings, create_pool

@@ -46,13 +46,15 @@ def batch_time(call: Call, batch: int) -> float:
     return (time.perf_counter() - start) / batch
 
 
-def interleaved(calls: Mapping[str, Call], *, rounds: int, batch: int, warmup: int = 1) -> dict[str, Samples]:
-    """Time every call in turns: `warmup` untimed batches each, then `rounds` timed batches each, the
-    order rotating every round so no side always runs first (or right after the same neighbour)."""
+def interleaved(calls: Mapping[str, Call], *, rounds: int, batch: int, warmup: int = 1,
+                warmup_batch: int | None = None) -> dict[str, Samples]:
+    """Time every call in turns: `warmup` untimed batches each (of `warmup_batch` calls, default `batch`),
+    then `rounds` timed batches each, the order rotating every round so no side always runs first (or
+    right after the same neighbour)."""
     names = list(calls)
     for _ in range(warmup):
         for name in names:
-            batch_time(calls[name], batch)
+            batch_time(calls[name], warmup_batch or batch)
     times: dict[str, list[float]] = {name: [] for name in names}
     for r in range(rounds):
         shift = r % len(names)

@@ -19,10 +19,10 @@ from pgvector.psycopg import register_vector
 
 from agent_loggy_db import Settings, create_pool
 from agent_loggy_db.importers.documents import load_documents
-from agent_loggy_db.search import Search
+from agent_loggy_db.search import Search, as_vector
 from scripts.bench import plots
 from scripts.bench.cluster import Cluster
-from scripts.bench.data import K, MAIN_PROJECT, RARE_PROJECT, Corpus, exact_top_k, make_corpus, mean_rows, recall
+from scripts.bench.data import MAIN_PROJECT, RARE_PROJECT, Corpus, K, exact_top_k, make_corpus, mean_rows, recall
 from scripts.bench.langchain_store import LangChainStore
 from scripts.bench.plan import Plan
 from scripts.bench.report import Figure, Line, Side, Table, Target
@@ -33,8 +33,9 @@ HNSW = "SELECT id FROM agent_loggy.documents ORDER BY embedding <=> %s LIMIT 10"
 EXACT = "SELECT id FROM agent_loggy.documents ORDER BY (embedding <=> %s) + 0 LIMIT 10"
 PLAIN_FILTERED = "SELECT id FROM agent_loggy.documents WHERE project = %s ORDER BY embedding <=> %s LIMIT 10"
 FORCE_HNSW = ("SET enable_seqscan = off", "SET enable_bitmapscan = off", "SET enable_sort = off")
-RAW = ("SELECT id, project, source, external_id, title, content, tags, metadata, 1 - (embedding <=> %s) AS similarity "
-       "FROM agent_loggy.documents WHERE project = %s AND embedding IS NOT NULL ORDER BY embedding <=> %s LIMIT 10")
+RAW = ("SELECT id, project, source, external_id, title, content, tags, metadata, "
+       "1 - (embedding <=> %(q)s) AS similarity FROM agent_loggy.documents "
+       "WHERE project = %(p)s AND embedding IS NOT NULL ORDER BY embedding <=> %(q)s LIMIT 10")
 HNSW_M, HNSW_EF_CONSTRUCTION = 16, 64  # pgvector's defaults, used for FAISS too
 
 
@@ -47,6 +48,7 @@ class Bench:
         self.truth = {p: exact_top_k(corpus, p) for p in (None, RARE_PROJECT, MAIN_PROJECT)}
         self.setup: dict[str, float] = {}
         self.langchain = LangChainStore(url)
+        self.vectors = [as_vector(v) for v in corpus.queries]  # what Search binds, for every SQL side too
 
     def load(self) -> None:
         rows = self.corpus.rows_of
@@ -80,7 +82,7 @@ class Bench:
     def sql_search(self, conn: psycopg.Connection[Any], sql: str, *args: Any,
                    found: list[list[int]]) -> Call:
         """A Call running `sql` for query i (params: the vector, after `args`), keeping the rows it found."""
-        queries = self.corpus.queries
+        queries = self.vectors
 
         def call(i: int) -> object:
             ids = [r[0] for r in conn.execute(sql, (*args, queries[i]) if args else (queries[i],))]
@@ -129,7 +131,7 @@ def recall_and_latency(bench: Bench) -> HnswResult:
         for ef in EF_SEARCH:
             conn = stack.enter_context(bench.connection(f"SET hnsw.ef_search = {ef}"))
             calls[f"ef{ef}"] = bench.sql_search(conn, HNSW, found=found[f"ef{ef}"])
-        t = interleaved(calls, rounds=max(3, plan.rounds // 5), batch=q, warmup=1)
+        t = interleaved(calls, rounds=max(3, plan.rounds // 5), batch=q, warmup=1, warmup_batch=min(q, 10))
     truth = bench.truth[None]
     exact = t["exact"].median
     exact_recall = recall(found["exact"], truth)
@@ -203,7 +205,7 @@ def filtered(bench: Bench) -> Figure:
             "plain_forced": bench.sql_search(plain_forced, PLAIN_FILTERED, RARE_PROJECT, found=found["plain_forced"]),
             "langchain": langchain,
         }
-        t = interleaved(calls, rounds=max(3, plan.rounds // 5), batch=q, warmup=1)
+        t = interleaved(calls, rounds=max(3, plan.rounds // 5), batch=q, warmup=1, warmup_batch=min(q, 10))
         plain_plan = _plan_of(plain, PLAIN_FILTERED, RARE_PROJECT, queries[0])
     truth = bench.truth[RARE_PROJECT]
     stats = {name: (mean_rows(found[name]), recall(found[name], truth), t[name].median) for name in names}
@@ -218,14 +220,14 @@ def filtered(bench: Bench) -> Figure:
     fig.lines.append(Line("search_documents: recall@10", Side("ours", rec, "recall"),
                           Side("plain pgvector, HNSW path", stats["plain_forced"][1], "recall"),
                           target=Target(">=", 0.95, on="a", unit="recall")))
-    lc_rows, lc_recall, lc_lat = stats["langchain"]
+    _, lc_recall, lc_lat = stats["langchain"]
     fig.lines.append(Line("search_documents vs LangChain PGVector: latency",
                           Side(f"ours (recall {rec:.3f})", lat),
                           Side(f"LangChain (recall {lc_recall:.3f})", lc_lat), lc_lat / lat, "faster",
                           Target(">=", 10),
                           if_missed="LangChain's store scans every row of its table (no vector index, a "
                                     "jsonb_path_match filter no index serves); at small sizes that scan is short."))
-    forced_rows, forced_recall, forced_lat = stats["ours_forced"]
+    forced_recall = stats["ours_forced"][1]
     fig.lines.append(Line("search_documents with the HNSW path forced (iterative scan): recall@10",
                           Side("ours, HNSW forced", forced_recall, "recall"),
                           Side("plain, HNSW forced", stats["plain_forced"][1], "recall"),
@@ -258,7 +260,7 @@ def filtered(bench: Bench) -> Figure:
 
 
 def _vector_first(bench: Bench, conn: psycopg.Connection[Any], found: list[list[int]]) -> Call:
-    queries = bench.corpus.queries
+    queries = bench.vectors
 
     def call(i: int) -> object:
         ids = [r[0] for r in conn.execute("SELECT id FROM agent_loggy.search_documents(%s, %s, 10)",
@@ -278,7 +280,7 @@ def _plan_of(conn: psycopg.Connection[Any], sql: str, project: str, vector: Any)
 def overhead(bench: Bench) -> Figure:
     plan, q = bench.plan, len(bench.corpus.queries)
     fig = Figure(7, "Search functions vs the same query as raw SQL; hybrid vs vector-only")
-    queries = bench.corpus.queries
+    queries, vectors = bench.corpus.queries, bench.vectors
     with ExitStack() as stack:
         pool = stack.enter_context(create_pool(bench.url, Settings(pool_min_size=1, pool_max_size=1)))
         search = Search(pool)
@@ -287,14 +289,14 @@ def overhead(bench: Bench) -> Figure:
 
         def raw_pool(i: int) -> object:
             with pool.connection() as c:
-                return c.execute(RAW, (queries[i], MAIN_PROJECT, queries[i])).fetchall()
+                return c.execute(RAW, {"q": vectors[i], "p": MAIN_PROJECT}).fetchall()
 
         calls: dict[str, Callable[[int], object]] = {
             "api": lambda i: search.search_documents(queries[i], project=MAIN_PROJECT, limit=K),
             "raw_pool": raw_pool,
             "function": lambda i: conn.execute("SELECT * FROM agent_loggy.search_documents(%s, %s, 10)",
-                                               (queries[i], MAIN_PROJECT)).fetchall(),
-            "raw": lambda i: conn.execute(RAW, (queries[i], MAIN_PROJECT, queries[i])).fetchall(),
+                                               (vectors[i], MAIN_PROJECT)).fetchall(),
+            "raw": lambda i: conn.execute(RAW, {"q": vectors[i], "p": MAIN_PROJECT}).fetchall(),
             "hybrid": lambda i: search.hybrid_search_documents(bench.corpus.query_text(i), queries[i],
                                                                project=MAIN_PROJECT, limit=K),
         }
