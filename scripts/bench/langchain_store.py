@@ -19,7 +19,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import uuid
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import psycopg
@@ -150,5 +150,5 @@ def _package_store(url: str) -> Any:
         def embed_query(self, text: str) -> list[float]:
             raise NotImplementedError
 
-    return PGVector(_Unused(), connection=to_yoyo(url), embedding_length=384, collection_name=COLLECTION,
+    return PGVector(cast(Any, _Unused()), connection=to_yoyo(url), embedding_length=384, collection_name=COLLECTION,
                     create_extension=False)
