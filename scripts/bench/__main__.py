@@ -2,7 +2,7 @@
 
     python -m scripts.bench                  # the full run (100,000 documents), at most ~15 minutes
     python -m scripts.bench --quick          # about a minute (10,000 documents, fewer repeats)
-    python -m scripts.bench --only vectors   # some groups (or figure numbers): prompts, staleness, vectors, ...
+    python -m scripts.bench --only vectors   # some groups (or figure numbers); prints only, unless --out
     python -m scripts.bench --size 2000 --out /tmp/b   # smaller data, results elsewhere
 
 Starts its own embedded PostgreSQL in a temporary directory (or uses DATABASE_URL, whose role must
@@ -48,8 +48,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         "(default 100,000; 10,000 with --quick)")
     parser.add_argument("--only", default=None,
                         help=f"comma-separated groups ({', '.join(GROUPS)}) or figure numbers")
-    parser.add_argument("--out", type=Path, default=repo_root() / "docs",
-                        help="directory for benchmarks.md and benchmarks/*.png (default docs/)")
+    parser.add_argument("--out", type=Path, default=None,
+                        help="directory for benchmarks.md and benchmarks/*.png (default docs/; a run with --only "
+                             "writes only where --out says)")
     parser.add_argument("--no-write", action="store_true", help="print only; write no files")
     args = parser.parse_args(argv)
     if args.size is not None and args.size < 1000:
@@ -78,8 +79,9 @@ def chosen_groups(only: str | None) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     groups = chosen_groups(args.only)
-    out: Path = args.out.resolve()
-    plan = Plan.make(quick=args.quick, size=args.size, plot_dir=None if args.no_write else out / "benchmarks")
+    write = not args.no_write and (args.out is not None or args.only is None)
+    out: Path = (args.out or repo_root() / "docs").resolve()
+    plan = Plan.make(quick=args.quick, size=args.size, plot_dir=out / "benchmarks" if write else None)
     command = "python -m scripts.bench" + "".join(f" {shlex.quote(a)}" for a in (argv or sys.argv[1:]))
     load_before = os.getloadavg()
     started = datetime.now(UTC)
@@ -108,7 +110,9 @@ def main(argv: list[str] | None = None) -> int:
           f"{_load(load_before)}, after {_load(load_after)}")
     if not plots.available():
         print(f"bench: {plots.MISSING_NOTE}")
-    if not args.no_write:
+    if not write:
+        print("bench: nothing written (--no-write, or --only without --out: docs/ holds the full run)")
+    else:
         header = _header(command, started, elapsed, plan, facts, load_before, load_after, groups)
         out.mkdir(parents=True, exist_ok=True)
         (out / "benchmarks.md").write_text(markdown(figures, header=header, out_dir=out))

@@ -31,9 +31,10 @@ def run(cluster: Cluster, plan: Plan) -> list[Figure]:
     fig.lines.append(Line("CREATE DATABASE ... TEMPLATE vs CREATE DATABASE + every migration",
                           Side("clone", c), Side("migrate", f), c / f, "the migration", Target("<=", 0.1),
                           if_missed="the template is small, so the clone's fixed costs dominate: with the default "
-                                    "STRATEGY wal_log, CREATE DATABASE writes every block of the template to the "
-                                    "WAL and waits for it to be flushed; STRATEGY file_copy (next line) copies the "
-                                    "files after a checkpoint instead."))
+                                    "STRATEGY wal_log, CREATE DATABASE copies every block of the template through "
+                                    "the WAL and waits for it to be flushed (file_copy, next line, forces a "
+                                    "checkpoint instead and is slower still). A server for tests with "
+                                    "fsync = off / synchronous_commit = off, or reusing clones, would close it."))
     fig.lines.append(Line("CREATE DATABASE ... TEMPLATE ... STRATEGY file_copy vs every migration",
                           Side("clone, file_copy", fc), Side("migrate", f), fc / f, "the migration"))
     fig.tables.append(Table("Each timing", ["", *(f"#{i + 1}" for i in range(len(clone)))], [
