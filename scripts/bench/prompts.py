@@ -93,7 +93,7 @@ def throughput(url: str, plan: Plan) -> Figure:
     for threads in THREADS[1:]:
         fig.lines.append(Line(f"resolves/s with {threads} threads vs 1 thread",
                               Side(f"{threads} threads", rates[threads], "calls/s"),
-                              Side("1 thread", base, "calls/s"), rates[threads] / base, "× 1 thread"))
+                              Side("1 thread", base, "calls/s"), rates[threads] / base, "the 1-thread rate"))
     fig.tables.append(Table("get_prompt calls per second (cache off)", ["threads", "pool size", "calls/s"],
                             [[str(n), str(n), f"{rates[n]:,.0f}"] for n in THREADS]))
     fig.notes.append(
