@@ -1,0 +1,1 @@
+"""Repository scripts (importable so that `python -m scripts.bench` works)."""

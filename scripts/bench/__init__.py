@@ -1,0 +1,1 @@
+"""Benchmarks: `python -m scripts.bench` (see __main__.py and docs/benchmarks.md)."""

@@ -1,0 +1,149 @@
+"""Figures 1, 2 and 4: resolving a prompt against the floor, the cache, and throughput under threads."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import psycopg
+
+from agent_loggy_db import PromptRegistry, Settings, create_pool
+from scripts.bench import plots
+from scripts.bench.cluster import Cluster
+from scripts.bench.plan import Plan
+from scripts.bench.report import Figure, Line, Side, Table, Target
+from scripts.bench.timing import interleaved
+
+PROMPT = "trace_analysis"  # seeded by migration 0005, labelled production
+THREADS = (1, 2, 4, 8)
+
+
+def run(cluster: Cluster, plan: Plan) -> list[Figure]:
+    url = cluster.clone("prompts")
+    try:
+        return [floor(url, plan), cache(url, plan), throughput(url, plan)]
+    finally:
+        cluster.drop(url)
+
+
+def floor(url: str, plan: Plan) -> Figure:
+    fig = Figure(1, "get_prompt against the floor (SELECT 1 through the same pool)")
+    with create_pool(url, Settings(pool_min_size=1, pool_max_size=1)) as pool, \
+            PromptRegistry(pool, cache=False) as registry, \
+            psycopg.connect(url, autocommit=True) as conn:
+
+        def select_one(_: int) -> object:
+            with pool.connection() as c:
+                return c.execute("SELECT 1").fetchone()
+
+        def resolve_sql(_: int) -> object:
+            return conn.execute("SELECT * FROM agent_loggy.resolve_prompt(%s)", (PROMPT,)).fetchall()
+
+        t = interleaved({
+            "get_prompt": lambda _: registry.get_prompt(PROMPT),
+            "select_one": select_one,
+            "resolve_sql": resolve_sql,
+            "raw_select_one": lambda _: conn.execute("SELECT 1").fetchone(),
+        }, rounds=plan.rounds, batch=plan.batch, warmup=2)
+    get, one = t["get_prompt"].median, t["select_one"].median
+    fig.lines.append(Line(
+        "get_prompt, cache off, through the pool vs SELECT 1 through the same pool",
+        Side("get_prompt", get), Side("SELECT 1", one), get / one, "the floor", Target("<=", 1.5),
+        if_missed=_floor_miss(t["resolve_sql"].median, t["raw_select_one"].median)))
+    sql, raw = t["resolve_sql"].median, t["raw_select_one"].median
+    fig.lines.append(Line(
+        "SQL resolve_prompt() alone vs SELECT 1 (one connection, no pool)",
+        Side("resolve_prompt()", sql), Side("SELECT 1", raw), sql / raw, "the floor"))
+    fig.notes.append(
+        f"`PromptRegistry(pool, cache=False).get_prompt('{PROMPT}')` (one SQL call per get, label production) "
+        "against `with pool.connection() as c: c.execute('SELECT 1')` on the same pool of one connection, which "
+        "checks the connection on every checkout, for both sides alike. The second line is the SQL function "
+        "alone on a plain autocommit connection. Each value is the median of "
+        f"{plan.rounds} interleaved batches of {plan.batch} calls, after two warm-up batches.")
+    return fig
+
+
+def _floor_miss(sql: float, raw: float) -> str:
+    return (f"the SQL function is the cost: resolve_prompt() alone takes {sql * 1e6:.0f} µs where SELECT 1 takes "
+            f"{raw * 1e6:.0f} µs on the same plain connection ({sql / raw:.1f}×, next line), more than the pool's "
+            "share of the floor (checkout with its connection check, paid by both sides) can hide. It is PL/pgSQL: "
+            "argument checks (check_prompt_args: regular expressions for project, name and labels, called as nested "
+            "functions; auto_explain of one call on a development server put about half of the function's time "
+            "there), a label loop, a model_configs lookup and RETURN QUERY of 21 columns. Checks done inline in "
+            "one SQL statement, or only on the not-found path, and a LANGUAGE sql body for the usual label lookup "
+            "would close most of it; hot paths use the cache (figure 2).")
+
+
+def cache(url: str, plan: Plan) -> Figure:
+    fig = Figure(2, "Cached get_prompt vs uncached")
+    with create_pool(url, Settings(pool_min_size=1, pool_max_size=2)) as pool, \
+            PromptRegistry(pool) as cached, PromptRegistry(pool, cache=False) as uncached:
+        deadline = time.monotonic() + 10
+        while not cached.cache.live and time.monotonic() < deadline:
+            time.sleep(0.01)
+        cached.get_prompt(PROMPT)
+        t = interleaved({"cached": lambda _: cached.get_prompt(PROMPT),
+                         "uncached": lambda _: uncached.get_prompt(PROMPT)},
+                        rounds=plan.rounds, batch=plan.batch, warmup=2)
+        hits = cached.cache.stats.hits
+    hit, miss = t["cached"].median, t["uncached"].median
+    fig.lines.append(Line("cached get_prompt vs uncached", Side("cached", hit), Side("uncached", miss), miss / hit,
+                          "faster", Target(">=", 50)))
+    fig.notes.append(f"The cached registry served {hits:,} hits from its in-process cache (kept fresh by NOTIFY, "
+                     "see figure 3); the uncached one asks PostgreSQL every time. Medians of interleaved batches.")
+    return fig
+
+
+def throughput(url: str, plan: Plan) -> Figure:
+    fig = Figure(4, "Resolve throughput with 1, 2, 4 and 8 client threads (cache off)")
+    rates: dict[int, float] = {}
+    for threads in THREADS:
+        rates[threads] = _rate(url, threads, plan.level_seconds)
+    base = rates[1]
+    for threads in THREADS[1:]:
+        fig.lines.append(Line(f"resolves/s with {threads} threads vs 1 thread",
+                              Side(f"{threads} threads", rates[threads], "calls/s"),
+                              Side("1 thread", base, "calls/s"), rates[threads] / base, "the 1-thread rate"))
+    fig.tables.append(Table("get_prompt calls per second (cache off)", ["threads", "pool size", "calls/s"],
+                            [[str(n), str(n), f"{rates[n]:,.0f}"] for n in THREADS]))
+    fig.notes.append(
+        f"Each thread calls `get_prompt` in a loop for {plan.level_seconds:g} s (after a warm-up) on a pool of as "
+        "many connections as threads. Client threads share one Python interpreter (GIL) and, on this machine, "
+        "the same cores as the server, so the curve flattens when the cores are busy, not at a lock of ours.")
+    if plan.plot_dir is not None:
+        fig.plots += plots.bars(plan.plot_dir / "throughput.png", "get_prompt throughput (cache off)",
+                                [f"{n} threads" for n in THREADS], [rates[n] for n in THREADS], "calls/s")
+    return fig
+
+
+def _rate(url: str, threads: int, seconds: float) -> float:
+    with create_pool(url, Settings(pool_min_size=threads, pool_max_size=threads)) as pool, \
+            PromptRegistry(pool, cache=False) as registry:
+        pool.wait()
+        counts = [0] * threads
+        start = threading.Barrier(threads + 1)
+        stop = threading.Event()
+        measuring = threading.Event()
+
+        def work(n: int) -> None:
+            start.wait()
+            while not stop.is_set():
+                registry.get_prompt(PROMPT)
+                if measuring.is_set():
+                    counts[n] += 1
+
+        workers = [threading.Thread(target=work, args=(n,)) for n in range(threads)]
+        for w in workers:
+            w.start()
+        start.wait()
+        time.sleep(min(0.5, seconds / 2))  # warm-up
+        measuring.set()
+        began = time.perf_counter()
+        time.sleep(seconds)
+        measuring.clear()
+        elapsed = time.perf_counter() - began
+        stop.set()
+        for w in workers:
+            w.join()
+    return sum(counts) / elapsed
+
