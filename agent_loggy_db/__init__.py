@@ -34,6 +34,8 @@ from agent_loggy_db.pool import (
     bound_transaction,
     create_async_pool,
     create_pool,
+    pipelined_transaction,
+    pipelined_transaction_async,
 )
 from agent_loggy_db.prompts import AsyncPromptRegistry, PromptRegistry
 from agent_loggy_db.rendering import render, template_variables
@@ -81,6 +83,8 @@ __all__ = [
     "create_pool",
     "load_embedder",
     "map_error",
+    "pipelined_transaction",
+    "pipelined_transaction_async",
     "render",
     "template_variables",
     "translated_errors",

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from typing import Any
 
 import psycopg
@@ -108,6 +108,52 @@ def bound_transaction(conn: psycopg.Connection[Any], **values: str | None) -> It
         yield
     if saved:
         conn.execute(*_set_config_statement(saved))
+
+
+@contextmanager
+def pipelined_transaction(conn: psycopg.Connection[Any], **values: str | None) -> Iterator[None]:
+    """One transaction bound to `values`, sent to the server in one round trip.
+
+    For a connection fresh from the pool (idle, no transaction). Statements executed inside the
+    block are queued in a pipeline between a BEGIN (with the binding) and a COMMIT, and sent with
+    one Sync when the block ends; read their results after the block. The first failing statement
+    is raised there and the transaction is rolled back whole; so is it when the block raises.
+    psycopg would send its own BEGIN and COMMIT as two more round trips, so the connection is in
+    autocommit mode (and the transaction explicit) for the duration of the block.
+    """
+    if conn.info.transaction_status != TransactionStatus.IDLE:
+        raise psycopg.ProgrammingError("pipelined_transaction() needs an idle connection, not one in a transaction")
+    conn.autocommit = True
+    try:
+        with conn.pipeline():
+            conn.execute("BEGIN")
+            bind_transaction(conn, **values)
+            yield
+            conn.execute("COMMIT")
+    finally:
+        if not conn.closed:
+            if conn.info.transaction_status != TransactionStatus.IDLE:
+                conn.rollback()  # also forgets prepared statements whose Parse the failed pipeline skipped
+            conn.autocommit = False
+
+
+@asynccontextmanager
+async def pipelined_transaction_async(conn: psycopg.AsyncConnection[Any], **values: str | None) -> AsyncIterator[None]:
+    """The async twin of pipelined_transaction."""
+    if conn.info.transaction_status != TransactionStatus.IDLE:
+        raise psycopg.ProgrammingError("pipelined_transaction() needs an idle connection, not one in a transaction")
+    await conn.set_autocommit(True)
+    try:
+        async with conn.pipeline():
+            await conn.execute("BEGIN")
+            await bind_transaction_async(conn, **values)
+            yield
+            await conn.execute("COMMIT")
+    finally:
+        if not conn.closed:
+            if conn.info.transaction_status != TransactionStatus.IDLE:
+                await conn.rollback()
+            await conn.set_autocommit(False)
 
 
 def _set_config_statement(pairs: tuple[tuple[str, str], ...]) -> tuple[str, tuple[str, ...]]:

@@ -3,7 +3,8 @@
 Both registries build the same `_Call`s (SQL text, parameters, row mapping) and differ only in
 how they run them. Every call runs in one transaction on a pooled connection whose first
 statement binds the project (row level security lets the transaction see only its rows) and, for
-writes, the actor and summary the changelog records, with set_config(..., true).
+writes, the actor and summary the changelog records, with set_config(..., true); the whole
+transaction goes to the server in one round trip (pool.pipelined_transaction).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from agent_loggy_db.cache import AsyncListener, CacheKey, Listener, PromptCache
 from agent_loggy_db.errors import ConfigurationError, ConnectionFailed, NotFound, PromptNotFound, translated_errors
 from agent_loggy_db.importers.values import jsonb
 from agent_loggy_db.models import ImportSummary, LabelMove, Prompt, PromptDiff, PromptSummary
-from agent_loggy_db.pool import bind_transaction, bind_transaction_async
+from agent_loggy_db.pool import pipelined_transaction, pipelined_transaction_async
 
 T = TypeVar("T")
 Row = dict[str, Any]
@@ -177,12 +178,11 @@ class PromptRegistry:
             self._listener.stop()
 
     def _run(self, call: _Call[T], *, actor: str | None = None, summary: str | None = None) -> T:
-        rows: list[Row] = []
         with _errors(), self.pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
-            bind_transaction(conn, project=call.project, actor=actor, summary=summary)
-            for sql, params in call.statements:
-                cur.execute(sql, params)
-                rows = cur.fetchall() if cur.description else []
+            with pipelined_transaction(conn, project=call.project, actor=actor, summary=summary):
+                for sql, params in call.statements:
+                    cur.execute(sql, params)
+            rows = cur.fetchall()  # every statement of a _Call is a SELECT
         if call.writes:
             self.cache.forget(*call.writes)
         return call.result(rows)
@@ -280,13 +280,12 @@ class AsyncPromptRegistry:
             self._listener = None
 
     async def _run(self, call: _Call[T], *, actor: str | None = None, summary: str | None = None) -> T:
-        rows: list[Row] = []
         with _errors():
             async with self.pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
-                await bind_transaction_async(conn, project=call.project, actor=actor, summary=summary)
-                for sql, params in call.statements:
-                    await cur.execute(sql, params)
-                    rows = await cur.fetchall() if cur.description else []
+                async with pipelined_transaction_async(conn, project=call.project, actor=actor, summary=summary):
+                    for sql, params in call.statements:
+                        await cur.execute(sql, params)
+                rows = await cur.fetchall()  # every statement of a _Call is a SELECT
         if call.writes:
             self.cache.forget(*call.writes)
         return call.result(rows)

@@ -20,7 +20,7 @@ from psycopg_pool import AsyncConnectionPool, ConnectionPool
 
 from agent_loggy_db.configs import DEFAULT_PROJECT
 from agent_loggy_db.errors import ConfigurationError, InvalidInput, translated_errors
-from agent_loggy_db.pool import bind_transaction, bind_transaction_async
+from agent_loggy_db.pool import pipelined_transaction, pipelined_transaction_async
 
 if TYPE_CHECKING:
     import numpy as np
@@ -193,8 +193,8 @@ class Search:
 
     def _run(self, query: _Query[Hit]) -> list[Hit]:
         with translated_errors(), self.pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
-            bind_transaction(conn, project=query.project)
-            cur.execute(query.sql, query.params)
+            with pipelined_transaction(conn, project=query.project):
+                cur.execute(query.sql, query.params)
             return [_hit(query.hit, row) for row in cur.fetchall()]
 
     def search_documents(self, query: str | QueryVector, *, project: str = DEFAULT_PROJECT, limit: int = 10,
@@ -243,8 +243,8 @@ class AsyncSearch:
     async def _run(self, query: _Query[Hit]) -> list[Hit]:
         with translated_errors():
             async with self.pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
-                await bind_transaction_async(conn, project=query.project)
-                await cur.execute(query.sql, query.params)
+                async with pipelined_transaction_async(conn, project=query.project):
+                    await cur.execute(query.sql, query.params)
                 return [_hit(query.hit, row) for row in await cur.fetchall()]
 
     async def search_documents(self, query: str | QueryVector, *, project: str = DEFAULT_PROJECT, limit: int = 10,

@@ -166,8 +166,14 @@ CREATE FUNCTION agent_loggy.check_labels(p_table text, p_what text, p_labels tex
     SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $_$
 DECLARE
-    bad text[] := agent_loggy.invalid_labels(p_labels);
+    bad text[];
 BEGIN
+    IF cardinality(p_labels) = 0
+       OR (cardinality(p_labels) = 1 AND array_ndims(p_labels) = 1 AND array_lower(p_labels, 1) = 1
+           AND p_labels[1] <> 'latest' AND p_labels[1] ~ '^[a-z0-9_.-]+$' AND char_length(p_labels[1]) <= 36) THEN
+        RETURN p_labels;  -- nothing to sort: the usual case, without a query
+    END IF;
+    bad := agent_loggy.invalid_labels(p_labels);
     IF 'latest' = ANY (bad) THEN
         PERFORM agent_loggy.raise_check_violation(p_table, p_table || '_labels_check',
             format('label "latest" cannot be stored on %s: it is reserved and always means the highest active version', p_what),
@@ -486,7 +492,7 @@ COMMENT ON FUNCTION agent_loggy.config_name(p_config_type text, p_row jsonb) IS 
 
 CREATE FUNCTION agent_loggy.invalid_labels(p_labels text[]) RETURNS text[]
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    RETURN ARRAY(SELECT l.l FROM unnest(invalid_labels.p_labels) l(l) WHERE ((l.l IS NULL) OR (l.l !~ '^[a-z0-9_.-]{1,36}$'::text) OR (l.l = 'latest'::text)));
+    RETURN ARRAY(SELECT l.l FROM unnest(invalid_labels.p_labels) l(l) WHERE ((l.l IS NULL) OR (l.l !~ '^[a-z0-9_.-]+$'::text) OR (char_length(l.l) > 36) OR (l.l = 'latest'::text)));
 
 --
 -- Name: FUNCTION invalid_labels(p_labels text[]); Type: COMMENT; Schema: agent_loggy; Owner: -
@@ -500,7 +506,7 @@ COMMENT ON FUNCTION agent_loggy.invalid_labels(p_labels text[]) IS 'The labels i
 
 CREATE FUNCTION agent_loggy.is_valid_name(p_name text) RETURNS boolean
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    RETURN (p_name ~ '^[A-Za-z0-9][A-Za-z0-9_.:/-]{0,127}$'::text);
+    RETURN ((p_name ~ '^[A-Za-z0-9][A-Za-z0-9_.:/-]*$'::text) AND (char_length(p_name) <= 128));
 
 --
 -- Name: FUNCTION is_valid_name(p_name text); Type: COMMENT; Schema: agent_loggy; Owner: -
@@ -514,7 +520,7 @@ COMMENT ON FUNCTION agent_loggy.is_valid_name(p_name text) IS 'True when p_name 
 
 CREATE FUNCTION agent_loggy.is_valid_project(p_project text) RETURNS boolean
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    RETURN (p_project ~ '^[a-z0-9][a-z0-9_.-]{0,62}$'::text);
+    RETURN ((p_project ~ '^[a-z0-9][a-z0-9_.-]*$'::text) AND (char_length(p_project) <= 63));
 
 --
 -- Name: FUNCTION is_valid_project(p_project text); Type: COMMENT; Schema: agent_loggy; Owner: -
@@ -1503,7 +1509,7 @@ COMMENT ON FUNCTION agent_loggy.is_current_context_rule(p_id bigint) IS 'True wh
 
 CREATE FUNCTION agent_loggy.is_valid_loki_label(p_label text) RETURNS boolean
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    RETURN (p_label ~ '^[A-Za-z_][A-Za-z0-9_]{0,127}$'::text);
+    RETURN ((p_label ~ '^[A-Za-z_][A-Za-z0-9_]*$'::text) AND (char_length(p_label) <= 128));
 
 --
 -- Name: FUNCTION is_valid_loki_label(p_label text); Type: COMMENT; Schema: agent_loggy; Owner: -
@@ -2459,16 +2465,13 @@ CREATE FUNCTION agent_loggy.touch_updated_at() RETURNS trigger
     SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $$
 DECLARE
-    generated text[] := ARRAY(
-        SELECT a.attname::text FROM pg_catalog.pg_attribute AS a
-        WHERE a.attrelid = TG_RELID AND a.attgenerated <> '' AND NOT a.attisdropped);
     changed boolean;
 BEGIN
     NEW.updated_at := OLD.updated_at;  -- a write to updated_at alone is a no-op
-    IF cardinality(generated) = 0 THEN
+    IF TG_NARGS = 0 THEN
         changed := NEW IS DISTINCT FROM OLD;
     ELSE
-        changed := to_jsonb(NEW) - generated IS DISTINCT FROM to_jsonb(OLD) - generated;
+        changed := to_jsonb(NEW) - TG_ARGV IS DISTINCT FROM to_jsonb(OLD) - TG_ARGV;
     END IF;
     IF changed THEN
         NEW.updated_at := now();
@@ -2481,7 +2484,7 @@ $$;
 -- Name: FUNCTION touch_updated_at(); Type: COMMENT; Schema: agent_loggy; Owner: -
 --
 
-COMMENT ON FUNCTION agent_loggy.touch_updated_at() IS 'BEFORE UPDATE trigger: sets updated_at to the transaction time when the row really changes; a no-op UPDATE, or one that only writes updated_at, leaves it as it was.';
+COMMENT ON FUNCTION agent_loggy.touch_updated_at() IS 'BEFORE UPDATE trigger: sets updated_at to the transaction time when the row really changes; a no-op UPDATE, or one that only writes updated_at, leaves it as it was. Arguments: the generated columns of the table (left out of the comparison).';
 
 --
 -- Name: validate_row(); Type: FUNCTION; Schema: agent_loggy; Owner: -
@@ -3880,13 +3883,13 @@ CREATE TRIGGER t50_clear_stale_embedding BEFORE UPDATE ON agent_loggy.documents 
 -- Name: context_rules t90_touch_updated_at; Type: TRIGGER; Schema: agent_loggy; Owner: -
 --
 
-CREATE TRIGGER t90_touch_updated_at BEFORE UPDATE ON agent_loggy.context_rules FOR EACH ROW EXECUTE FUNCTION agent_loggy.touch_updated_at();
+CREATE TRIGGER t90_touch_updated_at BEFORE UPDATE ON agent_loggy.context_rules FOR EACH ROW EXECUTE FUNCTION agent_loggy.touch_updated_at('search_vector');
 
 --
 -- Name: documents t90_touch_updated_at; Type: TRIGGER; Schema: agent_loggy; Owner: -
 --
 
-CREATE TRIGGER t90_touch_updated_at BEFORE UPDATE ON agent_loggy.documents FOR EACH ROW EXECUTE FUNCTION agent_loggy.touch_updated_at();
+CREATE TRIGGER t90_touch_updated_at BEFORE UPDATE ON agent_loggy.documents FOR EACH ROW EXECUTE FUNCTION agent_loggy.touch_updated_at('search_vector');
 
 --
 -- Name: embedding_configs t90_touch_updated_at; Type: TRIGGER; Schema: agent_loggy; Owner: -

@@ -120,6 +120,8 @@ def _group_roles(url: str) -> list[str]:
 def test_roles_outlive_a_rollback_while_another_database_uses_them(tmp_path: Path) -> None:
     """On a server of its own: the group roles are shared by every database, so rolling 0012 back
     in one keeps them for the other; the last rollback drops them, but never a role 0012 did not create."""
+    ids = migrations.migration_ids()
+    from_0012 = ids[ids.index("0012_security"):]  # rolled back newest first, 0012 last
     info = server.start(tmp_path)
     try:
         first, second = info.url, with_dbname(info.url, "second")
@@ -129,7 +131,7 @@ def test_roles_outlive_a_rollback_while_another_database_uses_them(tmp_path: Pat
         migrations.apply(second)
         with psycopg.connect(second, autocommit=True) as conn:
             conn.execute("CREATE ROLE app_agent LOGIN IN ROLE agent_loggy_reader")
-        assert migrations.rollback(first, count=1) == ["0012_security"]
+        assert migrations.rollback(first, count=len(from_0012)) == from_0012[::-1]
         assert _group_roles(first) == list(GROUPS)
         with psycopg.connect(with_params(second, user="app_agent")) as conn:  # the other database still works
             conn.execute("SELECT set_config('agent_loggy.project', 'default', true)")
@@ -139,14 +141,14 @@ def test_roles_outlive_a_rollback_while_another_database_uses_them(tmp_path: Pat
             row = conn.execute("SELECT has_schema_privilege('agent_loggy_reader', 'agent_loggy', 'USAGE')").fetchone()
             assert row == (False,)
 
-        assert migrations.rollback(second, count=1) == ["0012_security"]
+        assert migrations.rollback(second, count=len(from_0012)) == from_0012[::-1]
         assert _group_roles(first) == []  # the last database gave them up: dropped
 
         with psycopg.connect(first, autocommit=True) as conn:  # a reader role that was there before 0012
             conn.execute("CREATE ROLE agent_loggy_reader NOLOGIN")
         migrations.apply(first)
         assert _group_roles(first) == list(GROUPS)
-        migrations.rollback(first, count=1)
+        migrations.rollback(first, count=len(from_0012))
         assert _group_roles(first) == ["agent_loggy_reader"]
     finally:
         server.stop(tmp_path)
@@ -162,4 +164,4 @@ def test_security_migration_refuses_documents_using_another_projects_embedding_c
                      "VALUES ('default', 'd', 'x', %s)", (row[0],))
     with pytest.raises(MigrationError, match=r"1 document.* point at an embedding config of another project"):
         migrations.apply(empty_db_url)
-    assert migrations.pending(empty_db_url) == ["0012_security"]
+    assert migrations.pending(empty_db_url)[0] == "0012_security"

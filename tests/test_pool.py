@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 import psycopg
 import pytest
 from pgvector import Vector
+from psycopg.pq import TransactionStatus
 
-from agent_loggy_db import Settings, bind_transaction, bind_transaction_async, create_async_pool, create_pool
+from agent_loggy_db import (
+    Settings,
+    bind_transaction,
+    bind_transaction_async,
+    create_async_pool,
+    create_pool,
+    pipelined_transaction,
+    pipelined_transaction_async,
+)
 
 
 def test_pool_returns_vectors_and_binds_per_transaction(db_url: str) -> None:
@@ -64,3 +74,88 @@ def test_unknown_binding_is_refused(db_url: str) -> None:
         pytest.raises(TypeError, match="unknown transaction binding"),
     ):
         bind_transaction(conn, tenant="x")
+
+
+def _bound_project(cur: psycopg.Cursor[Any]) -> None:
+    cur.execute("SELECT nullif(current_setting('agent_loggy.project', true), '')")
+
+
+def test_pipelined_transaction_binds_commits_and_leaves_nothing_behind(db_url: str) -> None:
+    with create_pool(db_url, Settings(pool_min_size=1, pool_max_size=1)) as pool, pool.connection() as conn:
+        with conn.cursor() as cur:
+            with pipelined_transaction(conn, project="default", actor="erin"):
+                cur.execute("INSERT INTO agent_loggy.negate_keys (project, label, operator, value, version) "
+                            "VALUES ('default', 'pipelined', '=', 'x', 1)")
+                cur.execute("SELECT current_setting('agent_loggy.project'), current_setting('agent_loggy.actor'), "
+                            "pg_current_xact_id()::text = (SELECT transaction_id::text "
+                            "FROM agent_loggy.config_changelog ORDER BY id DESC LIMIT 1)")
+            assert cur.fetchone() == ("default", "erin", True)  # one transaction: the insert's changelog row is ours
+        assert conn.autocommit is False and conn.info.transaction_status == TransactionStatus.IDLE
+        with conn.cursor() as cur:
+            _bound_project(cur)
+            assert cur.fetchone() == (None,)
+            cur.execute("SELECT changed_by FROM agent_loggy.config_changelog WHERE config_name = 'pipelined = x'")
+            assert cur.fetchall() == [("erin",)]
+        conn.rollback()
+
+
+@pytest.mark.parametrize("failure", ["sql", "python"])
+def test_pipelined_transaction_rolls_back_whole(db_url: str, failure: str) -> None:
+    insert = ("INSERT INTO agent_loggy.negate_keys (project, label, operator, value, version) "
+              "VALUES ('default', 'half', '=', 'written', 1)")
+    with create_pool(db_url, Settings(pool_min_size=1, pool_max_size=1)) as pool:
+        with pool.connection() as conn, conn.cursor() as cur:
+            with pytest.raises((psycopg.errors.NoDataFound, RuntimeError)), \
+                    pipelined_transaction(conn, project="default"):
+                cur.execute(insert)
+                if failure == "sql":
+                    cur.execute("SELECT * FROM agent_loggy.resolve_prompt('no-such-prompt')")
+                    cur.execute(insert.replace("half", "after"))
+                else:
+                    raise RuntimeError("the caller failed")
+            assert conn.autocommit is False and conn.info.transaction_status == TransactionStatus.IDLE
+        with pool.connection() as conn:
+            left = conn.execute("SELECT count(*) FROM agent_loggy.negate_keys WHERE label IN ('half', 'after')")
+            assert left.fetchone() == (0,)
+
+
+def test_pipelined_transaction_refuses_a_connection_in_a_transaction(db_url: str) -> None:
+    with psycopg.connect(db_url) as conn:
+        conn.execute("SELECT 1")
+        with pytest.raises(psycopg.ProgrammingError, match="idle connection"), \
+                pipelined_transaction(conn, project="default"):
+            pass
+        assert conn.autocommit is False
+
+
+def test_pipelined_transaction_async(db_url: str) -> None:
+    async def main() -> tuple[object, object, bool]:
+        pool = await create_async_pool(db_url, Settings(pool_min_size=1, pool_max_size=1))
+        async with pool, pool.connection() as conn:
+            cur = conn.cursor()
+            async with pipelined_transaction_async(conn, project="default"):
+                await cur.execute("SELECT current_setting('agent_loggy.project')")
+            inside = await cur.fetchone()
+            await cur.execute("SELECT nullif(current_setting('agent_loggy.project', true), '')")
+            after = await cur.fetchone()
+            await conn.rollback()
+            return inside, after, conn.autocommit
+
+    assert asyncio.run(main()) == (("default",), (None,), False)
+
+
+def test_pipelined_transaction_keeps_prepared_statements_usable_after_a_failure(db_url: str) -> None:
+    """psycopg prepares a query on its 5th run; in a pipeline that fails before it, the server skips
+    that Parse while psycopg records the name. The rollback makes psycopg forget its statements."""
+    with create_pool(db_url, Settings(pool_min_size=1, pool_max_size=1)) as pool:
+        for attempt in range(12):
+            with pool.connection() as conn, conn.cursor() as cur:
+                try:
+                    with pipelined_transaction(conn, project="default"):
+                        if attempt % 2:
+                            cur.execute("SELECT * FROM agent_loggy.resolve_prompt('no-such-prompt')")
+                        cur.execute("SELECT version FROM agent_loggy.resolve_prompt('trace_analysis')")
+                except psycopg.errors.NoDataFound:
+                    assert attempt % 2
+                else:
+                    assert cur.fetchall() == [(1,)]
