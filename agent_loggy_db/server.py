@@ -63,6 +63,22 @@ def start(data_dir: Path) -> ServerInfo:
     return info
 
 
+DISPOSABLE_SETTINGS = {"fsync": "off", "synchronous_commit": "off", "full_page_writes": "off"}
+"""What make_disposable() sets: no waiting for the disk, at the price of the data after a crash."""
+
+
+def make_disposable(admin_url: str) -> None:
+    """Turn off durability on a throw-away server (tests, benchmarks): ALTER SYSTEM and reload.
+
+    Commits and CREATE DATABASE stop waiting for the disk; a crash of the machine or the server
+    may then lose or corrupt data. Never call it on a server that keeps anything.
+    """
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        for name, value in DISPOSABLE_SETTINGS.items():
+            conn.execute(sql.SQL("ALTER SYSTEM SET {} = {}").format(sql.Identifier(name), sql.Literal(value)))
+        conn.execute("SELECT pg_reload_conf()")
+
+
 def running(data_dir: Path) -> ServerInfo | None:
     """The embedded server of data_dir if it is running, else None."""
     pgdata = pgdata_of(data_dir)

@@ -68,6 +68,7 @@ def pg_server() -> Iterator[TestServer]:
     data_dir = Path(tempfile.mkdtemp(prefix="alt-"))
     try:
         info = server.start(data_dir)
+        server.make_disposable(with_dbname(info.url, "postgres"))  # a throw-away server: no fsync
         yield _from_url(with_dbname(info.url, "postgres"))
     finally:
         server.stop(data_dir)

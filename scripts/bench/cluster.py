@@ -92,19 +92,27 @@ class Cluster:
 
 
 @contextmanager
-def cluster(database_url: str | None) -> Iterator[Cluster]:
-    """The benchmark's server with a migrated template database; everything created is dropped after."""
+def cluster(database_url: str | None, *, like_the_tests: bool = False) -> Iterator[Cluster]:
+    """The benchmark's server with a migrated template database; everything created is dropped after.
+
+    like_the_tests: an embedded server set up as tests/conftest.py sets up its own (durability off,
+    server.make_disposable) instead of the benchmark's (shared_buffers raised, durable).
+    """
     data_dir: Path | None = None
     if database_url:
         found = Cluster(to_libpq(database_url), embedded=False)
     else:
         data_dir = Path(tempfile.mkdtemp(prefix="agent-loggy-bench-"))
         info = server.start(data_dir)
-        with psycopg.connect(info.url, autocommit=True) as conn:
-            for name, value in EMBEDDED_SETTINGS.items():
-                conn.execute(sql.SQL("ALTER SYSTEM SET {} = {}").format(sql.Identifier(name), sql.Literal(value)))
-        server.stop(data_dir)
-        info = server.start(data_dir)
+        if like_the_tests:
+            server.make_disposable(with_dbname(info.url, "postgres"))
+        else:
+            with psycopg.connect(info.url, autocommit=True) as conn:
+                for name, value in EMBEDDED_SETTINGS.items():
+                    conn.execute(sql.SQL("ALTER SYSTEM SET {} = {}").format(sql.Identifier(name),
+                                                                            sql.Literal(value)))
+            server.stop(data_dir)
+            info = server.start(data_dir)
         found = Cluster(with_dbname(info.url, "postgres"), embedded=True)
     try:
         found.template = found.new_name("template")
