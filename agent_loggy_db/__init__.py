@@ -34,6 +34,8 @@ from agent_loggy_db.pool import (
     bound_transaction,
     create_async_pool,
     create_pool,
+    pipelined_statement,
+    pipelined_statement_async,
     pipelined_transaction,
     pipelined_transaction_async,
 )
@@ -83,6 +85,8 @@ __all__ = [
     "create_pool",
     "load_embedder",
     "map_error",
+    "pipelined_statement",
+    "pipelined_statement_async",
     "pipelined_transaction",
     "pipelined_transaction_async",
     "render",

@@ -8,6 +8,7 @@ from typing import Any
 
 import psycopg
 from pgvector.psycopg import register_vector, register_vector_async
+from psycopg.abc import Params
 from psycopg.pq import TransactionStatus
 from psycopg_pool import AsyncConnectionPool, ConnectionPool
 
@@ -121,34 +122,72 @@ def pipelined_transaction(conn: psycopg.Connection[Any], **values: str | None) -
     psycopg would send its own BEGIN and COMMIT as two more round trips, so the connection is in
     autocommit mode (and the transaction explicit) for the duration of the block.
     """
+    with _autocommit_pipeline(conn):
+        conn.execute("BEGIN")
+        bind_transaction(conn, **values)
+        yield
+        conn.execute("COMMIT")
+
+
+def pipelined_statement(cur: psycopg.Cursor[Any], query: str, params: Params, **values: str | None) -> None:
+    """Run one statement bound to `values` in one round trip; read its results from `cur` after.
+
+    The binding and the statement go in one pipeline with one Sync and no BEGIN or COMMIT:
+    PostgreSQL runs what comes before a Sync as one implicit transaction, so the statement sees
+    the binding, commits or fails alone, and the binding ends with it. A statement of its own
+    cannot be half done; several statements that must stand or fall together need
+    pipelined_transaction. For a connection fresh from the pool, like pipelined_transaction.
+    """
+    with _autocommit_pipeline(cur.connection):
+        bind_transaction(cur.connection, **values)
+        cur.execute(query, params)
+
+
+@contextmanager
+def _autocommit_pipeline(conn: psycopg.Connection[Any]) -> Iterator[None]:
+    """An idle connection in autocommit and pipeline mode for the block; afterwards, anything left
+    open by a failure is rolled back (which also makes psycopg forget prepared statements whose
+    Parse the failed pipeline skipped) and autocommit is off again."""
     if conn.info.transaction_status != TransactionStatus.IDLE:
-        raise psycopg.ProgrammingError("pipelined_transaction() needs an idle connection, not one in a transaction")
+        raise psycopg.ProgrammingError("a pipelined call needs an idle connection, not one in a transaction")
     conn.autocommit = True
     try:
         with conn.pipeline():
-            conn.execute("BEGIN")
-            bind_transaction(conn, **values)
             yield
-            conn.execute("COMMIT")
     finally:
         if not conn.closed:
             if conn.info.transaction_status != TransactionStatus.IDLE:
-                conn.rollback()  # also forgets prepared statements whose Parse the failed pipeline skipped
+                conn.rollback()
             conn.autocommit = False
 
 
 @asynccontextmanager
 async def pipelined_transaction_async(conn: psycopg.AsyncConnection[Any], **values: str | None) -> AsyncIterator[None]:
     """The async twin of pipelined_transaction."""
+    async with _autocommit_pipeline_async(conn):
+        await conn.execute("BEGIN")
+        await bind_transaction_async(conn, **values)
+        yield
+        await conn.execute("COMMIT")
+
+
+async def pipelined_statement_async(cur: psycopg.AsyncCursor[Any], query: str, params: Params,
+                                    **values: str | None) -> None:
+    """The async twin of pipelined_statement."""
+    async with _autocommit_pipeline_async(cur.connection):
+        await bind_transaction_async(cur.connection, **values)
+        await cur.execute(query, params)
+
+
+@asynccontextmanager
+async def _autocommit_pipeline_async(conn: psycopg.AsyncConnection[Any]) -> AsyncIterator[None]:
+    """The async twin of _autocommit_pipeline."""
     if conn.info.transaction_status != TransactionStatus.IDLE:
-        raise psycopg.ProgrammingError("pipelined_transaction() needs an idle connection, not one in a transaction")
+        raise psycopg.ProgrammingError("a pipelined call needs an idle connection, not one in a transaction")
     await conn.set_autocommit(True)
     try:
         async with conn.pipeline():
-            await conn.execute("BEGIN")
-            await bind_transaction_async(conn, **values)
             yield
-            await conn.execute("COMMIT")
     finally:
         if not conn.closed:
             if conn.info.transaction_status != TransactionStatus.IDLE:

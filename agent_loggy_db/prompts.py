@@ -4,7 +4,8 @@ Both registries build the same `_Call`s (SQL text, parameters, row mapping) and 
 how they run them. Every call runs in one transaction on a pooled connection whose first
 statement binds the project (row level security lets the transaction see only its rows) and, for
 writes, the actor and summary the changelog records, with set_config(..., true); the whole
-transaction goes to the server in one round trip (pool.pipelined_transaction).
+transaction goes to the server in one round trip (pool.pipelined_statement, or
+pool.pipelined_transaction for a call of several statements).
 """
 
 from __future__ import annotations
@@ -22,7 +23,12 @@ from agent_loggy_db.cache import AsyncListener, CacheKey, Listener, PromptCache
 from agent_loggy_db.errors import ConfigurationError, ConnectionFailed, NotFound, PromptNotFound, translated_errors
 from agent_loggy_db.importers.values import jsonb
 from agent_loggy_db.models import ImportSummary, LabelMove, Prompt, PromptDiff, PromptSummary
-from agent_loggy_db.pool import pipelined_transaction, pipelined_transaction_async
+from agent_loggy_db.pool import (
+    pipelined_statement,
+    pipelined_statement_async,
+    pipelined_transaction,
+    pipelined_transaction_async,
+)
 
 T = TypeVar("T")
 Row = dict[str, Any]
@@ -179,9 +185,12 @@ class PromptRegistry:
 
     def _run(self, call: _Call[T], *, actor: str | None = None, summary: str | None = None) -> T:
         with _errors(), self.pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
-            with pipelined_transaction(conn, project=call.project, actor=actor, summary=summary):
-                for sql, params in call.statements:
-                    cur.execute(sql, params)
+            if len(call.statements) == 1:
+                pipelined_statement(cur, *call.statements[0], project=call.project, actor=actor, summary=summary)
+            else:
+                with pipelined_transaction(conn, project=call.project, actor=actor, summary=summary):
+                    for sql, params in call.statements:
+                        cur.execute(sql, params)
             rows = cur.fetchall()  # every statement of a _Call is a SELECT
         if call.writes:
             self.cache.forget(*call.writes)
@@ -282,9 +291,14 @@ class AsyncPromptRegistry:
     async def _run(self, call: _Call[T], *, actor: str | None = None, summary: str | None = None) -> T:
         with _errors():
             async with self.pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
-                async with pipelined_transaction_async(conn, project=call.project, actor=actor, summary=summary):
-                    for sql, params in call.statements:
-                        await cur.execute(sql, params)
+                if len(call.statements) == 1:
+                    await pipelined_statement_async(cur, *call.statements[0], project=call.project, actor=actor,
+                                                    summary=summary)
+                else:
+                    async with pipelined_transaction_async(conn, project=call.project, actor=actor,
+                                                           summary=summary):
+                        for sql, params in call.statements:
+                            await cur.execute(sql, params)
                 rows = await cur.fetchall()  # every statement of a _Call is a SELECT
         if call.writes:
             self.cache.forget(*call.writes)

@@ -20,7 +20,7 @@ from psycopg_pool import AsyncConnectionPool, ConnectionPool
 
 from agent_loggy_db.configs import DEFAULT_PROJECT
 from agent_loggy_db.errors import ConfigurationError, InvalidInput, translated_errors
-from agent_loggy_db.pool import pipelined_transaction, pipelined_transaction_async
+from agent_loggy_db.pool import pipelined_statement, pipelined_statement_async
 
 if TYPE_CHECKING:
     import numpy as np
@@ -193,8 +193,7 @@ class Search:
 
     def _run(self, query: _Query[Hit]) -> list[Hit]:
         with translated_errors(), self.pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
-            with pipelined_transaction(conn, project=query.project):
-                cur.execute(query.sql, query.params)
+            pipelined_statement(cur, query.sql, query.params, project=query.project)
             return [_hit(query.hit, row) for row in cur.fetchall()]
 
     def search_documents(self, query: str | QueryVector, *, project: str = DEFAULT_PROJECT, limit: int = 10,
@@ -243,8 +242,7 @@ class AsyncSearch:
     async def _run(self, query: _Query[Hit]) -> list[Hit]:
         with translated_errors():
             async with self.pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
-                async with pipelined_transaction_async(conn, project=query.project):
-                    await cur.execute(query.sql, query.params)
+                await pipelined_statement_async(cur, query.sql, query.params, project=query.project)
                 return [_hit(query.hit, row) for row in await cur.fetchall()]
 
     async def search_documents(self, query: str | QueryVector, *, project: str = DEFAULT_PROJECT, limit: int = 10,

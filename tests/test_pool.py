@@ -16,6 +16,8 @@ from agent_loggy_db import (
     bind_transaction_async,
     create_async_pool,
     create_pool,
+    pipelined_statement,
+    pipelined_statement_async,
     pipelined_transaction,
     pipelined_transaction_async,
 )
@@ -159,3 +161,32 @@ def test_pipelined_transaction_keeps_prepared_statements_usable_after_a_failure(
                     assert attempt % 2
                 else:
                     assert cur.fetchall() == [(1,)]
+
+
+def test_pipelined_statement_binds_one_implicit_transaction(db_url: str) -> None:
+    with create_pool(db_url, Settings(pool_min_size=1, pool_max_size=1)) as pool, pool.connection() as conn:
+        with conn.cursor() as cur:
+            query = ("SELECT current_setting('agent_loggy.project'), current_setting('agent_loggy.actor'), "
+                     "now() = statement_timestamp()")
+            pipelined_statement(cur, query, (), project="default", actor="frank")
+            # the binding reached the statement, and its transaction began with the binding, not before it
+            assert cur.fetchone() == ("default", "frank", False)
+            assert conn.autocommit is False and conn.info.transaction_status == TransactionStatus.IDLE
+            _bound_project(cur)
+            assert cur.fetchone() == (None,)
+            conn.rollback()
+            with pytest.raises(psycopg.errors.NoDataFound):
+                pipelined_statement(cur, "SELECT * FROM agent_loggy.resolve_prompt(%s)", ("nope",), project="default")
+            assert conn.autocommit is False and conn.info.transaction_status == TransactionStatus.IDLE
+        conn.rollback()
+
+
+def test_pipelined_statement_async(db_url: str) -> None:
+    async def main() -> tuple[object, bool]:
+        pool = await create_async_pool(db_url, Settings(pool_min_size=1, pool_max_size=1))
+        async with pool, pool.connection() as conn:
+            cur = conn.cursor()
+            await pipelined_statement_async(cur, "SELECT current_setting('agent_loggy.project')", (), project="beta")
+            return await cur.fetchone(), conn.autocommit
+
+    assert asyncio.run(main()) == (("beta",), False)

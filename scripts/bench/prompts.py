@@ -8,7 +8,7 @@ import time
 import psycopg
 
 from agent_loggy_db import PromptRegistry, Settings, create_pool
-from agent_loggy_db.pool import pipelined_transaction
+from agent_loggy_db.pool import pipelined_statement
 from scripts.bench import plots
 from scripts.bench.cluster import Cluster
 from scripts.bench.plan import Plan
@@ -40,8 +40,7 @@ def floor(url: str, plan: Plan) -> Figure:
 
         def select_one_pipelined(_: int) -> object:
             with pool.connection() as c, c.cursor() as cur:
-                with pipelined_transaction(c, project="default"):
-                    cur.execute("SELECT 1")
+                pipelined_statement(cur, "SELECT 1", (), project="default")
                 return cur.fetchone()
 
         def resolve_sql(_: int) -> object:
@@ -71,10 +70,11 @@ def floor(url: str, plan: Plan) -> Figure:
         f"`PromptRegistry(pool, cache=False).get_prompt('{PROMPT}')` (one SQL call per get, label production) "
         "against `with pool.connection() as c: c.execute('SELECT 1')` on the same pool of one connection. Both "
         "pay the pool's checkout check (a round trip). The plain SELECT 1 then costs three more (BEGIN, the "
-        "query, COMMIT); get_prompt sends BEGIN, the project binding, resolve_prompt() and COMMIT together in "
-        "one pipeline (`pipelined_transaction`), one round trip. The second line gives SELECT 1 the same "
-        "treatment, so it shows what resolving itself costs. The last line is the SQL function alone on a "
-        "plain autocommit connection whose session has the project set (as a login role's default would). "
+        "query, COMMIT); get_prompt sends the project binding and resolve_prompt() together in one pipeline, "
+        "one round trip, which PostgreSQL runs as one implicit transaction (`pipelined_statement`). The second "
+        "line gives SELECT 1 the same treatment, so it shows what resolving itself costs. The last line is the "
+        "SQL function alone on a plain autocommit connection whose session has the project set (as a login "
+        "role's default would). "
         f"Each value is the median of {plan.rounds} interleaved batches of {plan.batch} calls, after two "
         "warm-up batches.")
     return fig
