@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from typing import Any
@@ -134,9 +135,10 @@ def pipelined_statement(cur: psycopg.Cursor[Any], query: str, params: Params, **
 
     The binding and the statement go in one pipeline with one Sync and no BEGIN or COMMIT:
     PostgreSQL runs what comes before a Sync as one implicit transaction, so the statement sees
-    the binding, commits or fails alone, and the binding ends with it. A statement of its own
-    cannot be half done; several statements that must stand or fall together need
-    pipelined_transaction. For a connection fresh from the pool, like pipelined_transaction.
+    the binding, commits or fails alone, and the binding ends with it. When this returns, the
+    statement has committed: an error while reading its results afterwards does not undo it.
+    Several statements that must stand or fall together need pipelined_transaction. For an idle
+    connection, like pipelined_transaction.
     """
     with _autocommit_pipeline(cur.connection):
         bind_transaction(cur.connection, **values)
@@ -145,20 +147,43 @@ def pipelined_statement(cur: psycopg.Cursor[Any], query: str, params: Params, **
 
 @contextmanager
 def _autocommit_pipeline(conn: psycopg.Connection[Any]) -> Iterator[None]:
-    """An idle connection in autocommit and pipeline mode for the block; afterwards, anything left
-    open by a failure is rolled back (which also makes psycopg forget prepared statements whose
-    Parse the failed pipeline skipped) and autocommit is off again."""
+    """An idle connection in autocommit and pipeline mode for the block, then as it was.
+
+    After a failure, psycopg must forget its prepared statements (see _forget_prepared); a
+    connection that cannot be cleaned up is closed, so that a pool replaces it.
+    """
     if conn.info.transaction_status != TransactionStatus.IDLE:
         raise psycopg.ProgrammingError("a pipelined call needs an idle connection, not one in a transaction")
+    was = conn.autocommit
     conn.autocommit = True
     try:
-        with conn.pipeline():
+        with _quiet_pipeline_abort(), conn.pipeline():
             yield
+    except BaseException:
+        _forget_prepared(conn)
+        raise
     finally:
         if not conn.closed:
-            if conn.info.transaction_status != TransactionStatus.IDLE:
-                conn.rollback()
+            conn.autocommit = was
+
+
+def _forget_prepared(conn: psycopg.Connection[Any]) -> None:
+    """Roll back what a failed pipeline left open, so psycopg forgets its prepared statements.
+
+    psycopg prepares a query on its fifth run; in a pipeline that fails before it, the server
+    skips that Parse while psycopg records the name, and every later run of the query would fail
+    with "prepared statement does not exist". Only rollback() makes psycopg forget (and
+    deallocate) them, so an implicit transaction the Sync already ended gets one to roll back.
+    """
+    if conn.closed:
+        return
+    try:
+        if conn.info.transaction_status == TransactionStatus.IDLE:
             conn.autocommit = False
+            conn.execute("SELECT 1")  # a transaction for rollback() to end
+        conn.rollback()
+    except psycopg.Error:
+        conn.close()
 
 
 @asynccontextmanager
@@ -184,15 +209,54 @@ async def _autocommit_pipeline_async(conn: psycopg.AsyncConnection[Any]) -> Asyn
     """The async twin of _autocommit_pipeline."""
     if conn.info.transaction_status != TransactionStatus.IDLE:
         raise psycopg.ProgrammingError("a pipelined call needs an idle connection, not one in a transaction")
+    was = conn.autocommit
     await conn.set_autocommit(True)
     try:
-        async with conn.pipeline():
-            yield
+        with _quiet_pipeline_abort():
+            async with conn.pipeline():
+                yield
+    except BaseException:
+        await _forget_prepared_async(conn)
+        raise
     finally:
         if not conn.closed:
-            if conn.info.transaction_status != TransactionStatus.IDLE:
-                await conn.rollback()
+            await conn.set_autocommit(was)
+
+
+async def _forget_prepared_async(conn: psycopg.AsyncConnection[Any]) -> None:
+    """The async twin of _forget_prepared."""
+    if conn.closed:
+        return
+    try:
+        if conn.info.transaction_status == TransactionStatus.IDLE:
             await conn.set_autocommit(False)
+            await conn.execute("SELECT 1")
+        await conn.rollback()
+    except psycopg.Error:
+        await conn.close()
+
+
+class _PipelineAbortNoise(logging.Filter):
+    """Drops psycopg's warning that it ignored "pipeline aborted" while leaving a pipeline whose
+    block already raised the error that aborted it (a routine failure, raised to the caller)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.msg == "error ignored terminating %r: %s"
+                    and any(str(arg) == "pipeline aborted" for arg in record.args or ()))
+
+
+@contextmanager
+def _quiet_pipeline_abort() -> Iterator[None]:
+    """_PipelineAbortNoise on the logger psycopg's pipelines use, for the block."""
+    noise = _PipelineAbortNoise()
+    _PSYCOPG_LOG.addFilter(noise)
+    try:
+        yield
+    finally:
+        _PSYCOPG_LOG.removeFilter(noise)
+
+
+_PSYCOPG_LOG = logging.getLogger("psycopg")
 
 
 def _set_config_statement(pairs: tuple[tuple[str, str], ...]) -> tuple[str, tuple[str, ...]]:

@@ -184,16 +184,19 @@ class PromptRegistry:
             self._listener.stop()
 
     def _run(self, call: _Call[T], *, actor: str | None = None, summary: str | None = None) -> T:
-        with _errors(), self.pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
-            if len(call.statements) == 1:
-                pipelined_statement(cur, *call.statements[0], project=call.project, actor=actor, summary=summary)
-            else:
-                with pipelined_transaction(conn, project=call.project, actor=actor, summary=summary):
-                    for sql, params in call.statements:
-                        cur.execute(sql, params)
-            rows = cur.fetchall()  # every statement of a _Call is a SELECT
-        if call.writes:
-            self.cache.forget(*call.writes)
+        try:
+            with _errors(), self.pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
+                if len(call.statements) == 1:
+                    pipelined_statement(cur, *call.statements[0], project=call.project, actor=actor,
+                                        summary=summary)
+                else:
+                    with pipelined_transaction(conn, project=call.project, actor=actor, summary=summary):
+                        for sql, params in call.statements:
+                            cur.execute(sql, params)
+                rows = cur.fetchall()  # every statement of a _Call is a SELECT
+        finally:  # a write may have committed even when reading its result failed
+            if call.writes:
+                self.cache.forget(*call.writes)
         return call.result(rows)
 
     def get_prompt(self, name: str, *, label: str = "production", version: int | None = None,
@@ -289,19 +292,21 @@ class AsyncPromptRegistry:
             self._listener = None
 
     async def _run(self, call: _Call[T], *, actor: str | None = None, summary: str | None = None) -> T:
-        with _errors():
-            async with self.pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
-                if len(call.statements) == 1:
-                    await pipelined_statement_async(cur, *call.statements[0], project=call.project, actor=actor,
-                                                    summary=summary)
-                else:
-                    async with pipelined_transaction_async(conn, project=call.project, actor=actor,
-                                                           summary=summary):
-                        for sql, params in call.statements:
-                            await cur.execute(sql, params)
-                rows = await cur.fetchall()  # every statement of a _Call is a SELECT
-        if call.writes:
-            self.cache.forget(*call.writes)
+        try:
+            with _errors():
+                async with self.pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
+                    if len(call.statements) == 1:
+                        await pipelined_statement_async(cur, *call.statements[0], project=call.project,
+                                                        actor=actor, summary=summary)
+                    else:
+                        async with pipelined_transaction_async(conn, project=call.project, actor=actor,
+                                                               summary=summary):
+                            for sql, params in call.statements:
+                                await cur.execute(sql, params)
+                    rows = await cur.fetchall()  # every statement of a _Call is a SELECT
+        finally:  # a write may have committed even when reading its result failed
+            if call.writes:
+                self.cache.forget(*call.writes)
         return call.result(rows)
 
     async def get_prompt(self, name: str, *, label: str = "production", version: int | None = None,

@@ -21,6 +21,7 @@ from agent_loggy_db import (
     pipelined_transaction,
     pipelined_transaction_async,
 )
+from agent_loggy_db.pool import _autocommit_pipeline, _autocommit_pipeline_async
 
 
 def test_pool_returns_vectors_and_binds_per_transaction(db_url: str) -> None:
@@ -166,11 +167,10 @@ def test_pipelined_transaction_keeps_prepared_statements_usable_after_a_failure(
 def test_pipelined_statement_binds_one_implicit_transaction(db_url: str) -> None:
     with create_pool(db_url, Settings(pool_min_size=1, pool_max_size=1)) as pool, pool.connection() as conn:
         with conn.cursor() as cur:
-            query = ("SELECT current_setting('agent_loggy.project'), current_setting('agent_loggy.actor'), "
-                     "now() = statement_timestamp()")
+            query = "SELECT current_setting('agent_loggy.project'), current_setting('agent_loggy.actor')"
             pipelined_statement(cur, query, (), project="default", actor="frank")
-            # the binding reached the statement, and its transaction began with the binding, not before it
-            assert cur.fetchone() == ("default", "frank", False)
+            # set_config(..., true) lasts one transaction: binding and statement shared one
+            assert cur.fetchone() == ("default", "frank")
             assert conn.autocommit is False and conn.info.transaction_status == TransactionStatus.IDLE
             _bound_project(cur)
             assert cur.fetchone() == (None,)
@@ -190,3 +190,67 @@ def test_pipelined_statement_async(db_url: str) -> None:
             return await cur.fetchone(), conn.autocommit
 
     assert asyncio.run(main()) == (("beta",), False)
+
+
+def test_a_failed_implicit_transaction_leaves_prepared_statements_usable(db_url: str) -> None:
+    """The implicit transaction of pipelined_statement is over when its failure is raised; psycopg
+    must still forget the statement whose Parse the failure skipped (here a failing statement
+    stands in for a binding cancelled on the server)."""
+    with create_pool(db_url, Settings(pool_min_size=1, pool_max_size=1)) as pool:
+        for attempt in range(12):
+            with pool.connection() as conn, conn.cursor() as cur:
+                try:
+                    with _autocommit_pipeline(conn):
+                        if attempt % 2:
+                            cur.execute("SELECT 1 / 0")
+                        cur.execute("SELECT version FROM agent_loggy.resolve_prompt('trace_analysis')")
+                except psycopg.errors.DivisionByZero:
+                    assert attempt % 2
+                else:
+                    assert cur.fetchall() == [(1,)]
+
+
+def test_pipelined_calls_give_the_connection_back_as_they_found_it(db_url: str) -> None:
+    with psycopg.connect(db_url, autocommit=True) as conn, conn.cursor() as cur:
+        pipelined_statement(cur, "SELECT 1", (), project="default")
+        with pytest.raises(psycopg.errors.NoDataFound):
+            pipelined_statement(cur, "SELECT * FROM agent_loggy.resolve_prompt('nope')", (), project="default")
+        with pipelined_transaction(conn, project="default"):
+            cur.execute("SELECT 1")
+        assert conn.autocommit is True and conn.info.transaction_status == TransactionStatus.IDLE
+
+
+def test_a_failure_raised_inside_the_pipeline_logs_no_warning(db_url: str, caplog: pytest.LogCaptureFixture) -> None:
+    """psycopg warns that it ignored "pipeline aborted" when the block already raised the error
+    (as happens when a result arrives while later statements are being queued): routine noise."""
+    with psycopg.connect(db_url) as conn, conn.cursor() as cur:
+        with pytest.raises(psycopg.errors.DivisionByZero), pipelined_transaction(conn, project="default"):
+            cur.execute("SELECT 1 / 0")
+            cur.execute("SELECT 2")
+            with conn.pipeline() as pipeline:
+                pipeline.sync()  # the error is raised here, inside the block
+        assert conn.info.transaction_status == TransactionStatus.IDLE
+    assert [r.getMessage() for r in caplog.records if r.name == "psycopg"] == []
+
+
+def test_pipelined_statement_async_failure_leaves_a_usable_connection(db_url: str) -> None:
+    async def main() -> list[object]:
+        pool = await create_async_pool(db_url, Settings(pool_min_size=1, pool_max_size=1))
+        seen: list[object] = []
+        async with pool:
+            for attempt in range(12):
+                async with pool.connection() as conn:
+                    cur = conn.cursor()
+                    try:
+                        async with _autocommit_pipeline_async(conn):
+                            if attempt % 2:
+                                await cur.execute("SELECT 1 / 0")
+                            await cur.execute("SELECT version FROM agent_loggy.resolve_prompt('trace_analysis')")
+                        seen.append(await cur.fetchone())
+                    except psycopg.errors.DivisionByZero:
+                        seen.append("failed")
+                    seen.append((conn.autocommit, conn.info.transaction_status))
+        return seen
+
+    seen = asyncio.run(main())
+    assert seen == [(1,), (False, TransactionStatus.IDLE), "failed", (False, TransactionStatus.IDLE)] * 6

@@ -54,6 +54,15 @@ class Cluster:
         self.clone_as(name)
         return self.url(name)
 
+    @contextmanager
+    def cloned(self, purpose: str) -> Iterator[str]:
+        """The URL of a new clone of the template, dropped when the block ends."""
+        url = self.clone(purpose)
+        try:
+            yield url
+        finally:
+            self.drop(url)
+
     def clone_as(self, name: str, *, file_copy: bool = False) -> None:
         strategy = sql.SQL(" STRATEGY file_copy" if file_copy else "")
         with self.admin() as conn:

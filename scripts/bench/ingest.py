@@ -131,13 +131,10 @@ def _cells(seconds: float, n: int) -> list[str]:
 
 
 def _timed(cluster: Cluster, purpose: str, load: Callable[[str], None]) -> float:
-    url = cluster.clone(purpose)
-    try:
+    with cluster.cloned(purpose) as url:
         began = time.perf_counter()
         load(url)
         return time.perf_counter() - began
-    finally:
-        cluster.drop(url)
 
 
 def _copy(url: str, records: list[DocumentRecord], *, drop_index: bool, rebuild: bool) -> None:

@@ -20,11 +20,8 @@ THREADS = (1, 2, 4, 8)
 
 
 def run(cluster: Cluster, plan: Plan) -> list[Figure]:
-    url = cluster.clone("prompts")
-    try:
+    with cluster.cloned("prompts") as url:
         return [floor(url, plan), cache(url, plan), throughput(url, plan)]
-    finally:
-        cluster.drop(url)
 
 
 def floor(url: str, plan: Plan) -> Figure:

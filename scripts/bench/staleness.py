@@ -30,11 +30,8 @@ TIMEOUT = 5.0
 
 
 def run(cluster: Cluster, plan: Plan) -> list[Figure]:
-    url = cluster.clone("staleness")
-    try:
+    with cluster.cloned("staleness") as url:
         return [measure(url, plan)]
-    finally:
-        cluster.drop(url)
 
 
 def measure(url: str, plan: Plan) -> Figure:

@@ -19,11 +19,8 @@ UPDATE = f"UPDATE {TABLE} SET parameters = jsonb_build_object('temperature', %s:
 
 
 def run(cluster: Cluster, plan: Plan) -> list[Figure]:
-    url = cluster.clone("triggers")
-    try:
+    with cluster.cloned("triggers") as url:
         return [measure(url, plan)]
-    finally:
-        cluster.drop(url)
 
 
 def measure(url: str, plan: Plan) -> Figure:
@@ -62,10 +59,11 @@ def measure(url: str, plan: Plan) -> Figure:
                                     "the changelog trigger alone is "
                                     f"{med['all triggers'] / med['without write_changelog']:.2f}× (next line), the "
                                     f"other four {med['without write_changelog'] / med['no triggers']:.2f}×. Migration "
-                                    "0013 took the validation trigger from about 60 to 8 µs a row and updated_at from "
-                                    "20 to 4 µs (EXPLAIN ANALYZE of a 2,000-row UPDATE); what is left is mostly the "
-                                    "changelog row. A single-row autocommit UPDATE of a tiny row is so cheap that this "
-                                    "fixed work is a large share of it. Writing the changelog outside the transaction "
+                                    "0013 made the validation trigger about 8× cheaper a row and updated_at about "
+                                    "6-10× (EXPLAIN ANALYZE of a 2,000-row UPDATE before and after, measured by hand, "
+                                    "not by this benchmark); what is left is mostly the changelog row. A single-row "
+                                    "autocommit UPDATE of a tiny row is so cheap that this fixed work is a large share "
+                                    "of it. Writing the changelog outside the transaction "
                                     "(logical decoding) would close it, at the price of an audit that can lag or "
                                     "miss a change."))
     fig.lines.append(Line("UPDATE with every trigger vs without the changelog trigger",
