@@ -147,23 +147,6 @@ def test_pipelined_transaction_async(db_url: str) -> None:
     assert asyncio.run(main()) == (("default",), (None,), False)
 
 
-def test_pipelined_transaction_keeps_prepared_statements_usable_after_a_failure(db_url: str) -> None:
-    """psycopg prepares a query on its 5th run; in a pipeline that fails before it, the server skips
-    that Parse while psycopg records the name. The rollback makes psycopg forget its statements."""
-    with create_pool(db_url, Settings(pool_min_size=1, pool_max_size=1)) as pool:
-        for attempt in range(12):
-            with pool.connection() as conn, conn.cursor() as cur:
-                try:
-                    with pipelined_transaction(conn, project="default"):
-                        if attempt % 2:
-                            cur.execute("SELECT * FROM agent_loggy.resolve_prompt('no-such-prompt')")
-                        cur.execute("SELECT version FROM agent_loggy.resolve_prompt('trace_analysis')")
-                except psycopg.errors.NoDataFound:
-                    assert attempt % 2
-                else:
-                    assert cur.fetchall() == [(1,)]
-
-
 def test_pipelined_statement_binds_one_implicit_transaction(db_url: str) -> None:
     with create_pool(db_url, Settings(pool_min_size=1, pool_max_size=1)) as pool, pool.connection() as conn:
         with conn.cursor() as cur:
@@ -192,15 +175,19 @@ def test_pipelined_statement_async(db_url: str) -> None:
     assert asyncio.run(main()) == (("beta",), False)
 
 
-def test_a_failed_implicit_transaction_leaves_prepared_statements_usable(db_url: str) -> None:
-    """The implicit transaction of pipelined_statement is over when its failure is raised; psycopg
-    must still forget the statement whose Parse the failure skipped (here a failing statement
-    stands in for a binding cancelled on the server)."""
+@pytest.mark.parametrize("transaction", ["explicit", "implicit"])
+def test_a_failed_pipeline_leaves_prepared_statements_usable(db_url: str, transaction: str) -> None:
+    """psycopg prepares a query on its 5th run; in a pipeline that fails before it, the server skips
+    that Parse while psycopg records the name, so psycopg must forget its statements after a failure.
+    Implicit: the transaction of pipelined_statement, over when its failure is raised (a failing
+    statement stands in for a binding cancelled on the server)."""
     with create_pool(db_url, Settings(pool_min_size=1, pool_max_size=1)) as pool:
         for attempt in range(12):
             with pool.connection() as conn, conn.cursor() as cur:
+                block = (pipelined_transaction(conn, project="default") if transaction == "explicit"
+                         else _autocommit_pipeline(conn))
                 try:
-                    with _autocommit_pipeline(conn):
+                    with block:
                         if attempt % 2:
                             cur.execute("SELECT 1 / 0")
                         cur.execute("SELECT version FROM agent_loggy.resolve_prompt('trace_analysis')")
