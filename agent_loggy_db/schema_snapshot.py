@@ -3,7 +3,7 @@
 The committed snapshot makes every schema change a visible diff in review: regenerate it with
 `python scripts/schema_snapshot.py` after changing a migration (a test fails until you do).
 What varies between servers and runs is left out: pg_dump's version comments, its `\\restrict`
-lines and SET preamble, owners, and yoyo's own bookkeeping tables.
+lines and SET preamble, owners, extension comments, and yoyo's own bookkeeping tables.
 """
 
 from __future__ import annotations
@@ -24,10 +24,13 @@ _DROPPED = re.compile(
     r"^(\\restrict |\\unrestrict |SET |SELECT pg_catalog\.set_config\('search_path'"
     r"|-- Dumped (from database|by pg_dump) version )"
 )
+_EXTENSION_COMMENT = re.compile(
+    r"--\n-- Name: EXTENSION \w+; Type: COMMENT;[^\n]*\n--\n\nCOMMENT ON EXTENSION [^\n]*\n")
 
 
 def normalise(dump: str) -> str:
     """pg_dump output without the lines that differ between runs and versions, blank runs squeezed."""
+    dump = _EXTENSION_COMMENT.sub("", dump)  # who installed pgvector (0001 or an administrator) is no schema change
     lines = [line.rstrip() for line in dump.splitlines() if not _DROPPED.match(line)]
     text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines))
     return text.strip("\n") + "\n"

@@ -21,12 +21,6 @@ COMMENT ON SCHEMA agent_loggy IS 'agent-loggy configuration: versioned prompts, 
 CREATE EXTENSION IF NOT EXISTS vector WITH SCHEMA public;
 
 --
--- Name: EXTENSION vector; Type: COMMENT; Schema: -; Owner: -
---
-
-COMMENT ON EXTENSION vector IS 'vector data type and ivfflat and hnsw access methods (installed by agent_loggy migration 0001_extensions)';
-
---
 -- Name: import_summary; Type: TYPE; Schema: agent_loggy; Owner: -
 --
 

@@ -24,6 +24,12 @@ BEGIN
 END
 $$;
 
+-- Load pgvector's library into this session before functions below SET hnsw.iterative_scan:
+-- until it is loaded the parameter is a placeholder, which only a superuser may set, so a
+-- non-superuser owner (every managed service's migrating role) would get "permission denied to
+-- set parameter". Using any vector function loads it; LOAD itself is refused to non-superusers.
+DO $$ BEGIN PERFORM '[1]'::vector <=> '[1]'::vector; END $$;
+
 -- Argument checks ---------------------------------------------------------------------------
 
 CREATE FUNCTION agent_loggy.checked_query_vector(p_query vector) RETURNS vector

@@ -3,6 +3,12 @@
 The server is the embedded one (started in a temporary directory and removed at the end), or
 the server named by AGENT_LOGGY_TEST_DSN. pytest-postgresql builds the template database once
 with every migration applied and clones it (CREATE DATABASE ... TEMPLATE) for each test.
+
+Deployed as on a managed service: the databases belong to a LOGIN role that is not a superuser
+(OWNER, with CREATEROLE for the group roles of 0012), pgvector is installed beforehand by the
+superuser (the one statement an administrator runs: CREATE EXTENSION vector), and the migrations
+run as that owner. `conn` and `db_url` are the owner's; the superuser is only a convenience for
+setting up what no user of the product could (roles, other databases): `superuser_conn`.
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ import shutil
 import tempfile
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -75,9 +82,32 @@ def pg_server() -> Iterator[TestServer]:
         shutil.rmtree(data_dir, ignore_errors=True)
 
 
+OWNER = "alt_owner"
+"""The non-superuser LOGIN role that owns the test databases and runs the migrations."""
+_OWNER_PASSWORD = uuid.uuid4().hex
+
+
+def _ensure_owner(admin: psycopg.Connection[Any]) -> None:
+    """The owner role as a managed service's main user is: LOGIN CREATEROLE, never SUPERUSER."""
+    exists = admin.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (OWNER,)).fetchone()
+    verb = "ALTER" if exists else "CREATE"
+    admin.execute(sql.SQL(verb + " ROLE {} LOGIN CREATEROLE NOSUPERUSER NOCREATEDB NOBYPASSRLS PASSWORD {}").format(
+        sql.Identifier(OWNER), sql.Literal(_OWNER_PASSWORD)))
+
+
+def owned_by_owner(superuser_url: str) -> str:
+    """Give the database of superuser_url to OWNER with pgvector installed, as an administrator of a
+    managed service would (CREATE EXTENSION vector); returns the owner's URL of that database."""
+    with psycopg.connect(superuser_url, autocommit=True) as c:
+        _ensure_owner(c)
+        c.execute(sql.SQL("ALTER DATABASE {} OWNER TO {}").format(sql.Identifier(c.info.dbname), sql.Identifier(OWNER)))
+        c.execute("CREATE EXTENSION IF NOT EXISTS vector")
+    return with_params(superuser_url, user=OWNER, password=_OWNER_PASSWORD)
+
+
 def load_migrations(host: str, port: int, user: str, dbname: str, password: str | None, **_: Any) -> None:
-    """pytest-postgresql loader: apply every migration to the template database."""
-    migrations.apply(TestServer(host, port, user, password, "postgres").url(dbname))
+    """pytest-postgresql loader: the template database is the owner's, migrated by the owner."""
+    migrations.apply(owned_by_owner(TestServer(host, port, user, password, "postgres").url(dbname)))
 
 
 postgresql_noproc = factories.postgresql_noproc(depends_on="pg_server", dbname=TEST_DB, load=[load_migrations])
@@ -85,21 +115,34 @@ postgresql = factories.postgresql("postgresql_noproc")
 
 
 @pytest.fixture
-def db_url(postgresql: psycopg.Connection[Any], pg_server: TestServer) -> str:
-    """URL of this test's freshly cloned, fully migrated database."""
+def superuser_url(postgresql: psycopg.Connection[Any], pg_server: TestServer) -> str:
+    """The superuser's URL of this test's database: for setting up, never for the behaviour under test."""
     return pg_server.url(postgresql.info.dbname)
 
 
 @pytest.fixture
-def conn(postgresql: psycopg.Connection[Any]) -> psycopg.Connection[Any]:
-    """An autocommit connection to this test's database (use conn.transaction() for a block)."""
+def db_url(superuser_url: str) -> str:
+    """The owner's URL of this test's freshly cloned, fully migrated database (the clone is the owner's too)."""
+    return owned_by_owner(superuser_url)
+
+
+@pytest.fixture
+def conn(db_url: str) -> Iterator[psycopg.Connection[Any]]:
+    """An autocommit connection as the owner to this test's database (conn.transaction() for a block)."""
+    with psycopg.connect(db_url, autocommit=True) as c:
+        yield c
+
+
+@pytest.fixture
+def superuser_conn(postgresql: psycopg.Connection[Any]) -> psycopg.Connection[Any]:
+    """An autocommit superuser connection to this test's database, for setup only."""
     postgresql.autocommit = True
     return postgresql
 
 
-@pytest.fixture
-def empty_db_url(pg_server: TestServer) -> Iterator[str]:
-    """URL of a brand-new empty database (no migrations), dropped afterwards."""
+@contextmanager
+def new_database(pg_server: TestServer) -> Iterator[str]:
+    """The superuser's URL of a new empty database, dropped at the end."""
     name = f"alt_empty_{uuid.uuid4().hex[:12]}"
     admin = pg_server.url(pg_server.maintenance_dbname)
     with psycopg.connect(admin, autocommit=True) as c:
@@ -109,6 +152,20 @@ def empty_db_url(pg_server: TestServer) -> Iterator[str]:
     finally:
         with psycopg.connect(admin, autocommit=True) as c:
             c.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+@pytest.fixture
+def empty_db_url(pg_server: TestServer) -> Iterator[str]:
+    """The owner's URL of a brand-new database with pgvector installed and nothing else (no migrations)."""
+    with new_database(pg_server) as url:
+        yield owned_by_owner(url)
+
+
+@pytest.fixture
+def superuser_empty_db_url(pg_server: TestServer) -> Iterator[str]:
+    """The superuser's URL of a brand-new empty database, without pgvector (0001 installs it)."""
+    with new_database(pg_server) as url:
+        yield url
 
 
 GROUP_ROLES = ("agent_loggy_reader", "agent_loggy_writer", "agent_loggy_admin")

@@ -15,6 +15,7 @@ import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +27,7 @@ from agent_loggy_db import migrations, server
 from agent_loggy_db.schema_snapshot import dump_schema
 from agent_loggy_db.urls import parse, to_yoyo
 from tests.catalog import snapshot_of
-from tests.conftest import TestServer
+from tests.conftest import TestServer, new_database
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "docker" / "initdb" / "10-agent-loggy-migrations.sh"
@@ -95,15 +96,30 @@ def sql_copy(tmp_path: Path) -> Path:
     return target
 
 
-def test_init_builds_the_database_yoyo_builds(pg_server: TestServer, empty_db_url: str, db_url: str) -> None:
+@pytest.fixture
+def empty_db_url(superuser_empty_db_url: str) -> str:
+    """In the container, POSTGRES_USER is a superuser: the init script runs as one, without pgvector."""
+    return superuser_empty_db_url
+
+
+@pytest.fixture
+def yoyo_built_url(pg_server: TestServer) -> Iterator[str]:
+    """A database migrated through yoyo by the image's user (a superuser in the container)."""
+    with new_database(pg_server) as url:
+        migrations.apply(url)
+        yield url
+
+
+def test_init_builds_the_database_yoyo_builds(pg_server: TestServer, empty_db_url: str,
+                                              yoyo_built_url: str) -> None:
     result = run_init(pg_server, empty_db_url, ROOT / "sql")
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().endswith("entrypoint-continues")
     assert "rollback" not in result.stderr
-    assert snapshot_of(empty_db_url) == snapshot_of(db_url)
-    assert dump_schema(empty_db_url) == dump_schema(db_url)
-    assert rows_of(empty_db_url) == rows_of(db_url)
-    with psycopg.connect(empty_db_url) as init_conn, psycopg.connect(db_url) as yoyo_conn:
+    assert snapshot_of(empty_db_url) == snapshot_of(yoyo_built_url)
+    assert dump_schema(empty_db_url) == dump_schema(yoyo_built_url)
+    assert rows_of(empty_db_url) == rows_of(yoyo_built_url)
+    with psycopg.connect(empty_db_url) as init_conn, psycopg.connect(yoyo_built_url) as yoyo_conn:
         for table in ("_yoyo_migration", "_yoyo_log", "_yoyo_version", "yoyo_lock"):
             query = ("SELECT column_name, data_type, character_maximum_length, is_nullable, column_default"
                      " FROM information_schema.columns WHERE table_schema = 'public' AND table_name = %s"

@@ -32,8 +32,8 @@ def test_checks_on_a_migrated_database_pass(db_url: str) -> None:
     assert health.facts(db_url).row_counts["prompts"] == 5
 
 
-def test_checks_on_an_empty_database_fail_on_migrations(empty_db_url: str) -> None:
-    checks = {c.name: c for c in health.run_checks(empty_db_url)}
+def test_checks_on_an_empty_database_fail_on_migrations(superuser_empty_db_url: str) -> None:
+    checks = {c.name: c for c in health.run_checks(superuser_empty_db_url)}
     assert checks["migrations"].status == "fail" and "pending" in checks["migrations"].detail
     assert checks["pgvector"].status == "warn"
 

@@ -26,22 +26,37 @@ def test_every_migration_has_a_rollback_and_a_four_digit_number() -> None:
     assert [p.name[:-4] for p in forward] == migrations.migration_ids()
 
 
-def test_stairway_each_migration_up_down_up(empty_db_url: str) -> None:
-    """Works for any number of migrations: apply one, roll it back, apply it again."""
-    states = [snapshot_of(empty_db_url)]
+@pytest.mark.parametrize("migrator", ["owner", "superuser"])
+def test_stairway_each_migration_up_down_up(migrator: str, request: pytest.FixtureRequest) -> None:
+    """Works for any number of migrations: apply one, roll it back, apply it again; as the database's
+    non-superuser owner with pgvector installed beforehand (0001 then only checks its version), and
+    as a superuser (0001 installs pgvector)."""
+    url: str = request.getfixturevalue("empty_db_url" if migrator == "owner" else "superuser_empty_db_url")
+    states = [snapshot_of(url)]
     for mid in migrations.migration_ids():
-        assert migrations.apply(empty_db_url, up_to=mid) == [mid]
-        after_up = snapshot_of(empty_db_url)
-        assert after_up != states[-1], f"{mid} changed nothing"
-        assert migrations.rollback(empty_db_url, count=1) == [mid]
-        diff = snapshot_of(empty_db_url) ^ states[-1]
+        assert migrations.apply(url, up_to=mid) == [mid]
+        after_up = snapshot_of(url)
+        assert after_up != states[-1] or (mid == "0001_extensions" and migrator == "owner"), f"{mid} changed nothing"
+        assert migrations.rollback(url, count=1) == [mid]
+        diff = snapshot_of(url) ^ states[-1]
         assert not diff, f"rolling back {mid} did not restore the previous state: {sorted(diff)[:10]}"
-        assert migrations.apply(empty_db_url, up_to=mid) == [mid]
-        assert snapshot_of(empty_db_url) == after_up, f"re-applying {mid} gave a different schema"
+        assert migrations.apply(url, up_to=mid) == [mid]
+        assert snapshot_of(url) == after_up, f"re-applying {mid} gave a different schema"
         states.append(after_up)
 
 
-def test_full_rollback_leaves_nothing_of_ours(empty_db_url: str) -> None:
+def test_full_rollback_as_the_owner_leaves_nothing_of_ours_and_keeps_pgvector(empty_db_url: str) -> None:
+    before = snapshot_of(empty_db_url)
+    migrations.apply(empty_db_url)
+    assert migrations.rollback(empty_db_url, count=None) == list(reversed(migrations.migration_ids()))
+    assert snapshot_of(empty_db_url) == before
+    with psycopg.connect(empty_db_url) as conn:
+        assert conn.execute("SELECT to_regnamespace('agent_loggy')").fetchone() == (None,)
+        assert conn.execute("SELECT count(*) FROM pg_extension WHERE extname = 'vector'").fetchone() == (1,)
+
+
+def test_full_rollback_leaves_nothing_of_ours(superuser_empty_db_url: str) -> None:
+    empty_db_url = superuser_empty_db_url
     before = snapshot_of(empty_db_url)
     migrations.apply(empty_db_url)
     rolled = migrations.rollback(empty_db_url, count=None)
@@ -52,7 +67,8 @@ def test_full_rollback_leaves_nothing_of_ours(empty_db_url: str) -> None:
         assert conn.execute("SELECT count(*) FROM pg_extension WHERE extname = 'vector'").fetchone() == (0,)
 
 
-def test_full_rollback_keeps_pgvector_when_something_else_uses_it(empty_db_url: str) -> None:
+def test_full_rollback_keeps_pgvector_when_something_else_uses_it(superuser_empty_db_url: str) -> None:
+    empty_db_url = superuser_empty_db_url
     migrations.apply(empty_db_url)
     with psycopg.connect(empty_db_url, autocommit=True) as conn:
         conn.execute("CREATE TABLE public.other_app (v vector(3))")
@@ -62,7 +78,8 @@ def test_full_rollback_keeps_pgvector_when_something_else_uses_it(empty_db_url: 
         assert conn.execute("SELECT to_regnamespace('agent_loggy')").fetchone() == (None,)
 
 
-def test_full_rollback_keeps_a_pgvector_that_was_there_before(empty_db_url: str) -> None:
+def test_full_rollback_keeps_a_pgvector_that_was_there_before(superuser_empty_db_url: str) -> None:
+    empty_db_url = superuser_empty_db_url
     with psycopg.connect(empty_db_url, autocommit=True) as conn:
         conn.execute("CREATE EXTENSION vector")
     migrations.apply(empty_db_url)

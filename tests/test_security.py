@@ -343,9 +343,10 @@ def test_reader_and_writer_see_only_the_bound_project_and_nothing_unbound(
         assert count(c, "prompts") == 0
 
 
-def test_a_login_roles_default_project_binds_clients_that_cannot(two_projects: Conn, role_url: RoleUrl) -> None:
+def test_a_login_roles_default_project_binds_clients_that_cannot(two_projects: Conn, superuser_conn: Conn,
+                                                               role_url: RoleUrl) -> None:
     url = role_url(READER)
-    two_projects.execute(f'ALTER ROLE "{parse(url)["user"]}" SET agent_loggy.project = \'beta\'')
+    superuser_conn.execute(f'ALTER ROLE "{parse(url)["user"]}" SET agent_loggy.project = \'beta\'')
     with connect(url) as c:
         assert projects_seen(c, "documents") == {"beta"}
         row = c.execute("SELECT template FROM agent_loggy.resolve_prompt('shared', 'staging', 'beta')").fetchone()

@@ -224,9 +224,10 @@ def test_changelog_trigger_refuses_foreign_tables(conn: Conn) -> None:
     assert conn.execute("SELECT count(*) FROM agent_loggy.config_changelog").fetchone() == before
 
 
-def test_ordinary_roles_cannot_attach_the_security_definer_trigger(conn: Conn, db_url: str) -> None:
+def test_ordinary_roles_cannot_attach_the_security_definer_trigger(conn: Conn, superuser_conn: Conn,
+                                                                  db_url: str) -> None:
     role = f"alt_app_{uuid.uuid4().hex[:8]}"
-    conn.execute(f"CREATE ROLE {role} LOGIN")
+    superuser_conn.execute(f"CREATE ROLE {role} LOGIN")
     try:
         conn.execute(f"GRANT USAGE ON SCHEMA agent_loggy TO {role}")
         with psycopg.connect(with_params(db_url, user=role, password=None), autocommit=True) as app:
@@ -237,5 +238,5 @@ def test_ordinary_roles_cannot_attach_the_security_definer_trigger(conn: Conn, d
                     " EXECUTE FUNCTION agent_loggy.write_changelog('prompt')"
                 )
     finally:
-        conn.execute(f"DROP OWNED BY {role}")
-        conn.execute(f"DROP ROLE {role}")
+        superuser_conn.execute(f"DROP OWNED BY {role}")
+        superuser_conn.execute(f"DROP ROLE {role}")
