@@ -5,13 +5,18 @@ listener is connected, and from the moment it loses the connection until it is b
 is empty and bypassed (every read goes to the database), so it is never silently stale.
 A read that raced with an invalidation is not stored (generation check). An optional TTL is a
 safety net on top.
+
+A notification carries only the id of the transaction that changed something (any login can
+send one, and listeners must not learn other projects' names). The listener reads what that
+transaction changed through its own row level security (CHANGES_SQL) and drops those entries; a
+notification naming no recorded change is forged: counted, logged at most once a minute, and
+otherwise ignored. A grant change empties the cache: the role's own access may have changed.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 import threading
 import time
@@ -31,13 +36,27 @@ CacheKey = tuple[Hashable, ...]
 """(project, name, *what was asked): invalidation matches on the first two items."""
 
 
+CHANGES_SQL = (
+    "SELECT true AS visible, c.project, c.config_type, c.config_name FROM agent_loggy.config_changelog AS c"
+    " WHERE c.transaction_id = %(tx)s::xid8"
+    " UNION ALL SELECT false, NULL, k, NULL FROM unnest(agent_loggy.change_kinds(%(tx)s::xid8)) AS k"
+)
+"""What one notification's transaction changed: the rows this role may read, then every kind of change."""
+
+Change = tuple[bool, str | None, str, str | None]
+"""A row of CHANGES_SQL: (visible, project, config_type, config_name)."""
+
+_FORGED_LOG_EVERY = 60.0
+
+
 @dataclass
 class CacheStats:
-    """Counters for tests and diagnostics."""
+    """Counters for tests and diagnostics; forged counts notifications that named no recorded change."""
 
     hits: int = 0
     misses: int = 0
     invalidations: int = 0
+    forged: int = 0
 
 
 class PromptCache:
@@ -82,16 +101,19 @@ class PromptCache:
             if self._live and generation == self._generation:
                 self._entries[key] = (prompt, time.monotonic())
 
-    def invalidate(self, payload: str) -> None:
-        """Apply one agent_loggy_config notification: {"project", "type", "name"}."""
-        try:
-            change: Any = json.loads(payload)
-            project, kind, name = change["project"], change["type"], change["name"]
-        except (ValueError, TypeError, KeyError):
-            log.warning("unreadable %s payload %r: clearing the prompt cache", CHANNEL, payload)
-            self.clear()
-            return
-        self.forget(project, name if kind == "prompt" else None)
+    def apply(self, changes: list[Change]) -> bool:
+        """Apply what one notification's transaction changed (rows of CHANGES_SQL); False when it named no
+        recorded change (a forged notification: nothing is dropped)."""
+        kinds = {kind for visible, _, kind, _ in changes if not visible}
+        if not kinds:
+            return False
+        if "grant" in kinds:
+            self.clear()  # a grant or revocation: what this role may read can have changed
+            return True
+        for visible, project, kind, name in changes:
+            if visible and project is not None:
+                self.forget(project, name if kind == "prompt" else None)
+        return True
 
     def forget(self, project: str, name: str | None) -> None:
         """Drop the entries of one prompt, or of every prompt of the project when name is None."""
@@ -116,6 +138,31 @@ class PromptCache:
             self._live = live
 
 
+def transaction_of(payload: str) -> str | None:
+    """The transaction id a notification carries (decimal text, as xid8 reads it), or None when the
+    payload is not one."""
+    text = payload.strip()
+    return text if text.isascii() and text.isdigit() and len(text) <= 20 else None
+
+
+class ForgeryLog:
+    """Counts forged notifications in a cache's stats and logs them at most once a minute."""
+
+    def __init__(self, cache: PromptCache) -> None:
+        self.cache = cache
+        self._last = -_FORGED_LOG_EVERY
+        self._since = 0
+
+    def record(self, payload: str) -> None:
+        self.cache.stats.forged += 1
+        self._since += 1
+        now = time.monotonic()
+        if now - self._last >= _FORGED_LOG_EVERY:
+            log.warning("%d %s notification(s) named no recorded change (forged?), e.g. %r: ignored",
+                        self._since, CHANNEL, payload[:80])
+            self._last, self._since = now, 0
+
+
 def listener_kwargs(pool_kwargs: dict[str, Any]) -> dict[str, Any]:
     """Connection arguments of a listener: the pool's, plus autocommit, a name, and TCP keepalives
     so that a silently dead connection is noticed within about 20 s (ignored on unix sockets)."""
@@ -133,6 +180,7 @@ class Listener:
         self.retry_delay = retry_delay
         self.ping_every = ping_every
         self.connect_kwargs = listener_kwargs(pool_kwargs)
+        self._forged = ForgeryLog(cache)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="agent_loggy_listener", daemon=True)
 
@@ -164,8 +212,13 @@ class Listener:
     def _serve(self, conn: psycopg.Connection[Any]) -> None:
         last_ping = time.monotonic()
         while not self._stop.is_set():
-            for note in conn.notifies(timeout=min(0.25, self.ping_every)):
-                self.cache.invalidate(note.payload)
+            # stop_after=1: back as soon as a notification arrives (the generator holds the connection)
+            payloads = [note.payload for note in conn.notifies(timeout=min(0.25, self.ping_every), stop_after=1)]
+            for payload in payloads:
+                tx = transaction_of(payload)
+                changes: list[Change] = conn.execute(CHANGES_SQL, {"tx": tx}).fetchall() if tx is not None else []
+                if not self.cache.apply(changes):
+                    self._forged.record(payload)
             if time.monotonic() - last_ping >= self.ping_every:
                 conn.execute("SELECT 1")  # notices a silently dead connection
                 last_ping = time.monotonic()
@@ -181,6 +234,7 @@ class AsyncListener:
         self.retry_delay = retry_delay
         self.ping_every = ping_every
         self.connect_kwargs = listener_kwargs(pool_kwargs)
+        self._forged = ForgeryLog(cache)
         self._task: asyncio.Task[None] | None = None
 
     def start(self) -> None:
@@ -214,6 +268,13 @@ class AsyncListener:
 
     async def _serve(self, conn: psycopg.AsyncConnection[Any]) -> None:
         while True:
-            async for note in conn.notifies(timeout=self.ping_every):
-                self.cache.invalidate(note.payload)
-            await conn.execute("SELECT 1")
+            payloads = [note.payload async for note in conn.notifies(timeout=self.ping_every, stop_after=1)]
+            for payload in payloads:
+                tx = transaction_of(payload)
+                changes: list[Change] = []
+                if tx is not None:
+                    changes = await (await conn.execute(CHANGES_SQL, {"tx": tx})).fetchall()
+                if not self.cache.apply(changes):
+                    self._forged.record(payload)
+            if not payloads:
+                await conn.execute("SELECT 1")  # notices a silently dead connection

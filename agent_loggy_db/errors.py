@@ -85,6 +85,11 @@ class UnexpectedVariables(InvalidInput):
         self.names = names
 
 
+class UnreadableValue(DatabaseError):
+    """A value read from the database could not be decoded here (JSON nested too deeply for Python's
+    decoder, which the database's own limit of 64 levels prevents for rows it checked)."""
+
+
 class AlreadyExists(DatabaseError):
     """A row with the same natural key exists (unique violation)."""
 
@@ -162,8 +167,9 @@ def map_error(exc: psycopg.Error) -> DatabaseError:
 
 @contextmanager
 def translated_errors() -> Iterator[None]:
-    """Re-raise any psycopg error inside the block as its DatabaseError subclass, and a string psycopg
-    cannot encode to send (a lone surrogate) as InvalidInput."""
+    """Re-raise any psycopg error inside the block as its DatabaseError subclass, a string psycopg
+    cannot encode to send (a lone surrogate) as InvalidInput, and a value too deep to decode as
+    UnreadableValue."""
     try:
         yield
     except psycopg.Error as exc:
@@ -171,3 +177,5 @@ def translated_errors() -> Iterator[None]:
     except UnicodeEncodeError as exc:
         bad = exc.object[exc.start:exc.end]
         raise InvalidInput(f"text PostgreSQL cannot hold: {bad!r} at position {exc.start} ({exc.reason})") from exc
+    except RecursionError as exc:  # decoding a row's JSON that nests deeper than Python's recursion limit
+        raise UnreadableValue("a value read from the database nests too deeply to decode") from exc

@@ -20,7 +20,14 @@ from psycopg.types.json import Jsonb
 from psycopg_pool import AsyncConnectionPool, ConnectionPool
 
 from agent_loggy_db.cache import AsyncListener, CacheKey, Listener, PromptCache
-from agent_loggy_db.errors import ConfigurationError, ConnectionFailed, NotFound, PromptNotFound, translated_errors
+from agent_loggy_db.errors import (
+    ConfigurationError,
+    ConnectionFailed,
+    NotFound,
+    PromptNotFound,
+    UnreadableValue,
+    translated_errors,
+)
 from agent_loggy_db.importers.values import jsonb
 from agent_loggy_db.models import ImportSummary, LabelMove, Prompt, PromptDiff, PromptSummary
 from agent_loggy_db.pool import (
@@ -203,7 +210,8 @@ class PromptRegistry:
                    project: str = "default", fallback_labels: Sequence[str] = (),
                    fallback: str | None = None) -> Prompt:
         """The version carrying `label` (then each fallback label; "latest" = highest active), or exactly
-        `version`. With `fallback` (a template), a failure to resolve returns Prompt(is_fallback=True)."""
+        `version`. With `fallback` (a template), a failure to resolve (not found, database unreachable,
+        a row that cannot be decoded) returns Prompt(is_fallback=True)."""
         key = _cache_key(name, label, project, version, fallback_labels)
         cached = self.cache.get(key)
         if cached is not None:
@@ -211,7 +219,7 @@ class PromptRegistry:
         generation = self.cache.generation()
         try:
             prompt = self._run(_resolve(name, label, project, version, fallback_labels))
-        except (PromptNotFound, ConnectionFailed):
+        except (PromptNotFound, ConnectionFailed, UnreadableValue):
             if fallback is None:
                 raise
             return Prompt.fallback(name, fallback, project=project)
@@ -322,7 +330,7 @@ class AsyncPromptRegistry:
         generation = self.cache.generation()
         try:
             prompt = await self._run(_resolve(name, label, project, version, fallback_labels))
-        except (PromptNotFound, ConnectionFailed):
+        except (PromptNotFound, ConnectionFailed, UnreadableValue):
             if fallback is None:
                 raise
             return Prompt.fallback(name, fallback, project=project)

@@ -20,6 +20,7 @@ from psycopg_pool import AsyncConnectionPool, ConnectionPool
 
 from agent_loggy_db.configs import DEFAULT_PROJECT
 from agent_loggy_db.errors import ConfigurationError, InvalidInput, translated_errors
+from agent_loggy_db.importers.values import check_norm
 from agent_loggy_db.pool import pipelined_statement, pipelined_statement_async
 
 if TYPE_CHECKING:
@@ -99,11 +100,17 @@ def _hit(cls: type[Hit], row: Row) -> Hit:
 
 
 def as_vector(query: QueryVector) -> Vector:
-    """A pgvector Vector from a list of numbers or a 1-D numpy array; InvalidInput otherwise."""
+    """A pgvector Vector from a list of numbers or a 1-D numpy array; InvalidInput otherwise (not
+    numbers, or a norm the database would refuse: see importers.values.check_norm)."""
     try:
-        return Vector(query if hasattr(query, "ndim") else [float(x) for x in query])  # type: ignore[arg-type]
+        vector = Vector(query if hasattr(query, "ndim") else [float(x) for x in query])  # type: ignore[arg-type]
     except (TypeError, ValueError, OverflowError) as exc:
         raise InvalidInput(f"query vector must be a list of numbers or a 1-D array of them: {exc}") from exc
+    try:
+        check_norm("query vector", [float(x) for x in vector.to_list()])
+    except ValueError as exc:
+        raise InvalidInput(str(exc), sqlstate="22023") from exc
+    return vector
 
 
 @dataclass(frozen=True)

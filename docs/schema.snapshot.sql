@@ -73,7 +73,7 @@ BEGIN
     END IF;
     -- imports into one (table, project) queue here until the holder's transaction ends; in READ
     -- COMMITTED each later statement of the import then sees what the holder committed
-    PERFORM pg_advisory_xact_lock(hashtext('agent_loggy.' || p_kind), hashtext(p_project));
+    PERFORM agent_loggy.lock_writes(p_kind, p_project);
 END
 $$;
 
@@ -81,22 +81,115 @@ $$;
 -- Name: FUNCTION begin_import(p_kind text, p_rows jsonb, p_project text); Type: COMMENT; Schema: agent_loggy; Owner: -
 --
 
-COMMENT ON FUNCTION agent_loggy.begin_import(p_kind text, p_rows jsonb, p_project text) IS 'First step of import_context_rules / import_negate_keys: checks the project, then every row; when import_problems() finds anything raises SQLSTATE 22023 whose message counts the problems and whose DETAIL lists them, one "line N: reason" per line. Then takes the transaction-level advisory lock of (table, project), so concurrent imports run one after the other.';
+COMMENT ON FUNCTION agent_loggy.begin_import(p_kind text, p_rows jsonb, p_project text) IS 'First step of import_context_rules / import_negate_keys: checks the project, then every row; when import_problems() finds anything raises SQLSTATE 22023 whose message counts the problems and whose DETAIL lists them, one "line N: reason" per line. Then takes the write lock of (table, project) (lock_writes), so concurrent imports run one after the other.';
 
 --
 -- Name: bound_project(); Type: FUNCTION; Schema: agent_loggy; Owner: -
 --
 
 CREATE FUNCTION agent_loggy.bound_project() RETURNS text
-    LANGUAGE sql STABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE PARALLEL SAFE
     SET search_path TO 'pg_catalog', 'public', 'pg_temp'
-    RETURN NULLIF(current_setting('agent_loggy.project'::text, true), ''::text);
+    AS $$
+DECLARE
+    bound text := nullif(current_setting('agent_loggy.project', true), '');
+BEGIN
+    IF bound IS NOT NULL AND NOT agent_loggy.may_use_project(bound, 'read') THEN
+        RAISE EXCEPTION 'permission denied for project %: role % holds no grant for it', quote_literal(bound),
+            quote_ident(current_user::text)
+            USING ERRCODE = 'insufficient_privilege',
+                  HINT = 'An agent_loggy_admin grants it: SELECT agent_loggy.grant_project(role, project, ''read''); bind only projects your role is granted.';
+    END IF;
+    RETURN bound;
+END
+$$;
 
 --
 -- Name: FUNCTION bound_project(); Type: COMMENT; Schema: agent_loggy; Owner: -
 --
 
-COMMENT ON FUNCTION agent_loggy.bound_project() IS 'The project bound to this transaction (setting agent_loggy.project, set with set_config(''agent_loggy.project'', p, true)); NULL when none is bound or it was reset to ''''.';
+COMMENT ON FUNCTION agent_loggy.bound_project() IS 'The project bound to this transaction (setting agent_loggy.project, set with set_config(''agent_loggy.project'', p, true)); NULL when none is bound or it was reset to ''''. A binding the current role may not use raises 42501 naming the project: the binding is an authorization, checked wherever it is read.';
+
+--
+-- Name: is_valid_project(text); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.is_valid_project(p_project text) RETURNS boolean
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN ((p_project ~ '^[a-z0-9][a-z0-9_.-]*$'::text) AND (char_length(p_project) <= 63));
+
+--
+-- Name: FUNCTION is_valid_project(p_project text); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.is_valid_project(p_project text) IS 'True when p_project is a valid project name: 1-63 characters of a-z, 0-9, _ . -, starting with a letter or digit.';
+
+--
+-- Name: project_grants; Type: TABLE; Schema: agent_loggy; Owner: -
+--
+
+CREATE TABLE agent_loggy.project_grants (
+    id bigint NOT NULL,
+    project text NOT NULL,
+    grantee text NOT NULL,
+    level text NOT NULL,
+    granted_by text DEFAULT COALESCE(NULLIF(current_setting('agent_loggy.actor'::text, true), ''::text), (SESSION_USER)::text) NOT NULL,
+    granted_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT project_grants_grantee_check CHECK (((grantee ~ '\S'::text) AND (octet_length(grantee) <= 63))),
+    CONSTRAINT project_grants_level_check CHECK ((level = ANY (ARRAY['read'::text, 'write'::text]))),
+    CONSTRAINT project_grants_project_check CHECK (agent_loggy.is_valid_project(project))
+);
+
+--
+-- Name: TABLE project_grants; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON TABLE agent_loggy.project_grants IS 'Which roles may use which project: a login role, or a group role it belongs to (with inherited privileges), granted read or write. Only agent_loggy_admin changes it (grant_project / revoke_project); every change is a changelog row of type grant. A binding (agent_loggy.project) to a project the role holds no grant for is refused with 42501.';
+
+--
+-- Name: COLUMN project_grants.project; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.project_grants.project IS 'The project granted.';
+
+--
+-- Name: COLUMN project_grants.grantee; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.project_grants.grantee IS 'Role name, exactly as in pg_roles.rolname; a grant to a role that no longer exists grants nothing (and a new role of that name inherits it: revoke before dropping a role).';
+
+--
+-- Name: COLUMN project_grants.level; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.project_grants.level IS 'read: bind the project, resolve, search, read its rows; write: also publish, move unprotected labels, import and embed (with the writer group role''s table privileges).';
+
+--
+-- Name: COLUMN project_grants.granted_by; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.project_grants.granted_by IS 'Who granted it: agent_loggy.actor when set, else session_user.';
+
+--
+-- Name: COLUMN project_grants.granted_at; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.project_grants.granted_at IS 'When it was granted or its level last changed.';
+
+--
+-- Name: holds_grant(text, text); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.holds_grant(p_project text, p_level text) RETURNS boolean
+    LANGUAGE sql STABLE PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    RETURN (EXISTS (SELECT FROM (agent_loggy.project_grants g JOIN pg_roles r ON ((r.rolname = g.grantee))) WHERE ((g.project = holds_grant.p_project) AND ((holds_grant.p_level = 'read'::text) OR (g.level = 'write'::text)) AND pg_has_role(r.oid, 'USAGE'::text))));
+
+--
+-- Name: FUNCTION holds_grant(p_project text, p_level text); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.holds_grant(p_project text, p_level text) IS 'True when the current role has the privileges of a role granted p_project at p_level or above (write includes read). Grants to roles that no longer exist count for nothing.';
 
 --
 -- Name: is_admin(); Type: FUNCTION; Schema: agent_loggy; Owner: -
@@ -114,19 +207,814 @@ CREATE FUNCTION agent_loggy.is_admin() RETURNS boolean
 COMMENT ON FUNCTION agent_loggy.is_admin() IS 'True when the current role has the privileges of agent_loggy_admin or of the schema owner (who runs the migrations); superusers included.';
 
 --
+-- Name: may_use_project(text, text); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.may_use_project(p_project text, p_level text DEFAULT 'read'::text) RETURNS boolean
+    LANGUAGE sql STABLE PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    RETURN (agent_loggy.is_admin() OR agent_loggy.holds_grant(p_project, p_level));
+
+--
+-- Name: FUNCTION may_use_project(p_project text, p_level text); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.may_use_project(p_project text, p_level text) IS 'True when the current role may use p_project at p_level (read or write): admin (agent_loggy_admin or the schema owner) for every project, else through a grant.';
+
+--
 -- Name: can_access_project(text); Type: FUNCTION; Schema: agent_loggy; Owner: -
 --
 
 CREATE FUNCTION agent_loggy.can_access_project(p_project text) RETURNS boolean
     LANGUAGE sql STABLE PARALLEL SAFE
     SET search_path TO 'pg_catalog', 'public', 'pg_temp'
-    RETURN ((p_project = agent_loggy.bound_project()) OR ((agent_loggy.bound_project() IS NULL) AND agent_loggy.is_admin()));
+    RETURN CASE WHEN (agent_loggy.bound_project() IS NOT NULL) THEN (p_project = agent_loggy.bound_project()) ELSE agent_loggy.may_use_project(p_project, 'read'::text) END;
 
 --
 -- Name: FUNCTION can_access_project(p_project text); Type: COMMENT; Schema: agent_loggy; Owner: -
 --
 
-COMMENT ON FUNCTION agent_loggy.can_access_project(p_project text) IS 'The isolation rule: a project is within reach when it is the bound project, or when none is bound and the caller is admin. The row level security policies state the same rule with sub-selects, so it is evaluated once per statement.';
+COMMENT ON FUNCTION agent_loggy.can_access_project(p_project text) IS 'The isolation rule: a project is within reach when it is the bound project, or, with none bound, when the role is admin or holds a grant for it. The row level security policies state the same rule with sub-selects, so it is evaluated once per statement.';
+
+--
+-- Name: chain_changelog_row(); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.chain_changelog_row() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+DECLARE
+    head agent_loggy.changelog_heads;
+BEGIN
+    SELECT * INTO head FROM agent_loggy.changelog_heads AS h WHERE h.project = NEW.project FOR UPDATE;
+    IF NOT FOUND THEN
+        INSERT INTO agent_loggy.changelog_heads (project, last_seq, last_hash) VALUES (NEW.project, 0, '\x')
+        ON CONFLICT DO NOTHING;
+        SELECT * INTO head FROM agent_loggy.changelog_heads AS h WHERE h.project = NEW.project FOR UPDATE;
+    END IF;
+    NEW.chain_seq := head.last_seq + 1;
+    NEW.prev_hash := nullif(head.last_hash, '\x');
+    NEW.row_hash := agent_loggy.changelog_row_digest(NEW, NEW.prev_hash);
+    UPDATE agent_loggy.changelog_heads AS h SET last_seq = NEW.chain_seq, last_hash = NEW.row_hash
+    WHERE h.project = NEW.project;
+    RETURN NEW;
+END
+$$;
+
+--
+-- Name: FUNCTION chain_changelog_row(); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.chain_changelog_row() IS 'BEFORE INSERT row trigger of config_changelog: gives the row the next place in its project''s chain, links it to the previous row''s hash and computes its own, under the row lock of the project''s changelog_heads row (so one project''s changelog writers queue here until commit).';
+
+--
+-- Name: is_shallow_json_row(jsonb); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.is_shallow_json_row(p_value jsonb) RETURNS boolean
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN (NOT jsonb_path_exists(p_value, 'strict $.**{66}'::jsonpath));
+
+--
+-- Name: FUNCTION is_shallow_json_row(p_value jsonb); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.is_shallow_json_row(p_value jsonb) IS 'is_shallow_json for a row as JSON (the changelog''s previous_data / new_data): its columns may hold JSON of 64 levels, one level further down.';
+
+--
+-- Name: config_changelog; Type: TABLE; Schema: agent_loggy; Owner: -
+--
+
+CREATE TABLE agent_loggy.config_changelog (
+    id bigint NOT NULL,
+    config_type text NOT NULL,
+    config_id bigint NOT NULL,
+    project text NOT NULL,
+    config_name text NOT NULL,
+    previous_version integer,
+    new_version integer,
+    change_type text NOT NULL,
+    change_summary text,
+    previous_data jsonb,
+    new_data jsonb,
+    changed_by text NOT NULL,
+    changed_at timestamp with time zone DEFAULT now() NOT NULL,
+    transaction_id xid8 DEFAULT pg_current_xact_id(),
+    session_role text DEFAULT SESSION_USER,
+    chain_seq bigint NOT NULL,
+    prev_hash bytea,
+    row_hash bytea NOT NULL,
+    CONSTRAINT config_changelog_change_type_check CHECK ((change_type = ANY (ARRAY['create'::text, 'update'::text, 'label'::text, 'activate'::text, 'deactivate'::text, 'delete'::text]))),
+    CONSTRAINT config_changelog_config_type_check CHECK ((config_type = ANY (ARRAY['prompt'::text, 'model_config'::text, 'embedding_config'::text, 'context_rule'::text, 'negate_key'::text, 'protected_label'::text, 'grant'::text]))),
+    CONSTRAINT config_changelog_data_depth_check CHECK ((agent_loggy.is_shallow_json_row(previous_data) AND agent_loggy.is_shallow_json_row(new_data)))
+);
+
+--
+-- Name: TABLE config_changelog; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON TABLE agent_loggy.config_changelog IS 'Append-only audit trail: one row per INSERT, UPDATE or DELETE of a config row, written by triggers in the same transaction.';
+
+--
+-- Name: COLUMN config_changelog.config_type; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.config_changelog.config_type IS 'Which table changed: prompt, model_config, embedding_config, context_rule, negate_key, protected_label or grant (project_grants).';
+
+--
+-- Name: COLUMN config_changelog.config_id; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.config_changelog.config_id IS 'id of the changed row in its table (the row may since have been deleted).';
+
+--
+-- Name: COLUMN config_changelog.project; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.config_changelog.project IS 'Project of the changed row.';
+
+--
+-- Name: COLUMN config_changelog.config_name; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.config_changelog.config_name IS 'Natural key of the changed row: name, context, "label operator value" for negate keys, the label for protected labels, the role for grants.';
+
+--
+-- Name: COLUMN config_changelog.previous_version; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.config_changelog.previous_version IS 'version of the row before the change; NULL for create.';
+
+--
+-- Name: COLUMN config_changelog.new_version; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.config_changelog.new_version IS 'version of the row after the change; NULL for delete.';
+
+--
+-- Name: COLUMN config_changelog.change_type; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.config_changelog.change_type IS 'create, update, label (only labels changed), activate / deactivate (only is_active changed) or delete.';
+
+--
+-- Name: COLUMN config_changelog.change_summary; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.config_changelog.change_summary IS 'Why, from the transaction setting agent_loggy.change_summary when set.';
+
+--
+-- Name: COLUMN config_changelog.previous_data; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.config_changelog.previous_data IS 'The row before the change as JSON, without its embedding; NULL for create.';
+
+--
+-- Name: COLUMN config_changelog.new_data; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.config_changelog.new_data IS 'The row after the change as JSON, without its embedding; NULL for delete.';
+
+--
+-- Name: COLUMN config_changelog.changed_by; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.config_changelog.changed_by IS 'The transaction setting agent_loggy.actor when set and non-empty, else the session user.';
+
+--
+-- Name: COLUMN config_changelog.changed_at; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.config_changelog.changed_at IS 'Start time of the transaction that made the change.';
+
+--
+-- Name: COLUMN config_changelog.transaction_id; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.config_changelog.transaction_id IS 'Transaction that made the change (NULL for rows written before migration 0006); rows of one transaction form one change.';
+
+--
+-- Name: COLUMN config_changelog.session_role; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.config_changelog.session_role IS 'The role that logged in and made the change (session_user), whatever agent_loggy.actor claims; NULL for rows written before migration 0012.';
+
+--
+-- Name: COLUMN config_changelog.chain_seq; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.config_changelog.chain_seq IS 'Place of the row in its project''s hash chain: 1, 2, 3 ... without gaps.';
+
+--
+-- Name: COLUMN config_changelog.prev_hash; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.config_changelog.prev_hash IS 'row_hash of the row before it in its project''s chain; NULL for the first.';
+
+--
+-- Name: COLUMN config_changelog.row_hash; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.config_changelog.row_hash IS 'sha256 of prev_hash and the row''s content (changelog_row_digest): any later edit of the row, or of one before it, shows.';
+
+--
+-- Name: change_kinds(xid8); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.change_kinds(p_transaction xid8) RETURNS text[]
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    RETURN ARRAY(SELECT DISTINCT c.config_type FROM agent_loggy.config_changelog c WHERE (c.transaction_id = change_kinds.p_transaction) ORDER BY c.config_type);
+
+--
+-- Name: FUNCTION change_kinds(p_transaction xid8); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.change_kinds(p_transaction xid8) IS 'The kinds of config change (prompt, model_config, protected_label, grant, ...) transaction p_transaction recorded, in every project, without saying which projects or names: what a cache listener needs to tell a notification about another project''s change (ignore it) from a forged one (empty) and from a grant change (its own access may have changed).';
+
+--
+-- Name: changelog_row_digest(agent_loggy.config_changelog, bytea); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.changelog_row_digest(p_row agent_loggy.config_changelog, p_prev_hash bytea) RETURNS bytea
+    LANGUAGE sql STABLE PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    RETURN sha256((COALESCE(p_prev_hash, '\x'::bytea) || convert_to((jsonb_build_array((p_row).chain_seq, (p_row).id, (p_row).config_type, (p_row).config_id, (p_row).project, (p_row).config_name, (p_row).previous_version, (p_row).new_version, (p_row).change_type, (p_row).change_summary, (p_row).previous_data, (p_row).new_data, (p_row).changed_by, to_char(((p_row).changed_at AT TIME ZONE 'UTC'::text), 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'::text), ((p_row).transaction_id)::text, (p_row).session_role))::text, 'UTF8'::name)));
+
+--
+-- Name: FUNCTION changelog_row_digest(p_row agent_loggy.config_changelog, p_prev_hash bytea); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.changelog_row_digest(p_row agent_loggy.config_changelog, p_prev_hash bytea) IS 'The hash a changelog row must carry: sha256 of the previous row''s hash followed by the row''s columns as a JSON array (changed_at in UTC), the same whatever the session''s time zone or date style.';
+
+--
+-- Name: invalid_labels(text[]); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.invalid_labels(p_labels text[]) RETURNS text[]
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN ARRAY(SELECT l.l FROM unnest(invalid_labels.p_labels) l(l) WHERE ((l.l IS NULL) OR (l.l !~ '^[a-z0-9_.-]+$'::text) OR (char_length(l.l) > 36) OR (l.l = 'latest'::text)));
+
+--
+-- Name: FUNCTION invalid_labels(p_labels text[]); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.invalid_labels(p_labels text[]) IS 'The labels in p_labels that may not be stored: NULL, not matching ^[a-z0-9_.-]{1,36}$, or the reserved label latest. Empty when all are valid.';
+
+--
+-- Name: is_searchable_vector(public.vector); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.is_searchable_vector(p_vector public.vector) RETURNS boolean
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN ((public.vector_norm(p_vector) >= (0.000000000000000001)::double precision) AND (public.vector_norm(p_vector) <= ('10000000000000000000'::numeric)::double precision));
+
+--
+-- Name: FUNCTION is_searchable_vector(p_vector public.vector); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.is_searchable_vector(p_vector public.vector) IS 'True when p_vector''s norm lies between 1e-18 and 1e19: pgvector computes cosine distance in single precision, where larger vectors overflow and smaller ones underflow to a zero norm, and the distance becomes NaN. NULL for NULL.';
+
+--
+-- Name: is_shallow_json(jsonb); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.is_shallow_json(p_value jsonb) RETURNS boolean
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN (NOT jsonb_path_exists(p_value, 'strict $.**{65}'::jsonpath));
+
+--
+-- Name: FUNCTION is_shallow_json(p_value jsonb); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.is_shallow_json(p_value jsonb) IS 'True when no value of p_value lies more than 64 levels below its top (NULL for NULL): stored JSON stays readable by every client''s decoder (Python''s json module, for one, gives up near 1000 levels).';
+
+--
+-- Name: is_valid_loki_label(text); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.is_valid_loki_label(p_label text) RETURNS boolean
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN ((p_label ~ '^[A-Za-z_][A-Za-z0-9_]*$'::text) AND (char_length(p_label) <= 128));
+
+--
+-- Name: FUNCTION is_valid_loki_label(p_label text); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.is_valid_loki_label(p_label text) IS 'True when p_label is a valid Loki / Prometheus label name: [A-Za-z_][A-Za-z0-9_]*, at most 128 characters.';
+
+--
+-- Name: is_valid_name(text); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.is_valid_name(p_name text) RETURNS boolean
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN ((p_name ~ '^[A-Za-z0-9][A-Za-z0-9_.:/-]*$'::text) AND (char_length(p_name) <= 128));
+
+--
+-- Name: FUNCTION is_valid_name(p_name text); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.is_valid_name(p_name text) IS 'True when p_name is a valid config name (prompts, model and embedding configs): 1-128 characters of letters, digits, _ . : / -, starting with a letter or digit.';
+
+--
+-- Name: context_rules; Type: TABLE; Schema: agent_loggy; Owner: -
+--
+
+CREATE TABLE agent_loggy.context_rules (
+    id bigint NOT NULL,
+    project text DEFAULT 'default'::text NOT NULL,
+    context text NOT NULL,
+    version integer NOT NULL,
+    important text,
+    ignore text,
+    description text,
+    embedding public.vector(384),
+    is_active boolean DEFAULT true NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    search_vector tsvector GENERATED ALWAYS AS ((((setweight(to_tsvector('english'::regconfig, context), 'A'::"char") || setweight(to_tsvector('english'::regconfig, COALESCE(description, ''::text)), 'B'::"char")) || setweight(to_tsvector('english'::regconfig, COALESCE(important, ''::text)), 'B'::"char")) || setweight(to_tsvector('english'::regconfig, COALESCE(ignore, ''::text)), 'D'::"char"))) STORED,
+    CONSTRAINT context_rules_context_check CHECK (((context ~ '\S'::text) AND (length(context) <= 200))),
+    CONSTRAINT context_rules_embedding_check CHECK (agent_loggy.is_searchable_vector(embedding)),
+    CONSTRAINT context_rules_project_check CHECK (agent_loggy.is_valid_project(project)),
+    CONSTRAINT context_rules_version_check CHECK ((version > 0))
+);
+
+--
+-- Name: TABLE context_rules; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON TABLE agent_loggy.context_rules IS 'Versions of the relevance agent''s context rules: for a context (payments, health checks, ...) what in a trace matters and what to ignore.';
+
+--
+-- Name: COLUMN context_rules.project; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.context_rules.project IS 'Tenant / deployment the rule belongs to.';
+
+--
+-- Name: COLUMN context_rules.context; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.context_rules.context IS 'The situation the rule applies to, e.g. payments or mobile financial services; the natural key with project and version.';
+
+--
+-- Name: COLUMN context_rules.version; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.context_rules.version IS 'Version number within (project, context), starting at 1.';
+
+--
+-- Name: COLUMN context_rules.important; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.context_rules.important IS 'Patterns and signals that make a trace relevant in this context.';
+
+--
+-- Name: COLUMN context_rules.ignore; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.context_rules.ignore IS 'Patterns and noise to disregard in this context.';
+
+--
+-- Name: COLUMN context_rules.embedding; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.context_rules.embedding IS 'Embedding of the rule (384 dimensions, cosine), used to find rules by similarity; NULL until embedded.';
+
+--
+-- Name: COLUMN context_rules.is_active; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.context_rules.is_active IS 'Inactive versions are never chosen as current.';
+
+--
+-- Name: COLUMN context_rules.search_vector; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.context_rules.search_vector IS 'Full-text vector of context (weight A), description and important (B) and ignore (D), english configuration; generated, never written.';
+
+--
+-- Name: embedding_configs; Type: TABLE; Schema: agent_loggy; Owner: -
+--
+
+CREATE TABLE agent_loggy.embedding_configs (
+    id bigint NOT NULL,
+    project text DEFAULT 'default'::text NOT NULL,
+    name text NOT NULL,
+    version integer NOT NULL,
+    embedding_model text NOT NULL,
+    dimensions integer DEFAULT 384 NOT NULL,
+    chunk_size integer DEFAULT 512 NOT NULL,
+    chunk_overlap integer DEFAULT 50 NOT NULL,
+    chunking_strategy text DEFAULT 'late_chunking'::text NOT NULL,
+    parameters jsonb DEFAULT '{}'::jsonb NOT NULL,
+    is_active boolean DEFAULT true NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT embedding_configs_chunk_overlap_check CHECK (((chunk_overlap >= 0) AND (chunk_overlap < chunk_size))),
+    CONSTRAINT embedding_configs_chunk_size_check CHECK ((chunk_size > 0)),
+    CONSTRAINT embedding_configs_chunking_strategy_check CHECK ((chunking_strategy ~ '\S'::text)),
+    CONSTRAINT embedding_configs_dimensions_check CHECK ((dimensions > 0)),
+    CONSTRAINT embedding_configs_embedding_model_check CHECK ((embedding_model ~ '\S'::text)),
+    CONSTRAINT embedding_configs_name_check CHECK (agent_loggy.is_valid_name(name)),
+    CONSTRAINT embedding_configs_parameters_check CHECK ((jsonb_typeof(parameters) = 'object'::text)),
+    CONSTRAINT embedding_configs_parameters_depth_check CHECK (agent_loggy.is_shallow_json(parameters)),
+    CONSTRAINT embedding_configs_project_check CHECK (agent_loggy.is_valid_project(project)),
+    CONSTRAINT embedding_configs_version_check CHECK ((version > 0))
+);
+
+--
+-- Name: TABLE embedding_configs; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON TABLE agent_loggy.embedding_configs IS 'Versions of the embedding settings: which model embeds documents, its dimensions, and how text is chunked.';
+
+--
+-- Name: COLUMN embedding_configs.project; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.embedding_configs.project IS 'Tenant / deployment the config belongs to.';
+
+--
+-- Name: COLUMN embedding_configs.name; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.embedding_configs.name IS 'Config name, e.g. default or runbooks.';
+
+--
+-- Name: COLUMN embedding_configs.version; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.embedding_configs.version IS 'Version number within (project, name), starting at 1.';
+
+--
+-- Name: COLUMN embedding_configs.embedding_model; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.embedding_configs.embedding_model IS 'Embedding model identifier, e.g. sentence-transformers/all-MiniLM-L6-v2.';
+
+--
+-- Name: COLUMN embedding_configs.dimensions; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.embedding_configs.dimensions IS 'Length of the vectors the model produces (the vector columns hold 384).';
+
+--
+-- Name: COLUMN embedding_configs.chunk_size; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.embedding_configs.chunk_size IS 'Chunk length in tokens, greater than 0.';
+
+--
+-- Name: COLUMN embedding_configs.chunk_overlap; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.embedding_configs.chunk_overlap IS 'Tokens shared by consecutive chunks: at least 0 and less than chunk_size.';
+
+--
+-- Name: COLUMN embedding_configs.chunking_strategy; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.embedding_configs.chunking_strategy IS 'How documents are split before embedding, e.g. late_chunking or fixed.';
+
+--
+-- Name: COLUMN embedding_configs.parameters; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.embedding_configs.parameters IS 'Further model or chunker settings, a JSON object.';
+
+--
+-- Name: COLUMN embedding_configs.is_active; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.embedding_configs.is_active IS 'Inactive versions are never chosen as current.';
+
+--
+-- Name: model_configs; Type: TABLE; Schema: agent_loggy; Owner: -
+--
+
+CREATE TABLE agent_loggy.model_configs (
+    id bigint NOT NULL,
+    project text DEFAULT 'default'::text NOT NULL,
+    name text NOT NULL,
+    version integer NOT NULL,
+    model_provider text NOT NULL,
+    model_name text NOT NULL,
+    parameters jsonb DEFAULT '{}'::jsonb NOT NULL,
+    labels text[] DEFAULT '{}'::text[] NOT NULL,
+    is_active boolean DEFAULT true NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT model_configs_labels_check CHECK ((cardinality(agent_loggy.invalid_labels(labels)) = 0)),
+    CONSTRAINT model_configs_model_name_check CHECK ((model_name ~ '\S'::text)),
+    CONSTRAINT model_configs_model_provider_check CHECK ((model_provider ~ '\S'::text)),
+    CONSTRAINT model_configs_name_check CHECK (agent_loggy.is_valid_name(name)),
+    CONSTRAINT model_configs_parameters_check CHECK ((jsonb_typeof(parameters) = 'object'::text)),
+    CONSTRAINT model_configs_parameters_depth_check CHECK (agent_loggy.is_shallow_json(parameters)),
+    CONSTRAINT model_configs_project_check CHECK (agent_loggy.is_valid_project(project)),
+    CONSTRAINT model_configs_version_check CHECK ((version > 0))
+);
+
+--
+-- Name: TABLE model_configs; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON TABLE agent_loggy.model_configs IS 'Versions of the LLM settings the agents call: provider, model and call parameters, addressed by name and label.';
+
+--
+-- Name: COLUMN model_configs.project; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.model_configs.project IS 'Tenant / deployment the config belongs to.';
+
+--
+-- Name: COLUMN model_configs.name; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.model_configs.name IS 'Config name; prompts refer to it through prompts.model.';
+
+--
+-- Name: COLUMN model_configs.version; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.model_configs.version IS 'Version number within (project, name), starting at 1.';
+
+--
+-- Name: COLUMN model_configs.model_provider; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.model_configs.model_provider IS 'Provider that serves the model, e.g. ollama or openai.';
+
+--
+-- Name: COLUMN model_configs.model_name; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.model_configs.model_name IS 'Model identifier as the provider knows it, e.g. llama3.1:8b.';
+
+--
+-- Name: COLUMN model_configs.parameters; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.model_configs.parameters IS 'Default call parameters (temperature, max_tokens, ...), a JSON object.';
+
+--
+-- Name: COLUMN model_configs.labels; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.model_configs.labels IS 'Labels carried by this version; same rules as prompts.labels.';
+
+--
+-- Name: COLUMN model_configs.is_active; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.model_configs.is_active IS 'Inactive versions are never chosen as current.';
+
+--
+-- Name: negate_keys; Type: TABLE; Schema: agent_loggy; Owner: -
+--
+
+CREATE TABLE agent_loggy.negate_keys (
+    id bigint NOT NULL,
+    project text DEFAULT 'default'::text NOT NULL,
+    label text NOT NULL,
+    operator text NOT NULL,
+    value text NOT NULL,
+    version integer NOT NULL,
+    is_active boolean DEFAULT true NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT negate_keys_label_check CHECK (agent_loggy.is_valid_loki_label(label)),
+    CONSTRAINT negate_keys_operator_check CHECK ((operator = ANY (ARRAY['='::text, '!='::text, '=~'::text, '!~'::text]))),
+    CONSTRAINT negate_keys_project_check CHECK (agent_loggy.is_valid_project(project)),
+    CONSTRAINT negate_keys_value_check CHECK ((octet_length(value) <= 2000)),
+    CONSTRAINT negate_keys_version_check CHECK ((version > 0))
+);
+
+--
+-- Name: TABLE negate_keys; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON TABLE agent_loggy.negate_keys IS 'Versions of the Loki exclusions: label matchers added to every Loki query so that known noise (health checks, metrics scrapes) is never fetched.';
+
+--
+-- Name: COLUMN negate_keys.project; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.negate_keys.project IS 'Tenant / deployment the exclusion belongs to.';
+
+--
+-- Name: COLUMN negate_keys.label; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.negate_keys.label IS 'Loki stream label the matcher tests, e.g. service.';
+
+--
+-- Name: COLUMN negate_keys.operator; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.negate_keys.operator IS 'LogQL matcher operator: = , != , =~ or !~.';
+
+--
+-- Name: COLUMN negate_keys.value; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.negate_keys.value IS 'Value or RE2 regular expression the label is matched against (unescaped; escaping happens when a query is built); at most 2000 bytes so it fits the unique index.';
+
+--
+-- Name: COLUMN negate_keys.version; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.negate_keys.version IS 'Version number within (project, label, operator, value), starting at 1.';
+
+--
+-- Name: COLUMN negate_keys.is_active; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.negate_keys.is_active IS 'Inactive exclusions are left out of Loki queries.';
+
+--
+-- Name: prompts; Type: TABLE; Schema: agent_loggy; Owner: -
+--
+
+CREATE TABLE agent_loggy.prompts (
+    id bigint NOT NULL,
+    project text DEFAULT 'default'::text NOT NULL,
+    name text NOT NULL,
+    version integer NOT NULL,
+    type text DEFAULT 'text'::text NOT NULL,
+    template text NOT NULL,
+    description text,
+    usage text,
+    model text,
+    parameters jsonb DEFAULT '{}'::jsonb NOT NULL,
+    embedding public.vector(384),
+    labels text[] DEFAULT '{}'::text[] NOT NULL,
+    variables text[] DEFAULT '{}'::text[] NOT NULL,
+    is_active boolean DEFAULT true NOT NULL,
+    created_by text,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT prompts_embedding_check CHECK (agent_loggy.is_searchable_vector(embedding)),
+    CONSTRAINT prompts_labels_check CHECK ((cardinality(agent_loggy.invalid_labels(labels)) = 0)),
+    CONSTRAINT prompts_name_check CHECK (agent_loggy.is_valid_name(name)),
+    CONSTRAINT prompts_parameters_check CHECK ((jsonb_typeof(parameters) = 'object'::text)),
+    CONSTRAINT prompts_parameters_depth_check CHECK (agent_loggy.is_shallow_json(parameters)),
+    CONSTRAINT prompts_project_check CHECK (agent_loggy.is_valid_project(project)),
+    CONSTRAINT prompts_template_check CHECK ((template ~ '\S'::text)),
+    CONSTRAINT prompts_type_check CHECK ((type = ANY (ARRAY['chat'::text, 'text'::text, 'system'::text, 'user'::text]))),
+    CONSTRAINT prompts_version_check CHECK ((version > 0))
+);
+
+--
+-- Name: TABLE prompts; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON TABLE agent_loggy.prompts IS 'Every version of every prompt template the agents use. A row is one immutable version; labels point agents at versions.';
+
+--
+-- Name: COLUMN prompts.project; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.prompts.project IS 'Tenant / deployment the prompt belongs to; every lookup is scoped by it.';
+
+--
+-- Name: COLUMN prompts.name; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.prompts.name IS 'Stable prompt name the agents ask for, e.g. parameter_extraction.';
+
+--
+-- Name: COLUMN prompts.version; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.prompts.version IS 'Version number within (project, name), starting at 1.';
+
+--
+-- Name: COLUMN prompts.type; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.prompts.type IS 'Message role the template is used as: chat, text, system or user.';
+
+--
+-- Name: COLUMN prompts.template; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.prompts.template IS 'Template text; {identifier} is a placeholder, {{ and }} are literal braces, other braces (JSON examples) are kept as they are.';
+
+--
+-- Name: COLUMN prompts.usage; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.prompts.usage IS 'Where agent-loggy uses the prompt (class and method), for people reading the registry.';
+
+--
+-- Name: COLUMN prompts.model; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.prompts.model IS 'Name of the model config (model_configs.name) this prompt is meant to run with, or a bare model name.';
+
+--
+-- Name: COLUMN prompts.parameters; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.prompts.parameters IS 'Model call parameters for this version (temperature, max_tokens, ...), a JSON object.';
+
+--
+-- Name: COLUMN prompts.embedding; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.prompts.embedding IS 'Embedding of the template (384 dimensions, cosine), used by prompt search; NULL until embedded.';
+
+--
+-- Name: COLUMN prompts.labels; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.prompts.labels IS 'Labels carried by this version (e.g. production, staging); each matches ^[a-z0-9_.-]{1,36}$, latest is reserved.';
+
+--
+-- Name: COLUMN prompts.variables; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.prompts.variables IS 'Placeholders of the template in order of first appearance; derived from template by a trigger, never written by hand.';
+
+--
+-- Name: COLUMN prompts.is_active; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.prompts.is_active IS 'Inactive versions are never resolved by label or as latest, but stay readable by exact version.';
+
+--
+-- Name: COLUMN prompts.created_by; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.prompts.created_by IS 'Who published this version (the actor), e.g. a user name or migration.';
+
+--
+-- Name: protected_labels; Type: TABLE; Schema: agent_loggy; Owner: -
+--
+
+CREATE TABLE agent_loggy.protected_labels (
+    project text NOT NULL,
+    label text NOT NULL,
+    created_by text DEFAULT COALESCE(NULLIF(current_setting('agent_loggy.actor'::text, true), ''::text), (SESSION_USER)::text) NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    id bigint NOT NULL,
+    CONSTRAINT protected_labels_label_check CHECK ((cardinality(agent_loggy.invalid_labels(ARRAY[label])) = 0)),
+    CONSTRAINT protected_labels_project_check CHECK (agent_loggy.is_valid_project(project))
+);
+
+--
+-- Name: TABLE protected_labels; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON TABLE agent_loggy.protected_labels IS 'Labels that only agent_loggy_admin may move, give, take off or deactivate the carrier of, on prompts and model configs of the project; only admin may change this list.';
+
+--
+-- Name: COLUMN protected_labels.project; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.protected_labels.project IS 'Project whose label is protected.';
+
+--
+-- Name: COLUMN protected_labels.label; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.protected_labels.label IS 'The protected label, e.g. production (latest cannot be stored, so cannot be protected).';
+
+--
+-- Name: COLUMN protected_labels.created_by; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.protected_labels.created_by IS 'Who protected it: agent_loggy.actor when set, else session_user.';
+
+--
+-- Name: COLUMN protected_labels.created_at; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.protected_labels.created_at IS 'When it was protected.';
+
+--
+-- Name: COLUMN protected_labels.id; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.protected_labels.id IS 'Identity of the row, as the changelog records it.';
+
+--
+-- Name: changelog_trigger_problems(); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.changelog_trigger_problems() RETURNS text[]
+    LANGUAGE sql STABLE
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    RETURN ARRAY(SELECT format('trigger %s on %s is %s'::text, t.tgname, (t.tgrelid)::regclass, CASE t.tgenabled WHEN 'D'::"char" THEN 'disabled'::text WHEN 'R'::"char" THEN 'set to fire only on replicas'::text ELSE NULL::text END) AS format FROM pg_trigger t WHERE ((t.tgrelid = ANY (ARRAY[('agent_loggy.config_changelog'::regclass)::oid, ('agent_loggy.prompts'::regclass)::oid, ('agent_loggy.model_configs'::regclass)::oid, ('agent_loggy.embedding_configs'::regclass)::oid, ('agent_loggy.context_rules'::regclass)::oid, ('agent_loggy.negate_keys'::regclass)::oid, ('agent_loggy.protected_labels'::regclass)::oid, ('agent_loggy.project_grants'::regclass)::oid])) AND (NOT t.tgisinternal) AND (t.tgenabled = ANY (ARRAY['D'::"char", 'R'::"char"])) AND (t.tgname = ANY (ARRAY['append_only'::name, 't10_chain'::name, 'write_changelog'::name, 'refuse_truncate'::name]))) ORDER BY ((t.tgrelid)::regclass)::text, t.tgname);
+
+--
+-- Name: FUNCTION changelog_trigger_problems(); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.changelog_trigger_problems() IS 'The changelog''s own triggers (append_only, t10_chain, and write_changelog / refuse_truncate of the config tables) that are disabled or set to fire on replicas only, as "trigger T on TABLE is disabled"; empty when the changelog is being written and guarded.';
 
 --
 -- Name: check_document_target(text, text); Type: FUNCTION; Schema: agent_loggy; Owner: -
@@ -201,14 +1089,15 @@ CREATE FUNCTION agent_loggy.check_project_access(p_project text) RETURNS void
 DECLARE
     bound text := agent_loggy.bound_project();
 BEGIN
-    IF bound IS NULL AND NOT agent_loggy.is_admin() THEN
-        RAISE EXCEPTION 'permission denied for project %: no project is bound to this transaction', quote_nullable(p_project)
-            USING ERRCODE = 'insufficient_privilege',
-                  HINT = format('Bind it first, in the same transaction: SELECT set_config(''agent_loggy.project'', %L, true). Only agent_loggy_admin works across projects without a binding.', p_project);
-    ELSIF bound IS NOT NULL AND bound IS DISTINCT FROM p_project THEN
+    IF bound IS NOT NULL AND bound IS DISTINCT FROM p_project THEN
         RAISE EXCEPTION 'permission denied for project %: this transaction is bound to project %', quote_nullable(p_project), quote_literal(bound)
             USING ERRCODE = 'insufficient_privilege',
                   HINT = 'A transaction works on the one project it bound; use a new transaction for another project.';
+    ELSIF bound IS NULL AND NOT agent_loggy.may_use_project(p_project, 'read') THEN
+        RAISE EXCEPTION 'permission denied for project %: role % holds no grant for it', quote_nullable(p_project),
+            quote_ident(current_user::text)
+            USING ERRCODE = 'insufficient_privilege',
+                  HINT = 'An agent_loggy_admin grants it: SELECT agent_loggy.grant_project(role, project, ''read'').';
     END IF;
 END
 $$;
@@ -217,7 +1106,7 @@ $$;
 -- Name: FUNCTION check_project_access(p_project text); Type: COMMENT; Schema: agent_loggy; Owner: -
 --
 
-COMMENT ON FUNCTION agent_loggy.check_project_access(p_project text) IS 'Raises insufficient_privilege (42501) naming the project when can_access_project() is false: the caller asked for a project other than the bound one, or for any project with none bound without being admin.';
+COMMENT ON FUNCTION agent_loggy.check_project_access(p_project text) IS 'Raises insufficient_privilege (42501) naming the project when can_access_project() is false: the caller asked for a project other than the bound one, or, with none bound, for a project its role holds no grant for (admins excepted).';
 
 --
 -- Name: check_prompt_args(text, text, text[], boolean); Type: FUNCTION; Schema: agent_loggy; Owner: -
@@ -407,6 +1296,9 @@ BEGIN
     ELSIF vector_norm(p_query) = 0 THEN
         RAISE EXCEPTION 'query vector is all zeros: cosine similarity is undefined for it'
             USING ERRCODE = 'invalid_parameter_value';
+    ELSIF NOT agent_loggy.is_searchable_vector(p_query) THEN
+        RAISE EXCEPTION 'query vector has norm %: expected a norm between 1e-18 and 1e19 (single-precision cosine overflows beyond)',
+            vector_norm(p_query) USING ERRCODE = 'invalid_parameter_value';
     END IF;
     RETURN p_query;
 END
@@ -416,7 +1308,7 @@ $$;
 -- Name: FUNCTION checked_query_vector(p_query public.vector); Type: COMMENT; Schema: agent_loggy; Owner: -
 --
 
-COMMENT ON FUNCTION agent_loggy.checked_query_vector(p_query public.vector) IS 'Returns p_query when it can be searched with (384 dimensions, not all zeros), else raises SQLSTATE 22023 naming what is wrong.';
+COMMENT ON FUNCTION agent_loggy.checked_query_vector(p_query public.vector) IS 'Returns p_query when it can be searched with (384 dimensions, a norm between 1e-18 and 1e19: not all zeros, no single-precision overflow), else raises SQLSTATE 22023 naming what is wrong.';
 
 --
 -- Name: checked_tags(text[]); Type: FUNCTION; Schema: agent_loggy; Owner: -
@@ -472,172 +1364,27 @@ COMMENT ON FUNCTION agent_loggy.clear_stale_embedding() IS 'BEFORE UPDATE trigge
 
 CREATE FUNCTION agent_loggy.config_name(p_config_type text, p_row jsonb) RETURNS text
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    RETURN CASE p_config_type WHEN 'context_rule'::text THEN (p_row ->> 'context'::text) WHEN 'negate_key'::text THEN concat_ws(' '::text, (p_row ->> 'label'::text), (p_row ->> 'operator'::text), (p_row ->> 'value'::text)) ELSE (p_row ->> 'name'::text) END;
+    RETURN CASE p_config_type WHEN 'context_rule'::text THEN (p_row ->> 'context'::text) WHEN 'negate_key'::text THEN concat_ws(' '::text, (p_row ->> 'label'::text), (p_row ->> 'operator'::text), (p_row ->> 'value'::text)) WHEN 'protected_label'::text THEN (p_row ->> 'label'::text) WHEN 'grant'::text THEN (p_row ->> 'grantee'::text) ELSE (p_row ->> 'name'::text) END;
 
 --
 -- Name: FUNCTION config_name(p_config_type text, p_row jsonb); Type: COMMENT; Schema: agent_loggy; Owner: -
 --
 
-COMMENT ON FUNCTION agent_loggy.config_name(p_config_type text, p_row jsonb) IS 'Natural key of a config row as the changelog records it: name, context, or "label operator value" for negate keys.';
+COMMENT ON FUNCTION agent_loggy.config_name(p_config_type text, p_row jsonb) IS 'Natural key of a row as the changelog records it: name, context, "label operator value" for negate keys, the label of a protected label, the role of a grant.';
 
 --
--- Name: invalid_labels(text[]); Type: FUNCTION; Schema: agent_loggy; Owner: -
+-- Name: content_of(jsonb); Type: FUNCTION; Schema: agent_loggy; Owner: -
 --
 
-CREATE FUNCTION agent_loggy.invalid_labels(p_labels text[]) RETURNS text[]
+CREATE FUNCTION agent_loggy.content_of(p_row jsonb) RETURNS jsonb
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    RETURN ARRAY(SELECT l.l FROM unnest(invalid_labels.p_labels) l(l) WHERE ((l.l IS NULL) OR (l.l !~ '^[a-z0-9_.-]+$'::text) OR (char_length(l.l) > 36) OR (l.l = 'latest'::text)));
+    RETURN (p_row - ARRAY['id'::text, 'labels'::text, 'is_active'::text, 'created_at'::text, 'updated_at'::text, 'created_by'::text, 'embedding'::text, 'embedding_config_id'::text, 'search_vector'::text, 'variables'::text]);
 
 --
--- Name: FUNCTION invalid_labels(p_labels text[]); Type: COMMENT; Schema: agent_loggy; Owner: -
+-- Name: FUNCTION content_of(p_row jsonb); Type: COMMENT; Schema: agent_loggy; Owner: -
 --
 
-COMMENT ON FUNCTION agent_loggy.invalid_labels(p_labels text[]) IS 'The labels in p_labels that may not be stored: NULL, not matching ^[a-z0-9_.-]{1,36}$, or the reserved label latest. Empty when all are valid.';
-
---
--- Name: is_valid_name(text); Type: FUNCTION; Schema: agent_loggy; Owner: -
---
-
-CREATE FUNCTION agent_loggy.is_valid_name(p_name text) RETURNS boolean
-    LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    RETURN ((p_name ~ '^[A-Za-z0-9][A-Za-z0-9_.:/-]*$'::text) AND (char_length(p_name) <= 128));
-
---
--- Name: FUNCTION is_valid_name(p_name text); Type: COMMENT; Schema: agent_loggy; Owner: -
---
-
-COMMENT ON FUNCTION agent_loggy.is_valid_name(p_name text) IS 'True when p_name is a valid config name (prompts, model and embedding configs): 1-128 characters of letters, digits, _ . : / -, starting with a letter or digit.';
-
---
--- Name: is_valid_project(text); Type: FUNCTION; Schema: agent_loggy; Owner: -
---
-
-CREATE FUNCTION agent_loggy.is_valid_project(p_project text) RETURNS boolean
-    LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    RETURN ((p_project ~ '^[a-z0-9][a-z0-9_.-]*$'::text) AND (char_length(p_project) <= 63));
-
---
--- Name: FUNCTION is_valid_project(p_project text); Type: COMMENT; Schema: agent_loggy; Owner: -
---
-
-COMMENT ON FUNCTION agent_loggy.is_valid_project(p_project text) IS 'True when p_project is a valid project name: 1-63 characters of a-z, 0-9, _ . -, starting with a letter or digit.';
-
---
--- Name: prompts; Type: TABLE; Schema: agent_loggy; Owner: -
---
-
-CREATE TABLE agent_loggy.prompts (
-    id bigint NOT NULL,
-    project text DEFAULT 'default'::text NOT NULL,
-    name text NOT NULL,
-    version integer NOT NULL,
-    type text DEFAULT 'text'::text NOT NULL,
-    template text NOT NULL,
-    description text,
-    usage text,
-    model text,
-    parameters jsonb DEFAULT '{}'::jsonb NOT NULL,
-    embedding public.vector(384),
-    labels text[] DEFAULT '{}'::text[] NOT NULL,
-    variables text[] DEFAULT '{}'::text[] NOT NULL,
-    is_active boolean DEFAULT true NOT NULL,
-    created_by text,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    updated_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT prompts_labels_check CHECK ((cardinality(agent_loggy.invalid_labels(labels)) = 0)),
-    CONSTRAINT prompts_name_check CHECK (agent_loggy.is_valid_name(name)),
-    CONSTRAINT prompts_parameters_check CHECK ((jsonb_typeof(parameters) = 'object'::text)),
-    CONSTRAINT prompts_project_check CHECK (agent_loggy.is_valid_project(project)),
-    CONSTRAINT prompts_template_check CHECK ((template ~ '\S'::text)),
-    CONSTRAINT prompts_type_check CHECK ((type = ANY (ARRAY['chat'::text, 'text'::text, 'system'::text, 'user'::text]))),
-    CONSTRAINT prompts_version_check CHECK ((version > 0))
-);
-
-ALTER TABLE ONLY agent_loggy.prompts FORCE ROW LEVEL SECURITY;
-
---
--- Name: TABLE prompts; Type: COMMENT; Schema: agent_loggy; Owner: -
---
-
-COMMENT ON TABLE agent_loggy.prompts IS 'Every version of every prompt template the agents use. A row is one immutable version; labels point agents at versions.';
-
---
--- Name: COLUMN prompts.project; Type: COMMENT; Schema: agent_loggy; Owner: -
---
-
-COMMENT ON COLUMN agent_loggy.prompts.project IS 'Tenant / deployment the prompt belongs to; every lookup is scoped by it.';
-
---
--- Name: COLUMN prompts.name; Type: COMMENT; Schema: agent_loggy; Owner: -
---
-
-COMMENT ON COLUMN agent_loggy.prompts.name IS 'Stable prompt name the agents ask for, e.g. parameter_extraction.';
-
---
--- Name: COLUMN prompts.version; Type: COMMENT; Schema: agent_loggy; Owner: -
---
-
-COMMENT ON COLUMN agent_loggy.prompts.version IS 'Version number within (project, name), starting at 1.';
-
---
--- Name: COLUMN prompts.type; Type: COMMENT; Schema: agent_loggy; Owner: -
---
-
-COMMENT ON COLUMN agent_loggy.prompts.type IS 'Message role the template is used as: chat, text, system or user.';
-
---
--- Name: COLUMN prompts.template; Type: COMMENT; Schema: agent_loggy; Owner: -
---
-
-COMMENT ON COLUMN agent_loggy.prompts.template IS 'Template text; {identifier} is a placeholder, {{ and }} are literal braces, other braces (JSON examples) are kept as they are.';
-
---
--- Name: COLUMN prompts.usage; Type: COMMENT; Schema: agent_loggy; Owner: -
---
-
-COMMENT ON COLUMN agent_loggy.prompts.usage IS 'Where agent-loggy uses the prompt (class and method), for people reading the registry.';
-
---
--- Name: COLUMN prompts.model; Type: COMMENT; Schema: agent_loggy; Owner: -
---
-
-COMMENT ON COLUMN agent_loggy.prompts.model IS 'Name of the model config (model_configs.name) this prompt is meant to run with, or a bare model name.';
-
---
--- Name: COLUMN prompts.parameters; Type: COMMENT; Schema: agent_loggy; Owner: -
---
-
-COMMENT ON COLUMN agent_loggy.prompts.parameters IS 'Model call parameters for this version (temperature, max_tokens, ...), a JSON object.';
-
---
--- Name: COLUMN prompts.embedding; Type: COMMENT; Schema: agent_loggy; Owner: -
---
-
-COMMENT ON COLUMN agent_loggy.prompts.embedding IS 'Embedding of the template (384 dimensions, cosine), used by prompt search; NULL until embedded.';
-
---
--- Name: COLUMN prompts.labels; Type: COMMENT; Schema: agent_loggy; Owner: -
---
-
-COMMENT ON COLUMN agent_loggy.prompts.labels IS 'Labels carried by this version (e.g. production, staging); each matches ^[a-z0-9_.-]{1,36}$, latest is reserved.';
-
---
--- Name: COLUMN prompts.variables; Type: COMMENT; Schema: agent_loggy; Owner: -
---
-
-COMMENT ON COLUMN agent_loggy.prompts.variables IS 'Placeholders of the template in order of first appearance; derived from template by a trigger, never written by hand.';
-
---
--- Name: COLUMN prompts.is_active; Type: COMMENT; Schema: agent_loggy; Owner: -
---
-
-COMMENT ON COLUMN agent_loggy.prompts.is_active IS 'Inactive versions are never resolved by label or as latest, but stay readable by exact version.';
-
---
--- Name: COLUMN prompts.created_by; Type: COMMENT; Schema: agent_loggy; Owner: -
---
-
-COMMENT ON COLUMN agent_loggy.prompts.created_by IS 'Who published this version (the actor), e.g. a user name or migration.';
+COMMENT ON FUNCTION agent_loggy.content_of(p_row jsonb) IS 'What makes a version the version it is: its row without identity, labels, activity, times, author and derived columns.';
 
 --
 -- Name: create_prompt_version(text, text, text, text[], text, text, text, text, jsonb, text); Type: FUNCTION; Schema: agent_loggy; Owner: -
@@ -653,7 +1400,7 @@ DECLARE
     next_version integer;
 BEGIN
     PERFORM agent_loggy.check_prompt_args(p_project, p_name, coalesce(p_labels, '{}'));
-    PERFORM agent_loggy.lock_prompt_writes();
+    PERFORM agent_loggy.lock_writes('prompts', p_project);
     SELECT * INTO prev FROM agent_loggy.prompts AS t
     WHERE t.project = p_project AND t.name = p_name
     ORDER BY t.version DESC
@@ -696,6 +1443,21 @@ $$;
 COMMENT ON FUNCTION agent_loggy.create_prompt_version(p_name text, p_template text, p_project text, p_labels text[], p_type text, p_description text, p_usage text, p_model text, p_parameters jsonb, p_created_by text) IS 'Publishes a new version of a prompt (one above the highest version it ever had, deleted ones included; exact under concurrency) and returns its row. p_type, p_description, p_usage, p_model and p_parameters left NULL keep the previous version''s values; a different p_type is refused. p_labels move to the new version. created_by defaults to agent_loggy.actor, else session_user.';
 
 --
+-- Name: deleted_state(text, text, text, integer); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.deleted_state(p_project text, p_config_type text, p_name text, p_version integer) RETURNS jsonb
+    LANGUAGE sql STABLE PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    RETURN (SELECT CASE WHEN (c.change_type = 'delete'::text) THEN c.previous_data ELSE NULL::jsonb END AS "case" FROM agent_loggy.config_changelog c WHERE ((c.project = deleted_state.p_project) AND (c.config_type = deleted_state.p_config_type) AND (c.config_name = deleted_state.p_name) AND (GREATEST(c.previous_version, c.new_version) = deleted_state.p_version)) ORDER BY c.id DESC LIMIT 1);
+
+--
+-- Name: FUNCTION deleted_state(p_project text, p_config_type text, p_name text, p_version integer); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.deleted_state(p_project text, p_config_type text, p_name text, p_version integer) IS 'The row a deleted version of a config had when it was deleted, as the changelog recorded it; NULL when the version exists or never did.';
+
+--
 -- Name: derive_variables(); Type: FUNCTION; Schema: agent_loggy; Owner: -
 --
 
@@ -714,84 +1476,6 @@ $$;
 --
 
 COMMENT ON FUNCTION agent_loggy.derive_variables() IS 'BEFORE INSERT/UPDATE trigger of prompts: variables is always derived from template, whatever the writer sent.';
-
---
--- Name: context_rules; Type: TABLE; Schema: agent_loggy; Owner: -
---
-
-CREATE TABLE agent_loggy.context_rules (
-    id bigint NOT NULL,
-    project text DEFAULT 'default'::text NOT NULL,
-    context text NOT NULL,
-    version integer NOT NULL,
-    important text,
-    ignore text,
-    description text,
-    embedding public.vector(384),
-    is_active boolean DEFAULT true NOT NULL,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    updated_at timestamp with time zone DEFAULT now() NOT NULL,
-    search_vector tsvector GENERATED ALWAYS AS ((((setweight(to_tsvector('english'::regconfig, context), 'A'::"char") || setweight(to_tsvector('english'::regconfig, COALESCE(description, ''::text)), 'B'::"char")) || setweight(to_tsvector('english'::regconfig, COALESCE(important, ''::text)), 'B'::"char")) || setweight(to_tsvector('english'::regconfig, COALESCE(ignore, ''::text)), 'D'::"char"))) STORED,
-    CONSTRAINT context_rules_context_check CHECK (((context ~ '\S'::text) AND (length(context) <= 200))),
-    CONSTRAINT context_rules_project_check CHECK (agent_loggy.is_valid_project(project)),
-    CONSTRAINT context_rules_version_check CHECK ((version > 0))
-);
-
-ALTER TABLE ONLY agent_loggy.context_rules FORCE ROW LEVEL SECURITY;
-
---
--- Name: TABLE context_rules; Type: COMMENT; Schema: agent_loggy; Owner: -
---
-
-COMMENT ON TABLE agent_loggy.context_rules IS 'Versions of the relevance agent''s context rules: for a context (payments, health checks, ...) what in a trace matters and what to ignore.';
-
---
--- Name: COLUMN context_rules.project; Type: COMMENT; Schema: agent_loggy; Owner: -
---
-
-COMMENT ON COLUMN agent_loggy.context_rules.project IS 'Tenant / deployment the rule belongs to.';
-
---
--- Name: COLUMN context_rules.context; Type: COMMENT; Schema: agent_loggy; Owner: -
---
-
-COMMENT ON COLUMN agent_loggy.context_rules.context IS 'The situation the rule applies to, e.g. payments or mobile financial services; the natural key with project and version.';
-
---
--- Name: COLUMN context_rules.version; Type: COMMENT; Schema: agent_loggy; Owner: -
---
-
-COMMENT ON COLUMN agent_loggy.context_rules.version IS 'Version number within (project, context), starting at 1.';
-
---
--- Name: COLUMN context_rules.important; Type: COMMENT; Schema: agent_loggy; Owner: -
---
-
-COMMENT ON COLUMN agent_loggy.context_rules.important IS 'Patterns and signals that make a trace relevant in this context.';
-
---
--- Name: COLUMN context_rules.ignore; Type: COMMENT; Schema: agent_loggy; Owner: -
---
-
-COMMENT ON COLUMN agent_loggy.context_rules.ignore IS 'Patterns and noise to disregard in this context.';
-
---
--- Name: COLUMN context_rules.embedding; Type: COMMENT; Schema: agent_loggy; Owner: -
---
-
-COMMENT ON COLUMN agent_loggy.context_rules.embedding IS 'Embedding of the rule (384 dimensions, cosine), used to find rules by similarity; NULL until embedded.';
-
---
--- Name: COLUMN context_rules.is_active; Type: COMMENT; Schema: agent_loggy; Owner: -
---
-
-COMMENT ON COLUMN agent_loggy.context_rules.is_active IS 'Inactive versions are never chosen as current.';
-
---
--- Name: COLUMN context_rules.search_vector; Type: COMMENT; Schema: agent_loggy; Owner: -
---
-
-COMMENT ON COLUMN agent_loggy.context_rules.search_vector IS 'Full-text vector of context (weight A), description and important (B) and ignore (D), english configuration; generated, never written.';
 
 --
 -- Name: embedding_input(agent_loggy.context_rules); Type: FUNCTION; Schema: agent_loggy; Owner: -
@@ -827,15 +1511,14 @@ CREATE TABLE agent_loggy.documents (
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT documents_content_check CHECK ((content ~ '\S'::text)),
-    CONSTRAINT documents_embedding_check CHECK ((public.vector_norm(embedding) > (0)::double precision)),
+    CONSTRAINT documents_embedding_check CHECK (agent_loggy.is_searchable_vector(embedding)),
     CONSTRAINT documents_external_id_check CHECK (((external_id ~ '\S'::text) AND (octet_length(external_id) <= 1000))),
     CONSTRAINT documents_metadata_check CHECK ((jsonb_typeof(metadata) = 'object'::text)),
+    CONSTRAINT documents_metadata_depth_check CHECK (agent_loggy.is_shallow_json(metadata)),
     CONSTRAINT documents_project_check CHECK (agent_loggy.is_valid_project(project)),
     CONSTRAINT documents_source_check CHECK (agent_loggy.is_valid_name(source)),
     CONSTRAINT documents_tags_check CHECK (agent_loggy.are_valid_tags(tags))
 );
-
-ALTER TABLE ONLY agent_loggy.documents FORCE ROW LEVEL SECURITY;
 
 --
 -- Name: TABLE documents; Type: COMMENT; Schema: agent_loggy; Owner: -
@@ -965,29 +1648,140 @@ $$;
 COMMENT ON FUNCTION agent_loggy.export_prompts(p_project text) IS 'Every version and label of every prompt of a project as one JSON document (format agent_loggy.prompts, format_version 1) that import_prompts() reads; embeddings are not included.';
 
 --
--- Name: guard_admin_changes(); Type: FUNCTION; Schema: agent_loggy; Owner: -
+-- Name: grant_project(text, text, text); Type: FUNCTION; Schema: agent_loggy; Owner: -
 --
 
-CREATE FUNCTION agent_loggy.guard_admin_changes() RETURNS trigger
+CREATE FUNCTION agent_loggy.grant_project(p_role text, p_project text, p_level text DEFAULT 'read'::text) RETURNS agent_loggy.project_grants
     LANGUAGE plpgsql
     SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $$
 DECLARE
-    config_type text := TG_ARGV[0];
+    result agent_loggy.project_grants;
+BEGIN
+    IF NOT agent_loggy.is_admin() THEN
+        RAISE EXCEPTION 'permission denied to grant project %: only agent_loggy_admin grants projects', quote_nullable(p_project)
+            USING ERRCODE = 'insufficient_privilege';
+    ELSIF p_project IS NULL OR NOT agent_loggy.is_valid_project(p_project) THEN
+        RAISE EXCEPTION 'invalid project %: expected 1-63 characters of a-z, 0-9, _ . - starting with a letter or digit',
+            quote_nullable(p_project) USING ERRCODE = 'invalid_parameter_value';
+    ELSIF p_level IS NULL OR p_level NOT IN ('read', 'write') THEN
+        RAISE EXCEPTION 'invalid grant level %: expected read or write', quote_nullable(p_level)
+            USING ERRCODE = 'invalid_parameter_value';
+    ELSIF NOT EXISTS (SELECT FROM pg_catalog.pg_roles AS r WHERE r.rolname = p_role) THEN
+        RAISE EXCEPTION 'no role named % on this server', quote_nullable(p_role)
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Give the role name exactly as pg_roles.rolname spells it (case matters).';
+    END IF;
+    INSERT INTO agent_loggy.project_grants AS g (project, grantee, level)
+    VALUES (p_project, p_role, p_level)
+    ON CONFLICT (project, grantee) DO UPDATE
+        SET level = EXCLUDED.level, granted_by = EXCLUDED.granted_by, granted_at = EXCLUDED.granted_at
+        WHERE g.level IS DISTINCT FROM EXCLUDED.level
+    RETURNING * INTO result;
+    IF NOT FOUND THEN  -- the same grant was there already
+        SELECT * INTO result FROM agent_loggy.project_grants AS g WHERE g.project = p_project AND g.grantee = p_role;
+    END IF;
+    RETURN result;
+END
+$$;
+
+--
+-- Name: FUNCTION grant_project(p_role text, p_project text, p_level text); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.grant_project(p_role text, p_project text, p_level text) IS 'Admin only: lets role p_role (a login or a group role) use project p_project at p_level (read or write; write includes read), or changes the level of its grant; returns the grant. A no-op when the same grant exists. Recorded in the changelog (type grant). Raises 22023 for an invalid project or level or an unknown role.';
+
+--
+-- Name: granted_projects(); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.granted_projects() RETURNS text[]
+    LANGUAGE sql STABLE PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    RETURN ARRAY(SELECT DISTINCT g.project FROM (agent_loggy.project_grants g JOIN pg_roles r ON ((r.rolname = g.grantee))) WHERE pg_has_role(r.oid, 'USAGE'::text));
+
+--
+-- Name: FUNCTION granted_projects(); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.granted_projects() IS 'Every project the current role holds a grant for (read or write), through itself or a role whose privileges it has.';
+
+--
+-- Name: guard_row(); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.guard_row() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+DECLARE
+    config_type text := TG_ARGV[0];  -- NULL for documents
+    admin boolean := agent_loggy.is_admin();
+    bound text;
     old_row jsonb;
-    new_row jsonb;
+    new_row jsonb := to_jsonb(NEW) - ARRAY['embedding', 'search_vector'];
     what text;
     touched text[];
     hit text;
+    highest integer;
+    earlier jsonb;
 BEGIN
-    IF agent_loggy.is_admin() THEN
+    IF NOT admin THEN
+        -- the binding when this row is written, whatever it was when the statement began
+        bound := nullif(current_setting('agent_loggy.project', true), '');
+        IF bound IS DISTINCT FROM NEW.project OR (TG_OP = 'UPDATE' AND bound IS DISTINCT FROM OLD.project) THEN
+            RAISE EXCEPTION 'permission denied to write % of project %: a transaction writes only the project bound to it when the row is written, and it is bound to %',
+                TG_TABLE_NAME, quote_literal(CASE WHEN bound IS DISTINCT FROM NEW.project THEN NEW.project ELSE OLD.project END),
+                coalesce(quote_literal(bound), 'none')
+                USING ERRCODE = 'insufficient_privilege';
+        END IF;
+    END IF;
+    IF TG_TABLE_NAME = 'documents' THEN
+        IF NOT agent_loggy.is_shallow_json(NEW.metadata) THEN
+            PERFORM agent_loggy.raise_check_violation(TG_TABLE_NAME, 'documents_metadata_depth_check',
+                format('metadata of document %s nests deeper than 64 levels', quote_nullable(NEW.external_id)), NULL);
+        END IF;
         RETURN NEW;
     END IF;
-    old_row := CASE WHEN TG_OP = 'UPDATE' THEN to_jsonb(OLD) - 'embedding' END;
-    new_row := to_jsonb(NEW) - 'embedding';
     what := format('%s %s in project %s', replace(config_type, '_', ' '),
-                   quote_literal(agent_loggy.config_name(config_type, coalesce(old_row, new_row))),
-                   quote_literal(coalesce(old_row, new_row) ->> 'project'));
+                   quote_literal(agent_loggy.config_name(config_type, new_row)), quote_literal(NEW.project));
+    IF TG_TABLE_NAME IN ('prompts', 'model_configs', 'embedding_configs')
+       AND NOT agent_loggy.is_shallow_json(new_row -> 'parameters') THEN
+        PERFORM agent_loggy.raise_check_violation(TG_TABLE_NAME, TG_TABLE_NAME || '_parameters_depth_check',
+            format('parameters of %s nest deeper than 64 levels', what), NULL);
+    END IF;
+    IF TG_TABLE_NAME IN ('prompts', 'model_configs') AND agent_loggy.is_valid_project(NEW.project) THEN
+        -- the write lock of the row's project, even if the statement started bound elsewhere
+        PERFORM agent_loggy.lock_writes(TG_TABLE_NAME, NEW.project);
+    END IF;
+
+    IF TG_OP = 'INSERT' THEN
+        highest := coalesce(agent_loggy.highest_recorded_version(NEW.project, config_type,
+                                                                   agent_loggy.config_name(config_type, new_row)), 0);
+        IF NEW.version > highest + 1 AND NOT admin THEN
+            RAISE EXCEPTION 'permission denied to add version % of %: the next version is %; only agent_loggy_admin chooses version numbers',
+                NEW.version, what, highest + 1 USING ERRCODE = 'insufficient_privilege';
+        ELSIF NEW.version <= highest THEN
+            -- a version that exists fails on the unique key; one that was deleted is checked here
+            earlier := agent_loggy.deleted_state(NEW.project, config_type, agent_loggy.config_name(config_type, new_row),
+                                                 NEW.version);
+            IF earlier IS NOT NULL AND NOT admin THEN
+                RAISE EXCEPTION 'permission denied to add version % of %: that version was deleted (the next version is %)',
+                    NEW.version, what, highest + 1 USING ERRCODE = 'insufficient_privilege',
+                    HINT = 'A version number always means one content; writers add the next version.';
+            ELSIF earlier IS NOT NULL AND agent_loggy.content_of(earlier) IS DISTINCT FROM agent_loggy.content_of(new_row) THEN
+                PERFORM agent_loggy.raise_check_violation(TG_TABLE_NAME, TG_TABLE_NAME || '_version_check',
+                    format('version %s of %s was deleted with other content: a version number always means one content (the next version is %s)',
+                           NEW.version, what, highest + 1),
+                    'Publish the new content as a new version.');
+            END IF;
+        END IF;
+    END IF;
+    IF admin THEN
+        RETURN NEW;
+    END IF;
+
+    old_row := CASE WHEN TG_OP = 'UPDATE' THEN to_jsonb(OLD) - ARRAY['embedding', 'search_vector'] END;
     IF old_row IS NOT NULL AND (old_row -> 'is_active') IS DISTINCT FROM (new_row -> 'is_active') THEN
         RAISE EXCEPTION 'permission denied to % version % of %: only agent_loggy_admin may switch versions on or off',
             CASE WHEN (new_row ->> 'is_active')::boolean THEN 'reactivate' ELSE 'deactivate' END,
@@ -997,10 +1791,11 @@ BEGIN
     IF NOT new_row ? 'labels' THEN
         RETURN NEW;
     END IF;
-    -- Labels the row gains or loses; a row moved to another prompt or project loses all it had.
+    -- Labels the row gains or loses; a row moved to another prompt loses all it had. The lookup
+    -- reads protected_labels as the caller, bound (checked above) to the row's project.
     IF old_row IS NULL THEN
         touched := ARRAY(SELECT jsonb_array_elements_text(new_row -> 'labels'));
-    ELSIF (old_row -> 'project', old_row -> 'name') IS DISTINCT FROM (new_row -> 'project', new_row -> 'name') THEN
+    ELSIF (old_row -> 'name') IS DISTINCT FROM (new_row -> 'name') THEN
         touched := ARRAY(SELECT jsonb_array_elements_text(old_row -> 'labels')
                          UNION SELECT jsonb_array_elements_text(new_row -> 'labels'));
     ELSE
@@ -1011,7 +1806,7 @@ BEGIN
     END IF;
     SELECT p.label INTO hit
     FROM agent_loggy.protected_labels AS p
-    WHERE p.project IN (old_row ->> 'project', new_row ->> 'project') AND p.label = ANY (touched)
+    WHERE p.project = NEW.project AND p.label = ANY (touched)
     ORDER BY p.label COLLATE "C"
     LIMIT 1;
     IF FOUND THEN
@@ -1024,10 +1819,25 @@ END
 $$;
 
 --
--- Name: FUNCTION guard_admin_changes(); Type: COMMENT; Schema: agent_loggy; Owner: -
+-- Name: FUNCTION guard_row(); Type: COMMENT; Schema: agent_loggy; Owner: -
 --
 
-COMMENT ON FUNCTION agent_loggy.guard_admin_changes() IS 'BEFORE INSERT/UPDATE row trigger of the five config tables (argument: the changelog config_type). Unless the caller is admin it refuses (42501) switching a row off or back on and, on prompts and model configs, giving or taking away a label listed in protected_labels for the row''s project. It fires for the functions and for direct INSERTs and UPDATEs alike.';
+COMMENT ON FUNCTION agent_loggy.guard_row() IS 'BEFORE INSERT/UPDATE row trigger of the five config tables (argument: the changelog config_type) and of documents (no argument). For a non-admin, the row (before and after) must belong to the project bound to the transaction at the moment it is written. Everyone: parameters / metadata nest at most 64 levels; prompts and model configs take their project''s write lock; a new version re-using a recorded number must have the recorded content. Non-admins also: only the next version number, no switching on or off, no protected label given, moved or removed. Fires for the functions and for direct INSERT, UPDATE, ON CONFLICT and MERGE alike.';
+
+--
+-- Name: highest_recorded_version(text, text, text); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.highest_recorded_version(p_project text, p_config_type text, p_name text) RETURNS integer
+    LANGUAGE sql STABLE PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    RETURN (SELECT max(GREATEST(c.previous_version, c.new_version)) AS max FROM agent_loggy.config_changelog c WHERE ((c.project = highest_recorded_version.p_project) AND (c.config_type = highest_recorded_version.p_config_type) AND (c.config_name = highest_recorded_version.p_name)));
+
+--
+-- Name: FUNCTION highest_recorded_version(p_project text, p_config_type text, p_name text); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.highest_recorded_version(p_project text, p_config_type text, p_name text) IS 'The highest version the changelog ever recorded for a config (deleted versions included); NULL when it has none. Index config_changelog_versions_idx answers it without reading the history.';
 
 --
 -- Name: hybrid_search_context_rules(text, public.vector, text, integer); Type: FUNCTION; Schema: agent_loggy; Owner: -
@@ -1407,7 +2217,7 @@ BEGIN
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
 
-    PERFORM agent_loggy.lock_prompt_writes();  -- before reading what is there
+    PERFORM agent_loggy.lock_writes('prompts', target);  -- before reading what is there
     SELECT jsonb_agg(v.value || jsonb_build_object('name', e.value -> 'name'))
     INTO entries
     FROM jsonb_array_elements(p_document -> 'prompts') AS e
@@ -1496,20 +2306,6 @@ CREATE FUNCTION agent_loggy.is_current_context_rule(p_id bigint) RETURNS boolean
 --
 
 COMMENT ON FUNCTION agent_loggy.is_current_context_rule(p_id bigint) IS 'True when context rule p_id is the current version of its context: active, and no higher active version exists (as in the current_context_rules view).';
-
---
--- Name: is_valid_loki_label(text); Type: FUNCTION; Schema: agent_loggy; Owner: -
---
-
-CREATE FUNCTION agent_loggy.is_valid_loki_label(p_label text) RETURNS boolean
-    LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    RETURN ((p_label ~ '^[A-Za-z_][A-Za-z0-9_]*$'::text) AND (char_length(p_label) <= 128));
-
---
--- Name: FUNCTION is_valid_loki_label(p_label text); Type: COMMENT; Schema: agent_loggy; Owner: -
---
-
-COMMENT ON FUNCTION agent_loggy.is_valid_loki_label(p_label text) IS 'True when p_label is a valid Loki / Prometheus label name: [A-Za-z_][A-Za-z0-9_]*, at most 128 characters.';
 
 --
 -- Name: keyword_document_ids(text, text, integer, text[]); Type: FUNCTION; Schema: agent_loggy; Owner: -
@@ -1629,7 +2425,7 @@ BEGIN
             USING ERRCODE = 'invalid_parameter_value', DETAIL = array_to_string(problems[1:20], E'\n');
     END IF;
     -- one load per (project, source) at a time, so concurrent loads of the same keys queue
-    PERFORM pg_advisory_xact_lock(hashtextextended('agent_loggy.documents:' || p_project || ':' || p_source, 0));
+    PERFORM agent_loggy.lock_writes('documents:' || p_source, p_project);
 
     SELECT count(*), count(s.embedding) INTO staged, vectors FROM pg_temp.agent_loggy_staged_documents AS s;
     rebuild := coalesce(p_rebuild_index,
@@ -1714,19 +2510,73 @@ $$;
 COMMENT ON FUNCTION agent_loggy.load_staged_documents(p_project text, p_source text, p_embedding_config_id bigint, p_rebuild_index boolean) IS 'Merges the staged rows (see stage_documents) into documents of p_project / p_source: new external_ids are inserted, changed rows updated (a row without an embedding keeps the stored one unless its text changed), identical rows left alone; returns the counts. Every staged row is checked first (staged_document_problems: SQLSTATE 22023 with one "line N: reason" per line in DETAIL) and nothing is written if any is wrong. p_embedding_config_id is recorded for rows that bring an embedding. p_rebuild_index: true drops the vector indexes of documents before the merge and rebuilds them after (with maintenance_work_mem of at least 512MB), false never does, NULL (default) decides: rebuild when at least 2000 new or changed rows carry embeddings, they number at least a fifth of the table, and the caller owns the table. A rebuild locks documents against every reader until commit, and rebuilding loads queue behind each other.';
 
 --
+-- Name: lock_writes(text, text); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.lock_writes(p_kind text, p_project text) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $_$
+BEGIN
+    IF p_kind IS NULL OR p_kind !~ '^(prompts|model_configs|context_rules|negate_keys|documents:[A-Za-z0-9][A-Za-z0-9_.:/-]*)$' THEN
+        RAISE EXCEPTION 'invalid write lock kind %', quote_nullable(p_kind) USING ERRCODE = 'invalid_parameter_value';
+    ELSIF p_project IS NULL THEN
+        IF NOT agent_loggy.login_may_write(NULL) THEN
+            RAISE EXCEPTION 'writes of % need a bound project', replace(p_kind, '_', ' ')
+                USING ERRCODE = 'insufficient_privilege',
+                      HINT = 'Bind the project first, in the same transaction: SELECT set_config(''agent_loggy.project'', <project>, true).';
+        END IF;
+        PERFORM FROM agent_loggy.write_locks AS w WHERE w.kind = p_kind ORDER BY w.project FOR UPDATE;
+        RETURN;
+    ELSIF NOT agent_loggy.is_valid_project(p_project) THEN
+        RAISE EXCEPTION 'invalid project %', quote_literal(p_project) USING ERRCODE = 'invalid_parameter_value';
+    ELSIF NOT agent_loggy.login_may_write(p_project) THEN
+        RAISE EXCEPTION 'permission denied to write project %: login role % holds no write grant for it',
+            quote_literal(p_project), quote_ident(session_user::text) USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    PERFORM FROM agent_loggy.write_locks AS w WHERE w.kind = p_kind AND w.project = p_project FOR UPDATE;
+    IF NOT FOUND THEN
+        INSERT INTO agent_loggy.write_locks (kind, project) VALUES (p_kind, p_project) ON CONFLICT DO NOTHING;
+        PERFORM FROM agent_loggy.write_locks AS w WHERE w.kind = p_kind AND w.project = p_project FOR UPDATE;
+    END IF;
+END
+$_$;
+
+--
+-- Name: FUNCTION lock_writes(p_kind text, p_project text); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.lock_writes(p_kind text, p_project text) IS 'Serialises writes of one kind (prompts, model_configs, context_rules, negate_keys, documents:<source>) in project p_project until the transaction ends, with a row lock on write_locks that only this function takes: the login must be an admin or hold a write grant for the project. p_project NULL locks every project (admins only). Writers of other projects never wait; a login in no group cannot take it at all.';
+
+--
 -- Name: lock_prompt_writes(); Type: FUNCTION; Schema: agent_loggy; Owner: -
 --
 
 CREATE FUNCTION agent_loggy.lock_prompt_writes() RETURNS void
     LANGUAGE sql
     SET search_path TO 'pg_catalog', 'public', 'pg_temp'
-    RETURN pg_advisory_xact_lock(hashtextextended('agent_loggy.prompts'::text, (0)::bigint));
+    RETURN agent_loggy.lock_writes('prompts'::text, agent_loggy.bound_project());
 
 --
 -- Name: FUNCTION lock_prompt_writes(); Type: COMMENT; Schema: agent_loggy; Owner: -
 --
 
-COMMENT ON FUNCTION agent_loggy.lock_prompt_writes() IS 'Takes the transaction-level advisory lock that serialises every write to agent_loggy.prompts (key hashtextextended(''agent_loggy.prompts'', 0)); held until commit or rollback.';
+COMMENT ON FUNCTION agent_loggy.lock_prompt_writes() IS 'Takes the prompt write lock of the bound project (every project for an unbound admin; a non-admin must be bound), held until commit or rollback; see lock_writes().';
+
+--
+-- Name: login_may_write(text); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.login_may_write(p_project text) RETURNS boolean
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    RETURN (pg_has_role(SESSION_USER, 'agent_loggy_admin'::name, 'MEMBER'::text) OR pg_has_role(SESSION_USER, (SELECT n.nspowner FROM pg_namespace n WHERE (n.nspname = 'agent_loggy'::name)), 'MEMBER'::text) OR ((p_project IS NOT NULL) AND (EXISTS (SELECT FROM (agent_loggy.project_grants g JOIN pg_roles r ON ((r.rolname = g.grantee))) WHERE ((g.project = login_may_write.p_project) AND (g.level = 'write'::text) AND pg_has_role(SESSION_USER, r.oid, 'MEMBER'::text))))));
+
+--
+-- Name: FUNCTION login_may_write(p_project text); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.login_may_write(p_project text) IS 'True when the login role of this session (session_user) is an admin or the schema owner, or may act as a role granted write on p_project. Used where a function runs as the owner and must still know who logged in.';
 
 --
 -- Name: logql_string(text); Type: FUNCTION; Schema: agent_loggy; Owner: -
@@ -1769,18 +2619,24 @@ $$;
 COMMENT ON FUNCTION agent_loggy.loki_negations(p_project text) IS 'The current negate keys of a project as a LogQL label-matcher list to add to a stream selector, e.g. service!="healthcheck", path!~"/metrics.*"; sorted bytewise by label, operator, value; values quoted by logql_string(). Empty string when the project has none; an invalid project name raises SQLSTATE 22023.';
 
 --
--- Name: move_prompt_labels(); Type: FUNCTION; Schema: agent_loggy; Owner: -
+-- Name: move_labels(); Type: FUNCTION; Schema: agent_loggy; Owner: -
 --
 
-CREATE FUNCTION agent_loggy.move_prompt_labels() RETURNS trigger
-    LANGUAGE plpgsql
-    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
-    AS $$
+CREATE FUNCTION agent_loggy.move_labels() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $_$
 DECLARE
     grants jsonb;
     clash record;
+    what text;
 BEGIN
-    -- A grant is a label a row carries after the statement but did not carry before (as that prompt).
+    IF TG_TABLE_SCHEMA <> 'agent_loggy' OR TG_TABLE_NAME NOT IN ('prompts', 'model_configs') THEN
+        RAISE EXCEPTION 'move_labels() only serves agent_loggy.prompts and agent_loggy.model_configs, not %.%',
+            TG_TABLE_SCHEMA, TG_TABLE_NAME USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    what := CASE TG_TABLE_NAME WHEN 'prompts' THEN 'prompt' ELSE 'model config' END;
+    -- A grant is a label a row carries after the statement but did not carry before (as that config).
     IF TG_OP = 'INSERT' THEN
         SELECT jsonb_agg(jsonb_build_object('id', n.id, 'project', n.project, 'name', n.name,
                                             'version', n.version, 'label', l))
@@ -1804,39 +2660,39 @@ BEGIN
     HAVING count(*) > 1
     LIMIT 1;
     IF FOUND THEN
-        PERFORM agent_loggy.raise_check_violation('prompts', 'prompts_one_version_per_label_check',
-            format('label %s was given to versions %s of prompt %s in project %s at once: a label marks exactly one version of a prompt',
-                   quote_literal(clash.label), clash.versions, quote_literal(clash.name), quote_literal(clash.project)),
+        PERFORM agent_loggy.raise_check_violation(TG_TABLE_NAME, TG_TABLE_NAME || '_one_version_per_label_check',
+            format('label %s was given to versions %s of %s %s in project %s at once: a label marks exactly one version',
+                   quote_literal(clash.label), clash.versions, what, quote_literal(clash.name), quote_literal(clash.project)),
             'Give the label to one version; it leaves the others by itself.');
     END IF;
 
     IF current_setting('transaction_isolation') <> 'read committed' THEN
         -- Fail with a serialization error if a sibling changed after this transaction's snapshot.
-        PERFORM 1
-        FROM agent_loggy.prompts AS p
-        JOIN jsonb_to_recordset(grants) AS g(id bigint, project text, name text)
-          ON p.project = g.project AND p.name = g.name AND p.id <> g.id
-        FOR NO KEY UPDATE OF p;
+        EXECUTE format('SELECT 1 FROM agent_loggy.%I AS p JOIN jsonb_to_recordset($1) AS g(id bigint, project text, name text) '
+                       'ON p.project = g.project AND p.name = g.name AND p.id <> g.id FOR NO KEY UPDATE OF p', TG_TABLE_NAME)
+            USING grants;
     END IF;
 
-    UPDATE agent_loggy.prompts AS p
-    SET labels = ARRAY(
-        SELECT l FROM unnest(p.labels) AS l
-        WHERE NOT EXISTS (
-            SELECT 1 FROM jsonb_to_recordset(grants) AS g(id bigint, project text, name text, label text)
-            WHERE g.project = p.project AND g.name = p.name AND g.label = l AND g.id <> p.id))
-    WHERE EXISTS (
-        SELECT 1 FROM jsonb_to_recordset(grants) AS g(id bigint, project text, name text, label text)
-        WHERE g.project = p.project AND g.name = p.name AND g.id <> p.id AND g.label = ANY (p.labels));
+    EXECUTE format($update$
+        UPDATE agent_loggy.%I AS p
+        SET labels = ARRAY(
+            SELECT l FROM unnest(p.labels) AS l
+            WHERE NOT EXISTS (
+                SELECT 1 FROM jsonb_to_recordset($1) AS g(id bigint, project text, name text, label text)
+                WHERE g.project = p.project AND g.name = p.name AND g.label = l AND g.id <> p.id))
+        WHERE EXISTS (
+            SELECT 1 FROM jsonb_to_recordset($1) AS g(id bigint, project text, name text, label text)
+            WHERE g.project = p.project AND g.name = p.name AND g.id <> p.id AND g.label = ANY (p.labels))$update$,
+        TG_TABLE_NAME) USING grants;
     RETURN NULL;
 END
-$$;
+$_$;
 
 --
--- Name: FUNCTION move_prompt_labels(); Type: COMMENT; Schema: agent_loggy; Owner: -
+-- Name: FUNCTION move_labels(); Type: COMMENT; Schema: agent_loggy; Owner: -
 --
 
-COMMENT ON FUNCTION agent_loggy.move_prompt_labels() IS 'AFTER INSERT/UPDATE statement trigger of prompts: a label given to a version is removed from every other version of the same prompt in the same transaction (each removal is a changelog row of its own, written after the grant); giving one label to two versions in one statement is refused.';
+COMMENT ON FUNCTION agent_loggy.move_labels() IS 'AFTER INSERT/UPDATE statement trigger of prompts and model_configs: a label given to a version is removed from every other version of the same config in the same transaction (each removal is a changelog row of its own, written after the grant); giving one label to two versions in one statement is refused. Runs as the schema owner, so it sees every sibling whatever the caller''s binding is by then; it refuses to serve any other table, and nobody may execute it directly.';
 
 --
 -- Name: nearest_context_rule_ids(public.vector, text, integer); Type: FUNCTION; Schema: agent_loggy; Owner: -
@@ -1960,32 +2816,25 @@ $$;
 COMMENT ON FUNCTION agent_loggy.nearest_prompt_ids(p_query public.vector, p_project text, p_count integer) IS 'Ids of the p_count prompts of p_project nearest to p_query by cosine distance, considering only the newest active version of each name; same strategy as nearest_document_ids.';
 
 --
--- Name: notify_config_change(); Type: FUNCTION; Schema: agent_loggy; Owner: -
+-- Name: notify_change(); Type: FUNCTION; Schema: agent_loggy; Owner: -
 --
 
-CREATE FUNCTION agent_loggy.notify_config_change() RETURNS trigger
+CREATE FUNCTION agent_loggy.notify_change() RETURNS trigger
     LANGUAGE plpgsql
     SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $$
 BEGIN
-    -- Identical payloads within one transaction are folded into one by PostgreSQL.
-    IF TG_OP <> 'INSERT' THEN
-        PERFORM pg_notify('agent_loggy_config',
-            jsonb_build_object('project', OLD.project, 'type', TG_ARGV[0], 'name', OLD.name)::text);
-    END IF;
-    IF TG_OP <> 'DELETE' THEN
-        PERFORM pg_notify('agent_loggy_config',
-            jsonb_build_object('project', NEW.project, 'type', TG_ARGV[0], 'name', NEW.name)::text);
-    END IF;
+    -- One payload per transaction: PostgreSQL folds identical notifications of one transaction.
+    PERFORM pg_notify('agent_loggy_config', pg_current_xact_id()::text);
     RETURN NULL;
 END
 $$;
 
 --
--- Name: FUNCTION notify_config_change(); Type: COMMENT; Schema: agent_loggy; Owner: -
+-- Name: FUNCTION notify_change(); Type: COMMENT; Schema: agent_loggy; Owner: -
 --
 
-COMMENT ON FUNCTION agent_loggy.notify_config_change() IS 'AFTER row trigger of prompts and model_configs (argument: the config type): NOTIFY agent_loggy_config with {"project", "type", "name"}; listeners receive it only when the transaction commits.';
+COMMENT ON FUNCTION agent_loggy.notify_change() IS 'AFTER INSERT row trigger of config_changelog for the changes caches hold (prompts, model configs, protected labels, grants): NOTIFY agent_loggy_config with the id of the transaction only. Listeners receive it when the transaction commits and read what changed from config_changelog (transaction_id) through their own row level security.';
 
 --
 -- Name: pending_embedding_count(text, text); Type: FUNCTION; Schema: agent_loggy; Owner: -
@@ -2056,67 +2905,36 @@ CREATE FUNCTION agent_loggy.prompt_label_history(p_name text, p_project text DEF
     SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $$
 #variable_conflict use_column
-DECLARE
-    r record;
-    holder jsonb := '{}';  -- label -> version holding it so far
-    losses jsonb := '[]';  -- labels lost in the current transaction, judged when it ends
-    loss jsonb;
-    tx text;
-    seen boolean := false;
-    v integer;
-    l text;
 BEGIN
     PERFORM agent_loggy.check_prompt_args(p_project, p_name);
-    FOR r IN
+    RETURN QUERY
+    WITH c AS (
         SELECT c.id, coalesce(c.transaction_id::text, 'row ' || c.id) AS tx, c.changed_by, c.changed_at,
                c.change_summary, (coalesce(c.new_data, c.previous_data) ->> 'version')::integer AS version,
-               ARRAY(SELECT jsonb_array_elements_text(c.previous_data -> 'labels')) AS before,
-               ARRAY(SELECT jsonb_array_elements_text(c.new_data -> 'labels')) AS after
+               coalesce(c.previous_data -> 'labels', '[]') AS before, coalesce(c.new_data -> 'labels', '[]') AS after
         FROM agent_loggy.config_changelog AS c
         WHERE c.project = p_project AND c.config_type = 'prompt' AND c.config_name = p_name
+    ), gains AS (
+        SELECT c.id, c.tx, l.label, c.version, c.changed_by, c.changed_at, c.change_summary
+        FROM c CROSS JOIN jsonb_array_elements_text(c.after) AS l(label)
+        WHERE NOT c.before ? l.label
+    ), events AS (
+        -- a label is gained: it holds the gaining version from now on
+        SELECT g.id, g.label, g.version AS holder, g.version AS to_version, NULL::integer AS lost_by,
+               g.changed_by, g.changed_at, g.change_summary
+        FROM gains AS g
         UNION ALL
-        SELECT NULL, 'end', NULL, NULL, NULL, NULL, '{}', '{}'  -- flushes the last transaction
-        ORDER BY 1 NULLS LAST
-    LOOP
-        IF r.tx IS DISTINCT FROM tx THEN
-            -- A label lost in a transaction is a removal only if nothing in it took the label.
-            FOR loss IN SELECT x FROM jsonb_array_elements(losses) AS x LOOP
-                CONTINUE WHEN (holder ->> (loss ->> 'label'))::integer IS DISTINCT FROM (loss ->> 'version')::integer;
-                changelog_id := (loss ->> 'id')::bigint;
-                label := loss ->> 'label';
-                from_version := (loss ->> 'version')::integer;
-                to_version := NULL;
-                changed_by := loss ->> 'changed_by';
-                changed_at := (loss ->> 'changed_at')::timestamptz;
-                change_summary := loss ->> 'change_summary';
-                RETURN NEXT;
-                holder := holder - label;
-            END LOOP;
-            losses := '[]';
-            tx := r.tx;
-        END IF;
-        EXIT WHEN r.id IS NULL;
-        seen := true;
-        v := r.version;
-        changelog_id := r.id;
-        changed_by := r.changed_by;
-        changed_at := r.changed_at;
-        change_summary := r.change_summary;
-        FOREACH l IN ARRAY r.after LOOP
-            CONTINUE WHEN l = ANY (r.before);
-            label := l;
-            from_version := (holder ->> l)::integer;
-            to_version := v;
-            RETURN NEXT;
-            holder := holder || jsonb_build_object(l, v);
-        END LOOP;
-        FOREACH l IN ARRAY r.before LOOP
-            CONTINUE WHEN l = ANY (r.after);
-            losses := losses || jsonb_build_object('id', r.id, 'label', l, 'version', v, 'changed_by', r.changed_by,
-                                                   'changed_at', r.changed_at, 'change_summary', r.change_summary);
-        END LOOP;
-    END LOOP;
-    IF NOT seen
+        -- a label is lost in a transaction that gave it to no other version: a removal
+        SELECT c.id, l.label, NULL, NULL, c.version, c.changed_by, c.changed_at, c.change_summary
+        FROM c CROSS JOIN jsonb_array_elements_text(c.before) AS l(label)
+        WHERE NOT c.after ? l.label
+          AND NOT EXISTS (SELECT FROM gains AS g WHERE g.tx = c.tx AND g.label = l.label)
+    )
+    SELECT e.id, e.label, coalesce(e.lost_by, lag(e.holder) OVER (PARTITION BY e.label ORDER BY e.id)),
+           e.to_version, e.changed_by, e.changed_at, e.change_summary
+    FROM events AS e
+    ORDER BY e.id, e.label COLLATE "C";
+    IF NOT FOUND
        AND NOT EXISTS (SELECT 1 FROM agent_loggy.prompts AS t WHERE t.project = p_project AND t.name = p_name) THEN
         RAISE EXCEPTION 'no prompt named % in project %', quote_literal(p_name), quote_literal(p_project)
             USING ERRCODE = 'no_data_found';
@@ -2128,7 +2946,7 @@ $$;
 -- Name: FUNCTION prompt_label_history(p_name text, p_project text); Type: COMMENT; Schema: agent_loggy; Owner: -
 --
 
-COMMENT ON FUNCTION agent_loggy.prompt_label_history(p_name text, p_project text) IS 'Every label move of a prompt, in the order they happened, rebuilt from the changelog: the label, the version it left (NULL when new) and the version it went to (NULL when removed), who, when and why. Within one transaction a label that one version lost and another gained is one move. A prompt renamed by a direct UPDATE starts a new history under its new name.';
+COMMENT ON FUNCTION agent_loggy.prompt_label_history(p_name text, p_project text) IS 'Every label move of a prompt, in the order they happened, rebuilt from the changelog in one query (window functions: O(n log n) in the changelog rows of the prompt): the label, the version it left (NULL when new) and the version it went to (NULL when removed), who, when and why. Within one transaction a label that one version lost and another gained is one move. A prompt renamed by a direct UPDATE starts a new history under its new name.';
 
 --
 -- Name: raise_check_violation(text, text, text, text); Type: FUNCTION; Schema: agent_loggy; Owner: -
@@ -2212,7 +3030,7 @@ DECLARE
     removed_from integer;
 BEGIN
     PERFORM agent_loggy.check_prompt_args(p_project, p_name, ARRAY[p_label]);
-    PERFORM agent_loggy.lock_prompt_writes();  -- before the UPDATE takes its snapshot
+    PERFORM agent_loggy.lock_writes('prompts', p_project);  -- before the UPDATE takes its snapshot
     UPDATE agent_loggy.prompts AS t SET labels = array_remove(t.labels, p_label)
     WHERE t.project = p_project AND t.name = p_name AND t.labels @> ARRAY[p_label]
     RETURNING t.version INTO removed_from;
@@ -2325,10 +3143,16 @@ BEGIN
     END IF;
 
     IF p.model IS NOT NULL THEN
-        SELECT * INTO m FROM agent_loggy.model_configs AS c
-        WHERE c.project = p.project AND c.name = p.model AND c.is_active
-        ORDER BY c.labels @> ARRAY[coalesce(got, p_label)] DESC, c.version DESC
-        LIMIT 1;
+        IF EXISTS (SELECT FROM agent_loggy.protected_labels AS pl WHERE pl.project = p.project AND pl.label = got) THEN
+            -- only an admin can put a protected label on a model config: nothing else is served with it
+            SELECT * INTO m FROM agent_loggy.model_configs AS c
+            WHERE c.project = p.project AND c.name = p.model AND c.is_active AND c.labels @> ARRAY[got];
+        ELSE
+            SELECT * INTO m FROM agent_loggy.model_configs AS c
+            WHERE c.project = p.project AND c.name = p.model AND c.is_active
+            ORDER BY c.labels @> ARRAY[coalesce(got, p_label)] DESC, c.version DESC
+            LIMIT 1;
+        END IF;
     END IF;
 
     RETURN QUERY SELECT
@@ -2342,7 +3166,7 @@ $$;
 -- Name: FUNCTION resolve_prompt(p_name text, p_label text, p_project text, p_version integer, p_fallback_labels text[]); Type: COMMENT; Schema: agent_loggy; Owner: -
 --
 
-COMMENT ON FUNCTION agent_loggy.resolve_prompt(p_name text, p_label text, p_project text, p_version integer, p_fallback_labels text[]) IS 'The one call agents make: the prompt version to use, with its model config. With p_version, exactly that version (even if inactive). Otherwise the active version carrying p_label, then each of p_fallback_labels in order; label latest means the highest active version. Model fields come from the active model_configs row named by the prompt''s model in the same project: the version carrying the resolved label if any, else the highest; without one, model_name is the prompt''s model and model_provider is NULL. Nothing found: SQLSTATE P0002 naming project, prompt and what was asked.';
+COMMENT ON FUNCTION agent_loggy.resolve_prompt(p_name text, p_label text, p_project text, p_version integer, p_fallback_labels text[]) IS 'The one call agents make: the prompt version to use, with its model config. With p_version, exactly that version (even if inactive). Otherwise the active version carrying p_label, then each of p_fallback_labels in order; label latest means the highest active version. Model fields come from the active model_configs row named by the prompt''s model in the same project: for a protected label (protected_labels) only the version carrying that label, so that only an admin changes what it serves; otherwise the version carrying the resolved label if any, else the highest. Without such a config, model_name is the prompt''s model and model_provider is NULL. Nothing found: SQLSTATE P0002 naming project, prompt and what was asked.';
 
 --
 -- Name: rollback_prompt_label(text, text, text); Type: FUNCTION; Schema: agent_loggy; Owner: -
@@ -2354,16 +3178,30 @@ CREATE FUNCTION agent_loggy.rollback_prompt_label(p_name text, p_label text DEFA
     AS $$
 DECLARE
     last_move record;
+    seen bigint;
+    newest bigint;
+    locked boolean := false;
     summary text := nullif(current_setting('agent_loggy.change_summary', true), '');
 BEGIN
     PERFORM agent_loggy.check_prompt_args(p_project, p_name, ARRAY[p_label]);
-    PERFORM agent_loggy.lock_prompt_writes();
-    SELECT h.from_version, h.to_version INTO last_move
-    FROM agent_loggy.prompt_label_history(p_name, p_project) AS h
-    WHERE h.label = p_label
-    ORDER BY h.changelog_id DESC
-    LIMIT 1;
-    IF NOT FOUND THEN
+    -- The history is read before the write lock is taken, so a long one never holds up other
+    -- writers; under the lock, it is read again only if the prompt changed in between.
+    LOOP
+        seen := (SELECT max(c.id) FROM agent_loggy.config_changelog AS c
+                 WHERE c.project = p_project AND c.config_type = 'prompt' AND c.config_name = p_name);
+        SELECT h.from_version, h.to_version INTO last_move
+        FROM agent_loggy.prompt_label_history(p_name, p_project) AS h
+        WHERE h.label = p_label
+        ORDER BY h.changelog_id DESC
+        LIMIT 1;
+        EXIT WHEN locked;
+        PERFORM agent_loggy.lock_writes('prompts', p_project);
+        locked := true;
+        newest := (SELECT max(c.id) FROM agent_loggy.config_changelog AS c
+                   WHERE c.project = p_project AND c.config_type = 'prompt' AND c.config_name = p_name);
+        EXIT WHEN newest IS NOT DISTINCT FROM seen;
+    END LOOP;
+    IF last_move IS NULL THEN
         RAISE EXCEPTION 'label % of prompt % in project % has never been set: nothing to roll back',
             quote_literal(p_label), quote_literal(p_name), quote_literal(p_project) USING ERRCODE = 'no_data_found';
     END IF;
@@ -2388,27 +3226,7 @@ $$;
 -- Name: FUNCTION rollback_prompt_label(p_name text, p_label text, p_project text); Type: COMMENT; Schema: agent_loggy; Owner: -
 --
 
-COMMENT ON FUNCTION agent_loggy.rollback_prompt_label(p_name text, p_label text, p_project text) IS 'Puts a label back on the version that held it before its last move (read from the changelog) and returns that version; a second rollback undoes the first. The changelog summary defaults to "rollback of label L to version N".';
-
---
--- Name: serialize_prompt_writes(); Type: FUNCTION; Schema: agent_loggy; Owner: -
---
-
-CREATE FUNCTION agent_loggy.serialize_prompt_writes() RETURNS trigger
-    LANGUAGE plpgsql
-    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
-    AS $$
-BEGIN
-    PERFORM agent_loggy.lock_prompt_writes();
-    RETURN NULL;
-END
-$$;
-
---
--- Name: FUNCTION serialize_prompt_writes(); Type: COMMENT; Schema: agent_loggy; Owner: -
---
-
-COMMENT ON FUNCTION agent_loggy.serialize_prompt_writes() IS 'BEFORE INSERT/UPDATE/DELETE statement trigger of prompts: takes the prompt write lock before the statement locks any row.';
+COMMENT ON FUNCTION agent_loggy.rollback_prompt_label(p_name text, p_label text, p_project text) IS 'Puts a label back on the version that held it before its last move (read from the changelog, before the write lock is taken) and returns that version; a second rollback undoes the first. The changelog summary defaults to "rollback of label L to version N".';
 
 --
 -- Name: set_prompt_label(text, integer, text, text); Type: FUNCTION; Schema: agent_loggy; Owner: -
@@ -2422,7 +3240,7 @@ DECLARE
     target agent_loggy.prompts;
 BEGIN
     PERFORM agent_loggy.check_prompt_args(p_project, p_name, ARRAY[p_label]);
-    PERFORM agent_loggy.lock_prompt_writes();
+    PERFORM agent_loggy.lock_writes('prompts', p_project);
     SELECT * INTO target FROM agent_loggy.prompts AS t
     WHERE t.project = p_project AND t.name = p_name AND t.version = p_version;
     IF NOT FOUND THEN
@@ -2592,13 +3410,44 @@ COMMENT ON FUNCTION agent_loggy.validate_row() IS 'BEFORE INSERT/UPDATE trigger 
 
 CREATE FUNCTION agent_loggy.pinned_by_0012() RETURNS regprocedure[]
     LANGUAGE sql IMMUTABLE
-    RETURN ARRAY['agent_loggy.bound_project()'::regprocedure, 'agent_loggy.is_admin()'::regprocedure, 'agent_loggy.can_access_project(text)'::regprocedure, 'agent_loggy.check_project_access(text)'::regprocedure, 'agent_loggy.checked_project(text)'::regprocedure, 'agent_loggy.check_prompt_args(text,text,text[],boolean)'::regprocedure, 'agent_loggy.check_document_target(text,text)'::regprocedure, 'agent_loggy.check_labels(text,text,text[])'::regprocedure, 'agent_loggy.checked_embedding_target(text)'::regprocedure, 'agent_loggy.checked_limit(integer)'::regprocedure, 'agent_loggy.checked_query_text(text)'::regprocedure, 'agent_loggy.checked_tags(text[])'::regprocedure, 'agent_loggy.raise_check_violation(text,text,text,text)'::regprocedure, 'agent_loggy.lock_prompt_writes()'::regprocedure, 'agent_loggy.guard_admin_changes()'::regprocedure, 'agent_loggy.validate_row()'::regprocedure, 'agent_loggy.derive_variables()'::regprocedure, 'agent_loggy.touch_updated_at()'::regprocedure, 'agent_loggy.clear_stale_embedding()'::regprocedure, 'agent_loggy.move_prompt_labels()'::regprocedure, 'agent_loggy.serialize_prompt_writes()'::regprocedure, 'agent_loggy.notify_config_change()'::regprocedure, 'agent_loggy.refuse_changelog_change()'::regprocedure, 'agent_loggy.refuse_truncate()'::regprocedure, 'agent_loggy.begin_import(text,jsonb,text)'::regprocedure, 'agent_loggy.import_problems(text,jsonb)'::regprocedure, 'agent_loggy.import_context_rules(jsonb,text,boolean)'::regprocedure, 'agent_loggy.import_negate_keys(jsonb,text,boolean)'::regprocedure, 'agent_loggy.import_prompts(jsonb,text)'::regprocedure, 'agent_loggy.create_prompt_version(text,text,text,text[],text,text,text,text,jsonb,text)'::regprocedure, 'agent_loggy.set_prompt_label(text,integer,text,text)'::regprocedure, 'agent_loggy.remove_prompt_label(text,text,text)'::regprocedure, 'agent_loggy.rollback_prompt_label(text,text,text)'::regprocedure, 'agent_loggy.prompt_label_history(text,text)'::regprocedure, 'agent_loggy.resolve_prompt(text,text,text,integer,text[])'::regprocedure, 'agent_loggy.render_prompt(text,jsonb)'::regprocedure, 'agent_loggy.loki_negations(text)'::regprocedure, 'agent_loggy.keyword_search_documents(text,text,integer,text[])'::regprocedure, 'agent_loggy.pending_embeddings(text,text,integer,bigint)'::regprocedure, 'agent_loggy.pending_embedding_count(text,text)'::regprocedure];
+    RETURN ARRAY['agent_loggy.bound_project()'::regprocedure, 'agent_loggy.is_admin()'::regprocedure, 'agent_loggy.can_access_project(text)'::regprocedure, 'agent_loggy.check_project_access(text)'::regprocedure, 'agent_loggy.checked_project(text)'::regprocedure, 'agent_loggy.check_prompt_args(text,text,text[],boolean)'::regprocedure, 'agent_loggy.check_document_target(text,text)'::regprocedure, 'agent_loggy.check_labels(text,text,text[])'::regprocedure, 'agent_loggy.checked_embedding_target(text)'::regprocedure, 'agent_loggy.checked_limit(integer)'::regprocedure, 'agent_loggy.checked_query_text(text)'::regprocedure, 'agent_loggy.checked_tags(text[])'::regprocedure, 'agent_loggy.raise_check_violation(text,text,text,text)'::regprocedure, 'agent_loggy.lock_prompt_writes()'::regprocedure, 'agent_loggy.validate_row()'::regprocedure, 'agent_loggy.derive_variables()'::regprocedure, 'agent_loggy.touch_updated_at()'::regprocedure, 'agent_loggy.clear_stale_embedding()'::regprocedure, 'agent_loggy.refuse_changelog_change()'::regprocedure, 'agent_loggy.refuse_truncate()'::regprocedure, 'agent_loggy.begin_import(text,jsonb,text)'::regprocedure, 'agent_loggy.import_problems(text,jsonb)'::regprocedure, 'agent_loggy.import_context_rules(jsonb,text,boolean)'::regprocedure, 'agent_loggy.import_negate_keys(jsonb,text,boolean)'::regprocedure, 'agent_loggy.import_prompts(jsonb,text)'::regprocedure, 'agent_loggy.create_prompt_version(text,text,text,text[],text,text,text,text,jsonb,text)'::regprocedure, 'agent_loggy.set_prompt_label(text,integer,text,text)'::regprocedure, 'agent_loggy.remove_prompt_label(text,text,text)'::regprocedure, 'agent_loggy.rollback_prompt_label(text,text,text)'::regprocedure, 'agent_loggy.prompt_label_history(text,text)'::regprocedure, 'agent_loggy.resolve_prompt(text,text,text,integer,text[])'::regprocedure, 'agent_loggy.render_prompt(text,jsonb)'::regprocedure, 'agent_loggy.loki_negations(text)'::regprocedure, 'agent_loggy.keyword_search_documents(text,text,integer,text[])'::regprocedure, 'agent_loggy.pending_embeddings(text,text,integer,bigint)'::regprocedure, 'agent_loggy.pending_embedding_count(text,text)'::regprocedure];
 
 --
 -- Name: FUNCTION pinned_by_0012(); Type: COMMENT; Schema: agent_loggy; Owner: -
 --
 
 COMMENT ON FUNCTION agent_loggy.pinned_by_0012() IS 'The functions whose search_path migration 0012 pins (and its rollback resets).';
+
+--
+-- Name: revoke_project(text, text); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.revoke_project(p_role text, p_project text) RETURNS text
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+DECLARE
+    removed text;
+BEGIN
+    IF NOT agent_loggy.is_admin() THEN
+        RAISE EXCEPTION 'permission denied to revoke project %: only agent_loggy_admin revokes grants', quote_nullable(p_project)
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    DELETE FROM agent_loggy.project_grants AS g WHERE g.project = p_project AND g.grantee = p_role
+    RETURNING g.level INTO removed;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'role % holds no grant for project %', quote_nullable(p_role), quote_nullable(p_project)
+            USING ERRCODE = 'no_data_found';
+    END IF;
+    RETURN removed;
+END
+$$;
+
+--
+-- Name: FUNCTION revoke_project(p_role text, p_project text); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.revoke_project(p_role text, p_project text) IS 'Admin only: takes away the grant of p_role for p_project and returns its level; P0002 when there is none. Recorded in the changelog (type grant, delete). Grants through group roles stay: revoke those from the group.';
 
 --
 -- Name: rrf_candidates(integer, integer); Type: FUNCTION; Schema: agent_loggy; Owner: -
@@ -2715,6 +3564,41 @@ $$;
 COMMENT ON FUNCTION agent_loggy.search_prompts(p_query public.vector, p_project text, p_limit integer) IS 'The p_limit prompts of p_project most similar to p_query (cosine), most similar first, one row per prompt name: its newest active version, skipped while that version has no embedding. Resolve the name with resolve_prompt() to get the template an agent should use.';
 
 --
+-- Name: sees_every_project(); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.sees_every_project() RETURNS boolean
+    LANGUAGE sql STABLE PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    RETURN ((agent_loggy.bound_project() IS NULL) AND agent_loggy.is_admin());
+
+--
+-- Name: FUNCTION sees_every_project(); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.sees_every_project() IS 'True for admin with no project bound: the policies then let every project through.';
+
+--
+-- Name: serialize_writes(); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.serialize_writes() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+BEGIN
+    PERFORM agent_loggy.lock_writes(TG_TABLE_NAME, agent_loggy.bound_project());
+    RETURN NULL;
+END
+$$;
+
+--
+-- Name: FUNCTION serialize_writes(); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.serialize_writes() IS 'BEFORE INSERT/UPDATE/DELETE statement trigger of prompts and model_configs: takes the write lock of the bound project (lock_writes) before the statement locks any row.';
+
+--
 -- Name: stage_documents(); Type: FUNCTION; Schema: agent_loggy; Owner: -
 --
 
@@ -2775,6 +3659,9 @@ BEGIN
                 WHEN vector_dims(s.embedding) <> 384 THEN
                     format('embedding has %s dimensions: expected 384', vector_dims(s.embedding))
                 WHEN vector_norm(s.embedding) = 0 THEN 'embedding is all zeros'
+                WHEN NOT agent_loggy.is_searchable_vector(s.embedding) THEN
+                    format('embedding has norm %s: expected a norm between 1e-18 and 1e19', vector_norm(s.embedding))
+                WHEN NOT agent_loggy.is_shallow_json(s.metadata) THEN 'metadata nests deeper than 64 levels'
             END AS problem
             FROM (SELECT t.*, min(t.line) OVER (PARTITION BY t.external_id) AS first_line
                   FROM pg_temp.agent_loggy_staged_documents AS t) AS s
@@ -2809,8 +3696,8 @@ BEGIN
             cardinality(p_ids), cardinality(p_inputs), cardinality(p_embeddings)
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
-    IF EXISTS (SELECT FROM unnest(p_embeddings) AS e WHERE e IS NULL OR vector_dims(e) <> 384 OR vector_norm(e) = 0) THEN
-        RAISE EXCEPTION 'store_embeddings needs embeddings of 384 dimensions, not all zeros'
+    IF EXISTS (SELECT FROM unnest(p_embeddings) AS e WHERE e IS NULL OR vector_dims(e) <> 384 OR NOT agent_loggy.is_searchable_vector(e)) THEN
+        RAISE EXCEPTION 'store_embeddings needs embeddings of 384 dimensions with a norm between 1e-18 and 1e19'
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
     IF p_what = 'documents' THEN
@@ -2873,6 +3760,114 @@ $$;
 COMMENT ON PROCEDURE agent_loggy.use_vector_schema(IN p_function regprocedure) IS 'Pins the search_path of a function that uses pgvector to pg_catalog and pgvector''s schema, so its vector types and operators resolve whatever the caller''s search_path. Migrations call it for each such function.';
 
 --
+-- Name: verify_changelog(text); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.verify_changelog(p_project text DEFAULT NULL::text) RETURNS TABLE(project text, rows_checked bigint, head_seq bigint, head_hash text, first_bad_id bigint, first_bad_seq bigint, problem text)
+    LANGUAGE sql STABLE
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+    WITH c AS (
+        SELECT c.id, c.project, c.chain_seq, c.prev_hash, c.row_hash,
+               agent_loggy.changelog_row_digest(c, c.prev_hash) AS recomputed,
+               lag(c.row_hash) OVER w AS expected_prev, lag(c.chain_seq) OVER w AS prev_seq
+        FROM agent_loggy.config_changelog AS c
+        WHERE p_project IS NULL OR c.project = p_project
+        WINDOW w AS (PARTITION BY c.project ORDER BY c.chain_seq, c.id)
+    ), judged AS (
+        SELECT c.*, CASE
+            WHEN c.chain_seq <> coalesce(c.prev_seq, 0) + 1 THEN
+                format('the chain jumps from place %s to %s: rows were deleted or inserted there', coalesce(c.prev_seq, 0), c.chain_seq)
+            WHEN c.prev_hash IS DISTINCT FROM c.expected_prev THEN 'it does not link to the row before it: rows were deleted or inserted there'
+            WHEN c.row_hash IS DISTINCT FROM c.recomputed THEN 'its content does not match its hash: it was edited'
+        END AS problem
+        FROM c
+    ), per_project AS (
+        SELECT j.project, count(*) AS rows_checked, max(j.chain_seq) AS last_seq,
+               (array_agg(j.row_hash ORDER BY j.chain_seq DESC, j.id DESC))[1] AS last_hash,
+               (array_agg(j.id ORDER BY j.chain_seq, j.id) FILTER (WHERE j.problem IS NOT NULL))[1] AS bad_id,
+               (array_agg(j.chain_seq ORDER BY j.chain_seq, j.id) FILTER (WHERE j.problem IS NOT NULL))[1] AS bad_seq,
+               (array_agg(j.problem ORDER BY j.chain_seq, j.id) FILTER (WHERE j.problem IS NOT NULL))[1] AS problem
+        FROM judged AS j
+        GROUP BY j.project
+    )
+    SELECT coalesce(p.project, h.project), coalesce(p.rows_checked, 0), h.last_seq, encode(h.last_hash, 'hex'),
+           p.bad_id, p.bad_seq,
+           coalesce(p.problem, CASE
+               WHEN h.project IS NULL THEN 'the chain has no head: changelog_heads lost its row'
+               WHEN p.project IS NULL THEN format('the head is at place %s but the chain has no rows: they were deleted', h.last_seq)
+               WHEN h.last_seq <> p.last_seq OR h.last_hash <> p.last_hash THEN
+                   format('the chain ends at place %s but its head says %s: the newest rows were deleted, or the head edited',
+                          p.last_seq, h.last_seq)
+           END)
+    FROM per_project AS p
+    FULL JOIN (SELECT * FROM agent_loggy.changelog_heads AS h WHERE p_project IS NULL OR h.project = p_project) AS h
+           ON h.project = p.project
+    ORDER BY coalesce(p.project, h.project) COLLATE "C";
+$$;
+
+--
+-- Name: FUNCTION verify_changelog(p_project text); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.verify_changelog(p_project text) IS 'Checks the hash chain of every project the caller can see (or of p_project): one row per project with the rows checked, the head (place and hash, hex) and, when the chain is broken, the first broken row (id and place) and what is wrong with it (a gap or extra row, a broken link, an edited row, a head the chain does not reach). problem is NULL for an intact chain. Record head_hash somewhere else to catch, later, an owner who rewrites the whole chain.';
+
+--
+-- Name: visible_projects(); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.visible_projects() RETURNS text[]
+    LANGUAGE plpgsql STABLE PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+DECLARE
+    bound text := agent_loggy.bound_project();
+BEGIN
+    IF bound IS NOT NULL THEN
+        RETURN ARRAY[bound];
+    END IF;
+    RETURN agent_loggy.granted_projects();
+END
+$$;
+
+--
+-- Name: FUNCTION visible_projects(); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.visible_projects() IS 'The projects whose rows the current transaction reads: the bound one, else every project the role is granted (see sees_every_project for admin).';
+
+--
+-- Name: writable_projects(); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.writable_projects() RETURNS text[]
+    LANGUAGE plpgsql STABLE PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+DECLARE
+    bound text := agent_loggy.bound_project();
+BEGIN
+    IF agent_loggy.is_admin() THEN
+        RETURN ARRAY[bound];  -- unbound admin: writes_every_project() lets every project through
+    ELSIF bound IS NULL THEN
+        RETURN '{}';
+    ELSIF NOT agent_loggy.holds_grant(bound, 'write') THEN
+        RAISE EXCEPTION 'permission denied to write project %: role % may only read it', quote_literal(bound),
+            quote_ident(current_user::text)
+            USING ERRCODE = 'insufficient_privilege',
+                  HINT = 'An agent_loggy_admin grants write access: SELECT agent_loggy.grant_project(role, project, ''write'').';
+    END IF;
+    RETURN ARRAY[bound];
+END
+$$;
+
+--
+-- Name: FUNCTION writable_projects(); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.writable_projects() IS 'The projects the current transaction may write: the bound one, when the role holds a write grant for it (else 42501) or is admin; none when nothing is bound (non-admins write only a bound project).';
+
+--
 -- Name: write_changelog(); Type: FUNCTION; Schema: agent_loggy; Owner: -
 --
 
@@ -2890,7 +3885,8 @@ DECLARE
     row_data jsonb;
 BEGIN
     IF TG_TABLE_SCHEMA <> 'agent_loggy' OR TG_TABLE_NAME NOT IN
-            ('prompts', 'model_configs', 'embedding_configs', 'context_rules', 'negate_keys') THEN
+            ('prompts', 'model_configs', 'embedding_configs', 'context_rules', 'negate_keys', 'protected_labels',
+             'project_grants') THEN
         RAISE EXCEPTION 'write_changelog() only serves the agent_loggy config tables, not %.%',
             TG_TABLE_SCHEMA, TG_TABLE_NAME USING ERRCODE = 'insufficient_privilege';
     END IF;
@@ -2908,7 +3904,7 @@ BEGIN
     ELSE
         SELECT array_agg(n.key ORDER BY n.key) INTO changed
         FROM jsonb_each(new_data) AS n
-        WHERE n.key <> 'updated_at' AND n.value IS DISTINCT FROM old_data -> n.key;
+        WHERE n.key NOT IN ('updated_at', 'granted_at') AND n.value IS DISTINCT FROM old_data -> n.key;
         IF config_type IN ('prompt', 'context_rule') THEN
             -- compared as text: the vector operators live outside this function's search_path
             embedding_changed := OLD.embedding::text IS DISTINCT FROM NEW.embedding::text;
@@ -2952,120 +3948,53 @@ $$;
 COMMENT ON FUNCTION agent_loggy.write_changelog() IS 'AFTER INSERT/UPDATE/DELETE row trigger of the config tables (argument: the config_type). Writes one changelog row per real change: create, delete, label (only labels changed), activate / deactivate (only is_active changed) or update. changed_by is the transaction setting agent_loggy.actor when set and non-empty, else session_user; change_summary comes from agent_loggy.change_summary. SECURITY DEFINER so writers need no INSERT privilege on the changelog; refuses any table but the five config tables, and PUBLIC may not execute it (so nobody can attach it elsewhere).';
 
 --
--- Name: config_changelog; Type: TABLE; Schema: agent_loggy; Owner: -
+-- Name: writes_every_project(); Type: FUNCTION; Schema: agent_loggy; Owner: -
 --
 
-CREATE TABLE agent_loggy.config_changelog (
-    id bigint NOT NULL,
-    config_type text NOT NULL,
-    config_id bigint NOT NULL,
+CREATE FUNCTION agent_loggy.writes_every_project() RETURNS boolean
+    LANGUAGE sql STABLE PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    RETURN ((agent_loggy.bound_project() IS NULL) AND agent_loggy.is_admin());
+
+--
+-- Name: FUNCTION writes_every_project(); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.writes_every_project() IS 'True for admin with no project bound: the write policies then let every project through.';
+
+--
+-- Name: changelog_heads; Type: TABLE; Schema: agent_loggy; Owner: -
+--
+
+CREATE TABLE agent_loggy.changelog_heads (
     project text NOT NULL,
-    config_name text NOT NULL,
-    previous_version integer,
-    new_version integer,
-    change_type text NOT NULL,
-    change_summary text,
-    previous_data jsonb,
-    new_data jsonb,
-    changed_by text NOT NULL,
-    changed_at timestamp with time zone DEFAULT now() NOT NULL,
-    transaction_id xid8 DEFAULT pg_current_xact_id(),
-    session_role text DEFAULT SESSION_USER,
-    CONSTRAINT config_changelog_change_type_check CHECK ((change_type = ANY (ARRAY['create'::text, 'update'::text, 'label'::text, 'activate'::text, 'deactivate'::text, 'delete'::text]))),
-    CONSTRAINT config_changelog_config_type_check CHECK ((config_type = ANY (ARRAY['prompt'::text, 'model_config'::text, 'embedding_config'::text, 'context_rule'::text, 'negate_key'::text])))
+    last_seq bigint NOT NULL,
+    last_hash bytea NOT NULL
 );
 
-ALTER TABLE ONLY agent_loggy.config_changelog FORCE ROW LEVEL SECURITY;
-
 --
--- Name: TABLE config_changelog; Type: COMMENT; Schema: agent_loggy; Owner: -
+-- Name: TABLE changelog_heads; Type: COMMENT; Schema: agent_loggy; Owner: -
 --
 
-COMMENT ON TABLE agent_loggy.config_changelog IS 'Append-only audit trail: one row per INSERT, UPDATE or DELETE of a config row, written by triggers in the same transaction.';
+COMMENT ON TABLE agent_loggy.changelog_heads IS 'The newest place and hash of every project''s changelog chain, updated with each changelog row (its row lock orders one project''s changelog writers); a chain whose newest rows were deleted no longer reaches its head.';
 
 --
--- Name: COLUMN config_changelog.config_type; Type: COMMENT; Schema: agent_loggy; Owner: -
+-- Name: COLUMN changelog_heads.project; Type: COMMENT; Schema: agent_loggy; Owner: -
 --
 
-COMMENT ON COLUMN agent_loggy.config_changelog.config_type IS 'Which table changed: prompt, model_config, embedding_config, context_rule or negate_key.';
+COMMENT ON COLUMN agent_loggy.changelog_heads.project IS 'The project whose chain this is.';
 
 --
--- Name: COLUMN config_changelog.config_id; Type: COMMENT; Schema: agent_loggy; Owner: -
+-- Name: COLUMN changelog_heads.last_seq; Type: COMMENT; Schema: agent_loggy; Owner: -
 --
 
-COMMENT ON COLUMN agent_loggy.config_changelog.config_id IS 'id of the changed row in its table (the row may since have been deleted).';
+COMMENT ON COLUMN agent_loggy.changelog_heads.last_seq IS 'chain_seq of the project''s newest changelog row.';
 
 --
--- Name: COLUMN config_changelog.project; Type: COMMENT; Schema: agent_loggy; Owner: -
+-- Name: COLUMN changelog_heads.last_hash; Type: COMMENT; Schema: agent_loggy; Owner: -
 --
 
-COMMENT ON COLUMN agent_loggy.config_changelog.project IS 'Project of the changed row.';
-
---
--- Name: COLUMN config_changelog.config_name; Type: COMMENT; Schema: agent_loggy; Owner: -
---
-
-COMMENT ON COLUMN agent_loggy.config_changelog.config_name IS 'Natural key of the changed row: name, context, or "label operator value" for negate keys.';
-
---
--- Name: COLUMN config_changelog.previous_version; Type: COMMENT; Schema: agent_loggy; Owner: -
---
-
-COMMENT ON COLUMN agent_loggy.config_changelog.previous_version IS 'version of the row before the change; NULL for create.';
-
---
--- Name: COLUMN config_changelog.new_version; Type: COMMENT; Schema: agent_loggy; Owner: -
---
-
-COMMENT ON COLUMN agent_loggy.config_changelog.new_version IS 'version of the row after the change; NULL for delete.';
-
---
--- Name: COLUMN config_changelog.change_type; Type: COMMENT; Schema: agent_loggy; Owner: -
---
-
-COMMENT ON COLUMN agent_loggy.config_changelog.change_type IS 'create, update, label (only labels changed), activate / deactivate (only is_active changed) or delete.';
-
---
--- Name: COLUMN config_changelog.change_summary; Type: COMMENT; Schema: agent_loggy; Owner: -
---
-
-COMMENT ON COLUMN agent_loggy.config_changelog.change_summary IS 'Why, from the transaction setting agent_loggy.change_summary when set.';
-
---
--- Name: COLUMN config_changelog.previous_data; Type: COMMENT; Schema: agent_loggy; Owner: -
---
-
-COMMENT ON COLUMN agent_loggy.config_changelog.previous_data IS 'The row before the change as JSON, without its embedding; NULL for create.';
-
---
--- Name: COLUMN config_changelog.new_data; Type: COMMENT; Schema: agent_loggy; Owner: -
---
-
-COMMENT ON COLUMN agent_loggy.config_changelog.new_data IS 'The row after the change as JSON, without its embedding; NULL for delete.';
-
---
--- Name: COLUMN config_changelog.changed_by; Type: COMMENT; Schema: agent_loggy; Owner: -
---
-
-COMMENT ON COLUMN agent_loggy.config_changelog.changed_by IS 'The transaction setting agent_loggy.actor when set and non-empty, else the session user.';
-
---
--- Name: COLUMN config_changelog.changed_at; Type: COMMENT; Schema: agent_loggy; Owner: -
---
-
-COMMENT ON COLUMN agent_loggy.config_changelog.changed_at IS 'Start time of the transaction that made the change.';
-
---
--- Name: COLUMN config_changelog.transaction_id; Type: COMMENT; Schema: agent_loggy; Owner: -
---
-
-COMMENT ON COLUMN agent_loggy.config_changelog.transaction_id IS 'Transaction that made the change (NULL for rows written before migration 0006); rows of one transaction form one change.';
-
---
--- Name: COLUMN config_changelog.session_role; Type: COMMENT; Schema: agent_loggy; Owner: -
---
-
-COMMENT ON COLUMN agent_loggy.config_changelog.session_role IS 'The role that logged in and made the change (session_user), whatever agent_loggy.actor claims; NULL for rows written before migration 0012.';
+COMMENT ON COLUMN agent_loggy.changelog_heads.last_hash IS 'row_hash of the project''s newest changelog row.';
 
 --
 -- Name: config_changelog_id_seq; Type: SEQUENCE; Schema: agent_loggy; Owner: -
@@ -3119,103 +4048,6 @@ CREATE VIEW agent_loggy.current_context_rules WITH (security_invoker='true') AS
 COMMENT ON VIEW agent_loggy.current_context_rules IS 'The current version of every context rule: per (project, context) the highest active version.';
 
 --
--- Name: embedding_configs; Type: TABLE; Schema: agent_loggy; Owner: -
---
-
-CREATE TABLE agent_loggy.embedding_configs (
-    id bigint NOT NULL,
-    project text DEFAULT 'default'::text NOT NULL,
-    name text NOT NULL,
-    version integer NOT NULL,
-    embedding_model text NOT NULL,
-    dimensions integer DEFAULT 384 NOT NULL,
-    chunk_size integer DEFAULT 512 NOT NULL,
-    chunk_overlap integer DEFAULT 50 NOT NULL,
-    chunking_strategy text DEFAULT 'late_chunking'::text NOT NULL,
-    parameters jsonb DEFAULT '{}'::jsonb NOT NULL,
-    is_active boolean DEFAULT true NOT NULL,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    updated_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT embedding_configs_chunk_overlap_check CHECK (((chunk_overlap >= 0) AND (chunk_overlap < chunk_size))),
-    CONSTRAINT embedding_configs_chunk_size_check CHECK ((chunk_size > 0)),
-    CONSTRAINT embedding_configs_chunking_strategy_check CHECK ((chunking_strategy ~ '\S'::text)),
-    CONSTRAINT embedding_configs_dimensions_check CHECK ((dimensions > 0)),
-    CONSTRAINT embedding_configs_embedding_model_check CHECK ((embedding_model ~ '\S'::text)),
-    CONSTRAINT embedding_configs_name_check CHECK (agent_loggy.is_valid_name(name)),
-    CONSTRAINT embedding_configs_parameters_check CHECK ((jsonb_typeof(parameters) = 'object'::text)),
-    CONSTRAINT embedding_configs_project_check CHECK (agent_loggy.is_valid_project(project)),
-    CONSTRAINT embedding_configs_version_check CHECK ((version > 0))
-);
-
-ALTER TABLE ONLY agent_loggy.embedding_configs FORCE ROW LEVEL SECURITY;
-
---
--- Name: TABLE embedding_configs; Type: COMMENT; Schema: agent_loggy; Owner: -
---
-
-COMMENT ON TABLE agent_loggy.embedding_configs IS 'Versions of the embedding settings: which model embeds documents, its dimensions, and how text is chunked.';
-
---
--- Name: COLUMN embedding_configs.project; Type: COMMENT; Schema: agent_loggy; Owner: -
---
-
-COMMENT ON COLUMN agent_loggy.embedding_configs.project IS 'Tenant / deployment the config belongs to.';
-
---
--- Name: COLUMN embedding_configs.name; Type: COMMENT; Schema: agent_loggy; Owner: -
---
-
-COMMENT ON COLUMN agent_loggy.embedding_configs.name IS 'Config name, e.g. default or runbooks.';
-
---
--- Name: COLUMN embedding_configs.version; Type: COMMENT; Schema: agent_loggy; Owner: -
---
-
-COMMENT ON COLUMN agent_loggy.embedding_configs.version IS 'Version number within (project, name), starting at 1.';
-
---
--- Name: COLUMN embedding_configs.embedding_model; Type: COMMENT; Schema: agent_loggy; Owner: -
---
-
-COMMENT ON COLUMN agent_loggy.embedding_configs.embedding_model IS 'Embedding model identifier, e.g. sentence-transformers/all-MiniLM-L6-v2.';
-
---
--- Name: COLUMN embedding_configs.dimensions; Type: COMMENT; Schema: agent_loggy; Owner: -
---
-
-COMMENT ON COLUMN agent_loggy.embedding_configs.dimensions IS 'Length of the vectors the model produces (the vector columns hold 384).';
-
---
--- Name: COLUMN embedding_configs.chunk_size; Type: COMMENT; Schema: agent_loggy; Owner: -
---
-
-COMMENT ON COLUMN agent_loggy.embedding_configs.chunk_size IS 'Chunk length in tokens, greater than 0.';
-
---
--- Name: COLUMN embedding_configs.chunk_overlap; Type: COMMENT; Schema: agent_loggy; Owner: -
---
-
-COMMENT ON COLUMN agent_loggy.embedding_configs.chunk_overlap IS 'Tokens shared by consecutive chunks: at least 0 and less than chunk_size.';
-
---
--- Name: COLUMN embedding_configs.chunking_strategy; Type: COMMENT; Schema: agent_loggy; Owner: -
---
-
-COMMENT ON COLUMN agent_loggy.embedding_configs.chunking_strategy IS 'How documents are split before embedding, e.g. late_chunking or fixed.';
-
---
--- Name: COLUMN embedding_configs.parameters; Type: COMMENT; Schema: agent_loggy; Owner: -
---
-
-COMMENT ON COLUMN agent_loggy.embedding_configs.parameters IS 'Further model or chunker settings, a JSON object.';
-
---
--- Name: COLUMN embedding_configs.is_active; Type: COMMENT; Schema: agent_loggy; Owner: -
---
-
-COMMENT ON COLUMN agent_loggy.embedding_configs.is_active IS 'Inactive versions are never chosen as current.';
-
---
 -- Name: current_embedding_configs; Type: VIEW; Schema: agent_loggy; Owner: -
 --
 
@@ -3243,87 +4075,6 @@ CREATE VIEW agent_loggy.current_embedding_configs WITH (security_invoker='true')
 COMMENT ON VIEW agent_loggy.current_embedding_configs IS 'The current version of every embedding config: per (project, name) the highest active version.';
 
 --
--- Name: model_configs; Type: TABLE; Schema: agent_loggy; Owner: -
---
-
-CREATE TABLE agent_loggy.model_configs (
-    id bigint NOT NULL,
-    project text DEFAULT 'default'::text NOT NULL,
-    name text NOT NULL,
-    version integer NOT NULL,
-    model_provider text NOT NULL,
-    model_name text NOT NULL,
-    parameters jsonb DEFAULT '{}'::jsonb NOT NULL,
-    labels text[] DEFAULT '{}'::text[] NOT NULL,
-    is_active boolean DEFAULT true NOT NULL,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    updated_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT model_configs_labels_check CHECK ((cardinality(agent_loggy.invalid_labels(labels)) = 0)),
-    CONSTRAINT model_configs_model_name_check CHECK ((model_name ~ '\S'::text)),
-    CONSTRAINT model_configs_model_provider_check CHECK ((model_provider ~ '\S'::text)),
-    CONSTRAINT model_configs_name_check CHECK (agent_loggy.is_valid_name(name)),
-    CONSTRAINT model_configs_parameters_check CHECK ((jsonb_typeof(parameters) = 'object'::text)),
-    CONSTRAINT model_configs_project_check CHECK (agent_loggy.is_valid_project(project)),
-    CONSTRAINT model_configs_version_check CHECK ((version > 0))
-);
-
-ALTER TABLE ONLY agent_loggy.model_configs FORCE ROW LEVEL SECURITY;
-
---
--- Name: TABLE model_configs; Type: COMMENT; Schema: agent_loggy; Owner: -
---
-
-COMMENT ON TABLE agent_loggy.model_configs IS 'Versions of the LLM settings the agents call: provider, model and call parameters, addressed by name and label.';
-
---
--- Name: COLUMN model_configs.project; Type: COMMENT; Schema: agent_loggy; Owner: -
---
-
-COMMENT ON COLUMN agent_loggy.model_configs.project IS 'Tenant / deployment the config belongs to.';
-
---
--- Name: COLUMN model_configs.name; Type: COMMENT; Schema: agent_loggy; Owner: -
---
-
-COMMENT ON COLUMN agent_loggy.model_configs.name IS 'Config name; prompts refer to it through prompts.model.';
-
---
--- Name: COLUMN model_configs.version; Type: COMMENT; Schema: agent_loggy; Owner: -
---
-
-COMMENT ON COLUMN agent_loggy.model_configs.version IS 'Version number within (project, name), starting at 1.';
-
---
--- Name: COLUMN model_configs.model_provider; Type: COMMENT; Schema: agent_loggy; Owner: -
---
-
-COMMENT ON COLUMN agent_loggy.model_configs.model_provider IS 'Provider that serves the model, e.g. ollama or openai.';
-
---
--- Name: COLUMN model_configs.model_name; Type: COMMENT; Schema: agent_loggy; Owner: -
---
-
-COMMENT ON COLUMN agent_loggy.model_configs.model_name IS 'Model identifier as the provider knows it, e.g. llama3.1:8b.';
-
---
--- Name: COLUMN model_configs.parameters; Type: COMMENT; Schema: agent_loggy; Owner: -
---
-
-COMMENT ON COLUMN agent_loggy.model_configs.parameters IS 'Default call parameters (temperature, max_tokens, ...), a JSON object.';
-
---
--- Name: COLUMN model_configs.labels; Type: COMMENT; Schema: agent_loggy; Owner: -
---
-
-COMMENT ON COLUMN agent_loggy.model_configs.labels IS 'Labels carried by this version; same rules as prompts.labels.';
-
---
--- Name: COLUMN model_configs.is_active; Type: COMMENT; Schema: agent_loggy; Owner: -
---
-
-COMMENT ON COLUMN agent_loggy.model_configs.is_active IS 'Inactive versions are never chosen as current.';
-
---
 -- Name: current_model_configs; Type: VIEW; Schema: agent_loggy; Owner: -
 --
 
@@ -3347,71 +4098,6 @@ CREATE VIEW agent_loggy.current_model_configs WITH (security_invoker='true') AS
 --
 
 COMMENT ON VIEW agent_loggy.current_model_configs IS 'The current version of every model config: per (project, name) the highest active version. An inactive highest version is passed over in favour of the highest active one below it.';
-
---
--- Name: negate_keys; Type: TABLE; Schema: agent_loggy; Owner: -
---
-
-CREATE TABLE agent_loggy.negate_keys (
-    id bigint NOT NULL,
-    project text DEFAULT 'default'::text NOT NULL,
-    label text NOT NULL,
-    operator text NOT NULL,
-    value text NOT NULL,
-    version integer NOT NULL,
-    is_active boolean DEFAULT true NOT NULL,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    updated_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT negate_keys_label_check CHECK (agent_loggy.is_valid_loki_label(label)),
-    CONSTRAINT negate_keys_operator_check CHECK ((operator = ANY (ARRAY['='::text, '!='::text, '=~'::text, '!~'::text]))),
-    CONSTRAINT negate_keys_project_check CHECK (agent_loggy.is_valid_project(project)),
-    CONSTRAINT negate_keys_value_check CHECK ((octet_length(value) <= 2000)),
-    CONSTRAINT negate_keys_version_check CHECK ((version > 0))
-);
-
-ALTER TABLE ONLY agent_loggy.negate_keys FORCE ROW LEVEL SECURITY;
-
---
--- Name: TABLE negate_keys; Type: COMMENT; Schema: agent_loggy; Owner: -
---
-
-COMMENT ON TABLE agent_loggy.negate_keys IS 'Versions of the Loki exclusions: label matchers added to every Loki query so that known noise (health checks, metrics scrapes) is never fetched.';
-
---
--- Name: COLUMN negate_keys.project; Type: COMMENT; Schema: agent_loggy; Owner: -
---
-
-COMMENT ON COLUMN agent_loggy.negate_keys.project IS 'Tenant / deployment the exclusion belongs to.';
-
---
--- Name: COLUMN negate_keys.label; Type: COMMENT; Schema: agent_loggy; Owner: -
---
-
-COMMENT ON COLUMN agent_loggy.negate_keys.label IS 'Loki stream label the matcher tests, e.g. service.';
-
---
--- Name: COLUMN negate_keys.operator; Type: COMMENT; Schema: agent_loggy; Owner: -
---
-
-COMMENT ON COLUMN agent_loggy.negate_keys.operator IS 'LogQL matcher operator: = , != , =~ or !~.';
-
---
--- Name: COLUMN negate_keys.value; Type: COMMENT; Schema: agent_loggy; Owner: -
---
-
-COMMENT ON COLUMN agent_loggy.negate_keys.value IS 'Value or RE2 regular expression the label is matched against (unescaped; escaping happens when a query is built); at most 2000 bytes so it fits the unique index.';
-
---
--- Name: COLUMN negate_keys.version; Type: COMMENT; Schema: agent_loggy; Owner: -
---
-
-COMMENT ON COLUMN agent_loggy.negate_keys.version IS 'Version number within (project, label, operator, value), starting at 1.';
-
---
--- Name: COLUMN negate_keys.is_active; Type: COMMENT; Schema: agent_loggy; Owner: -
---
-
-COMMENT ON COLUMN agent_loggy.negate_keys.is_active IS 'Inactive exclusions are left out of Loki queries.';
 
 --
 -- Name: current_negate_keys; Type: VIEW; Schema: agent_loggy; Owner: -
@@ -3489,6 +4175,19 @@ ALTER TABLE agent_loggy.negate_keys ALTER COLUMN id ADD GENERATED ALWAYS AS IDEN
 );
 
 --
+-- Name: project_grants_id_seq; Type: SEQUENCE; Schema: agent_loggy; Owner: -
+--
+
+ALTER TABLE agent_loggy.project_grants ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME agent_loggy.project_grants_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+--
 -- Name: prompts_id_seq; Type: SEQUENCE; Schema: agent_loggy; Owner: -
 --
 
@@ -3502,49 +4201,51 @@ ALTER TABLE agent_loggy.prompts ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY
 );
 
 --
--- Name: protected_labels; Type: TABLE; Schema: agent_loggy; Owner: -
+-- Name: protected_labels_id_seq; Type: SEQUENCE; Schema: agent_loggy; Owner: -
 --
 
-CREATE TABLE agent_loggy.protected_labels (
-    project text NOT NULL,
-    label text NOT NULL,
-    created_by text DEFAULT COALESCE(NULLIF(current_setting('agent_loggy.actor'::text, true), ''::text), (SESSION_USER)::text) NOT NULL,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT protected_labels_label_check CHECK ((cardinality(agent_loggy.invalid_labels(ARRAY[label])) = 0)),
-    CONSTRAINT protected_labels_project_check CHECK (agent_loggy.is_valid_project(project))
+ALTER TABLE agent_loggy.protected_labels ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME agent_loggy.protected_labels_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
 );
 
-ALTER TABLE ONLY agent_loggy.protected_labels FORCE ROW LEVEL SECURITY;
-
 --
--- Name: TABLE protected_labels; Type: COMMENT; Schema: agent_loggy; Owner: -
+-- Name: write_locks; Type: TABLE; Schema: agent_loggy; Owner: -
 --
 
-COMMENT ON TABLE agent_loggy.protected_labels IS 'Labels that only agent_loggy_admin may move, give, take off or deactivate the carrier of, on prompts and model configs of the project; only admin may change this list.';
+CREATE TABLE agent_loggy.write_locks (
+    kind text NOT NULL,
+    project text NOT NULL
+);
 
 --
--- Name: COLUMN protected_labels.project; Type: COMMENT; Schema: agent_loggy; Owner: -
+-- Name: TABLE write_locks; Type: COMMENT; Schema: agent_loggy; Owner: -
 --
 
-COMMENT ON COLUMN agent_loggy.protected_labels.project IS 'Project whose label is protected.';
+COMMENT ON TABLE agent_loggy.write_locks IS 'One row per (kind of write, project) whose row lock serialises those writes; locked only through lock_writes(), nobody else has privileges on it.';
 
 --
--- Name: COLUMN protected_labels.label; Type: COMMENT; Schema: agent_loggy; Owner: -
+-- Name: COLUMN write_locks.kind; Type: COMMENT; Schema: agent_loggy; Owner: -
 --
 
-COMMENT ON COLUMN agent_loggy.protected_labels.label IS 'The protected label, e.g. production (latest cannot be stored, so cannot be protected).';
+COMMENT ON COLUMN agent_loggy.write_locks.kind IS 'What is serialised: prompts, model_configs, context_rules, negate_keys or documents:<source>.';
 
 --
--- Name: COLUMN protected_labels.created_by; Type: COMMENT; Schema: agent_loggy; Owner: -
+-- Name: COLUMN write_locks.project; Type: COMMENT; Schema: agent_loggy; Owner: -
 --
 
-COMMENT ON COLUMN agent_loggy.protected_labels.created_by IS 'Who protected it: agent_loggy.actor when set, else session_user.';
+COMMENT ON COLUMN agent_loggy.write_locks.project IS 'The project whose writes of that kind queue on the row.';
 
 --
--- Name: COLUMN protected_labels.created_at; Type: COMMENT; Schema: agent_loggy; Owner: -
+-- Name: changelog_heads changelog_heads_pkey; Type: CONSTRAINT; Schema: agent_loggy; Owner: -
 --
 
-COMMENT ON COLUMN agent_loggy.protected_labels.created_at IS 'When it was protected.';
+ALTER TABLE ONLY agent_loggy.changelog_heads
+    ADD CONSTRAINT changelog_heads_pkey PRIMARY KEY (project);
 
 --
 -- Name: config_changelog config_changelog_pkey; Type: CONSTRAINT; Schema: agent_loggy; Owner: -
@@ -3552,6 +4253,13 @@ COMMENT ON COLUMN agent_loggy.protected_labels.created_at IS 'When it was protec
 
 ALTER TABLE ONLY agent_loggy.config_changelog
     ADD CONSTRAINT config_changelog_pkey PRIMARY KEY (id);
+
+--
+-- Name: config_changelog config_changelog_project_chain_seq_key; Type: CONSTRAINT; Schema: agent_loggy; Owner: -
+--
+
+ALTER TABLE ONLY agent_loggy.config_changelog
+    ADD CONSTRAINT config_changelog_project_chain_seq_key UNIQUE (project, chain_seq);
 
 --
 -- Name: context_rules context_rules_pkey; Type: CONSTRAINT; Schema: agent_loggy; Owner: -
@@ -3631,6 +4339,20 @@ ALTER TABLE ONLY agent_loggy.negate_keys
     ADD CONSTRAINT negate_keys_project_label_operator_value_version_key UNIQUE (project, label, operator, value, version);
 
 --
+-- Name: project_grants project_grants_pkey; Type: CONSTRAINT; Schema: agent_loggy; Owner: -
+--
+
+ALTER TABLE ONLY agent_loggy.project_grants
+    ADD CONSTRAINT project_grants_pkey PRIMARY KEY (id);
+
+--
+-- Name: project_grants project_grants_project_grantee_key; Type: CONSTRAINT; Schema: agent_loggy; Owner: -
+--
+
+ALTER TABLE ONLY agent_loggy.project_grants
+    ADD CONSTRAINT project_grants_project_grantee_key UNIQUE (project, grantee);
+
+--
 -- Name: prompts prompts_pkey; Type: CONSTRAINT; Schema: agent_loggy; Owner: -
 --
 
@@ -3645,11 +4367,25 @@ ALTER TABLE ONLY agent_loggy.prompts
     ADD CONSTRAINT prompts_project_name_version_key UNIQUE (project, name, version);
 
 --
+-- Name: protected_labels protected_labels_id_key; Type: CONSTRAINT; Schema: agent_loggy; Owner: -
+--
+
+ALTER TABLE ONLY agent_loggy.protected_labels
+    ADD CONSTRAINT protected_labels_id_key UNIQUE (id);
+
+--
 -- Name: protected_labels protected_labels_pkey; Type: CONSTRAINT; Schema: agent_loggy; Owner: -
 --
 
 ALTER TABLE ONLY agent_loggy.protected_labels
     ADD CONSTRAINT protected_labels_pkey PRIMARY KEY (project, label);
+
+--
+-- Name: write_locks write_locks_pkey; Type: CONSTRAINT; Schema: agent_loggy; Owner: -
+--
+
+ALTER TABLE ONLY agent_loggy.write_locks
+    ADD CONSTRAINT write_locks_pkey PRIMARY KEY (kind, project);
 
 --
 -- Name: config_changelog_changed_at_idx; Type: INDEX; Schema: agent_loggy; Owner: -
@@ -3664,10 +4400,16 @@ CREATE INDEX config_changelog_changed_at_idx ON agent_loggy.config_changelog USI
 CREATE INDEX config_changelog_config_idx ON agent_loggy.config_changelog USING btree (config_type, config_id);
 
 --
--- Name: config_changelog_name_idx; Type: INDEX; Schema: agent_loggy; Owner: -
+-- Name: config_changelog_transaction_idx; Type: INDEX; Schema: agent_loggy; Owner: -
 --
 
-CREATE INDEX config_changelog_name_idx ON agent_loggy.config_changelog USING btree (project, config_type, config_name);
+CREATE INDEX config_changelog_transaction_idx ON agent_loggy.config_changelog USING btree (transaction_id);
+
+--
+-- Name: config_changelog_versions_idx; Type: INDEX; Schema: agent_loggy; Owner: -
+--
+
+CREATE INDEX config_changelog_versions_idx ON agent_loggy.config_changelog USING btree (project, config_type, config_name, GREATEST(previous_version, new_version));
 
 --
 -- Name: context_rules_embedding_idx; Type: INDEX; Schema: agent_loggy; Owner: -
@@ -3718,6 +4460,12 @@ CREATE INDEX documents_tags_idx ON agent_loggy.documents USING gin (tags);
 CREATE INDEX model_configs_labels_idx ON agent_loggy.model_configs USING gin (labels);
 
 --
+-- Name: project_grants_grantee_idx; Type: INDEX; Schema: agent_loggy; Owner: -
+--
+
+CREATE INDEX project_grants_grantee_idx ON agent_loggy.project_grants USING btree (grantee);
+
+--
 -- Name: prompts_embedding_idx; Type: INDEX; Schema: agent_loggy; Owner: -
 --
 
@@ -3742,28 +4490,40 @@ CREATE INDEX prompts_project_name_idx ON agent_loggy.prompts USING btree (projec
 CREATE TRIGGER append_only BEFORE DELETE OR UPDATE OR TRUNCATE ON agent_loggy.config_changelog FOR EACH STATEMENT EXECUTE FUNCTION agent_loggy.refuse_changelog_change();
 
 --
--- Name: prompts move_prompt_labels_on_insert; Type: TRIGGER; Schema: agent_loggy; Owner: -
+-- Name: model_configs move_labels_on_insert; Type: TRIGGER; Schema: agent_loggy; Owner: -
 --
 
-CREATE TRIGGER move_prompt_labels_on_insert AFTER INSERT ON agent_loggy.prompts REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION agent_loggy.move_prompt_labels();
+CREATE TRIGGER move_labels_on_insert AFTER INSERT ON agent_loggy.model_configs REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION agent_loggy.move_labels();
 
 --
--- Name: prompts move_prompt_labels_on_update; Type: TRIGGER; Schema: agent_loggy; Owner: -
+-- Name: prompts move_labels_on_insert; Type: TRIGGER; Schema: agent_loggy; Owner: -
 --
 
-CREATE TRIGGER move_prompt_labels_on_update AFTER UPDATE ON agent_loggy.prompts REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION agent_loggy.move_prompt_labels();
+CREATE TRIGGER move_labels_on_insert AFTER INSERT ON agent_loggy.prompts REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION agent_loggy.move_labels();
 
 --
--- Name: model_configs notify_config_change; Type: TRIGGER; Schema: agent_loggy; Owner: -
+-- Name: model_configs move_labels_on_update; Type: TRIGGER; Schema: agent_loggy; Owner: -
 --
 
-CREATE TRIGGER notify_config_change AFTER INSERT OR DELETE OR UPDATE ON agent_loggy.model_configs FOR EACH ROW EXECUTE FUNCTION agent_loggy.notify_config_change('model_config');
+CREATE TRIGGER move_labels_on_update AFTER UPDATE ON agent_loggy.model_configs REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION agent_loggy.move_labels();
 
 --
--- Name: prompts notify_config_change; Type: TRIGGER; Schema: agent_loggy; Owner: -
+-- Name: prompts move_labels_on_update; Type: TRIGGER; Schema: agent_loggy; Owner: -
 --
 
-CREATE TRIGGER notify_config_change AFTER INSERT OR DELETE OR UPDATE ON agent_loggy.prompts FOR EACH ROW EXECUTE FUNCTION agent_loggy.notify_config_change('prompt');
+CREATE TRIGGER move_labels_on_update AFTER UPDATE ON agent_loggy.prompts REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION agent_loggy.move_labels();
+
+--
+-- Name: config_changelog notify_change; Type: TRIGGER; Schema: agent_loggy; Owner: -
+--
+
+CREATE TRIGGER notify_change AFTER INSERT ON agent_loggy.config_changelog FOR EACH ROW WHEN ((new.config_type = ANY (ARRAY['prompt'::text, 'model_config'::text, 'protected_label'::text, 'grant'::text]))) EXECUTE FUNCTION agent_loggy.notify_change();
+
+--
+-- Name: changelog_heads refuse_truncate; Type: TRIGGER; Schema: agent_loggy; Owner: -
+--
+
+CREATE TRIGGER refuse_truncate BEFORE TRUNCATE ON agent_loggy.changelog_heads FOR EACH STATEMENT EXECUTE FUNCTION agent_loggy.refuse_truncate();
 
 --
 -- Name: context_rules refuse_truncate; Type: TRIGGER; Schema: agent_loggy; Owner: -
@@ -3790,16 +4550,40 @@ CREATE TRIGGER refuse_truncate BEFORE TRUNCATE ON agent_loggy.model_configs FOR 
 CREATE TRIGGER refuse_truncate BEFORE TRUNCATE ON agent_loggy.negate_keys FOR EACH STATEMENT EXECUTE FUNCTION agent_loggy.refuse_truncate();
 
 --
+-- Name: project_grants refuse_truncate; Type: TRIGGER; Schema: agent_loggy; Owner: -
+--
+
+CREATE TRIGGER refuse_truncate BEFORE TRUNCATE ON agent_loggy.project_grants FOR EACH STATEMENT EXECUTE FUNCTION agent_loggy.refuse_truncate();
+
+--
 -- Name: prompts refuse_truncate; Type: TRIGGER; Schema: agent_loggy; Owner: -
 --
 
 CREATE TRIGGER refuse_truncate BEFORE TRUNCATE ON agent_loggy.prompts FOR EACH STATEMENT EXECUTE FUNCTION agent_loggy.refuse_truncate();
 
 --
--- Name: prompts serialize_prompt_writes; Type: TRIGGER; Schema: agent_loggy; Owner: -
+-- Name: protected_labels refuse_truncate; Type: TRIGGER; Schema: agent_loggy; Owner: -
 --
 
-CREATE TRIGGER serialize_prompt_writes BEFORE INSERT OR DELETE OR UPDATE ON agent_loggy.prompts FOR EACH STATEMENT EXECUTE FUNCTION agent_loggy.serialize_prompt_writes();
+CREATE TRIGGER refuse_truncate BEFORE TRUNCATE ON agent_loggy.protected_labels FOR EACH STATEMENT EXECUTE FUNCTION agent_loggy.refuse_truncate();
+
+--
+-- Name: model_configs serialize_writes; Type: TRIGGER; Schema: agent_loggy; Owner: -
+--
+
+CREATE TRIGGER serialize_writes BEFORE INSERT OR DELETE OR UPDATE ON agent_loggy.model_configs FOR EACH STATEMENT EXECUTE FUNCTION agent_loggy.serialize_writes();
+
+--
+-- Name: prompts serialize_writes; Type: TRIGGER; Schema: agent_loggy; Owner: -
+--
+
+CREATE TRIGGER serialize_writes BEFORE INSERT OR DELETE OR UPDATE ON agent_loggy.prompts FOR EACH STATEMENT EXECUTE FUNCTION agent_loggy.serialize_writes();
+
+--
+-- Name: config_changelog t10_chain; Type: TRIGGER; Schema: agent_loggy; Owner: -
+--
+
+CREATE TRIGGER t10_chain BEFORE INSERT ON agent_loggy.config_changelog FOR EACH ROW EXECUTE FUNCTION agent_loggy.chain_changelog_row();
 
 --
 -- Name: context_rules t10_validate_row; Type: TRIGGER; Schema: agent_loggy; Owner: -
@@ -3838,34 +4622,40 @@ CREATE TRIGGER t10_validate_row BEFORE INSERT OR UPDATE ON agent_loggy.prompts F
 CREATE TRIGGER t20_derive_variables BEFORE INSERT OR UPDATE ON agent_loggy.prompts FOR EACH ROW EXECUTE FUNCTION agent_loggy.derive_variables();
 
 --
--- Name: context_rules t30_guard_admin_changes; Type: TRIGGER; Schema: agent_loggy; Owner: -
+-- Name: context_rules t30_guard_row; Type: TRIGGER; Schema: agent_loggy; Owner: -
 --
 
-CREATE TRIGGER t30_guard_admin_changes BEFORE INSERT OR UPDATE ON agent_loggy.context_rules FOR EACH ROW EXECUTE FUNCTION agent_loggy.guard_admin_changes('context_rule');
+CREATE TRIGGER t30_guard_row BEFORE INSERT OR UPDATE ON agent_loggy.context_rules FOR EACH ROW EXECUTE FUNCTION agent_loggy.guard_row('context_rule');
 
 --
--- Name: embedding_configs t30_guard_admin_changes; Type: TRIGGER; Schema: agent_loggy; Owner: -
+-- Name: documents t30_guard_row; Type: TRIGGER; Schema: agent_loggy; Owner: -
 --
 
-CREATE TRIGGER t30_guard_admin_changes BEFORE INSERT OR UPDATE ON agent_loggy.embedding_configs FOR EACH ROW EXECUTE FUNCTION agent_loggy.guard_admin_changes('embedding_config');
+CREATE TRIGGER t30_guard_row BEFORE INSERT OR UPDATE ON agent_loggy.documents FOR EACH ROW EXECUTE FUNCTION agent_loggy.guard_row();
 
 --
--- Name: model_configs t30_guard_admin_changes; Type: TRIGGER; Schema: agent_loggy; Owner: -
+-- Name: embedding_configs t30_guard_row; Type: TRIGGER; Schema: agent_loggy; Owner: -
 --
 
-CREATE TRIGGER t30_guard_admin_changes BEFORE INSERT OR UPDATE ON agent_loggy.model_configs FOR EACH ROW EXECUTE FUNCTION agent_loggy.guard_admin_changes('model_config');
+CREATE TRIGGER t30_guard_row BEFORE INSERT OR UPDATE ON agent_loggy.embedding_configs FOR EACH ROW EXECUTE FUNCTION agent_loggy.guard_row('embedding_config');
 
 --
--- Name: negate_keys t30_guard_admin_changes; Type: TRIGGER; Schema: agent_loggy; Owner: -
+-- Name: model_configs t30_guard_row; Type: TRIGGER; Schema: agent_loggy; Owner: -
 --
 
-CREATE TRIGGER t30_guard_admin_changes BEFORE INSERT OR UPDATE ON agent_loggy.negate_keys FOR EACH ROW EXECUTE FUNCTION agent_loggy.guard_admin_changes('negate_key');
+CREATE TRIGGER t30_guard_row BEFORE INSERT OR UPDATE ON agent_loggy.model_configs FOR EACH ROW EXECUTE FUNCTION agent_loggy.guard_row('model_config');
 
 --
--- Name: prompts t30_guard_admin_changes; Type: TRIGGER; Schema: agent_loggy; Owner: -
+-- Name: negate_keys t30_guard_row; Type: TRIGGER; Schema: agent_loggy; Owner: -
 --
 
-CREATE TRIGGER t30_guard_admin_changes BEFORE INSERT OR UPDATE ON agent_loggy.prompts FOR EACH ROW EXECUTE FUNCTION agent_loggy.guard_admin_changes('prompt');
+CREATE TRIGGER t30_guard_row BEFORE INSERT OR UPDATE ON agent_loggy.negate_keys FOR EACH ROW EXECUTE FUNCTION agent_loggy.guard_row('negate_key');
+
+--
+-- Name: prompts t30_guard_row; Type: TRIGGER; Schema: agent_loggy; Owner: -
+--
+
+CREATE TRIGGER t30_guard_row BEFORE INSERT OR UPDATE ON agent_loggy.prompts FOR EACH ROW EXECUTE FUNCTION agent_loggy.guard_row('prompt');
 
 --
 -- Name: documents t50_clear_stale_embedding; Type: TRIGGER; Schema: agent_loggy; Owner: -
@@ -3934,10 +4724,22 @@ CREATE TRIGGER write_changelog AFTER INSERT OR DELETE OR UPDATE ON agent_loggy.m
 CREATE TRIGGER write_changelog AFTER INSERT OR DELETE OR UPDATE ON agent_loggy.negate_keys FOR EACH ROW EXECUTE FUNCTION agent_loggy.write_changelog('negate_key');
 
 --
+-- Name: project_grants write_changelog; Type: TRIGGER; Schema: agent_loggy; Owner: -
+--
+
+CREATE TRIGGER write_changelog AFTER INSERT OR DELETE OR UPDATE ON agent_loggy.project_grants FOR EACH ROW EXECUTE FUNCTION agent_loggy.write_changelog('grant');
+
+--
 -- Name: prompts write_changelog; Type: TRIGGER; Schema: agent_loggy; Owner: -
 --
 
 CREATE TRIGGER write_changelog AFTER INSERT OR DELETE OR UPDATE ON agent_loggy.prompts FOR EACH ROW EXECUTE FUNCTION agent_loggy.write_changelog('prompt');
+
+--
+-- Name: protected_labels write_changelog; Type: TRIGGER; Schema: agent_loggy; Owner: -
+--
+
+CREATE TRIGGER write_changelog AFTER INSERT OR DELETE OR UPDATE ON agent_loggy.protected_labels FOR EACH ROW EXECUTE FUNCTION agent_loggy.write_changelog('protected_label');
 
 --
 -- Name: documents documents_embedding_config_fkey; Type: FK CONSTRAINT; Schema: agent_loggy; Owner: -
@@ -3945,6 +4747,12 @@ CREATE TRIGGER write_changelog AFTER INSERT OR DELETE OR UPDATE ON agent_loggy.p
 
 ALTER TABLE ONLY agent_loggy.documents
     ADD CONSTRAINT documents_embedding_config_fkey FOREIGN KEY (project, embedding_config_id) REFERENCES agent_loggy.embedding_configs(project, id);
+
+--
+-- Name: changelog_heads; Type: ROW SECURITY; Schema: agent_loggy; Owner: -
+--
+
+ALTER TABLE agent_loggy.changelog_heads ENABLE ROW LEVEL SECURITY;
 
 --
 -- Name: config_changelog; Type: ROW SECURITY; Schema: agent_loggy; Owner: -
@@ -3983,100 +4791,384 @@ ALTER TABLE agent_loggy.model_configs ENABLE ROW LEVEL SECURITY;
 ALTER TABLE agent_loggy.negate_keys ENABLE ROW LEVEL SECURITY;
 
 --
+-- Name: project_grants own_grants; Type: POLICY; Schema: agent_loggy; Owner: -
+--
+
+CREATE POLICY own_grants ON agent_loggy.project_grants USING ((( SELECT agent_loggy.is_admin() AS is_admin) OR pg_has_role(( SELECT r.oid
+   FROM pg_roles r
+  WHERE (r.rolname = project_grants.grantee)), 'USAGE'::text))) WITH CHECK (( SELECT agent_loggy.is_admin() AS is_admin));
+
+--
+-- Name: POLICY own_grants ON project_grants; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON POLICY own_grants ON agent_loggy.project_grants IS 'A role sees the grants that apply to it (its own and its groups''); admin sees and changes all of them. Independent of the bound project, so the binding check can read it.';
+
+--
+-- Name: context_rules project_deletes; Type: POLICY; Schema: agent_loggy; Owner: -
+--
+
+CREATE POLICY project_deletes ON agent_loggy.context_rules AS RESTRICTIVE FOR DELETE USING ((( SELECT agent_loggy.writes_every_project() AS writes_every_project) OR (project = ANY (( SELECT agent_loggy.writable_projects() AS writable_projects)::text[]))));
+
+--
+-- Name: POLICY project_deletes ON context_rules; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON POLICY project_deletes ON agent_loggy.context_rules IS 'Deletes (admin only by privileges) only of rows of the bound project, or of any project with none bound.';
+
+--
+-- Name: documents project_deletes; Type: POLICY; Schema: agent_loggy; Owner: -
+--
+
+CREATE POLICY project_deletes ON agent_loggy.documents AS RESTRICTIVE FOR DELETE USING ((( SELECT agent_loggy.writes_every_project() AS writes_every_project) OR (project = ANY (( SELECT agent_loggy.writable_projects() AS writable_projects)::text[]))));
+
+--
+-- Name: POLICY project_deletes ON documents; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON POLICY project_deletes ON agent_loggy.documents IS 'Deletes (admin only by privileges) only of rows of the bound project, or of any project with none bound.';
+
+--
+-- Name: embedding_configs project_deletes; Type: POLICY; Schema: agent_loggy; Owner: -
+--
+
+CREATE POLICY project_deletes ON agent_loggy.embedding_configs AS RESTRICTIVE FOR DELETE USING ((( SELECT agent_loggy.writes_every_project() AS writes_every_project) OR (project = ANY (( SELECT agent_loggy.writable_projects() AS writable_projects)::text[]))));
+
+--
+-- Name: POLICY project_deletes ON embedding_configs; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON POLICY project_deletes ON agent_loggy.embedding_configs IS 'Deletes (admin only by privileges) only of rows of the bound project, or of any project with none bound.';
+
+--
+-- Name: model_configs project_deletes; Type: POLICY; Schema: agent_loggy; Owner: -
+--
+
+CREATE POLICY project_deletes ON agent_loggy.model_configs AS RESTRICTIVE FOR DELETE USING ((( SELECT agent_loggy.writes_every_project() AS writes_every_project) OR (project = ANY (( SELECT agent_loggy.writable_projects() AS writable_projects)::text[]))));
+
+--
+-- Name: POLICY project_deletes ON model_configs; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON POLICY project_deletes ON agent_loggy.model_configs IS 'Deletes (admin only by privileges) only of rows of the bound project, or of any project with none bound.';
+
+--
+-- Name: negate_keys project_deletes; Type: POLICY; Schema: agent_loggy; Owner: -
+--
+
+CREATE POLICY project_deletes ON agent_loggy.negate_keys AS RESTRICTIVE FOR DELETE USING ((( SELECT agent_loggy.writes_every_project() AS writes_every_project) OR (project = ANY (( SELECT agent_loggy.writable_projects() AS writable_projects)::text[]))));
+
+--
+-- Name: POLICY project_deletes ON negate_keys; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON POLICY project_deletes ON agent_loggy.negate_keys IS 'Deletes (admin only by privileges) only of rows of the bound project, or of any project with none bound.';
+
+--
+-- Name: prompts project_deletes; Type: POLICY; Schema: agent_loggy; Owner: -
+--
+
+CREATE POLICY project_deletes ON agent_loggy.prompts AS RESTRICTIVE FOR DELETE USING ((( SELECT agent_loggy.writes_every_project() AS writes_every_project) OR (project = ANY (( SELECT agent_loggy.writable_projects() AS writable_projects)::text[]))));
+
+--
+-- Name: POLICY project_deletes ON prompts; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON POLICY project_deletes ON agent_loggy.prompts IS 'Deletes (admin only by privileges) only of rows of the bound project, or of any project with none bound.';
+
+--
+-- Name: protected_labels project_deletes; Type: POLICY; Schema: agent_loggy; Owner: -
+--
+
+CREATE POLICY project_deletes ON agent_loggy.protected_labels AS RESTRICTIVE FOR DELETE USING ((( SELECT agent_loggy.writes_every_project() AS writes_every_project) OR (project = ANY (( SELECT agent_loggy.writable_projects() AS writable_projects)::text[]))));
+
+--
+-- Name: POLICY project_deletes ON protected_labels; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON POLICY project_deletes ON agent_loggy.protected_labels IS 'Deletes (admin only by privileges) only of rows of the bound project, or of any project with none bound.';
+
+--
+-- Name: project_grants; Type: ROW SECURITY; Schema: agent_loggy; Owner: -
+--
+
+ALTER TABLE agent_loggy.project_grants ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: changelog_heads project_isolation; Type: POLICY; Schema: agent_loggy; Owner: -
+--
+
+CREATE POLICY project_isolation ON agent_loggy.changelog_heads USING ((( SELECT agent_loggy.sees_every_project() AS sees_every_project) OR (project = ANY (( SELECT agent_loggy.visible_projects() AS visible_projects)::text[])))) WITH CHECK ((( SELECT agent_loggy.sees_every_project() AS sees_every_project) OR (project = ANY (( SELECT agent_loggy.visible_projects() AS visible_projects)::text[]))));
+
+--
+-- Name: POLICY project_isolation ON changelog_heads; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON POLICY project_isolation ON agent_loggy.changelog_heads IS 'Rows of the project bound to the transaction; with none bound, of every project the role is granted (every project for admin). Same rule as can_access_project().';
+
+--
 -- Name: config_changelog project_isolation; Type: POLICY; Schema: agent_loggy; Owner: -
 --
 
-CREATE POLICY project_isolation ON agent_loggy.config_changelog USING (((project = ( SELECT agent_loggy.bound_project() AS bound_project)) OR ((( SELECT agent_loggy.bound_project() AS bound_project) IS NULL) AND ( SELECT agent_loggy.is_admin() AS is_admin)))) WITH CHECK (((project = ( SELECT agent_loggy.bound_project() AS bound_project)) OR ((( SELECT agent_loggy.bound_project() AS bound_project) IS NULL) AND ( SELECT agent_loggy.is_admin() AS is_admin))));
+CREATE POLICY project_isolation ON agent_loggy.config_changelog USING ((( SELECT agent_loggy.sees_every_project() AS sees_every_project) OR (project = ANY (( SELECT agent_loggy.visible_projects() AS visible_projects)::text[])))) WITH CHECK ((( SELECT agent_loggy.sees_every_project() AS sees_every_project) OR (project = ANY (( SELECT agent_loggy.visible_projects() AS visible_projects)::text[]))));
 
 --
 -- Name: POLICY project_isolation ON config_changelog; Type: COMMENT; Schema: agent_loggy; Owner: -
 --
 
-COMMENT ON POLICY project_isolation ON agent_loggy.config_changelog IS 'Rows of the project bound to the transaction (agent_loggy.project); every project for admin when none is bound; nothing otherwise. Same rule as can_access_project().';
+COMMENT ON POLICY project_isolation ON agent_loggy.config_changelog IS 'Rows of the project bound to the transaction; with none bound, of every project the role is granted (every project for admin). Same rule as can_access_project().';
 
 --
 -- Name: context_rules project_isolation; Type: POLICY; Schema: agent_loggy; Owner: -
 --
 
-CREATE POLICY project_isolation ON agent_loggy.context_rules USING (((project = ( SELECT agent_loggy.bound_project() AS bound_project)) OR ((( SELECT agent_loggy.bound_project() AS bound_project) IS NULL) AND ( SELECT agent_loggy.is_admin() AS is_admin)))) WITH CHECK (((project = ( SELECT agent_loggy.bound_project() AS bound_project)) OR ((( SELECT agent_loggy.bound_project() AS bound_project) IS NULL) AND ( SELECT agent_loggy.is_admin() AS is_admin))));
+CREATE POLICY project_isolation ON agent_loggy.context_rules USING ((( SELECT agent_loggy.sees_every_project() AS sees_every_project) OR (project = ANY (( SELECT agent_loggy.visible_projects() AS visible_projects)::text[])))) WITH CHECK ((( SELECT agent_loggy.sees_every_project() AS sees_every_project) OR (project = ANY (( SELECT agent_loggy.visible_projects() AS visible_projects)::text[]))));
 
 --
 -- Name: POLICY project_isolation ON context_rules; Type: COMMENT; Schema: agent_loggy; Owner: -
 --
 
-COMMENT ON POLICY project_isolation ON agent_loggy.context_rules IS 'Rows of the project bound to the transaction (agent_loggy.project); every project for admin when none is bound; nothing otherwise. Same rule as can_access_project().';
+COMMENT ON POLICY project_isolation ON agent_loggy.context_rules IS 'Rows of the project bound to the transaction; with none bound, of every project the role is granted (every project for admin). Same rule as can_access_project().';
 
 --
 -- Name: documents project_isolation; Type: POLICY; Schema: agent_loggy; Owner: -
 --
 
-CREATE POLICY project_isolation ON agent_loggy.documents USING (((project = ( SELECT agent_loggy.bound_project() AS bound_project)) OR ((( SELECT agent_loggy.bound_project() AS bound_project) IS NULL) AND ( SELECT agent_loggy.is_admin() AS is_admin)))) WITH CHECK (((project = ( SELECT agent_loggy.bound_project() AS bound_project)) OR ((( SELECT agent_loggy.bound_project() AS bound_project) IS NULL) AND ( SELECT agent_loggy.is_admin() AS is_admin))));
+CREATE POLICY project_isolation ON agent_loggy.documents USING ((( SELECT agent_loggy.sees_every_project() AS sees_every_project) OR (project = ANY (( SELECT agent_loggy.visible_projects() AS visible_projects)::text[])))) WITH CHECK ((( SELECT agent_loggy.sees_every_project() AS sees_every_project) OR (project = ANY (( SELECT agent_loggy.visible_projects() AS visible_projects)::text[]))));
 
 --
 -- Name: POLICY project_isolation ON documents; Type: COMMENT; Schema: agent_loggy; Owner: -
 --
 
-COMMENT ON POLICY project_isolation ON agent_loggy.documents IS 'Rows of the project bound to the transaction (agent_loggy.project); every project for admin when none is bound; nothing otherwise. Same rule as can_access_project().';
+COMMENT ON POLICY project_isolation ON agent_loggy.documents IS 'Rows of the project bound to the transaction; with none bound, of every project the role is granted (every project for admin). Same rule as can_access_project().';
 
 --
 -- Name: embedding_configs project_isolation; Type: POLICY; Schema: agent_loggy; Owner: -
 --
 
-CREATE POLICY project_isolation ON agent_loggy.embedding_configs USING (((project = ( SELECT agent_loggy.bound_project() AS bound_project)) OR ((( SELECT agent_loggy.bound_project() AS bound_project) IS NULL) AND ( SELECT agent_loggy.is_admin() AS is_admin)))) WITH CHECK (((project = ( SELECT agent_loggy.bound_project() AS bound_project)) OR ((( SELECT agent_loggy.bound_project() AS bound_project) IS NULL) AND ( SELECT agent_loggy.is_admin() AS is_admin))));
+CREATE POLICY project_isolation ON agent_loggy.embedding_configs USING ((( SELECT agent_loggy.sees_every_project() AS sees_every_project) OR (project = ANY (( SELECT agent_loggy.visible_projects() AS visible_projects)::text[])))) WITH CHECK ((( SELECT agent_loggy.sees_every_project() AS sees_every_project) OR (project = ANY (( SELECT agent_loggy.visible_projects() AS visible_projects)::text[]))));
 
 --
 -- Name: POLICY project_isolation ON embedding_configs; Type: COMMENT; Schema: agent_loggy; Owner: -
 --
 
-COMMENT ON POLICY project_isolation ON agent_loggy.embedding_configs IS 'Rows of the project bound to the transaction (agent_loggy.project); every project for admin when none is bound; nothing otherwise. Same rule as can_access_project().';
+COMMENT ON POLICY project_isolation ON agent_loggy.embedding_configs IS 'Rows of the project bound to the transaction; with none bound, of every project the role is granted (every project for admin). Same rule as can_access_project().';
 
 --
 -- Name: model_configs project_isolation; Type: POLICY; Schema: agent_loggy; Owner: -
 --
 
-CREATE POLICY project_isolation ON agent_loggy.model_configs USING (((project = ( SELECT agent_loggy.bound_project() AS bound_project)) OR ((( SELECT agent_loggy.bound_project() AS bound_project) IS NULL) AND ( SELECT agent_loggy.is_admin() AS is_admin)))) WITH CHECK (((project = ( SELECT agent_loggy.bound_project() AS bound_project)) OR ((( SELECT agent_loggy.bound_project() AS bound_project) IS NULL) AND ( SELECT agent_loggy.is_admin() AS is_admin))));
+CREATE POLICY project_isolation ON agent_loggy.model_configs USING ((( SELECT agent_loggy.sees_every_project() AS sees_every_project) OR (project = ANY (( SELECT agent_loggy.visible_projects() AS visible_projects)::text[])))) WITH CHECK ((( SELECT agent_loggy.sees_every_project() AS sees_every_project) OR (project = ANY (( SELECT agent_loggy.visible_projects() AS visible_projects)::text[]))));
 
 --
 -- Name: POLICY project_isolation ON model_configs; Type: COMMENT; Schema: agent_loggy; Owner: -
 --
 
-COMMENT ON POLICY project_isolation ON agent_loggy.model_configs IS 'Rows of the project bound to the transaction (agent_loggy.project); every project for admin when none is bound; nothing otherwise. Same rule as can_access_project().';
+COMMENT ON POLICY project_isolation ON agent_loggy.model_configs IS 'Rows of the project bound to the transaction; with none bound, of every project the role is granted (every project for admin). Same rule as can_access_project().';
 
 --
 -- Name: negate_keys project_isolation; Type: POLICY; Schema: agent_loggy; Owner: -
 --
 
-CREATE POLICY project_isolation ON agent_loggy.negate_keys USING (((project = ( SELECT agent_loggy.bound_project() AS bound_project)) OR ((( SELECT agent_loggy.bound_project() AS bound_project) IS NULL) AND ( SELECT agent_loggy.is_admin() AS is_admin)))) WITH CHECK (((project = ( SELECT agent_loggy.bound_project() AS bound_project)) OR ((( SELECT agent_loggy.bound_project() AS bound_project) IS NULL) AND ( SELECT agent_loggy.is_admin() AS is_admin))));
+CREATE POLICY project_isolation ON agent_loggy.negate_keys USING ((( SELECT agent_loggy.sees_every_project() AS sees_every_project) OR (project = ANY (( SELECT agent_loggy.visible_projects() AS visible_projects)::text[])))) WITH CHECK ((( SELECT agent_loggy.sees_every_project() AS sees_every_project) OR (project = ANY (( SELECT agent_loggy.visible_projects() AS visible_projects)::text[]))));
 
 --
 -- Name: POLICY project_isolation ON negate_keys; Type: COMMENT; Schema: agent_loggy; Owner: -
 --
 
-COMMENT ON POLICY project_isolation ON agent_loggy.negate_keys IS 'Rows of the project bound to the transaction (agent_loggy.project); every project for admin when none is bound; nothing otherwise. Same rule as can_access_project().';
+COMMENT ON POLICY project_isolation ON agent_loggy.negate_keys IS 'Rows of the project bound to the transaction; with none bound, of every project the role is granted (every project for admin). Same rule as can_access_project().';
 
 --
 -- Name: prompts project_isolation; Type: POLICY; Schema: agent_loggy; Owner: -
 --
 
-CREATE POLICY project_isolation ON agent_loggy.prompts USING (((project = ( SELECT agent_loggy.bound_project() AS bound_project)) OR ((( SELECT agent_loggy.bound_project() AS bound_project) IS NULL) AND ( SELECT agent_loggy.is_admin() AS is_admin)))) WITH CHECK (((project = ( SELECT agent_loggy.bound_project() AS bound_project)) OR ((( SELECT agent_loggy.bound_project() AS bound_project) IS NULL) AND ( SELECT agent_loggy.is_admin() AS is_admin))));
+CREATE POLICY project_isolation ON agent_loggy.prompts USING ((( SELECT agent_loggy.sees_every_project() AS sees_every_project) OR (project = ANY (( SELECT agent_loggy.visible_projects() AS visible_projects)::text[])))) WITH CHECK ((( SELECT agent_loggy.sees_every_project() AS sees_every_project) OR (project = ANY (( SELECT agent_loggy.visible_projects() AS visible_projects)::text[]))));
 
 --
 -- Name: POLICY project_isolation ON prompts; Type: COMMENT; Schema: agent_loggy; Owner: -
 --
 
-COMMENT ON POLICY project_isolation ON agent_loggy.prompts IS 'Rows of the project bound to the transaction (agent_loggy.project); every project for admin when none is bound; nothing otherwise. Same rule as can_access_project().';
+COMMENT ON POLICY project_isolation ON agent_loggy.prompts IS 'Rows of the project bound to the transaction; with none bound, of every project the role is granted (every project for admin). Same rule as can_access_project().';
 
 --
 -- Name: protected_labels project_isolation; Type: POLICY; Schema: agent_loggy; Owner: -
 --
 
-CREATE POLICY project_isolation ON agent_loggy.protected_labels USING (((project = ( SELECT agent_loggy.bound_project() AS bound_project)) OR ((( SELECT agent_loggy.bound_project() AS bound_project) IS NULL) AND ( SELECT agent_loggy.is_admin() AS is_admin)))) WITH CHECK (((project = ( SELECT agent_loggy.bound_project() AS bound_project)) OR ((( SELECT agent_loggy.bound_project() AS bound_project) IS NULL) AND ( SELECT agent_loggy.is_admin() AS is_admin))));
+CREATE POLICY project_isolation ON agent_loggy.protected_labels USING ((( SELECT agent_loggy.sees_every_project() AS sees_every_project) OR (project = ANY (( SELECT agent_loggy.visible_projects() AS visible_projects)::text[])))) WITH CHECK ((( SELECT agent_loggy.sees_every_project() AS sees_every_project) OR (project = ANY (( SELECT agent_loggy.visible_projects() AS visible_projects)::text[]))));
 
 --
 -- Name: POLICY project_isolation ON protected_labels; Type: COMMENT; Schema: agent_loggy; Owner: -
 --
 
-COMMENT ON POLICY project_isolation ON agent_loggy.protected_labels IS 'Rows of the project bound to the transaction (agent_loggy.project); every project for admin when none is bound; nothing otherwise. Same rule as can_access_project().';
+COMMENT ON POLICY project_isolation ON agent_loggy.protected_labels IS 'Rows of the project bound to the transaction; with none bound, of every project the role is granted (every project for admin). Same rule as can_access_project().';
+
+--
+-- Name: context_rules project_updates; Type: POLICY; Schema: agent_loggy; Owner: -
+--
+
+CREATE POLICY project_updates ON agent_loggy.context_rules AS RESTRICTIVE FOR UPDATE USING ((( SELECT agent_loggy.writes_every_project() AS writes_every_project) OR (project = ANY (( SELECT agent_loggy.writable_projects() AS writable_projects)::text[])))) WITH CHECK ((( SELECT agent_loggy.writes_every_project() AS writes_every_project) OR (project = ANY (( SELECT agent_loggy.writable_projects() AS writable_projects)::text[]))));
+
+--
+-- Name: POLICY project_updates ON context_rules; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON POLICY project_updates ON agent_loggy.context_rules IS 'Updates only of rows of the bound project, with a write grant for it (admin: every project with none bound).';
+
+--
+-- Name: documents project_updates; Type: POLICY; Schema: agent_loggy; Owner: -
+--
+
+CREATE POLICY project_updates ON agent_loggy.documents AS RESTRICTIVE FOR UPDATE USING ((( SELECT agent_loggy.writes_every_project() AS writes_every_project) OR (project = ANY (( SELECT agent_loggy.writable_projects() AS writable_projects)::text[])))) WITH CHECK ((( SELECT agent_loggy.writes_every_project() AS writes_every_project) OR (project = ANY (( SELECT agent_loggy.writable_projects() AS writable_projects)::text[]))));
+
+--
+-- Name: POLICY project_updates ON documents; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON POLICY project_updates ON agent_loggy.documents IS 'Updates only of rows of the bound project, with a write grant for it (admin: every project with none bound).';
+
+--
+-- Name: embedding_configs project_updates; Type: POLICY; Schema: agent_loggy; Owner: -
+--
+
+CREATE POLICY project_updates ON agent_loggy.embedding_configs AS RESTRICTIVE FOR UPDATE USING ((( SELECT agent_loggy.writes_every_project() AS writes_every_project) OR (project = ANY (( SELECT agent_loggy.writable_projects() AS writable_projects)::text[])))) WITH CHECK ((( SELECT agent_loggy.writes_every_project() AS writes_every_project) OR (project = ANY (( SELECT agent_loggy.writable_projects() AS writable_projects)::text[]))));
+
+--
+-- Name: POLICY project_updates ON embedding_configs; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON POLICY project_updates ON agent_loggy.embedding_configs IS 'Updates only of rows of the bound project, with a write grant for it (admin: every project with none bound).';
+
+--
+-- Name: model_configs project_updates; Type: POLICY; Schema: agent_loggy; Owner: -
+--
+
+CREATE POLICY project_updates ON agent_loggy.model_configs AS RESTRICTIVE FOR UPDATE USING ((( SELECT agent_loggy.writes_every_project() AS writes_every_project) OR (project = ANY (( SELECT agent_loggy.writable_projects() AS writable_projects)::text[])))) WITH CHECK ((( SELECT agent_loggy.writes_every_project() AS writes_every_project) OR (project = ANY (( SELECT agent_loggy.writable_projects() AS writable_projects)::text[]))));
+
+--
+-- Name: POLICY project_updates ON model_configs; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON POLICY project_updates ON agent_loggy.model_configs IS 'Updates only of rows of the bound project, with a write grant for it (admin: every project with none bound).';
+
+--
+-- Name: negate_keys project_updates; Type: POLICY; Schema: agent_loggy; Owner: -
+--
+
+CREATE POLICY project_updates ON agent_loggy.negate_keys AS RESTRICTIVE FOR UPDATE USING ((( SELECT agent_loggy.writes_every_project() AS writes_every_project) OR (project = ANY (( SELECT agent_loggy.writable_projects() AS writable_projects)::text[])))) WITH CHECK ((( SELECT agent_loggy.writes_every_project() AS writes_every_project) OR (project = ANY (( SELECT agent_loggy.writable_projects() AS writable_projects)::text[]))));
+
+--
+-- Name: POLICY project_updates ON negate_keys; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON POLICY project_updates ON agent_loggy.negate_keys IS 'Updates only of rows of the bound project, with a write grant for it (admin: every project with none bound).';
+
+--
+-- Name: prompts project_updates; Type: POLICY; Schema: agent_loggy; Owner: -
+--
+
+CREATE POLICY project_updates ON agent_loggy.prompts AS RESTRICTIVE FOR UPDATE USING ((( SELECT agent_loggy.writes_every_project() AS writes_every_project) OR (project = ANY (( SELECT agent_loggy.writable_projects() AS writable_projects)::text[])))) WITH CHECK ((( SELECT agent_loggy.writes_every_project() AS writes_every_project) OR (project = ANY (( SELECT agent_loggy.writable_projects() AS writable_projects)::text[]))));
+
+--
+-- Name: POLICY project_updates ON prompts; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON POLICY project_updates ON agent_loggy.prompts IS 'Updates only of rows of the bound project, with a write grant for it (admin: every project with none bound).';
+
+--
+-- Name: protected_labels project_updates; Type: POLICY; Schema: agent_loggy; Owner: -
+--
+
+CREATE POLICY project_updates ON agent_loggy.protected_labels AS RESTRICTIVE FOR UPDATE USING ((( SELECT agent_loggy.writes_every_project() AS writes_every_project) OR (project = ANY (( SELECT agent_loggy.writable_projects() AS writable_projects)::text[])))) WITH CHECK ((( SELECT agent_loggy.writes_every_project() AS writes_every_project) OR (project = ANY (( SELECT agent_loggy.writable_projects() AS writable_projects)::text[]))));
+
+--
+-- Name: POLICY project_updates ON protected_labels; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON POLICY project_updates ON agent_loggy.protected_labels IS 'Updates only of rows of the bound project, with a write grant for it (admin: every project with none bound).';
+
+--
+-- Name: context_rules project_writes; Type: POLICY; Schema: agent_loggy; Owner: -
+--
+
+CREATE POLICY project_writes ON agent_loggy.context_rules AS RESTRICTIVE FOR INSERT WITH CHECK ((( SELECT agent_loggy.writes_every_project() AS writes_every_project) OR (project = ANY (( SELECT agent_loggy.writable_projects() AS writable_projects)::text[]))));
+
+--
+-- Name: POLICY project_writes ON context_rules; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON POLICY project_writes ON agent_loggy.context_rules IS 'New rows only in the bound project, with a write grant for it (admin: the bound project, or every project with none bound). See writable_projects().';
+
+--
+-- Name: documents project_writes; Type: POLICY; Schema: agent_loggy; Owner: -
+--
+
+CREATE POLICY project_writes ON agent_loggy.documents AS RESTRICTIVE FOR INSERT WITH CHECK ((( SELECT agent_loggy.writes_every_project() AS writes_every_project) OR (project = ANY (( SELECT agent_loggy.writable_projects() AS writable_projects)::text[]))));
+
+--
+-- Name: POLICY project_writes ON documents; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON POLICY project_writes ON agent_loggy.documents IS 'New rows only in the bound project, with a write grant for it (admin: the bound project, or every project with none bound). See writable_projects().';
+
+--
+-- Name: embedding_configs project_writes; Type: POLICY; Schema: agent_loggy; Owner: -
+--
+
+CREATE POLICY project_writes ON agent_loggy.embedding_configs AS RESTRICTIVE FOR INSERT WITH CHECK ((( SELECT agent_loggy.writes_every_project() AS writes_every_project) OR (project = ANY (( SELECT agent_loggy.writable_projects() AS writable_projects)::text[]))));
+
+--
+-- Name: POLICY project_writes ON embedding_configs; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON POLICY project_writes ON agent_loggy.embedding_configs IS 'New rows only in the bound project, with a write grant for it (admin: the bound project, or every project with none bound). See writable_projects().';
+
+--
+-- Name: model_configs project_writes; Type: POLICY; Schema: agent_loggy; Owner: -
+--
+
+CREATE POLICY project_writes ON agent_loggy.model_configs AS RESTRICTIVE FOR INSERT WITH CHECK ((( SELECT agent_loggy.writes_every_project() AS writes_every_project) OR (project = ANY (( SELECT agent_loggy.writable_projects() AS writable_projects)::text[]))));
+
+--
+-- Name: POLICY project_writes ON model_configs; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON POLICY project_writes ON agent_loggy.model_configs IS 'New rows only in the bound project, with a write grant for it (admin: the bound project, or every project with none bound). See writable_projects().';
+
+--
+-- Name: negate_keys project_writes; Type: POLICY; Schema: agent_loggy; Owner: -
+--
+
+CREATE POLICY project_writes ON agent_loggy.negate_keys AS RESTRICTIVE FOR INSERT WITH CHECK ((( SELECT agent_loggy.writes_every_project() AS writes_every_project) OR (project = ANY (( SELECT agent_loggy.writable_projects() AS writable_projects)::text[]))));
+
+--
+-- Name: POLICY project_writes ON negate_keys; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON POLICY project_writes ON agent_loggy.negate_keys IS 'New rows only in the bound project, with a write grant for it (admin: the bound project, or every project with none bound). See writable_projects().';
+
+--
+-- Name: prompts project_writes; Type: POLICY; Schema: agent_loggy; Owner: -
+--
+
+CREATE POLICY project_writes ON agent_loggy.prompts AS RESTRICTIVE FOR INSERT WITH CHECK ((( SELECT agent_loggy.writes_every_project() AS writes_every_project) OR (project = ANY (( SELECT agent_loggy.writable_projects() AS writable_projects)::text[]))));
+
+--
+-- Name: POLICY project_writes ON prompts; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON POLICY project_writes ON agent_loggy.prompts IS 'New rows only in the bound project, with a write grant for it (admin: the bound project, or every project with none bound). See writable_projects().';
+
+--
+-- Name: protected_labels project_writes; Type: POLICY; Schema: agent_loggy; Owner: -
+--
+
+CREATE POLICY project_writes ON agent_loggy.protected_labels AS RESTRICTIVE FOR INSERT WITH CHECK ((( SELECT agent_loggy.writes_every_project() AS writes_every_project) OR (project = ANY (( SELECT agent_loggy.writable_projects() AS writable_projects)::text[]))));
+
+--
+-- Name: POLICY project_writes ON protected_labels; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON POLICY project_writes ON agent_loggy.protected_labels IS 'New rows only in the bound project, with a write grant for it (admin: the bound project, or every project with none bound). See writable_projects().';
 
 --
 -- Name: prompts; Type: ROW SECURITY; Schema: agent_loggy; Owner: -
@@ -4124,6 +5216,57 @@ REVOKE ALL ON FUNCTION agent_loggy.bound_project() FROM PUBLIC;
 GRANT ALL ON FUNCTION agent_loggy.bound_project() TO agent_loggy_reader;
 
 --
+-- Name: FUNCTION is_valid_project(p_project text); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.is_valid_project(p_project text) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.is_valid_project(p_project text) TO agent_loggy_reader;
+
+--
+-- Name: TABLE project_grants; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT SELECT ON TABLE agent_loggy.project_grants TO agent_loggy_reader;
+GRANT DELETE ON TABLE agent_loggy.project_grants TO agent_loggy_admin;
+
+--
+-- Name: COLUMN project_grants.project; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(project) ON TABLE agent_loggy.project_grants TO agent_loggy_admin;
+
+--
+-- Name: COLUMN project_grants.grantee; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(grantee) ON TABLE agent_loggy.project_grants TO agent_loggy_admin;
+
+--
+-- Name: COLUMN project_grants.level; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(level),UPDATE(level) ON TABLE agent_loggy.project_grants TO agent_loggy_admin;
+
+--
+-- Name: COLUMN project_grants.granted_by; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT UPDATE(granted_by) ON TABLE agent_loggy.project_grants TO agent_loggy_admin;
+
+--
+-- Name: COLUMN project_grants.granted_at; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT UPDATE(granted_at) ON TABLE agent_loggy.project_grants TO agent_loggy_admin;
+
+--
+-- Name: FUNCTION holds_grant(p_project text, p_level text); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.holds_grant(p_project text, p_level text) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.holds_grant(p_project text, p_level text) TO agent_loggy_reader;
+
+--
 -- Name: FUNCTION is_admin(); Type: ACL; Schema: agent_loggy; Owner: -
 --
 
@@ -4131,11 +5274,471 @@ REVOKE ALL ON FUNCTION agent_loggy.is_admin() FROM PUBLIC;
 GRANT ALL ON FUNCTION agent_loggy.is_admin() TO agent_loggy_reader;
 
 --
+-- Name: FUNCTION may_use_project(p_project text, p_level text); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.may_use_project(p_project text, p_level text) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.may_use_project(p_project text, p_level text) TO agent_loggy_reader;
+
+--
 -- Name: FUNCTION can_access_project(p_project text); Type: ACL; Schema: agent_loggy; Owner: -
 --
 
 REVOKE ALL ON FUNCTION agent_loggy.can_access_project(p_project text) FROM PUBLIC;
 GRANT ALL ON FUNCTION agent_loggy.can_access_project(p_project text) TO agent_loggy_reader;
+
+--
+-- Name: FUNCTION chain_changelog_row(); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.chain_changelog_row() FROM PUBLIC;
+
+--
+-- Name: FUNCTION is_shallow_json_row(p_value jsonb); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.is_shallow_json_row(p_value jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.is_shallow_json_row(p_value jsonb) TO agent_loggy_reader;
+
+--
+-- Name: TABLE config_changelog; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT SELECT ON TABLE agent_loggy.config_changelog TO agent_loggy_reader;
+
+--
+-- Name: FUNCTION change_kinds(p_transaction xid8); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.change_kinds(p_transaction xid8) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.change_kinds(p_transaction xid8) TO agent_loggy_reader;
+
+--
+-- Name: FUNCTION changelog_row_digest(p_row agent_loggy.config_changelog, p_prev_hash bytea); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.changelog_row_digest(p_row agent_loggy.config_changelog, p_prev_hash bytea) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.changelog_row_digest(p_row agent_loggy.config_changelog, p_prev_hash bytea) TO agent_loggy_reader;
+
+--
+-- Name: FUNCTION invalid_labels(p_labels text[]); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.invalid_labels(p_labels text[]) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.invalid_labels(p_labels text[]) TO agent_loggy_reader;
+
+--
+-- Name: FUNCTION is_searchable_vector(p_vector public.vector); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.is_searchable_vector(p_vector public.vector) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.is_searchable_vector(p_vector public.vector) TO agent_loggy_reader;
+
+--
+-- Name: FUNCTION is_shallow_json(p_value jsonb); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.is_shallow_json(p_value jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.is_shallow_json(p_value jsonb) TO agent_loggy_reader;
+
+--
+-- Name: FUNCTION is_valid_loki_label(p_label text); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.is_valid_loki_label(p_label text) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.is_valid_loki_label(p_label text) TO agent_loggy_reader;
+
+--
+-- Name: FUNCTION is_valid_name(p_name text); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.is_valid_name(p_name text) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.is_valid_name(p_name text) TO agent_loggy_reader;
+
+--
+-- Name: TABLE context_rules; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT SELECT ON TABLE agent_loggy.context_rules TO agent_loggy_reader;
+GRANT DELETE,UPDATE ON TABLE agent_loggy.context_rules TO agent_loggy_admin;
+
+--
+-- Name: COLUMN context_rules.project; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(project) ON TABLE agent_loggy.context_rules TO agent_loggy_writer;
+
+--
+-- Name: COLUMN context_rules.context; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(context) ON TABLE agent_loggy.context_rules TO agent_loggy_writer;
+
+--
+-- Name: COLUMN context_rules.version; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(version) ON TABLE agent_loggy.context_rules TO agent_loggy_writer;
+
+--
+-- Name: COLUMN context_rules.important; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(important) ON TABLE agent_loggy.context_rules TO agent_loggy_writer;
+
+--
+-- Name: COLUMN context_rules.ignore; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(ignore) ON TABLE agent_loggy.context_rules TO agent_loggy_writer;
+
+--
+-- Name: COLUMN context_rules.description; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(description) ON TABLE agent_loggy.context_rules TO agent_loggy_writer;
+
+--
+-- Name: COLUMN context_rules.embedding; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(embedding),UPDATE(embedding) ON TABLE agent_loggy.context_rules TO agent_loggy_writer;
+
+--
+-- Name: COLUMN context_rules.is_active; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(is_active),UPDATE(is_active) ON TABLE agent_loggy.context_rules TO agent_loggy_writer;
+
+--
+-- Name: COLUMN context_rules.created_at; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(created_at) ON TABLE agent_loggy.context_rules TO agent_loggy_writer;
+
+--
+-- Name: COLUMN context_rules.updated_at; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(updated_at) ON TABLE agent_loggy.context_rules TO agent_loggy_writer;
+
+--
+-- Name: TABLE embedding_configs; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT SELECT ON TABLE agent_loggy.embedding_configs TO agent_loggy_reader;
+GRANT DELETE,UPDATE ON TABLE agent_loggy.embedding_configs TO agent_loggy_admin;
+
+--
+-- Name: COLUMN embedding_configs.project; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(project) ON TABLE agent_loggy.embedding_configs TO agent_loggy_writer;
+
+--
+-- Name: COLUMN embedding_configs.name; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(name) ON TABLE agent_loggy.embedding_configs TO agent_loggy_writer;
+
+--
+-- Name: COLUMN embedding_configs.version; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(version) ON TABLE agent_loggy.embedding_configs TO agent_loggy_writer;
+
+--
+-- Name: COLUMN embedding_configs.embedding_model; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(embedding_model) ON TABLE agent_loggy.embedding_configs TO agent_loggy_writer;
+
+--
+-- Name: COLUMN embedding_configs.dimensions; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(dimensions) ON TABLE agent_loggy.embedding_configs TO agent_loggy_writer;
+
+--
+-- Name: COLUMN embedding_configs.chunk_size; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(chunk_size) ON TABLE agent_loggy.embedding_configs TO agent_loggy_writer;
+
+--
+-- Name: COLUMN embedding_configs.chunk_overlap; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(chunk_overlap) ON TABLE agent_loggy.embedding_configs TO agent_loggy_writer;
+
+--
+-- Name: COLUMN embedding_configs.chunking_strategy; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(chunking_strategy) ON TABLE agent_loggy.embedding_configs TO agent_loggy_writer;
+
+--
+-- Name: COLUMN embedding_configs.parameters; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(parameters) ON TABLE agent_loggy.embedding_configs TO agent_loggy_writer;
+
+--
+-- Name: COLUMN embedding_configs.is_active; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(is_active),UPDATE(is_active) ON TABLE agent_loggy.embedding_configs TO agent_loggy_writer;
+
+--
+-- Name: COLUMN embedding_configs.created_at; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(created_at) ON TABLE agent_loggy.embedding_configs TO agent_loggy_writer;
+
+--
+-- Name: COLUMN embedding_configs.updated_at; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(updated_at) ON TABLE agent_loggy.embedding_configs TO agent_loggy_writer;
+
+--
+-- Name: TABLE model_configs; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT SELECT ON TABLE agent_loggy.model_configs TO agent_loggy_reader;
+GRANT DELETE,UPDATE ON TABLE agent_loggy.model_configs TO agent_loggy_admin;
+
+--
+-- Name: COLUMN model_configs.project; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(project) ON TABLE agent_loggy.model_configs TO agent_loggy_writer;
+
+--
+-- Name: COLUMN model_configs.name; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(name) ON TABLE agent_loggy.model_configs TO agent_loggy_writer;
+
+--
+-- Name: COLUMN model_configs.version; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(version) ON TABLE agent_loggy.model_configs TO agent_loggy_writer;
+
+--
+-- Name: COLUMN model_configs.model_provider; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(model_provider) ON TABLE agent_loggy.model_configs TO agent_loggy_writer;
+
+--
+-- Name: COLUMN model_configs.model_name; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(model_name) ON TABLE agent_loggy.model_configs TO agent_loggy_writer;
+
+--
+-- Name: COLUMN model_configs.parameters; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(parameters) ON TABLE agent_loggy.model_configs TO agent_loggy_writer;
+
+--
+-- Name: COLUMN model_configs.labels; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(labels),UPDATE(labels) ON TABLE agent_loggy.model_configs TO agent_loggy_writer;
+
+--
+-- Name: COLUMN model_configs.is_active; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(is_active),UPDATE(is_active) ON TABLE agent_loggy.model_configs TO agent_loggy_writer;
+
+--
+-- Name: COLUMN model_configs.created_at; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(created_at) ON TABLE agent_loggy.model_configs TO agent_loggy_writer;
+
+--
+-- Name: COLUMN model_configs.updated_at; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(updated_at) ON TABLE agent_loggy.model_configs TO agent_loggy_writer;
+
+--
+-- Name: TABLE negate_keys; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT SELECT ON TABLE agent_loggy.negate_keys TO agent_loggy_reader;
+GRANT DELETE,UPDATE ON TABLE agent_loggy.negate_keys TO agent_loggy_admin;
+
+--
+-- Name: COLUMN negate_keys.project; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(project) ON TABLE agent_loggy.negate_keys TO agent_loggy_writer;
+
+--
+-- Name: COLUMN negate_keys.label; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(label) ON TABLE agent_loggy.negate_keys TO agent_loggy_writer;
+
+--
+-- Name: COLUMN negate_keys.operator; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(operator) ON TABLE agent_loggy.negate_keys TO agent_loggy_writer;
+
+--
+-- Name: COLUMN negate_keys.value; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(value) ON TABLE agent_loggy.negate_keys TO agent_loggy_writer;
+
+--
+-- Name: COLUMN negate_keys.version; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(version) ON TABLE agent_loggy.negate_keys TO agent_loggy_writer;
+
+--
+-- Name: COLUMN negate_keys.is_active; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(is_active),UPDATE(is_active) ON TABLE agent_loggy.negate_keys TO agent_loggy_writer;
+
+--
+-- Name: COLUMN negate_keys.created_at; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(created_at) ON TABLE agent_loggy.negate_keys TO agent_loggy_writer;
+
+--
+-- Name: COLUMN negate_keys.updated_at; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(updated_at) ON TABLE agent_loggy.negate_keys TO agent_loggy_writer;
+
+--
+-- Name: TABLE prompts; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT SELECT ON TABLE agent_loggy.prompts TO agent_loggy_reader;
+GRANT DELETE,UPDATE ON TABLE agent_loggy.prompts TO agent_loggy_admin;
+
+--
+-- Name: COLUMN prompts.project; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(project) ON TABLE agent_loggy.prompts TO agent_loggy_writer;
+
+--
+-- Name: COLUMN prompts.name; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(name) ON TABLE agent_loggy.prompts TO agent_loggy_writer;
+
+--
+-- Name: COLUMN prompts.version; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(version) ON TABLE agent_loggy.prompts TO agent_loggy_writer;
+
+--
+-- Name: COLUMN prompts.type; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(type) ON TABLE agent_loggy.prompts TO agent_loggy_writer;
+
+--
+-- Name: COLUMN prompts.template; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(template) ON TABLE agent_loggy.prompts TO agent_loggy_writer;
+
+--
+-- Name: COLUMN prompts.description; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(description) ON TABLE agent_loggy.prompts TO agent_loggy_writer;
+
+--
+-- Name: COLUMN prompts.usage; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(usage) ON TABLE agent_loggy.prompts TO agent_loggy_writer;
+
+--
+-- Name: COLUMN prompts.model; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(model) ON TABLE agent_loggy.prompts TO agent_loggy_writer;
+
+--
+-- Name: COLUMN prompts.parameters; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(parameters) ON TABLE agent_loggy.prompts TO agent_loggy_writer;
+
+--
+-- Name: COLUMN prompts.embedding; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(embedding),UPDATE(embedding) ON TABLE agent_loggy.prompts TO agent_loggy_writer;
+
+--
+-- Name: COLUMN prompts.labels; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(labels),UPDATE(labels) ON TABLE agent_loggy.prompts TO agent_loggy_writer;
+
+--
+-- Name: COLUMN prompts.variables; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(variables) ON TABLE agent_loggy.prompts TO agent_loggy_writer;
+
+--
+-- Name: COLUMN prompts.is_active; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(is_active),UPDATE(is_active) ON TABLE agent_loggy.prompts TO agent_loggy_writer;
+
+--
+-- Name: COLUMN prompts.created_by; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(created_by) ON TABLE agent_loggy.prompts TO agent_loggy_writer;
+
+--
+-- Name: COLUMN prompts.created_at; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(created_at) ON TABLE agent_loggy.prompts TO agent_loggy_writer;
+
+--
+-- Name: COLUMN prompts.updated_at; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(updated_at) ON TABLE agent_loggy.prompts TO agent_loggy_writer;
+
+--
+-- Name: TABLE protected_labels; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT SELECT ON TABLE agent_loggy.protected_labels TO agent_loggy_reader;
+GRANT INSERT,DELETE,UPDATE ON TABLE agent_loggy.protected_labels TO agent_loggy_admin;
+
+--
+-- Name: FUNCTION changelog_trigger_problems(); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.changelog_trigger_problems() FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.changelog_trigger_problems() TO agent_loggy_reader;
 
 --
 -- Name: FUNCTION check_document_target(p_project text, p_source text); Type: ACL; Schema: agent_loggy; Owner: -
@@ -4228,51 +5831,11 @@ REVOKE ALL ON FUNCTION agent_loggy.config_name(p_config_type text, p_row jsonb) 
 GRANT ALL ON FUNCTION agent_loggy.config_name(p_config_type text, p_row jsonb) TO agent_loggy_reader;
 
 --
--- Name: FUNCTION invalid_labels(p_labels text[]); Type: ACL; Schema: agent_loggy; Owner: -
+-- Name: FUNCTION content_of(p_row jsonb); Type: ACL; Schema: agent_loggy; Owner: -
 --
 
-REVOKE ALL ON FUNCTION agent_loggy.invalid_labels(p_labels text[]) FROM PUBLIC;
-GRANT ALL ON FUNCTION agent_loggy.invalid_labels(p_labels text[]) TO agent_loggy_reader;
-
---
--- Name: FUNCTION is_valid_name(p_name text); Type: ACL; Schema: agent_loggy; Owner: -
---
-
-REVOKE ALL ON FUNCTION agent_loggy.is_valid_name(p_name text) FROM PUBLIC;
-GRANT ALL ON FUNCTION agent_loggy.is_valid_name(p_name text) TO agent_loggy_reader;
-
---
--- Name: FUNCTION is_valid_project(p_project text); Type: ACL; Schema: agent_loggy; Owner: -
---
-
-REVOKE ALL ON FUNCTION agent_loggy.is_valid_project(p_project text) FROM PUBLIC;
-GRANT ALL ON FUNCTION agent_loggy.is_valid_project(p_project text) TO agent_loggy_reader;
-
---
--- Name: TABLE prompts; Type: ACL; Schema: agent_loggy; Owner: -
---
-
-GRANT SELECT ON TABLE agent_loggy.prompts TO agent_loggy_reader;
-GRANT INSERT ON TABLE agent_loggy.prompts TO agent_loggy_writer;
-GRANT DELETE,UPDATE ON TABLE agent_loggy.prompts TO agent_loggy_admin;
-
---
--- Name: COLUMN prompts.embedding; Type: ACL; Schema: agent_loggy; Owner: -
---
-
-GRANT UPDATE(embedding) ON TABLE agent_loggy.prompts TO agent_loggy_writer;
-
---
--- Name: COLUMN prompts.labels; Type: ACL; Schema: agent_loggy; Owner: -
---
-
-GRANT UPDATE(labels) ON TABLE agent_loggy.prompts TO agent_loggy_writer;
-
---
--- Name: COLUMN prompts.is_active; Type: ACL; Schema: agent_loggy; Owner: -
---
-
-GRANT UPDATE(is_active) ON TABLE agent_loggy.prompts TO agent_loggy_writer;
+REVOKE ALL ON FUNCTION agent_loggy.content_of(p_row jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.content_of(p_row jsonb) TO agent_loggy_reader;
 
 --
 -- Name: FUNCTION create_prompt_version(p_name text, p_template text, p_project text, p_labels text[], p_type text, p_description text, p_usage text, p_model text, p_parameters jsonb, p_created_by text); Type: ACL; Schema: agent_loggy; Owner: -
@@ -4282,30 +5845,17 @@ REVOKE ALL ON FUNCTION agent_loggy.create_prompt_version(p_name text, p_template
 GRANT ALL ON FUNCTION agent_loggy.create_prompt_version(p_name text, p_template text, p_project text, p_labels text[], p_type text, p_description text, p_usage text, p_model text, p_parameters jsonb, p_created_by text) TO agent_loggy_writer;
 
 --
+-- Name: FUNCTION deleted_state(p_project text, p_config_type text, p_name text, p_version integer); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.deleted_state(p_project text, p_config_type text, p_name text, p_version integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.deleted_state(p_project text, p_config_type text, p_name text, p_version integer) TO agent_loggy_reader;
+
+--
 -- Name: FUNCTION derive_variables(); Type: ACL; Schema: agent_loggy; Owner: -
 --
 
 REVOKE ALL ON FUNCTION agent_loggy.derive_variables() FROM PUBLIC;
-
---
--- Name: TABLE context_rules; Type: ACL; Schema: agent_loggy; Owner: -
---
-
-GRANT SELECT ON TABLE agent_loggy.context_rules TO agent_loggy_reader;
-GRANT INSERT ON TABLE agent_loggy.context_rules TO agent_loggy_writer;
-GRANT DELETE,UPDATE ON TABLE agent_loggy.context_rules TO agent_loggy_admin;
-
---
--- Name: COLUMN context_rules.embedding; Type: ACL; Schema: agent_loggy; Owner: -
---
-
-GRANT UPDATE(embedding) ON TABLE agent_loggy.context_rules TO agent_loggy_writer;
-
---
--- Name: COLUMN context_rules.is_active; Type: ACL; Schema: agent_loggy; Owner: -
---
-
-GRANT UPDATE(is_active) ON TABLE agent_loggy.context_rules TO agent_loggy_writer;
 
 --
 -- Name: FUNCTION embedding_input(p_row agent_loggy.context_rules); Type: ACL; Schema: agent_loggy; Owner: -
@@ -4319,44 +5869,73 @@ GRANT ALL ON FUNCTION agent_loggy.embedding_input(p_row agent_loggy.context_rule
 --
 
 GRANT SELECT ON TABLE agent_loggy.documents TO agent_loggy_reader;
-GRANT INSERT ON TABLE agent_loggy.documents TO agent_loggy_writer;
 GRANT DELETE,UPDATE ON TABLE agent_loggy.documents TO agent_loggy_admin;
+
+--
+-- Name: COLUMN documents.project; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(project) ON TABLE agent_loggy.documents TO agent_loggy_writer;
+
+--
+-- Name: COLUMN documents.source; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(source) ON TABLE agent_loggy.documents TO agent_loggy_writer;
+
+--
+-- Name: COLUMN documents.external_id; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(external_id) ON TABLE agent_loggy.documents TO agent_loggy_writer;
 
 --
 -- Name: COLUMN documents.title; Type: ACL; Schema: agent_loggy; Owner: -
 --
 
-GRANT UPDATE(title) ON TABLE agent_loggy.documents TO agent_loggy_writer;
+GRANT INSERT(title),UPDATE(title) ON TABLE agent_loggy.documents TO agent_loggy_writer;
 
 --
 -- Name: COLUMN documents.content; Type: ACL; Schema: agent_loggy; Owner: -
 --
 
-GRANT UPDATE(content) ON TABLE agent_loggy.documents TO agent_loggy_writer;
+GRANT INSERT(content),UPDATE(content) ON TABLE agent_loggy.documents TO agent_loggy_writer;
 
 --
 -- Name: COLUMN documents.tags; Type: ACL; Schema: agent_loggy; Owner: -
 --
 
-GRANT UPDATE(tags) ON TABLE agent_loggy.documents TO agent_loggy_writer;
+GRANT INSERT(tags),UPDATE(tags) ON TABLE agent_loggy.documents TO agent_loggy_writer;
 
 --
 -- Name: COLUMN documents.metadata; Type: ACL; Schema: agent_loggy; Owner: -
 --
 
-GRANT UPDATE(metadata) ON TABLE agent_loggy.documents TO agent_loggy_writer;
+GRANT INSERT(metadata),UPDATE(metadata) ON TABLE agent_loggy.documents TO agent_loggy_writer;
 
 --
 -- Name: COLUMN documents.embedding; Type: ACL; Schema: agent_loggy; Owner: -
 --
 
-GRANT UPDATE(embedding) ON TABLE agent_loggy.documents TO agent_loggy_writer;
+GRANT INSERT(embedding),UPDATE(embedding) ON TABLE agent_loggy.documents TO agent_loggy_writer;
 
 --
 -- Name: COLUMN documents.embedding_config_id; Type: ACL; Schema: agent_loggy; Owner: -
 --
 
-GRANT UPDATE(embedding_config_id) ON TABLE agent_loggy.documents TO agent_loggy_writer;
+GRANT INSERT(embedding_config_id),UPDATE(embedding_config_id) ON TABLE agent_loggy.documents TO agent_loggy_writer;
+
+--
+-- Name: COLUMN documents.created_at; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(created_at) ON TABLE agent_loggy.documents TO agent_loggy_writer;
+
+--
+-- Name: COLUMN documents.updated_at; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(updated_at) ON TABLE agent_loggy.documents TO agent_loggy_writer;
 
 --
 -- Name: FUNCTION embedding_input(p_row agent_loggy.documents); Type: ACL; Schema: agent_loggy; Owner: -
@@ -4380,10 +5959,31 @@ REVOKE ALL ON FUNCTION agent_loggy.export_prompts(p_project text) FROM PUBLIC;
 GRANT ALL ON FUNCTION agent_loggy.export_prompts(p_project text) TO agent_loggy_reader;
 
 --
--- Name: FUNCTION guard_admin_changes(); Type: ACL; Schema: agent_loggy; Owner: -
+-- Name: FUNCTION grant_project(p_role text, p_project text, p_level text); Type: ACL; Schema: agent_loggy; Owner: -
 --
 
-REVOKE ALL ON FUNCTION agent_loggy.guard_admin_changes() FROM PUBLIC;
+REVOKE ALL ON FUNCTION agent_loggy.grant_project(p_role text, p_project text, p_level text) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.grant_project(p_role text, p_project text, p_level text) TO agent_loggy_admin;
+
+--
+-- Name: FUNCTION granted_projects(); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.granted_projects() FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.granted_projects() TO agent_loggy_reader;
+
+--
+-- Name: FUNCTION guard_row(); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.guard_row() FROM PUBLIC;
+
+--
+-- Name: FUNCTION highest_recorded_version(p_project text, p_config_type text, p_name text); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.highest_recorded_version(p_project text, p_config_type text, p_name text) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.highest_recorded_version(p_project text, p_config_type text, p_name text) TO agent_loggy_reader;
 
 --
 -- Name: FUNCTION hybrid_search_context_rules(p_query_text text, p_query public.vector, p_project text, p_limit integer); Type: ACL; Schema: agent_loggy; Owner: -
@@ -4435,13 +6035,6 @@ REVOKE ALL ON FUNCTION agent_loggy.is_current_context_rule(p_id bigint) FROM PUB
 GRANT ALL ON FUNCTION agent_loggy.is_current_context_rule(p_id bigint) TO agent_loggy_reader;
 
 --
--- Name: FUNCTION is_valid_loki_label(p_label text); Type: ACL; Schema: agent_loggy; Owner: -
---
-
-REVOKE ALL ON FUNCTION agent_loggy.is_valid_loki_label(p_label text) FROM PUBLIC;
-GRANT ALL ON FUNCTION agent_loggy.is_valid_loki_label(p_label text) TO agent_loggy_reader;
-
---
 -- Name: FUNCTION keyword_document_ids(p_query_text text, p_project text, p_count integer, p_tags text[]); Type: ACL; Schema: agent_loggy; Owner: -
 --
 
@@ -4477,11 +6070,25 @@ REVOKE ALL ON FUNCTION agent_loggy.load_staged_documents(p_project text, p_sourc
 GRANT ALL ON FUNCTION agent_loggy.load_staged_documents(p_project text, p_source text, p_embedding_config_id bigint, p_rebuild_index boolean) TO agent_loggy_writer;
 
 --
+-- Name: FUNCTION lock_writes(p_kind text, p_project text); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.lock_writes(p_kind text, p_project text) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.lock_writes(p_kind text, p_project text) TO agent_loggy_writer;
+
+--
 -- Name: FUNCTION lock_prompt_writes(); Type: ACL; Schema: agent_loggy; Owner: -
 --
 
 REVOKE ALL ON FUNCTION agent_loggy.lock_prompt_writes() FROM PUBLIC;
 GRANT ALL ON FUNCTION agent_loggy.lock_prompt_writes() TO agent_loggy_writer;
+
+--
+-- Name: FUNCTION login_may_write(p_project text); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.login_may_write(p_project text) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.login_may_write(p_project text) TO agent_loggy_writer;
 
 --
 -- Name: FUNCTION logql_string(p_value text); Type: ACL; Schema: agent_loggy; Owner: -
@@ -4498,10 +6105,10 @@ REVOKE ALL ON FUNCTION agent_loggy.loki_negations(p_project text) FROM PUBLIC;
 GRANT ALL ON FUNCTION agent_loggy.loki_negations(p_project text) TO agent_loggy_reader;
 
 --
--- Name: FUNCTION move_prompt_labels(); Type: ACL; Schema: agent_loggy; Owner: -
+-- Name: FUNCTION move_labels(); Type: ACL; Schema: agent_loggy; Owner: -
 --
 
-REVOKE ALL ON FUNCTION agent_loggy.move_prompt_labels() FROM PUBLIC;
+REVOKE ALL ON FUNCTION agent_loggy.move_labels() FROM PUBLIC;
 
 --
 -- Name: FUNCTION nearest_context_rule_ids(p_query public.vector, p_project text, p_count integer); Type: ACL; Schema: agent_loggy; Owner: -
@@ -4525,10 +6132,10 @@ REVOKE ALL ON FUNCTION agent_loggy.nearest_prompt_ids(p_query public.vector, p_p
 GRANT ALL ON FUNCTION agent_loggy.nearest_prompt_ids(p_query public.vector, p_project text, p_count integer) TO agent_loggy_reader;
 
 --
--- Name: FUNCTION notify_config_change(); Type: ACL; Schema: agent_loggy; Owner: -
+-- Name: FUNCTION notify_change(); Type: ACL; Schema: agent_loggy; Owner: -
 --
 
-REVOKE ALL ON FUNCTION agent_loggy.notify_config_change() FROM PUBLIC;
+REVOKE ALL ON FUNCTION agent_loggy.notify_change() FROM PUBLIC;
 
 --
 -- Name: FUNCTION pending_embedding_count(p_what text, p_project text); Type: ACL; Schema: agent_loggy; Owner: -
@@ -4599,12 +6206,6 @@ REVOKE ALL ON FUNCTION agent_loggy.rollback_prompt_label(p_name text, p_label te
 GRANT ALL ON FUNCTION agent_loggy.rollback_prompt_label(p_name text, p_label text, p_project text) TO agent_loggy_writer;
 
 --
--- Name: FUNCTION serialize_prompt_writes(); Type: ACL; Schema: agent_loggy; Owner: -
---
-
-REVOKE ALL ON FUNCTION agent_loggy.serialize_prompt_writes() FROM PUBLIC;
-
---
 -- Name: FUNCTION set_prompt_label(p_name text, p_version integer, p_label text, p_project text); Type: ACL; Schema: agent_loggy; Owner: -
 --
 
@@ -4628,6 +6229,13 @@ REVOKE ALL ON FUNCTION agent_loggy.validate_row() FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION agent_loggy.pinned_by_0012() FROM PUBLIC;
+
+--
+-- Name: FUNCTION revoke_project(p_role text, p_project text); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.revoke_project(p_role text, p_project text) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.revoke_project(p_role text, p_project text) TO agent_loggy_admin;
 
 --
 -- Name: FUNCTION rrf_candidates(p_limit integer, p_rrf_k integer); Type: ACL; Schema: agent_loggy; Owner: -
@@ -4665,6 +6273,19 @@ REVOKE ALL ON FUNCTION agent_loggy.search_prompts(p_query public.vector, p_proje
 GRANT ALL ON FUNCTION agent_loggy.search_prompts(p_query public.vector, p_project text, p_limit integer) TO agent_loggy_reader;
 
 --
+-- Name: FUNCTION sees_every_project(); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.sees_every_project() FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.sees_every_project() TO agent_loggy_reader;
+
+--
+-- Name: FUNCTION serialize_writes(); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.serialize_writes() FROM PUBLIC;
+
+--
 -- Name: FUNCTION stage_documents(); Type: ACL; Schema: agent_loggy; Owner: -
 --
 
@@ -4699,16 +6320,44 @@ GRANT ALL ON FUNCTION agent_loggy.template_variables(p_template text) TO agent_l
 REVOKE ALL ON PROCEDURE agent_loggy.use_vector_schema(IN p_function regprocedure) FROM PUBLIC;
 
 --
+-- Name: FUNCTION verify_changelog(p_project text); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.verify_changelog(p_project text) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.verify_changelog(p_project text) TO agent_loggy_reader;
+
+--
+-- Name: FUNCTION visible_projects(); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.visible_projects() FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.visible_projects() TO agent_loggy_reader;
+
+--
+-- Name: FUNCTION writable_projects(); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.writable_projects() FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.writable_projects() TO agent_loggy_reader;
+
+--
 -- Name: FUNCTION write_changelog(); Type: ACL; Schema: agent_loggy; Owner: -
 --
 
 REVOKE ALL ON FUNCTION agent_loggy.write_changelog() FROM PUBLIC;
 
 --
--- Name: TABLE config_changelog; Type: ACL; Schema: agent_loggy; Owner: -
+-- Name: FUNCTION writes_every_project(); Type: ACL; Schema: agent_loggy; Owner: -
 --
 
-GRANT SELECT ON TABLE agent_loggy.config_changelog TO agent_loggy_reader;
+REVOKE ALL ON FUNCTION agent_loggy.writes_every_project() FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.writes_every_project() TO agent_loggy_reader;
+
+--
+-- Name: TABLE changelog_heads; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT SELECT ON TABLE agent_loggy.changelog_heads TO agent_loggy_reader;
 
 --
 -- Name: TABLE current_context_rules; Type: ACL; Schema: agent_loggy; Owner: -
@@ -4717,44 +6366,10 @@ GRANT SELECT ON TABLE agent_loggy.config_changelog TO agent_loggy_reader;
 GRANT SELECT ON TABLE agent_loggy.current_context_rules TO agent_loggy_reader;
 
 --
--- Name: TABLE embedding_configs; Type: ACL; Schema: agent_loggy; Owner: -
---
-
-GRANT SELECT ON TABLE agent_loggy.embedding_configs TO agent_loggy_reader;
-GRANT INSERT ON TABLE agent_loggy.embedding_configs TO agent_loggy_writer;
-GRANT DELETE,UPDATE ON TABLE agent_loggy.embedding_configs TO agent_loggy_admin;
-
---
--- Name: COLUMN embedding_configs.is_active; Type: ACL; Schema: agent_loggy; Owner: -
---
-
-GRANT UPDATE(is_active) ON TABLE agent_loggy.embedding_configs TO agent_loggy_writer;
-
---
 -- Name: TABLE current_embedding_configs; Type: ACL; Schema: agent_loggy; Owner: -
 --
 
 GRANT SELECT ON TABLE agent_loggy.current_embedding_configs TO agent_loggy_reader;
-
---
--- Name: TABLE model_configs; Type: ACL; Schema: agent_loggy; Owner: -
---
-
-GRANT SELECT ON TABLE agent_loggy.model_configs TO agent_loggy_reader;
-GRANT INSERT ON TABLE agent_loggy.model_configs TO agent_loggy_writer;
-GRANT DELETE,UPDATE ON TABLE agent_loggy.model_configs TO agent_loggy_admin;
-
---
--- Name: COLUMN model_configs.labels; Type: ACL; Schema: agent_loggy; Owner: -
---
-
-GRANT UPDATE(labels) ON TABLE agent_loggy.model_configs TO agent_loggy_writer;
-
---
--- Name: COLUMN model_configs.is_active; Type: ACL; Schema: agent_loggy; Owner: -
---
-
-GRANT UPDATE(is_active) ON TABLE agent_loggy.model_configs TO agent_loggy_writer;
 
 --
 -- Name: TABLE current_model_configs; Type: ACL; Schema: agent_loggy; Owner: -
@@ -4763,31 +6378,10 @@ GRANT UPDATE(is_active) ON TABLE agent_loggy.model_configs TO agent_loggy_writer
 GRANT SELECT ON TABLE agent_loggy.current_model_configs TO agent_loggy_reader;
 
 --
--- Name: TABLE negate_keys; Type: ACL; Schema: agent_loggy; Owner: -
---
-
-GRANT SELECT ON TABLE agent_loggy.negate_keys TO agent_loggy_reader;
-GRANT INSERT ON TABLE agent_loggy.negate_keys TO agent_loggy_writer;
-GRANT DELETE,UPDATE ON TABLE agent_loggy.negate_keys TO agent_loggy_admin;
-
---
--- Name: COLUMN negate_keys.is_active; Type: ACL; Schema: agent_loggy; Owner: -
---
-
-GRANT UPDATE(is_active) ON TABLE agent_loggy.negate_keys TO agent_loggy_writer;
-
---
 -- Name: TABLE current_negate_keys; Type: ACL; Schema: agent_loggy; Owner: -
 --
 
 GRANT SELECT ON TABLE agent_loggy.current_negate_keys TO agent_loggy_reader;
-
---
--- Name: TABLE protected_labels; Type: ACL; Schema: agent_loggy; Owner: -
---
-
-GRANT SELECT ON TABLE agent_loggy.protected_labels TO agent_loggy_reader;
-GRANT INSERT,DELETE,UPDATE ON TABLE agent_loggy.protected_labels TO agent_loggy_admin;
 
 --
 -- PostgreSQL database dump complete

@@ -17,11 +17,11 @@ import os
 import shutil
 import tempfile
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import psycopg
 import pytest
@@ -171,9 +171,14 @@ def superuser_empty_db_url(pg_server: TestServer) -> Iterator[str]:
 GROUP_ROLES = ("agent_loggy_reader", "agent_loggy_writer", "agent_loggy_admin")
 
 
+class RoleUrl(Protocol):
+    def __call__(self, group: str | None, *projects: str, level: str | None = None) -> str: ...
+
+
 @pytest.fixture
-def role_url(db_url: str, pg_server: TestServer) -> Iterator[Callable[[str], str]]:
-    """role_url(group) -> URL of this test's database for a new LOGIN role granted that group role.
+def role_url(db_url: str, pg_server: TestServer) -> Iterator[RoleUrl]:
+    """role_url(group, *projects) -> URL of this test's database for a new LOGIN role granted that group
+    role (None: none) and, by the owner, each of `projects` (level: read for readers, write otherwise).
 
     The roles are cluster-wide: each gets a unique name and a password (so a password-checking
     DATABASE_URL server accepts it too), and is dropped after the test.
@@ -181,14 +186,20 @@ def role_url(db_url: str, pg_server: TestServer) -> Iterator[Callable[[str], str
     admin = pg_server.url(pg_server.maintenance_dbname)
     created: list[str] = []
 
-    def make(group: str) -> str:
-        if group not in GROUP_ROLES:
+    def make(group: str | None, *projects: str, level: str | None = None) -> str:
+        if group is not None and group not in GROUP_ROLES:
             raise ValueError(f"unknown group role {group!r}: expected one of {GROUP_ROLES}")
-        name, password = f"alt_{group.removeprefix('agent_loggy_')}_{uuid.uuid4().hex[:10]}", uuid.uuid4().hex
+        short = group.removeprefix("agent_loggy_") if group else "nogroup"
+        name, password = f"alt_{short}_{uuid.uuid4().hex[:10]}", uuid.uuid4().hex
         with psycopg.connect(admin, autocommit=True) as c:
-            c.execute(sql.SQL("CREATE ROLE {} LOGIN PASSWORD {} IN ROLE {}").format(
-                sql.Identifier(name), sql.Literal(password), sql.Identifier(group)))
+            c.execute(sql.SQL("CREATE ROLE {} LOGIN PASSWORD {}").format(sql.Identifier(name), sql.Literal(password)))
+            if group is not None:
+                c.execute(sql.SQL("GRANT {} TO {}").format(sql.Identifier(group), sql.Identifier(name)))
         created.append(name)
+        grant = level or ("read" if group == "agent_loggy_reader" else "write")
+        with psycopg.connect(db_url, autocommit=True) as owner:
+            for project in projects:
+                owner.execute("SELECT agent_loggy.grant_project(%s, %s, %s)", (name, project, grant))
         return with_params(db_url, user=name, password=password)
 
     yield make

@@ -9,11 +9,13 @@ import time
 from collections.abc import Callable, Iterator
 from textwrap import dedent
 
+import psycopg
 import pytest
 from psycopg_pool import ConnectionPool
 
 from agent_loggy_db import Prompt, PromptRegistry, Settings, create_pool
 from agent_loggy_db.cache import APPLICATION_NAME, PromptCache
+from tests.conftest import RoleUrl
 from tests.test_prompt_sql import Conn
 
 READER = dedent("""
@@ -108,12 +110,17 @@ def test_model_config_change_invalidates_the_projects_prompts(pool: ConnectionPo
     with PromptRegistry(pool) as reg:
         assert wait_for(lambda: reg.cache.live)
         conn.execute("SELECT agent_loggy.create_prompt_version('trace_analysis', 'v2', p_model => 'analyst', "
-                     "p_labels => '{production}')")
+                     "p_labels => '{production,staging}')")
         assert wait_for(lambda: reg.get_prompt("trace_analysis").version == 2)
         assert reg.get_prompt("trace_analysis").model_provider is None
-        conn.execute("INSERT INTO agent_loggy.model_configs (name, version, model_provider, model_name) "
-                     "VALUES ('analyst', 1, 'ollama', 'llama3.1:8b')")
+        conn.execute("INSERT INTO agent_loggy.model_configs (name, version, model_provider, model_name, labels) "
+                     "VALUES ('analyst', 1, 'ollama', 'llama3.1:8b', '{production}')")
         assert wait_for(lambda: reg.get_prompt("trace_analysis").model_provider == "ollama")
+        conn.execute("INSERT INTO agent_loggy.model_configs (name, version, model_provider, model_name) "
+                     "VALUES ('analyst', 2, 'openai', 'gpt-4o')")
+        assert wait_for(lambda: reg.get_prompt("trace_analysis", label="staging").model_provider == "openai")
+        assert reg.get_prompt("trace_analysis").model_provider == "ollama", \
+            "production is protected: it serves only the model config carrying it"
 
 
 def test_a_read_that_raced_an_invalidation_is_not_stored() -> None:
@@ -121,15 +128,43 @@ def test_a_read_that_raced_an_invalidation_is_not_stored() -> None:
     cache.set_live(True)
     key = ("default", "p", "production", None, ())
     before = cache.generation()
-    cache.invalidate(json.dumps({"project": "default", "type": "prompt", "name": "p"}))
+    assert cache.apply([(True, "default", "prompt", "p"), (False, None, "prompt", None)])
     cache.put(key, Prompt(name="p", template="old"), before)
     assert cache.get(key) is None
     cache.put(key, Prompt(name="p", template="new"), cache.generation())
     assert cache.get(key) == Prompt(name="p", template="new")
-    cache.invalidate(json.dumps({"project": "other", "type": "prompt", "name": "p"}))
+    assert cache.apply([(False, None, "prompt", None)]), "another project's change: nothing this role can read"
     assert cache.get(key) is not None
-    cache.invalidate("not json")
-    assert cache.get(key) is None
+    assert not cache.apply([]), "a transaction that recorded no change: a forged notification"
+    assert cache.get(key) is not None
+    assert cache.apply([(True, "default", "model_config", "m"), (False, None, "model_config", None)])
+    assert cache.get(key) is None, "a model config change drops every prompt of its project"
+    cache.put(key, Prompt(name="p", template="new"), cache.generation())
+    assert cache.apply([(False, None, "grant", None)])
+    assert cache.get(key) is None, "a grant change (maybe a revocation) empties the cache"
+
+
+def test_notifications_name_no_project_and_forged_ones_are_counted_and_harmless(
+        db_url: str, conn: Conn, role_url: RoleUrl) -> None:
+    conn.execute("INSERT INTO agent_loggy.prompts (project, name, version, template) VALUES ('beta', 'secret', 1, 'x')")
+    reader = role_url("agent_loggy_reader", "default")
+    with create_pool(reader, Settings(pool_min_size=1, pool_max_size=1)) as pool, PromptRegistry(pool) as reg, \
+            psycopg.connect(reader, autocommit=True) as spy:
+        spy.execute("LISTEN agent_loggy_config")
+        assert wait_for(lambda: reg.cache.live)
+        assert reg.get_prompt("trace_analysis").version == 1
+        conn.execute("SELECT agent_loggy.create_prompt_version('secret', 'y', 'beta', '{staging}')")
+        payloads = [n.payload for n in spy.notifies(timeout=2, stop_after=1)]
+        assert len(payloads) == 1 and payloads[0].isdigit(), "the transaction id only: no project, no name"
+        time.sleep(0.2)
+        misses = reg.cache.stats.misses
+        assert reg.get_prompt("trace_analysis").version == 1 and reg.cache.stats.misses == misses, \
+            "another project's change leaves this project's entries cached"
+        for forged in ("999999999", "not a transaction", '{"project": "default", "type": "prompt", "name": "x"}'):
+            conn.execute("SELECT pg_notify('agent_loggy_config', %s)", (forged,))
+        assert wait_for(lambda: reg.cache.stats.forged == 3)
+        assert reg.get_prompt("trace_analysis").version == 1 and reg.cache.stats.misses == misses, \
+            "forged notifications drop nothing"
 
 
 def test_ttl_is_a_safety_net_and_an_offline_cache_stores_nothing() -> None:

@@ -18,6 +18,7 @@ import pytest
 from psycopg_pool import ConnectionPool
 
 from agent_loggy_db import PromptRegistry, Settings, create_pool, migrations
+from tests.conftest import RoleUrl
 
 T = TypeVar("T")
 
@@ -29,10 +30,11 @@ LABEL = "staging"
 
 
 @pytest.fixture
-def writer_pool(role_url: Callable[[str], str]) -> Iterator[ConnectionPool]:
-    """Publishes and label moves go through a LOGIN role with the writer group role, as an agent's would."""
+def writer_pool(role_url: RoleUrl) -> Iterator[ConnectionPool]:
+    """Publishes and label moves go through a LOGIN role with the writer group role, granted project default,
+    as an agent's would."""
     settings = Settings(pool_min_size=1, pool_max_size=20, pool_timeout=120.0)
-    with create_pool(role_url("agent_loggy_writer"), settings) as pool:
+    with create_pool(role_url("agent_loggy_writer", "default"), settings) as pool:
         yield pool
 
 

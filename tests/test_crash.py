@@ -60,6 +60,7 @@ def crash_server() -> Iterator[CrashServer]:
         migrations.apply(info.url)
         with psycopg.connect(info.url, autocommit=True) as c:
             c.execute(f"CREATE ROLE {WRITER} LOGIN IN ROLE agent_loggy_writer")
+            c.execute("SELECT agent_loggy.grant_project(%s, 'default', 'write')", (WRITER,))
         yield CrashServer(data_dir, info.url)
     finally:
         server.stop(data_dir)
@@ -262,8 +263,8 @@ def test_publish_killed_mid_transaction_leaves_no_trace_and_the_pool_serves_the_
 
             wait_until(parked, "the publish to wait for the blocker inside create_prompt_version")
             assert ungranted_locks(watcher, found[0]) == ["transactionid"], "it waits for the blocker's transaction"
-            held = watcher.execute("SELECT count(*) FROM pg_locks WHERE pid = %s AND locktype = 'advisory' AND granted",
-                                   (found[0],)).fetchone()
+            held = watcher.execute("SELECT count(*) FROM pg_locks WHERE pid = %s AND granted"
+                                   " AND relation = 'agent_loggy.write_locks'::regclass", (found[0],)).fetchone()
             assert held == (1,), "it holds the prompt write lock: it is inside the publish transaction"
         crash_and_restart(crash_server)
         victim.join(TIMEOUT)

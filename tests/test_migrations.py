@@ -148,6 +148,7 @@ def test_roles_outlive_a_rollback_while_another_database_uses_them(tmp_path: Pat
         migrations.apply(second)
         with psycopg.connect(second, autocommit=True) as conn:
             conn.execute("CREATE ROLE app_agent LOGIN IN ROLE agent_loggy_reader")
+            conn.execute("SELECT agent_loggy.grant_project('app_agent', 'default')")
         assert migrations.rollback(first, count=len(from_0012)) == from_0012[::-1]
         assert _group_roles(first) == list(GROUPS)
         with psycopg.connect(with_params(second, user="app_agent")) as conn:  # the other database still works

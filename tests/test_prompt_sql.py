@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import threading
 from typing import Any
 
@@ -324,22 +323,31 @@ def test_history_lists_every_move_with_who_and_why(conn: Conn) -> None:
 
 # NOTIFY -------------------------------------------------------------------------------------------
 
-def test_changes_notify_after_commit_only(db_url: str, conn: Conn) -> None:
+def test_changes_notify_after_commit_only_with_nothing_but_the_transaction_id(db_url: str, conn: Conn) -> None:
+    def changes(payload: str) -> list[tuple[str, str, str]]:
+        rows = conn.execute("SELECT project, config_type, config_name FROM agent_loggy.config_changelog "
+                            "WHERE transaction_id = %s::xid8 ORDER BY id", (payload,)).fetchall()
+        return sorted(set(rows))
+
     with psycopg.connect(db_url, autocommit=True) as listener:
         listener.execute("LISTEN agent_loggy_config")
         with conn.transaction():
             publish(conn, "p", "one", ["production"])
+            tx = conn.execute("SELECT pg_current_xact_id()::text").fetchone()
             assert list(listener.notifies(timeout=0.2)) == []
-        got = [json.loads(n.payload) for n in listener.notifies(timeout=0.5, stop_after=1)]
-        assert got == [{"project": "default", "type": "prompt", "name": "p"}]
+        got = [n.payload for n in listener.notifies(timeout=0.5, stop_after=1)]
+        assert tx is not None and got == [tx[0]], "one notification per transaction, naming only the transaction"
+        assert changes(got[0]) == [("default", "prompt", "p")]
         conn.execute("INSERT INTO agent_loggy.model_configs (project, name, version, model_provider, model_name) "
                      "VALUES ('acme', 'analyst', 1, 'ollama', 'llama3')")
-        got = [json.loads(n.payload) for n in listener.notifies(timeout=0.5, stop_after=1)]
-        assert got == [{"project": "acme", "type": "model_config", "name": "analyst"}]
+        got = [n.payload for n in listener.notifies(timeout=0.5, stop_after=1)]
+        assert len(got) == 1 and got[0].isdigit() and changes(got[0]) == [("acme", "model_config", "analyst")]
         with pytest.raises(psycopg.Error), conn.transaction():
             publish(conn, "p", "two")
             conn.execute("SELECT 1/0")
         assert list(listener.notifies(timeout=0.2)) == []
+        conn.execute("INSERT INTO agent_loggy.negate_keys (label, operator, value, version) VALUES ('a', '=', 'b', 1)")
+        assert list(listener.notifies(timeout=0.2)) == [], "caches hold no negate keys: nothing to tell them"
 
 
 # render ---------------------------------------------------------------------------------------------

@@ -138,7 +138,8 @@ def test_other_indexes(conn: Conn) -> None:
     assert any("USING gin (labels)" in d for d in index_defs(conn, "model_configs"))
     assert any("USING hnsw (embedding vector_cosine_ops)" in d for d in index_defs(conn, "context_rules"))
     changelog = index_defs(conn, "config_changelog")
-    for cols in ("(config_type, config_id)", "(changed_at)", "(project, config_type, config_name)"):
+    for cols in ("(config_type, config_id)", "(changed_at)", "(transaction_id)",
+                 "(project, config_type, config_name, GREATEST(previous_version, new_version))"):
         assert any(f"USING btree {cols}" in d for d in changelog), cols
 
 

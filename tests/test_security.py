@@ -4,7 +4,7 @@ role granted the group role under test (never as the owner or a superuser)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -16,15 +16,15 @@ from agent_loggy_db.configs import Configs
 from agent_loggy_db.search import Search
 from agent_loggy_db.urls import parse
 from tests.catalog import fingerprint, snapshot
+from tests.conftest import RoleUrl
 from tests.test_search_sql import vec
 
 Conn = psycopg.Connection[Any]
-RoleUrl = Callable[[str], str]
 READER, WRITER, ADMIN = "agent_loggy_reader", "agent_loggy_writer", "agent_loggy_admin"
 
 # Trigger functions fire without EXECUTE; use_vector_schema is the migrations' tool.
-OWNER_ONLY = {"clear_stale_embedding", "derive_variables", "guard_admin_changes", "move_prompt_labels",
-              "notify_config_change", "refuse_changelog_change", "refuse_truncate", "serialize_prompt_writes",
+OWNER_ONLY = {"clear_stale_embedding", "derive_variables", "guard_row", "move_labels", "notify_change",
+              "chain_changelog_row", "refuse_changelog_change", "refuse_truncate", "serialize_writes",
               "touch_updated_at", "use_vector_schema", "validate_row", "write_changelog", "pinned_by_0012"}
 
 
@@ -145,8 +145,8 @@ def test_dynamic_sql_is_built_only_with_format(conn: Conn) -> None:
 
 def test_reader_resolves_renders_searches_and_reads_configs_but_writes_nothing(
         two_projects: Conn, role_url: RoleUrl) -> None:
+    url = role_url(READER, "default")
     before = snapshot(two_projects), fingerprint(two_projects)
-    url = role_url(READER)
     with connect(url, "default") as c:
         row = c.execute("SELECT name, version FROM agent_loggy.resolve_prompt('shared', 'staging', 'default')")
         assert row.fetchone() == ("shared", 1)
@@ -173,7 +173,7 @@ def test_reader_resolves_renders_searches_and_reads_configs_but_writes_nothing(
 
 
 def test_writer_publishes_labels_imports_and_embeds_in_its_project(two_projects: Conn, role_url: RoleUrl) -> None:
-    url = role_url(WRITER)
+    url = role_url(WRITER, "beta")
     with connect(url, "beta") as c:
         row = c.execute("SELECT version FROM agent_loggy.create_prompt_version('shared', 'v2', 'beta', '{staging}')"
                         ).fetchone()
@@ -200,8 +200,9 @@ def test_writer_publishes_labels_imports_and_embeds_in_its_project(two_projects:
 
 
 def test_writer_cannot_deactivate_or_delete_and_nothing_changes(two_projects: Conn, role_url: RoleUrl) -> None:
+    url = role_url(WRITER, "default")
     before = fingerprint(two_projects)
-    with connect(role_url(WRITER)) as c:
+    with connect(url) as c:
         for query in [
             "UPDATE agent_loggy.negate_keys SET is_active = false",
             "UPDATE agent_loggy.prompts SET is_active = false WHERE name = 'shared'",
@@ -218,8 +219,9 @@ def test_writer_cannot_deactivate_or_delete_and_nothing_changes(two_projects: Co
 
 
 def test_writers_add_versions_but_never_edit_switch_or_move_one(two_projects: Conn, role_url: RoleUrl) -> None:
+    url = role_url(WRITER, "default")
     before = fingerprint(two_projects)
-    with connect(role_url(WRITER)) as c:
+    with connect(url) as c:
         for query, expected in [
             ("UPDATE agent_loggy.prompts SET template = 'evil' WHERE name = 'trace_analysis'", "permission denied"),
             ("UPDATE agent_loggy.prompts SET version = 100 WHERE name = 'trace_analysis'", "permission denied"),
@@ -237,8 +239,9 @@ def test_only_admin_switches_a_version_back_on(two_projects: Conn, role_url: Rol
     with connect(role_url(ADMIN), "default") as c:
         c.execute("UPDATE agent_loggy.prompts SET is_active = false WHERE name = 'quality_assessment'")
         c.commit()
+    url = role_url(WRITER, "default")
     before = fingerprint(two_projects)
-    with connect(role_url(WRITER), "default") as c:
+    with connect(url, "default") as c:
         query = "UPDATE agent_loggy.prompts SET is_active = true WHERE name = 'quality_assessment'"
         message = raises_permission(c, query)
     assert "reactivate" in message
@@ -257,7 +260,7 @@ def test_documents_may_point_only_at_their_own_projects_embedding_configs(conn: 
 
 
 def test_changelog_records_the_login_role_whatever_the_actor_claims(conn: Conn, role_url: RoleUrl) -> None:
-    url = role_url(WRITER)
+    url = role_url(WRITER, "default")
     with connect(url, "default") as c:
         bind_transaction(c, actor="somebody-else")
         c.execute("SELECT agent_loggy.create_prompt_version('fresh', 'text')")
@@ -282,12 +285,13 @@ def test_changelog_records_the_login_role_whatever_the_actor_claims(conn: Conn, 
     "VALUES ('default', 'm', 1, 'p', 'n', '{production}')",
 ])
 def test_only_admin_moves_a_protected_label_on_every_path(two_projects: Conn, role_url: RoleUrl, query: str) -> None:
+    writer, admin = role_url(WRITER, "default"), role_url(ADMIN)
     before = fingerprint(two_projects)
-    with connect(role_url(WRITER), "default") as c:
+    with connect(writer, "default") as c:
         message = raises_permission(c, query)
     assert "production" in message or "permission denied for table" in message, message  # rename: column grant
     assert fingerprint(two_projects) == before
-    with connect(role_url(ADMIN), "default") as c:
+    with connect(admin, "default") as c:
         c.execute(query)
         c.commit()
     assert fingerprint(two_projects) != before
@@ -296,14 +300,14 @@ def test_only_admin_moves_a_protected_label_on_every_path(two_projects: Conn, ro
 def test_rolling_back_a_protected_label_is_admin_only(two_projects: Conn, role_url: RoleUrl) -> None:
     two_projects.execute("SELECT agent_loggy.create_prompt_version('trace_analysis', 'v2', 'default', '{production}')")
     query = "SELECT agent_loggy.rollback_prompt_label('trace_analysis', 'production', 'default')"
-    with connect(role_url(WRITER), "default") as c:
+    with connect(role_url(WRITER, "default"), "default") as c:
         assert "protected" in raises_permission(c, query)
     with connect(role_url(ADMIN), "default") as c:
         assert c.execute(query).fetchone() == (1,)
 
 
 def test_unprotected_labels_move_freely_and_admin_changes_the_list(two_projects: Conn, role_url: RoleUrl) -> None:
-    writer, admin = role_url(WRITER), role_url(ADMIN)
+    writer, admin = role_url(WRITER, "default"), role_url(ADMIN)
     with connect(writer, "default") as c:
         c.execute("SELECT agent_loggy.create_prompt_version('shared', 'v2', 'default', '{staging}')")
         c.commit()
@@ -329,23 +333,30 @@ def test_production_is_protected_in_default_by_the_seed(conn: Conn) -> None:
 
 
 @pytest.mark.parametrize("group", [READER, WRITER])
-def test_reader_and_writer_see_only_the_bound_project_and_nothing_unbound(
+def test_reader_and_writer_see_the_bound_project_or_unbound_their_granted_ones(
         two_projects: Conn, role_url: RoleUrl, group: str) -> None:
-    url = role_url(group)
+    url = role_url(group, "beta")
     with connect(url, "beta") as c:
         for table in ISOLATED:
             assert projects_seen(c, table) <= {"beta"}, table
         assert projects_seen(c, "config_changelog") == {"beta"}
         assert projects_seen(c, "documents") == {"beta"}
     with connect(url) as c:
-        assert {table: count(c, table) for table in ISOLATED} == dict.fromkeys(ISOLATED, 0)
+        for table in ISOLATED:
+            assert projects_seen(c, table) <= {"beta"}, table
+        assert projects_seen(c, "documents") == {"beta"}
         c.execute("SELECT set_config('agent_loggy.project', '', false)")  # reset to '' reads as unbound
-        assert count(c, "prompts") == 0
+        assert projects_seen(c, "prompts") == {"beta"}
+    with connect(url, "default") as c:
+        message = raises_permission(c, "SELECT count(*) FROM agent_loggy.prompts")
+        assert "permission denied for project 'default'" in message
+    with connect(role_url(group)) as c:  # granted nothing: sees nothing
+        assert {table: count(c, table) for table in ISOLATED} == dict.fromkeys(ISOLATED, 0)
 
 
 def test_a_login_roles_default_project_binds_clients_that_cannot(two_projects: Conn, superuser_conn: Conn,
                                                                role_url: RoleUrl) -> None:
-    url = role_url(READER)
+    url = role_url(READER, "beta")
     superuser_conn.execute(f'ALTER ROLE "{parse(url)["user"]}" SET agent_loggy.project = \'beta\'')
     with connect(url) as c:
         assert projects_seen(c, "documents") == {"beta"}
@@ -386,11 +397,11 @@ FUNCTIONS_FOR_BETA = [
 @pytest.mark.parametrize("bound", ["default", None])
 def test_functions_refuse_another_project_with_a_permission_error(
         two_projects: Conn, role_url: RoleUrl, query: str, bound: str | None) -> None:
-    with connect(role_url(WRITER), bound) as c:
+    with connect(role_url(WRITER, "default"), bound) as c:
         with pytest.raises(psycopg.errors.InsufficientPrivilege) as info:
             c.execute(query, {"v": vec(0)})
         c.rollback()
-    expected = "this transaction is bound to project 'default'" if bound else "no project is bound"
+    expected = "this transaction is bound to project 'default'" if bound else "holds no grant for it"
     assert "permission denied for project 'beta'" in str(info.value) and expected in str(info.value)
 
 
@@ -400,14 +411,15 @@ def test_functions_refuse_another_project_with_a_permission_error(
 ])
 def test_listing_functions_return_nothing_of_another_project(
         two_projects: Conn, role_url: RoleUrl, query: str) -> None:
-    with connect(role_url(READER), "default") as c:
+    with connect(role_url(READER, "default"), "default") as c:
         rows = c.execute(query).fetchall()
     assert "beta template" not in str(rows) and "shared" not in str(rows)
 
 
 def test_writer_cannot_write_rows_of_another_project(two_projects: Conn, role_url: RoleUrl) -> None:
+    url = role_url(WRITER, "default", "beta")
     before = fingerprint(two_projects)
-    with connect(role_url(WRITER), "default") as c:
+    with connect(url, "default") as c:
         raises_permission(c, "INSERT INTO agent_loggy.documents (project, external_id, content) "
                              "VALUES ('beta', 'planted', 'x')")
         bind_transaction(c, project="default")
@@ -434,23 +446,23 @@ def test_changelog_stays_append_only_for_admin(two_projects: Conn, role_url: Rol
 
 def test_python_layer_binds_each_call_to_its_project_and_pooled_connections_keep_no_binding(
         two_projects: Conn, role_url: RoleUrl) -> None:
-    with create_pool(role_url(READER)) as pool:
+    with create_pool(role_url(READER, "default", "beta")) as pool:
         pool.resize(1, 1)
         registry = PromptRegistry(pool, cache=False)
         assert registry.get_prompt("shared", label="staging", project="beta").template == "beta template"
         assert registry.get_prompt("shared", label="staging", project="default").template == "default template"
         assert [h.project for h in Search(pool).search_documents(vec_list(), project="beta")] == ["beta"]
         assert Configs(pool).loki_negations("beta") == 'service!="beta-health"'
-        with pool.connection() as c:  # the same connection, a new transaction: nothing bound, nothing seen
+        with pool.connection() as c:  # the same connection, a new transaction: nothing bound, granted ones seen
             assert c.execute("SELECT agent_loggy.bound_project()").fetchone() == (None,)
-            assert count(c, "prompts") == 0
+            assert projects_seen(c, "prompts") == {"default", "beta"}
         with pytest.raises(PermissionDenied, match="permission denied"):
             registry.publish("shared", "nope", actor="reader", project="default")
 
 
 def test_a_binding_made_for_a_call_inside_the_callers_transaction_ends_with_the_call(
         two_projects: Conn, role_url: RoleUrl) -> None:
-    with create_pool(role_url(READER)) as pool, pool.connection() as c:
+    with create_pool(role_url(READER, "default", "beta")) as pool, pool.connection() as c:
         bind_transaction(c, project="default")
         assert Configs(pool).loki_negations("beta", conn=c) == 'service!="beta-health"'
         assert c.execute("SELECT agent_loggy.bound_project()").fetchone() == ("default",)
@@ -463,7 +475,7 @@ def vec_list() -> list[float]:
 
 def test_python_writer_gets_a_typed_permission_error_for_a_protected_label(
         two_projects: Conn, role_url: RoleUrl) -> None:
-    with create_pool(role_url(WRITER)) as pool:
+    with create_pool(role_url(WRITER, "default")) as pool:
         registry = PromptRegistry(pool, cache=False)
         with pytest.raises(PermissionDenied, match="protected"):
             registry.set_label("shared", 1, "production", actor="writer")

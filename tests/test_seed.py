@@ -62,7 +62,8 @@ def test_trace_entry_analysis_is_written_in_the_same_style(conn: Conn) -> None:
 
 def test_seed_is_in_the_changelog_as_created_by_migration(conn: Conn) -> None:
     rows = conn.execute(
-        "SELECT config_name, change_type, changed_by FROM agent_loggy.config_changelog ORDER BY id"
+        "SELECT config_name, change_type, changed_by FROM agent_loggy.config_changelog WHERE config_type = 'prompt' "
+        "ORDER BY id"
     ).fetchall()
     assert sorted(rows) == sorted((n, "create", "migration") for n in EXPECTED_VARIABLES)
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import click
 
-from agent_loggy_db.cli import db, imports, prompt, retrieval
+from agent_loggy_db.cli import access, db, imports, prompt, retrieval
 from agent_loggy_db.errors import AgentLoggyError
 
 
@@ -28,5 +28,5 @@ def main() -> None:
     """
 
 
-for command in (*db.COMMANDS, *prompt.COMMANDS, imports.import_group, *retrieval.COMMANDS):
+for command in (*db.COMMANDS, *prompt.COMMANDS, imports.import_group, *retrieval.COMMANDS, *access.COMMANDS):
     main.add_command(command)

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import click
+from psycopg_pool import ConnectionPool
 
 from agent_loggy_db import health, migrations, server
 from agent_loggy_db.cli.output import console, table
 from agent_loggy_db.errors import ServerError
+from agent_loggy_db.pool import create_pool
 from agent_loggy_db.settings import Settings
 from agent_loggy_db.urls import redact, to_libpq, to_yoyo
 
@@ -22,6 +27,16 @@ def target_url(settings: Settings, *, start: bool = False) -> str:
             "`agent-loggy-db up`, or set DATABASE_URL to use another server"
         )
     return info.url
+
+
+@contextmanager
+def small_pool() -> Iterator[ConnectionPool]:
+    """A one-connection pool to DATABASE_URL or the embedded server, for one CLI command."""
+    settings = Settings.from_env()
+    url = target_url(settings)
+    with create_pool(url, Settings(pool_min_size=1, pool_max_size=1, pool_timeout=settings.pool_timeout,
+                                   connect_timeout=settings.connect_timeout)) as pool:
+        yield pool
 
 
 def print_migrations(url: str) -> None:

@@ -17,6 +17,9 @@ from psycopg.types.json import Jsonb
 
 DIMENSIONS = 384
 FLOAT32_MAX = 3.4028234663852886e38
+NORM_MIN, NORM_MAX = 1e-18, 1e19
+"""The norms agent_loggy.is_searchable_vector() accepts: pgvector's single-precision cosine overflows
+above (NaN distances) and underflows to a zero norm below."""
 JSON_NODES = 100_000
 JSON_DEPTH = 64
 
@@ -78,7 +81,18 @@ def pg_vector(name: str, value: Sequence[Any]) -> list[float]:
         raise ValueError(f"{name} contains a number beyond float32: expected finite numbers") from None
     if not all(math.isfinite(x) and abs(x) <= FLOAT32_MAX for x in floats):
         raise ValueError(f"{name} contains NaN, infinity or a number beyond float32: expected finite numbers")
-    return floats
+    return check_norm(name, floats)
+
+
+def check_norm(name: str, floats: Sequence[float]) -> list[float]:
+    """floats when their norm lies within NORM_MIN .. NORM_MAX (a cosine distance can be computed)."""
+    norm = math.sqrt(math.fsum(x * x for x in floats))
+    if norm == 0:
+        raise ValueError(f"{name} is all zeros: cosine similarity is undefined for it")
+    if not NORM_MIN <= norm <= NORM_MAX:
+        raise ValueError(f"{name} has norm {norm:.3g}: expected a norm between {NORM_MIN:g} and {NORM_MAX:g} "
+                         "(single-precision cosine overflows beyond)")
+    return list(floats)
 
 
 def _dumps(value: Any) -> str:

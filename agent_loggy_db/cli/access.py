@@ -1,0 +1,72 @@
+"""`agent-loggy-db grant / revoke / grants` (project grants) and `audit verify` (the changelog's hash chain)."""
+
+from __future__ import annotations
+
+import click
+
+from agent_loggy_db import audit, grants
+from agent_loggy_db.cli.db import small_pool
+from agent_loggy_db.cli.options import audit_options, required_actor
+from agent_loggy_db.cli.output import console, table
+
+
+@click.command("grant")
+@click.argument("role")
+@click.argument("project")
+@click.option("--level", type=click.Choice(grants.LEVELS), default="read", show_default=True,
+              help="read: bind, resolve, search; write: also publish, label, import, embed.")
+@audit_options
+def grant(role: str, project: str, level: str, actor: str | None, summary: str | None) -> None:
+    """Let ROLE (a login or a group role) use PROJECT (agent_loggy_admin only)."""
+    with small_pool() as pool:
+        g = grants.grant(pool, role, project, level, actor=required_actor(actor), summary=summary)
+    console.print(f"{g.grantee} may {g.level} project {g.project}", markup=False)
+
+
+@click.command("revoke")
+@click.argument("role")
+@click.argument("project")
+@audit_options
+def revoke(role: str, project: str, actor: str | None, summary: str | None) -> None:
+    """Take away ROLE's grant for PROJECT (agent_loggy_admin only)."""
+    with small_pool() as pool:
+        level = grants.revoke(pool, role, project, actor=required_actor(actor), summary=summary)
+    console.print(f"revoked {role}'s {level} grant for project {project}", markup=False)
+
+
+@click.command("grants")
+@click.option("--project", "-p", default=None, help="Only this project's grants.")
+def list_grants(project: str | None) -> None:
+    """The grants you can see: every grant for admin, your own roles' otherwise."""
+    with small_pool() as pool:
+        rows = grants.list_grants(pool, project)
+    table("Project grants", ["project", "role", "level", "granted by", "granted at (UTC)", "role exists"], [
+        (g.project, g.grantee, g.level, g.granted_by, g.granted_at.isoformat(sep=" ", timespec="seconds"),
+         "yes" if g.role_exists else "no (grants nothing)") for g in rows])
+
+
+@click.group("audit")
+def audit_group() -> None:
+    """The changelog's tamper evidence."""
+
+
+@audit_group.command("verify")
+@click.option("--project", "-p", default=None, help="Only this project's chain (default: every one you can see).")
+@click.option("--anchor", "anchors", multiple=True, metavar="PROJECT:SEQ:HASH",
+              help="A head printed by an earlier run and kept elsewhere: the chain must still hold it (repeatable).")
+def verify(project: str | None, anchors: tuple[str, ...]) -> None:
+    """Check the changelog's hash chains and triggers; exit 1 naming the first broken row."""
+    parsed = tuple(audit.Anchor.parse(a) for a in anchors)
+    with small_pool() as pool:
+        report = audit.verify(pool, project, parsed)
+    table("Changelog chains", ["project", "rows", "head (keep it elsewhere: --anchor)", "status"], [
+        (c.project, c.rows_checked, f"{c.project}:{c.head_seq}:{c.head_hash}" if c.head_hash else "",
+         "ok" if c.problem is None else f"broken at row id {c.first_bad_id} (place {c.first_bad_seq}): {c.problem}")
+        for c in report.chains])
+    for problem in [*report.trigger_problems, *report.anchor_problems]:
+        console.print(f"fail: {problem}", markup=False)
+    if not report.ok:
+        raise SystemExit(1)
+
+
+COMMANDS = (grant, revoke, list_grants, audit_group)
