@@ -9,7 +9,7 @@ import psycopg
 
 from agent_loggy_db import migrations
 from agent_loggy_db.errors import AgentLoggyError
-from agent_loggy_db.urls import redact, to_libpq
+from agent_loggy_db.urls import YOYO_SCHEMA, redact, to_libpq
 
 Status = Literal["ok", "warn", "fail"]
 
@@ -63,6 +63,24 @@ def judge_pgvector(installed: str | None, available: str | None) -> Check:
             "pgvector", "warn", f"{installed} installed: below 0.8 filtered searches lack iterative scans"
         )
     return Check("pgvector", "ok", f"{installed} installed")
+
+
+def judge_bookkeeping(found: dict[str, int]) -> Check:
+    """yoyo's tables belong in YOYO_SCHEMA; another set recording our migrations, or any set inside
+    schema agent_loggy, was left by a yoyo run without ?schema=public (e.g. as a role named
+    agent_loggy) and would stop a rollback of 0002 (DROP SCHEMA without CASCADE)."""
+    stray = [s for s, n in sorted(found.items()) if s != YOYO_SCHEMA and (n or s == "agent_loggy")]
+    if not stray:
+        return Check("yoyo bookkeeping", "ok", f"in schema {YOYO_SCHEMA}")
+    drops = "; ".join(
+        f"DROP TABLE {s}._yoyo_migration, {s}._yoyo_log, {s}._yoyo_version, {s}.yoyo_lock" for s in stray
+    )
+    return Check(
+        "yoyo bookkeeping",
+        "warn",
+        f"a second set in schema {', '.join(stray)}, left by yoyo without ?schema={YOYO_SCHEMA}; once "
+        f"{YOYO_SCHEMA}._yoyo_migration records every applied migration, remove it: {drops}",
+    )
 
 
 def facts(url: str) -> ServerFacts:
@@ -121,6 +139,7 @@ def run_checks(url: str) -> list[Check]:
             )
         else:
             checks.append(Check("migrations", "ok", "all applied"))
+        checks.append(judge_bookkeeping(migrations.bookkeeping_schemas(url)))
     broken = invalid_indexes(url)
     if broken:
         checks.append(

@@ -1,4 +1,8 @@
-"""The migrations in sql/, applied and rolled back with yoyo under its lock."""
+"""The migrations in sql/, applied and rolled back with yoyo under its lock.
+
+yoyo's bookkeeping lives in schema public (urls.YOYO_SCHEMA) for every role: the URLs given to
+yoyo carry ?schema=public, as `agent-loggy-db url --yoyo` prints them for DBAs.
+"""
 
 from __future__ import annotations
 
@@ -9,12 +13,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from psycopg import sql
 from yoyo import get_backend, read_migrations
 from yoyo.exceptions import LockTimeout
 from yoyo.migrations import MigrationList
 
 from agent_loggy_db.errors import MigrationError, translated_errors
-from agent_loggy_db.urls import to_yoyo
+from agent_loggy_db.urls import YOYO_SCHEMA, to_yoyo
 
 LOCK_TIMEOUT = 60.0
 """Seconds to wait for another migrator's yoyo lock before giving up."""
@@ -58,7 +63,7 @@ def apply(url: str, *, up_to: str | None = None, lock_timeout: float = LOCK_TIME
         raise MigrationError(f"unknown migration {up_to!r}: expected one of {', '.join(ids)}")
     wanted = set(ids if up_to is None else ids[: ids.index(up_to) + 1])
     done: list[str] = []
-    with _backend(url) as backend, _locked(backend, lock_timeout):
+    with _backend(url, ids) as backend, _locked(backend, lock_timeout):
         for migration in backend.to_apply(migrations):
             if migration.id not in wanted:
                 break
@@ -73,7 +78,7 @@ def rollback(url: str, *, count: int | None = 1, lock_timeout: float = LOCK_TIME
         raise MigrationError(f"cannot roll back {count} migrations: expected a count of at least 1")
     migrations = read_migrations(str(sql_dir()))
     done: list[str] = []
-    with _backend(url) as backend, _locked(backend, lock_timeout):
+    with _backend(url, [m.id for m in migrations]) as backend, _locked(backend, lock_timeout):
         targets = list(backend.to_rollback(migrations))
         for migration in targets if count is None else targets[:count]:
             _run(backend.rollback_migrations, migration, "rollback")
@@ -84,7 +89,7 @@ def rollback(url: str, *, count: int | None = 1, lock_timeout: float = LOCK_TIME
 def status(url: str) -> list[MigrationState]:
     """Every migration of sql/ with its applied time, plus applied ones sql/ does not have."""
     migrations = read_migrations(str(sql_dir()))
-    with _backend(url) as backend, translated_errors():
+    with _backend(url, [m.id for m in migrations]) as backend, translated_errors():
         table = backend.migration_table_quoted
         exists = backend.execute(f"SELECT to_regclass('{table}')").fetchone()[0] is not None
         rows = backend.execute(f"SELECT migration_id, applied_at_utc FROM {table}").fetchall() if exists else []
@@ -101,14 +106,55 @@ def pending(url: str) -> list[str]:
     return [s.id for s in status(url) if not s.applied]
 
 
+def bookkeeping_schemas(url: str) -> dict[str, int]:
+    """Every schema holding a yoyo migration table, with how many of sql/'s migrations it records."""
+    ids = migration_ids()
+    with _backend(url) as backend, translated_errors():
+        return _recorded(backend, ids)
+
+
 @contextmanager
-def _backend(url: str) -> Iterator[Any]:
+def _backend(url: str, ids: list[str] | None = None) -> Iterator[Any]:
+    """yoyo's backend for url (bookkeeping pinned to YOYO_SCHEMA); with ids, refuses to go on when
+    those migrations are recorded only in another schema."""
     with translated_errors():
         backend = get_backend(to_yoyo(url))
     try:
+        if ids is not None:
+            with translated_errors():
+                _check_bookkeeping(backend, ids)
         yield backend
     finally:
         backend.connection.close()
+
+
+def _recorded(backend: Any, ids: list[str]) -> dict[str, int]:
+    conn = backend.connection
+    schemas = conn.execute(
+        "SELECT n.nspname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+        " WHERE c.relname = %s AND c.relkind IN ('r', 'p') AND has_table_privilege(c.oid, 'SELECT') ORDER BY 1",
+        (backend.migration_table,),
+    ).fetchall()
+    found: dict[str, int] = {}
+    for (schema,) in schemas:
+        query = sql.SQL("SELECT count(*) FROM {}.{} WHERE migration_id = ANY(%s)").format(
+            sql.Identifier(schema), sql.Identifier(backend.migration_table))
+        found[schema] = int(conn.execute(query, (ids,)).fetchone()[0])
+    return found
+
+
+def _check_bookkeeping(backend: Any, ids: list[str]) -> None:
+    """A deployment whose migrations yoyo recorded in another schema (a search_path that put the
+    role's own schema first) must not look unmigrated: every migration would run again."""
+    found = {schema: n for schema, n in _recorded(backend, ids).items() if n}
+    if found and YOYO_SCHEMA not in found:
+        where = ", ".join(f"{schema} ({n} recorded)" for schema, n in found.items())
+        raise MigrationError(
+            f"yoyo's record of these migrations is in schema {where}, not in {YOYO_SCHEMA}, where "
+            f"agent_loggy_db and the yoyo URLs it prints keep it for every role; move the tables "
+            f"_yoyo_migration, _yoyo_log and _yoyo_version to {YOYO_SCHEMA} (ALTER TABLE ... SET SCHEMA "
+            f"{YOYO_SCHEMA}, after dropping empty ones of the same name there) before migrating"
+        )
 
 
 @contextmanager
@@ -118,8 +164,8 @@ def _locked(backend: Any, timeout: float) -> Iterator[None]:
             yield
     except LockTimeout as exc:
         raise MigrationError(
-            f"another migration holds the lock ({exc}); if none is running, clear it with "
-            "`yoyo break-lock`"
+            f"another migration holds yoyo's lock ({exc}); if none is running (a migrator crashed), "
+            "clear it with `yoyo break-lock` (DATABASE_URL as `agent-loggy-db url --yoyo` prints it)"
         ) from exc
 
 

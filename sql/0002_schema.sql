@@ -1,3 +1,4 @@
+-- depends: 0001_extensions
 -- The agent_loggy schema: the five versioned config tables and the changelog.
 -- Rules that every row must satisfy are CHECK constraints built on the small IMMUTABLE
 -- predicates below, so they hold for every writer; the validation trigger (0003) reports a

@@ -1,3 +1,4 @@
+-- depends: 0002_schema
 -- Row triggers shared by the config tables:
 --   t10_validate_row      BEFORE INSERT/UPDATE  reports a broken rule naming the offending value
 --                                               and normalises labels (distinct, sorted)

@@ -1,3 +1,4 @@
+-- depends: 0003_triggers
 -- The changelog: every INSERT / UPDATE / DELETE of a config row writes exactly one row of
 -- agent_loggy.config_changelog in the same transaction; no-op UPDATEs write nothing; the
 -- changelog itself refuses UPDATE, DELETE and TRUNCATE for every role.

@@ -1,3 +1,4 @@
+-- depends: 0004_changelog
 -- Seed: the five prompts agent-loggy used to hard-code, as version 1 in project default,
 -- labelled production, created_by 'migration'. Four texts are copied verbatim from
 -- agent-loggy's code (shared/seed/agent_loggy_prompts.json); trace_entry_analysis was never

@@ -1,4 +1,4 @@
--- depends: 0005_seed_prompts
+-- depends: 0006_prompt_registry
 -- Current configs and CSV imports.
 --   current_model_configs, current_embedding_configs, current_context_rules,
 --   current_negate_keys   views: per project and natural key, the highest ACTIVE version

@@ -44,13 +44,18 @@ def test_bad_settings_name_variable_and_value(env: dict[str, str], message: str)
     ("given", "libpq", "yoyo"),
     [
         ("postgresql://postgres:@/postgres?host=/tmp/pg", "postgresql://postgres@/postgres?host=/tmp/pg",
-         "postgresql+psycopg://postgres@/postgres?host=/tmp/pg"),
+         "postgresql+psycopg://postgres@/postgres?host=/tmp/pg&schema=public"),
         ("postgresql+psycopg://u:p%40ss@db.example:5433/agent?sslmode=require",
          "postgresql://u:p%40ss@db.example:5433/agent?sslmode=require",
-         "postgresql+psycopg://u:p%40ss@db.example:5433/agent?sslmode=require"),
+         "postgresql+psycopg://u:p%40ss@db.example:5433/agent?schema=public&sslmode=require"),
         ("host=/run/pg dbname=foo user=bar", "postgresql://bar@/foo?host=/run/pg",
-         "postgresql+psycopg://bar@/foo?host=/run/pg"),
-        ("postgres://u@h/d", "postgresql://u@h/d", "postgresql+psycopg://u@h/d"),
+         "postgresql+psycopg://bar@/foo?host=/run/pg&schema=public"),
+        ("postgres://u@h/d", "postgresql://u@h/d", "postgresql+psycopg://u@h/d?schema=public"),
+        ("postgresql+psycopg://agent_loggy@/agent_loggy?host=/run/pg&schema=public",
+         "postgresql://agent_loggy@/agent_loggy?host=/run/pg",
+         "postgresql+psycopg://agent_loggy@/agent_loggy?host=/run/pg&schema=public"),
+        ("postgresql+psycopg://u@h/d?schema=public&sslmode=require", "postgresql://u@h/d?sslmode=require",
+         "postgresql+psycopg://u@h/d?schema=public&sslmode=require"),
     ],
 )
 def test_url_forms(given: str, libpq: str, yoyo: str) -> None:
@@ -64,6 +69,14 @@ def test_with_dbname_and_redact() -> None:
     assert with_params("postgresql://u:secret@h:1/a", user="o'brien", password=None) == "postgresql://o%27brien@h:1/a"
     assert "secret" not in redact("postgresql://u:secret@h:1/a")
     assert redact("mysql://nope") == "<invalid database URL>"
+
+
+def test_yoyo_urls_pin_the_bookkeeping_schema_and_only_public_is_accepted() -> None:
+    """yoyo keeps its tables in current_schema(): schema agent_loggy for a role named agent_loggy,
+    unless its URL says ?schema=public (yoyo then runs SET search_path TO public)."""
+    assert to_yoyo("postgresql://agent_loggy:pw@db:5432/agent_loggy").endswith("/agent_loggy?schema=public")
+    with pytest.raises(ConfigurationError, match=r"unsupported yoyo schema 'agent_loggy'.*use \?schema=public"):
+        to_libpq("postgresql+psycopg://u@h/d?schema=agent_loggy")
 
 
 @pytest.mark.parametrize("bad", ["mysql://u@h/d", "postgresql://u@h/d?nosuchoption=1"])

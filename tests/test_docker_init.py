@@ -28,6 +28,7 @@ from agent_loggy_db.schema_snapshot import dump_schema
 from agent_loggy_db.urls import parse, to_yoyo
 from tests.catalog import snapshot_of
 from tests.conftest import TestServer, new_database
+from tests.yoyo_dba import PUBLIC_BOOKKEEPING, ROLE, database_of_agent_loggy, dba_yoyo, yoyo_tables
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "docker" / "initdb" / "10-agent-loggy-migrations.sh"
@@ -36,12 +37,13 @@ YOYO = str(Path(sys.executable).with_name("yoyo"))
 
 
 def run_init(pg_server: TestServer, url: str, sql_dir: Path, *,
-             sourced: bool = True) -> subprocess.CompletedProcess[str]:
-    """Run the init script like docker-entrypoint.sh: sourced (under its `set -Eeuo pipefail`) or executed."""
+             sourced: bool = True, user: str | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the init script like docker-entrypoint.sh: sourced (under its `set -Eeuo pipefail`) or executed,
+    as POSTGRES_USER user (default: the test server's superuser)."""
     env = {
         "PATH": str(server.bin_dir()),  # psql, and no Python: the image has bash and psql
         "HOME": os.environ.get("HOME", "/root"),
-        "POSTGRES_USER": pg_server.user,
+        "POSTGRES_USER": user or pg_server.user,
         "POSTGRES_PASSWORD": "unused-over-the-socket",
         "POSTGRES_DB": parse(url)["dbname"],
         "PGHOST": pg_server.host,
@@ -108,6 +110,33 @@ def yoyo_built_url(pg_server: TestServer) -> Iterator[str]:
     with new_database(pg_server) as url:
         migrations.apply(url)
         yield url
+
+
+def test_init_as_a_role_named_agent_loggy_then_yoyo_carries_on(pg_server: TestServer, postgresql_noproc: Any,
+                                                              yoyo_built_url: str) -> None:
+    """The compose defaults: POSTGRES_USER=agent_loggy (a superuser), named like the schema 0002 creates.
+    Init and yoyo (the shipped yoyo.ini and --no-config-file alike) share one set of bookkeeping in public."""
+    ids = migrations.migration_ids()
+    with database_of_agent_loggy(pg_server, superuser=True) as url:
+        result = run_init(pg_server, url, ROOT / "sql", user=ROLE)
+        assert result.returncode == 0, result.stderr
+        assert yoyo_tables(url) == PUBLIC_BOOKKEEPING
+        for listed in (dba_yoyo(url, "list"), yoyo_cli(url, ROOT / "sql", "list")):
+            assert listed.returncode == 0, listed.stderr
+            for mid in ids:
+                assert f"A         {mid}" in listed.stdout
+        for args in (("apply",), ("apply", "--batch")):
+            again = dba_yoyo(url, *args)
+            assert again.returncode == 0, again.stderr
+        assert yoyo_cli(url, ROOT / "sql", "apply").returncode == 0
+        assert migrations.apply(url) == []
+        assert [(s.id, s.applied) for s in migrations.status(url)] == [(i, True) for i in ids]
+        assert bookkeeping(url) == [(i, get_migration_hash(i), "apply", True) for i in ids]
+        assert yoyo_tables(url) == PUBLIC_BOOKKEEPING
+        assert dump_schema(url) == dump_schema(yoyo_built_url)
+        back = dba_yoyo(url, "rollback", "--all", "--batch")
+        assert back.returncode == 0, back.stderr
+        assert migrations.pending(url) == ids
 
 
 def test_init_builds_the_database_yoyo_builds(pg_server: TestServer, empty_db_url: str,

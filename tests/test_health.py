@@ -28,8 +28,21 @@ def test_pgvector_verdicts(installed: str | None, available: str | None, status:
 
 def test_checks_on_a_migrated_database_pass(db_url: str) -> None:
     checks = {c.name: c for c in health.run_checks(db_url)}
-    assert [c.status for c in checks.values()] == ["ok"] * 4
+    assert list(checks) == ["connection", "pgvector", "migrations", "yoyo bookkeeping", "indexes"]
+    assert [c.status for c in checks.values()] == ["ok"] * 5
     assert health.facts(db_url).row_counts["prompts"] == 5
+
+
+@pytest.mark.parametrize(("found", "status"), [
+    ({}, "ok"), ({"public": 13}, "ok"), ({"public": 13, "other_app": 0}, "ok"),
+    ({"public": 13, "agent_loggy": 0}, "warn"), ({"public": 13, "legacy": 2}, "warn"),
+])
+def test_yoyo_bookkeeping_verdicts(found: dict[str, int], status: str) -> None:
+    check = health.judge_bookkeeping(found)
+    assert check.status == status
+    if status == "warn":
+        stray = next(s for s in found if s != "public")
+        assert f"DROP TABLE {stray}._yoyo_migration, {stray}._yoyo_log" in check.detail
 
 
 def test_checks_on_an_empty_database_fail_on_migrations(superuser_empty_db_url: str) -> None:

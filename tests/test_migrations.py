@@ -114,13 +114,15 @@ def test_unknown_target_and_bad_count_are_clear_errors(empty_db_url: str) -> Non
 def test_dba_yoyo_cli_uses_yoyo_ini_from_repo_root(empty_db_url: str) -> None:
     env = {**os.environ, "DATABASE_URL": to_yoyo(empty_db_url)}
     yoyo = str(Path(sys.executable).with_name("yoyo"))
-    applied = subprocess.run([yoyo, "apply"], cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+    applied = subprocess.run([yoyo, "apply", "--batch"], cwd=ROOT, env=env, capture_output=True, text=True,
+                             check=False)
     assert applied.returncode == 0, applied.stderr
     listed = subprocess.run([yoyo, "list"], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
     for mid in migrations.migration_ids():
         assert f"A         {mid}" in listed.stdout
     assert migrations.pending(empty_db_url) == []
-    back = subprocess.run([yoyo, "rollback", "--all"], cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+    back = subprocess.run([yoyo, "rollback", "--all", "--batch"], cwd=ROOT, env=env, capture_output=True, text=True,
+                          check=False)
     assert back.returncode == 0, back.stderr
     assert migrations.pending(empty_db_url) == migrations.migration_ids()
 

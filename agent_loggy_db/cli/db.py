@@ -112,10 +112,12 @@ def status() -> None:
 
 @click.command()
 @click.option("--to", "up_to", metavar="ID", default=None, help="Stop after this migration (e.g. 0003_triggers).")
-def migrate(up_to: str | None) -> None:
+@click.option("--lock-timeout", type=click.FloatRange(min=0, min_open=True), default=migrations.LOCK_TIMEOUT,
+              show_default=True, metavar="SECONDS", help="How long to wait for another migrator's yoyo lock.")
+def migrate(up_to: str | None, lock_timeout: float) -> None:
     """Apply pending migrations (all, or up to --to) under yoyo's lock."""
     target = target_url(Settings.from_env())
-    applied = migrations.apply(target, up_to=up_to)
+    applied = migrations.apply(target, up_to=up_to, lock_timeout=lock_timeout)
     console.print(f"applied {len(applied)}: {', '.join(applied)}" if applied else "nothing to apply")
 
 

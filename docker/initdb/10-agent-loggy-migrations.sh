@@ -19,6 +19,13 @@
 # migration that is not applied before it (yoyo orders by dependencies; here name order must
 # agree). Migrations already recorded are skipped, so the script can be run again by hand.
 # Python migrations (*.py) and yoyo's post-apply hooks are not supported: they need yoyo.
+#
+# The bookkeeping goes to schema public, and every psql session runs with search_path = public,
+# as yoyo's connections do with `?schema=public` in their URL (which `agent-loggy-db url --yoyo`
+# prints): yoyo keeps its tables in current_schema(), and the default search_path ("$user", public)
+# makes that schema agent_loggy for a POSTGRES_USER named agent_loggy (the compose default) once
+# migration 0002 has created it. Pinned on both sides, init and yoyo share one set of tables
+# whatever the role is called.
 
 _agent_loggy_migrate() (
     set -Eeuo pipefail
@@ -27,6 +34,7 @@ _agent_loggy_migrate() (
     local sql_dir="${AGENT_LOGGY_SQL_DIR:-/agent_loggy/sql}"
     local -a psql=(psql -X -v ON_ERROR_STOP=1 --username "${POSTGRES_USER:-postgres}"
                    --dbname "${POSTGRES_DB:-${POSTGRES_USER:-postgres}}" --no-password --quiet)
+    export PGOPTIONS="${PGOPTIONS:+$PGOPTIONS }-c search_path=public"
     local who="${USER:-$(id -un 2>/dev/null || echo postgres)}"
     local host="${HOSTNAME:-localhost}"
 
@@ -39,26 +47,26 @@ _agent_loggy_migrate() (
 
     # yoyo's own tables, as yoyo 9 creates them (internalmigrations/v2.py, backends/base.py).
     "${psql[@]}" --single-transaction <<'SQL' || fail "could not create yoyo's bookkeeping tables"
-CREATE TABLE IF NOT EXISTS yoyo_lock (
+CREATE TABLE IF NOT EXISTS public.yoyo_lock (
     locked INT DEFAULT 1, ctime TIMESTAMP, pid INT NOT NULL, PRIMARY KEY (locked));
-CREATE TABLE IF NOT EXISTS _yoyo_log (
+CREATE TABLE IF NOT EXISTS public._yoyo_log (
     id VARCHAR(36), migration_hash VARCHAR(64), migration_id VARCHAR(255), operation VARCHAR(10),
     username VARCHAR(255), hostname VARCHAR(255), comment VARCHAR(255), created_at_utc TIMESTAMP,
     PRIMARY KEY (id));
-CREATE TABLE IF NOT EXISTS _yoyo_version (version INT NOT NULL PRIMARY KEY, installed_at_utc TIMESTAMP);
-CREATE TABLE IF NOT EXISTS _yoyo_migration (
+CREATE TABLE IF NOT EXISTS public._yoyo_version (version INT NOT NULL PRIMARY KEY, installed_at_utc TIMESTAMP);
+CREATE TABLE IF NOT EXISTS public._yoyo_migration (
     migration_hash VARCHAR(64), migration_id VARCHAR(255), applied_at_utc TIMESTAMP,
     PRIMARY KEY (migration_hash));
-INSERT INTO _yoyo_version VALUES (2, clock_timestamp() AT TIME ZONE 'UTC') ON CONFLICT DO NOTHING;
+INSERT INTO public._yoyo_version VALUES (2, clock_timestamp() AT TIME ZONE 'UTC') ON CONFLICT DO NOTHING;
 SQL
 
     # The rows `yoyo apply` writes for one migration (psql variables al_init_*: named so that no
     # migration's SQL can collide with them).
     local bookkeeping
     IFS= read -r -d '' bookkeeping <<'SQL' || true  # read returns 1 at the end of the text
-INSERT INTO _yoyo_migration (migration_hash, migration_id, applied_at_utc)
+INSERT INTO public._yoyo_migration (migration_hash, migration_id, applied_at_utc)
 VALUES (encode(sha256(convert_to(:'al_init_mid', 'UTF8')), 'hex'), :'al_init_mid', clock_timestamp() AT TIME ZONE 'UTC');
-INSERT INTO _yoyo_log (id, migration_hash, migration_id, operation, username, hostname, created_at_utc)
+INSERT INTO public._yoyo_log (id, migration_hash, migration_id, operation, username, hostname, created_at_utc)
 VALUES (gen_random_uuid()::text, encode(sha256(convert_to(:'al_init_mid', 'UTF8')), 'hex'), :'al_init_mid', 'apply',
         :'al_init_who', :'al_init_host', clock_timestamp() AT TIME ZONE 'UTC');
 SQL
@@ -71,7 +79,7 @@ SQL
         [[ "$name" == *.rollback.sql ]] && continue
         mid=${name%.sql}
         applied=$("${psql[@]}" -tA -v al_init_mid="$mid" <<'SQL'
-SELECT count(*) FROM _yoyo_migration WHERE migration_hash = encode(sha256(convert_to(:'al_init_mid', 'UTF8')), 'hex');
+SELECT count(*) FROM public._yoyo_migration WHERE migration_hash = encode(sha256(convert_to(:'al_init_mid', 'UTF8')), 'hex');
 SQL
         ) || fail "could not read yoyo's bookkeeping before $name"
         if [[ "$applied" != 0 ]]; then
