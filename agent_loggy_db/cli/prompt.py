@@ -13,22 +13,18 @@ from typing import Any
 import click
 from rich.syntax import Syntax
 
-from agent_loggy_db.cli.db import target_url
+from agent_loggy_db.cli.db import command_pool
 from agent_loggy_db.cli.options import audit_options, project_option, required_actor
 from agent_loggy_db.cli.output import console, table
 from agent_loggy_db.errors import ConfigurationError
-from agent_loggy_db.pool import create_pool
 from agent_loggy_db.prompts import PromptRegistry
 from agent_loggy_db.settings import Settings
 
 
 @contextmanager
 def registry() -> Iterator[PromptRegistry]:
-    """A cache-less registry over a one-connection pool to DATABASE_URL or the embedded server."""
-    settings = Settings.from_env()
-    url = target_url(settings)
-    with create_pool(url, Settings(pool_min_size=1, pool_max_size=1, pool_timeout=settings.pool_timeout,
-                                   connect_timeout=settings.connect_timeout)) as pool:
+    """A cache-less registry over a one-connection pool to the target database (see command_pool)."""
+    with command_pool(Settings.from_env()) as pool:
         yield PromptRegistry(pool, cache=False)
 
 
