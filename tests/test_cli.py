@@ -69,6 +69,14 @@ def data_dir() -> Iterator[Path]:
     shutil.rmtree(path, ignore_errors=True)
 
 
+@pytest.fixture
+def scratch() -> Iterator[Path]:
+    """A directory of our own for servers' data dirs (not tmp_path, which a concurrent pytest may prune)."""
+    path = Path(tempfile.mkdtemp(prefix="alc-"))
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
+
+
 def test_up_is_idempotent_and_down_stops_the_embedded_server(data_dir: Path) -> None:
     env = base_env(AGENT_LOGGY_DATA_DIR=str(data_dir))
     first = cli("up", env=env)
@@ -103,8 +111,9 @@ def test_up_is_idempotent_and_down_stops_the_embedded_server(data_dir: Path) -> 
         assert stopped.returncode == 1 and "is not running" in error_line(stopped), args
 
 
-def test_the_default_data_dir_is_found_from_every_directory(tmp_path: Path) -> None:
+def test_the_default_data_dir_is_found_from_every_directory(scratch: Path) -> None:
     """No AGENT_LOGGY_DATA_DIR: the user's data directory, whichever the current directory is."""
+    tmp_path = scratch
     env = base_env(XDG_DATA_HOME=str(tmp_path / "xdg"))
     here, there, elsewhere, project = (tmp_path / name for name in ("here", "there", "elsewhere", "project"))
     for folder in (here, there, elsewhere, project):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -28,6 +29,7 @@ def test_data_dir_default_is_per_user_and_the_same_from_every_directory(
 ) -> None:
     monkeypatch.delenv("XDG_DATA_HOME", raising=False)
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setattr(os, "geteuid", lambda: 1000)
     seen = set()
     for cwd in (tmp_path, tmp_path / "home"):
         cwd.mkdir(exist_ok=True)
@@ -36,6 +38,14 @@ def test_data_dir_default_is_per_user_and_the_same_from_every_directory(
     assert seen == {tmp_path / "home" / ".local" / "share" / "agent-loggy-db"}
     assert Settings.from_env({"AGENT_LOGGY_DATA_DIR": ".agent_loggy"}).data_dir == Path(".agent_loggy")
     assert Settings.from_env({"AGENT_LOGGY_DATA_DIR": "~/pg"}).data_dir == tmp_path / "home" / "pg"
+
+
+def test_roots_default_data_dir_is_a_system_one_unless_xdg_data_home_is_set(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(os, "geteuid", lambda: 0)
+    monkeypatch.delenv("XDG_DATA_HOME", raising=False)
+    assert Settings.from_env({}).data_dir == Path("/var/lib/agent-loggy-db"), "not under /root, closed to others"
+    monkeypatch.setenv("XDG_DATA_HOME", "/srv/data")
+    assert Settings.from_env({}).data_dir == Path("/srv/data/agent-loggy-db")
 
 
 def test_agent_loggy_database_url_wins_over_database_url() -> None:
