@@ -150,6 +150,7 @@ def map_error(exc: psycopg.Error) -> DatabaseError:
     lost = sqlstate.startswith("08") or sqlstate in {"57P01", "57P02", "57P03"}
     if lost or (isinstance(exc, psycopg.OperationalError) and not sqlstate):
         cls = ConnectionFailed
+        message = "; ".join(line.strip() for line in message.splitlines() if line.strip())  # libpq's run over lines
     elif sqlstate in {"P0002", "02000"}:
         cls = NotFound
     elif constraint and constraint.endswith("_labels_check"):

@@ -8,7 +8,7 @@ from typing import Literal
 import psycopg
 
 from agent_loggy_db import migrations
-from agent_loggy_db.errors import AgentLoggyError
+from agent_loggy_db.errors import AgentLoggyError, translated_errors
 from agent_loggy_db.urls import YOYO_SCHEMA, redact, to_libpq
 
 Status = Literal["ok", "warn", "fail"]
@@ -83,9 +83,13 @@ def judge_bookkeeping(found: dict[str, int]) -> Check:
     )
 
 
-def facts(url: str) -> ServerFacts:
+CONNECT_TIMEOUT = 10
+"""Seconds to wait for a connection (AGENT_LOGGY_CONNECT_TIMEOUT's default)."""
+
+
+def facts(url: str, *, connect_timeout: int = CONNECT_TIMEOUT) -> ServerFacts:
     """Server version, pgvector versions and row counts of our tables (0 when absent)."""
-    with psycopg.connect(to_libpq(url), connect_timeout=10) as conn:
+    with translated_errors(), psycopg.connect(to_libpq(url), connect_timeout=connect_timeout) as conn:
         version = conn.execute("SHOW server_version").fetchone()
         ext = conn.execute(
             "SELECT installed_version, default_version FROM pg_available_extensions WHERE name = 'vector'"
@@ -104,9 +108,9 @@ def facts(url: str) -> ServerFacts:
     )
 
 
-def invalid_indexes(url: str) -> list[str]:
+def invalid_indexes(url: str, *, connect_timeout: int = CONNECT_TIMEOUT) -> list[str]:
     """Indexes of the agent_loggy schema left invalid (e.g. by a failed CREATE INDEX CONCURRENTLY)."""
-    with psycopg.connect(to_libpq(url), connect_timeout=10) as conn:
+    with translated_errors(), psycopg.connect(to_libpq(url), connect_timeout=connect_timeout) as conn:
         rows = conn.execute(
             """
             SELECT format('%I.%I', n.nspname, c.relname)
@@ -120,12 +124,12 @@ def invalid_indexes(url: str) -> list[str]:
     return [r[0] for r in rows]
 
 
-def run_checks(url: str) -> list[Check]:
+def run_checks(url: str, *, connect_timeout: int = CONNECT_TIMEOUT) -> list[Check]:
     """Connection, pgvector, pending migrations and invalid indexes; stops after a failed connection."""
     try:
-        info = facts(url)
-    except (psycopg.Error, AgentLoggyError) as exc:
-        return [Check("connection", "fail", f"cannot connect to {redact(url)}: {str(exc).strip()}")]
+        info = facts(url, connect_timeout=connect_timeout)
+    except AgentLoggyError as exc:
+        return [Check("connection", "fail", f"cannot connect to {redact(url)}: {exc}")]
     checks = [Check("connection", "ok", f"PostgreSQL {info.server_version} at {redact(url)}")]
     checks.append(judge_pgvector(info.pgvector_installed, info.pgvector_available))
     try:
@@ -140,7 +144,7 @@ def run_checks(url: str) -> list[Check]:
         else:
             checks.append(Check("migrations", "ok", "all applied"))
         checks.append(judge_bookkeeping(migrations.bookkeeping_schemas(url)))
-    broken = invalid_indexes(url)
+    broken = invalid_indexes(url, connect_timeout=connect_timeout)
     if broken:
         checks.append(
             Check("indexes", "fail", f"invalid: {', '.join(broken)} (rebuild with REINDEX INDEX CONCURRENTLY)")

