@@ -10,12 +10,13 @@ catches even an owner who recomputed the whole chain after editing it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
+import psycopg
 from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool
 
 from agent_loggy_db.errors import ConfigurationError, translated_errors
-from agent_loggy_db.pool import pipelined_statement
 
 
 @dataclass(frozen=True)
@@ -76,16 +77,21 @@ ORDER BY a.n
 
 def verify(pool: ConnectionPool, project: str | None = None, anchors: tuple[Anchor, ...] = ()) -> AuditReport:
     """Check every chain the caller can see (or one project's), the changelog triggers and `anchors`."""
-    with translated_errors(), pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
-        pipelined_statement(cur, "SELECT * FROM agent_loggy.verify_changelog(%s::text)", (project,))
+    with translated_errors(), pool.connection() as conn:
+        return check(conn, project, anchors)
+
+
+def check(conn: psycopg.Connection[Any], project: str | None = None, anchors: tuple[Anchor, ...] = ()) -> AuditReport:
+    """verify() on a connection of the caller's (one read-only transaction, left to the caller to end)."""
+    with conn.cursor(row_factory=dict_row) as cur:
+        cur.execute("SELECT * FROM agent_loggy.verify_changelog(%s::text)", (project,))
         chains = [ChainStatus(**row) for row in cur.fetchall()]
-        pipelined_statement(cur, "SELECT agent_loggy.changelog_trigger_problems() AS problems", ())
+        cur.execute("SELECT agent_loggy.changelog_trigger_problems() AS problems")
         row = cur.fetchone()
         triggers = list(row["problems"]) if row else []
         anchor_problems: list[str] = []
         if anchors:
-            pipelined_statement(cur, _ANCHOR, {"projects": [a.project for a in anchors],
-                                               "seqs": [a.seq for a in anchors]})
+            cur.execute(_ANCHOR, {"projects": [a.project for a in anchors], "seqs": [a.seq for a in anchors]})
             for found in cur.fetchall():
                 anchor = anchors[found["n"] - 1]
                 if found["missing"]:

@@ -7,7 +7,7 @@ from typing import Literal
 
 import psycopg
 
-from agent_loggy_db import migrations
+from agent_loggy_db import audit, migrations
 from agent_loggy_db.errors import AgentLoggyError, translated_errors
 from agent_loggy_db.urls import YOYO_SCHEMA, redact, to_libpq
 
@@ -124,6 +124,17 @@ def invalid_indexes(url: str, *, connect_timeout: int = CONNECT_TIMEOUT) -> list
     return [r[0] for r in rows]
 
 
+def judge_changelog(url: str, *, connect_timeout: int = CONNECT_TIMEOUT) -> Check:
+    """The changelog's hash chains (of the projects this role may read) and its triggers (audit.check)."""
+    with translated_errors(), psycopg.connect(to_libpq(url), connect_timeout=connect_timeout) as conn:
+        report = audit.check(conn)
+    broken = [f"{c.project}: row id {c.first_bad_id}: {c.problem}" for c in report.chains if c.problem]
+    problems = broken + report.trigger_problems
+    if problems:
+        return Check("changelog", "fail", "; ".join(problems) + " (see agent-loggy-db audit verify)")
+    return Check("changelog", "ok", f"{len(report.chains)} hash chain(s) intact, triggers enabled")
+
+
 def run_checks(url: str, *, connect_timeout: int = CONNECT_TIMEOUT) -> list[Check]:
     """Connection, pgvector, pending migrations and invalid indexes; stops after a failed connection."""
     try:
@@ -144,6 +155,8 @@ def run_checks(url: str, *, connect_timeout: int = CONNECT_TIMEOUT) -> list[Chec
         else:
             checks.append(Check("migrations", "ok", "all applied"))
         checks.append(judge_bookkeeping(migrations.bookkeeping_schemas(url)))
+        if not waiting:
+            checks.append(judge_changelog(url, connect_timeout=connect_timeout))
     broken = invalid_indexes(url, connect_timeout=connect_timeout)
     if broken:
         checks.append(

@@ -28,8 +28,9 @@ def test_pgvector_verdicts(installed: str | None, available: str | None, status:
 
 def test_checks_on_a_migrated_database_pass(db_url: str) -> None:
     checks = {c.name: c for c in health.run_checks(db_url)}
-    assert list(checks) == ["connection", "pgvector", "migrations", "yoyo bookkeeping", "indexes"]
-    assert [c.status for c in checks.values()] == ["ok"] * 5
+    assert list(checks) == ["connection", "pgvector", "migrations", "yoyo bookkeeping", "changelog", "indexes"]
+    assert [c.status for c in checks.values()] == ["ok"] * 6
+    assert checks["changelog"].detail.endswith("hash chain(s) intact, triggers enabled")
     assert health.facts(db_url).row_counts["prompts"] == 5
 
 

@@ -62,7 +62,9 @@ def verify(project: str | None, anchors: tuple[str, ...]) -> None:
         report = audit.verify(pool, project, parsed)
     table("Changelog chains", ["project", "rows", "head (keep it elsewhere: --anchor)", "status"], [
         (c.project, c.rows_checked, f"{c.project}:{c.head_seq}:{c.head_hash}" if c.head_hash else "",
-         "ok" if c.problem is None else f"broken at row id {c.first_bad_id} (place {c.first_bad_seq}): {c.problem}")
+         "ok" if c.problem is None else
+         f"broken at row id {c.first_bad_id} (place {c.first_bad_seq}): {c.problem}" if c.first_bad_id is not None else
+         f"broken: {c.problem}")
         for c in report.chains])
     for problem in [*report.trigger_problems, *report.anchor_problems]:
         console.print(f"fail: {problem}", markup=False)

@@ -1,0 +1,327 @@
+"""The attacks of the second security review, each as a test that failed before migrations 0014-0016:
+every rule holds whatever a caller does to its binding within a statement, with chosen ids and
+version numbers, hostile JSON and vectors, lock hogs, and a binding that is now an authorization.
+Every attack runs as a LOGIN role (never the owner or a superuser) against a database owned by a
+non-superuser owner."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import psycopg
+import pytest
+from psycopg.types.json import Jsonb
+
+from agent_loggy_db import PromptRegistry, Settings, UnreadableValue, create_pool
+from agent_loggy_db.errors import InvalidInput
+from agent_loggy_db.importers.values import pg_vector
+from agent_loggy_db.search import as_vector
+from agent_loggy_db.urls import parse
+from tests.catalog import fingerprint
+from tests.conftest import RoleUrl
+
+Conn = psycopg.Connection[Any]
+READER, WRITER, ADMIN = "agent_loggy_reader", "agent_loggy_writer", "agent_loggy_admin"
+DEEP = "[" * 5000 + "]" * 5000  # 10 kB of JSON, 5000 levels deep
+
+
+@pytest.fixture
+def world(conn: Conn) -> Conn:
+    """default: prompt shared (v1 staging, v2, v3 qa) with model analyst, whose config v1 carries production
+    (protected there); beta: the same prompt. Set up by the owner."""
+    for project in ("default", "beta"):
+        for version, labels in ((1, "{staging}"), (2, "{}"), (3, "{qa}")):
+            conn.execute("INSERT INTO agent_loggy.prompts (project, name, version, template, model, labels) "
+                         "VALUES (%s, 'shared', %s, %s, 'analyst', %s)",
+                         (project, version, f"{project} v{version}", labels))
+        conn.execute("INSERT INTO agent_loggy.model_configs (project, name, version, model_provider, model_name,"
+                     " labels) VALUES (%s, 'analyst', 1, 'ollama', 'llama3', '{production,staging}')", (project,))
+    conn.execute("SELECT agent_loggy.set_prompt_label('shared', 1, 'production', 'default')")
+    return conn
+
+
+def refused(c: Conn, query: str, *params: Any) -> psycopg.Error:
+    """Run query, expect a database error; roll back and return it."""
+    with pytest.raises(psycopg.Error) as info:
+        c.execute(query, params or None)
+    c.rollback()
+    return info.value
+
+
+def holders(conn: Conn, table: str, label: str, project: str = "default") -> list[int]:
+    """The versions of prompt shared (model config analyst) carrying label."""
+    name = "shared" if table == "prompts" else "analyst"
+    rows = conn.execute(f"SELECT version FROM agent_loggy.{table} WHERE project = %s AND name = %s "
+                        "AND labels @> ARRAY[%s] ORDER BY version", (project, name, label)).fetchall()
+    return [r[0] for r in rows]
+
+
+@contextmanager
+def bound(url: str, project: str | None) -> Iterator[Conn]:
+    """A connection whose first transaction binds `project`."""
+    with psycopg.connect(url) as c:
+        if project is not None:
+            c.execute("SELECT set_config('agent_loggy.project', %s, true)", (project,))
+        yield c
+
+
+# 1. A binding that changes in the middle of a statement ----------------------------------------------------
+
+CLEAR = "set_config('agent_loggy.project', '', true)"
+TO_BETA = "set_config('agent_loggy.project', 'beta', true)"
+
+MID_STATEMENT = {
+    "insert on conflict, binding cleared in RETURNING, second row takes production": (
+        "INSERT INTO agent_loggy.prompts AS p (project, name, version, template, labels) VALUES "
+        "('default', 'shared', 4, 'v4', '{}'), ('default', 'shared', 3, 'v3', '{production}') "
+        f"ON CONFLICT (project, name, version) DO UPDATE SET labels = EXCLUDED.labels RETURNING {CLEAR}"),
+    "update, binding cleared in RETURNING, a label left on two versions": (
+        "UPDATE agent_loggy.prompts SET labels = '{staging}' WHERE project = 'default' AND name = 'shared' "
+        f"AND version = 2 RETURNING {CLEAR}"),
+    "update, binding moved to beta in WHERE": (
+        "UPDATE agent_loggy.prompts SET labels = '{production}' "
+        f"WHERE {TO_BETA} IS NOT NULL AND project = 'default' AND name = 'shared' AND version = 3"),
+    "merge, binding cleared in RETURNING": (
+        "MERGE INTO agent_loggy.prompts AS p USING (VALUES (4, '{}'::text[]), (3, '{production}')) AS s (v, l) "
+        "ON p.project = 'default' AND p.name = 'shared' AND p.version = s.v "
+        "WHEN MATCHED THEN UPDATE SET labels = s.l "
+        "WHEN NOT MATCHED THEN INSERT (project, name, version, template, labels) "
+        "VALUES ('default', 'shared', s.v, 'x', s.l) "
+        f"RETURNING {CLEAR}"),
+    "insert select, binding moved to read-only beta before the rows": (
+        "INSERT INTO agent_loggy.prompts (project, name, version, template, labels) "
+        f"SELECT 'beta', 'shared', 4, 'planted', '{{production}}' FROM (SELECT {TO_BETA}) AS s"),
+    "model config: insert on conflict, binding cleared in RETURNING, second row takes production": (
+        "INSERT INTO agent_loggy.model_configs AS m (project, name, version, model_provider, model_name, labels) "
+        "VALUES "
+        "('default', 'analyst', 2, 'evil', 'm', '{}'), ('default', 'analyst', 1, 'ollama', 'llama3', '{}') "
+        f"ON CONFLICT (project, name, version) DO UPDATE SET labels = '{{production}}' RETURNING {CLEAR}"),
+    "model config: insert, binding cleared in RETURNING, staging left on two versions": (
+        "INSERT INTO agent_loggy.model_configs (project, name, version, model_provider, model_name, labels) "
+        f"VALUES ('default', 'analyst', 2, 'evil', 'm', '{{staging}}') RETURNING {CLEAR}"),
+    "model config: merge, binding moved to beta in the source": (
+        "MERGE INTO agent_loggy.model_configs AS m "
+        f"USING (SELECT 1 AS v, {TO_BETA} AS b) AS s "
+        "ON m.project = 'default' AND m.name = 'analyst' AND m.version = s.v "
+        "WHEN MATCHED THEN UPDATE SET labels = '{}' RETURNING m.version"),
+}
+
+
+@pytest.mark.parametrize("attack", list(MID_STATEMENT), ids=list(MID_STATEMENT))
+def test_a_binding_changed_within_a_statement_moves_no_protected_label_and_splits_no_label(
+        world: Conn, role_url: RoleUrl, attack: str) -> None:
+    url = role_url(WRITER, "default")
+    world.execute("SELECT agent_loggy.grant_project(%s, 'beta', 'read')", (parse(url)["user"],))
+    before = fingerprint(world)
+    with bound(url, "default") as c:
+        error = refused(c, MID_STATEMENT[attack])
+    assert error.sqlstate in {"42501", "23514"}, error
+    assert fingerprint(world) == before, "the statement changed nothing"
+    for table in ("prompts", "model_configs"):
+        for label in ("production", "staging", "qa"):
+            assert len(holders(world, table, label)) <= 1, (table, label)
+    assert holders(world, "prompts", "production") == [1]
+    assert holders(world, "model_configs", "production") == [1]
+
+
+def test_one_version_per_label_holds_for_model_configs(world: Conn) -> None:
+    world.execute("INSERT INTO agent_loggy.model_configs (name, version, model_provider, model_name, labels) "
+                  "VALUES ('analyst', 2, 'openai', 'gpt', '{staging}')")
+    assert holders(world, "model_configs", "staging") == [2], "the label left version 1"
+    error = refused(world, "INSERT INTO agent_loggy.model_configs (name, version, model_provider, model_name, labels) "
+                           "VALUES ('analyst', 3, 'a', 'b', '{qa}'), ('analyst', 4, 'c', 'd', '{qa}')")
+    assert error.sqlstate == "23514" and "model_configs_one_version_per_label_check" in str(error.diag.constraint_name)
+
+
+# 2. Writers choose no ids ------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("query", [
+    "INSERT INTO agent_loggy.prompts (id, project, name, version, template) OVERRIDING SYSTEM VALUE "
+    "VALUES ((SELECT max(id) + 1 FROM agent_loggy.prompts), 'default', 'grab', 1, 'x')",
+    "INSERT INTO agent_loggy.documents (id, project, external_id, content) OVERRIDING SYSTEM VALUE "
+    "VALUES (1000000, 'default', 'grab', 'x')",
+    "INSERT INTO agent_loggy.model_configs (id, project, name, version, model_provider, model_name) "
+    "OVERRIDING SYSTEM VALUE VALUES (1000000, 'default', 'grab', 1, 'p', 'n')",
+])
+def test_writers_cannot_choose_ids(world: Conn, role_url: RoleUrl, query: str) -> None:
+    url = role_url(WRITER, "default")
+    before = fingerprint(world)
+    with bound(url, "default") as c:
+        error = refused(c, query)
+    assert error.sqlstate == "42501" and "permission denied" in str(error)
+    assert fingerprint(world) == before
+
+
+# 3. What a protected label serves --------------------------------------------------------------------------
+
+def test_a_writers_model_config_changes_nothing_production_serves(world: Conn, role_url: RoleUrl) -> None:
+    world.execute("INSERT INTO agent_loggy.prompts (name, version, template, model) VALUES ('bare', 1, 't', 'gpt-x')")
+    world.execute("SELECT agent_loggy.set_prompt_label('bare', 1, 'production')")
+    served = "SELECT model_provider, model_name, model_config_version FROM agent_loggy.resolve_prompt(%s)"
+    before = {name: world.execute(served, (name,)).fetchone() for name in ("shared", "bare")}
+    assert before == {"shared": ("ollama", "llama3", 1), "bare": (None, "gpt-x", None)}
+    with bound(role_url(WRITER, "default"), "default") as c:
+        c.execute("INSERT INTO agent_loggy.model_configs (project, name, version, model_provider, model_name,"
+                  " parameters) VALUES ('default', 'analyst', 2, 'evil', 'exfiltrate', '{\"base_url\": \"https://evil\"}'),"
+                  " ('default', 'gpt-x', 1, 'evil', 'gpt-x', '{\"base_url\": \"https://evil\"}')")
+        c.commit()
+        c.execute("SELECT set_config('agent_loggy.project', 'default', true)")
+        error = refused(c, "UPDATE agent_loggy.model_configs SET labels = '{production}' WHERE version = 2")
+        assert error.sqlstate == "42501" and "protected" in str(error)
+    assert {name: world.execute(served, (name,)).fetchone() for name in ("shared", "bare")} == before
+    staging = world.execute("SELECT model_provider FROM agent_loggy.resolve_prompt('shared', 'staging')").fetchone()
+    assert staging == ("ollama",), "staging is unprotected: it serves the config carrying it"
+
+
+# 4. Hostile JSON -------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("query", [
+    "SELECT agent_loggy.create_prompt_version('shared', 'v', 'default', p_parameters => %s)",
+    "INSERT INTO agent_loggy.model_configs (project, name, version, model_provider, model_name, parameters) "
+    "VALUES ('default', 'analyst', 2, 'p', 'n', %s)",
+    "INSERT INTO agent_loggy.documents (project, external_id, content, metadata) VALUES ('default', 'd', 'x', %s)",
+])
+def test_stored_json_nests_at_most_64_levels(world: Conn, role_url: RoleUrl, query: str) -> None:
+    deep = Jsonb({"a": [0]}, dumps=lambda _: '{"a": ' + DEEP + "}")
+    with bound(role_url(WRITER, "default"), "default") as c:
+        error = refused(c, query, deep)
+    assert error.sqlstate == "23514" and "deeper than 64 levels" in str(error)
+    shallow = Jsonb({"a": [0]}, dumps=lambda _: '{"a": ' + "[" * 60 + "]" * 60 + "}")
+    with bound(role_url(WRITER, "default"), "default") as c:
+        c.execute(query, (shallow,))
+
+
+def test_a_row_too_deep_to_decode_falls_back_and_is_a_typed_error(world: Conn, db_url: str) -> None:
+    """A database from before the limit may hold such a row: the registry's fallback still applies."""
+    world.execute("ALTER TABLE agent_loggy.prompts DROP CONSTRAINT prompts_parameters_depth_check")
+    world.execute("ALTER TABLE agent_loggy.prompts DISABLE TRIGGER t30_guard_row")
+    world.execute("ALTER TABLE agent_loggy.prompts DISABLE TRIGGER write_changelog")
+    world.execute("UPDATE agent_loggy.prompts SET parameters = %s::jsonb WHERE project = 'default' AND version = 1",
+                  ('{"a": ' + DEEP + "}",))
+    with create_pool(db_url, Settings(pool_min_size=1, pool_max_size=1)) as pool:
+        registry = PromptRegistry(pool, cache=False)
+        fallback = registry.get_prompt("shared", fallback="Analyse {trace_id}")
+        assert fallback.is_fallback and fallback.template == "Analyse {trace_id}"
+        with pytest.raises(UnreadableValue):
+            registry.get_prompt("shared")
+        assert registry.get_prompt("shared", label="qa").version == 3, "the pool's connection still works"
+
+
+# 5. A version number always means one template ----------------------------------------------------------------
+
+INSERT = "INSERT INTO agent_loggy.prompts (project, name, version, template)"
+
+
+def test_writers_add_only_the_next_version_and_nobody_reuses_a_deleted_one(world: Conn, role_url: RoleUrl) -> None:
+    world.execute("SELECT set_config('agent_loggy.project', 'default', false)")
+    world.execute("DELETE FROM agent_loggy.prompts WHERE project = 'default' AND name = 'shared' AND version = 3")
+    world.execute("SELECT set_config('agent_loggy.project', '', false)")
+    url = role_url(WRITER, "default")
+    before = fingerprint(world)
+    for query in [
+        f"{INSERT} VALUES ('default', 'shared', 3, 'mine')",
+        f"{INSERT} VALUES ('default', 'shared', 2147483647, 'x')",
+        f"{INSERT} VALUES ('default', 'shared', 9, 'x')",
+        "SELECT * FROM agent_loggy.import_prompts('{\"format\": \"agent_loggy.prompts\", \"format_version\": 1, "
+        "\"prompts\": [{\"name\": \"shared\", \"versions\": [{\"version\": 3, \"template\": \"mine\"}]}]}', 'default')",
+    ]:
+        with bound(url, "default") as c:
+            error = refused(c, query)
+        assert error.sqlstate == "42501", (query, error)
+    assert fingerprint(world) == before
+    with bound(url, "default") as c:
+        row = c.execute("SELECT version FROM agent_loggy.create_prompt_version('shared', 'next', 'default')").fetchone()
+        assert row == (4,), "the next version skips the deleted number"
+    error = refused(world, "INSERT INTO agent_loggy.prompts (project, name, version, template, model) "
+                           "VALUES ('default', 'shared', 3, 'other text', 'analyst')")
+    assert error.sqlstate == "23514" and "was deleted with other content" in str(error)
+    world.execute("INSERT INTO agent_loggy.prompts (project, name, version, template, model) "
+                  "VALUES ('default', 'shared', 3, 'default v3', 'analyst')")  # an admin restores it exactly
+
+
+# 6. The write lock is no lock anyone can hold --------------------------------------------------------------------
+
+def test_no_login_blocks_prompt_writes_of_a_project_it_may_not_write(world: Conn, role_url: RoleUrl) -> None:
+    hogs = [role_url(None), role_url(READER, "default"), role_url(WRITER, "beta")]
+    writer = role_url(WRITER, "default")
+    with psycopg.connect(hogs[0], autocommit=True) as nobody, psycopg.connect(hogs[1]) as reader, \
+            psycopg.connect(hogs[2]) as other:
+        nobody.execute("SELECT pg_advisory_lock(hashtextextended('agent_loggy.prompts', 0))")  # the old lock
+        assert refused(nobody, "SELECT agent_loggy.lock_writes('prompts', 'default')").sqlstate == "42501"
+        reader.execute("SELECT set_config('agent_loggy.project', 'default', true)")
+        assert refused(reader, "SELECT agent_loggy.lock_writes('prompts', 'default')").sqlstate == "42501"
+        assert refused(reader, "SELECT * FROM agent_loggy.write_locks FOR UPDATE").sqlstate == "42501"
+        other.execute("SELECT set_config('agent_loggy.project', 'beta', true)")
+        other.execute("SELECT agent_loggy.lock_writes('prompts', 'beta')")  # held: beta's writes wait, default's not
+        assert refused(other, "SELECT agent_loggy.lock_writes('prompts', 'default')").sqlstate == "42501"
+        other.execute("SELECT set_config('agent_loggy.project', 'beta', true)")
+        other.execute("SELECT agent_loggy.lock_writes('prompts', 'beta')")
+        with bound(writer, "default") as c:
+            c.execute("SET LOCAL statement_timeout = '5s'")
+            assert c.execute("SELECT version FROM agent_loggy.create_prompt_version('shared', 'v', 'default')"
+                             ).fetchone() == (4,)
+            c.commit()
+        other.rollback()
+
+
+# 7. Label history in one query; a rollback reads it before it takes the lock --------------------------------------
+
+def test_a_rollback_that_waited_for_the_lock_rolls_back_the_move_made_meanwhile(world: Conn, role_url: RoleUrl) -> None:
+    world.execute("SELECT agent_loggy.set_prompt_label('shared', 2, 'qa', 'default')")  # qa: 3 -> 2
+    admin = role_url(ADMIN)
+    result: list[Any] = []
+    with bound(admin, "default") as holder:
+        holder.execute("SELECT agent_loggy.set_prompt_label('shared', 1, 'qa', 'default')")  # qa: 2 -> 1, uncommitted
+
+        def roll_back() -> None:
+            with bound(admin, "default") as c:
+                result.append(c.execute("SELECT agent_loggy.rollback_prompt_label('shared', 'qa', 'default')"
+                                        ).fetchone())
+                c.commit()
+
+        thread = threading.Thread(target=roll_back)
+        thread.start()
+        waiting = ("SELECT count(*) FROM pg_stat_activity"
+                   " WHERE wait_event_type = 'Lock' AND datname = current_database()")
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and world.execute(waiting).fetchone() != (1,):
+            time.sleep(0.02)
+        holder.commit()
+        thread.join(10)
+    assert result == [(2,)], "the rollback undid the move committed while it waited (1 back to 2)"
+    assert holders(world, "prompts", "qa") == [2]
+    moves = world.execute("SELECT label, from_version, to_version FROM agent_loggy.prompt_label_history('shared') "
+                          "WHERE label = 'qa'").fetchall()
+    assert moves == [("qa", None, 3), ("qa", 3, 2), ("qa", 2, 1), ("qa", 1, 2)]
+
+
+# 9. Vectors whose single-precision norm overflows ------------------------------------------------------------------
+
+HUGE = "[" + ",".join(["3e38"] * 384) + "]"
+TINY = "[" + ",".join(["1e-30"] * 384) + "]"
+
+
+@pytest.mark.parametrize("vector", [HUGE, TINY], ids=["3e38", "1e-30"])
+@pytest.mark.parametrize("query", [
+    "INSERT INTO agent_loggy.documents (project, external_id, content, embedding) VALUES ('default', 'd', 'x', %s)",
+    "SELECT * FROM agent_loggy.search_documents(%s::vector, 'default')",
+    "SELECT agent_loggy.store_embeddings('documents', ARRAY[1::bigint], ARRAY['x'], ARRAY[%s::vector])",
+])
+def test_vectors_whose_float32_norm_overflows_or_vanishes_are_refused(
+        world: Conn, role_url: RoleUrl, vector: str, query: str) -> None:
+    with bound(role_url(WRITER, "default"), "default") as c:
+        error = refused(c, query, vector)
+    assert error.sqlstate in {"22023", "23514"} and ("norm" in str(error) or "embedding_check" in str(error)), error
+
+
+def test_python_refuses_the_same_vectors() -> None:
+    for values in ([3e38] * 384, [1e-30] * 384):
+        with pytest.raises(InvalidInput, match="norm"):
+            as_vector(values)
+        with pytest.raises(ValueError, match="norm"):
+            pg_vector("embedding", values)
+    assert len(pg_vector("embedding", [1e17] * 384)) == 384
