@@ -17,7 +17,7 @@ from agent_loggy_db.cli.output import console, table
 from agent_loggy_db.cli.progress import progress_bar
 from agent_loggy_db.embedding import Embedder, load_embedder
 from agent_loggy_db.errors import ImportFailed, MissingDependency, translated_errors
-from agent_loggy_db.importers import FORMATS, FaissStore, import_rows, read_langchain_faiss, read_rows
+from agent_loggy_db.importers import FORMATS, FaissStore, import_file, read_file, read_langchain_faiss
 from agent_loggy_db.importers.documents import JsonlDocuments, LoadResult, load_documents
 from agent_loggy_db.importers.faiss import faiss_documents
 from agent_loggy_db.pool import bound_transaction
@@ -64,11 +64,11 @@ def _import(
     kind: str, file: Path, project: str, deactivate_missing: bool, actor: str | None, summary: str | None
 ) -> None:
     fmt = FORMATS[kind]
-    rows = read_rows(file, fmt)  # a malformed file is reported before any connection is made
+    csv_file = read_file(file, fmt)  # a file without the right header is reported before connecting
     settings = Settings.from_env()
     with translated_errors(), psycopg.connect(target_url(settings), connect_timeout=settings.connect_timeout) as conn:
-        result = import_rows(
-            conn, fmt, rows, project=project, deactivate_missing=deactivate_missing,
+        result = import_file(
+            conn, csv_file, project=project, deactivate_missing=deactivate_missing,
             actor=actor, summary=summary or f"import {file.name}",
         )
     table(
