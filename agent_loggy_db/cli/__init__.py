@@ -7,7 +7,8 @@ from typing import Any
 import click
 
 from agent_loggy_db.cli import db, imports, prompt, retrieval
-from agent_loggy_db.errors import AgentLoggyError
+from agent_loggy_db.cli.output import escape_controls
+from agent_loggy_db.errors import AgentLoggyError, ImportFailed
 
 
 class _Group(click.Group):
@@ -15,7 +16,16 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except AgentLoggyError as exc:
-            raise click.ClickException(str(exc)) from exc
+            raise click.ClickException(error_text(exc)) from exc
+
+
+def error_text(exc: AgentLoggyError) -> str:
+    """The message of an error for the terminal: it may echo stored values or file contents, so
+    controls are escaped (escape_controls). An import failure keeps one line per problem, and a
+    problem's own newlines are escaped too, so a value cannot fake another problem line."""
+    if isinstance(exc, ImportFailed):
+        return "\n  ".join(escape_controls(item, keep="") for item in (exc.headline, *exc.problems))
+    return escape_controls(str(exc))
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -25,6 +35,10 @@ def main() -> None:
 
     Without DATABASE_URL the commands use an embedded PostgreSQL whose data lives in
     $AGENT_LOGGY_DATA_DIR (default ./.agent_loggy).
+
+    Text others wrote (templates, descriptions, actors, summaries, titles) is printed as text: rich
+    markup is not interpreted, and control and invisible format characters are shown as escapes
+    (\\x1b, \\u202e). `prompt get` and `prompt export -` write exact bytes when piped.
     """
 
 

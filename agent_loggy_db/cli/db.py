@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from agent_loggy_db import health, migrations, server
-from agent_loggy_db.cli.output import console, table
+from agent_loggy_db.cli.output import say, table
 from agent_loggy_db.errors import ServerError
 from agent_loggy_db.settings import Settings
 from agent_loggy_db.urls import redact, to_libpq, to_yoyo
@@ -37,7 +37,7 @@ def print_migrations(url: str) -> None:
         ],
     )
     waiting = sum(not s.applied for s in states)
-    console.print(f"{len(states) - waiting} applied, {waiting} pending")
+    say(f"{len(states) - waiting} applied, {waiting} pending")
 
 
 @click.command()
@@ -46,9 +46,9 @@ def up() -> None:
     settings = Settings.from_env()
     url = target_url(settings, start=True)
     where = "DATABASE_URL" if settings.database_url else f"embedded server in {settings.data_dir}"
-    console.print(f"server: {where} — {redact(url)}")
+    say(f"server: {where} — {redact(url)}")
     applied = migrations.apply(url)
-    console.print(f"applied {len(applied)}: {', '.join(applied)}" if applied else "nothing to apply")
+    say(f"applied {len(applied)}: {', '.join(applied)}" if applied else "nothing to apply")
     print_migrations(url)
 
 
@@ -57,9 +57,9 @@ def down() -> None:
     """Stop the embedded server (a server named by DATABASE_URL is never touched)."""
     settings = Settings.from_env()
     if server.stop(settings.data_dir):
-        console.print(f"stopped the embedded server in {settings.data_dir}")
+        say(f"stopped the embedded server in {settings.data_dir}")
     else:
-        console.print(f"the embedded server in {settings.data_dir} is not running")
+        say(f"the embedded server in {settings.data_dir} is not running")
 
 
 @click.command()
@@ -101,7 +101,7 @@ def migrate(up_to: str | None) -> None:
     """Apply pending migrations (all, or up to --to) under yoyo's lock."""
     target = target_url(Settings.from_env())
     applied = migrations.apply(target, up_to=up_to)
-    console.print(f"applied {len(applied)}: {', '.join(applied)}" if applied else "nothing to apply")
+    say(f"applied {len(applied)}: {', '.join(applied)}" if applied else "nothing to apply")
 
 
 @click.command()
@@ -117,7 +117,7 @@ def rollback(count: int | None, everything: bool, yes: bool) -> None:
     if not yes:
         click.confirm(f"Roll back {what} on {redact(target)}?", abort=True)
     done = migrations.rollback(target, count=None if everything else (count or 1))
-    console.print(f"rolled back {len(done)}: {', '.join(done)}" if done else "nothing to roll back")
+    say(f"rolled back {len(done)}: {', '.join(done)}" if done else "nothing to roll back")
 
 
 @click.command()
