@@ -101,11 +101,13 @@ class PermissionDenied(DatabaseError):
 class ImportFailed(InvalidInput):
     """An import file has problems; nothing of it was written.
 
-    problems: one "line N: reason" each; the message lists them all, one per line.
+    headline: what failed; problems: one "line N: reason" each; the message is the headline and
+    every problem, one per line.
     """
 
     def __init__(self, message: str, problems: list[str], *, sqlstate: str | None = None):
         super().__init__("\n  ".join([message, *problems]), sqlstate=sqlstate)
+        self.headline = message
         self.problems = tuple(problems)
 
 

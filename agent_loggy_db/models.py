@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import difflib
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -141,6 +142,12 @@ def _json_lines(value: Mapping[str, Any]) -> str:
     return json.dumps(dict(value), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
+def _lines(text: str) -> list[str]:
+    """text's lines, each with its newline: only \\n ends a line (str.splitlines would also split at
+    \\r, \\x0b, \\x0c, \\x1c-\\x1e, \\x85, U+2028 and U+2029, which a template keeps inside its lines)."""
+    return re.findall(r"[^\n]*\n|[^\n]+\Z", text)
+
+
 def _unified(old: str, new: str, a: str, b: str) -> str:
-    lines = difflib.unified_diff(old.splitlines(keepends=True), new.splitlines(keepends=True), a, b)
+    lines = difflib.unified_diff(_lines(old), _lines(new), a, b)
     return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)

@@ -2064,6 +2064,7 @@ DECLARE
     wrong_type boolean;
     natural_key text;
     shown text;
+    reason text;
 BEGIN
     IF columns IS NULL THEN
         RAISE EXCEPTION 'unknown import kind %: expected context_rules or negate_keys', quote_nullable(p_kind)
@@ -2142,6 +2143,16 @@ BEGIN
                                                place, quote_literal(r ->> 'label'), octet_length(r ->> 'value'));
                 natural_key := NULL;
             END IF;
+            IF (r ->> 'operator') IN ('=~', '!~') THEN
+                reason := agent_loggy.loki_regex_problem(r ->> 'value');
+                IF reason IS NOT NULL THEN  -- the value as typed: only its quotes doubled
+                    problems := problems || format(
+                        '%s: invalid regular expression %s for label %s: %s: expected RE2 syntax, as Loki uses',
+                        place, format('''%s''', replace(r ->> 'value', '''', '''''')),
+                        quote_literal(r ->> 'label'), reason);
+                    natural_key := NULL;
+                END IF;
+            END IF;
             IF natural_key IS NULL THEN
                 CONTINUE;
             END IF;
@@ -2163,7 +2174,7 @@ $_$;
 -- Name: FUNCTION import_problems(p_kind text, p_rows jsonb); Type: COMMENT; Schema: agent_loggy; Owner: -
 --
 
-COMMENT ON FUNCTION agent_loggy.import_problems(p_kind text, p_rows jsonb) IS 'Checks a batch of rows for import_context_rules (p_kind context_rules) or import_negate_keys (negate_keys) without writing anything: returns one "line N: reason" per problem (shape, missing or extra columns, invalid values by the same rules as the table constraints, a key repeated in the batch), empty when the batch would import. A dry run for any client.';
+COMMENT ON FUNCTION agent_loggy.import_problems(p_kind text, p_rows jsonb) IS 'Checks a batch of rows for import_context_rules (p_kind context_rules) or import_negate_keys (negate_keys) without writing anything: returns one "line N: reason" per problem (shape, missing or extra columns, invalid values by the same rules as the table constraints, a =~ / !~ value loki_regex_problem() refuses, a key repeated in the batch), empty when the batch would import. A dry run for any client.';
 
 --
 -- Name: import_prompts(jsonb, text); Type: FUNCTION; Schema: agent_loggy; Owner: -
@@ -2617,6 +2628,127 @@ $$;
 --
 
 COMMENT ON FUNCTION agent_loggy.loki_negations(p_project text) IS 'The current negate keys of a project as a LogQL label-matcher list to add to a stream selector, e.g. service!="healthcheck", path!~"/metrics.*"; sorted bytewise by label, operator, value; values quoted by logql_string(). Empty string when the project has none; an invalid project name raises SQLSTATE 22023.';
+
+--
+-- Name: loki_regex_problem(text); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.loki_regex_problem(p_pattern text) RETURNS text
+    LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    c text[] := string_to_array(p_pattern, NULL);  -- one element per character
+    n integer := coalesce(cardinality(c), 0);
+    i integer := 1;
+    j integer;
+    depth integer := 0;
+    last text := 'none';  -- none (start, after ( or |), atom, rep (after * + ?), lazy (after a non-greedy ?)
+    rep text := '';       -- the repetition operators just read
+BEGIN
+    WHILE i <= n LOOP
+        IF c[i] = '\' THEN
+            IF i = n THEN
+                RETURN 'trailing \';
+            END IF;
+            IF c[i + 1] = 'Q' THEN  -- \Q...\E: literal text, up to the next \E or the end
+                j := i + 2;
+                WHILE j < n AND NOT (c[j] = '\' AND c[j + 1] = 'E') LOOP
+                    j := j + 1;
+                END LOOP;
+                IF j >= n THEN
+                    EXIT;
+                END IF;
+                IF j > i + 2 THEN
+                    last := 'atom';
+                END IF;
+                i := j + 2;
+                CONTINUE;
+            END IF;
+            -- a single digit 1-7 is a backreference (two or three are an octal code); 8 and 9 always are
+            IF c[i + 1] IN ('8', '9') OR (c[i + 1] IN ('1', '2', '3', '4', '5', '6', '7')
+                    AND (i + 2 > n OR c[i + 2] NOT IN ('0', '1', '2', '3', '4', '5', '6', '7'))) THEN
+                RETURN 'invalid escape sequence: \' || c[i + 1];
+            END IF;
+            last := 'atom';
+            i := i + 2;
+        ELSIF c[i] = '[' THEN
+            j := i + 1;
+            IF j <= n AND c[j] = '^' THEN
+                j := j + 1;
+            END IF;
+            IF j <= n AND c[j] = ']' THEN  -- a ] first in the class is a literal
+                j := j + 1;
+            END IF;
+            WHILE j <= n AND c[j] <> ']' LOOP
+                IF c[j] = '\' THEN
+                    j := j + 2;
+                ELSIF c[j] = '[' AND j < n AND c[j + 1] = ':'
+                        AND position(':]' IN array_to_string(c[j + 2:n], '')) > 0 THEN  -- [:alpha:]
+                    j := j + 2 + position(':]' IN array_to_string(c[j + 2:n], '')) + 1;
+                ELSE
+                    j := j + 1;
+                END IF;
+            END LOOP;
+            IF j > n THEN
+                RETURN 'missing ]';
+            END IF;
+            last := 'atom';
+            i := j + 1;
+        ELSIF c[i] = '(' THEN
+            depth := depth + 1;
+            IF i < n AND c[i + 1] = '?' THEN
+                IF c[i + 2] IN ('=', '!') THEN
+                    RETURN 'invalid perl operator: (?' || c[i + 2];
+                ELSIF c[i + 2] = '<' AND c[i + 3] IN ('=', '!') THEN
+                    RETURN 'invalid perl operator: (?<' || c[i + 3];
+                END IF;
+                last := 'atom';  -- flags and group names follow: not checked here
+                i := i + 2;
+            ELSE
+                last := 'none';
+                i := i + 1;
+            END IF;
+        ELSIF c[i] = ')' THEN
+            depth := depth - 1;
+            IF depth < 0 THEN
+                RETURN 'unexpected )';
+            END IF;
+            last := 'atom';
+            i := i + 1;
+        ELSIF c[i] = '|' THEN
+            last := 'none';
+            i := i + 1;
+        ELSIF c[i] IN ('*', '+', '?') THEN
+            IF last = 'none' THEN
+                RETURN 'no argument for repetition operator: ' || c[i];
+            ELSIF last = 'rep' AND c[i] = '?' THEN
+                last := 'lazy';
+                rep := rep || c[i];
+            ELSIF last IN ('rep', 'lazy') THEN
+                RETURN 'bad repetition operator: ' || rep || c[i];
+            ELSE
+                last := 'rep';
+                rep := c[i];
+            END IF;
+            i := i + 1;
+        ELSE
+            last := 'atom';
+            i := i + 1;
+        END IF;
+    END LOOP;
+    IF depth > 0 THEN
+        RETURN 'missing )';
+    END IF;
+    RETURN NULL;
+END
+$$;
+
+--
+-- Name: FUNCTION loki_regex_problem(p_pattern text); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.loki_regex_problem(p_pattern text) IS 'Why RE2 (Loki''s regular expressions, Go regexp) refuses p_pattern, in RE2''s words, as far as PostgreSQL can tell: an unbalanced ( or ), an unclosed [ class, a trailing \, a repetition of nothing or of a repetition, a backreference, look-around; NULL otherwise. Every pattern it refuses RE2 refuses; RE2 refuses more, which the Python importer checks with RE2 itself.';
 
 --
 -- Name: move_labels(); Type: FUNCTION; Schema: agent_loggy; Owner: -
@@ -6103,6 +6235,13 @@ GRANT ALL ON FUNCTION agent_loggy.logql_string(p_value text) TO agent_loggy_read
 
 REVOKE ALL ON FUNCTION agent_loggy.loki_negations(p_project text) FROM PUBLIC;
 GRANT ALL ON FUNCTION agent_loggy.loki_negations(p_project text) TO agent_loggy_reader;
+
+--
+-- Name: FUNCTION loki_regex_problem(p_pattern text); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.loki_regex_problem(p_pattern text) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.loki_regex_problem(p_pattern text) TO agent_loggy_reader;
 
 --
 -- Name: FUNCTION move_labels(); Type: ACL; Schema: agent_loggy; Owner: -

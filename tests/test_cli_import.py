@@ -68,6 +68,23 @@ def test_a_bad_file_exits_1_listing_every_bad_line_and_writes_nothing(db_url: st
         assert conn.execute("SELECT count(*) FROM agent_loggy.negate_keys").fetchone() == (0,)
 
 
+def test_shape_value_and_regex_problems_are_listed_in_one_pass(db_url: str, tmp_path: Path) -> None:
+    bad = tmp_path / "keys.csv"
+    bad.write_text("label,operator,value\nservice,!=\nx-y,!=,z\npath,!~,/metrics(\nmsg,=~,a{2}*\n", encoding="utf-8")
+    result = cli("import", "negate-keys", str(bad), env=base_env(DATABASE_URL=db_url))
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        "Error: cannot import negate keys: 4 problem(s) in 4 row(s), nothing was written",
+        "  line 2: 2 value(s), missing value: expected 3 (label, operator, value)",
+        "  line 3: invalid Loki label 'x-y': expected a label name matching [A-Za-z_][A-Za-z0-9_]*"
+        " (at most 128 characters)",
+        "  line 4: invalid regular expression '/metrics(' for label 'path': missing ): /metrics(:"
+        " expected RE2 syntax, as Loki uses",
+        "  line 5: invalid regular expression 'a{2}*' for label 'msg': bad repetition operator: {2}*:"
+        " expected RE2 syntax, as Loki uses",
+    ]
+
+
 def test_a_malformed_file_is_reported_before_connecting(tmp_path: Path) -> None:
     bad = tmp_path / "rules.csv"
     bad.write_text("context,important\npayments,x\n", encoding="utf-8")

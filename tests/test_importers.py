@@ -13,7 +13,15 @@ import psycopg
 import pytest
 
 from agent_loggy_db import ImportFailed, ImportResult, InvalidInput, bind_transaction
-from agent_loggy_db.importers import CONTEXT_RULES, NEGATE_KEYS, CsvFormat, import_rows, read_rows
+from agent_loggy_db.importers import (
+    CONTEXT_RULES,
+    NEGATE_KEYS,
+    CsvFormat,
+    import_file,
+    import_rows,
+    read_file,
+    read_rows,
+)
 
 Conn = psycopg.Connection[Any]
 
@@ -240,6 +248,16 @@ def test_problem_lines_survive_values_with_newlines(conn: Conn, tmp_path: Path) 
     )
 
 
+def test_a_value_that_looks_like_another_problem_stays_inside_its_own(conn: Conn, tmp_path: Path) -> None:
+    text = 'label,operator,value\nmsg,!=,"x\nline 9: fine"\nmsg,!=,"x\nline 9: fine"\n'
+    with pytest.raises(ImportFailed) as info:
+        run(conn, NEGATE_KEYS, write(tmp_path, text))
+    assert info.value.problems == (
+        "line 4: duplicate negate key msg != 'x\nline 9: fine' (already on line 2): expected each key once per file",
+    )
+    assert str(info.value).startswith("cannot import negate keys: 1 problem(s) in 2 row(s), nothing was written")
+
+
 def test_an_invalid_project_is_invalid_input_not_an_import_failure(conn: Conn, tmp_path: Path) -> None:
     with pytest.raises(InvalidInput, match="invalid project 'Bad'") as info:
         run(conn, NEGATE_KEYS, write(tmp_path, KEYS), project="Bad")
@@ -304,6 +322,103 @@ def test_rows_carry_their_line_numbers_and_a_bom_and_blank_lines_are_fine(tmp_pa
 def test_a_missing_file_is_an_import_failure(tmp_path: Path) -> None:
     with pytest.raises(ImportFailed, match="cannot read"):
         read_rows(tmp_path / "absent.csv", CONTEXT_RULES)
+
+
+def test_csv_syntax_errors_do_not_stop_the_reading(tmp_path: Path) -> None:
+    text = 'label,operator,value\nservice,!=,"x"y\nok,=,1\nshort,!=\npath,!=,"a"b\n'
+    with pytest.raises(ImportFailed) as info:
+        read_rows(write(tmp_path, text), NEGATE_KEYS)
+    assert info.value.problems == (
+        "line 2: ',' expected after '\"': expected CSV with double-quoted values",
+        "line 4: 2 value(s), missing value: expected 3 (label, operator, value)",
+        "line 5: ',' expected after '\"': expected CSV with double-quoted values",
+    )
+
+
+def test_bytes_that_are_not_utf8_do_not_hide_the_other_problems(tmp_path: Path) -> None:
+    data = b"label,operator,value\nservice,!=,caf\xe9\nshort,!=\nnul,!=,a\x00b\nok,=,1\n"
+    file = read_file(write(tmp_path, data), NEGATE_KEYS)
+    assert file.problems == (
+        "line 2: byte 0xe9 at column 15 is not UTF-8: expected UTF-8 text",
+        "line 3: 2 value(s), missing value: expected 3 (label, operator, value)",
+        "line 4: value contains a NUL character, which PostgreSQL text cannot hold",
+    )
+    assert file.rows == [{"line": 5, "label": "ok", "operator": "=", "value": "1"}]
+    assert file.records == 4
+
+
+def test_a_wrong_header_is_refused_before_the_database_is_asked_with_the_other_problems(tmp_path: Path) -> None:
+    with pytest.raises(ImportFailed) as info:
+        read_file(write(tmp_path, "label,label,value\nservice,!=\n"), NEGATE_KEYS)
+    assert info.value.problems == (
+        "line 1: header 'label,label,value': expected 'label,operator,value'",
+        "line 2: 2 value(s), missing value: expected 3 (label, operator, value)",
+    )
+
+
+def test_every_problem_of_a_file_is_reported_in_one_pass(conn: Conn, tmp_path: Path) -> None:
+    """Bytes, CSV syntax, row width, text, the database's value checks, RE2 and duplicates: one error."""
+    data = (
+        b"label,operator,value\n"
+        b"service,!=,healthcheck\n"      # 2 fine
+        b"bad-label,!=,x\n"               # 3 database: label
+        b"path,!~,/metrics(\n"            # 4 RE2 (and the database): unbalanced
+        b"msg,=~,x{1001}\n"               # 5 RE2 only: repeat count
+        b'level,!=,"x"y\n'                # 6 CSV syntax
+        b"caf\xe9,!=,x\n"                 # 7 not UTF-8
+        b"short,!=\n"                     # 8 width
+        b"nul,!=,a\x00b\n"                # 9 NUL
+        b"service,!=,healthcheck\n"      # 10 duplicate of 2
+        b"level,==,debug\n"               # 11 database: operator
+        b"path,!=,(\n"                    # 12 fine: != takes no regex
+    )
+    file = read_file(write(tmp_path, data), NEGATE_KEYS)
+    before = state(conn)
+    with pytest.raises(ImportFailed) as info:
+        import_file(conn, file, actor="importer")
+    assert info.value.problems == (
+        "line 3: invalid Loki label 'bad-label': expected a label name matching [A-Za-z_][A-Za-z0-9_]*"
+        " (at most 128 characters)",
+        "line 4: invalid regular expression '/metrics(' for label 'path': missing ): /metrics(:"
+        " expected RE2 syntax, as Loki uses",
+        "line 5: invalid regular expression 'x{1001}' for label 'msg': invalid repetition size: {1001}:"
+        " expected RE2 syntax, as Loki uses",
+        "line 6: ',' expected after '\"': expected CSV with double-quoted values",
+        "line 7: byte 0xe9 at column 4 is not UTF-8: expected UTF-8 text",
+        "line 8: 2 value(s), missing value: expected 3 (label, operator, value)",
+        "line 9: value contains a NUL character, which PostgreSQL text cannot hold",
+        "line 10: duplicate negate key service != 'healthcheck' (already on line 2): expected each key once per file",
+        "line 11: invalid operator '==' for label 'level': expected one of =, !=, =~, !~",
+    )
+    assert str(info.value).startswith("cannot import negate keys: 9 problem(s) in 11 row(s), nothing was written")
+    assert state(conn) == before
+
+
+def test_a_regex_re2_refuses_is_refused_naming_the_line_and_re2s_reason(conn: Conn, tmp_path: Path) -> None:
+    text = "label,operator,value\nservice,!=,healthcheck\nmsg,=~,x{1001}\nroute,!~,\\pL+(?P<v>/v[0-9]+)\n"
+    with pytest.raises(ImportFailed) as info:
+        run(conn, NEGATE_KEYS, write(tmp_path, text))
+    assert info.value.problems == (
+        "line 3: invalid regular expression 'x{1001}' for label 'msg': invalid repetition size: {1001}:"
+        " expected RE2 syntax, as Loki uses",
+    )
+    assert conn.execute("SELECT count(*) FROM agent_loggy.negate_keys").fetchone() == (0,)
+    fixed = text.replace("x{1001}", "x{1000}")
+    assert run(conn, NEGATE_KEYS, write(tmp_path, fixed)).created == 3  # RE2 syntax PostgreSQL's regexes refuse
+
+
+def test_any_clients_import_is_refused_a_plainly_broken_regex(conn: Conn) -> None:
+    rows = [{"line": 2, "label": "path", "operator": "!~", "value": "/metrics("},
+            {"line": 3, "label": "path", "operator": "=~", "value": "it's(?=x)"},
+            {"line": 4, "label": "path", "operator": "!=", "value": "("}]
+    with pytest.raises(psycopg.errors.InvalidParameterValue) as info:
+        sql_import(conn, "import_negate_keys", rows)
+    assert info.value.diag.message_detail == (
+        "line 2: invalid regular expression '/metrics(' for label 'path': missing ):"
+        " expected RE2 syntax, as Loki uses\n"
+        "line 3: invalid regular expression 'it''s(?=x)' for label 'path': invalid perl operator: (?=:"
+        " expected RE2 syntax, as Loki uses"
+    )
 
 
 # The shipped samples ---------------------------------------------------------------------------

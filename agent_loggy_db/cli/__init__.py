@@ -8,7 +8,8 @@ import click
 import psycopg
 
 from agent_loggy_db.cli import access, db, imports, prompt, retrieval
-from agent_loggy_db.errors import AgentLoggyError, ConnectionFailed, map_error
+from agent_loggy_db.cli.output import escape_controls
+from agent_loggy_db.errors import AgentLoggyError, ConnectionFailed, ImportFailed, map_error
 from agent_loggy_db.urls import redact
 
 
@@ -28,8 +29,17 @@ def _message(ctx: click.Context, exc: AgentLoggyError) -> str:
     """The error's message; a failed connection's names the database it was for."""
     url = ctx.meta.get(db.TARGET_KEY)
     if isinstance(exc, ConnectionFailed) and url:
-        return f"cannot connect to {redact(url)}: {exc}"
-    return str(exc)
+        return f"cannot connect to {redact(url)}: {error_text(exc)}"
+    return error_text(exc)
+
+
+def error_text(exc: AgentLoggyError) -> str:
+    """The message of an error for the terminal: it may echo stored values or file contents, so
+    controls are escaped (escape_controls). An import failure keeps one line per problem, and a
+    problem's own newlines are escaped too, so a value cannot fake another problem line."""
+    if isinstance(exc, ImportFailed):
+        return "\n  ".join(escape_controls(item, keep="") for item in (exc.headline, *exc.problems))
+    return escape_controls(str(exc))
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -40,6 +50,10 @@ def main() -> None:
     Without AGENT_LOGGY_DATABASE_URL (or DATABASE_URL) the commands use an embedded PostgreSQL whose
     data lives in $AGENT_LOGGY_DATA_DIR (default: the user's data directory, e.g.
     ~/.local/share/agent-loggy-db).
+
+    Text others wrote (templates, descriptions, actors, summaries, titles) is printed as text: rich
+    markup is not interpreted, and control and invisible format characters are shown as escapes
+    (\\x1b, \\u202e). `prompt get` and `prompt export -` write exact bytes when piped.
     """
 
 

@@ -7,7 +7,7 @@ import click
 from agent_loggy_db import audit, grants
 from agent_loggy_db.cli.db import command_pool
 from agent_loggy_db.cli.options import audit_options, required_actor
-from agent_loggy_db.cli.output import console, table
+from agent_loggy_db.cli.output import say, table
 from agent_loggy_db.settings import Settings
 
 
@@ -21,7 +21,7 @@ def grant(role: str, project: str, level: str, actor: str | None, summary: str |
     """Let ROLE (a login or a group role) use PROJECT (agent_loggy_admin only)."""
     with command_pool(Settings.from_env()) as pool:
         g = grants.grant(pool, role, project, level, actor=required_actor(actor), summary=summary)
-    console.print(f"{g.grantee} may {g.level} project {g.project}", markup=False)
+    say(f"{g.grantee} may {g.level} project {g.project}")
 
 
 @click.command("revoke")
@@ -32,7 +32,7 @@ def revoke(role: str, project: str, actor: str | None, summary: str | None) -> N
     """Take away ROLE's grant for PROJECT (agent_loggy_admin only)."""
     with command_pool(Settings.from_env()) as pool:
         level = grants.revoke(pool, role, project, actor=required_actor(actor), summary=summary)
-    console.print(f"revoked {role}'s {level} grant for project {project}", markup=False)
+    say(f"revoked {role}'s {level} grant for project {project}")
 
 
 @click.command("grants")
@@ -67,7 +67,7 @@ def verify(project: str | None, anchors: tuple[str, ...]) -> None:
          f"broken: {c.problem}")
         for c in report.chains])
     for problem in [*report.trigger_problems, *report.anchor_problems]:
-        console.print(f"fail: {problem}", markup=False)
+        say(f"fail: {problem}")
     if not report.ok:
         raise SystemExit(1)
 

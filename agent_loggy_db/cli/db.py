@@ -12,7 +12,7 @@ import psycopg
 from psycopg_pool import ConnectionPool
 
 from agent_loggy_db import health, migrations, server
-from agent_loggy_db.cli.output import console, table
+from agent_loggy_db.cli.output import say, table, warn, write_data
 from agent_loggy_db.errors import ConfigurationError, ServerError, translated_errors
 from agent_loggy_db.pool import create_pool
 from agent_loggy_db.settings import Settings, default_data_dir
@@ -77,9 +77,8 @@ def _hint_legacy_data_dir(settings: Settings) -> None:
     if settings.data_dir != default_data_dir() or not legacy.is_dir():
         return
     if legacy.resolve() != server.pgdata_of(settings.data_dir):
-        click.echo(f"note: {LEGACY_DATA_DIR.resolve()} holds an embedded server's data, but the data directory "
-                   f"is now {settings.data_dir}; to keep using the old one, set AGENT_LOGGY_DATA_DIR=.agent_loggy",
-                   err=True)
+        warn(f"note: {LEGACY_DATA_DIR.resolve()} holds an embedded server's data, but the data directory "
+             f"is now {settings.data_dir}; to keep using the old one, set AGENT_LOGGY_DATA_DIR=.agent_loggy")
 
 
 def confirm_target(url: str, settings: Settings, *, yes: bool) -> None:
@@ -91,17 +90,17 @@ def confirm_target(url: str, settings: Settings, *, yes: bool) -> None:
     where = f"{redact(url)} ({target_name(settings)})"
     plan = "; ".join(found.creates())
     if yes:
-        console.print(f"the database holds {found.others_summary()}; creating there anyway (--yes): {plan}")
+        say(f"the database holds {found.others_summary()}; creating there anyway (--yes): {plan}")
         return
     if sys.stdin is None or not sys.stdin.isatty():
         raise ConfigurationError(
             f"refusing to migrate {where}: it holds {found.others_summary()} and no schema agent_loggy; "
             f"nothing was created. Run again with --yes to create: {plan}"
         )
-    click.echo(f"{where} holds {found.others_summary()} and no schema agent_loggy.", err=True)
-    click.echo("Migrating it creates:", err=True)
+    warn(f"{where} holds {found.others_summary()} and no schema agent_loggy.")
+    warn("Migrating it creates:")
     for item in found.creates():
-        click.echo(f"  - {item}", err=True)
+        warn(f"  - {item}")
     click.confirm("Create them in this database?", abort=True, err=True)
 
 
@@ -122,7 +121,7 @@ def print_migrations(url: str) -> None:
         ],
     )
     waiting = sum(not s.applied for s in states)
-    console.print(f"{len(states) - waiting} applied, {waiting} pending")
+    say(f"{len(states) - waiting} applied, {waiting} pending")
 
 
 @click.command()
@@ -131,10 +130,10 @@ def up(yes: bool) -> None:
     """Start (or reuse) the server, apply pending migrations, print the status. Safe to repeat."""
     settings = Settings.from_env()
     url = target_url(settings, start=True)
-    console.print(f"server: {target_name(settings)} — {redact(url)}")
+    say(f"server: {target_name(settings)} — {redact(url)}")
     confirm_target(url, settings, yes=yes)
     applied = migrations.apply(url)
-    console.print(f"applied {len(applied)}: {', '.join(applied)}" if applied else "nothing to apply")
+    say(f"applied {len(applied)}: {', '.join(applied)}" if applied else "nothing to apply")
     print_migrations(url)
 
 
@@ -143,9 +142,9 @@ def down() -> None:
     """Stop the embedded server (a server named by AGENT_LOGGY_DATABASE_URL or DATABASE_URL is never touched)."""
     settings = Settings.from_env()
     if server.stop(settings.data_dir):
-        console.print(f"stopped the embedded server in {settings.data_dir}")
+        say(f"stopped the embedded server in {settings.data_dir}")
     else:
-        console.print(f"the embedded server in {settings.data_dir} is not running")
+        say(f"the embedded server in {settings.data_dir} is not running")
 
 
 @click.command()
@@ -193,7 +192,7 @@ def migrate(up_to: str | None, lock_timeout: float, yes: bool) -> None:
     target = target_url(settings)
     confirm_target(target, settings, yes=yes)
     applied = migrations.apply(target, up_to=up_to, lock_timeout=lock_timeout)
-    console.print(f"applied {len(applied)}: {', '.join(applied)}" if applied else "nothing to apply")
+    say(f"applied {len(applied)}: {', '.join(applied)}" if applied else "nothing to apply")
 
 
 @click.command()
@@ -209,7 +208,7 @@ def rollback(count: int | None, everything: bool, yes: bool) -> None:
     if not yes:
         click.confirm(f"Roll back {what} on {redact(target)}?", abort=True)
     done = migrations.rollback(target, count=None if everything else (count or 1))
-    console.print(f"rolled back {len(done)}: {', '.join(done)}" if done else "nothing to roll back")
+    say(f"rolled back {len(done)}: {', '.join(done)}" if done else "nothing to roll back")
 
 
 @click.command()
@@ -226,7 +225,7 @@ def doctor() -> None:
 def migrations_dir() -> None:
     """Print the directory of the packaged migrations, for yoyo:
     yoyo list --no-config-file -d "$(agent-loggy-db url --yoyo)" "$(agent-loggy-db migrations-dir)"."""
-    click.echo(str(migrations.sql_dir()))
+    write_data(f"{migrations.sql_dir()}\n")
 
 
 COMMANDS = (up, down, url, status, migrate, rollback, doctor, migrations_dir)

@@ -13,11 +13,11 @@ from pgvector.psycopg import register_vector
 
 from agent_loggy_db.cli.db import target_url
 from agent_loggy_db.cli.options import audit_options, project_option
-from agent_loggy_db.cli.output import console, table
+from agent_loggy_db.cli.output import say, table
 from agent_loggy_db.cli.progress import progress_bar
 from agent_loggy_db.embedding import Embedder, load_embedder
 from agent_loggy_db.errors import ImportFailed, MissingDependency, translated_errors
-from agent_loggy_db.importers import FORMATS, FaissStore, import_rows, read_langchain_faiss, read_rows
+from agent_loggy_db.importers import FORMATS, FaissStore, import_file, read_file, read_langchain_faiss
 from agent_loggy_db.importers.documents import JsonlDocuments, LoadResult, load_documents
 from agent_loggy_db.importers.faiss import faiss_documents
 from agent_loggy_db.pool import bound_transaction
@@ -64,11 +64,11 @@ def _import(
     kind: str, file: Path, project: str, deactivate_missing: bool, actor: str | None, summary: str | None
 ) -> None:
     fmt = FORMATS[kind]
-    rows = read_rows(file, fmt)  # a malformed file is reported before any connection is made
+    csv_file = read_file(file, fmt)  # a file without the right header is reported before connecting
     settings = Settings.from_env()
     with translated_errors(), psycopg.connect(target_url(settings), connect_timeout=settings.connect_timeout) as conn:
-        result = import_rows(
-            conn, fmt, rows, project=project, deactivate_missing=deactivate_missing,
+        result = import_file(
+            conn, csv_file, project=project, deactivate_missing=deactivate_missing,
             actor=actor, summary=summary or f"import {file.name}",
         )
     table(
@@ -173,7 +173,7 @@ def faiss_store(directory: Path, project: str, source: str, embed: bool | None, 
             except ImportFailed as exc:  # the store's "lines" are index positions + 1
                 raise ImportFailed(f"cannot import the FAISS store in {directory}",
                                    [_as_position(p) for p in exc.problems]) from exc
-    console.print(f"FAISS {store.index_type}, {store.metric.replace('_', ' ')}, {store.dimensions} dimensions")
+    say(f"FAISS {store.index_type}, {store.metric.replace('_', ' ')}, {store.dimensions} dimensions")
     load_table(f"Imported the FAISS store {directory} into project {project} (source {source})", result,
                ("vectors kept (normalised)", plan.kept), ("re-embedded", plan.embedded),
                ("without embedding", plan.without))
@@ -189,7 +189,7 @@ def _faiss_embedder(store: FaissStore, embed: bool | None) -> Embedder | None:
     except MissingDependency:
         if embed:
             raise
-        console.print(f"the store has {store.dimensions}-dimension vectors and the extra embed is not installed: "
+        say(f"the store has {store.dimensions}-dimension vectors and the extra embed is not installed: "
                       "importing without embeddings (run `agent-loggy-db embed` later)")
         return None
 

@@ -11,11 +11,10 @@ from pathlib import Path
 from typing import Any
 
 import click
-from rich.syntax import Syntax
 
 from agent_loggy_db.cli.db import command_pool
 from agent_loggy_db.cli.options import audit_options, project_option, required_actor
-from agent_loggy_db.cli.output import console, table
+from agent_loggy_db.cli.output import code, say, table, write_data
 from agent_loggy_db.errors import ConfigurationError
 from agent_loggy_db.prompts import PromptRegistry
 from agent_loggy_db.settings import Settings
@@ -66,7 +65,7 @@ def show(name: str, label: str | None, version: int | None, project: str) -> Non
         ("description", p.description), ("usage", p.usage),
         ("created", f"{p.created_at:%Y-%m-%d %H:%M:%S} by {p.created_by}" if p.created_at else ""),
     ])
-    console.print(Syntax(p.template, "text", word_wrap=True, line_numbers=False))
+    code(p.template, "text")
 
 
 def parse_vars(pairs: tuple[str, ...], vars_file: Path | None) -> dict[str, Any]:
@@ -99,13 +98,17 @@ def parse_vars(pairs: tuple[str, ...], vars_file: Path | None) -> dict[str, Any]
 @project_option
 def get(name: str, pairs: tuple[str, ...], vars_file: Path | None, label: str | None, version: int | None,
         strict: bool, project: str) -> None:
-    """Resolve a prompt and print it rendered with the variables (exactly what the agent would send)."""
+    """Resolve a prompt and print it rendered with the variables (exactly what the agent would send).
+
+    Piped or redirected, the output is the rendered prompt's exact UTF-8 bytes; on a terminal,
+    control and invisible format characters are shown as escapes (\\x1b, \\u202e).
+    """
     if label and version:
         raise click.UsageError("give either --label or --version, not both")
     variables = parse_vars(pairs, vars_file)
     with registry() as reg:
         p = reg.get_prompt(name, label=label or "production", version=version, project=project)
-    click.echo(p.compile(variables, strict=strict), nl=False)
+    write_data(p.compile(variables, strict=strict))
 
 
 def read_text(file: str) -> str:
@@ -142,7 +145,7 @@ def publish(name: str, file: str, labels: tuple[str, ...], model: str | None, pa
     with registry() as reg:
         p = reg.publish(name, read_text(file), actor=required_actor(actor), summary=summary, project=project,
                         labels=labels, type=type_, description=description, model=model, parameters=parameters)
-    console.print(f"published {p.name} v{p.version}" + (f" labelled {', '.join(p.labels)}" if p.labels else ""))
+    say(f"published {p.name} v{p.version}" + (f" labelled {', '.join(p.labels)}" if p.labels else ""))
 
 
 @prompt.command()
@@ -155,7 +158,7 @@ def label(name: str, version: int, label: str, project: str, actor: str | None, 
     """Move LABEL to VERSION of NAME."""
     with registry() as reg:
         p = reg.set_label(name, version, label, actor=required_actor(actor), summary=summary, project=project)
-    console.print(f"{label} → {p.name} v{p.version}")
+    say(f"{label} → {p.name} v{p.version}")
 
 
 @prompt.command()
@@ -167,7 +170,7 @@ def unlabel(name: str, label: str, project: str, actor: str | None, summary: str
     """Take LABEL off the version of NAME that carries it."""
     with registry() as reg:
         version = reg.remove_label(name, label, actor=required_actor(actor), summary=summary, project=project)
-    console.print(f"removed {label} from {name} v{version}")
+    say(f"removed {label} from {name} v{version}")
 
 
 @prompt.command()
@@ -179,7 +182,7 @@ def rollback(name: str, label: str, project: str, actor: str | None, summary: st
     """Put LABEL (default production) back on the version it left at its last move."""
     with registry() as reg:
         version = reg.rollback_label(name, label, actor=required_actor(actor), summary=summary, project=project)
-    console.print(f"{label} → {name} v{version} (rolled back)")
+    say(f"{label} → {name} v{version} (rolled back)")
 
 
 @prompt.command()
@@ -205,25 +208,28 @@ def diff(name: str, v1: int, v2: int, project: str) -> None:
     with registry() as reg:
         d = reg.diff(name, v1, v2, project=project)
     if d.is_empty:
-        console.print(f"{name} v{v1} and v{v2} have the same template and parameters")
+        say(f"{name} v{v1} and v{v2} have the same template and parameters")
         return
-    console.print(Syntax(str(d), "diff", word_wrap=True))
+    code(str(d), "diff")
 
 
 @prompt.command("export")
 @click.argument("file")
 @project_option
 def export(file: str, project: str) -> None:
-    """Write every version and label of the project to FILE as JSON ('-' for stdout)."""
+    """Write every version and label of the project to FILE as JSON ('-' for stdout).
+
+    On a terminal, control and invisible format characters in the JSON are written as \\u escapes.
+    """
     with registry() as reg:
         document = reg.export_prompts(project=project)
     text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
     if file == "-":
-        click.echo(text, nl=False)
+        write_data(text, is_json=True)
         return
     Path(file).write_text(text, encoding="utf-8")
     versions = sum(len(p["versions"]) for p in document["prompts"])
-    console.print(f"exported {len(document['prompts'])} prompts, {versions} versions of {project} to {file}")
+    say(f"exported {len(document['prompts'])} prompts, {versions} versions of {project} to {file}")
 
 
 @prompt.command("import")

@@ -11,7 +11,7 @@ from pgvector.psycopg import register_vector
 from agent_loggy_db.backfill import TARGETS, fill_embeddings, pending_count
 from agent_loggy_db.cli.db import command_pool, target_url
 from agent_loggy_db.cli.options import os_user, project_option
-from agent_loggy_db.cli.output import console, table
+from agent_loggy_db.cli.output import say, table
 from agent_loggy_db.cli.progress import progress_bar
 from agent_loggy_db.embedding import load_embedder
 from agent_loggy_db.errors import translated_errors
@@ -78,7 +78,7 @@ def search(text: str, project: str, tags: str | None, mode: str, limit: int) -> 
         else:
             hits = finder.hybrid_search_documents(text, project=project, limit=limit, tags=tag_list)
     if not hits:
-        console.print(f"no documents of project {project} match {text!r}" + (f" with tags {tags}" if tags else ""))
+        say(f"no documents of project {project} match {text!r}" + (f" with tags {tags}" if tags else ""))
         return
     columns = ["#", "score", *(("keyword", "semantic") if mode == "hybrid" else ()), "source / id", "title", "tags",
                "content"]
