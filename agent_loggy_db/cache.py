@@ -1,16 +1,21 @@
-"""The in-process prompt cache, kept fresh by NOTIFY agent_loggy_config.
+"""The in-process prompt cache, kept fresh by NOTIFY agent_loggy_config, and what it does in an outage.
 
-The cache serves entries only while its listener holds a live LISTEN connection: until the
-listener is connected, and from the moment it loses the connection until it is back, the cache
-is empty and bypassed (every read goes to the database), so it is never silently stale.
-A read that raced with an invalidation is not stored (generation check). An optional TTL is a
-safety net on top.
+The cache serves entries as fresh only while its listener holds a live LISTEN connection. When the
+listener loses its connection it tries once more at once: if the database answers, the cache is
+emptied (what changed meanwhile was not heard) and goes on; if not, the database is away (an
+outage): entries are served as they were, marked stale (Prompt.is_stale, Prompt.confirmed_at =
+when the connection was lost), and nothing new is stored. The listener then retries with a
+backoff (0.5 s doubling to 2 s), logging once when the outage starts and once when it ends; when
+it is back the cache is emptied again, so every prompt is read afresh. Until the listener first
+connects nothing is cached. A read that raced with an invalidation is not stored (generation
+check). An optional TTL is a safety net on top (not applied to stale entries in an outage).
 
 A notification carries only the id of the transaction that changed something (any login can
 send one, and listeners must not learn other projects' names). The listener reads what that
 transaction changed through its own row level security (CHANGES_SQL) and drops those entries; a
-notification naming no recorded change is forged: counted, logged at most once a minute, and
-otherwise ignored. A grant change empties the cache: the role's own access may have changed.
+notification naming no recorded change, one heard already, or one older than the listener's
+connection is forged: counted, logged at most once a minute, and otherwise ignored. A grant change
+empties the cache: the role's own access may have changed.
 """
 
 from __future__ import annotations
@@ -21,7 +26,8 @@ import logging
 import threading
 import time
 from collections.abc import Hashable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from typing import Any
 
 import psycopg
@@ -29,6 +35,9 @@ import psycopg
 from agent_loggy_db.models import Prompt
 
 CHANNEL = "agent_loggy_config"
+LISTEN_SQL = f"SET agent_loggy.project = ''; LISTEN {CHANNEL}"
+"""The listener's own session: no project bound (a login role's default binding would hide the other
+projects it may read, whose changes it must hear), then LISTEN."""
 APPLICATION_NAME = "agent_loggy_listener"
 log = logging.getLogger(__name__)
 
@@ -39,9 +48,19 @@ CacheKey = tuple[Hashable, ...]
 CHANGES_SQL = (
     "SELECT true AS visible, c.project, c.config_type, c.config_name FROM agent_loggy.config_changelog AS c"
     " WHERE c.transaction_id = %(tx)s::xid8"
+    " UNION ALL SELECT true, c.previous_data ->> 'project', c.config_type, c.previous_data ->> 'name'"
+    " FROM agent_loggy.config_changelog AS c WHERE c.transaction_id = %(tx)s::xid8 AND c.previous_data IS NOT NULL"
     " UNION ALL SELECT false, NULL, k, NULL FROM unnest(agent_loggy.change_kinds(%(tx)s::xid8)) AS k"
 )
-"""What one notification's transaction changed: the rows this role may read, then every kind of change."""
+"""What one notification's transaction changed: the configs this role may read, each under its name and
+project after and before the change (a rename or a move to another project leaves both stale), then
+every kind of change the transaction made in any project."""
+
+HORIZON_SQL = "SELECT pg_snapshot_xmin(pg_current_snapshot())::text"
+"""The oldest transaction still running when the listener connected: every older one is reflected in
+what the cache reads from then on, so a notification naming one is a replay."""
+
+XID8_MAX = 2**64 - 1
 
 Change = tuple[bool, str | None, str, str | None]
 """A row of CHANGES_SQL: (visible, project, config_type, config_name)."""
@@ -60,7 +79,7 @@ class CacheStats:
 
 
 class PromptCache:
-    """Thread-safe map of resolved prompts, live only while a listener is connected."""
+    """Thread-safe map of resolved prompts: fresh while a listener is connected, stale in an outage."""
 
     def __init__(self, ttl: float | None = None) -> None:
         self.ttl = ttl
@@ -69,19 +88,28 @@ class PromptCache:
         self._entries: dict[CacheKey, tuple[Prompt, float]] = {}
         self._generation = 0
         self._live = False
+        self._outage_since: datetime | None = None
 
     @property
     def live(self) -> bool:
-        """True while a listener is connected and entries may be served."""
+        """True while a listener is connected and entries are served as fresh."""
         return self._live
+
+    @property
+    def outage_since(self) -> datetime | None:
+        """When the listener lost a connection it could not get back (entries are served stale); None otherwise."""
+        return self._outage_since
 
     def __len__(self) -> int:
         return len(self._entries)
 
     def get(self, key: CacheKey) -> Prompt | None:
-        """The cached prompt, or None (not cached, expired, or the cache is not live)."""
+        """The cached prompt (marked stale in an outage), or None (not cached, expired, or not live)."""
         with self._lock:
-            entry = self._entries.get(key) if self._live else None
+            entry = self._entries.get(key) if self._live or self._outage_since else None
+            if entry is not None and self._outage_since is not None:
+                self.stats.hits += 1
+                return replace(entry[0], is_stale=True, confirmed_at=self._outage_since)
             if entry is not None and self.ttl is not None and time.monotonic() - entry[1] > self.ttl:
                 del self._entries[key]
                 entry = None
@@ -131,18 +159,56 @@ class PromptCache:
             self._entries.clear()
 
     def set_live(self, live: bool) -> None:
-        """Start or stop serving entries; both directions start from an empty cache."""
+        """Start serving fresh entries (from an empty cache: nothing heard while offline is trusted), or stop
+        serving entries at all (kept, in case an outage is declared next)."""
         with self._lock:
             self._generation += 1
-            self._entries.clear()
+            if live:
+                self._entries.clear()
             self._live = live
+            self._outage_since = None
+
+    def declare_outage(self, since: datetime) -> None:
+        """The database is away: serve the entries as they were, marked stale, confirmed at `since`."""
+        with self._lock:
+            self._generation += 1
+            self._live = False
+            self._outage_since = since
 
 
-def transaction_of(payload: str) -> str | None:
-    """The transaction id a notification carries (decimal text, as xid8 reads it), or None when the
-    payload is not one."""
+def transaction_of(payload: str) -> int | None:
+    """The transaction id a notification carries (decimal text of an xid8), or None when the payload is not one."""
     text = payload.strip()
-    return text if text.isascii() and text.isdigit() and len(text) <= 20 else None
+    if not (text.isascii() and text.isdigit() and len(text) <= 20):
+        return None
+    value = int(text)
+    return value if value <= XID8_MAX else None
+
+
+class Notifications:
+    """Turns notification payloads into the changes to apply: forged ones (no transaction id, a transaction
+    that recorded no change, one the listener heard already, or one older than its connection) come back
+    as None. One per listener connection: start() on each (re)connect."""
+
+    SEEN_LIMIT = 10_000
+
+    def __init__(self) -> None:
+        self.horizon = 0
+        self.seen: dict[int, None] = {}
+
+    def start(self, horizon: str) -> None:
+        self.horizon = int(horizon)
+        self.seen.clear()
+
+    def accept(self, payload: str) -> int | None:
+        """The transaction to read, or None for a payload to count as forged."""
+        tx = transaction_of(payload)
+        if tx is None or tx < self.horizon or tx in self.seen:
+            return None
+        self.seen[tx] = None
+        if len(self.seen) > self.SEEN_LIMIT:
+            del self.seen[next(iter(self.seen))]
+        return tx
 
 
 class ForgeryLog:
@@ -170,17 +236,57 @@ def listener_kwargs(pool_kwargs: dict[str, Any]) -> dict[str, Any]:
             "keepalives": 1, "keepalives_idle": 5, "keepalives_interval": 5, "keepalives_count": 3}
 
 
+class _Outages:
+    """What a listener does when it loses its connection: retry once at once (only the listener's own
+    connection went), else declare an outage and back off; log once when it starts and once at its end."""
+
+    def __init__(self, cache: PromptCache, retry_delay: float, max_delay: float) -> None:
+        self.cache = cache
+        self.retry_delay = retry_delay
+        self.max_delay = max_delay
+        self.failures = 0
+        self.lost_at: datetime | None = None
+        self.ever_connected = False
+
+    def connected(self) -> None:
+        if self.cache.outage_since is not None:
+            log.warning("prompt cache listener is back after %.1f s; cache emptied, prompts read afresh",
+                        (datetime.now(UTC) - self.cache.outage_since).total_seconds())
+        self.failures = 0
+        self.lost_at = None
+        self.ever_connected = True
+        self.cache.set_live(True)
+
+    def failed(self, exc: BaseException | None) -> float:
+        """Record a lost or refused connection; returns how long to wait before the next attempt."""
+        self.failures += 1
+        if self.lost_at is None:
+            self.lost_at = datetime.now(UTC)
+            self.cache.set_live(False)
+            return 0.0  # only this connection may have gone: try once more at once
+        if self.cache.outage_since is None:
+            cause = str(exc).strip() if exc else "closed"
+            if self.ever_connected:
+                log.warning("prompt cache listener lost its connection (%s); serving cached prompts as stale "
+                            "until the database is back", cause)
+            else:
+                log.warning("prompt cache listener cannot connect (%s); nothing is cached until it can", cause)
+            self.cache.declare_outage(self.lost_at)
+        return float(min(self.max_delay, self.retry_delay * 2 ** max(0, self.failures - 2)))
+
+
 class Listener:
     """A daemon thread holding one LISTEN connection that feeds a PromptCache; reconnects on loss."""
 
     def __init__(self, conninfo: str, cache: PromptCache, pool_kwargs: dict[str, Any], *, retry_delay: float = 0.5,
-                 ping_every: float = 5.0) -> None:
+                 max_delay: float = 2.0, ping_every: float = 5.0) -> None:
         self.conninfo = conninfo
         self.cache = cache
-        self.retry_delay = retry_delay
         self.ping_every = ping_every
         self.connect_kwargs = listener_kwargs(pool_kwargs)
         self._forged = ForgeryLog(cache)
+        self._notes = Notifications()
+        self._outages = _Outages(cache, retry_delay, max_delay)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="agent_loggy_listener", daemon=True)
 
@@ -196,18 +302,21 @@ class Listener:
 
     def _run(self) -> None:
         while not self._stop.is_set():
+            error: BaseException | None = None
             try:
                 with psycopg.connect(self.conninfo, **self.connect_kwargs) as conn:
-                    conn.execute(f"LISTEN {CHANNEL}")
-                    self.cache.set_live(True)
+                    conn.execute(LISTEN_SQL)
+                    row = conn.execute(HORIZON_SQL).fetchone()
+                    self._notes.start(row[0] if row else "0")
+                    self._outages.connected()
                     self._serve(conn)
             except psycopg.Error as exc:
-                log.warning("prompt cache listener lost its connection (%s); cache bypassed until it is back", exc)
-            except Exception:
-                log.exception("prompt cache listener failed; cache bypassed, retrying")
-            finally:
-                self.cache.set_live(False)
-            self._stop.wait(self.retry_delay)
+                error = exc
+            except Exception as exc:
+                log.exception("prompt cache listener failed; retrying")
+                error = exc
+            if not self._stop.is_set():
+                self._stop.wait(self._outages.failed(error))
 
     def _serve(self, conn: psycopg.Connection[Any]) -> None:
         last_ping = time.monotonic()
@@ -215,8 +324,10 @@ class Listener:
             # stop_after=1: back as soon as a notification arrives (the generator holds the connection)
             payloads = [note.payload for note in conn.notifies(timeout=min(0.25, self.ping_every), stop_after=1)]
             for payload in payloads:
-                tx = transaction_of(payload)
-                changes: list[Change] = conn.execute(CHANGES_SQL, {"tx": tx}).fetchall() if tx is not None else []
+                tx = self._notes.accept(payload)
+                changes: list[Change] = []
+                if tx is not None:
+                    changes = conn.execute(CHANGES_SQL, {"tx": str(tx)}).fetchall()
                 if not self.cache.apply(changes):
                     self._forged.record(payload)
             if time.monotonic() - last_ping >= self.ping_every:
@@ -228,13 +339,14 @@ class AsyncListener:
     """The asyncio twin of Listener: one task, one LISTEN connection."""
 
     def __init__(self, conninfo: str, cache: PromptCache, pool_kwargs: dict[str, Any], *,
-                 retry_delay: float = 0.5, ping_every: float = 5.0) -> None:
+                 retry_delay: float = 0.5, max_delay: float = 2.0, ping_every: float = 5.0) -> None:
         self.conninfo = conninfo
         self.cache = cache
-        self.retry_delay = retry_delay
         self.ping_every = ping_every
         self.connect_kwargs = listener_kwargs(pool_kwargs)
         self._forged = ForgeryLog(cache)
+        self._notes = Notifications()
+        self._outages = _Outages(cache, retry_delay, max_delay)
         self._task: asyncio.Task[None] | None = None
 
     def start(self) -> None:
@@ -253,27 +365,29 @@ class AsyncListener:
 
     async def _run(self) -> None:
         while True:
+            error: BaseException | None = None
             try:
                 async with await psycopg.AsyncConnection.connect(self.conninfo, **self.connect_kwargs) as conn:
-                    await conn.execute(f"LISTEN {CHANNEL}")
-                    self.cache.set_live(True)
+                    await conn.execute(LISTEN_SQL)
+                    row = await (await conn.execute(HORIZON_SQL)).fetchone()
+                    self._notes.start(row[0] if row else "0")
+                    self._outages.connected()
                     await self._serve(conn)
             except psycopg.Error as exc:
-                log.warning("prompt cache listener lost its connection (%s); cache bypassed until it is back", exc)
-            except Exception:
-                log.exception("prompt cache listener failed; cache bypassed, retrying")
-            finally:
-                self.cache.set_live(False)
-            await asyncio.sleep(self.retry_delay)
+                error = exc
+            except Exception as exc:
+                log.exception("prompt cache listener failed; retrying")
+                error = exc
+            await asyncio.sleep(self._outages.failed(error))
 
     async def _serve(self, conn: psycopg.AsyncConnection[Any]) -> None:
         while True:
             payloads = [note.payload async for note in conn.notifies(timeout=self.ping_every, stop_after=1)]
             for payload in payloads:
-                tx = transaction_of(payload)
+                tx = self._notes.accept(payload)
                 changes: list[Change] = []
                 if tx is not None:
-                    changes = await (await conn.execute(CHANGES_SQL, {"tx": tx})).fetchall()
+                    changes = await (await conn.execute(CHANGES_SQL, {"tx": str(tx)})).fetchall()
                 if not self.cache.apply(changes):
                     self._forged.record(payload)
             if not payloads:

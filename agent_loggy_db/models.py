@@ -22,7 +22,11 @@ def _frozen(value: Mapping[str, Any]) -> Mapping[str, Any]:
 
 @dataclass(frozen=True)
 class Prompt:
-    """One resolved prompt version with its model config; `compile()` fills its template."""
+    """One resolved prompt version with its model config; `compile()` fills its template.
+
+    is_fallback: the caller's fallback template, the registry could not resolve. is_stale: served from
+    the cache while the database is away; it was known current at confirmed_at.
+    """
 
     name: str
     template: str
@@ -46,6 +50,8 @@ class Prompt:
     created_at: datetime | None = None
     updated_at: datetime | None = None
     is_fallback: bool = False
+    is_stale: bool = False
+    confirmed_at: datetime | None = None
 
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> Prompt:

@@ -63,11 +63,14 @@ async def create_async_pool(url: str, settings: Settings | None = None) -> Async
 
 
 def _sizes(s: Settings) -> dict[str, Any]:
+    kwargs: dict[str, Any] = {"connect_timeout": s.connect_timeout}
+    if not s.prepared_statements:
+        kwargs["prepare_threshold"] = None  # a pooler may hand each transaction another server connection
     return {
         "min_size": s.pool_min_size,
         "max_size": s.pool_max_size,
         "timeout": s.pool_timeout,
-        "kwargs": {"connect_timeout": s.connect_timeout},
+        "kwargs": kwargs,
     }
 
 

@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
+import psycopg
 from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
 from psycopg_pool import AsyncConnectionPool, ConnectionPool
@@ -36,6 +37,8 @@ from agent_loggy_db.pool import (
     pipelined_transaction,
     pipelined_transaction_async,
 )
+from agent_loggy_db.settings import Settings
+from agent_loggy_db.urls import to_libpq
 
 T = TypeVar("T")
 Row = dict[str, Any]
@@ -78,6 +81,24 @@ def _json(value: Any) -> Jsonb:
 def _diff(rows: list[Row], v1: int, v2: int) -> PromptDiff:
     by_version = {r["version"]: Prompt.from_row(r) for r in rows}
     return PromptDiff.between(by_version[v1], by_version[v2])
+
+
+_UNDECODABLE = (psycopg.DataError, ValueError, RecursionError)
+"""What decoding a row can raise: a time beyond Python's datetime, an integer of over 4300 digits, JSON
+nested too deep. The database refuses such values since migration 0015; a row from before may hold one."""
+
+
+def _unreadable(exc: BaseException) -> UnreadableValue:
+    cause = str(exc).strip() or type(exc).__name__
+    return UnreadableValue(f"a row read from the database cannot be decoded here: {cause}")
+
+
+def _fetch(fetchall: Callable[[], list[Row]]) -> list[Row]:
+    """fetchall(), an undecodable row raised as UnreadableValue (which get_prompt's fallback covers)."""
+    try:
+        return fetchall()
+    except _UNDECODABLE as exc:
+        raise _unreadable(exc) from exc
 
 
 def _scalar(rows: list[Row]) -> Any:
@@ -152,12 +173,21 @@ class _Calls:
                      writes=(target, None))
 
 
-def _listen_target(pool: ConnectionPool | AsyncConnectionPool) -> tuple[str, dict[str, Any]]:
-    """The pool's conninfo and connect kwargs, for the listener's own connection."""
+def _listen_target(pool: ConnectionPool | AsyncConnectionPool, listen_url: str | None) -> tuple[str, dict[str, Any]]:
+    """Where the listener connects, and how: listen_url (or AGENT_LOGGY_LISTEN_URL) when given, as LISTEN
+    cannot go through a transaction pooler, else the pool's conninfo; the pool's connect kwargs."""
     conninfo, kwargs = pool.conninfo, pool.kwargs
     if not isinstance(conninfo, str) or not (kwargs is None or isinstance(kwargs, dict)):
         raise ConfigurationError("the prompt cache needs a pool with a fixed conninfo and kwargs: pass cache=False")
-    return conninfo, dict(kwargs or {})
+    target = listen_url or Settings.from_env().listen_url
+    return (to_libpq(target) if target else conninfo), dict(kwargs or {})
+
+
+def _fetch_timeout(value: float | None) -> float:
+    timeout = Settings.from_env().fetch_timeout if value is None else value
+    if not timeout > 0:
+        raise ConfigurationError(f"fetch_timeout={value!r}: expected a number of seconds above 0")
+    return float(timeout)
 
 
 def _cache_key(name: str, label: str, project: str, version: int | None, fallback_labels: Sequence[str]) -> CacheKey:
@@ -166,15 +196,20 @@ def _cache_key(name: str, label: str, project: str, version: int | None, fallbac
 
 class PromptRegistry:
     """Prompts over a ConnectionPool. With cache=True (default) resolved prompts are cached and
-    invalidated by NOTIFY on a dedicated listener thread; call close() (or use `with`) to stop it."""
+    invalidated by NOTIFY on a dedicated listener thread (connected to listen_url, default
+    AGENT_LOGGY_LISTEN_URL, else the pool's server); call close() (or use `with`) to stop it. In an
+    outage cached prompts are served marked stale; an uncached get_prompt waits at most fetch_timeout
+    seconds (default AGENT_LOGGY_FETCH_TIMEOUT, else 5) for the database."""
 
     def __init__(self, pool: ConnectionPool, *, cache: bool = True, cache_ttl: float | None = None,
-                 reconnect_delay: float = 0.5) -> None:
+                 reconnect_delay: float = 0.5, listen_url: str | None = None,
+                 fetch_timeout: float | None = None) -> None:
         self.pool = pool
         self.cache = PromptCache(cache_ttl)
+        self.fetch_timeout = _fetch_timeout(fetch_timeout)
         self._listener = None
         if cache:
-            conninfo, kwargs = _listen_target(pool)
+            conninfo, kwargs = _listen_target(pool, listen_url)
             self._listener = Listener(conninfo, self.cache, kwargs, retry_delay=reconnect_delay)
         if self._listener is not None:
             self._listener.start()
@@ -190,9 +225,10 @@ class PromptRegistry:
         if self._listener is not None:
             self._listener.stop()
 
-    def _run(self, call: _Call[T], *, actor: str | None = None, summary: str | None = None) -> T:
+    def _run(self, call: _Call[T], *, actor: str | None = None, summary: str | None = None,
+             timeout: float | None = None) -> T:
         try:
-            with _errors(), self.pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
+            with _errors(), self.pool.connection(timeout) as conn, conn.cursor(row_factory=dict_row) as cur:
                 if len(call.statements) == 1:
                     pipelined_statement(cur, *call.statements[0], project=call.project, actor=actor,
                                         summary=summary)
@@ -200,7 +236,7 @@ class PromptRegistry:
                     with pipelined_transaction(conn, project=call.project, actor=actor, summary=summary):
                         for sql, params in call.statements:
                             cur.execute(sql, params)
-                rows = cur.fetchall()  # every statement of a _Call is a SELECT
+                rows = _fetch(cur.fetchall)  # every statement of a _Call is a SELECT
         finally:  # a write may have committed even when reading its result failed
             if call.writes:
                 self.cache.forget(*call.writes)
@@ -218,7 +254,7 @@ class PromptRegistry:
             return cached
         generation = self.cache.generation()
         try:
-            prompt = self._run(_resolve(name, label, project, version, fallback_labels))
+            prompt = self._run(_resolve(name, label, project, version, fallback_labels), timeout=self.fetch_timeout)
         except (PromptNotFound, ConnectionFailed, UnreadableValue):
             if fallback is None:
                 raise
@@ -277,12 +313,14 @@ class AsyncPromptRegistry:
     first use (or `async with`) and stops with aclose()."""
 
     def __init__(self, pool: AsyncConnectionPool, *, cache: bool = True, cache_ttl: float | None = None,
-                 reconnect_delay: float = 0.5) -> None:
+                 reconnect_delay: float = 0.5, listen_url: str | None = None,
+                 fetch_timeout: float | None = None) -> None:
         self.pool = pool
         self.cache = PromptCache(cache_ttl)
+        self.fetch_timeout = _fetch_timeout(fetch_timeout)
         self._listener = None
         if cache:
-            conninfo, kwargs = _listen_target(pool)
+            conninfo, kwargs = _listen_target(pool, listen_url)
             self._listener = AsyncListener(conninfo, self.cache, kwargs, retry_delay=reconnect_delay)
 
     async def __aenter__(self) -> AsyncPromptRegistry:
@@ -299,10 +337,11 @@ class AsyncPromptRegistry:
             await self._listener.stop()
             self._listener = None
 
-    async def _run(self, call: _Call[T], *, actor: str | None = None, summary: str | None = None) -> T:
+    async def _run(self, call: _Call[T], *, actor: str | None = None, summary: str | None = None,
+                   timeout: float | None = None) -> T:
         try:
             with _errors():
-                async with self.pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
+                async with self.pool.connection(timeout) as conn, conn.cursor(row_factory=dict_row) as cur:
                     if len(call.statements) == 1:
                         await pipelined_statement_async(cur, *call.statements[0], project=call.project,
                                                         actor=actor, summary=summary)
@@ -311,7 +350,10 @@ class AsyncPromptRegistry:
                                                                summary=summary):
                             for sql, params in call.statements:
                                 await cur.execute(sql, params)
-                    rows = await cur.fetchall()  # every statement of a _Call is a SELECT
+                    try:
+                        rows = await cur.fetchall()  # every statement of a _Call is a SELECT
+                    except _UNDECODABLE as exc:
+                        raise _unreadable(exc) from exc
         finally:  # a write may have committed even when reading its result failed
             if call.writes:
                 self.cache.forget(*call.writes)
@@ -329,7 +371,8 @@ class AsyncPromptRegistry:
             return cached
         generation = self.cache.generation()
         try:
-            prompt = await self._run(_resolve(name, label, project, version, fallback_labels))
+            prompt = await self._run(_resolve(name, label, project, version, fallback_labels),
+                                     timeout=self.fetch_timeout)
         except (PromptNotFound, ConnectionFailed, UnreadableValue):
             if fallback is None:
                 raise

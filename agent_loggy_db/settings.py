@@ -41,6 +41,11 @@ class Settings:
 
     database_url: a real server (AGENT_LOGGY_DATABASE_URL or DATABASE_URL); None means the embedded
     server in data_dir. database_url_variable: the variable database_url was read from.
+    prepared_statements: False for a connection pooler without them (PgBouncer before 1.21 in
+    transaction mode): psycopg then never prepares. listen_url: where the prompt cache's listener
+    connects (LISTEN cannot go through transaction pooling); None: the pool's server.
+    fetch_timeout: seconds an uncached get_prompt waits for the database before it fails (or
+    returns its fallback).
     """
 
     database_url: str | None = None
@@ -50,11 +55,15 @@ class Settings:
     pool_timeout: float = 30.0
     connect_timeout: int = 10
     database_url_variable: str | None = None
+    prepared_statements: bool = True
+    listen_url: str | None = None
+    fetch_timeout: float = 5.0
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
-        """Read AGENT_LOGGY_DATABASE_URL (else DATABASE_URL), AGENT_LOGGY_DATA_DIR and
-        AGENT_LOGGY_POOL_* / _CONNECT_TIMEOUT."""
+        """Read AGENT_LOGGY_DATABASE_URL (else DATABASE_URL), AGENT_LOGGY_DATA_DIR,
+        AGENT_LOGGY_POOL_* / _CONNECT_TIMEOUT, AGENT_LOGGY_PREPARED_STATEMENTS, AGENT_LOGGY_LISTEN_URL and
+        AGENT_LOGGY_FETCH_TIMEOUT."""
         env = os.environ if environ is None else environ
         variable = next((name for name in DATABASE_URL_VARIABLES if env.get(name, "").strip()), None)
         data_dir = env.get("AGENT_LOGGY_DATA_DIR", "").strip()
@@ -66,6 +75,9 @@ class Settings:
             pool_max_size=_number(env, "AGENT_LOGGY_POOL_MAX_SIZE", cls.pool_max_size, int, minimum=1),
             pool_timeout=_number(env, "AGENT_LOGGY_POOL_TIMEOUT", cls.pool_timeout, float, minimum=0.1),
             connect_timeout=_number(env, "AGENT_LOGGY_CONNECT_TIMEOUT", cls.connect_timeout, int, minimum=1),
+            prepared_statements=_switch(env, "AGENT_LOGGY_PREPARED_STATEMENTS", cls.prepared_statements),
+            listen_url=env.get("AGENT_LOGGY_LISTEN_URL", "").strip() or None,
+            fetch_timeout=_number(env, "AGENT_LOGGY_FETCH_TIMEOUT", cls.fetch_timeout, float, minimum=0.1),
         )
         if settings.pool_max_size < settings.pool_min_size:
             raise ConfigurationError(
@@ -73,6 +85,18 @@ class Settings:
                 f"AGENT_LOGGY_POOL_MIN_SIZE={settings.pool_min_size}: expected max >= min"
             )
         return settings
+
+
+_SWITCH = {"on": True, "true": True, "yes": True, "1": True, "off": False, "false": False, "no": False, "0": False}
+
+
+def _switch(env: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = env.get(name, "").strip()
+    if raw == "":
+        return default
+    if raw.lower() not in _SWITCH:
+        raise ConfigurationError(f"{name}={raw!r} is not a switch: expected on or off")
+    return _SWITCH[raw.lower()]
 
 
 def _number(

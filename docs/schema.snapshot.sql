@@ -269,18 +269,18 @@ $$;
 COMMENT ON FUNCTION agent_loggy.chain_changelog_row() IS 'BEFORE INSERT row trigger of config_changelog: gives the row the next place in its project''s chain, links it to the previous row''s hash and computes its own, under the row lock of the project''s changelog_heads row (so one project''s changelog writers queue here until commit).';
 
 --
--- Name: is_shallow_json_row(jsonb); Type: FUNCTION; Schema: agent_loggy; Owner: -
+-- Name: is_readable_json_row(jsonb); Type: FUNCTION; Schema: agent_loggy; Owner: -
 --
 
-CREATE FUNCTION agent_loggy.is_shallow_json_row(p_value jsonb) RETURNS boolean
+CREATE FUNCTION agent_loggy.is_readable_json_row(p_value jsonb) RETURNS boolean
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    RETURN (NOT jsonb_path_exists(p_value, 'strict $.**{66}'::jsonpath));
+    RETURN ((NOT jsonb_path_exists(p_value, 'strict $.**{66}'::jsonpath)) AND (NOT jsonb_path_exists(p_value, 'strict $.**?(@.type() == "number" && (@ > 179769313486231570000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000 || @ < -179769313486231570000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000))'::jsonpath)));
 
 --
--- Name: FUNCTION is_shallow_json_row(p_value jsonb); Type: COMMENT; Schema: agent_loggy; Owner: -
+-- Name: FUNCTION is_readable_json_row(p_value jsonb); Type: COMMENT; Schema: agent_loggy; Owner: -
 --
 
-COMMENT ON FUNCTION agent_loggy.is_shallow_json_row(p_value jsonb) IS 'is_shallow_json for a row as JSON (the changelog''s previous_data / new_data): its columns may hold JSON of 64 levels, one level further down.';
+COMMENT ON FUNCTION agent_loggy.is_readable_json_row(p_value jsonb) IS 'is_readable_json for a row as JSON (the changelog''s previous_data / new_data): its columns may hold JSON of 64 levels, one level further down.';
 
 --
 -- Name: config_changelog; Type: TABLE; Schema: agent_loggy; Owner: -
@@ -307,7 +307,7 @@ CREATE TABLE agent_loggy.config_changelog (
     row_hash bytea NOT NULL,
     CONSTRAINT config_changelog_change_type_check CHECK ((change_type = ANY (ARRAY['create'::text, 'update'::text, 'label'::text, 'activate'::text, 'deactivate'::text, 'delete'::text]))),
     CONSTRAINT config_changelog_config_type_check CHECK ((config_type = ANY (ARRAY['prompt'::text, 'model_config'::text, 'embedding_config'::text, 'context_rule'::text, 'negate_key'::text, 'protected_label'::text, 'grant'::text]))),
-    CONSTRAINT config_changelog_data_depth_check CHECK ((agent_loggy.is_shallow_json_row(previous_data) AND agent_loggy.is_shallow_json_row(new_data)))
+    CONSTRAINT config_changelog_data_json_check CHECK ((agent_loggy.is_readable_json_row(previous_data) AND agent_loggy.is_readable_json_row(new_data)))
 );
 
 --
@@ -440,13 +440,13 @@ COMMENT ON FUNCTION agent_loggy.change_kinds(p_transaction xid8) IS 'The kinds o
 CREATE FUNCTION agent_loggy.changelog_row_digest(p_row agent_loggy.config_changelog, p_prev_hash bytea) RETURNS bytea
     LANGUAGE sql STABLE PARALLEL SAFE
     SET search_path TO 'pg_catalog', 'public', 'pg_temp'
-    RETURN sha256((COALESCE(p_prev_hash, '\x'::bytea) || convert_to((jsonb_build_array((p_row).chain_seq, (p_row).id, (p_row).config_type, (p_row).config_id, (p_row).project, (p_row).config_name, (p_row).previous_version, (p_row).new_version, (p_row).change_type, (p_row).change_summary, (p_row).previous_data, (p_row).new_data, (p_row).changed_by, to_char(((p_row).changed_at AT TIME ZONE 'UTC'::text), 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'::text), ((p_row).transaction_id)::text, (p_row).session_role))::text, 'UTF8'::name)));
+    RETURN sha256((COALESCE(p_prev_hash, '\x'::bytea) || convert_to((jsonb_build_array((p_row).chain_seq, (p_row).id, (p_row).config_type, (p_row).config_id, (p_row).project, (p_row).config_name, (p_row).previous_version, (p_row).new_version, (p_row).change_type, (p_row).change_summary, (p_row).previous_data, (p_row).new_data, (p_row).changed_by, (EXTRACT(epoch FROM (p_row).changed_at))::text, ((p_row).transaction_id)::text, (p_row).session_role))::text, 'UTF8'::name)));
 
 --
 -- Name: FUNCTION changelog_row_digest(p_row agent_loggy.config_changelog, p_prev_hash bytea); Type: COMMENT; Schema: agent_loggy; Owner: -
 --
 
-COMMENT ON FUNCTION agent_loggy.changelog_row_digest(p_row agent_loggy.config_changelog, p_prev_hash bytea) IS 'The hash a changelog row must carry: sha256 of the previous row''s hash followed by the row''s columns as a JSON array (changed_at in UTC), the same whatever the session''s time zone or date style.';
+COMMENT ON FUNCTION agent_loggy.changelog_row_digest(p_row agent_loggy.config_changelog, p_prev_hash bytea) IS 'The hash a changelog row must carry: sha256 of the previous row''s hash followed by the row''s columns as a JSON array (changed_at as exact epoch seconds), the same whatever the session''s time zone, date style or other settings.';
 
 --
 -- Name: invalid_labels(text[]); Type: FUNCTION; Schema: agent_loggy; Owner: -
@@ -463,6 +463,34 @@ CREATE FUNCTION agent_loggy.invalid_labels(p_labels text[]) RETURNS text[]
 COMMENT ON FUNCTION agent_loggy.invalid_labels(p_labels text[]) IS 'The labels in p_labels that may not be stored: NULL, not matching ^[a-z0-9_.-]{1,36}$, or the reserved label latest. Empty when all are valid.';
 
 --
+-- Name: is_readable_json(jsonb); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.is_readable_json(p_value jsonb) RETURNS boolean
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN ((NOT jsonb_path_exists(p_value, 'strict $.**{65}'::jsonpath)) AND (NOT jsonb_path_exists(p_value, 'strict $.**?(@.type() == "number" && (@ > 179769313486231570000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000 || @ < -179769313486231570000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000))'::jsonpath)));
+
+--
+-- Name: FUNCTION is_readable_json(p_value jsonb); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.is_readable_json(p_value jsonb) IS 'True when every client''s decoder can read p_value back (NULL for NULL): no value lies more than 64 levels below its top (Python''s json module gives up near 1000) and every number fits a double (Python refuses integers of over 4300 digits).';
+
+--
+-- Name: is_readable_time(timestamp with time zone); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.is_readable_time(p_time timestamp with time zone) RETURNS boolean
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN ((p_time >= '0001-01-01 00:00:00+00'::timestamp with time zone) AND (p_time < '10000-01-01 00:00:00+00'::timestamp with time zone));
+
+--
+-- Name: FUNCTION is_readable_time(p_time timestamp with time zone); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.is_readable_time(p_time timestamp with time zone) IS 'True when p_time lies in years 1-9999 (NULL for NULL): finite, and within what Python''s datetime and most client libraries read.';
+
+--
 -- Name: is_searchable_vector(public.vector); Type: FUNCTION; Schema: agent_loggy; Owner: -
 --
 
@@ -475,20 +503,6 @@ CREATE FUNCTION agent_loggy.is_searchable_vector(p_vector public.vector) RETURNS
 --
 
 COMMENT ON FUNCTION agent_loggy.is_searchable_vector(p_vector public.vector) IS 'True when p_vector''s norm lies between 1e-18 and 1e19: pgvector computes cosine distance in single precision, where larger vectors overflow and smaller ones underflow to a zero norm, and the distance becomes NaN. NULL for NULL.';
-
---
--- Name: is_shallow_json(jsonb); Type: FUNCTION; Schema: agent_loggy; Owner: -
---
-
-CREATE FUNCTION agent_loggy.is_shallow_json(p_value jsonb) RETURNS boolean
-    LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    RETURN (NOT jsonb_path_exists(p_value, 'strict $.**{65}'::jsonpath));
-
---
--- Name: FUNCTION is_shallow_json(p_value jsonb); Type: COMMENT; Schema: agent_loggy; Owner: -
---
-
-COMMENT ON FUNCTION agent_loggy.is_shallow_json(p_value jsonb) IS 'True when no value of p_value lies more than 64 levels below its top (NULL for NULL): stored JSON stays readable by every client''s decoder (Python''s json module, for one, gives up near 1000 levels).';
 
 --
 -- Name: is_valid_loki_label(text); Type: FUNCTION; Schema: agent_loggy; Owner: -
@@ -538,6 +552,7 @@ CREATE TABLE agent_loggy.context_rules (
     CONSTRAINT context_rules_context_check CHECK (((context ~ '\S'::text) AND (length(context) <= 200))),
     CONSTRAINT context_rules_embedding_check CHECK (agent_loggy.is_searchable_vector(embedding)),
     CONSTRAINT context_rules_project_check CHECK (agent_loggy.is_valid_project(project)),
+    CONSTRAINT context_rules_times_check CHECK ((agent_loggy.is_readable_time(created_at) AND agent_loggy.is_readable_time(updated_at))),
     CONSTRAINT context_rules_version_check CHECK ((version > 0))
 );
 
@@ -620,8 +635,9 @@ CREATE TABLE agent_loggy.embedding_configs (
     CONSTRAINT embedding_configs_embedding_model_check CHECK ((embedding_model ~ '\S'::text)),
     CONSTRAINT embedding_configs_name_check CHECK (agent_loggy.is_valid_name(name)),
     CONSTRAINT embedding_configs_parameters_check CHECK ((jsonb_typeof(parameters) = 'object'::text)),
-    CONSTRAINT embedding_configs_parameters_depth_check CHECK (agent_loggy.is_shallow_json(parameters)),
+    CONSTRAINT embedding_configs_parameters_json_check CHECK (agent_loggy.is_readable_json(parameters)),
     CONSTRAINT embedding_configs_project_check CHECK (agent_loggy.is_valid_project(project)),
+    CONSTRAINT embedding_configs_times_check CHECK ((agent_loggy.is_readable_time(created_at) AND agent_loggy.is_readable_time(updated_at))),
     CONSTRAINT embedding_configs_version_check CHECK ((version > 0))
 );
 
@@ -712,8 +728,9 @@ CREATE TABLE agent_loggy.model_configs (
     CONSTRAINT model_configs_model_provider_check CHECK ((model_provider ~ '\S'::text)),
     CONSTRAINT model_configs_name_check CHECK (agent_loggy.is_valid_name(name)),
     CONSTRAINT model_configs_parameters_check CHECK ((jsonb_typeof(parameters) = 'object'::text)),
-    CONSTRAINT model_configs_parameters_depth_check CHECK (agent_loggy.is_shallow_json(parameters)),
+    CONSTRAINT model_configs_parameters_json_check CHECK (agent_loggy.is_readable_json(parameters)),
     CONSTRAINT model_configs_project_check CHECK (agent_loggy.is_valid_project(project)),
+    CONSTRAINT model_configs_times_check CHECK ((agent_loggy.is_readable_time(created_at) AND agent_loggy.is_readable_time(updated_at))),
     CONSTRAINT model_configs_version_check CHECK ((version > 0))
 );
 
@@ -788,6 +805,7 @@ CREATE TABLE agent_loggy.negate_keys (
     CONSTRAINT negate_keys_label_check CHECK (agent_loggy.is_valid_loki_label(label)),
     CONSTRAINT negate_keys_operator_check CHECK ((operator = ANY (ARRAY['='::text, '!='::text, '=~'::text, '!~'::text]))),
     CONSTRAINT negate_keys_project_check CHECK (agent_loggy.is_valid_project(project)),
+    CONSTRAINT negate_keys_times_check CHECK ((agent_loggy.is_readable_time(created_at) AND agent_loggy.is_readable_time(updated_at))),
     CONSTRAINT negate_keys_value_check CHECK ((octet_length(value) <= 2000)),
     CONSTRAINT negate_keys_version_check CHECK ((version > 0))
 );
@@ -860,9 +878,10 @@ CREATE TABLE agent_loggy.prompts (
     CONSTRAINT prompts_labels_check CHECK ((cardinality(agent_loggy.invalid_labels(labels)) = 0)),
     CONSTRAINT prompts_name_check CHECK (agent_loggy.is_valid_name(name)),
     CONSTRAINT prompts_parameters_check CHECK ((jsonb_typeof(parameters) = 'object'::text)),
-    CONSTRAINT prompts_parameters_depth_check CHECK (agent_loggy.is_shallow_json(parameters)),
+    CONSTRAINT prompts_parameters_json_check CHECK (agent_loggy.is_readable_json(parameters)),
     CONSTRAINT prompts_project_check CHECK (agent_loggy.is_valid_project(project)),
     CONSTRAINT prompts_template_check CHECK ((template ~ '\S'::text)),
+    CONSTRAINT prompts_times_check CHECK ((agent_loggy.is_readable_time(created_at) AND agent_loggy.is_readable_time(updated_at))),
     CONSTRAINT prompts_type_check CHECK ((type = ANY (ARRAY['chat'::text, 'text'::text, 'system'::text, 'user'::text]))),
     CONSTRAINT prompts_version_check CHECK ((version > 0))
 );
@@ -1514,10 +1533,11 @@ CREATE TABLE agent_loggy.documents (
     CONSTRAINT documents_embedding_check CHECK (agent_loggy.is_searchable_vector(embedding)),
     CONSTRAINT documents_external_id_check CHECK (((external_id ~ '\S'::text) AND (octet_length(external_id) <= 1000))),
     CONSTRAINT documents_metadata_check CHECK ((jsonb_typeof(metadata) = 'object'::text)),
-    CONSTRAINT documents_metadata_depth_check CHECK (agent_loggy.is_shallow_json(metadata)),
+    CONSTRAINT documents_metadata_json_check CHECK (agent_loggy.is_readable_json(metadata)),
     CONSTRAINT documents_project_check CHECK (agent_loggy.is_valid_project(project)),
     CONSTRAINT documents_source_check CHECK (agent_loggy.is_valid_name(source)),
-    CONSTRAINT documents_tags_check CHECK (agent_loggy.are_valid_tags(tags))
+    CONSTRAINT documents_tags_check CHECK (agent_loggy.are_valid_tags(tags)),
+    CONSTRAINT documents_times_check CHECK ((agent_loggy.is_readable_time(created_at) AND agent_loggy.is_readable_time(updated_at)))
 );
 
 --
@@ -1737,18 +1757,18 @@ BEGIN
         END IF;
     END IF;
     IF TG_TABLE_NAME = 'documents' THEN
-        IF NOT agent_loggy.is_shallow_json(NEW.metadata) THEN
-            PERFORM agent_loggy.raise_check_violation(TG_TABLE_NAME, 'documents_metadata_depth_check',
-                format('metadata of document %s nests deeper than 64 levels', quote_nullable(NEW.external_id)), NULL);
+        IF NOT agent_loggy.is_readable_json(NEW.metadata) THEN
+            PERFORM agent_loggy.raise_check_violation(TG_TABLE_NAME, 'documents_metadata_json_check',
+                format('metadata of document %s nests deeper than 64 levels or holds a number beyond double precision', quote_nullable(NEW.external_id)), NULL);
         END IF;
         RETURN NEW;
     END IF;
     what := format('%s %s in project %s', replace(config_type, '_', ' '),
                    quote_literal(agent_loggy.config_name(config_type, new_row)), quote_literal(NEW.project));
     IF TG_TABLE_NAME IN ('prompts', 'model_configs', 'embedding_configs')
-       AND NOT agent_loggy.is_shallow_json(new_row -> 'parameters') THEN
-        PERFORM agent_loggy.raise_check_violation(TG_TABLE_NAME, TG_TABLE_NAME || '_parameters_depth_check',
-            format('parameters of %s nest deeper than 64 levels', what), NULL);
+       AND NOT agent_loggy.is_readable_json(new_row -> 'parameters') THEN
+        PERFORM agent_loggy.raise_check_violation(TG_TABLE_NAME, TG_TABLE_NAME || '_parameters_json_check',
+            format('parameters of %s nest deeper than 64 levels or hold a number beyond double precision', what), NULL);
     END IF;
     IF TG_TABLE_NAME IN ('prompts', 'model_configs') AND agent_loggy.is_valid_project(NEW.project) THEN
         -- the write lock of the row's project, even if the statement started bound elsewhere
@@ -1756,20 +1776,22 @@ BEGIN
     END IF;
 
     IF TG_OP = 'INSERT' THEN
+        IF NEW.version > 1000000000 THEN
+            PERFORM agent_loggy.raise_check_violation(TG_TABLE_NAME, TG_TABLE_NAME || '_version_check',
+                format('invalid version %s of %s: versions stop at 1000000000', NEW.version, what), NULL);
+        END IF;
         highest := coalesce(agent_loggy.highest_recorded_version(NEW.project, config_type,
                                                                    agent_loggy.config_name(config_type, new_row)), 0);
-        IF NEW.version > highest + 1 AND NOT admin THEN
+        IF NEW.version <> highest + 1 AND NOT admin THEN
+            -- not a number used before (existing, deleted, renamed away), not a gap: only the next one
             RAISE EXCEPTION 'permission denied to add version % of %: the next version is %; only agent_loggy_admin chooses version numbers',
-                NEW.version, what, highest + 1 USING ERRCODE = 'insufficient_privilege';
+                NEW.version, what, highest + 1 USING ERRCODE = 'insufficient_privilege',
+                HINT = 'A version number always means one content; writers add the next version.';
         ELSIF NEW.version <= highest THEN
             -- a version that exists fails on the unique key; one that was deleted is checked here
             earlier := agent_loggy.deleted_state(NEW.project, config_type, agent_loggy.config_name(config_type, new_row),
                                                  NEW.version);
-            IF earlier IS NOT NULL AND NOT admin THEN
-                RAISE EXCEPTION 'permission denied to add version % of %: that version was deleted (the next version is %)',
-                    NEW.version, what, highest + 1 USING ERRCODE = 'insufficient_privilege',
-                    HINT = 'A version number always means one content; writers add the next version.';
-            ELSIF earlier IS NOT NULL AND agent_loggy.content_of(earlier) IS DISTINCT FROM agent_loggy.content_of(new_row) THEN
+            IF earlier IS NOT NULL AND agent_loggy.content_of(earlier) IS DISTINCT FROM agent_loggy.content_of(new_row) THEN
                 PERFORM agent_loggy.raise_check_violation(TG_TABLE_NAME, TG_TABLE_NAME || '_version_check',
                     format('version %s of %s was deleted with other content: a version number always means one content (the next version is %s)',
                            NEW.version, what, highest + 1),
@@ -2473,7 +2495,13 @@ BEGIN
         WHERE i.indrelid = 'agent_loggy.documents'::regclass AND am.amname IN ('hnsw', 'ivfflat');
         rebuild := index_defs IS NOT NULL;
         IF rebuild THEN
-            EXECUTE drops;
+            BEGIN
+                PERFORM set_config('lock_timeout', '10s', true);
+                EXECUTE drops;
+            EXCEPTION WHEN lock_not_available THEN
+                RAISE EXCEPTION 'cannot rebuild the vector index of documents: another session kept the table for 10 s (the rebuild needs it alone)'
+                    USING ERRCODE = 'lock_not_available', HINT = 'Retry when it is done, or load without a rebuild (--index keep).';
+            END;
         END IF;
     END IF;
 
@@ -2529,7 +2557,8 @@ CREATE FUNCTION agent_loggy.lock_writes(p_kind text, p_project text) RETURNS voi
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $_$
 BEGIN
-    IF p_kind IS NULL OR p_kind !~ '^(prompts|model_configs|context_rules|negate_keys|documents:[A-Za-z0-9][A-Za-z0-9_.:/-]*)$' THEN
+    IF p_kind IS NULL OR p_kind !~ '^(prompts|model_configs|context_rules|negate_keys|documents:[A-Za-z0-9][A-Za-z0-9_.:/-]*)$'
+       OR length(p_kind) > 140 THEN
         RAISE EXCEPTION 'invalid write lock kind %', quote_nullable(p_kind) USING ERRCODE = 'invalid_parameter_value';
     ELSIF p_project IS NULL THEN
         IF NOT agent_loggy.login_may_write(NULL) THEN
@@ -2537,8 +2566,7 @@ BEGIN
                 USING ERRCODE = 'insufficient_privilege',
                       HINT = 'Bind the project first, in the same transaction: SELECT set_config(''agent_loggy.project'', <project>, true).';
         END IF;
-        PERFORM FROM agent_loggy.write_locks AS w WHERE w.kind = p_kind ORDER BY w.project FOR UPDATE;
-        RETURN;
+        RETURN;  -- an unbound admin statement: each row takes its own project's lock (guard_row)
     ELSIF NOT agent_loggy.is_valid_project(p_project) THEN
         RAISE EXCEPTION 'invalid project %', quote_literal(p_project) USING ERRCODE = 'invalid_parameter_value';
     ELSIF NOT agent_loggy.login_may_write(p_project) THEN
@@ -2557,7 +2585,7 @@ $_$;
 -- Name: FUNCTION lock_writes(p_kind text, p_project text); Type: COMMENT; Schema: agent_loggy; Owner: -
 --
 
-COMMENT ON FUNCTION agent_loggy.lock_writes(p_kind text, p_project text) IS 'Serialises writes of one kind (prompts, model_configs, context_rules, negate_keys, documents:<source>) in project p_project until the transaction ends, with a row lock on write_locks that only this function takes: the login must be an admin or hold a write grant for the project. p_project NULL locks every project (admins only). Writers of other projects never wait; a login in no group cannot take it at all.';
+COMMENT ON FUNCTION agent_loggy.lock_writes(p_kind text, p_project text) IS 'Serialises writes of one kind (prompts, model_configs, context_rules, negate_keys, documents:<source>) in project p_project until the transaction ends, with a row lock on write_locks that only this function takes: the login must be an admin or hold a write grant for the project. p_project NULL (an unbound statement) locks nothing for an admin, whose rows then lock their own projects one by one (guard_row), and is refused to anyone else. Writers of other projects never wait; a login in no group cannot take it at all.';
 
 --
 -- Name: lock_prompt_writes(); Type: FUNCTION; Schema: agent_loggy; Owner: -
@@ -2572,7 +2600,7 @@ CREATE FUNCTION agent_loggy.lock_prompt_writes() RETURNS void
 -- Name: FUNCTION lock_prompt_writes(); Type: COMMENT; Schema: agent_loggy; Owner: -
 --
 
-COMMENT ON FUNCTION agent_loggy.lock_prompt_writes() IS 'Takes the prompt write lock of the bound project (every project for an unbound admin; a non-admin must be bound), held until commit or rollback; see lock_writes().';
+COMMENT ON FUNCTION agent_loggy.lock_prompt_writes() IS 'Takes the prompt write lock of the bound project (an unbound admin''s rows lock their own projects; a non-admin must be bound), held until commit or rollback; see lock_writes().';
 
 --
 -- Name: login_may_write(text); Type: FUNCTION; Schema: agent_loggy; Owner: -
@@ -2806,15 +2834,19 @@ BEGIN
     END IF;
 
     EXECUTE format($update$
-        UPDATE agent_loggy.%I AS p
+        UPDATE agent_loggy.%1$I AS p
         SET labels = ARRAY(
             SELECT l FROM unnest(p.labels) AS l
             WHERE NOT EXISTS (
                 SELECT 1 FROM jsonb_to_recordset($1) AS g(id bigint, project text, name text, label text)
-                WHERE g.project = p.project AND g.name = p.name AND g.label = l AND g.id <> p.id))
+                WHERE g.project = p.project AND g.name = p.name AND g.label = l AND g.id <> p.id
+                  AND EXISTS (SELECT 1 FROM agent_loggy.%1$I AS giver WHERE giver.id = g.id AND g.label = ANY (giver.labels))))
         WHERE EXISTS (
             SELECT 1 FROM jsonb_to_recordset($1) AS g(id bigint, project text, name text, label text)
-            WHERE g.project = p.project AND g.name = p.name AND g.id <> p.id AND g.label = ANY (p.labels))$update$,
+            WHERE g.project = p.project AND g.name = p.name AND g.id <> p.id AND g.label = ANY (p.labels)
+              -- a grant an earlier trigger of the same statement took back (MERGE: its INSERT
+              -- and UPDATE parts each fire this trigger) moves nothing: the label stays where it is
+              AND EXISTS (SELECT 1 FROM agent_loggy.%1$I AS giver WHERE giver.id = g.id AND g.label = ANY (giver.labels)))$update$,
         TG_TABLE_NAME) USING grants;
     RETURN NULL;
 END
@@ -3793,7 +3825,7 @@ BEGIN
                 WHEN vector_norm(s.embedding) = 0 THEN 'embedding is all zeros'
                 WHEN NOT agent_loggy.is_searchable_vector(s.embedding) THEN
                     format('embedding has norm %s: expected a norm between 1e-18 and 1e19', vector_norm(s.embedding))
-                WHEN NOT agent_loggy.is_shallow_json(s.metadata) THEN 'metadata nests deeper than 64 levels'
+                WHEN NOT agent_loggy.is_readable_json(s.metadata) THEN 'metadata nests deeper than 64 levels or holds a number beyond double precision'
             END AS problem
             FROM (SELECT t.*, min(t.line) OVER (PARTITION BY t.external_id) AS first_line
                   FROM pg_temp.agent_loggy_staged_documents AS t) AS s
@@ -5426,11 +5458,11 @@ GRANT ALL ON FUNCTION agent_loggy.can_access_project(p_project text) TO agent_lo
 REVOKE ALL ON FUNCTION agent_loggy.chain_changelog_row() FROM PUBLIC;
 
 --
--- Name: FUNCTION is_shallow_json_row(p_value jsonb); Type: ACL; Schema: agent_loggy; Owner: -
+-- Name: FUNCTION is_readable_json_row(p_value jsonb); Type: ACL; Schema: agent_loggy; Owner: -
 --
 
-REVOKE ALL ON FUNCTION agent_loggy.is_shallow_json_row(p_value jsonb) FROM PUBLIC;
-GRANT ALL ON FUNCTION agent_loggy.is_shallow_json_row(p_value jsonb) TO agent_loggy_reader;
+REVOKE ALL ON FUNCTION agent_loggy.is_readable_json_row(p_value jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.is_readable_json_row(p_value jsonb) TO agent_loggy_reader;
 
 --
 -- Name: TABLE config_changelog; Type: ACL; Schema: agent_loggy; Owner: -
@@ -5460,18 +5492,25 @@ REVOKE ALL ON FUNCTION agent_loggy.invalid_labels(p_labels text[]) FROM PUBLIC;
 GRANT ALL ON FUNCTION agent_loggy.invalid_labels(p_labels text[]) TO agent_loggy_reader;
 
 --
+-- Name: FUNCTION is_readable_json(p_value jsonb); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.is_readable_json(p_value jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.is_readable_json(p_value jsonb) TO agent_loggy_reader;
+
+--
+-- Name: FUNCTION is_readable_time(p_time timestamp with time zone); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.is_readable_time(p_time timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.is_readable_time(p_time timestamp with time zone) TO agent_loggy_reader;
+
+--
 -- Name: FUNCTION is_searchable_vector(p_vector public.vector); Type: ACL; Schema: agent_loggy; Owner: -
 --
 
 REVOKE ALL ON FUNCTION agent_loggy.is_searchable_vector(p_vector public.vector) FROM PUBLIC;
 GRANT ALL ON FUNCTION agent_loggy.is_searchable_vector(p_vector public.vector) TO agent_loggy_reader;
-
---
--- Name: FUNCTION is_shallow_json(p_value jsonb); Type: ACL; Schema: agent_loggy; Owner: -
---
-
-REVOKE ALL ON FUNCTION agent_loggy.is_shallow_json(p_value jsonb) FROM PUBLIC;
-GRANT ALL ON FUNCTION agent_loggy.is_shallow_json(p_value jsonb) TO agent_loggy_reader;
 
 --
 -- Name: FUNCTION is_valid_loki_label(p_label text); Type: ACL; Schema: agent_loggy; Owner: -

@@ -27,7 +27,7 @@ DECLARE
               'WHEN vector_norm(s.embedding) = 0 THEN ''embedding is all zeros''
                 WHEN NOT agent_loggy.is_searchable_vector(s.embedding) THEN
                     format(''embedding has norm %s: expected a norm between 1e-18 and 1e19'', vector_norm(s.embedding))
-                WHEN NOT agent_loggy.is_shallow_json(s.metadata) THEN ''metadata nests deeper than 64 levels''',
+                WHEN NOT agent_loggy.is_readable_json(s.metadata) THEN ''metadata nests deeper than 64 levels or holds a number beyond double precision''',
               'WHEN vector_norm(s.embedding) = 0 THEN ''embedding is all zeros'''],
         ARRAY['agent_loggy.store_embeddings(text, bigint[], text[], vector[], bigint)',
               'WHERE e IS NULL OR vector_dims(e) <> 384 OR NOT agent_loggy.is_searchable_vector(e)) THEN
@@ -64,16 +64,27 @@ COMMENT ON FUNCTION agent_loggy.checked_query_vector(vector) IS
     'Returns p_query when it can be searched with (384 dimensions, not all zeros), else raises SQLSTATE 22023 naming what is wrong.';
 CALL agent_loggy.use_vector_schema('agent_loggy.checked_query_vector(vector)');
 
+DO $$
+DECLARE
+    t text;
+BEGIN
+    FOREACH t IN ARRAY ARRAY['prompts', 'model_configs', 'embedding_configs', 'context_rules', 'negate_keys',
+                             'documents'] LOOP
+        EXECUTE format('ALTER TABLE agent_loggy.%I DROP CONSTRAINT %I', t, t || '_times_check');
+    END LOOP;
+END
+$$;
 ALTER TABLE agent_loggy.documents DROP CONSTRAINT documents_embedding_check;
 ALTER TABLE agent_loggy.documents ADD CONSTRAINT documents_embedding_check CHECK (vector_norm(embedding) > 0);
 ALTER TABLE agent_loggy.context_rules DROP CONSTRAINT context_rules_embedding_check;
 ALTER TABLE agent_loggy.prompts DROP CONSTRAINT prompts_embedding_check;
-ALTER TABLE agent_loggy.config_changelog DROP CONSTRAINT config_changelog_data_depth_check;
-ALTER TABLE agent_loggy.documents DROP CONSTRAINT documents_metadata_depth_check;
-ALTER TABLE agent_loggy.embedding_configs DROP CONSTRAINT embedding_configs_parameters_depth_check;
-ALTER TABLE agent_loggy.model_configs DROP CONSTRAINT model_configs_parameters_depth_check;
-ALTER TABLE agent_loggy.prompts DROP CONSTRAINT prompts_parameters_depth_check;
+ALTER TABLE agent_loggy.config_changelog DROP CONSTRAINT config_changelog_data_json_check;
+ALTER TABLE agent_loggy.documents DROP CONSTRAINT documents_metadata_json_check;
+ALTER TABLE agent_loggy.embedding_configs DROP CONSTRAINT embedding_configs_parameters_json_check;
+ALTER TABLE agent_loggy.model_configs DROP CONSTRAINT model_configs_parameters_json_check;
+ALTER TABLE agent_loggy.prompts DROP CONSTRAINT prompts_parameters_json_check;
 DROP FUNCTION agent_loggy.is_searchable_vector(vector);
+DROP FUNCTION agent_loggy.is_readable_time(timestamptz);
 
 DO $$
 DECLARE
@@ -81,11 +92,20 @@ DECLARE
                   WHERE p.oid = 'agent_loggy.load_staged_documents(text, text, bigint, boolean)'::regprocedure);
     new_lock text := 'PERFORM agent_loggy.lock_writes(''documents:'' || p_source, p_project);';
     old_lock text := 'PERFORM pg_advisory_xact_lock(hashtextextended(''agent_loggy.documents:'' || p_project || '':'' || p_source, 0));';
+    old_drop text := E'            EXECUTE drops;\n';
+    new_drop text := concat_ws(E'\n',
+        '            BEGIN',
+        '                PERFORM set_config(''lock_timeout'', ''10s'', true);',
+        '                EXECUTE drops;',
+        '            EXCEPTION WHEN lock_not_available THEN',
+        '                RAISE EXCEPTION ''cannot rebuild the vector index of documents: another session kept the table for 10 s (the rebuild needs it alone)''',
+        '                    USING ERRCODE = ''lock_not_available'', HINT = ''Retry when it is done, or load without a rebuild (--index keep).'';',
+        '            END;', '');
 BEGIN
     EXECUTE format('CREATE OR REPLACE FUNCTION agent_loggy.load_staged_documents(p_project text, p_source text, '
                    'p_embedding_config_id bigint DEFAULT NULL, p_rebuild_index boolean DEFAULT NULL) '
                    'RETURNS TABLE (inserted bigint, updated bigint, unchanged bigint, index_rebuilt boolean) '
-                   'LANGUAGE plpgsql AS %L', replace(body, new_lock, old_lock));
+                   'LANGUAGE plpgsql AS %L', replace(replace(body, new_lock, old_lock), new_drop, old_drop));
 END
 $$;
 CALL agent_loggy.use_vector_schema('agent_loggy.load_staged_documents(text, text, bigint, boolean)');
@@ -429,8 +449,8 @@ BEGIN
 END
 $$;
 DROP FUNCTION agent_loggy.guard_row();
-DROP FUNCTION agent_loggy.is_shallow_json_row(jsonb);
-DROP FUNCTION agent_loggy.is_shallow_json(jsonb);
+DROP FUNCTION agent_loggy.is_readable_json_row(jsonb);
+DROP FUNCTION agent_loggy.is_readable_json(jsonb);
 DROP FUNCTION agent_loggy.content_of(jsonb);
 DROP FUNCTION agent_loggy.deleted_state(text, text, text, integer);
 DROP FUNCTION agent_loggy.highest_recorded_version(text, text, text);

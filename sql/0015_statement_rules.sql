@@ -84,7 +84,8 @@ CREATE FUNCTION agent_loggy.lock_writes(p_kind text, p_project text) RETURNS voi
     SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
-    IF p_kind IS NULL OR p_kind !~ '^(prompts|model_configs|context_rules|negate_keys|documents:[A-Za-z0-9][A-Za-z0-9_.:/-]*)$' THEN
+    IF p_kind IS NULL OR p_kind !~ '^(prompts|model_configs|context_rules|negate_keys|documents:[A-Za-z0-9][A-Za-z0-9_.:/-]*)$'
+       OR length(p_kind) > 140 THEN
         RAISE EXCEPTION 'invalid write lock kind %', quote_nullable(p_kind) USING ERRCODE = 'invalid_parameter_value';
     ELSIF p_project IS NULL THEN
         IF NOT agent_loggy.login_may_write(NULL) THEN
@@ -92,8 +93,7 @@ BEGIN
                 USING ERRCODE = 'insufficient_privilege',
                       HINT = 'Bind the project first, in the same transaction: SELECT set_config(''agent_loggy.project'', <project>, true).';
         END IF;
-        PERFORM FROM agent_loggy.write_locks AS w WHERE w.kind = p_kind ORDER BY w.project FOR UPDATE;
-        RETURN;
+        RETURN;  -- an unbound admin statement: each row takes its own project's lock (guard_row)
     ELSIF NOT agent_loggy.is_valid_project(p_project) THEN
         RAISE EXCEPTION 'invalid project %', quote_literal(p_project) USING ERRCODE = 'invalid_parameter_value';
     ELSIF NOT agent_loggy.login_may_write(p_project) THEN
@@ -108,13 +108,13 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION agent_loggy.lock_writes(text, text) IS
-    'Serialises writes of one kind (prompts, model_configs, context_rules, negate_keys, documents:<source>) in project p_project until the transaction ends, with a row lock on write_locks that only this function takes: the login must be an admin or hold a write grant for the project. p_project NULL locks every project (admins only). Writers of other projects never wait; a login in no group cannot take it at all.';
+    'Serialises writes of one kind (prompts, model_configs, context_rules, negate_keys, documents:<source>) in project p_project until the transaction ends, with a row lock on write_locks that only this function takes: the login must be an admin or hold a write grant for the project. p_project NULL (an unbound statement) locks nothing for an admin, whose rows then lock their own projects one by one (guard_row), and is refused to anyone else. Writers of other projects never wait; a login in no group cannot take it at all.';
 
 CREATE OR REPLACE FUNCTION agent_loggy.lock_prompt_writes() RETURNS void
     LANGUAGE sql VOLATILE
     RETURN agent_loggy.lock_writes('prompts', agent_loggy.bound_project());
 COMMENT ON FUNCTION agent_loggy.lock_prompt_writes() IS
-    'Takes the prompt write lock of the bound project (every project for an unbound admin; a non-admin must be bound), held until commit or rollback; see lock_writes().';
+    'Takes the prompt write lock of the bound project (an unbound admin''s rows lock their own projects; a non-admin must be bound), held until commit or rollback; see lock_writes().';
 
 CREATE FUNCTION agent_loggy.serialize_writes() RETURNS trigger
     LANGUAGE plpgsql
@@ -213,17 +213,25 @@ COMMENT ON FUNCTION agent_loggy.content_of(jsonb) IS
 
 -- The guard of every row ---------------------------------------------------------------------------------
 
-CREATE FUNCTION agent_loggy.is_shallow_json(p_value jsonb) RETURNS boolean
+CREATE FUNCTION agent_loggy.is_readable_json(p_value jsonb) RETURNS boolean
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    RETURN NOT jsonb_path_exists(p_value, 'strict $.**{65}');
-COMMENT ON FUNCTION agent_loggy.is_shallow_json(jsonb) IS
-    'True when no value of p_value lies more than 64 levels below its top (NULL for NULL): stored JSON stays readable by every client''s decoder (Python''s json module, for one, gives up near 1000 levels).';
+    RETURN NOT jsonb_path_exists(p_value, 'strict $.**{65}')
+       AND NOT jsonb_path_exists(p_value, 'strict $.** ? (@.type() == "number" && (@ > 1.7976931348623157e308 || @ < -1.7976931348623157e308))');
+COMMENT ON FUNCTION agent_loggy.is_readable_json(jsonb) IS
+    'True when every client''s decoder can read p_value back (NULL for NULL): no value lies more than 64 levels below its top (Python''s json module gives up near 1000) and every number fits a double (Python refuses integers of over 4300 digits).';
 
-CREATE FUNCTION agent_loggy.is_shallow_json_row(p_value jsonb) RETURNS boolean
+CREATE FUNCTION agent_loggy.is_readable_json_row(p_value jsonb) RETURNS boolean
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    RETURN NOT jsonb_path_exists(p_value, 'strict $.**{66}');
-COMMENT ON FUNCTION agent_loggy.is_shallow_json_row(jsonb) IS
-    'is_shallow_json for a row as JSON (the changelog''s previous_data / new_data): its columns may hold JSON of 64 levels, one level further down.';
+    RETURN NOT jsonb_path_exists(p_value, 'strict $.**{66}')
+       AND NOT jsonb_path_exists(p_value, 'strict $.** ? (@.type() == "number" && (@ > 1.7976931348623157e308 || @ < -1.7976931348623157e308))');
+COMMENT ON FUNCTION agent_loggy.is_readable_json_row(jsonb) IS
+    'is_readable_json for a row as JSON (the changelog''s previous_data / new_data): its columns may hold JSON of 64 levels, one level further down.';
+
+CREATE FUNCTION agent_loggy.is_readable_time(p_time timestamptz) RETURNS boolean
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN p_time >= '0001-01-01 00:00:00+00' AND p_time < '10000-01-01 00:00:00+00';
+COMMENT ON FUNCTION agent_loggy.is_readable_time(timestamptz) IS
+    'True when p_time lies in years 1-9999 (NULL for NULL): finite, and within what Python''s datetime and most client libraries read.';
 
 CREATE FUNCTION agent_loggy.guard_row() RETURNS trigger
     LANGUAGE plpgsql
@@ -251,18 +259,18 @@ BEGIN
         END IF;
     END IF;
     IF TG_TABLE_NAME = 'documents' THEN
-        IF NOT agent_loggy.is_shallow_json(NEW.metadata) THEN
-            PERFORM agent_loggy.raise_check_violation(TG_TABLE_NAME, 'documents_metadata_depth_check',
-                format('metadata of document %s nests deeper than 64 levels', quote_nullable(NEW.external_id)), NULL);
+        IF NOT agent_loggy.is_readable_json(NEW.metadata) THEN
+            PERFORM agent_loggy.raise_check_violation(TG_TABLE_NAME, 'documents_metadata_json_check',
+                format('metadata of document %s nests deeper than 64 levels or holds a number beyond double precision', quote_nullable(NEW.external_id)), NULL);
         END IF;
         RETURN NEW;
     END IF;
     what := format('%s %s in project %s', replace(config_type, '_', ' '),
                    quote_literal(agent_loggy.config_name(config_type, new_row)), quote_literal(NEW.project));
     IF TG_TABLE_NAME IN ('prompts', 'model_configs', 'embedding_configs')
-       AND NOT agent_loggy.is_shallow_json(new_row -> 'parameters') THEN
-        PERFORM agent_loggy.raise_check_violation(TG_TABLE_NAME, TG_TABLE_NAME || '_parameters_depth_check',
-            format('parameters of %s nest deeper than 64 levels', what), NULL);
+       AND NOT agent_loggy.is_readable_json(new_row -> 'parameters') THEN
+        PERFORM agent_loggy.raise_check_violation(TG_TABLE_NAME, TG_TABLE_NAME || '_parameters_json_check',
+            format('parameters of %s nest deeper than 64 levels or hold a number beyond double precision', what), NULL);
     END IF;
     IF TG_TABLE_NAME IN ('prompts', 'model_configs') AND agent_loggy.is_valid_project(NEW.project) THEN
         -- the write lock of the row's project, even if the statement started bound elsewhere
@@ -270,20 +278,22 @@ BEGIN
     END IF;
 
     IF TG_OP = 'INSERT' THEN
+        IF NEW.version > 1000000000 THEN
+            PERFORM agent_loggy.raise_check_violation(TG_TABLE_NAME, TG_TABLE_NAME || '_version_check',
+                format('invalid version %s of %s: versions stop at 1000000000', NEW.version, what), NULL);
+        END IF;
         highest := coalesce(agent_loggy.highest_recorded_version(NEW.project, config_type,
                                                                    agent_loggy.config_name(config_type, new_row)), 0);
-        IF NEW.version > highest + 1 AND NOT admin THEN
+        IF NEW.version <> highest + 1 AND NOT admin THEN
+            -- not a number used before (existing, deleted, renamed away), not a gap: only the next one
             RAISE EXCEPTION 'permission denied to add version % of %: the next version is %; only agent_loggy_admin chooses version numbers',
-                NEW.version, what, highest + 1 USING ERRCODE = 'insufficient_privilege';
+                NEW.version, what, highest + 1 USING ERRCODE = 'insufficient_privilege',
+                HINT = 'A version number always means one content; writers add the next version.';
         ELSIF NEW.version <= highest THEN
             -- a version that exists fails on the unique key; one that was deleted is checked here
             earlier := agent_loggy.deleted_state(NEW.project, config_type, agent_loggy.config_name(config_type, new_row),
                                                  NEW.version);
-            IF earlier IS NOT NULL AND NOT admin THEN
-                RAISE EXCEPTION 'permission denied to add version % of %: that version was deleted (the next version is %)',
-                    NEW.version, what, highest + 1 USING ERRCODE = 'insufficient_privilege',
-                    HINT = 'A version number always means one content; writers add the next version.';
-            ELSIF earlier IS NOT NULL AND agent_loggy.content_of(earlier) IS DISTINCT FROM agent_loggy.content_of(new_row) THEN
+            IF earlier IS NOT NULL AND agent_loggy.content_of(earlier) IS DISTINCT FROM agent_loggy.content_of(new_row) THEN
                 PERFORM agent_loggy.raise_check_violation(TG_TABLE_NAME, TG_TABLE_NAME || '_version_check',
                     format('version %s of %s was deleted with other content: a version number always means one content (the next version is %s)',
                            NEW.version, what, highest + 1),
@@ -406,15 +416,19 @@ BEGIN
     END IF;
 
     EXECUTE format($update$
-        UPDATE agent_loggy.%I AS p
+        UPDATE agent_loggy.%1$I AS p
         SET labels = ARRAY(
             SELECT l FROM unnest(p.labels) AS l
             WHERE NOT EXISTS (
                 SELECT 1 FROM jsonb_to_recordset($1) AS g(id bigint, project text, name text, label text)
-                WHERE g.project = p.project AND g.name = p.name AND g.label = l AND g.id <> p.id))
+                WHERE g.project = p.project AND g.name = p.name AND g.label = l AND g.id <> p.id
+                  AND EXISTS (SELECT 1 FROM agent_loggy.%1$I AS giver WHERE giver.id = g.id AND g.label = ANY (giver.labels))))
         WHERE EXISTS (
             SELECT 1 FROM jsonb_to_recordset($1) AS g(id bigint, project text, name text, label text)
-            WHERE g.project = p.project AND g.name = p.name AND g.id <> p.id AND g.label = ANY (p.labels))$update$,
+            WHERE g.project = p.project AND g.name = p.name AND g.id <> p.id AND g.label = ANY (p.labels)
+              -- a grant an earlier trigger of the same statement took back (MERGE: its INSERT
+              -- and UPDATE parts each fire this trigger) moves nothing: the label stays where it is
+              AND EXISTS (SELECT 1 FROM agent_loggy.%1$I AS giver WHERE giver.id = g.id AND g.label = ANY (giver.labels)))$update$,
         TG_TABLE_NAME) USING grants;
     RETURN NULL;
 END
@@ -661,20 +675,31 @@ COMMENT ON FUNCTION agent_loggy.rollback_prompt_label(text, text, text) IS
 
 -- Document loads queue on write locks ---------------------------------------------------------------------
 
+-- A rebuild waits at most 10 s for documents to itself (DROP INDEX): an idle reader's transaction
+-- would otherwise hold it up for ever, and every search queued behind it.
 DO $$
 DECLARE
     body text := (SELECT p.prosrc FROM pg_proc AS p
                   WHERE p.oid = 'agent_loggy.load_staged_documents(text, text, bigint, boolean)'::regprocedure);
     old_lock text := 'PERFORM pg_advisory_xact_lock(hashtextextended(''agent_loggy.documents:'' || p_project || '':'' || p_source, 0));';
     new_lock text := 'PERFORM agent_loggy.lock_writes(''documents:'' || p_source, p_project);';
+    old_drop text := E'            EXECUTE drops;\n';
+    new_drop text := concat_ws(E'\n',
+        '            BEGIN',
+        '                PERFORM set_config(''lock_timeout'', ''10s'', true);',
+        '                EXECUTE drops;',
+        '            EXCEPTION WHEN lock_not_available THEN',
+        '                RAISE EXCEPTION ''cannot rebuild the vector index of documents: another session kept the table for 10 s (the rebuild needs it alone)''',
+        '                    USING ERRCODE = ''lock_not_available'', HINT = ''Retry when it is done, or load without a rebuild (--index keep).'';',
+        '            END;', '');
 BEGIN
-    IF position(old_lock IN body) = 0 THEN
-        RAISE EXCEPTION 'load_staged_documents() is not the function 0010 created: its lock cannot be replaced';
+    IF position(old_lock IN body) = 0 OR position(old_drop IN body) = 0 THEN
+        RAISE EXCEPTION 'load_staged_documents() is not the function 0010 created: its locks cannot be replaced';
     END IF;
     EXECUTE format('CREATE OR REPLACE FUNCTION agent_loggy.load_staged_documents(p_project text, p_source text, '
                    'p_embedding_config_id bigint DEFAULT NULL, p_rebuild_index boolean DEFAULT NULL) '
                    'RETURNS TABLE (inserted bigint, updated bigint, unchanged bigint, index_rebuilt boolean) '
-                   'LANGUAGE plpgsql AS %L', replace(body, old_lock, new_lock));
+                   'LANGUAGE plpgsql AS %L', replace(replace(body, old_lock, new_lock), old_drop, new_drop));
 END
 $$;
 
@@ -692,33 +717,46 @@ DECLARE
 BEGIN
     SELECT string_agg(format('%s: %s row(s)', t.what, t.n), ', ') INTO bad
     FROM (
-        SELECT 'prompts.parameters' AS what, count(*) AS n FROM agent_loggy.prompts WHERE NOT agent_loggy.is_shallow_json(parameters)
-        UNION ALL SELECT 'model_configs.parameters', count(*) FROM agent_loggy.model_configs WHERE NOT agent_loggy.is_shallow_json(parameters)
-        UNION ALL SELECT 'embedding_configs.parameters', count(*) FROM agent_loggy.embedding_configs WHERE NOT agent_loggy.is_shallow_json(parameters)
-        UNION ALL SELECT 'documents.metadata', count(*) FROM agent_loggy.documents WHERE NOT agent_loggy.is_shallow_json(metadata)
+        SELECT 'prompts.parameters' AS what, count(*) AS n FROM agent_loggy.prompts WHERE NOT agent_loggy.is_readable_json(parameters)
+        UNION ALL SELECT 'model_configs.parameters', count(*) FROM agent_loggy.model_configs WHERE NOT agent_loggy.is_readable_json(parameters)
+        UNION ALL SELECT 'embedding_configs.parameters', count(*) FROM agent_loggy.embedding_configs WHERE NOT agent_loggy.is_readable_json(parameters)
+        UNION ALL SELECT 'documents.metadata', count(*) FROM agent_loggy.documents WHERE NOT agent_loggy.is_readable_json(metadata)
         UNION ALL SELECT 'prompts.embedding', count(*) FROM agent_loggy.prompts WHERE NOT agent_loggy.is_searchable_vector(embedding)
         UNION ALL SELECT 'context_rules.embedding', count(*) FROM agent_loggy.context_rules WHERE NOT agent_loggy.is_searchable_vector(embedding)
         UNION ALL SELECT 'documents.embedding', count(*) FROM agent_loggy.documents WHERE NOT agent_loggy.is_searchable_vector(embedding)
+        UNION ALL SELECT format('%s.created_at / updated_at', t.tab), t.n FROM (
+            SELECT 'prompts' AS tab, count(*) AS n FROM agent_loggy.prompts
+            WHERE NOT (agent_loggy.is_readable_time(created_at) AND agent_loggy.is_readable_time(updated_at))
+            UNION ALL SELECT 'model_configs', count(*) FROM agent_loggy.model_configs
+            WHERE NOT (agent_loggy.is_readable_time(created_at) AND agent_loggy.is_readable_time(updated_at))
+            UNION ALL SELECT 'embedding_configs', count(*) FROM agent_loggy.embedding_configs
+            WHERE NOT (agent_loggy.is_readable_time(created_at) AND agent_loggy.is_readable_time(updated_at))
+            UNION ALL SELECT 'context_rules', count(*) FROM agent_loggy.context_rules
+            WHERE NOT (agent_loggy.is_readable_time(created_at) AND agent_loggy.is_readable_time(updated_at))
+            UNION ALL SELECT 'negate_keys', count(*) FROM agent_loggy.negate_keys
+            WHERE NOT (agent_loggy.is_readable_time(created_at) AND agent_loggy.is_readable_time(updated_at))
+            UNION ALL SELECT 'documents', count(*) FROM agent_loggy.documents
+            WHERE NOT (agent_loggy.is_readable_time(created_at) AND agent_loggy.is_readable_time(updated_at))) AS t
     ) AS t
     WHERE t.n > 0;
     IF bad IS NOT NULL THEN
-        RAISE EXCEPTION 'stored values break the new limits (JSON deeper than 64 levels, vector norms outside 1e-18 .. 1e19): %', bad
+        RAISE EXCEPTION 'stored values break the new limits (JSON deeper than 64 levels or with numbers beyond double precision, times outside years 1-9999, vector norms outside 1e-18 .. 1e19): %', bad
             USING ERRCODE = 'check_violation',
                   HINT = 'Flatten the JSON and set such embeddings to NULL (embed recomputes them), then migrate again.';
     END IF;
 END
 $$;
 
-ALTER TABLE agent_loggy.prompts ADD CONSTRAINT prompts_parameters_depth_check
-    CHECK (agent_loggy.is_shallow_json(parameters));
-ALTER TABLE agent_loggy.model_configs ADD CONSTRAINT model_configs_parameters_depth_check
-    CHECK (agent_loggy.is_shallow_json(parameters));
-ALTER TABLE agent_loggy.embedding_configs ADD CONSTRAINT embedding_configs_parameters_depth_check
-    CHECK (agent_loggy.is_shallow_json(parameters));
-ALTER TABLE agent_loggy.documents ADD CONSTRAINT documents_metadata_depth_check
-    CHECK (agent_loggy.is_shallow_json(metadata));
-ALTER TABLE agent_loggy.config_changelog ADD CONSTRAINT config_changelog_data_depth_check
-    CHECK (agent_loggy.is_shallow_json_row(previous_data) AND agent_loggy.is_shallow_json_row(new_data));
+ALTER TABLE agent_loggy.prompts ADD CONSTRAINT prompts_parameters_json_check
+    CHECK (agent_loggy.is_readable_json(parameters));
+ALTER TABLE agent_loggy.model_configs ADD CONSTRAINT model_configs_parameters_json_check
+    CHECK (agent_loggy.is_readable_json(parameters));
+ALTER TABLE agent_loggy.embedding_configs ADD CONSTRAINT embedding_configs_parameters_json_check
+    CHECK (agent_loggy.is_readable_json(parameters));
+ALTER TABLE agent_loggy.documents ADD CONSTRAINT documents_metadata_json_check
+    CHECK (agent_loggy.is_readable_json(metadata));
+ALTER TABLE agent_loggy.config_changelog ADD CONSTRAINT config_changelog_data_json_check
+    CHECK (agent_loggy.is_readable_json_row(previous_data) AND agent_loggy.is_readable_json_row(new_data));
 ALTER TABLE agent_loggy.prompts ADD CONSTRAINT prompts_embedding_check
     CHECK (agent_loggy.is_searchable_vector(embedding));
 ALTER TABLE agent_loggy.context_rules ADD CONSTRAINT context_rules_embedding_check
@@ -726,6 +764,19 @@ ALTER TABLE agent_loggy.context_rules ADD CONSTRAINT context_rules_embedding_che
 ALTER TABLE agent_loggy.documents DROP CONSTRAINT documents_embedding_check;
 ALTER TABLE agent_loggy.documents ADD CONSTRAINT documents_embedding_check
     CHECK (agent_loggy.is_searchable_vector(embedding));
+DO $$
+DECLARE
+    t text;
+BEGIN
+    -- writers may set created_at (import_prompts keeps a version's original time): a time no client
+    -- can read back ('infinity', year 20000) would break every later read of the row
+    FOREACH t IN ARRAY ARRAY['prompts', 'model_configs', 'embedding_configs', 'context_rules', 'negate_keys',
+                             'documents'] LOOP
+        EXECUTE format('ALTER TABLE agent_loggy.%I ADD CONSTRAINT %I CHECK (agent_loggy.is_readable_time(created_at) '
+                       'AND agent_loggy.is_readable_time(updated_at))', t, t || '_times_check');
+    END LOOP;
+END
+$$;
 
 CREATE OR REPLACE FUNCTION agent_loggy.checked_query_vector(p_query vector) RETURNS vector
     LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
@@ -760,7 +811,7 @@ DECLARE
               'WHEN vector_norm(s.embedding) = 0 THEN ''embedding is all zeros''
                 WHEN NOT agent_loggy.is_searchable_vector(s.embedding) THEN
                     format(''embedding has norm %s: expected a norm between 1e-18 and 1e19'', vector_norm(s.embedding))
-                WHEN NOT agent_loggy.is_shallow_json(s.metadata) THEN ''metadata nests deeper than 64 levels'''],
+                WHEN NOT agent_loggy.is_readable_json(s.metadata) THEN ''metadata nests deeper than 64 levels or holds a number beyond double precision'''],
         ARRAY['agent_loggy.store_embeddings(text, bigint[], text[], vector[], bigint)',
               'WHERE e IS NULL OR vector_dims(e) <> 384 OR vector_norm(e) = 0) THEN
         RAISE EXCEPTION ''store_embeddings needs embeddings of 384 dimensions, not all zeros''',
@@ -805,13 +856,14 @@ $$;
 REVOKE EXECUTE ON FUNCTION
     agent_loggy.login_may_write(text), agent_loggy.lock_writes(text, text), agent_loggy.serialize_writes(),
     agent_loggy.highest_recorded_version(text, text, text), agent_loggy.deleted_state(text, text, text, integer),
-    agent_loggy.content_of(jsonb), agent_loggy.is_shallow_json(jsonb), agent_loggy.is_shallow_json_row(jsonb),
-    agent_loggy.guard_row(), agent_loggy.move_labels(), agent_loggy.is_searchable_vector(vector)
+    agent_loggy.content_of(jsonb), agent_loggy.is_readable_json(jsonb), agent_loggy.is_readable_json_row(jsonb),
+    agent_loggy.is_readable_time(timestamptz), agent_loggy.guard_row(), agent_loggy.move_labels(),
+    agent_loggy.is_searchable_vector(vector)
     FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION
     agent_loggy.highest_recorded_version(text, text, text), agent_loggy.deleted_state(text, text, text, integer),
-    agent_loggy.content_of(jsonb), agent_loggy.is_shallow_json(jsonb), agent_loggy.is_shallow_json_row(jsonb),
-    agent_loggy.is_searchable_vector(vector)
+    agent_loggy.content_of(jsonb), agent_loggy.is_readable_json(jsonb), agent_loggy.is_readable_json_row(jsonb),
+    agent_loggy.is_readable_time(timestamptz), agent_loggy.is_searchable_vector(vector)
     TO agent_loggy_reader;
 GRANT EXECUTE ON FUNCTION agent_loggy.login_may_write(text), agent_loggy.lock_writes(text, text)
     TO agent_loggy_writer;

@@ -41,10 +41,10 @@ CREATE FUNCTION agent_loggy.changelog_row_digest(p_row agent_loggy.config_change
     RETURN sha256(coalesce(p_prev_hash, '\x'::bytea) || convert_to(jsonb_build_array(
         p_row.chain_seq, p_row.id, p_row.config_type, p_row.config_id, p_row.project, p_row.config_name,
         p_row.previous_version, p_row.new_version, p_row.change_type, p_row.change_summary, p_row.previous_data,
-        p_row.new_data, p_row.changed_by, to_char(p_row.changed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+        p_row.new_data, p_row.changed_by, extract(epoch FROM p_row.changed_at)::text,
         p_row.transaction_id::text, p_row.session_role)::text, 'UTF8'));
 COMMENT ON FUNCTION agent_loggy.changelog_row_digest(agent_loggy.config_changelog, bytea) IS
-    'The hash a changelog row must carry: sha256 of the previous row''s hash followed by the row''s columns as a JSON array (changed_at in UTC), the same whatever the session''s time zone or date style.';
+    'The hash a changelog row must carry: sha256 of the previous row''s hash followed by the row''s columns as a JSON array (changed_at as exact epoch seconds), the same whatever the session''s time zone, date style or other settings.';
 
 -- Existing rows are chained in id order, per project.
 ALTER TABLE agent_loggy.config_changelog DISABLE TRIGGER append_only;

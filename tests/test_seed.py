@@ -11,7 +11,8 @@ import pytest
 
 Conn = psycopg.Connection[Any]
 
-SEED_JSON = Path(__file__).resolve().parents[2] / "shared" / "seed" / "agent_loggy_prompts.json"
+SEED_JSON = Path(__file__).resolve().parents[1] / "docs" / "seed" / "agent_loggy_prompts.json"
+"""agent-loggy's original prompt texts, as migration 0005 loads them (in the repository, beside the docs)."""
 
 EXPECTED_VARIABLES = {
     "parameter_extraction": ["allowed_query_keys", "excluded_query_keys", "allowed_domains", "excluded_domains"],

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import sys
 from collections.abc import Sequence
 from typing import Any
 
@@ -53,8 +54,8 @@ def pg_json(name: str, value: Any) -> Any:
         if item is None or isinstance(item, bool):
             return item
         if isinstance(item, int | float):
-            if not math.isfinite(item):
-                raise ValueError(f"{name} holds {item}: JSON numbers must be finite")
+            if not math.isfinite(item) or abs(item) > sys.float_info.max:
+                raise ValueError(f"{name} holds a number beyond double precision: JSON numbers must be finite doubles")
             return item
         if isinstance(item, str):
             return pg_text(name, item)
