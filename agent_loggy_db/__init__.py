@@ -42,17 +42,22 @@ from agent_loggy_db.pool import (
 )
 from agent_loggy_db.prompts import AsyncPromptRegistry, PromptRegistry
 from agent_loggy_db.rendering import render, template_variables
+from agent_loggy_db.search import AsyncSearch, ContextRuleHit, DocumentHit, PromptHit, Search
+from agent_loggy_db.server import database_url
 from agent_loggy_db.settings import Settings
 
 __all__ = [
     "AgentLoggyError",
     "AlreadyExists",
     "AsyncPromptRegistry",
+    "AsyncSearch",
     "Configs",
     "ConfigurationError",
     "ConnectionFailed",
     "ContextRule",
+    "ContextRuleHit",
     "DatabaseError",
+    "DocumentHit",
     "Embedder",
     "EmbedderUnavailable",
     "EmbeddingConfig",
@@ -72,9 +77,11 @@ __all__ = [
     "PermissionDenied",
     "Prompt",
     "PromptDiff",
+    "PromptHit",
     "PromptNotFound",
     "PromptRegistry",
     "PromptSummary",
+    "Search",
     "ServerError",
     "Settings",
     "UnexpectedVariables",
@@ -85,6 +92,7 @@ __all__ = [
     "bound_transaction",
     "create_async_pool",
     "create_pool",
+    "database_url",
     "load_embedder",
     "map_error",
     "pipelined_statement",

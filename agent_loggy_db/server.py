@@ -21,7 +21,8 @@ import psycopg
 from psycopg import sql
 
 from agent_loggy_db.errors import ServerError, translated_errors
-from agent_loggy_db.urls import with_dbname
+from agent_loggy_db.settings import Settings
+from agent_loggy_db.urls import to_libpq, with_dbname
 
 DATABASE = "agent_loggy"
 """The database the embedded server holds agent_loggy in."""
@@ -113,6 +114,22 @@ def _locked(path: Path, timeout: float) -> Iterator[None]:
 
 DISPOSABLE_SETTINGS = {"fsync": "off", "synchronous_commit": "off", "full_page_writes": "off"}
 """What make_disposable() sets: no waiting for the disk, at the price of the data after a crash."""
+
+
+def database_url(settings: Settings | None = None, *, start_embedded: bool = False) -> str:
+    """The database the package uses: AGENT_LOGGY_DATABASE_URL (else DATABASE_URL) in libpq form, or
+    the URL of the embedded server in the data directory, started first when start_embedded=True
+    (ServerError when it is not running)."""
+    settings = settings or Settings.from_env()
+    if settings.database_url:
+        return to_libpq(settings.database_url)
+    info = start(settings.data_dir) if start_embedded else running(settings.data_dir)
+    if info is None:
+        raise ServerError(
+            f"the embedded server in {settings.data_dir} is not running: start it with "
+            "`agent-loggy-db up`, or set AGENT_LOGGY_DATABASE_URL to use another server"
+        )
+    return info.url
 
 
 def make_disposable(admin_url: str) -> None:

@@ -282,8 +282,25 @@ BEGIN
             PERFORM agent_loggy.raise_check_violation(TG_TABLE_NAME, TG_TABLE_NAME || '_version_check',
                 format('invalid version %s of %s: versions stop at 1000000000', NEW.version, what), NULL);
         END IF;
-        highest := coalesce(agent_loggy.highest_recorded_version(NEW.project, config_type,
-                                                                   agent_loggy.config_name(config_type, new_row)), 0);
+        -- the changelog knows every number ever used; the table also knows the rows this statement
+        -- inserted before this one (their changelog rows come at its end)
+        IF TG_TABLE_NAME = 'context_rules' THEN
+            highest := (SELECT max(t.version) FROM agent_loggy.context_rules AS t
+                        WHERE t.project = NEW.project AND t.context = NEW.context);
+        ELSIF TG_TABLE_NAME = 'negate_keys' THEN
+            highest := (SELECT max(t.version) FROM agent_loggy.negate_keys AS t
+                        WHERE t.project = NEW.project AND (t.label, t.operator, t.value) = (NEW.label, NEW.operator, NEW.value));
+        ELSIF TG_TABLE_NAME = 'prompts' THEN
+            highest := (SELECT max(t.version) FROM agent_loggy.prompts AS t WHERE t.project = NEW.project AND t.name = NEW.name);
+        ELSIF TG_TABLE_NAME = 'model_configs' THEN
+            highest := (SELECT max(t.version) FROM agent_loggy.model_configs AS t
+                        WHERE t.project = NEW.project AND t.name = NEW.name);
+        ELSE
+            highest := (SELECT max(t.version) FROM agent_loggy.embedding_configs AS t
+                        WHERE t.project = NEW.project AND t.name = NEW.name);
+        END IF;
+        highest := greatest(coalesce(highest, 0), coalesce(agent_loggy.highest_recorded_version(NEW.project,
+                            config_type, agent_loggy.config_name(config_type, new_row)), 0));
         IF NEW.version <> highest + 1 AND NOT admin THEN
             -- not a number used before (existing, deleted, renamed away), not a gap: only the next one
             RAISE EXCEPTION 'permission denied to add version % of %: the next version is %; only agent_loggy_admin chooses version numbers',

@@ -9,10 +9,12 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from psycopg import sql
 
 from agent_loggy_db import MigrationError, migrations, server
 from agent_loggy_db.urls import to_yoyo, with_dbname, with_params
 from tests.catalog import snapshot_of
+from tests.conftest import OWNER, owned_by_owner
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -185,3 +187,15 @@ def test_security_migration_refuses_documents_using_another_projects_embedding_c
     with pytest.raises(MigrationError, match=r"1 document.* point at an embedding config of another project"):
         migrations.apply(empty_db_url)
     assert migrations.pending(empty_db_url)[0] == "0012_security"
+
+
+def test_an_owner_without_pgvector_is_told_the_statement_an_administrator_runs(superuser_empty_db_url: str) -> None:
+    owner_url = owned_by_owner(superuser_empty_db_url)  # the owner's database, pgvector installed ...
+    with psycopg.connect(superuser_empty_db_url, autocommit=True) as c:
+        c.execute("DROP EXTENSION vector")  # ... and taken away again
+        assert c.execute(sql.SQL("SELECT pg_has_role({}, 'pg_database_owner', 'MEMBER')").format(
+            sql.Literal(OWNER))).fetchone() == (True,)
+    with pytest.raises(MigrationError, match=r"pgvector is not installed .* may not install it.*"
+                                             r"CREATE EXTENSION IF NOT EXISTS vector"):
+        migrations.apply(owner_url)
+    assert migrations.pending(owner_url) == migrations.migration_ids()

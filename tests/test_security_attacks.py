@@ -488,3 +488,11 @@ def test_a_renamed_prompt_leaves_no_stale_entry_under_its_old_name(world: Conn, 
                 break
             assert time.monotonic() < deadline, "the old name kept serving the renamed prompt"
             time.sleep(0.01)
+
+
+def test_a_writer_imports_several_versions_of_a_new_prompt_in_one_statement(world: Conn, role_url: RoleUrl) -> None:
+    document = Jsonb({"format": "agent_loggy.prompts", "format_version": 1, "prompts": [
+        {"name": "fresh", "versions": [{"version": v, "template": f"t{v}"} for v in (1, 2, 3)]}]})
+    with bound(role_url(WRITER, "default"), "default") as c:
+        assert c.execute("SELECT created FROM agent_loggy.import_prompts(%s, 'default')", (document,)).fetchone() \
+            == (3,)

@@ -13,7 +13,7 @@ from psycopg_pool import ConnectionPool
 
 from agent_loggy_db import health, migrations, server
 from agent_loggy_db.cli.output import say, table, warn, write_data
-from agent_loggy_db.errors import ConfigurationError, ServerError, translated_errors
+from agent_loggy_db.errors import ConfigurationError, translated_errors
 from agent_loggy_db.pool import create_pool
 from agent_loggy_db.settings import Settings, default_data_dir
 from agent_loggy_db.survey import survey
@@ -29,17 +29,9 @@ LEGACY_DATA_DIR = Path(".agent_loggy")
 def target_url(settings: Settings, *, start: bool = False) -> str:
     """AGENT_LOGGY_DATABASE_URL or DATABASE_URL if set, else the embedded server's URL (started first
     when start=True)."""
-    if settings.database_url:
-        url = to_libpq(settings.database_url)
-    else:
+    if not settings.database_url:
         _hint_legacy_data_dir(settings)
-        info = server.start(settings.data_dir) if start else server.running(settings.data_dir)
-        if info is None:
-            raise ServerError(
-                f"the embedded server in {settings.data_dir} is not running: start it with "
-                "`agent-loggy-db up`, or set AGENT_LOGGY_DATABASE_URL to use another server"
-            )
-        url = info.url
+    url = server.database_url(settings, start_embedded=start)
     context = click.get_current_context(silent=True)
     if context is not None:
         context.find_root().meta[TARGET_KEY] = url

@@ -22,7 +22,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from scripts.bench import ingest, isolation, plots, prompts, staleness, triggers, vectors
+from scripts.bench import history, ingest, isolation, plots, prompts, staleness, triggers, vectors
 from scripts.bench.cluster import Cluster, cluster, machine, repo_root
 from scripts.bench.plan import Plan
 from scripts.bench.report import Figure, console, markdown
@@ -34,10 +34,11 @@ GROUPS: dict[str, tuple[tuple[int, ...], Callable[[Cluster, Plan], list[Figure]]
     "isolation": ((10,), isolation.run),
     "vectors": ((5, 6, 7, 11), vectors.run),
     "ingest": ((8,), ingest.run),
+    "history": ((12,), history.run),
 }
 TITLES = {1: "get_prompt vs the floor", 2: "cached vs uncached", 3: "staleness", 4: "throughput",
           5: "HNSW recall and latency", 6: "filtered search", 7: "API overhead", 8: "ingest", 9: "triggers",
-          10: "test isolation", 11: "FAISS"}
+          10: "test isolation", 11: "FAISS", 12: "label history"}
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -66,11 +67,11 @@ def chosen_groups(only: str | None) -> list[str]:
         if item.isdigit():
             group = next((g for g, (numbers, _) in GROUPS.items() if int(item) in numbers), None)
             if group is None:
-                raise SystemExit(f"--only: no figure {item}: expected 1-11")
+                raise SystemExit(f"--only: no figure {item}: expected 1-{max(TITLES)}")
         elif item in GROUPS:
             group = item
         else:
-            raise SystemExit(f"--only: unknown group {item!r}: expected one of {', '.join(GROUPS)} or 1-11")
+            raise SystemExit(f"--only: unknown group {item!r}: expected one of {', '.join(GROUPS)} or 1-{max(TITLES)}")
         if group not in wanted:
             wanted.append(group)
     return wanted
