@@ -2573,6 +2573,8 @@ CREATE FUNCTION agent_loggy.lock_writes(p_kind text, p_project text) RETURNS voi
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $_$
+DECLARE
+    queue text := p_project;
 BEGIN
     IF p_kind IS NULL OR p_kind !~ '^(prompts|model_configs|context_rules|negate_keys|documents:[A-Za-z0-9][A-Za-z0-9_.:/-]*)$'
        OR length(p_kind) > 140 THEN
@@ -2583,17 +2585,19 @@ BEGIN
                 USING ERRCODE = 'insufficient_privilege',
                       HINT = 'Bind the project first, in the same transaction: SELECT set_config(''agent_loggy.project'', <project>, true).';
         END IF;
-        RETURN;  -- an unbound admin statement: each row takes its own project's lock (guard_row)
+        -- an unbound admin statement: unbound admin statements queue on '*' (not a project name), one
+        -- at a time, and each row then takes its own project's lock (guard_row)
+        queue := '*';
     ELSIF NOT agent_loggy.is_valid_project(p_project) THEN
         RAISE EXCEPTION 'invalid project %', quote_literal(p_project) USING ERRCODE = 'invalid_parameter_value';
     ELSIF NOT agent_loggy.login_may_write(p_project) THEN
         RAISE EXCEPTION 'permission denied to write project %: login role % holds no write grant for it',
             quote_literal(p_project), quote_ident(session_user::text) USING ERRCODE = 'insufficient_privilege';
     END IF;
-    PERFORM FROM agent_loggy.write_locks AS w WHERE w.kind = p_kind AND w.project = p_project FOR UPDATE;
+    PERFORM FROM agent_loggy.write_locks AS w WHERE w.kind = p_kind AND w.project = queue FOR UPDATE;
     IF NOT FOUND THEN
-        INSERT INTO agent_loggy.write_locks (kind, project) VALUES (p_kind, p_project) ON CONFLICT DO NOTHING;
-        PERFORM FROM agent_loggy.write_locks AS w WHERE w.kind = p_kind AND w.project = p_project FOR UPDATE;
+        INSERT INTO agent_loggy.write_locks (kind, project) VALUES (p_kind, queue) ON CONFLICT DO NOTHING;
+        PERFORM FROM agent_loggy.write_locks AS w WHERE w.kind = p_kind AND w.project = queue FOR UPDATE;
     END IF;
 END
 $_$;
@@ -2602,7 +2606,7 @@ $_$;
 -- Name: FUNCTION lock_writes(p_kind text, p_project text); Type: COMMENT; Schema: agent_loggy; Owner: -
 --
 
-COMMENT ON FUNCTION agent_loggy.lock_writes(p_kind text, p_project text) IS 'Serialises writes of one kind (prompts, model_configs, context_rules, negate_keys, documents:<source>) in project p_project until the transaction ends, with a row lock on write_locks that only this function takes: the login must be an admin or hold a write grant for the project. p_project NULL (an unbound statement) locks nothing for an admin, whose rows then lock their own projects one by one (guard_row), and is refused to anyone else. Writers of other projects never wait; a login in no group cannot take it at all.';
+COMMENT ON FUNCTION agent_loggy.lock_writes(p_kind text, p_project text) IS 'Serialises writes of one kind (prompts, model_configs, context_rules, negate_keys, documents:<source>) in project p_project until the transaction ends, with a row lock on write_locks that only this function takes: the login must be an admin or hold a write grant for the project. p_project NULL (an unbound statement) is refused to anyone but an admin; unbound admin statements queue on their own row (project ''*'') and their rows then lock their own projects one by one (guard_row), so an admin never waits for a project the statement does not touch. A login in no group cannot take it at all.';
 
 --
 -- Name: lock_prompt_writes(); Type: FUNCTION; Schema: agent_loggy; Owner: -
@@ -4419,7 +4423,7 @@ COMMENT ON COLUMN agent_loggy.write_locks.kind IS 'What is serialised: prompts, 
 -- Name: COLUMN write_locks.project; Type: COMMENT; Schema: agent_loggy; Owner: -
 --
 
-COMMENT ON COLUMN agent_loggy.write_locks.project IS 'The project whose writes of that kind queue on the row.';
+COMMENT ON COLUMN agent_loggy.write_locks.project IS 'The project whose writes of that kind queue on the row; ''*'' (not a project name) is the queue of unbound admin statements.';
 
 --
 -- Name: changelog_heads changelog_heads_pkey; Type: CONSTRAINT; Schema: agent_loggy; Owner: -

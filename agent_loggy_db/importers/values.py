@@ -54,8 +54,10 @@ def pg_json(name: str, value: Any) -> Any:
         if item is None or isinstance(item, bool):
             return item
         if isinstance(item, int | float):
-            if not math.isfinite(item) or abs(item) > sys.float_info.max:
-                raise ValueError(f"{name} holds a number beyond double precision: JSON numbers must be finite doubles")
+            if isinstance(item, float) and not math.isfinite(item):
+                raise ValueError(f"{name} holds {item}: JSON numbers must be finite")
+            if abs(item) > sys.float_info.max:
+                raise ValueError(f"{name} holds an integer beyond double precision: JSON numbers must fit a double")
             return item
         if isinstance(item, str):
             return pg_text(name, item)
