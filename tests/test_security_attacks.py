@@ -432,6 +432,48 @@ def test_an_unbound_admin_is_not_held_up_by_another_projects_writer(world: Conn,
     assert holders(world, "prompts", "production") == [4]
 
 
+def test_an_unbound_admin_and_a_writer_of_the_same_project_end_in_one_deadlock_error(
+        world: Conn, role_url: RoleUrl) -> None:
+    """The case SECURITY.md names: the admin's UPDATE holds version 1 and waits for the project's lock, the
+    writer holds the lock and moves a label off version 1. PostgreSQL ends one of them (40P01, nothing of
+    it written); the other commits, and every label keeps one holder."""
+    outcome: dict[str, str] = {}
+
+    def admin_update() -> None:
+        with psycopg.connect(role_url(ADMIN)) as admin:
+            try:
+                admin.execute("UPDATE agent_loggy.prompts SET labels = labels || '{qa}' "
+                              "WHERE project = 'default' AND name = 'shared' AND version = 1")
+                admin.commit()
+                outcome["admin"] = "committed"
+            except psycopg.Error as exc:
+                outcome["admin"] = str(exc.sqlstate)
+
+    with bound(role_url(WRITER, "default"), "default") as writer:
+        writer.execute("SELECT agent_loggy.lock_prompt_writes()")
+        thread = threading.Thread(target=admin_update)
+        thread.start()
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and not world.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' "
+                "AND query LIKE 'UPDATE agent_loggy.prompts%'").fetchone() == (1,):
+            time.sleep(0.02)
+        try:
+            writer.execute("SELECT agent_loggy.set_prompt_label('shared', 2, 'staging', 'default')")
+            writer.commit()
+            outcome["writer"] = "committed"
+        except psycopg.Error as exc:
+            outcome["writer"] = str(exc.sqlstate)
+            writer.rollback()
+        thread.join(10)
+    assert sorted(outcome.values()) == ["40P01", "committed"], outcome
+    qa, staging = holders(world, "prompts", "qa"), holders(world, "prompts", "staging")
+    if outcome["admin"] == "committed":
+        assert (qa, staging) == ([1], [1])
+    else:
+        assert (qa, staging) == ([3], [2])
+
+
 def test_the_listener_ignores_forged_replayed_and_out_of_range_transaction_ids(
         world: Conn, role_url: RoleUrl) -> None:
     url = role_url(READER, "default")
