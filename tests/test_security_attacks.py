@@ -454,9 +454,9 @@ def test_an_unbound_admin_and_a_writer_of_the_same_project_end_in_one_deadlock_e
         thread = threading.Thread(target=admin_update)
         thread.start()
         deadline = time.monotonic() + 10
-        while time.monotonic() < deadline and not world.execute(
+        while time.monotonic() < deadline and world.execute(
                 "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' "
-                "AND query LIKE 'UPDATE agent_loggy.prompts%'").fetchone() == (1,):
+                "AND query LIKE 'UPDATE agent_loggy.prompts%'").fetchone() != (1,):
             time.sleep(0.02)
         try:
             writer.execute("SELECT agent_loggy.set_prompt_label('shared', 2, 'staging', 'default')")
