@@ -9,6 +9,7 @@ takes a vector, text is accepted too when the search was given an embedder, whic
 from __future__ import annotations
 
 import asyncio
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
 from types import MappingProxyType
@@ -103,11 +104,18 @@ def as_vector(query: QueryVector) -> Vector:
     """A pgvector Vector from a list of numbers or a 1-D numpy array; InvalidInput otherwise (not
     numbers, or a norm the database would refuse: see importers.values.check_norm)."""
     try:
-        vector = Vector(query if hasattr(query, "ndim") else [float(x) for x in query])  # type: ignore[arg-type]
+        if hasattr(query, "ndim"):
+            vector = Vector(query)  # type: ignore[arg-type]
+            floats = vector.to_numpy().astype("float64")
+            norm = float(floats @ floats) ** 0.5  # numpy is there: query is one of its arrays
+        else:
+            values = [float(x) for x in query]
+            vector = Vector(values)
+            norm = math.hypot(*values)
     except (TypeError, ValueError, OverflowError) as exc:
         raise InvalidInput(f"query vector must be a list of numbers or a 1-D array of them: {exc}") from exc
     try:
-        check_norm("query vector", [float(x) for x in vector.to_list()])
+        check_norm("query vector", norm)
     except ValueError as exc:
         raise InvalidInput(str(exc), sqlstate="22023") from exc
     return vector

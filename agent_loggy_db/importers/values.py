@@ -84,18 +84,18 @@ def pg_vector(name: str, value: Sequence[Any]) -> list[float]:
         raise ValueError(f"{name} contains a number beyond float32: expected finite numbers") from None
     if not all(math.isfinite(x) and abs(x) <= FLOAT32_MAX for x in floats):
         raise ValueError(f"{name} contains NaN, infinity or a number beyond float32: expected finite numbers")
-    return check_norm(name, floats)
+    check_norm(name, math.hypot(*floats))  # in C, scaled against overflow
+    return floats
 
 
-def check_norm(name: str, floats: Sequence[float]) -> list[float]:
-    """floats when their norm lies within NORM_MIN .. NORM_MAX (a cosine distance can be computed)."""
-    norm = math.sqrt(math.fsum(x * x for x in floats))
+def check_norm(name: str, norm: float) -> None:
+    """Refuse a vector whose norm (e.g. math.hypot(*floats)) lies outside NORM_MIN .. NORM_MAX: no cosine
+    distance can be computed for it."""
     if norm == 0:
         raise ValueError(f"{name} is all zeros: cosine similarity is undefined for it")
     if not NORM_MIN <= norm <= NORM_MAX:
         raise ValueError(f"{name} has norm {norm:.3g}: expected a norm between {NORM_MIN:g} and {NORM_MAX:g} "
                          "(single-precision cosine overflows beyond)")
-    return list(floats)
 
 
 def _dumps(value: Any) -> str:
