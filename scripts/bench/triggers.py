@@ -53,19 +53,21 @@ def measure(url: str, plan: Plan) -> Figure:
     fig.lines.append(Line("UPDATE with every trigger vs with none", Side("all triggers", med["all triggers"]),
                           Side("no triggers", med["no triggers"]), med["all triggers"] / med["no triggers"],
                           "the bare UPDATE", Target("<=", 1.3),
-                          if_missed="each UPDATE runs five PL/pgSQL row triggers: validation, the admin guard, "
-                                    "updated_at, the changelog (a second INSERT, of two JSON images of the row without "
-                                    "the embedding, into a table with four indexes) and pg_notify (queued at commit); "
-                                    "the changelog trigger alone is "
+                          if_missed="each UPDATE runs a statement trigger and five PL/pgSQL row triggers: the "
+                                    "write lock (serialize_writes, a row lock in write_locks), validation, the guard "
+                                    "(binding, readable JSON, the row's project lock, version and protected-label "
+                                    "rules), "
+                                    "label moves, updated_at, and the changelog (a second INSERT, of two JSON images "
+                                    "of the row without the embedding, into a table with six indexes, whose own "
+                                    "trigger hashes the row into its project's chain and updates the chain head); "
+                                    "pg_notify is queued at commit. The changelog alone is "
                                     f"{med['all triggers'] / med['without write_changelog']:.2f}× (next line), the "
-                                    f"other four {med['without write_changelog'] / med['no triggers']:.2f}×. Migration "
-                                    "0013 made the validation trigger about 8× cheaper a row and updated_at about "
-                                    "6-10× (EXPLAIN ANALYZE of a 2,000-row UPDATE before and after, measured by hand, "
-                                    "not by this benchmark); what is left is mostly the changelog row. A single-row "
-                                    "autocommit UPDATE of a tiny row is so cheap that this fixed work is a large share "
-                                    "of it. Writing the changelog outside the transaction "
-                                    "(logical decoding) would close it, at the price of an audit that can lag or "
-                                    "miss a change."))
+                                    f"others {med['without write_changelog'] / med['no triggers']:.2f}×. Most of "
+                                    "that is the security rules of issue 14 (the write lock, the guard, the chain), "
+                                    "which hold for every client only because they run inside the statement. A "
+                                    "single-row autocommit UPDATE of a tiny row is so cheap that this fixed work is "
+                                    "a large share of it; config writes are rare next to reads, which the cache "
+                                    "serves."))
     fig.lines.append(Line("UPDATE with every trigger vs without the changelog trigger",
                           Side("all triggers", med["all triggers"]),
                           Side("without write_changelog", med["without write_changelog"]),

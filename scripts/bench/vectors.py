@@ -306,7 +306,8 @@ def overhead(bench: Bench) -> Figure:
                           Side("Search.search_documents", m["api"]), Side("raw SQL", m["raw_pool"]),
                           m["api"] / m["raw_pool"], "raw SQL", Target("<=", 1.1),
                           if_missed=f"the SQL function itself costs {m['function'] / m['raw']:.2f}× the raw query "
-                                    "on one connection (next line): it checks its arguments, plans its query anew "
+                                    "on one connection (next line): it checks its arguments (the project grant, the "
+                                    "query vector's norm), plans its query anew "
                                     "on every call (plan_cache_mode force_custom_plan, so that a rare project or tag "
                                     "gets an exact scan and a common one the HNSW index), collects the nearest ids "
                                     "with a relaxed-order iterative scan, re-sorts them by exact distance and joins "
