@@ -70,11 +70,13 @@ _FORGED_LOG_EVERY = 60.0
 
 @dataclass
 class CacheStats:
-    """Counters for tests and diagnostics; forged counts notifications that named no recorded change."""
+    """Counters for tests and diagnostics: notifications counts those that named a recorded change (applied),
+    forged those that did not (ignored)."""
 
     hits: int = 0
     misses: int = 0
     invalidations: int = 0
+    notifications: int = 0
     forged: int = 0
 
 
@@ -185,32 +187,6 @@ def transaction_of(payload: str) -> int | None:
     return value if value <= XID8_MAX else None
 
 
-class Notifications:
-    """Turns notification payloads into the changes to apply: forged ones (no transaction id, a transaction
-    that recorded no change, one the listener heard already, or one older than its connection) come back
-    as None. One per listener connection: start() on each (re)connect."""
-
-    SEEN_LIMIT = 10_000
-
-    def __init__(self) -> None:
-        self.horizon = 0
-        self.seen: dict[int, None] = {}
-
-    def start(self, horizon: str) -> None:
-        self.horizon = int(horizon)
-        self.seen.clear()
-
-    def accept(self, payload: str) -> int | None:
-        """The transaction to read, or None for a payload to count as forged."""
-        tx = transaction_of(payload)
-        if tx is None or tx < self.horizon or tx in self.seen:
-            return None
-        self.seen[tx] = None
-        if len(self.seen) > self.SEEN_LIMIT:
-            del self.seen[next(iter(self.seen))]
-        return tx
-
-
 class ForgeryLog:
     """Counts forged notifications in a cache's stats and logs them at most once a minute."""
 
@@ -227,6 +203,46 @@ class ForgeryLog:
             log.warning("%d %s notification(s) named no recorded change (forged?), e.g. %r: ignored",
                         self._since, CHANNEL, payload[:80])
             self._last, self._since = now, 0
+
+
+class Notifications:
+    """Turns notification payloads into the changes to apply: forged ones (no transaction id, a transaction
+    that recorded no change, one the listener heard already, or one older than its connection) come back
+    as None. One per listener connection: start() on each (re)connect."""
+
+    SEEN_LIMIT = 10_000
+
+    def __init__(self, cache: PromptCache) -> None:
+        self.cache = cache
+        self.forged = ForgeryLog(cache)
+        self.horizon = 0
+        self.seen: dict[int, None] = {}
+
+    def start(self, horizon: str) -> None:
+        self.horizon = int(horizon)
+        self.seen.clear()
+
+    def accept(self, payload: str) -> int | None:
+        """The transaction to read, or None for a payload to count as forged."""
+        tx = transaction_of(payload)
+        if tx is None or tx < self.horizon or tx in self.seen:
+            return None
+        return tx
+
+    def heard(self, tx: int) -> None:
+        """Record a transaction whose changes were applied, so a replay of it is forged. Only then: a
+        forged note naming a transaction still open (no changes yet) must not mute its real one."""
+        self.seen[tx] = None
+        if len(self.seen) > self.SEEN_LIMIT:
+            del self.seen[next(iter(self.seen))]
+
+    def settle(self, tx: int | None, payload: str, changes: list[Change]) -> None:
+        """Apply what transaction tx changed, or count the payload as forged when it named nothing."""
+        if tx is not None and self.cache.apply(changes):
+            self.heard(tx)
+            self.cache.stats.notifications += 1
+        else:
+            self.forged.record(payload)
 
 
 def listener_kwargs(pool_kwargs: dict[str, Any]) -> dict[str, Any]:
@@ -284,8 +300,7 @@ class Listener:
         self.cache = cache
         self.ping_every = ping_every
         self.connect_kwargs = listener_kwargs(pool_kwargs)
-        self._forged = ForgeryLog(cache)
-        self._notes = Notifications()
+        self._notes = Notifications(cache)
         self._outages = _Outages(cache, retry_delay, max_delay)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="agent_loggy_listener", daemon=True)
@@ -317,6 +332,7 @@ class Listener:
                 error = exc
             if not self._stop.is_set():
                 self._stop.wait(self._outages.failed(error))
+        self.cache.set_live(False)  # again: a connect that outlived stop()'s join may have set it live
 
     def _serve(self, conn: psycopg.Connection[Any]) -> None:
         last_ping = time.monotonic()
@@ -328,8 +344,7 @@ class Listener:
                 changes: list[Change] = []
                 if tx is not None:
                     changes = conn.execute(CHANGES_SQL, {"tx": str(tx)}).fetchall()
-                if not self.cache.apply(changes):
-                    self._forged.record(payload)
+                self._notes.settle(tx, payload, changes)
             if time.monotonic() - last_ping >= self.ping_every:
                 conn.execute("SELECT 1")  # notices a silently dead connection
                 last_ping = time.monotonic()
@@ -344,8 +359,7 @@ class AsyncListener:
         self.cache = cache
         self.ping_every = ping_every
         self.connect_kwargs = listener_kwargs(pool_kwargs)
-        self._forged = ForgeryLog(cache)
-        self._notes = Notifications()
+        self._notes = Notifications(cache)
         self._outages = _Outages(cache, retry_delay, max_delay)
         self._task: asyncio.Task[None] | None = None
 
@@ -388,7 +402,6 @@ class AsyncListener:
                 changes: list[Change] = []
                 if tx is not None:
                     changes = await (await conn.execute(CHANGES_SQL, {"tx": str(tx)})).fetchall()
-                if not self.cache.apply(changes):
-                    self._forged.record(payload)
+                self._notes.settle(tx, payload, changes)
             if not payloads:
                 await conn.execute("SELECT 1")  # notices a silently dead connection

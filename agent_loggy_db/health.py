@@ -9,6 +9,7 @@ import psycopg
 
 from agent_loggy_db import audit, migrations
 from agent_loggy_db.errors import AgentLoggyError, translated_errors
+from agent_loggy_db.settings import Settings
 from agent_loggy_db.urls import YOYO_SCHEMA, redact, to_libpq
 
 Status = Literal["ok", "warn", "fail"]
@@ -83,7 +84,7 @@ def judge_bookkeeping(found: dict[str, int]) -> Check:
     )
 
 
-CONNECT_TIMEOUT = 10
+CONNECT_TIMEOUT = Settings.connect_timeout
 """Seconds to wait for a connection (AGENT_LOGGY_CONNECT_TIMEOUT's default)."""
 
 
@@ -136,7 +137,8 @@ def judge_changelog(url: str, *, connect_timeout: int = CONNECT_TIMEOUT) -> Chec
 
 
 def run_checks(url: str, *, connect_timeout: int = CONNECT_TIMEOUT) -> list[Check]:
-    """Connection, pgvector, pending migrations and invalid indexes; stops after a failed connection."""
+    """Connection, pgvector, pending migrations, yoyo's bookkeeping, invalid indexes and the changelog
+    chain; stops after a failed connection."""
     try:
         info = facts(url, connect_timeout=connect_timeout)
     except AgentLoggyError as exc:

@@ -44,8 +44,9 @@ class Settings:
     prepared_statements: False for a connection pooler without them (PgBouncer before 1.21 in
     transaction mode): psycopg then never prepares. listen_url: where the prompt cache's listener
     connects (LISTEN cannot go through transaction pooling); None: the pool's server.
-    fetch_timeout: seconds an uncached get_prompt waits for the database before it fails (or
-    returns its fallback).
+    fetch_timeout: seconds an uncached get_prompt waits for a pool connection before it fails (or
+    returns its fallback): it bounds a server that is down or refuses connections; a query on a
+    connection whose network silently went away waits for TCP to notice.
     """
 
     database_url: str | None = None

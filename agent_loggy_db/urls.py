@@ -43,11 +43,6 @@ def to_yoyo(url: str) -> str:
     return _build({**parse(url), "schema": YOYO_SCHEMA}, yoyo=True)
 
 
-def to_conninfo(url: str) -> str:
-    """Return url as a libpq keyword/value string (`host=... dbname=...`), checked by libpq."""
-    return _make(parse(url))
-
-
 def with_dbname(url: str, dbname: str) -> str:
     """Return url (libpq form) pointing at database dbname on the same server."""
     return with_params(url, dbname=dbname)

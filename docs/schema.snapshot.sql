@@ -1098,6 +1098,36 @@ $_$;
 COMMENT ON FUNCTION agent_loggy.check_labels(p_table text, p_what text, p_labels text[]) IS 'Raises check_violation naming the first invalid or reserved label, else returns the labels distinct and sorted bytewise (the same order under every collation).';
 
 --
+-- Name: check_negate_key_regex(); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.check_negate_key_regex() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    problem text;
+BEGIN
+    IF NEW.operator IN ('=~', '!~') THEN
+        problem := agent_loggy.loki_regex_problem(NEW.value);
+        IF problem IS NOT NULL THEN
+            PERFORM agent_loggy.raise_check_violation('negate_keys', 'negate_keys_regex_check',
+                format('value %s of negate key %s %s is not a regular expression Loki accepts: %s',
+                       quote_literal(NEW.value), NEW.label, NEW.operator, problem),
+                'Loki uses RE2 syntax; escape a literal ( [ * + ? with \, or use = / != for plain values.');
+        END IF;
+    END IF;
+    RETURN NEW;
+END
+$$;
+
+--
+-- Name: FUNCTION check_negate_key_regex(); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.check_negate_key_regex() IS 'BEFORE INSERT/UPDATE row trigger of negate_keys: refuses a =~ / !~ value that loki_regex_problem() refuses (SQLSTATE 23514, constraint negate_keys_regex_check, the reason in the message), whatever client writes it.';
+
+--
 -- Name: check_project_access(text); Type: FUNCTION; Schema: agent_loggy; Owner: -
 --
 
@@ -4803,6 +4833,12 @@ CREATE TRIGGER t10_validate_row BEFORE INSERT OR UPDATE ON agent_loggy.negate_ke
 CREATE TRIGGER t10_validate_row BEFORE INSERT OR UPDATE ON agent_loggy.prompts FOR EACH ROW EXECUTE FUNCTION agent_loggy.validate_row();
 
 --
+-- Name: negate_keys t15_check_negate_key_regex; Type: TRIGGER; Schema: agent_loggy; Owner: -
+--
+
+CREATE TRIGGER t15_check_negate_key_regex BEFORE INSERT OR UPDATE OF operator, value ON agent_loggy.negate_keys FOR EACH ROW EXECUTE FUNCTION agent_loggy.check_negate_key_regex();
+
+--
 -- Name: prompts t20_derive_variables; Type: TRIGGER; Schema: agent_loggy; Owner: -
 --
 
@@ -5947,6 +5983,12 @@ GRANT ALL ON FUNCTION agent_loggy.check_document_target(p_project text, p_source
 
 REVOKE ALL ON FUNCTION agent_loggy.check_labels(p_table text, p_what text, p_labels text[]) FROM PUBLIC;
 GRANT ALL ON FUNCTION agent_loggy.check_labels(p_table text, p_what text, p_labels text[]) TO agent_loggy_reader;
+
+--
+-- Name: FUNCTION check_negate_key_regex(); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.check_negate_key_regex() FROM PUBLIC;
 
 --
 -- Name: FUNCTION check_project_access(p_project text); Type: ACL; Schema: agent_loggy; Owner: -

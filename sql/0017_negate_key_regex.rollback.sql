@@ -1,3 +1,6 @@
+DROP TRIGGER t15_check_negate_key_regex ON agent_loggy.negate_keys;
+DROP FUNCTION agent_loggy.check_negate_key_regex();
+
 -- Back to 0007's import_problems() (pinned again, as 0012 left it), without the regex check.
 
 CREATE OR REPLACE FUNCTION agent_loggy.import_problems(p_kind text, p_rows jsonb) RETURNS text[]

@@ -1,5 +1,5 @@
 -- depends: 0016_changelog_chain
--- Negate keys: import_problems() refuses =~ / !~ values that are not regular expressions.
+-- Negate keys: import_problems() and a row trigger refuse =~ / !~ values that are not regular expressions.
 --
 -- Loki compiles these values with Go's regexp package, which has RE2's syntax; a value it refuses
 -- makes every Loki query built from the negate keys fail. PostgreSQL cannot run RE2, and its own
@@ -260,3 +260,30 @@ $$;
 COMMENT ON FUNCTION agent_loggy.import_problems(text, jsonb) IS
     'Checks a batch of rows for import_context_rules (p_kind context_rules) or import_negate_keys (negate_keys) without writing anything: returns one "line N: reason" per problem (shape, missing or extra columns, invalid values by the same rules as the table constraints, a =~ / !~ value loki_regex_problem() refuses, a key repeated in the batch), empty when the batch would import. A dry run for any client.';
 CALL agent_loggy.use_vector_schema('agent_loggy.import_problems(text, jsonb)');
+
+-- Every client, not only imports: a =~ / !~ negate key written any way (INSERT, UPDATE, COPY) is
+-- checked the same way, by a trigger that names the reason.
+CREATE FUNCTION agent_loggy.check_negate_key_regex() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    problem text;
+BEGIN
+    IF NEW.operator IN ('=~', '!~') THEN
+        problem := agent_loggy.loki_regex_problem(NEW.value);
+        IF problem IS NOT NULL THEN
+            PERFORM agent_loggy.raise_check_violation('negate_keys', 'negate_keys_regex_check',
+                format('value %s of negate key %s %s is not a regular expression Loki accepts: %s',
+                       quote_literal(NEW.value), NEW.label, NEW.operator, problem),
+                'Loki uses RE2 syntax; escape a literal ( [ * + ? with \, or use = / != for plain values.');
+        END IF;
+    END IF;
+    RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION agent_loggy.check_negate_key_regex() IS
+    'BEFORE INSERT/UPDATE row trigger of negate_keys: refuses a =~ / !~ value that loki_regex_problem() refuses (SQLSTATE 23514, constraint negate_keys_regex_check, the reason in the message), whatever client writes it.';
+REVOKE EXECUTE ON FUNCTION agent_loggy.check_negate_key_regex() FROM PUBLIC;
+CREATE TRIGGER t15_check_negate_key_regex BEFORE INSERT OR UPDATE OF operator, value ON agent_loggy.negate_keys
+    FOR EACH ROW EXECUTE FUNCTION agent_loggy.check_negate_key_regex();

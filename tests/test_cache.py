@@ -158,16 +158,18 @@ def test_notifications_name_no_project_and_forged_ones_are_counted_and_harmless(
         spy.execute("LISTEN agent_loggy_config")
         assert wait_for(lambda: reg.cache.live)
         assert reg.get_prompt("trace_analysis").version == 1
+        handled = reg.cache.stats.notifications
         conn.execute("SELECT agent_loggy.create_prompt_version('secret', 'y', 'beta', '{staging}')")
         payloads = [n.payload for n in spy.notifies(timeout=2, stop_after=1)]
         assert len(payloads) == 1 and payloads[0].isdigit(), "the transaction id only: no project, no name"
-        time.sleep(0.2)
+        assert wait_for(lambda: reg.cache.stats.notifications == handled + 1), "the listener applied the notification"
+        forged_before = reg.cache.stats.forged
         misses = reg.cache.stats.misses
         assert reg.get_prompt("trace_analysis").version == 1 and reg.cache.stats.misses == misses, \
             "another project's change leaves this project's entries cached"
         for forged in ("999999999", "not a transaction", '{"project": "default", "type": "prompt", "name": "x"}'):
             conn.execute("SELECT pg_notify('agent_loggy_config', %s)", (forged,))
-        assert wait_for(lambda: reg.cache.stats.forged == 3)
+        assert wait_for(lambda: reg.cache.stats.forged == forged_before + 3)
         assert reg.get_prompt("trace_analysis").version == 1 and reg.cache.stats.misses == misses, \
             "forged notifications drop nothing"
 

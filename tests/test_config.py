@@ -12,7 +12,7 @@ from yoyo.backends.core.postgresql import PostgresqlPsycopgBackend
 from yoyo.connections import parse_uri
 
 from agent_loggy_db import ConfigurationError, Settings
-from agent_loggy_db.urls import parse, redact, to_conninfo, to_libpq, to_yoyo, with_dbname, with_params
+from agent_loggy_db.urls import parse, redact, to_libpq, to_yoyo, with_dbname, with_params
 
 
 def test_defaults_without_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -149,7 +149,6 @@ def test_ipv6_multi_host_and_quoted_urls(given: str, libpq: str, yoyo: str) -> N
     base, _, query = yoyo.partition("?")
     assert to_yoyo(given) == base + "?" + "&".join(sorted([*filter(None, query.split("&")), "schema=public"]))
     assert parse(libpq) == parse(yoyo) == parse(given), "every form means the same connection to libpq"
-    assert parse(to_conninfo(given)) == parse(given)
     assert "%3A" not in libpq + yoyo, "an IPv6 address is never percent-encoded into a port"
 
 
@@ -199,3 +198,13 @@ def test_an_unparsable_url_is_named_without_its_password() -> None:
     with pytest.raises(ConfigurationError) as keyword:
         to_libpq("user=u password=hunter2 nosuchoption=1")
     assert "hunter2" not in str(keyword.value)
+
+
+def test_cli_pools_keep_every_setting_of_the_environment(db_url: str) -> None:
+    """A CLI command behind PgBouncer (AGENT_LOGGY_PREPARED_STATEMENTS=off) must not prepare either."""
+    from agent_loggy_db.cli.db import command_pool
+
+    settings = Settings(database_url=db_url, prepared_statements=False, pool_max_size=9)
+    with command_pool(settings, max_size=2) as pool:
+        assert pool.kwargs["prepare_threshold"] is None
+        assert (pool.min_size, pool.max_size) == (1, 2)

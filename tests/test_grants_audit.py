@@ -16,7 +16,7 @@ import pytest
 from psycopg_pool import ConnectionPool
 
 from agent_loggy_db import Settings, audit, create_pool, grants
-from agent_loggy_db.errors import InvalidInput, NotFound, PermissionDenied
+from agent_loggy_db.errors import ConfigurationError, InvalidInput, NotFound, PermissionDenied
 from agent_loggy_db.urls import parse
 from tests.conftest import RoleUrl
 
@@ -277,5 +277,5 @@ def test_audit_verify_reports_a_disabled_changelog_trigger(conn: Conn, owner_poo
 
 
 def test_a_bad_anchor_is_a_clear_error() -> None:
-    with pytest.raises(Exception, match="expected PROJECT:SEQ:HASH"):
+    with pytest.raises(ConfigurationError, match="expected PROJECT:SEQ:HASH"):
         audit.Anchor.parse("default:7:nothex")

@@ -119,16 +119,20 @@ def test_every_relation_shows_a_login_only_what_it_is_granted(world: Conn, role_
     url = role_url(group, *granted)
     relations = project_relations(world)
     assert {"prompts", "documents", "config_changelog", "project_grants", "changelog_heads"} <= set(relations)
+    may_read = group is not None and (bound is None or bound in granted)
     with connect(url, bound) as c:
         for relation in relations:
             c.execute("SELECT set_config('agent_loggy.project', %s, true)", (bound or "",))
             got = seen(c, relation)
             if isinstance(got, str):
                 assert got == "42501", (relation, got)  # no privilege, or a binding it holds no grant for
+                assert not (may_read and relation in ("prompts", "documents")), (relation, "refused a granted read")
                 continue
             # a role's own grants are its own whatever it binds; every other relation follows the binding
             allowed = {bound} if bound and relation != "project_grants" else set(granted)
             assert got <= allowed & set(granted), (relation, got)
+            if may_read and relation in ("prompts", "documents", "project_grants"):
+                assert got == set(granted), (relation, got, "a granted login sees its project's rows")
 
 
 def test_admin_sees_every_project_unbound_and_the_bound_one_only_when_bound(world: Conn,

@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import itertools
 
+import psycopg
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from agent_loggy_db.importers.loki_regex import re2_error, regex_problems
+from tests.conftest import RoleUrl
 from tests.test_prompt_sql import Conn
 
 VALID = [  # Loki regexes as people write them, several of which PostgreSQL's own regexes refuse
@@ -62,6 +64,24 @@ def test_the_database_refuses_the_plainly_broken_and_accepts_every_loki_regex(co
 
 
 ALPHABET = "()[]\\*+?|:aQE1=<^"
+
+
+def test_an_admin_cannot_store_a_broken_regex_by_plain_insert_or_update(role_url: RoleUrl) -> None:
+    """Writers reach negate keys only through the import functions; admins write the table directly."""
+    with psycopg.connect(role_url("agent_loggy_admin")) as c:
+        c.execute("SELECT set_config('agent_loggy.project', 'default', true)")
+        with pytest.raises(psycopg.errors.CheckViolation) as info:
+            c.execute("INSERT INTO agent_loggy.negate_keys (project, label, operator, value, version) "
+                      "VALUES ('default', 'service', '=~', 'pay(ment', 1)")
+        assert info.value.diag.constraint_name == "negate_keys_regex_check"
+        assert "'pay(ment'" in str(info.value) and "Loki" in str(info.value)
+        c.rollback()
+        c.execute("SELECT set_config('agent_loggy.project', 'default', true)")
+        c.execute("INSERT INTO agent_loggy.negate_keys (project, label, operator, value, version) "
+                  "VALUES ('default', 'service', '=', 'pay(ment', 1)")  # a plain value may hold anything
+        with pytest.raises(psycopg.errors.CheckViolation):
+            c.execute("UPDATE agent_loggy.negate_keys SET operator = '!~' WHERE value = 'pay(ment'")
+        c.rollback()
 
 
 def test_every_short_pattern_the_database_refuses_re2_refuses(conn: Conn) -> None:

@@ -481,11 +481,16 @@ def test_the_listener_ignores_forged_replayed_and_out_of_range_transaction_ids(
         deadline = time.monotonic() + 10
         while not reg.cache.live and time.monotonic() < deadline:
             time.sleep(0.01)
+        reg.get_prompt("shared", label="qa")
+        assert len(reg.cache) == 1
         with bound(role_url(ADMIN), "default") as admin:
             admin.execute("SELECT agent_loggy.grant_project('agent_loggy_reader', 'gamma')")
             grant_tx = admin.execute("SELECT pg_current_xact_id()::text").fetchone()
         assert grant_tx is not None
-        time.sleep(0.3)  # the grant's own notification empties the cache once
+        deadline = time.monotonic() + 5
+        while len(reg.cache) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert len(reg.cache) == 0, "a grant change empties the cache: what the role may read can have changed"
         assert reg.get_prompt("shared", label="qa").version == 3
         misses = reg.cache.stats.misses
         for payload in ("99999999999999999999", "18446744073709551616", grant_tx[0], grant_tx[0], "1"):
@@ -496,6 +501,30 @@ def test_the_listener_ignores_forged_replayed_and_out_of_range_transaction_ids(
         assert reg.cache.stats.forged == 5, "out of range, replayed and ancient ids are all forged"
         assert reg.cache.live and reg.get_prompt("shared", label="qa").version == 3
         assert reg.cache.stats.misses == misses, "nothing was dropped"
+
+
+def test_a_forged_note_naming_a_transaction_still_open_does_not_mute_its_real_one(
+        world: Conn, role_url: RoleUrl) -> None:
+    url = role_url(READER, "default")
+    with create_pool(url, Settings(pool_min_size=1, pool_max_size=1)) as pool, PromptRegistry(pool) as reg:
+        deadline = time.monotonic() + 10
+        while not reg.cache.live and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert reg.get_prompt("shared", label="qa").version == 3
+        with bound(role_url(WRITER, "default"), "default") as writer:
+            writer.execute("SELECT agent_loggy.set_prompt_label('shared', 2, 'qa', 'default')")
+            open_tx = writer.execute("SELECT pg_current_xact_id()::text").fetchone()
+            assert open_tx is not None
+            world.execute("SELECT pg_notify('agent_loggy_config', %s)", (open_tx[0],))  # ids are guessable
+            deadline = time.monotonic() + 5
+            while reg.cache.stats.forged < 1 and time.monotonic() < deadline:
+                time.sleep(0.01)
+            assert reg.cache.stats.forged == 1, "nothing committed yet: the early note names no change"
+            writer.commit()
+        deadline = time.monotonic() + 5
+        while reg.get_prompt("shared", label="qa").version != 2 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert reg.get_prompt("shared", label="qa").version == 2, "the real notification was still heard"
 
 
 def test_a_login_roles_default_binding_does_not_deafen_its_listener(world: Conn, superuser_conn: Conn,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -57,9 +58,7 @@ def command_pool(settings: Settings, *, max_size: int = 1) -> Iterator[Connectio
     """A small pool for one command over the target database, after checking that it answers."""
     url = target_url(settings)
     reachable(url, settings)
-    sizes = Settings(pool_min_size=1, pool_max_size=max_size, pool_timeout=settings.pool_timeout,
-                     connect_timeout=settings.connect_timeout)
-    with create_pool(url, sizes) as pool:
+    with create_pool(url, replace(settings, pool_min_size=1, pool_max_size=max_size)) as pool:
         yield pool
 
 

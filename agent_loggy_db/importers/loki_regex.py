@@ -6,11 +6,12 @@ bindings) checks them here, with the options Go uses (Perl syntax: \\d, \\b, (?i
 repeats, named groups), so the error is the one RE2 gives. Known differences from Go: RE2 accepts
 \\C (any byte), which Go refuses.
 
-PostgreSQL cannot run RE2, so this check is the one rule of an import that lives only in Python.
-agent_loggy.import_problems() (migration 0014) refuses the plainly broken patterns any client
-could send (unbalanced parentheses or brackets, a trailing backslash, a repetition of nothing or
-of a repetition, backreferences, look-around), each of which RE2 refuses too; when both report a
-row, the import reports RE2's reason.
+PostgreSQL cannot run RE2, so RE2's full syntax is the one rule of an import that lives only in
+Python. The database (migration 0017: agent_loggy.loki_regex_problem(), used by import_problems()
+and by a row trigger on negate_keys, so every client) refuses the plainly broken patterns
+(unbalanced parentheses or brackets, a trailing backslash, a repetition of nothing or of a
+repetition, backreferences, look-around), each of which RE2 refuses too; when both report a row,
+the import reports RE2's reason.
 """
 
 from __future__ import annotations
