@@ -206,5 +206,5 @@ def test_cli_pools_keep_every_setting_of_the_environment(db_url: str) -> None:
 
     settings = Settings(database_url=db_url, prepared_statements=False, pool_max_size=9)
     with command_pool(settings, max_size=2) as pool:
-        assert pool.kwargs["prepare_threshold"] is None
+        assert isinstance(pool.kwargs, dict) and pool.kwargs["prepare_threshold"] is None
         assert (pool.min_size, pool.max_size) == (1, 2)
