@@ -159,7 +159,7 @@ def map_error(exc: psycopg.Error) -> DatabaseError:
         cls = InvalidLabel
     elif sqlstate == "23505":
         cls = AlreadyExists
-    elif sqlstate.startswith("22") or sqlstate in {"23502", "23514"} or isinstance(exc, psycopg.DataError):
+    elif sqlstate.startswith("22") or sqlstate in {"23502", "23503", "23514"} or isinstance(exc, psycopg.DataError):
         cls = InvalidInput  # a DataError without SQLSTATE: psycopg refused a value (a NUL byte) before sending it
     elif sqlstate == "42501":
         cls = PermissionDenied

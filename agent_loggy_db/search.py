@@ -177,7 +177,7 @@ def _tags(tags: Sequence[str] | None) -> list[str] | None:
     return None if tags is None else list(tags)
 
 
-class _Embedding:
+class QueryVectors:
     """Turns the text-or-vector arguments into Vectors, with the search's embedder if it has one."""
 
     def __init__(self, embedder: Embedder | None) -> None:
@@ -204,7 +204,7 @@ class Search:
 
     def __init__(self, pool: ConnectionPool, *, embedder: Embedder | None = None) -> None:
         self.pool = pool
-        self._embedding = _Embedding(embedder)
+        self._embedding = QueryVectors(embedder)
 
     def _run(self, query: _Query[Hit]) -> list[Hit]:
         with translated_errors(), self.pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
@@ -252,7 +252,7 @@ class AsyncSearch:
 
     def __init__(self, pool: AsyncConnectionPool, *, embedder: Embedder | None = None) -> None:
         self.pool = pool
-        self._embedding = _Embedding(embedder)
+        self._embedding = QueryVectors(embedder)
 
     async def _run(self, query: _Query[Hit]) -> list[Hit]:
         with translated_errors():

@@ -21,6 +21,22 @@ COMMENT ON SCHEMA agent_loggy IS 'agent-loggy configuration: versioned prompts, 
 CREATE EXTENSION IF NOT EXISTS vector WITH SCHEMA public;
 
 --
+-- Name: confidence_level; Type: TYPE; Schema: agent_loggy; Owner: -
+--
+
+CREATE TYPE agent_loggy.confidence_level AS ENUM (
+    'HIGH',
+    'MEDIUM',
+    'LOW'
+);
+
+--
+-- Name: TYPE confidence_level; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON TYPE agent_loggy.confidence_level IS 'Confidence level, as trace_analysis reports it.';
+
+--
 -- Name: import_summary; Type: TYPE; Schema: agent_loggy; Owner: -
 --
 
@@ -36,6 +52,89 @@ CREATE TYPE agent_loggy.import_summary AS (
 --
 
 COMMENT ON TYPE agent_loggy.import_summary IS 'What an import did: created = keys seen for the first time (version 1); updated = new versions of keys that had versions already (changed content, or no active version left); unchanged = rows identical to the current version; deactivated = active rows switched off because their key was absent from the file.';
+
+--
+-- Name: investigation_status; Type: TYPE; Schema: agent_loggy; Owner: -
+--
+
+CREATE TYPE agent_loggy.investigation_status AS ENUM (
+    'queued',
+    'running',
+    'succeeded',
+    'failed',
+    'cancelled'
+);
+
+--
+-- Name: TYPE investigation_status; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON TYPE agent_loggy.investigation_status IS 'Lifecycle of an investigation: queued -> running -> succeeded | failed | cancelled; a queued one may also end directly. Only forward transitions.';
+
+--
+-- Name: run_status; Type: TYPE; Schema: agent_loggy; Owner: -
+--
+
+CREATE TYPE agent_loggy.run_status AS ENUM (
+    'running',
+    'succeeded',
+    'failed'
+);
+
+--
+-- Name: TYPE run_status; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON TYPE agent_loggy.run_status IS 'A run is running until it ends succeeded or failed; then it is append-only.';
+
+--
+-- Name: score_source; Type: TYPE; Schema: agent_loggy; Owner: -
+--
+
+CREATE TYPE agent_loggy.score_source AS ENUM (
+    'human',
+    'llm',
+    'code'
+);
+
+--
+-- Name: TYPE score_source; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON TYPE agent_loggy.score_source IS 'Who produced a score: a person, an LLM judge, or code.';
+
+--
+-- Name: stance; Type: TYPE; Schema: agent_loggy; Owner: -
+--
+
+CREATE TYPE agent_loggy.stance AS ENUM (
+    'supports',
+    'refutes',
+    'neutral'
+);
+
+--
+-- Name: TYPE stance; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON TYPE agent_loggy.stance IS 'A finding''s stance toward the dispute (entailment label).';
+
+--
+-- Name: trace_outcome; Type: TYPE; Schema: agent_loggy; Owner: -
+--
+
+CREATE TYPE agent_loggy.trace_outcome AS ENUM (
+    'successful',
+    'failed',
+    'partial',
+    'unknown'
+);
+
+--
+-- Name: TYPE trace_outcome; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON TYPE agent_loggy.trace_outcome IS 'Outcome of the transaction a trace shows, as trace_analysis reports it.';
 
 --
 -- Name: are_valid_tags(text[]); Type: FUNCTION; Schema: agent_loggy; Owner: -
@@ -874,9 +973,11 @@ CREATE TABLE agent_loggy.prompts (
     created_by text,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    output_schema jsonb,
     CONSTRAINT prompts_embedding_check CHECK (agent_loggy.is_searchable_vector(embedding)),
     CONSTRAINT prompts_labels_check CHECK ((cardinality(agent_loggy.invalid_labels(labels)) = 0)),
     CONSTRAINT prompts_name_check CHECK (agent_loggy.is_valid_name(name)),
+    CONSTRAINT prompts_output_schema_check CHECK (((output_schema IS NULL) OR (jsonb_typeof(output_schema) = 'object'::text))),
     CONSTRAINT prompts_parameters_check CHECK ((jsonb_typeof(parameters) = 'object'::text)),
     CONSTRAINT prompts_parameters_json_check CHECK (agent_loggy.is_readable_json(parameters)),
     CONSTRAINT prompts_project_check CHECK (agent_loggy.is_valid_project(project)),
@@ -969,6 +1070,12 @@ COMMENT ON COLUMN agent_loggy.prompts.is_active IS 'Inactive versions are never 
 --
 
 COMMENT ON COLUMN agent_loggy.prompts.created_by IS 'Who published this version (the actor), e.g. a user name or migration.';
+
+--
+-- Name: COLUMN prompts.output_schema; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.prompts.output_schema IS 'JSON Schema (an object) the output of this version must meet; runs record whether theirs did. NULL: no schema. A new version inherits the schema of the version before it; fixed once the version has runs.';
 
 --
 -- Name: protected_labels; Type: TABLE; Schema: agent_loggy; Owner: -
@@ -1128,6 +1235,47 @@ $$;
 COMMENT ON FUNCTION agent_loggy.check_negate_key_regex() IS 'BEFORE INSERT/UPDATE row trigger of negate_keys: refuses a =~ / !~ value that loki_regex_problem() refuses (SQLSTATE 23514, constraint negate_keys_regex_check, the reason in the message), whatever client writes it.';
 
 --
+-- Name: check_output_schema(); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.check_output_schema() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+BEGIN
+    IF TG_TABLE_SCHEMA <> 'agent_loggy' OR TG_TABLE_NAME <> 'prompts' THEN
+        RAISE EXCEPTION 'check_output_schema() only serves agent_loggy.prompts, not %.%', TG_TABLE_SCHEMA, TG_TABLE_NAME
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    IF TG_OP = 'INSERT' AND NEW.output_schema IS NULL THEN
+        -- a new version keeps the output contract of the version before it
+        NEW.output_schema := (SELECT p.output_schema FROM agent_loggy.prompts AS p
+                              WHERE p.project = NEW.project AND p.name = NEW.name AND p.version < NEW.version
+                              ORDER BY p.version DESC LIMIT 1);
+    END IF;
+    IF NOT agent_loggy.is_readable_json(NEW.output_schema) THEN
+        PERFORM agent_loggy.raise_check_violation('prompts', 'prompts_output_schema_check',
+            format('output schema of version %s of prompt %s nests deeper than 64 levels or holds a number beyond double precision',
+                   NEW.version, quote_literal(NEW.name)), NULL);
+    END IF;
+    IF TG_OP = 'UPDATE' AND NEW.output_schema IS DISTINCT FROM OLD.output_schema
+       AND EXISTS (SELECT FROM agent_loggy.runs AS r WHERE r.prompt_id = OLD.id) THEN
+        PERFORM agent_loggy.raise_check_violation('prompts', 'prompts_output_schema_check',
+            format('version %s of prompt %s in project %s has runs: its output schema is fixed, so its valid-output rate means one thing',
+                   OLD.version, quote_literal(OLD.name), quote_literal(OLD.project)),
+            'Publish a new version with the new schema.');
+    END IF;
+    RETURN NEW;
+END
+$$;
+
+--
+-- Name: FUNCTION check_output_schema(); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.check_output_schema() IS 'BEFORE INSERT / UPDATE OF output_schema row trigger of prompts: a new version without a schema takes the schema of the version before it (set_prompt_output_schema(..., NULL) removes it); the schema nests at most 64 levels, and a version that has runs keeps its schema. Runs as the owner, so it sees every run of the version whatever the caller''s binding.';
+
+--
 -- Name: check_project_access(text); Type: FUNCTION; Schema: agent_loggy; Owner: -
 --
 
@@ -1156,6 +1304,53 @@ $$;
 --
 
 COMMENT ON FUNCTION agent_loggy.check_project_access(p_project text) IS 'Raises insufficient_privilege (42501) naming the project when can_access_project() is false: the caller asked for a project other than the bound one, or, with none bound, for a project its role holds no grant for (admins excepted).';
+
+--
+-- Name: check_promotion(); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.check_promotion() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    gained text[];
+    l text;
+    failures text[];
+    reason text := nullif(current_setting('agent_loggy.promotion_override', true), '');
+    overridden text[] := '{}';
+BEGIN
+    gained := ARRAY(SELECT x FROM unnest(NEW.labels) AS x
+                    WHERE TG_OP = 'INSERT' OR NOT x = ANY (OLD.labels) OR OLD.name <> NEW.name OR OLD.project <> NEW.project);
+    IF cardinality(gained) = 0 THEN
+        RETURN NEW;
+    END IF;
+    FOREACH l IN ARRAY gained LOOP
+        failures := agent_loggy.promotion_failures(NEW.project, NEW.name, NEW.version, l);
+        CONTINUE WHEN cardinality(failures) = 0;
+        IF reason IS NOT NULL AND agent_loggy.is_admin() THEN
+            overridden := overridden || format('%s (%s)', l, array_to_string(failures, '; '));
+            CONTINUE;
+        END IF;
+        PERFORM agent_loggy.raise_check_violation('prompts', 'promotion_policy_check',
+            format('label %s cannot move to version %s of prompt %s in project %s: its promotion policy is not met: %s',
+                   quote_literal(l), NEW.version, quote_literal(NEW.name), quote_literal(NEW.project),
+                   array_to_string(failures, '; ')),
+            'Record more runs of the version, or ask an agent_loggy_admin to override with a reason (promote_prompt(..., p_override_reason)).');
+    END LOOP;
+    IF cardinality(overridden) > 0 THEN
+        PERFORM set_config('agent_loggy.change_summary',
+            format('promotion override of %s by %s: %s', array_to_string(overridden, ', '), session_user, reason), true);
+    END IF;
+    RETURN NEW;
+END
+$$;
+
+--
+-- Name: FUNCTION check_promotion(); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.check_promotion() IS 'BEFORE INSERT / UPDATE OF labels row trigger of prompts: a label a version gains whose promotion policy the version fails is refused (23514, constraint promotion_policy_check, each failed rule and its numbers in the message), on every path (functions, INSERT, UPDATE, MERGE). An admin whose transaction sets agent_loggy.promotion_override to a reason passes, and the changelog row of the move records the override, the failed rules and the reason.';
 
 --
 -- Name: check_prompt_args(text, text, text[], boolean); Type: FUNCTION; Schema: agent_loggy; Owner: -
@@ -1408,6 +1603,93 @@ $$;
 COMMENT ON FUNCTION agent_loggy.clear_stale_embedding() IS 'BEFORE UPDATE trigger of documents: when title or content change and the update does not bring a new embedding, the old embedding (and its config) is cleared, so that `agent-loggy-db embed` recomputes it instead of search using a stale one.';
 
 --
+-- Name: compare_prompt_versions(text, text, text, text, timestamp with time zone, text); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.compare_prompt_versions(p_name text, p_a text, p_b text, p_score text, p_since timestamp with time zone DEFAULT NULL::timestamp with time zone, p_project text DEFAULT 'default'::text) RETURNS TABLE(metric text, version_a integer, version_b integer, n_a bigint, n_b bigint, value_a double precision, value_b double precision, difference double precision, ci_low double precision, ci_high double precision, method text)
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    va integer;
+    vb integer;
+    a record;
+    b record;
+    se double precision;
+    df double precision;
+    t double precision;
+    na bigint;
+    ka bigint;
+    nb bigint;
+    kb bigint;
+    wa double precision[];
+    wb double precision[];
+BEGIN
+    PERFORM agent_loggy.check_project_access(p_project);
+    va := agent_loggy.resolve_version_ref(p_name, p_a, p_project);
+    vb := agent_loggy.resolve_version_ref(p_name, p_b, p_project);
+
+    -- the score: Welch's t interval of the difference of means (Satterthwaite degrees of freedom)
+    SELECT count(s.value) AS n, avg(s.value) AS mean, var_samp(s.value) AS var INTO a
+    FROM agent_loggy.runs AS r JOIN agent_loggy.scores AS s ON s.run_id = r.id AND s.run_started_at = r.started_at
+    WHERE r.project = p_project AND r.prompt_name = p_name AND r.prompt_version = va AND s.name = p_score
+      AND r.started_at >= coalesce(p_since, '-infinity') AND s.value IS NOT NULL;
+    SELECT count(s.value) AS n, avg(s.value) AS mean, var_samp(s.value) AS var INTO b
+    FROM agent_loggy.runs AS r JOIN agent_loggy.scores AS s ON s.run_id = r.id AND s.run_started_at = r.started_at
+    WHERE r.project = p_project AND r.prompt_name = p_name AND r.prompt_version = vb AND s.name = p_score
+      AND r.started_at >= coalesce(p_since, '-infinity') AND s.value IS NOT NULL;
+    IF a.n >= 2 AND b.n >= 2 THEN
+        se := sqrt(a.var / a.n + b.var / b.n);
+        IF se > 0 THEN
+            df := (a.var / a.n + b.var / b.n) ^ 2
+                  / ((a.var / a.n) ^ 2 / (a.n - 1) + (b.var / b.n) ^ 2 / (b.n - 1));
+            t := agent_loggy.t_quantile_975(df);
+        ELSE
+            t := 0;
+        END IF;
+    END IF;
+    metric := 'score:' || p_score; version_a := va; version_b := vb; n_a := a.n; n_b := b.n;
+    value_a := a.mean; value_b := b.mean; difference := b.mean - a.mean;
+    ci_low := difference - t * se; ci_high := difference + t * se;
+    method := 'Welch t interval (95%, Satterthwaite df) of mean(b) - mean(a); NULL with fewer than 2 scores a side';
+    RETURN NEXT;
+
+    -- error rate and valid-output rate: Newcombe's hybrid score interval (method 10) of p(b) - p(a)
+    FOR metric, na, ka, nb, kb IN
+        SELECT m.metric,
+               count(*) FILTER (WHERE r.prompt_version = va AND (m.metric = 'error_rate' OR r.output_valid IS NOT NULL)),
+               count(*) FILTER (WHERE r.prompt_version = va AND CASE m.metric WHEN 'error_rate' THEN r.status = 'failed'
+                                                                 ELSE r.output_valid END),
+               count(*) FILTER (WHERE r.prompt_version = vb AND (m.metric = 'error_rate' OR r.output_valid IS NOT NULL)),
+               count(*) FILTER (WHERE r.prompt_version = vb AND CASE m.metric WHEN 'error_rate' THEN r.status = 'failed'
+                                                                 ELSE r.output_valid END)
+        FROM (VALUES (1, 'error_rate'), (2, 'valid_rate')) AS m(i, metric)
+        LEFT JOIN agent_loggy.runs AS r ON r.project = p_project AND r.prompt_name = p_name
+             AND r.prompt_version IN (va, vb) AND r.started_at >= coalesce(p_since, '-infinity')
+        GROUP BY m.i, m.metric
+        ORDER BY m.i
+    LOOP
+        n_a := na; n_b := nb;
+        value_a := CASE WHEN na > 0 THEN ka::double precision / na END;
+        value_b := CASE WHEN nb > 0 THEN kb::double precision / nb END;
+        difference := value_b - value_a;
+        wa := agent_loggy.wilson_interval(ka, na);
+        wb := agent_loggy.wilson_interval(kb, nb);
+        ci_low := difference - sqrt((value_b - wb[1]) ^ 2 + (wa[2] - value_a) ^ 2);
+        ci_high := difference + sqrt((wb[2] - value_b) ^ 2 + (value_a - wa[1]) ^ 2);
+        method := 'Newcombe hybrid score interval (95%, from Wilson intervals) of rate(b) - rate(a)';
+        RETURN NEXT;
+    END LOOP;
+END
+$$;
+
+--
+-- Name: FUNCTION compare_prompt_versions(p_name text, p_a text, p_b text, p_score text, p_since timestamp with time zone, p_project text); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.compare_prompt_versions(p_name text, p_a text, p_b text, p_score text, p_since timestamp with time zone, p_project text) IS 'Versions p_a and p_b of prompt p_name (each a version number or a label, resolved now) side by side over runs since p_since: one row for the mean of run score p_score (Welch t interval of the difference), one for the error rate and one for the valid-output rate (Newcombe intervals). difference is b - a; when the 95% interval [ci_low, ci_high] holds 0 the data cannot tell the versions apart.';
+
+--
 -- Name: config_name(text, jsonb); Type: FUNCTION; Schema: agent_loggy; Owner: -
 --
 
@@ -1525,6 +1807,61 @@ $$;
 --
 
 COMMENT ON FUNCTION agent_loggy.derive_variables() IS 'BEFORE INSERT/UPDATE trigger of prompts: variables is always derived from template, whatever the writer sent.';
+
+--
+-- Name: drop_runs_before(timestamp with time zone, boolean); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.drop_runs_before(p_before timestamp with time zone, p_detach_only boolean DEFAULT false) RETURNS text[]
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    SET "TimeZone" TO 'UTC'
+    AS $_$
+DECLARE
+    part record;
+    done text[] := '{}';
+    gone bigint;
+BEGIN
+    IF NOT agent_loggy.is_admin() THEN
+        RAISE EXCEPTION 'permission denied to retire runs: only agent_loggy_admin does' USING ERRCODE = 'insufficient_privilege';
+    ELSIF p_before IS NULL OR p_before > now() THEN
+        RAISE EXCEPTION 'invalid cut-off %: expected a time in the past', quote_nullable(p_before)
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    FOR part IN
+        SELECT c.relname, pg_catalog.pg_get_expr(c.relpartbound, c.oid) AS bound
+        FROM pg_catalog.pg_inherits AS i JOIN pg_catalog.pg_class AS c ON c.oid = i.inhrelid
+        WHERE i.inhparent = 'agent_loggy.runs'::regclass AND c.relname ~ '^runs_[0-9]{4}_[0-9]{2}$'
+          AND make_timestamptz(substr(c.relname, 6, 4)::integer, substr(c.relname, 11, 2)::integer, 1, 0, 0, 0, 'UTC')
+              + interval '1 month' <= p_before
+        ORDER BY c.relname
+    LOOP
+        -- a partition referenced by scores or findings cannot be detached: their scores go with the
+        -- runs (ON DELETE CASCADE), findings keep their content and lose the link (SET NULL)
+        EXECUTE format('DELETE FROM agent_loggy.scores AS s USING agent_loggy.%I AS r '
+                       'WHERE s.run_id = r.id AND s.run_started_at = r.started_at', part.relname);
+        EXECUTE format('UPDATE agent_loggy.trace_findings AS f SET run_id = NULL, run_started_at = NULL FROM agent_loggy.%I AS r '
+                       'WHERE f.run_id = r.id AND f.run_started_at = r.started_at', part.relname);
+        EXECUTE format('ALTER TABLE agent_loggy.runs DETACH PARTITION agent_loggy.%I', part.relname);
+        IF NOT p_detach_only THEN
+            EXECUTE format('DROP TABLE agent_loggy.%I', part.relname);
+        END IF;
+        done := done || part.relname::text;
+    END LOOP;
+    DELETE FROM agent_loggy.runs_default AS d WHERE d.started_at < p_before;
+    GET DIAGNOSTICS gone = ROW_COUNT;
+    IF gone > 0 THEN
+        done := done || format('runs_default (%s rows)', gone);
+    END IF;
+    RETURN done;
+END
+$_$;
+
+--
+-- Name: FUNCTION drop_runs_before(p_before timestamp with time zone, p_detach_only boolean); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.drop_runs_before(p_before timestamp with time zone, p_detach_only boolean) IS 'Admin only: retires the runs that started before p_before: every monthly partition wholly before it is detached and dropped (p_detach_only: detached and kept, as a table of its own, for archiving), with the scores of its runs; findings keep their content and lose the link to the run. Older runs in runs_default are deleted. Returns what was retired.';
 
 --
 -- Name: embedding_input(agent_loggy.context_rules); Type: FUNCTION; Schema: agent_loggy; Owner: -
@@ -1668,6 +2005,55 @@ CREATE FUNCTION agent_loggy.embedding_input(p_row agent_loggy.prompts) RETURNS t
 COMMENT ON FUNCTION agent_loggy.embedding_input(p_row agent_loggy.prompts) IS 'The text embedded for a prompt version: name, description, usage and template, one per line.';
 
 --
+-- Name: ensure_run_partitions(timestamp with time zone, timestamp with time zone); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.ensure_run_partitions(p_from timestamp with time zone, p_to timestamp with time zone) RETURNS text[]
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    SET "TimeZone" TO 'UTC'
+    AS $$
+DECLARE
+    month timestamptz := date_trunc('month', p_from);
+    made text[] := '{}';
+    part text;
+BEGIN
+    IF NOT agent_loggy.is_admin() THEN
+        RAISE EXCEPTION 'permission denied to add run partitions: only agent_loggy_admin manages partitions'
+            USING ERRCODE = 'insufficient_privilege';
+    ELSIF p_from IS NULL OR p_to IS NULL OR p_to < p_from OR p_from < '2000-01-01' OR p_to > '3000-01-01'
+          OR p_to > p_from + interval '10 years' THEN
+        RAISE EXCEPTION 'invalid partition range % to %: expected from <= to, within 2000-3000 and 10 years',
+            quote_nullable(p_from), quote_nullable(p_to) USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    WHILE month <= p_to LOOP
+        part := 'runs_' || to_char(month, 'YYYY_MM');
+        IF to_regclass('agent_loggy.' || part) IS NULL THEN
+            IF EXISTS (SELECT FROM agent_loggy.runs_default AS d
+                       WHERE d.started_at >= month AND d.started_at < month + interval '1 month') THEN
+                RAISE EXCEPTION 'runs of % are in runs_default: a partition for that month cannot be added while they are',
+                    to_char(month, 'YYYY-MM') USING ERRCODE = 'object_not_in_prerequisite_state',
+                    HINT = 'Leave the month in runs_default, or ask for months that have no runs yet.';
+            END IF;
+            EXECUTE format('CREATE TABLE agent_loggy.%I PARTITION OF agent_loggy.runs FOR VALUES FROM (%L) TO (%L)',
+                           part, month, month + interval '1 month');
+            EXECUTE format('COMMENT ON TABLE agent_loggy.%I IS %L', part,
+                           format('Runs started in %s (UTC); read them through runs.', to_char(month, 'YYYY-MM')));
+            made := made || part;
+        END IF;
+        month := month + interval '1 month';
+    END LOOP;
+    RETURN made;
+END
+$$;
+
+--
+-- Name: FUNCTION ensure_run_partitions(p_from timestamp with time zone, p_to timestamp with time zone); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.ensure_run_partitions(p_from timestamp with time zone, p_to timestamp with time zone) IS 'Admin only: adds the monthly partitions (runs_YYYY_MM, UTC months) of runs from p_from to p_to that do not exist yet (at most 10 years at once) and returns their names. A month that already has runs in runs_default is refused (55000).';
+
+--
 -- Name: export_prompts(text); Type: FUNCTION; Schema: agent_loggy; Owner: -
 --
 
@@ -1755,6 +2141,139 @@ CREATE FUNCTION agent_loggy.granted_projects() RETURNS text[]
 --
 
 COMMENT ON FUNCTION agent_loggy.granted_projects() IS 'Every project the current role holds a grant for (read or write), through itself or a role whose privileges it has.';
+
+--
+-- Name: guard_record(); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.guard_record() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    tab text := TG_ARGV[0];  -- the table; TG_TABLE_NAME names the partition of a run
+    bound text := nullif(current_setting('agent_loggy.project', true), '');
+    counts record;
+    order_of text[] := ARRAY['queued', 'running', 'succeeded', 'failed', 'cancelled'];
+BEGIN
+    -- the binding when this row is written, whatever it was when the statement began
+    IF (bound IS DISTINCT FROM NEW.project OR (TG_OP = 'UPDATE' AND bound IS DISTINCT FROM OLD.project))
+       AND NOT agent_loggy.is_admin() THEN
+        RAISE EXCEPTION 'permission denied to write % of project %: a transaction writes only the project bound to it when the row is written, and it is bound to %',
+            tab, quote_literal(CASE WHEN bound IS DISTINCT FROM NEW.project THEN NEW.project ELSE OLD.project END),
+            coalesce(quote_literal(bound), 'none')
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    IF TG_OP = 'UPDATE' AND NEW.project IS DISTINCT FROM OLD.project THEN
+        RAISE EXCEPTION 'a % row stays in its project (% -> %)', tab, quote_literal(OLD.project),
+            quote_literal(NEW.project) USING ERRCODE = 'insufficient_privilege';
+    END IF;
+
+    IF tab = 'investigations' THEN
+        IF NOT agent_loggy.is_readable_json(NEW.parameters) THEN
+            PERFORM agent_loggy.raise_check_violation(tab, 'investigations_parameters_json_check',
+                'parameters nest deeper than 64 levels or hold a number beyond double precision', NULL);
+        END IF;
+        IF TG_OP = 'UPDATE' AND NEW.status <> OLD.status THEN
+            IF OLD.status IN ('succeeded', 'failed', 'cancelled')
+               OR array_position(order_of, NEW.status::text) < array_position(order_of, OLD.status::text) THEN
+                PERFORM agent_loggy.raise_check_violation(tab, 'investigations_status_transition_check',
+                    format('investigation %s cannot go from %s to %s: a status moves only forward (queued -> running -> succeeded | failed | cancelled)',
+                           OLD.id, OLD.status, NEW.status), NULL);
+            END IF;
+        ELSIF TG_OP = 'UPDATE' AND OLD.status IN ('succeeded', 'failed', 'cancelled')
+              AND (NEW.query, NEW.parameters, NEW.external_ref, NEW.requested_by, NEW.started_at, NEW.finished_at)
+                  IS DISTINCT FROM (OLD.query, OLD.parameters, OLD.external_ref, OLD.requested_by, OLD.started_at, OLD.finished_at) THEN
+            PERFORM agent_loggy.raise_check_violation(tab, 'investigations_finished_check',
+                format('investigation %s has ended (%s): only its embedding may still change', OLD.id, OLD.status), NULL);
+        END IF;
+        IF NEW.status <> 'queued' AND NEW.started_at IS NULL THEN
+            NEW.started_at := CASE WHEN NEW.status = 'running' THEN now() ELSE NULL END;
+        END IF;
+        IF NEW.status IN ('succeeded', 'failed', 'cancelled') AND NEW.finished_at IS NULL THEN
+            NEW.finished_at := now();
+        END IF;
+        IF TG_OP = 'UPDATE' THEN
+            NEW.created_at := OLD.created_at;
+            NEW.recorded_by := OLD.recorded_by;
+        END IF;
+        RETURN NEW;
+    ELSIF tab = 'runs' THEN
+        IF TG_OP = 'UPDATE' THEN
+            IF (NEW.prompt_id IS NULL OR NEW.prompt_id = OLD.prompt_id)
+               AND (NEW.investigation_id IS NULL OR NEW.investigation_id = OLD.investigation_id)
+               AND to_jsonb(NEW) - ARRAY['prompt_id', 'investigation_id'] = to_jsonb(OLD) - ARRAY['prompt_id', 'investigation_id'] THEN
+                RETURN NEW;  -- a foreign key letting go of a deleted prompt version or investigation
+            END IF;
+            IF OLD.status <> 'running' THEN
+                PERFORM agent_loggy.raise_check_violation(tab, 'runs_append_only_check',
+                    format('run %s has finished (%s): finished runs are append-only', OLD.id, OLD.status), NULL);
+            END IF;
+            IF (NEW.prompt_name, NEW.prompt_version, NEW.investigation_id, NEW.started_at)
+               IS DISTINCT FROM (OLD.prompt_name, OLD.prompt_version, OLD.investigation_id, OLD.started_at) THEN
+                PERFORM agent_loggy.raise_check_violation(tab, 'runs_append_only_check',
+                    format('run %s keeps its prompt version, investigation and start: only its outcome may be filled in', OLD.id), NULL);
+            END IF;
+            NEW.prompt_id := OLD.prompt_id;
+            NEW.recorded_by := OLD.recorded_by;
+            NEW.recorded_at := OLD.recorded_at;
+        ELSE
+            -- the version used, found here (a caller cannot point a run at another project's prompt)
+            NEW.prompt_id := (SELECT p.id FROM agent_loggy.prompts AS p
+                              WHERE p.project = NEW.project AND p.name = NEW.prompt_name AND p.version = NEW.prompt_version);
+        END IF;
+        IF NOT (agent_loggy.is_readable_json(NEW.variables) AND coalesce(agent_loggy.is_readable_json(NEW.parsed_output), true)) THEN
+            PERFORM agent_loggy.raise_check_violation(tab, 'runs_json_check',
+                'variables or parsed_output nest deeper than 64 levels or hold a number beyond double precision', NULL);
+        END IF;
+        IF NEW.status <> 'running' AND NEW.finished_at IS NULL THEN
+            NEW.finished_at := greatest(NEW.started_at, clock_timestamp());
+        END IF;
+        RETURN NEW;
+    ELSIF tab = 'trace_findings' THEN
+        IF NOT agent_loggy.is_readable_json(NEW.evidence) THEN
+            PERFORM agent_loggy.raise_check_violation(tab, 'trace_findings_evidence_json_check',
+                'evidence nests deeper than 64 levels or holds a number beyond double precision', NULL);
+        END IF;
+        RETURN NEW;
+    ELSIF tab = 'verdicts' THEN
+        -- the counts come from the findings, never from the caller
+        SELECT count(*) AS found,
+               count(*) FILTER (WHERE f.stance = 'supports') AS supporting,
+               count(*) FILTER (WHERE f.stance = 'refutes') AS refuting,
+               count(*) FILTER (WHERE f.stance = 'neutral') AS neutral
+        INTO counts
+        FROM agent_loggy.trace_findings AS f
+        WHERE f.id = ANY (NEW.finding_ids) AND f.investigation_id = NEW.investigation_id AND f.project = NEW.project;
+        IF counts.found <> (SELECT count(DISTINCT i) FROM unnest(NEW.finding_ids) AS i) THEN
+            PERFORM agent_loggy.raise_check_violation(tab, 'verdicts_finding_ids_check',
+                format('finding ids %s are not findings of investigation %s',
+                       (SELECT string_agg(i::text, ', ' ORDER BY i) FROM unnest(NEW.finding_ids) AS i
+                        WHERE NOT EXISTS (SELECT FROM agent_loggy.trace_findings AS f
+                                          WHERE f.id = i AND f.investigation_id = NEW.investigation_id
+                                            AND f.project = NEW.project)),
+                       NEW.investigation_id), NULL);
+        END IF;
+        NEW.finding_ids := ARRAY(SELECT DISTINCT i FROM unnest(NEW.finding_ids) AS i ORDER BY i);
+        NEW.supporting := counts.supporting;
+        NEW.refuting := counts.refuting;
+        NEW.neutral := counts.neutral;
+        RETURN NEW;
+    END IF;
+    -- scores: a numeric value given without its scale is on 0-100
+    IF NEW.value IS NOT NULL AND NEW.scale_min IS NULL AND NEW.scale_max IS NULL THEN
+        NEW.scale_min := 0;
+        NEW.scale_max := 100;
+    END IF;
+    RETURN NEW;
+END
+$$;
+
+--
+-- Name: FUNCTION guard_record(); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.guard_record() IS 'BEFORE INSERT/UPDATE row trigger of investigations, runs, scores, trace_findings and verdicts (argument: the table). For a non-admin the row must belong to the project bound when it is written; rows never change project. Investigations: status only forward, ended ones frozen, start and end times filled in. Runs: prompt_id found from (project, prompt_name, prompt_version); finished runs are append-only (their foreign keys may still let go of a deleted version or investigation). Verdicts: counts computed from the findings of the same investigation. Stored JSON nests at most 64 levels.';
 
 --
 -- Name: guard_row(); Type: FUNCTION; Schema: agent_loggy; Owner: -
@@ -3636,6 +4155,276 @@ CREATE FUNCTION agent_loggy.pinned_by_0012() RETURNS regprocedure[]
 COMMENT ON FUNCTION agent_loggy.pinned_by_0012() IS 'The functions whose search_path migration 0012 pins (and its rollback resets).';
 
 --
+-- Name: promote_prompt(text, integer, text, text, text); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.promote_prompt(p_name text, p_version integer, p_label text, p_project text DEFAULT 'default'::text, p_override_reason text DEFAULT NULL::text) RETURNS agent_loggy.prompts
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    result agent_loggy.prompts;
+BEGIN
+    IF p_override_reason IS NOT NULL THEN
+        IF NOT agent_loggy.is_admin() THEN
+            RAISE EXCEPTION 'permission denied to override the promotion policy of label %: only agent_loggy_admin overrides',
+                quote_nullable(p_label) USING ERRCODE = 'insufficient_privilege';
+        ELSIF p_override_reason !~ '\S' OR length(p_override_reason) > 1000 THEN
+            RAISE EXCEPTION 'invalid override reason %: expected 1-1000 characters, not only blanks',
+                quote_literal(p_override_reason) USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        PERFORM set_config('agent_loggy.promotion_override', p_override_reason, true);
+    END IF;
+    result := agent_loggy.set_prompt_label(p_name, p_version, p_label, p_project);
+    PERFORM set_config('agent_loggy.promotion_override', '', true);
+    RETURN result;
+END
+$$;
+
+--
+-- Name: FUNCTION promote_prompt(p_name text, p_version integer, p_label text, p_project text, p_override_reason text); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.promote_prompt(p_name text, p_version integer, p_label text, p_project text, p_override_reason text) IS 'set_prompt_label() under the label''s promotion policy: refused (23514, promotion_policy_check) when the version fails it, unless an admin gives p_override_reason, which the changelog row of the move records with the rules overridden.';
+
+--
+-- Name: promotion_failures(text, text, integer, text); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.promotion_failures(p_project text, p_name text, p_version integer, p_label text) RETURNS text[]
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    policy agent_loggy.promotion_policies;
+    cand record;
+    holder integer;
+    held record;
+    failures text[] := '{}';
+BEGIN
+    PERFORM agent_loggy.check_project_access(p_project);
+    SELECT * INTO policy FROM agent_loggy.promotion_policies AS p WHERE p.project = p_project AND p.label = p_label;
+    IF NOT FOUND THEN
+        RETURN failures;
+    END IF;
+    SELECT count(*) AS runs, count(*) FILTER (WHERE r.status = 'failed') AS failed,
+           count(r.output_valid) AS validated, count(*) FILTER (WHERE r.output_valid) AS valid
+    INTO cand
+    FROM agent_loggy.runs AS r
+    WHERE r.project = p_project AND r.prompt_name = p_name AND r.prompt_version = p_version
+      AND r.started_at >= now() - policy.window_length;
+    IF cand.runs < policy.min_runs THEN
+        failures := failures || format('min_runs: %s runs in the last %s, at least %s needed',
+                                       cand.runs, policy.window_length, policy.min_runs);
+    END IF;
+    IF policy.max_error_rate IS NOT NULL AND (cand.runs = 0 OR cand.failed::double precision / cand.runs > policy.max_error_rate) THEN
+        failures := failures || format('max_error_rate: error rate %s (%s of %s runs), at most %s allowed',
+            CASE WHEN cand.runs > 0 THEN round((cand.failed::numeric / cand.runs), 4)::text ELSE 'unknown' END,
+            cand.failed, cand.runs, policy.max_error_rate);
+    END IF;
+    IF policy.min_valid_rate IS NOT NULL
+       AND (cand.validated = 0 OR cand.valid::double precision / cand.validated < policy.min_valid_rate) THEN
+        failures := failures || format('min_valid_rate: valid-output rate %s (%s of %s validated runs), at least %s needed',
+            CASE WHEN cand.validated > 0 THEN round((cand.valid::numeric / cand.validated), 4)::text ELSE 'unknown' END,
+            cand.valid, cand.validated, policy.min_valid_rate);
+    END IF;
+    IF policy.score_name IS NOT NULL THEN
+        SELECT p.version INTO holder FROM agent_loggy.prompts AS p
+        WHERE p.project = p_project AND p.name = p_name AND p.labels @> ARRAY[p_label] AND p.version <> p_version;
+        IF holder IS NOT NULL THEN
+            SELECT avg(s.value) FILTER (WHERE r.prompt_version = p_version) AS cand_mean,
+                   count(s.value) FILTER (WHERE r.prompt_version = p_version) AS cand_n,
+                   avg(s.value) FILTER (WHERE r.prompt_version = holder) AS held_mean,
+                   count(s.value) FILTER (WHERE r.prompt_version = holder) AS held_n
+            INTO held
+            FROM agent_loggy.runs AS r
+            JOIN agent_loggy.scores AS s ON s.run_id = r.id AND s.run_started_at = r.started_at
+            WHERE r.project = p_project AND r.prompt_name = p_name AND r.prompt_version IN (p_version, holder)
+              AND r.started_at >= now() - policy.window_length AND s.name = policy.score_name AND s.value IS NOT NULL;
+            IF held.cand_n = 0 OR (held.held_n > 0 AND held.cand_mean < held.held_mean - policy.score_tolerance) THEN
+                failures := failures || format('score %s: mean %s over %s runs against %s over %s runs of version %s (holder of %s), at most %s below allowed',
+                    policy.score_name, coalesce(round(held.cand_mean::numeric, 3)::text, 'none'), held.cand_n,
+                    coalesce(round(held.held_mean::numeric, 3)::text, 'none'), held.held_n, holder, p_label,
+                    policy.score_tolerance);
+            END IF;
+        END IF;
+    END IF;
+    RETURN failures;
+END
+$$;
+
+--
+-- Name: FUNCTION promotion_failures(p_project text, p_name text, p_version integer, p_label text); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.promotion_failures(p_project text, p_name text, p_version integer, p_label text) IS 'The rules of the promotion policy of (p_project, p_label) that version p_version of prompt p_name fails now, each with its numbers; empty when it passes or no policy guards the label. Counts runs over the policy''s window. The score rule compares with the version holding the label now (none: the rule passes).';
+
+--
+-- Name: prompt_output_schema(text, integer, text); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.prompt_output_schema(p_name text, p_version integer, p_project text DEFAULT 'default'::text) RETURNS jsonb
+    LANGUAGE sql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    RETURN (SELECT p.output_schema FROM agent_loggy.prompts p WHERE ((p.project = prompt_output_schema.p_project) AND (p.name = prompt_output_schema.p_name) AND (p.version = prompt_output_schema.p_version)));
+
+--
+-- Name: FUNCTION prompt_output_schema(p_name text, p_version integer, p_project text); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.prompt_output_schema(p_name text, p_version integer, p_project text) IS 'The output schema of a prompt version (NULL: none, or no such version visible to the caller).';
+
+--
+-- Name: prompt_version_metrics(text, text, timestamp with time zone, timestamp with time zone, interval); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.prompt_version_metrics(p_name text, p_project text DEFAULT 'default'::text, p_since timestamp with time zone DEFAULT NULL::timestamp with time zone, p_until timestamp with time zone DEFAULT NULL::timestamp with time zone, p_bucket interval DEFAULT NULL::interval) RETURNS TABLE(version integer, bucket timestamp with time zone, runs bigint, errors bigint, error_rate double precision, validated bigint, valid_rate double precision, latency_p50_ms double precision, latency_p95_ms double precision, input_tokens bigint, output_tokens bigint, cost numeric, scores jsonb)
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+BEGIN
+    PERFORM agent_loggy.check_project_access(p_project);
+    IF p_bucket IS NOT NULL AND (p_bucket < interval '1 minute' OR p_bucket > interval '366 days') THEN
+        RAISE EXCEPTION 'invalid bucket %: expected an interval between 1 minute and 366 days', p_bucket
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    RETURN QUERY
+    WITH chosen AS (
+        SELECT r.id, r.started_at, r.prompt_version,
+               CASE WHEN p_bucket IS NULL THEN NULL::timestamptz
+                    ELSE date_bin(p_bucket, r.started_at, '2000-01-01 00:00:00+00') END AS bucket,
+               r.status, r.output_valid, r.latency_ms, r.input_tokens, r.output_tokens, r.cost
+        FROM agent_loggy.runs AS r
+        WHERE r.project = p_project AND r.prompt_name = p_name
+          AND r.started_at >= coalesce(p_since, '-infinity') AND r.started_at < coalesce(p_until, 'infinity')
+    ), per_version AS (
+        SELECT c.prompt_version, c.bucket, count(*) AS runs,
+               count(*) FILTER (WHERE c.status = 'failed') AS errors,
+               count(c.output_valid) AS validated,
+               count(*) FILTER (WHERE c.output_valid) AS valid,
+               percentile_cont(0.5) WITHIN GROUP (ORDER BY c.latency_ms) AS p50,
+               percentile_cont(0.95) WITHIN GROUP (ORDER BY c.latency_ms) AS p95,
+               sum(c.input_tokens)::bigint AS input_tokens, sum(c.output_tokens)::bigint AS output_tokens,
+               sum(c.cost) AS cost
+        FROM chosen AS c
+        GROUP BY c.prompt_version, c.bucket
+    ), per_score AS (
+        SELECT c.prompt_version, c.bucket, s.name,
+               jsonb_build_object('count', count(*), 'mean', avg(s.value),
+                                  'p50', percentile_cont(0.5) WITHIN GROUP (ORDER BY s.value)) AS summary
+        FROM chosen AS c
+        JOIN agent_loggy.scores AS s ON s.run_id = c.id AND s.run_started_at = c.started_at AND s.project = p_project
+        WHERE s.value IS NOT NULL
+        GROUP BY c.prompt_version, c.bucket, s.name
+    )
+    SELECT v.prompt_version, v.bucket, v.runs, v.errors, v.errors::double precision / v.runs,
+           v.validated, CASE WHEN v.validated > 0 THEN v.valid::double precision / v.validated END,
+           v.p50, v.p95, v.input_tokens, v.output_tokens, v.cost,
+           coalesce((SELECT jsonb_object_agg(ps.name, ps.summary) FROM per_score AS ps
+                     WHERE ps.prompt_version = v.prompt_version AND ps.bucket IS NOT DISTINCT FROM v.bucket), '{}')
+    FROM per_version AS v
+    ORDER BY v.prompt_version, v.bucket;
+END
+$$;
+
+--
+-- Name: FUNCTION prompt_version_metrics(p_name text, p_project text, p_since timestamp with time zone, p_until timestamp with time zone, p_bucket interval); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.prompt_version_metrics(p_name text, p_project text, p_since timestamp with time zone, p_until timestamp with time zone, p_bucket interval) IS 'Per version of prompt p_name in p_project (and per p_bucket of started_at when given, binned from 2000-01-01 UTC), over runs that started in [p_since, p_until): runs, errors and error rate, runs validated against the output schema and the valid rate among them, p50 / p95 latency, token and cost totals, and per numeric run score {count, mean, p50}. Exact: reads the runs of the window (partitions outside it are skipped), as the caller (row level security applies).';
+
+--
+-- Name: record_staged_runs(); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.record_staged_runs() RETURNS bigint
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    moved bigint;
+BEGIN
+    IF to_regclass('pg_temp.agent_loggy_staged_runs') IS NULL THEN
+        RAISE EXCEPTION 'no runs are staged: call agent_loggy.stage_runs() first, in the same transaction'
+            USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
+    INSERT INTO agent_loggy.runs (project, investigation_id, prompt_name, prompt_version, label, model_config_version,
+        model_provider, model_name, variables, rendered_hash, output, parsed_output, output_valid, output_errors,
+        status, error, latency_ms, input_tokens, output_tokens, cost, started_at, finished_at, trace_id, span_id)
+    SELECT coalesce(s.project, 'default'), s.investigation_id, s.prompt_name, s.prompt_version, s.label,
+           s.model_config_version, s.model_provider, s.model_name, coalesce(s.variables, '{}'), s.rendered_hash,
+           s.output, s.parsed_output, s.output_valid, s.output_errors, coalesce(s.status, 'succeeded'), s.error,
+           s.latency_ms, s.input_tokens, s.output_tokens, s.cost, coalesce(s.started_at, now()), s.finished_at,
+           s.trace_id, s.span_id
+    FROM pg_temp.agent_loggy_staged_runs AS s;
+    GET DIAGNOSTICS moved = ROW_COUNT;
+    TRUNCATE pg_temp.agent_loggy_staged_runs;
+    RETURN moved;
+END
+$$;
+
+--
+-- Name: FUNCTION record_staged_runs(); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.record_staged_runs() IS 'Moves the staged runs into runs with one INSERT, as the caller (its binding, policies and every rule apply; one bad row fails the batch) and returns how many.';
+
+--
+-- Name: remove_promotion_policy(text, text); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.remove_promotion_policy(p_label text, p_project text DEFAULT 'default'::text) RETURNS boolean
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+BEGIN
+    IF NOT agent_loggy.is_admin() THEN
+        RAISE EXCEPTION 'permission denied to remove the promotion policy of label %: only agent_loggy_admin does',
+            quote_nullable(p_label) USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    DELETE FROM agent_loggy.promotion_policies AS p WHERE p.project = p_project AND p.label = p_label;
+    RETURN FOUND;
+END
+$$;
+
+--
+-- Name: FUNCTION remove_promotion_policy(p_label text, p_project text); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.remove_promotion_policy(p_label text, p_project text) IS 'Admin only: removes the promotion policy of label p_label in p_project; false when there was none.';
+
+--
+-- Name: resolve_version_ref(text, text, text); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.resolve_version_ref(p_name text, p_ref text, p_project text) RETURNS integer
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $_$
+DECLARE
+    held integer;
+BEGIN
+    PERFORM agent_loggy.check_project_access(p_project);
+    IF p_ref ~ '^[0-9]{1,10}$' THEN
+        RETURN p_ref::integer;
+    END IF;
+    SELECT p.version INTO held FROM agent_loggy.prompts AS p
+    WHERE p.project = p_project AND p.name = p_name AND p.labels @> ARRAY[p_ref];
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'prompt % in project % has no version % and no version labelled %', quote_literal(p_name),
+            quote_literal(p_project), quote_nullable(p_ref), quote_nullable(p_ref) USING ERRCODE = 'no_data_found';
+    END IF;
+    RETURN held;
+END
+$_$;
+
+--
+-- Name: FUNCTION resolve_version_ref(p_name text, p_ref text, p_project text); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.resolve_version_ref(p_name text, p_ref text, p_project text) IS 'A version of prompt p_name in p_project given as a number, or the version a label marks now (P0002 when there is none).';
+
+--
 -- Name: revoke_project(text, text); Type: FUNCTION; Schema: agent_loggy; Owner: -
 --
 
@@ -3816,6 +4605,201 @@ $$;
 COMMENT ON FUNCTION agent_loggy.serialize_writes() IS 'BEFORE INSERT/UPDATE/DELETE statement trigger of prompts and model_configs: takes the write lock of the bound project (lock_writes) before the statement locks any row.';
 
 --
+-- Name: promotion_policies; Type: TABLE; Schema: agent_loggy; Owner: -
+--
+
+CREATE TABLE agent_loggy.promotion_policies (
+    id bigint NOT NULL,
+    project text DEFAULT 'default'::text NOT NULL,
+    label text NOT NULL,
+    min_runs integer DEFAULT 0 NOT NULL,
+    max_error_rate double precision,
+    min_valid_rate double precision,
+    score_name text,
+    score_tolerance double precision,
+    window_length interval DEFAULT '30 days'::interval NOT NULL,
+    updated_by text DEFAULT SESSION_USER NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT promotion_policies_label_check CHECK (((label ~ '^[a-z0-9_.-]{1,36}$'::text) AND (label <> 'latest'::text))),
+    CONSTRAINT promotion_policies_max_error_rate_check CHECK (((max_error_rate >= (0)::double precision) AND (max_error_rate <= (1)::double precision))),
+    CONSTRAINT promotion_policies_min_runs_check CHECK (((min_runs >= 0) AND (min_runs <= 1000000000))),
+    CONSTRAINT promotion_policies_min_valid_rate_check CHECK (((min_valid_rate >= (0)::double precision) AND (min_valid_rate <= (1)::double precision))),
+    CONSTRAINT promotion_policies_project_check CHECK (agent_loggy.is_valid_project(project)),
+    CONSTRAINT promotion_policies_score_check CHECK ((((score_name IS NULL) = (score_tolerance IS NULL)) AND (score_name ~ '^[a-z][a-z0-9_.-]{0,62}$'::text) AND (score_tolerance >= (0)::double precision) AND (score_tolerance < 'Infinity'::double precision))),
+    CONSTRAINT promotion_policies_window_check CHECK (((window_length > '00:00:00'::interval) AND (window_length <= '10 years'::interval)))
+);
+
+--
+-- Name: TABLE promotion_policies; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON TABLE agent_loggy.promotion_policies IS 'What a prompt version must have shown before a label moves onto it, per project and label: at least min_runs runs, an error rate of at most max_error_rate, a valid-output rate of at least min_valid_rate, and a mean score_name no more than score_tolerance below the current holder''s, all over the last window_length. Set by admins (set_promotion_policy).';
+
+--
+-- Name: COLUMN promotion_policies.id; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.promotion_policies.id IS 'Identity of the policy.';
+
+--
+-- Name: COLUMN promotion_policies.project; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.promotion_policies.project IS 'Project whose label it guards.';
+
+--
+-- Name: COLUMN promotion_policies.label; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.promotion_policies.label IS 'The label it guards (e.g. production).';
+
+--
+-- Name: COLUMN promotion_policies.min_runs; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.promotion_policies.min_runs IS 'Runs the candidate version needs in the window.';
+
+--
+-- Name: COLUMN promotion_policies.max_error_rate; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.promotion_policies.max_error_rate IS 'Highest error rate (failed / runs) allowed; NULL: no rule.';
+
+--
+-- Name: COLUMN promotion_policies.min_valid_rate; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.promotion_policies.min_valid_rate IS 'Lowest valid-output rate (valid / runs validated) allowed; NULL: no rule.';
+
+--
+-- Name: COLUMN promotion_policies.score_name; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.promotion_policies.score_name IS 'Run score compared with the current holder''s; NULL: no rule.';
+
+--
+-- Name: COLUMN promotion_policies.score_tolerance; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.promotion_policies.score_tolerance IS 'How far the candidate''s mean score may fall below the holder''s.';
+
+--
+-- Name: COLUMN promotion_policies.window_length; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.promotion_policies.window_length IS 'How far back the runs counted go.';
+
+--
+-- Name: COLUMN promotion_policies.updated_by; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.promotion_policies.updated_by IS 'Login role that last set the policy.';
+
+--
+-- Name: COLUMN promotion_policies.updated_at; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.promotion_policies.updated_at IS 'When the policy was last set.';
+
+--
+-- Name: set_promotion_policy(text, text, integer, double precision, double precision, text, double precision, interval); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.set_promotion_policy(p_label text, p_project text DEFAULT 'default'::text, p_min_runs integer DEFAULT 0, p_max_error_rate double precision DEFAULT NULL::double precision, p_min_valid_rate double precision DEFAULT NULL::double precision, p_score_name text DEFAULT NULL::text, p_score_tolerance double precision DEFAULT NULL::double precision, p_window interval DEFAULT '30 days'::interval) RETURNS agent_loggy.promotion_policies
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    result agent_loggy.promotion_policies;
+BEGIN
+    IF NOT agent_loggy.is_admin() THEN
+        RAISE EXCEPTION 'permission denied to set the promotion policy of label %: only agent_loggy_admin sets policies',
+            quote_nullable(p_label) USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    INSERT INTO agent_loggy.promotion_policies AS p (project, label, min_runs, max_error_rate, min_valid_rate,
+                                                     score_name, score_tolerance, window_length)
+    VALUES (p_project, p_label, coalesce(p_min_runs, 0), p_max_error_rate, p_min_valid_rate, p_score_name,
+            CASE WHEN p_score_name IS NOT NULL THEN coalesce(p_score_tolerance, 0) ELSE p_score_tolerance END,
+            coalesce(p_window, '30 days'))
+    ON CONFLICT (project, label) DO UPDATE
+        SET min_runs = EXCLUDED.min_runs, max_error_rate = EXCLUDED.max_error_rate,
+            min_valid_rate = EXCLUDED.min_valid_rate, score_name = EXCLUDED.score_name,
+            score_tolerance = EXCLUDED.score_tolerance, window_length = EXCLUDED.window_length,
+            updated_by = session_user, updated_at = now()
+    RETURNING * INTO result;
+    RETURN result;
+END
+$$;
+
+--
+-- Name: FUNCTION set_promotion_policy(p_label text, p_project text, p_min_runs integer, p_max_error_rate double precision, p_min_valid_rate double precision, p_score_name text, p_score_tolerance double precision, p_window interval); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.set_promotion_policy(p_label text, p_project text, p_min_runs integer, p_max_error_rate double precision, p_min_valid_rate double precision, p_score_name text, p_score_tolerance double precision, p_window interval) IS 'Admin only: sets (creates or replaces) the promotion policy of label p_label in p_project and returns it. A score rule needs a score name; its tolerance defaults to 0.';
+
+--
+-- Name: set_prompt_output_schema(text, integer, jsonb, text); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.set_prompt_output_schema(p_name text, p_version integer, p_schema jsonb, p_project text DEFAULT 'default'::text) RETURNS agent_loggy.prompts
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    target agent_loggy.prompts;
+BEGIN
+    PERFORM agent_loggy.check_project_access(p_project);
+    UPDATE agent_loggy.prompts AS t SET output_schema = p_schema
+    WHERE t.project = p_project AND t.name = p_name AND t.version = p_version
+    RETURNING * INTO target;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'prompt % in project % has no version %', quote_literal(p_name), quote_literal(p_project),
+            coalesce(p_version::text, 'NULL') USING ERRCODE = 'no_data_found';
+    END IF;
+    RETURN target;
+END
+$$;
+
+--
+-- Name: FUNCTION set_prompt_output_schema(p_name text, p_version integer, p_schema jsonb, p_project text); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.set_prompt_output_schema(p_name text, p_version integer, p_schema jsonb, p_project text) IS 'Writers: declares the JSON Schema (an object; NULL removes it) the output of a prompt version must meet; refused once the version has runs. Recorded in the changelog as an update.';
+
+--
+-- Name: similar_investigations(public.vector, text, integer, text); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.similar_investigations(p_query public.vector, p_project text DEFAULT 'default'::text, p_limit integer DEFAULT 5, p_requested_by text DEFAULT NULL::text) RETURNS TABLE(id bigint, external_ref text, requested_by text, query text, status agent_loggy.investigation_status, created_at timestamp with time zone, similarity double precision)
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+DECLARE
+    q vector := agent_loggy.checked_query_vector(p_query);
+BEGIN
+    PERFORM agent_loggy.check_project_access(p_project);
+    IF p_limit IS NULL OR p_limit < 1 OR p_limit > 1000 THEN
+        RAISE EXCEPTION 'invalid limit %: expected 1-1000', coalesce(p_limit::text, 'NULL')
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    RETURN QUERY
+    SELECT i.id, i.external_ref, i.requested_by, i.query, i.status, i.created_at,
+           1 - (i.embedding <=> q)
+    FROM agent_loggy.investigations AS i
+    WHERE i.project = p_project AND i.embedding IS NOT NULL
+      AND (p_requested_by IS NULL OR i.requested_by = p_requested_by)
+    ORDER BY i.embedding <=> q
+    LIMIT p_limit;
+END
+$$;
+
+--
+-- Name: FUNCTION similar_investigations(p_query public.vector, p_project text, p_limit integer, p_requested_by text); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.similar_investigations(p_query public.vector, p_project text, p_limit integer, p_requested_by text) IS 'The p_limit past investigations of p_project whose query embeddings are nearest p_query (cosine; similarity 1 - distance), optionally only those asked by p_requested_by. Exact order (a scan of the project''s investigations with embeddings).';
+
+--
 -- Name: stage_documents(); Type: FUNCTION; Schema: agent_loggy; Owner: -
 --
 
@@ -3845,6 +4829,35 @@ $$;
 --
 
 COMMENT ON FUNCTION agent_loggy.stage_documents() IS 'Creates (or empties) pg_temp.agent_loggy_staged_documents (line, external_id, title, content, tags, metadata, embedding), dropped at commit, and returns it; COPY the rows of a load into it, then call load_staged_documents() in the same transaction. line is the row''s place in the source file, used in error messages.';
+
+--
+-- Name: stage_runs(); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.stage_runs() RETURNS regclass
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+BEGIN
+    IF to_regclass('pg_temp.agent_loggy_staged_runs') IS NOT NULL THEN
+        DROP TABLE pg_temp.agent_loggy_staged_runs;
+    END IF;
+    CREATE TEMP TABLE agent_loggy_staged_runs (
+        project text, investigation_id bigint, prompt_name text, prompt_version integer, label text,
+        model_config_version integer, model_provider text, model_name text, variables jsonb, rendered_hash text,
+        output text, parsed_output jsonb, output_valid boolean, output_errors text[], status agent_loggy.run_status,
+        error text, latency_ms double precision, input_tokens integer, output_tokens integer, cost numeric,
+        started_at timestamptz, finished_at timestamptz, trace_id text, span_id text
+    ) ON COMMIT DROP;
+    RETURN 'pg_temp.agent_loggy_staged_runs'::regclass;
+END
+$$;
+
+--
+-- Name: FUNCTION stage_runs(); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.stage_runs() IS 'Creates (or empties) pg_temp.agent_loggy_staged_runs, with the columns a caller gives a run, dropped at commit, and returns it: COPY a batch of runs into it, then call record_staged_runs() in the same transaction.';
 
 --
 -- Name: staged_document_problems(integer); Type: FUNCTION; Schema: agent_loggy; Owner: -
@@ -3940,6 +4953,21 @@ $$;
 --
 
 COMMENT ON FUNCTION agent_loggy.store_embeddings(p_what text, p_ids bigint[], p_inputs text[], p_embeddings public.vector[], p_embedding_config_id bigint) IS 'Stores embeddings computed from pending_embeddings() rows: for each id, the embedding is written only if the row still has none and its embedding_input still equals the input it was computed from (a row edited meanwhile keeps waiting, one embedded meanwhile keeps its embedding). p_embedding_config_id is recorded on documents. Returns how many rows were written.';
+
+--
+-- Name: t_quantile_975(double precision); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.t_quantile_975(p_df double precision) RETURNS double precision
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    RETURN CASE WHEN ((p_df IS NULL) OR (p_df < (1)::double precision)) THEN NULL::double precision WHEN (p_df < (2)::double precision) THEN (12.706)::double precision WHEN (p_df < (3)::double precision) THEN (4.303)::double precision ELSE ((((1.959964)::double precision + ((((1.959964 ^ (3)::numeric) + 1.959964))::double precision / ((4)::double precision * p_df))) + ((((((5)::numeric * (1.959964 ^ (5)::numeric)) + ((16)::numeric * (1.959964 ^ (3)::numeric))) + ((3)::numeric * 1.959964)))::double precision / ((96)::double precision * (p_df ^ (2)::double precision)))) + (((((((3)::numeric * (1.959964 ^ (7)::numeric)) + ((19)::numeric * (1.959964 ^ (5)::numeric))) + ((17)::numeric * (1.959964 ^ (3)::numeric))) - ((15)::numeric * 1.959964)))::double precision / ((384)::double precision * (p_df ^ (3)::double precision)))) END;
+
+--
+-- Name: FUNCTION t_quantile_975(p_df double precision); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.t_quantile_975(p_df double precision) IS 'The 97.5% quantile of Student''s t with p_df degrees of freedom (exact for df < 3 at the integer below, else the Cornish-Fisher expansion to third order: within 0.002 for df >= 3).';
 
 --
 -- Name: template_variables(text); Type: FUNCTION; Schema: agent_loggy; Owner: -
@@ -4052,6 +5080,21 @@ $$;
 --
 
 COMMENT ON FUNCTION agent_loggy.visible_projects() IS 'The projects whose rows the current transaction reads: the bound one, else every project the role is granted (see sees_every_project for admin).';
+
+--
+-- Name: wilson_interval(bigint, bigint); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.wilson_interval(p_successes bigint, p_total bigint) RETURNS double precision[]
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    RETURN CASE WHEN (p_total > 0) THEN ARRAY[(((((p_successes)::double precision / (p_total)::double precision) + (((1.959964 ^ (2)::numeric) / ((2 * p_total))::numeric))::double precision) - ((1.959964)::double precision * sqrt((((((p_successes)::double precision / (p_total)::double precision) * ((1)::double precision - ((p_successes)::double precision / (p_total)::double precision))) / (p_total)::double precision) + (((1.959964 ^ (2)::numeric))::double precision / ((4)::double precision * ((p_total)::double precision ^ (2)::double precision))))))) / (((1)::numeric + ((1.959964 ^ (2)::numeric) / (p_total)::numeric)))::double precision), (((((p_successes)::double precision / (p_total)::double precision) + (((1.959964 ^ (2)::numeric) / ((2 * p_total))::numeric))::double precision) + ((1.959964)::double precision * sqrt((((((p_successes)::double precision / (p_total)::double precision) * ((1)::double precision - ((p_successes)::double precision / (p_total)::double precision))) / (p_total)::double precision) + (((1.959964 ^ (2)::numeric))::double precision / ((4)::double precision * ((p_total)::double precision ^ (2)::double precision))))))) / (((1)::numeric + ((1.959964 ^ (2)::numeric) / (p_total)::numeric)))::double precision)] ELSE NULL::double precision[] END;
+
+--
+-- Name: FUNCTION wilson_interval(p_successes bigint, p_total bigint); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.wilson_interval(p_successes bigint, p_total bigint) IS 'The 95% Wilson score interval {low, high} of a proportion p_successes / p_total (NULL when p_total is 0).';
 
 --
 -- Name: writable_projects(); Type: FUNCTION; Schema: agent_loggy; Owner: -
@@ -4366,6 +5409,122 @@ ALTER TABLE agent_loggy.embedding_configs ALTER COLUMN id ADD GENERATED ALWAYS A
 );
 
 --
+-- Name: investigations; Type: TABLE; Schema: agent_loggy; Owner: -
+--
+
+CREATE TABLE agent_loggy.investigations (
+    id bigint NOT NULL,
+    project text DEFAULT 'default'::text NOT NULL,
+    external_ref text,
+    requested_by text,
+    query text NOT NULL,
+    parameters jsonb DEFAULT '{}'::jsonb NOT NULL,
+    status agent_loggy.investigation_status DEFAULT 'queued'::agent_loggy.investigation_status NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    started_at timestamp with time zone,
+    finished_at timestamp with time zone,
+    embedding public.vector(384),
+    recorded_by text DEFAULT SESSION_USER NOT NULL,
+    CONSTRAINT investigations_external_ref_check CHECK (((length(external_ref) >= 1) AND (length(external_ref) <= 200))),
+    CONSTRAINT investigations_parameters_check CHECK ((jsonb_typeof(parameters) = 'object'::text)),
+    CONSTRAINT investigations_project_check CHECK (agent_loggy.is_valid_project(project)),
+    CONSTRAINT investigations_query_check CHECK (((query ~ '\S'::text) AND (length(query) <= 100000))),
+    CONSTRAINT investigations_requested_by_check CHECK (((length(requested_by) >= 1) AND (length(requested_by) <= 200))),
+    CONSTRAINT investigations_times_check CHECK ((((started_at IS NULL) OR (finished_at IS NULL) OR (finished_at >= started_at)) AND agent_loggy.is_readable_time(started_at) AND agent_loggy.is_readable_time(finished_at)))
+);
+
+--
+-- Name: TABLE investigations; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON TABLE agent_loggy.investigations IS 'One dispute or query under analysis: the runs, scores, findings and verdicts of one agent-loggy investigation hang off it.';
+
+--
+-- Name: COLUMN investigations.id; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.investigations.id IS 'Identity of the investigation.';
+
+--
+-- Name: COLUMN investigations.project; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.investigations.project IS 'Tenant / deployment the investigation belongs to.';
+
+--
+-- Name: COLUMN investigations.external_ref; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.investigations.external_ref IS 'The caller''s reference, e.g. the dispute id (1-200 characters).';
+
+--
+-- Name: COLUMN investigations.requested_by; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.investigations.requested_by IS 'The user who asked (the application''s user, not the database role).';
+
+--
+-- Name: COLUMN investigations.query; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.investigations.query IS 'The query text under analysis.';
+
+--
+-- Name: COLUMN investigations.parameters; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.investigations.parameters IS 'Parameters extracted from the query (parameter_extraction''s output), a JSON object.';
+
+--
+-- Name: COLUMN investigations.status; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.investigations.status IS 'queued, running, succeeded, failed or cancelled; moves only forward.';
+
+--
+-- Name: COLUMN investigations.created_at; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.investigations.created_at IS 'When the investigation was recorded.';
+
+--
+-- Name: COLUMN investigations.started_at; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.investigations.started_at IS 'When it began running (set on the move to running, unless given).';
+
+--
+-- Name: COLUMN investigations.finished_at; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.investigations.finished_at IS 'When it ended (set on the move to an end state, unless given).';
+
+--
+-- Name: COLUMN investigations.embedding; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.investigations.embedding IS 'Embedding of the query, for similar_investigations().';
+
+--
+-- Name: COLUMN investigations.recorded_by; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.investigations.recorded_by IS 'The login role that recorded it (session_user; not the caller''s choice).';
+
+--
+-- Name: investigations_id_seq; Type: SEQUENCE; Schema: agent_loggy; Owner: -
+--
+
+ALTER TABLE agent_loggy.investigations ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME agent_loggy.investigations_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+--
 -- Name: model_configs_id_seq; Type: SEQUENCE; Schema: agent_loggy; Owner: -
 --
 
@@ -4405,6 +5564,19 @@ ALTER TABLE agent_loggy.project_grants ALTER COLUMN id ADD GENERATED ALWAYS AS I
 );
 
 --
+-- Name: promotion_policies_id_seq; Type: SEQUENCE; Schema: agent_loggy; Owner: -
+--
+
+ALTER TABLE agent_loggy.promotion_policies ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME agent_loggy.promotion_policies_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+--
 -- Name: prompts_id_seq; Type: SEQUENCE; Schema: agent_loggy; Owner: -
 --
 
@@ -4423,6 +5595,1540 @@ ALTER TABLE agent_loggy.prompts ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY
 
 ALTER TABLE agent_loggy.protected_labels ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
     SEQUENCE NAME agent_loggy.protected_labels_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+--
+-- Name: runs; Type: TABLE; Schema: agent_loggy; Owner: -
+--
+
+CREATE TABLE agent_loggy.runs (
+    id bigint NOT NULL,
+    project text DEFAULT 'default'::text NOT NULL,
+    investigation_id bigint,
+    prompt_id bigint,
+    prompt_name text NOT NULL,
+    prompt_version integer NOT NULL,
+    label text,
+    model_config_version integer,
+    model_provider text,
+    model_name text,
+    variables jsonb DEFAULT '{}'::jsonb NOT NULL,
+    rendered_hash text,
+    output text,
+    parsed_output jsonb,
+    output_valid boolean,
+    output_errors text[],
+    status agent_loggy.run_status DEFAULT 'succeeded'::agent_loggy.run_status NOT NULL,
+    error text,
+    latency_ms double precision,
+    input_tokens integer,
+    output_tokens integer,
+    cost numeric(16,8),
+    started_at timestamp with time zone DEFAULT now() NOT NULL,
+    finished_at timestamp with time zone,
+    trace_id text,
+    span_id text,
+    recorded_by text DEFAULT SESSION_USER NOT NULL,
+    recorded_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT runs_cost_check CHECK ((cost >= (0)::numeric)),
+    CONSTRAINT runs_error_check CHECK ((length(error) <= 10000)),
+    CONSTRAINT runs_label_check CHECK ((label ~ '^[a-z0-9_.-]{1,36}$'::text)),
+    CONSTRAINT runs_latency_check CHECK (((latency_ms >= (0)::double precision) AND (latency_ms <= (86400000)::double precision))),
+    CONSTRAINT runs_model_check CHECK (((length(model_provider) <= 200) AND (length(model_name) <= 200))),
+    CONSTRAINT runs_model_config_version_check CHECK ((model_config_version > 0)),
+    CONSTRAINT runs_output_check CHECK ((length(output) <= 1000000)),
+    CONSTRAINT runs_output_errors_check CHECK ((cardinality(output_errors) <= 100)),
+    CONSTRAINT runs_project_check CHECK (agent_loggy.is_valid_project(project)),
+    CONSTRAINT runs_prompt_name_check CHECK (agent_loggy.is_valid_name(prompt_name)),
+    CONSTRAINT runs_prompt_version_check CHECK (((prompt_version >= 1) AND (prompt_version <= 1000000000))),
+    CONSTRAINT runs_rendered_hash_check CHECK ((rendered_hash ~ '^[0-9a-f]{64}$'::text)),
+    CONSTRAINT runs_span_id_check CHECK (((span_id ~ '^[0-9a-f]{16}$'::text) AND (span_id <> repeat('0'::text, 16)))),
+    CONSTRAINT runs_status_error_check CHECK (((status = 'failed'::agent_loggy.run_status) OR (error IS NULL))),
+    CONSTRAINT runs_times_check CHECK (((finished_at >= started_at) AND (started_at >= '2000-01-01 00:00:00+00'::timestamp with time zone) AND (started_at < '3000-01-01 00:00:00+00'::timestamp with time zone) AND (finished_at < '3000-01-01 00:00:00+00'::timestamp with time zone))),
+    CONSTRAINT runs_tokens_check CHECK (((input_tokens >= 0) AND (output_tokens >= 0))),
+    CONSTRAINT runs_trace_id_check CHECK (((trace_id ~ '^[0-9a-f]{32}$'::text) AND (trace_id <> repeat('0'::text, 32)))),
+    CONSTRAINT runs_variables_check CHECK ((jsonb_typeof(variables) = 'object'::text))
+)
+PARTITION BY RANGE (started_at);
+
+--
+-- Name: TABLE runs; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON TABLE agent_loggy.runs IS 'One LLM call of an agent: the prompt version it used, the model, the input variables, the output and whether it met the version''s output schema, status, latency, tokens, cost, and OpenTelemetry ids. Append-only once finished. Partitioned by month of started_at.';
+
+--
+-- Name: COLUMN runs.id; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.runs.id IS 'Identity of the run (with started_at, the key: runs are partitioned by it).';
+
+--
+-- Name: COLUMN runs.project; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.runs.project IS 'Tenant / deployment the run belongs to.';
+
+--
+-- Name: COLUMN runs.investigation_id; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.runs.investigation_id IS 'The investigation the call served, of the same project; NULL when none (or deleted).';
+
+--
+-- Name: COLUMN runs.prompt_id; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.runs.prompt_id IS 'The prompt version row used, found by the database from prompt_name and prompt_version; NULL once that version is deleted.';
+
+--
+-- Name: COLUMN runs.prompt_name; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.runs.prompt_name IS 'Name of the prompt used (kept when the version is deleted).';
+
+--
+-- Name: COLUMN runs.prompt_version; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.runs.prompt_version IS 'Version of the prompt used (kept when the version is deleted).';
+
+--
+-- Name: COLUMN runs.label; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.runs.label IS 'The label that resolved the version (production, staging, ...); NULL when asked by version or latest.';
+
+--
+-- Name: COLUMN runs.model_config_version; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.runs.model_config_version IS 'Version of the model config that came with the prompt.';
+
+--
+-- Name: COLUMN runs.model_provider; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.runs.model_provider IS 'Provider of the model called (openai, ollama, ...).';
+
+--
+-- Name: COLUMN runs.model_name; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.runs.model_name IS 'Name of the model called.';
+
+--
+-- Name: COLUMN runs.variables; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.runs.variables IS 'The template variables the prompt was rendered with, a JSON object.';
+
+--
+-- Name: COLUMN runs.rendered_hash; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.runs.rendered_hash IS 'SHA-256 (hex) of the rendered prompt text.';
+
+--
+-- Name: COLUMN runs.output; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.runs.output IS 'The model''s output text (at most 1,000,000 characters).';
+
+--
+-- Name: COLUMN runs.parsed_output; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.runs.parsed_output IS 'The output parsed as JSON; NULL when it is not JSON.';
+
+--
+-- Name: COLUMN runs.output_valid; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.runs.output_valid IS 'Whether the output met the version''s output_schema; NULL when the version has none or the run failed.';
+
+--
+-- Name: COLUMN runs.output_errors; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.runs.output_errors IS 'Why the output did not meet the schema (parse error or schema errors), at most 100.';
+
+--
+-- Name: COLUMN runs.status; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.runs.status IS 'running, succeeded or failed.';
+
+--
+-- Name: COLUMN runs.error; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.runs.error IS 'What failed (the exception), only for failed runs.';
+
+--
+-- Name: COLUMN runs.latency_ms; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.runs.latency_ms IS 'Duration of the call in milliseconds.';
+
+--
+-- Name: COLUMN runs.input_tokens; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.runs.input_tokens IS 'Prompt tokens the model counted.';
+
+--
+-- Name: COLUMN runs.output_tokens; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.runs.output_tokens IS 'Completion tokens the model counted.';
+
+--
+-- Name: COLUMN runs.cost; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.runs.cost IS 'Cost of the call, in the currency the project uses.';
+
+--
+-- Name: COLUMN runs.started_at; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.runs.started_at IS 'When the call started (the partition key).';
+
+--
+-- Name: COLUMN runs.finished_at; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.runs.finished_at IS 'When the call ended.';
+
+--
+-- Name: COLUMN runs.trace_id; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.runs.trace_id IS 'OpenTelemetry trace id (32 lowercase hex digits), to join the agents'' tracing.';
+
+--
+-- Name: COLUMN runs.span_id; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.runs.span_id IS 'OpenTelemetry span id (16 lowercase hex digits).';
+
+--
+-- Name: COLUMN runs.recorded_by; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.runs.recorded_by IS 'The login role that recorded the run (session_user).';
+
+--
+-- Name: COLUMN runs.recorded_at; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.runs.recorded_at IS 'When the run was recorded.';
+
+--
+-- Name: runs_2026_11; Type: TABLE; Schema: agent_loggy; Owner: -
+--
+
+CREATE TABLE agent_loggy.runs_2026_11 (
+    id bigint CONSTRAINT runs_id_not_null NOT NULL,
+    project text DEFAULT 'default'::text CONSTRAINT runs_project_not_null NOT NULL,
+    investigation_id bigint,
+    prompt_id bigint,
+    prompt_name text CONSTRAINT runs_prompt_name_not_null NOT NULL,
+    prompt_version integer CONSTRAINT runs_prompt_version_not_null NOT NULL,
+    label text,
+    model_config_version integer,
+    model_provider text,
+    model_name text,
+    variables jsonb DEFAULT '{}'::jsonb CONSTRAINT runs_variables_not_null NOT NULL,
+    rendered_hash text,
+    output text,
+    parsed_output jsonb,
+    output_valid boolean,
+    output_errors text[],
+    status agent_loggy.run_status DEFAULT 'succeeded'::agent_loggy.run_status CONSTRAINT runs_status_not_null NOT NULL,
+    error text,
+    latency_ms double precision,
+    input_tokens integer,
+    output_tokens integer,
+    cost numeric(16,8),
+    started_at timestamp with time zone DEFAULT now() CONSTRAINT runs_started_at_not_null NOT NULL,
+    finished_at timestamp with time zone,
+    trace_id text,
+    span_id text,
+    recorded_by text DEFAULT SESSION_USER CONSTRAINT runs_recorded_by_not_null NOT NULL,
+    recorded_at timestamp with time zone DEFAULT now() CONSTRAINT runs_recorded_at_not_null NOT NULL,
+    CONSTRAINT runs_cost_check CHECK ((cost >= (0)::numeric)),
+    CONSTRAINT runs_error_check CHECK ((length(error) <= 10000)),
+    CONSTRAINT runs_label_check CHECK ((label ~ '^[a-z0-9_.-]{1,36}$'::text)),
+    CONSTRAINT runs_latency_check CHECK (((latency_ms >= (0)::double precision) AND (latency_ms <= (86400000)::double precision))),
+    CONSTRAINT runs_model_check CHECK (((length(model_provider) <= 200) AND (length(model_name) <= 200))),
+    CONSTRAINT runs_model_config_version_check CHECK ((model_config_version > 0)),
+    CONSTRAINT runs_output_check CHECK ((length(output) <= 1000000)),
+    CONSTRAINT runs_output_errors_check CHECK ((cardinality(output_errors) <= 100)),
+    CONSTRAINT runs_project_check CHECK (agent_loggy.is_valid_project(project)),
+    CONSTRAINT runs_prompt_name_check CHECK (agent_loggy.is_valid_name(prompt_name)),
+    CONSTRAINT runs_prompt_version_check CHECK (((prompt_version >= 1) AND (prompt_version <= 1000000000))),
+    CONSTRAINT runs_rendered_hash_check CHECK ((rendered_hash ~ '^[0-9a-f]{64}$'::text)),
+    CONSTRAINT runs_span_id_check CHECK (((span_id ~ '^[0-9a-f]{16}$'::text) AND (span_id <> repeat('0'::text, 16)))),
+    CONSTRAINT runs_status_error_check CHECK (((status = 'failed'::agent_loggy.run_status) OR (error IS NULL))),
+    CONSTRAINT runs_times_check CHECK (((finished_at >= started_at) AND (started_at >= '2000-01-01 00:00:00+00'::timestamp with time zone) AND (started_at < '3000-01-01 00:00:00+00'::timestamp with time zone) AND (finished_at < '3000-01-01 00:00:00+00'::timestamp with time zone))),
+    CONSTRAINT runs_tokens_check CHECK (((input_tokens >= 0) AND (output_tokens >= 0))),
+    CONSTRAINT runs_trace_id_check CHECK (((trace_id ~ '^[0-9a-f]{32}$'::text) AND (trace_id <> repeat('0'::text, 32)))),
+    CONSTRAINT runs_variables_check CHECK ((jsonb_typeof(variables) = 'object'::text))
+);
+
+--
+-- Name: TABLE runs_2026_11; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON TABLE agent_loggy.runs_2026_11 IS 'Runs started in 2026-11 (UTC); read them through runs.';
+
+--
+-- Name: runs_2026_12; Type: TABLE; Schema: agent_loggy; Owner: -
+--
+
+CREATE TABLE agent_loggy.runs_2026_12 (
+    id bigint CONSTRAINT runs_id_not_null NOT NULL,
+    project text DEFAULT 'default'::text CONSTRAINT runs_project_not_null NOT NULL,
+    investigation_id bigint,
+    prompt_id bigint,
+    prompt_name text CONSTRAINT runs_prompt_name_not_null NOT NULL,
+    prompt_version integer CONSTRAINT runs_prompt_version_not_null NOT NULL,
+    label text,
+    model_config_version integer,
+    model_provider text,
+    model_name text,
+    variables jsonb DEFAULT '{}'::jsonb CONSTRAINT runs_variables_not_null NOT NULL,
+    rendered_hash text,
+    output text,
+    parsed_output jsonb,
+    output_valid boolean,
+    output_errors text[],
+    status agent_loggy.run_status DEFAULT 'succeeded'::agent_loggy.run_status CONSTRAINT runs_status_not_null NOT NULL,
+    error text,
+    latency_ms double precision,
+    input_tokens integer,
+    output_tokens integer,
+    cost numeric(16,8),
+    started_at timestamp with time zone DEFAULT now() CONSTRAINT runs_started_at_not_null NOT NULL,
+    finished_at timestamp with time zone,
+    trace_id text,
+    span_id text,
+    recorded_by text DEFAULT SESSION_USER CONSTRAINT runs_recorded_by_not_null NOT NULL,
+    recorded_at timestamp with time zone DEFAULT now() CONSTRAINT runs_recorded_at_not_null NOT NULL,
+    CONSTRAINT runs_cost_check CHECK ((cost >= (0)::numeric)),
+    CONSTRAINT runs_error_check CHECK ((length(error) <= 10000)),
+    CONSTRAINT runs_label_check CHECK ((label ~ '^[a-z0-9_.-]{1,36}$'::text)),
+    CONSTRAINT runs_latency_check CHECK (((latency_ms >= (0)::double precision) AND (latency_ms <= (86400000)::double precision))),
+    CONSTRAINT runs_model_check CHECK (((length(model_provider) <= 200) AND (length(model_name) <= 200))),
+    CONSTRAINT runs_model_config_version_check CHECK ((model_config_version > 0)),
+    CONSTRAINT runs_output_check CHECK ((length(output) <= 1000000)),
+    CONSTRAINT runs_output_errors_check CHECK ((cardinality(output_errors) <= 100)),
+    CONSTRAINT runs_project_check CHECK (agent_loggy.is_valid_project(project)),
+    CONSTRAINT runs_prompt_name_check CHECK (agent_loggy.is_valid_name(prompt_name)),
+    CONSTRAINT runs_prompt_version_check CHECK (((prompt_version >= 1) AND (prompt_version <= 1000000000))),
+    CONSTRAINT runs_rendered_hash_check CHECK ((rendered_hash ~ '^[0-9a-f]{64}$'::text)),
+    CONSTRAINT runs_span_id_check CHECK (((span_id ~ '^[0-9a-f]{16}$'::text) AND (span_id <> repeat('0'::text, 16)))),
+    CONSTRAINT runs_status_error_check CHECK (((status = 'failed'::agent_loggy.run_status) OR (error IS NULL))),
+    CONSTRAINT runs_times_check CHECK (((finished_at >= started_at) AND (started_at >= '2000-01-01 00:00:00+00'::timestamp with time zone) AND (started_at < '3000-01-01 00:00:00+00'::timestamp with time zone) AND (finished_at < '3000-01-01 00:00:00+00'::timestamp with time zone))),
+    CONSTRAINT runs_tokens_check CHECK (((input_tokens >= 0) AND (output_tokens >= 0))),
+    CONSTRAINT runs_trace_id_check CHECK (((trace_id ~ '^[0-9a-f]{32}$'::text) AND (trace_id <> repeat('0'::text, 32)))),
+    CONSTRAINT runs_variables_check CHECK ((jsonb_typeof(variables) = 'object'::text))
+);
+
+--
+-- Name: TABLE runs_2026_12; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON TABLE agent_loggy.runs_2026_12 IS 'Runs started in 2026-12 (UTC); read them through runs.';
+
+--
+-- Name: runs_2027_01; Type: TABLE; Schema: agent_loggy; Owner: -
+--
+
+CREATE TABLE agent_loggy.runs_2027_01 (
+    id bigint CONSTRAINT runs_id_not_null NOT NULL,
+    project text DEFAULT 'default'::text CONSTRAINT runs_project_not_null NOT NULL,
+    investigation_id bigint,
+    prompt_id bigint,
+    prompt_name text CONSTRAINT runs_prompt_name_not_null NOT NULL,
+    prompt_version integer CONSTRAINT runs_prompt_version_not_null NOT NULL,
+    label text,
+    model_config_version integer,
+    model_provider text,
+    model_name text,
+    variables jsonb DEFAULT '{}'::jsonb CONSTRAINT runs_variables_not_null NOT NULL,
+    rendered_hash text,
+    output text,
+    parsed_output jsonb,
+    output_valid boolean,
+    output_errors text[],
+    status agent_loggy.run_status DEFAULT 'succeeded'::agent_loggy.run_status CONSTRAINT runs_status_not_null NOT NULL,
+    error text,
+    latency_ms double precision,
+    input_tokens integer,
+    output_tokens integer,
+    cost numeric(16,8),
+    started_at timestamp with time zone DEFAULT now() CONSTRAINT runs_started_at_not_null NOT NULL,
+    finished_at timestamp with time zone,
+    trace_id text,
+    span_id text,
+    recorded_by text DEFAULT SESSION_USER CONSTRAINT runs_recorded_by_not_null NOT NULL,
+    recorded_at timestamp with time zone DEFAULT now() CONSTRAINT runs_recorded_at_not_null NOT NULL,
+    CONSTRAINT runs_cost_check CHECK ((cost >= (0)::numeric)),
+    CONSTRAINT runs_error_check CHECK ((length(error) <= 10000)),
+    CONSTRAINT runs_label_check CHECK ((label ~ '^[a-z0-9_.-]{1,36}$'::text)),
+    CONSTRAINT runs_latency_check CHECK (((latency_ms >= (0)::double precision) AND (latency_ms <= (86400000)::double precision))),
+    CONSTRAINT runs_model_check CHECK (((length(model_provider) <= 200) AND (length(model_name) <= 200))),
+    CONSTRAINT runs_model_config_version_check CHECK ((model_config_version > 0)),
+    CONSTRAINT runs_output_check CHECK ((length(output) <= 1000000)),
+    CONSTRAINT runs_output_errors_check CHECK ((cardinality(output_errors) <= 100)),
+    CONSTRAINT runs_project_check CHECK (agent_loggy.is_valid_project(project)),
+    CONSTRAINT runs_prompt_name_check CHECK (agent_loggy.is_valid_name(prompt_name)),
+    CONSTRAINT runs_prompt_version_check CHECK (((prompt_version >= 1) AND (prompt_version <= 1000000000))),
+    CONSTRAINT runs_rendered_hash_check CHECK ((rendered_hash ~ '^[0-9a-f]{64}$'::text)),
+    CONSTRAINT runs_span_id_check CHECK (((span_id ~ '^[0-9a-f]{16}$'::text) AND (span_id <> repeat('0'::text, 16)))),
+    CONSTRAINT runs_status_error_check CHECK (((status = 'failed'::agent_loggy.run_status) OR (error IS NULL))),
+    CONSTRAINT runs_times_check CHECK (((finished_at >= started_at) AND (started_at >= '2000-01-01 00:00:00+00'::timestamp with time zone) AND (started_at < '3000-01-01 00:00:00+00'::timestamp with time zone) AND (finished_at < '3000-01-01 00:00:00+00'::timestamp with time zone))),
+    CONSTRAINT runs_tokens_check CHECK (((input_tokens >= 0) AND (output_tokens >= 0))),
+    CONSTRAINT runs_trace_id_check CHECK (((trace_id ~ '^[0-9a-f]{32}$'::text) AND (trace_id <> repeat('0'::text, 32)))),
+    CONSTRAINT runs_variables_check CHECK ((jsonb_typeof(variables) = 'object'::text))
+);
+
+--
+-- Name: TABLE runs_2027_01; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON TABLE agent_loggy.runs_2027_01 IS 'Runs started in 2027-01 (UTC); read them through runs.';
+
+--
+-- Name: runs_2027_02; Type: TABLE; Schema: agent_loggy; Owner: -
+--
+
+CREATE TABLE agent_loggy.runs_2027_02 (
+    id bigint CONSTRAINT runs_id_not_null NOT NULL,
+    project text DEFAULT 'default'::text CONSTRAINT runs_project_not_null NOT NULL,
+    investigation_id bigint,
+    prompt_id bigint,
+    prompt_name text CONSTRAINT runs_prompt_name_not_null NOT NULL,
+    prompt_version integer CONSTRAINT runs_prompt_version_not_null NOT NULL,
+    label text,
+    model_config_version integer,
+    model_provider text,
+    model_name text,
+    variables jsonb DEFAULT '{}'::jsonb CONSTRAINT runs_variables_not_null NOT NULL,
+    rendered_hash text,
+    output text,
+    parsed_output jsonb,
+    output_valid boolean,
+    output_errors text[],
+    status agent_loggy.run_status DEFAULT 'succeeded'::agent_loggy.run_status CONSTRAINT runs_status_not_null NOT NULL,
+    error text,
+    latency_ms double precision,
+    input_tokens integer,
+    output_tokens integer,
+    cost numeric(16,8),
+    started_at timestamp with time zone DEFAULT now() CONSTRAINT runs_started_at_not_null NOT NULL,
+    finished_at timestamp with time zone,
+    trace_id text,
+    span_id text,
+    recorded_by text DEFAULT SESSION_USER CONSTRAINT runs_recorded_by_not_null NOT NULL,
+    recorded_at timestamp with time zone DEFAULT now() CONSTRAINT runs_recorded_at_not_null NOT NULL,
+    CONSTRAINT runs_cost_check CHECK ((cost >= (0)::numeric)),
+    CONSTRAINT runs_error_check CHECK ((length(error) <= 10000)),
+    CONSTRAINT runs_label_check CHECK ((label ~ '^[a-z0-9_.-]{1,36}$'::text)),
+    CONSTRAINT runs_latency_check CHECK (((latency_ms >= (0)::double precision) AND (latency_ms <= (86400000)::double precision))),
+    CONSTRAINT runs_model_check CHECK (((length(model_provider) <= 200) AND (length(model_name) <= 200))),
+    CONSTRAINT runs_model_config_version_check CHECK ((model_config_version > 0)),
+    CONSTRAINT runs_output_check CHECK ((length(output) <= 1000000)),
+    CONSTRAINT runs_output_errors_check CHECK ((cardinality(output_errors) <= 100)),
+    CONSTRAINT runs_project_check CHECK (agent_loggy.is_valid_project(project)),
+    CONSTRAINT runs_prompt_name_check CHECK (agent_loggy.is_valid_name(prompt_name)),
+    CONSTRAINT runs_prompt_version_check CHECK (((prompt_version >= 1) AND (prompt_version <= 1000000000))),
+    CONSTRAINT runs_rendered_hash_check CHECK ((rendered_hash ~ '^[0-9a-f]{64}$'::text)),
+    CONSTRAINT runs_span_id_check CHECK (((span_id ~ '^[0-9a-f]{16}$'::text) AND (span_id <> repeat('0'::text, 16)))),
+    CONSTRAINT runs_status_error_check CHECK (((status = 'failed'::agent_loggy.run_status) OR (error IS NULL))),
+    CONSTRAINT runs_times_check CHECK (((finished_at >= started_at) AND (started_at >= '2000-01-01 00:00:00+00'::timestamp with time zone) AND (started_at < '3000-01-01 00:00:00+00'::timestamp with time zone) AND (finished_at < '3000-01-01 00:00:00+00'::timestamp with time zone))),
+    CONSTRAINT runs_tokens_check CHECK (((input_tokens >= 0) AND (output_tokens >= 0))),
+    CONSTRAINT runs_trace_id_check CHECK (((trace_id ~ '^[0-9a-f]{32}$'::text) AND (trace_id <> repeat('0'::text, 32)))),
+    CONSTRAINT runs_variables_check CHECK ((jsonb_typeof(variables) = 'object'::text))
+);
+
+--
+-- Name: TABLE runs_2027_02; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON TABLE agent_loggy.runs_2027_02 IS 'Runs started in 2027-02 (UTC); read them through runs.';
+
+--
+-- Name: runs_2027_03; Type: TABLE; Schema: agent_loggy; Owner: -
+--
+
+CREATE TABLE agent_loggy.runs_2027_03 (
+    id bigint CONSTRAINT runs_id_not_null NOT NULL,
+    project text DEFAULT 'default'::text CONSTRAINT runs_project_not_null NOT NULL,
+    investigation_id bigint,
+    prompt_id bigint,
+    prompt_name text CONSTRAINT runs_prompt_name_not_null NOT NULL,
+    prompt_version integer CONSTRAINT runs_prompt_version_not_null NOT NULL,
+    label text,
+    model_config_version integer,
+    model_provider text,
+    model_name text,
+    variables jsonb DEFAULT '{}'::jsonb CONSTRAINT runs_variables_not_null NOT NULL,
+    rendered_hash text,
+    output text,
+    parsed_output jsonb,
+    output_valid boolean,
+    output_errors text[],
+    status agent_loggy.run_status DEFAULT 'succeeded'::agent_loggy.run_status CONSTRAINT runs_status_not_null NOT NULL,
+    error text,
+    latency_ms double precision,
+    input_tokens integer,
+    output_tokens integer,
+    cost numeric(16,8),
+    started_at timestamp with time zone DEFAULT now() CONSTRAINT runs_started_at_not_null NOT NULL,
+    finished_at timestamp with time zone,
+    trace_id text,
+    span_id text,
+    recorded_by text DEFAULT SESSION_USER CONSTRAINT runs_recorded_by_not_null NOT NULL,
+    recorded_at timestamp with time zone DEFAULT now() CONSTRAINT runs_recorded_at_not_null NOT NULL,
+    CONSTRAINT runs_cost_check CHECK ((cost >= (0)::numeric)),
+    CONSTRAINT runs_error_check CHECK ((length(error) <= 10000)),
+    CONSTRAINT runs_label_check CHECK ((label ~ '^[a-z0-9_.-]{1,36}$'::text)),
+    CONSTRAINT runs_latency_check CHECK (((latency_ms >= (0)::double precision) AND (latency_ms <= (86400000)::double precision))),
+    CONSTRAINT runs_model_check CHECK (((length(model_provider) <= 200) AND (length(model_name) <= 200))),
+    CONSTRAINT runs_model_config_version_check CHECK ((model_config_version > 0)),
+    CONSTRAINT runs_output_check CHECK ((length(output) <= 1000000)),
+    CONSTRAINT runs_output_errors_check CHECK ((cardinality(output_errors) <= 100)),
+    CONSTRAINT runs_project_check CHECK (agent_loggy.is_valid_project(project)),
+    CONSTRAINT runs_prompt_name_check CHECK (agent_loggy.is_valid_name(prompt_name)),
+    CONSTRAINT runs_prompt_version_check CHECK (((prompt_version >= 1) AND (prompt_version <= 1000000000))),
+    CONSTRAINT runs_rendered_hash_check CHECK ((rendered_hash ~ '^[0-9a-f]{64}$'::text)),
+    CONSTRAINT runs_span_id_check CHECK (((span_id ~ '^[0-9a-f]{16}$'::text) AND (span_id <> repeat('0'::text, 16)))),
+    CONSTRAINT runs_status_error_check CHECK (((status = 'failed'::agent_loggy.run_status) OR (error IS NULL))),
+    CONSTRAINT runs_times_check CHECK (((finished_at >= started_at) AND (started_at >= '2000-01-01 00:00:00+00'::timestamp with time zone) AND (started_at < '3000-01-01 00:00:00+00'::timestamp with time zone) AND (finished_at < '3000-01-01 00:00:00+00'::timestamp with time zone))),
+    CONSTRAINT runs_tokens_check CHECK (((input_tokens >= 0) AND (output_tokens >= 0))),
+    CONSTRAINT runs_trace_id_check CHECK (((trace_id ~ '^[0-9a-f]{32}$'::text) AND (trace_id <> repeat('0'::text, 32)))),
+    CONSTRAINT runs_variables_check CHECK ((jsonb_typeof(variables) = 'object'::text))
+);
+
+--
+-- Name: TABLE runs_2027_03; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON TABLE agent_loggy.runs_2027_03 IS 'Runs started in 2027-03 (UTC); read them through runs.';
+
+--
+-- Name: runs_2027_04; Type: TABLE; Schema: agent_loggy; Owner: -
+--
+
+CREATE TABLE agent_loggy.runs_2027_04 (
+    id bigint CONSTRAINT runs_id_not_null NOT NULL,
+    project text DEFAULT 'default'::text CONSTRAINT runs_project_not_null NOT NULL,
+    investigation_id bigint,
+    prompt_id bigint,
+    prompt_name text CONSTRAINT runs_prompt_name_not_null NOT NULL,
+    prompt_version integer CONSTRAINT runs_prompt_version_not_null NOT NULL,
+    label text,
+    model_config_version integer,
+    model_provider text,
+    model_name text,
+    variables jsonb DEFAULT '{}'::jsonb CONSTRAINT runs_variables_not_null NOT NULL,
+    rendered_hash text,
+    output text,
+    parsed_output jsonb,
+    output_valid boolean,
+    output_errors text[],
+    status agent_loggy.run_status DEFAULT 'succeeded'::agent_loggy.run_status CONSTRAINT runs_status_not_null NOT NULL,
+    error text,
+    latency_ms double precision,
+    input_tokens integer,
+    output_tokens integer,
+    cost numeric(16,8),
+    started_at timestamp with time zone DEFAULT now() CONSTRAINT runs_started_at_not_null NOT NULL,
+    finished_at timestamp with time zone,
+    trace_id text,
+    span_id text,
+    recorded_by text DEFAULT SESSION_USER CONSTRAINT runs_recorded_by_not_null NOT NULL,
+    recorded_at timestamp with time zone DEFAULT now() CONSTRAINT runs_recorded_at_not_null NOT NULL,
+    CONSTRAINT runs_cost_check CHECK ((cost >= (0)::numeric)),
+    CONSTRAINT runs_error_check CHECK ((length(error) <= 10000)),
+    CONSTRAINT runs_label_check CHECK ((label ~ '^[a-z0-9_.-]{1,36}$'::text)),
+    CONSTRAINT runs_latency_check CHECK (((latency_ms >= (0)::double precision) AND (latency_ms <= (86400000)::double precision))),
+    CONSTRAINT runs_model_check CHECK (((length(model_provider) <= 200) AND (length(model_name) <= 200))),
+    CONSTRAINT runs_model_config_version_check CHECK ((model_config_version > 0)),
+    CONSTRAINT runs_output_check CHECK ((length(output) <= 1000000)),
+    CONSTRAINT runs_output_errors_check CHECK ((cardinality(output_errors) <= 100)),
+    CONSTRAINT runs_project_check CHECK (agent_loggy.is_valid_project(project)),
+    CONSTRAINT runs_prompt_name_check CHECK (agent_loggy.is_valid_name(prompt_name)),
+    CONSTRAINT runs_prompt_version_check CHECK (((prompt_version >= 1) AND (prompt_version <= 1000000000))),
+    CONSTRAINT runs_rendered_hash_check CHECK ((rendered_hash ~ '^[0-9a-f]{64}$'::text)),
+    CONSTRAINT runs_span_id_check CHECK (((span_id ~ '^[0-9a-f]{16}$'::text) AND (span_id <> repeat('0'::text, 16)))),
+    CONSTRAINT runs_status_error_check CHECK (((status = 'failed'::agent_loggy.run_status) OR (error IS NULL))),
+    CONSTRAINT runs_times_check CHECK (((finished_at >= started_at) AND (started_at >= '2000-01-01 00:00:00+00'::timestamp with time zone) AND (started_at < '3000-01-01 00:00:00+00'::timestamp with time zone) AND (finished_at < '3000-01-01 00:00:00+00'::timestamp with time zone))),
+    CONSTRAINT runs_tokens_check CHECK (((input_tokens >= 0) AND (output_tokens >= 0))),
+    CONSTRAINT runs_trace_id_check CHECK (((trace_id ~ '^[0-9a-f]{32}$'::text) AND (trace_id <> repeat('0'::text, 32)))),
+    CONSTRAINT runs_variables_check CHECK ((jsonb_typeof(variables) = 'object'::text))
+);
+
+--
+-- Name: TABLE runs_2027_04; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON TABLE agent_loggy.runs_2027_04 IS 'Runs started in 2027-04 (UTC); read them through runs.';
+
+--
+-- Name: runs_2027_05; Type: TABLE; Schema: agent_loggy; Owner: -
+--
+
+CREATE TABLE agent_loggy.runs_2027_05 (
+    id bigint CONSTRAINT runs_id_not_null NOT NULL,
+    project text DEFAULT 'default'::text CONSTRAINT runs_project_not_null NOT NULL,
+    investigation_id bigint,
+    prompt_id bigint,
+    prompt_name text CONSTRAINT runs_prompt_name_not_null NOT NULL,
+    prompt_version integer CONSTRAINT runs_prompt_version_not_null NOT NULL,
+    label text,
+    model_config_version integer,
+    model_provider text,
+    model_name text,
+    variables jsonb DEFAULT '{}'::jsonb CONSTRAINT runs_variables_not_null NOT NULL,
+    rendered_hash text,
+    output text,
+    parsed_output jsonb,
+    output_valid boolean,
+    output_errors text[],
+    status agent_loggy.run_status DEFAULT 'succeeded'::agent_loggy.run_status CONSTRAINT runs_status_not_null NOT NULL,
+    error text,
+    latency_ms double precision,
+    input_tokens integer,
+    output_tokens integer,
+    cost numeric(16,8),
+    started_at timestamp with time zone DEFAULT now() CONSTRAINT runs_started_at_not_null NOT NULL,
+    finished_at timestamp with time zone,
+    trace_id text,
+    span_id text,
+    recorded_by text DEFAULT SESSION_USER CONSTRAINT runs_recorded_by_not_null NOT NULL,
+    recorded_at timestamp with time zone DEFAULT now() CONSTRAINT runs_recorded_at_not_null NOT NULL,
+    CONSTRAINT runs_cost_check CHECK ((cost >= (0)::numeric)),
+    CONSTRAINT runs_error_check CHECK ((length(error) <= 10000)),
+    CONSTRAINT runs_label_check CHECK ((label ~ '^[a-z0-9_.-]{1,36}$'::text)),
+    CONSTRAINT runs_latency_check CHECK (((latency_ms >= (0)::double precision) AND (latency_ms <= (86400000)::double precision))),
+    CONSTRAINT runs_model_check CHECK (((length(model_provider) <= 200) AND (length(model_name) <= 200))),
+    CONSTRAINT runs_model_config_version_check CHECK ((model_config_version > 0)),
+    CONSTRAINT runs_output_check CHECK ((length(output) <= 1000000)),
+    CONSTRAINT runs_output_errors_check CHECK ((cardinality(output_errors) <= 100)),
+    CONSTRAINT runs_project_check CHECK (agent_loggy.is_valid_project(project)),
+    CONSTRAINT runs_prompt_name_check CHECK (agent_loggy.is_valid_name(prompt_name)),
+    CONSTRAINT runs_prompt_version_check CHECK (((prompt_version >= 1) AND (prompt_version <= 1000000000))),
+    CONSTRAINT runs_rendered_hash_check CHECK ((rendered_hash ~ '^[0-9a-f]{64}$'::text)),
+    CONSTRAINT runs_span_id_check CHECK (((span_id ~ '^[0-9a-f]{16}$'::text) AND (span_id <> repeat('0'::text, 16)))),
+    CONSTRAINT runs_status_error_check CHECK (((status = 'failed'::agent_loggy.run_status) OR (error IS NULL))),
+    CONSTRAINT runs_times_check CHECK (((finished_at >= started_at) AND (started_at >= '2000-01-01 00:00:00+00'::timestamp with time zone) AND (started_at < '3000-01-01 00:00:00+00'::timestamp with time zone) AND (finished_at < '3000-01-01 00:00:00+00'::timestamp with time zone))),
+    CONSTRAINT runs_tokens_check CHECK (((input_tokens >= 0) AND (output_tokens >= 0))),
+    CONSTRAINT runs_trace_id_check CHECK (((trace_id ~ '^[0-9a-f]{32}$'::text) AND (trace_id <> repeat('0'::text, 32)))),
+    CONSTRAINT runs_variables_check CHECK ((jsonb_typeof(variables) = 'object'::text))
+);
+
+--
+-- Name: TABLE runs_2027_05; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON TABLE agent_loggy.runs_2027_05 IS 'Runs started in 2027-05 (UTC); read them through runs.';
+
+--
+-- Name: runs_2027_06; Type: TABLE; Schema: agent_loggy; Owner: -
+--
+
+CREATE TABLE agent_loggy.runs_2027_06 (
+    id bigint CONSTRAINT runs_id_not_null NOT NULL,
+    project text DEFAULT 'default'::text CONSTRAINT runs_project_not_null NOT NULL,
+    investigation_id bigint,
+    prompt_id bigint,
+    prompt_name text CONSTRAINT runs_prompt_name_not_null NOT NULL,
+    prompt_version integer CONSTRAINT runs_prompt_version_not_null NOT NULL,
+    label text,
+    model_config_version integer,
+    model_provider text,
+    model_name text,
+    variables jsonb DEFAULT '{}'::jsonb CONSTRAINT runs_variables_not_null NOT NULL,
+    rendered_hash text,
+    output text,
+    parsed_output jsonb,
+    output_valid boolean,
+    output_errors text[],
+    status agent_loggy.run_status DEFAULT 'succeeded'::agent_loggy.run_status CONSTRAINT runs_status_not_null NOT NULL,
+    error text,
+    latency_ms double precision,
+    input_tokens integer,
+    output_tokens integer,
+    cost numeric(16,8),
+    started_at timestamp with time zone DEFAULT now() CONSTRAINT runs_started_at_not_null NOT NULL,
+    finished_at timestamp with time zone,
+    trace_id text,
+    span_id text,
+    recorded_by text DEFAULT SESSION_USER CONSTRAINT runs_recorded_by_not_null NOT NULL,
+    recorded_at timestamp with time zone DEFAULT now() CONSTRAINT runs_recorded_at_not_null NOT NULL,
+    CONSTRAINT runs_cost_check CHECK ((cost >= (0)::numeric)),
+    CONSTRAINT runs_error_check CHECK ((length(error) <= 10000)),
+    CONSTRAINT runs_label_check CHECK ((label ~ '^[a-z0-9_.-]{1,36}$'::text)),
+    CONSTRAINT runs_latency_check CHECK (((latency_ms >= (0)::double precision) AND (latency_ms <= (86400000)::double precision))),
+    CONSTRAINT runs_model_check CHECK (((length(model_provider) <= 200) AND (length(model_name) <= 200))),
+    CONSTRAINT runs_model_config_version_check CHECK ((model_config_version > 0)),
+    CONSTRAINT runs_output_check CHECK ((length(output) <= 1000000)),
+    CONSTRAINT runs_output_errors_check CHECK ((cardinality(output_errors) <= 100)),
+    CONSTRAINT runs_project_check CHECK (agent_loggy.is_valid_project(project)),
+    CONSTRAINT runs_prompt_name_check CHECK (agent_loggy.is_valid_name(prompt_name)),
+    CONSTRAINT runs_prompt_version_check CHECK (((prompt_version >= 1) AND (prompt_version <= 1000000000))),
+    CONSTRAINT runs_rendered_hash_check CHECK ((rendered_hash ~ '^[0-9a-f]{64}$'::text)),
+    CONSTRAINT runs_span_id_check CHECK (((span_id ~ '^[0-9a-f]{16}$'::text) AND (span_id <> repeat('0'::text, 16)))),
+    CONSTRAINT runs_status_error_check CHECK (((status = 'failed'::agent_loggy.run_status) OR (error IS NULL))),
+    CONSTRAINT runs_times_check CHECK (((finished_at >= started_at) AND (started_at >= '2000-01-01 00:00:00+00'::timestamp with time zone) AND (started_at < '3000-01-01 00:00:00+00'::timestamp with time zone) AND (finished_at < '3000-01-01 00:00:00+00'::timestamp with time zone))),
+    CONSTRAINT runs_tokens_check CHECK (((input_tokens >= 0) AND (output_tokens >= 0))),
+    CONSTRAINT runs_trace_id_check CHECK (((trace_id ~ '^[0-9a-f]{32}$'::text) AND (trace_id <> repeat('0'::text, 32)))),
+    CONSTRAINT runs_variables_check CHECK ((jsonb_typeof(variables) = 'object'::text))
+);
+
+--
+-- Name: TABLE runs_2027_06; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON TABLE agent_loggy.runs_2027_06 IS 'Runs started in 2027-06 (UTC); read them through runs.';
+
+--
+-- Name: runs_2027_07; Type: TABLE; Schema: agent_loggy; Owner: -
+--
+
+CREATE TABLE agent_loggy.runs_2027_07 (
+    id bigint CONSTRAINT runs_id_not_null NOT NULL,
+    project text DEFAULT 'default'::text CONSTRAINT runs_project_not_null NOT NULL,
+    investigation_id bigint,
+    prompt_id bigint,
+    prompt_name text CONSTRAINT runs_prompt_name_not_null NOT NULL,
+    prompt_version integer CONSTRAINT runs_prompt_version_not_null NOT NULL,
+    label text,
+    model_config_version integer,
+    model_provider text,
+    model_name text,
+    variables jsonb DEFAULT '{}'::jsonb CONSTRAINT runs_variables_not_null NOT NULL,
+    rendered_hash text,
+    output text,
+    parsed_output jsonb,
+    output_valid boolean,
+    output_errors text[],
+    status agent_loggy.run_status DEFAULT 'succeeded'::agent_loggy.run_status CONSTRAINT runs_status_not_null NOT NULL,
+    error text,
+    latency_ms double precision,
+    input_tokens integer,
+    output_tokens integer,
+    cost numeric(16,8),
+    started_at timestamp with time zone DEFAULT now() CONSTRAINT runs_started_at_not_null NOT NULL,
+    finished_at timestamp with time zone,
+    trace_id text,
+    span_id text,
+    recorded_by text DEFAULT SESSION_USER CONSTRAINT runs_recorded_by_not_null NOT NULL,
+    recorded_at timestamp with time zone DEFAULT now() CONSTRAINT runs_recorded_at_not_null NOT NULL,
+    CONSTRAINT runs_cost_check CHECK ((cost >= (0)::numeric)),
+    CONSTRAINT runs_error_check CHECK ((length(error) <= 10000)),
+    CONSTRAINT runs_label_check CHECK ((label ~ '^[a-z0-9_.-]{1,36}$'::text)),
+    CONSTRAINT runs_latency_check CHECK (((latency_ms >= (0)::double precision) AND (latency_ms <= (86400000)::double precision))),
+    CONSTRAINT runs_model_check CHECK (((length(model_provider) <= 200) AND (length(model_name) <= 200))),
+    CONSTRAINT runs_model_config_version_check CHECK ((model_config_version > 0)),
+    CONSTRAINT runs_output_check CHECK ((length(output) <= 1000000)),
+    CONSTRAINT runs_output_errors_check CHECK ((cardinality(output_errors) <= 100)),
+    CONSTRAINT runs_project_check CHECK (agent_loggy.is_valid_project(project)),
+    CONSTRAINT runs_prompt_name_check CHECK (agent_loggy.is_valid_name(prompt_name)),
+    CONSTRAINT runs_prompt_version_check CHECK (((prompt_version >= 1) AND (prompt_version <= 1000000000))),
+    CONSTRAINT runs_rendered_hash_check CHECK ((rendered_hash ~ '^[0-9a-f]{64}$'::text)),
+    CONSTRAINT runs_span_id_check CHECK (((span_id ~ '^[0-9a-f]{16}$'::text) AND (span_id <> repeat('0'::text, 16)))),
+    CONSTRAINT runs_status_error_check CHECK (((status = 'failed'::agent_loggy.run_status) OR (error IS NULL))),
+    CONSTRAINT runs_times_check CHECK (((finished_at >= started_at) AND (started_at >= '2000-01-01 00:00:00+00'::timestamp with time zone) AND (started_at < '3000-01-01 00:00:00+00'::timestamp with time zone) AND (finished_at < '3000-01-01 00:00:00+00'::timestamp with time zone))),
+    CONSTRAINT runs_tokens_check CHECK (((input_tokens >= 0) AND (output_tokens >= 0))),
+    CONSTRAINT runs_trace_id_check CHECK (((trace_id ~ '^[0-9a-f]{32}$'::text) AND (trace_id <> repeat('0'::text, 32)))),
+    CONSTRAINT runs_variables_check CHECK ((jsonb_typeof(variables) = 'object'::text))
+);
+
+--
+-- Name: TABLE runs_2027_07; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON TABLE agent_loggy.runs_2027_07 IS 'Runs started in 2027-07 (UTC); read them through runs.';
+
+--
+-- Name: runs_2027_08; Type: TABLE; Schema: agent_loggy; Owner: -
+--
+
+CREATE TABLE agent_loggy.runs_2027_08 (
+    id bigint CONSTRAINT runs_id_not_null NOT NULL,
+    project text DEFAULT 'default'::text CONSTRAINT runs_project_not_null NOT NULL,
+    investigation_id bigint,
+    prompt_id bigint,
+    prompt_name text CONSTRAINT runs_prompt_name_not_null NOT NULL,
+    prompt_version integer CONSTRAINT runs_prompt_version_not_null NOT NULL,
+    label text,
+    model_config_version integer,
+    model_provider text,
+    model_name text,
+    variables jsonb DEFAULT '{}'::jsonb CONSTRAINT runs_variables_not_null NOT NULL,
+    rendered_hash text,
+    output text,
+    parsed_output jsonb,
+    output_valid boolean,
+    output_errors text[],
+    status agent_loggy.run_status DEFAULT 'succeeded'::agent_loggy.run_status CONSTRAINT runs_status_not_null NOT NULL,
+    error text,
+    latency_ms double precision,
+    input_tokens integer,
+    output_tokens integer,
+    cost numeric(16,8),
+    started_at timestamp with time zone DEFAULT now() CONSTRAINT runs_started_at_not_null NOT NULL,
+    finished_at timestamp with time zone,
+    trace_id text,
+    span_id text,
+    recorded_by text DEFAULT SESSION_USER CONSTRAINT runs_recorded_by_not_null NOT NULL,
+    recorded_at timestamp with time zone DEFAULT now() CONSTRAINT runs_recorded_at_not_null NOT NULL,
+    CONSTRAINT runs_cost_check CHECK ((cost >= (0)::numeric)),
+    CONSTRAINT runs_error_check CHECK ((length(error) <= 10000)),
+    CONSTRAINT runs_label_check CHECK ((label ~ '^[a-z0-9_.-]{1,36}$'::text)),
+    CONSTRAINT runs_latency_check CHECK (((latency_ms >= (0)::double precision) AND (latency_ms <= (86400000)::double precision))),
+    CONSTRAINT runs_model_check CHECK (((length(model_provider) <= 200) AND (length(model_name) <= 200))),
+    CONSTRAINT runs_model_config_version_check CHECK ((model_config_version > 0)),
+    CONSTRAINT runs_output_check CHECK ((length(output) <= 1000000)),
+    CONSTRAINT runs_output_errors_check CHECK ((cardinality(output_errors) <= 100)),
+    CONSTRAINT runs_project_check CHECK (agent_loggy.is_valid_project(project)),
+    CONSTRAINT runs_prompt_name_check CHECK (agent_loggy.is_valid_name(prompt_name)),
+    CONSTRAINT runs_prompt_version_check CHECK (((prompt_version >= 1) AND (prompt_version <= 1000000000))),
+    CONSTRAINT runs_rendered_hash_check CHECK ((rendered_hash ~ '^[0-9a-f]{64}$'::text)),
+    CONSTRAINT runs_span_id_check CHECK (((span_id ~ '^[0-9a-f]{16}$'::text) AND (span_id <> repeat('0'::text, 16)))),
+    CONSTRAINT runs_status_error_check CHECK (((status = 'failed'::agent_loggy.run_status) OR (error IS NULL))),
+    CONSTRAINT runs_times_check CHECK (((finished_at >= started_at) AND (started_at >= '2000-01-01 00:00:00+00'::timestamp with time zone) AND (started_at < '3000-01-01 00:00:00+00'::timestamp with time zone) AND (finished_at < '3000-01-01 00:00:00+00'::timestamp with time zone))),
+    CONSTRAINT runs_tokens_check CHECK (((input_tokens >= 0) AND (output_tokens >= 0))),
+    CONSTRAINT runs_trace_id_check CHECK (((trace_id ~ '^[0-9a-f]{32}$'::text) AND (trace_id <> repeat('0'::text, 32)))),
+    CONSTRAINT runs_variables_check CHECK ((jsonb_typeof(variables) = 'object'::text))
+);
+
+--
+-- Name: TABLE runs_2027_08; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON TABLE agent_loggy.runs_2027_08 IS 'Runs started in 2027-08 (UTC); read them through runs.';
+
+--
+-- Name: runs_2027_09; Type: TABLE; Schema: agent_loggy; Owner: -
+--
+
+CREATE TABLE agent_loggy.runs_2027_09 (
+    id bigint CONSTRAINT runs_id_not_null NOT NULL,
+    project text DEFAULT 'default'::text CONSTRAINT runs_project_not_null NOT NULL,
+    investigation_id bigint,
+    prompt_id bigint,
+    prompt_name text CONSTRAINT runs_prompt_name_not_null NOT NULL,
+    prompt_version integer CONSTRAINT runs_prompt_version_not_null NOT NULL,
+    label text,
+    model_config_version integer,
+    model_provider text,
+    model_name text,
+    variables jsonb DEFAULT '{}'::jsonb CONSTRAINT runs_variables_not_null NOT NULL,
+    rendered_hash text,
+    output text,
+    parsed_output jsonb,
+    output_valid boolean,
+    output_errors text[],
+    status agent_loggy.run_status DEFAULT 'succeeded'::agent_loggy.run_status CONSTRAINT runs_status_not_null NOT NULL,
+    error text,
+    latency_ms double precision,
+    input_tokens integer,
+    output_tokens integer,
+    cost numeric(16,8),
+    started_at timestamp with time zone DEFAULT now() CONSTRAINT runs_started_at_not_null NOT NULL,
+    finished_at timestamp with time zone,
+    trace_id text,
+    span_id text,
+    recorded_by text DEFAULT SESSION_USER CONSTRAINT runs_recorded_by_not_null NOT NULL,
+    recorded_at timestamp with time zone DEFAULT now() CONSTRAINT runs_recorded_at_not_null NOT NULL,
+    CONSTRAINT runs_cost_check CHECK ((cost >= (0)::numeric)),
+    CONSTRAINT runs_error_check CHECK ((length(error) <= 10000)),
+    CONSTRAINT runs_label_check CHECK ((label ~ '^[a-z0-9_.-]{1,36}$'::text)),
+    CONSTRAINT runs_latency_check CHECK (((latency_ms >= (0)::double precision) AND (latency_ms <= (86400000)::double precision))),
+    CONSTRAINT runs_model_check CHECK (((length(model_provider) <= 200) AND (length(model_name) <= 200))),
+    CONSTRAINT runs_model_config_version_check CHECK ((model_config_version > 0)),
+    CONSTRAINT runs_output_check CHECK ((length(output) <= 1000000)),
+    CONSTRAINT runs_output_errors_check CHECK ((cardinality(output_errors) <= 100)),
+    CONSTRAINT runs_project_check CHECK (agent_loggy.is_valid_project(project)),
+    CONSTRAINT runs_prompt_name_check CHECK (agent_loggy.is_valid_name(prompt_name)),
+    CONSTRAINT runs_prompt_version_check CHECK (((prompt_version >= 1) AND (prompt_version <= 1000000000))),
+    CONSTRAINT runs_rendered_hash_check CHECK ((rendered_hash ~ '^[0-9a-f]{64}$'::text)),
+    CONSTRAINT runs_span_id_check CHECK (((span_id ~ '^[0-9a-f]{16}$'::text) AND (span_id <> repeat('0'::text, 16)))),
+    CONSTRAINT runs_status_error_check CHECK (((status = 'failed'::agent_loggy.run_status) OR (error IS NULL))),
+    CONSTRAINT runs_times_check CHECK (((finished_at >= started_at) AND (started_at >= '2000-01-01 00:00:00+00'::timestamp with time zone) AND (started_at < '3000-01-01 00:00:00+00'::timestamp with time zone) AND (finished_at < '3000-01-01 00:00:00+00'::timestamp with time zone))),
+    CONSTRAINT runs_tokens_check CHECK (((input_tokens >= 0) AND (output_tokens >= 0))),
+    CONSTRAINT runs_trace_id_check CHECK (((trace_id ~ '^[0-9a-f]{32}$'::text) AND (trace_id <> repeat('0'::text, 32)))),
+    CONSTRAINT runs_variables_check CHECK ((jsonb_typeof(variables) = 'object'::text))
+);
+
+--
+-- Name: TABLE runs_2027_09; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON TABLE agent_loggy.runs_2027_09 IS 'Runs started in 2027-09 (UTC); read them through runs.';
+
+--
+-- Name: runs_2027_10; Type: TABLE; Schema: agent_loggy; Owner: -
+--
+
+CREATE TABLE agent_loggy.runs_2027_10 (
+    id bigint CONSTRAINT runs_id_not_null NOT NULL,
+    project text DEFAULT 'default'::text CONSTRAINT runs_project_not_null NOT NULL,
+    investigation_id bigint,
+    prompt_id bigint,
+    prompt_name text CONSTRAINT runs_prompt_name_not_null NOT NULL,
+    prompt_version integer CONSTRAINT runs_prompt_version_not_null NOT NULL,
+    label text,
+    model_config_version integer,
+    model_provider text,
+    model_name text,
+    variables jsonb DEFAULT '{}'::jsonb CONSTRAINT runs_variables_not_null NOT NULL,
+    rendered_hash text,
+    output text,
+    parsed_output jsonb,
+    output_valid boolean,
+    output_errors text[],
+    status agent_loggy.run_status DEFAULT 'succeeded'::agent_loggy.run_status CONSTRAINT runs_status_not_null NOT NULL,
+    error text,
+    latency_ms double precision,
+    input_tokens integer,
+    output_tokens integer,
+    cost numeric(16,8),
+    started_at timestamp with time zone DEFAULT now() CONSTRAINT runs_started_at_not_null NOT NULL,
+    finished_at timestamp with time zone,
+    trace_id text,
+    span_id text,
+    recorded_by text DEFAULT SESSION_USER CONSTRAINT runs_recorded_by_not_null NOT NULL,
+    recorded_at timestamp with time zone DEFAULT now() CONSTRAINT runs_recorded_at_not_null NOT NULL,
+    CONSTRAINT runs_cost_check CHECK ((cost >= (0)::numeric)),
+    CONSTRAINT runs_error_check CHECK ((length(error) <= 10000)),
+    CONSTRAINT runs_label_check CHECK ((label ~ '^[a-z0-9_.-]{1,36}$'::text)),
+    CONSTRAINT runs_latency_check CHECK (((latency_ms >= (0)::double precision) AND (latency_ms <= (86400000)::double precision))),
+    CONSTRAINT runs_model_check CHECK (((length(model_provider) <= 200) AND (length(model_name) <= 200))),
+    CONSTRAINT runs_model_config_version_check CHECK ((model_config_version > 0)),
+    CONSTRAINT runs_output_check CHECK ((length(output) <= 1000000)),
+    CONSTRAINT runs_output_errors_check CHECK ((cardinality(output_errors) <= 100)),
+    CONSTRAINT runs_project_check CHECK (agent_loggy.is_valid_project(project)),
+    CONSTRAINT runs_prompt_name_check CHECK (agent_loggy.is_valid_name(prompt_name)),
+    CONSTRAINT runs_prompt_version_check CHECK (((prompt_version >= 1) AND (prompt_version <= 1000000000))),
+    CONSTRAINT runs_rendered_hash_check CHECK ((rendered_hash ~ '^[0-9a-f]{64}$'::text)),
+    CONSTRAINT runs_span_id_check CHECK (((span_id ~ '^[0-9a-f]{16}$'::text) AND (span_id <> repeat('0'::text, 16)))),
+    CONSTRAINT runs_status_error_check CHECK (((status = 'failed'::agent_loggy.run_status) OR (error IS NULL))),
+    CONSTRAINT runs_times_check CHECK (((finished_at >= started_at) AND (started_at >= '2000-01-01 00:00:00+00'::timestamp with time zone) AND (started_at < '3000-01-01 00:00:00+00'::timestamp with time zone) AND (finished_at < '3000-01-01 00:00:00+00'::timestamp with time zone))),
+    CONSTRAINT runs_tokens_check CHECK (((input_tokens >= 0) AND (output_tokens >= 0))),
+    CONSTRAINT runs_trace_id_check CHECK (((trace_id ~ '^[0-9a-f]{32}$'::text) AND (trace_id <> repeat('0'::text, 32)))),
+    CONSTRAINT runs_variables_check CHECK ((jsonb_typeof(variables) = 'object'::text))
+);
+
+--
+-- Name: TABLE runs_2027_10; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON TABLE agent_loggy.runs_2027_10 IS 'Runs started in 2027-10 (UTC); read them through runs.';
+
+--
+-- Name: runs_2027_11; Type: TABLE; Schema: agent_loggy; Owner: -
+--
+
+CREATE TABLE agent_loggy.runs_2027_11 (
+    id bigint CONSTRAINT runs_id_not_null NOT NULL,
+    project text DEFAULT 'default'::text CONSTRAINT runs_project_not_null NOT NULL,
+    investigation_id bigint,
+    prompt_id bigint,
+    prompt_name text CONSTRAINT runs_prompt_name_not_null NOT NULL,
+    prompt_version integer CONSTRAINT runs_prompt_version_not_null NOT NULL,
+    label text,
+    model_config_version integer,
+    model_provider text,
+    model_name text,
+    variables jsonb DEFAULT '{}'::jsonb CONSTRAINT runs_variables_not_null NOT NULL,
+    rendered_hash text,
+    output text,
+    parsed_output jsonb,
+    output_valid boolean,
+    output_errors text[],
+    status agent_loggy.run_status DEFAULT 'succeeded'::agent_loggy.run_status CONSTRAINT runs_status_not_null NOT NULL,
+    error text,
+    latency_ms double precision,
+    input_tokens integer,
+    output_tokens integer,
+    cost numeric(16,8),
+    started_at timestamp with time zone DEFAULT now() CONSTRAINT runs_started_at_not_null NOT NULL,
+    finished_at timestamp with time zone,
+    trace_id text,
+    span_id text,
+    recorded_by text DEFAULT SESSION_USER CONSTRAINT runs_recorded_by_not_null NOT NULL,
+    recorded_at timestamp with time zone DEFAULT now() CONSTRAINT runs_recorded_at_not_null NOT NULL,
+    CONSTRAINT runs_cost_check CHECK ((cost >= (0)::numeric)),
+    CONSTRAINT runs_error_check CHECK ((length(error) <= 10000)),
+    CONSTRAINT runs_label_check CHECK ((label ~ '^[a-z0-9_.-]{1,36}$'::text)),
+    CONSTRAINT runs_latency_check CHECK (((latency_ms >= (0)::double precision) AND (latency_ms <= (86400000)::double precision))),
+    CONSTRAINT runs_model_check CHECK (((length(model_provider) <= 200) AND (length(model_name) <= 200))),
+    CONSTRAINT runs_model_config_version_check CHECK ((model_config_version > 0)),
+    CONSTRAINT runs_output_check CHECK ((length(output) <= 1000000)),
+    CONSTRAINT runs_output_errors_check CHECK ((cardinality(output_errors) <= 100)),
+    CONSTRAINT runs_project_check CHECK (agent_loggy.is_valid_project(project)),
+    CONSTRAINT runs_prompt_name_check CHECK (agent_loggy.is_valid_name(prompt_name)),
+    CONSTRAINT runs_prompt_version_check CHECK (((prompt_version >= 1) AND (prompt_version <= 1000000000))),
+    CONSTRAINT runs_rendered_hash_check CHECK ((rendered_hash ~ '^[0-9a-f]{64}$'::text)),
+    CONSTRAINT runs_span_id_check CHECK (((span_id ~ '^[0-9a-f]{16}$'::text) AND (span_id <> repeat('0'::text, 16)))),
+    CONSTRAINT runs_status_error_check CHECK (((status = 'failed'::agent_loggy.run_status) OR (error IS NULL))),
+    CONSTRAINT runs_times_check CHECK (((finished_at >= started_at) AND (started_at >= '2000-01-01 00:00:00+00'::timestamp with time zone) AND (started_at < '3000-01-01 00:00:00+00'::timestamp with time zone) AND (finished_at < '3000-01-01 00:00:00+00'::timestamp with time zone))),
+    CONSTRAINT runs_tokens_check CHECK (((input_tokens >= 0) AND (output_tokens >= 0))),
+    CONSTRAINT runs_trace_id_check CHECK (((trace_id ~ '^[0-9a-f]{32}$'::text) AND (trace_id <> repeat('0'::text, 32)))),
+    CONSTRAINT runs_variables_check CHECK ((jsonb_typeof(variables) = 'object'::text))
+);
+
+--
+-- Name: TABLE runs_2027_11; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON TABLE agent_loggy.runs_2027_11 IS 'Runs started in 2027-11 (UTC); read them through runs.';
+
+--
+-- Name: runs_2027_12; Type: TABLE; Schema: agent_loggy; Owner: -
+--
+
+CREATE TABLE agent_loggy.runs_2027_12 (
+    id bigint CONSTRAINT runs_id_not_null NOT NULL,
+    project text DEFAULT 'default'::text CONSTRAINT runs_project_not_null NOT NULL,
+    investigation_id bigint,
+    prompt_id bigint,
+    prompt_name text CONSTRAINT runs_prompt_name_not_null NOT NULL,
+    prompt_version integer CONSTRAINT runs_prompt_version_not_null NOT NULL,
+    label text,
+    model_config_version integer,
+    model_provider text,
+    model_name text,
+    variables jsonb DEFAULT '{}'::jsonb CONSTRAINT runs_variables_not_null NOT NULL,
+    rendered_hash text,
+    output text,
+    parsed_output jsonb,
+    output_valid boolean,
+    output_errors text[],
+    status agent_loggy.run_status DEFAULT 'succeeded'::agent_loggy.run_status CONSTRAINT runs_status_not_null NOT NULL,
+    error text,
+    latency_ms double precision,
+    input_tokens integer,
+    output_tokens integer,
+    cost numeric(16,8),
+    started_at timestamp with time zone DEFAULT now() CONSTRAINT runs_started_at_not_null NOT NULL,
+    finished_at timestamp with time zone,
+    trace_id text,
+    span_id text,
+    recorded_by text DEFAULT SESSION_USER CONSTRAINT runs_recorded_by_not_null NOT NULL,
+    recorded_at timestamp with time zone DEFAULT now() CONSTRAINT runs_recorded_at_not_null NOT NULL,
+    CONSTRAINT runs_cost_check CHECK ((cost >= (0)::numeric)),
+    CONSTRAINT runs_error_check CHECK ((length(error) <= 10000)),
+    CONSTRAINT runs_label_check CHECK ((label ~ '^[a-z0-9_.-]{1,36}$'::text)),
+    CONSTRAINT runs_latency_check CHECK (((latency_ms >= (0)::double precision) AND (latency_ms <= (86400000)::double precision))),
+    CONSTRAINT runs_model_check CHECK (((length(model_provider) <= 200) AND (length(model_name) <= 200))),
+    CONSTRAINT runs_model_config_version_check CHECK ((model_config_version > 0)),
+    CONSTRAINT runs_output_check CHECK ((length(output) <= 1000000)),
+    CONSTRAINT runs_output_errors_check CHECK ((cardinality(output_errors) <= 100)),
+    CONSTRAINT runs_project_check CHECK (agent_loggy.is_valid_project(project)),
+    CONSTRAINT runs_prompt_name_check CHECK (agent_loggy.is_valid_name(prompt_name)),
+    CONSTRAINT runs_prompt_version_check CHECK (((prompt_version >= 1) AND (prompt_version <= 1000000000))),
+    CONSTRAINT runs_rendered_hash_check CHECK ((rendered_hash ~ '^[0-9a-f]{64}$'::text)),
+    CONSTRAINT runs_span_id_check CHECK (((span_id ~ '^[0-9a-f]{16}$'::text) AND (span_id <> repeat('0'::text, 16)))),
+    CONSTRAINT runs_status_error_check CHECK (((status = 'failed'::agent_loggy.run_status) OR (error IS NULL))),
+    CONSTRAINT runs_times_check CHECK (((finished_at >= started_at) AND (started_at >= '2000-01-01 00:00:00+00'::timestamp with time zone) AND (started_at < '3000-01-01 00:00:00+00'::timestamp with time zone) AND (finished_at < '3000-01-01 00:00:00+00'::timestamp with time zone))),
+    CONSTRAINT runs_tokens_check CHECK (((input_tokens >= 0) AND (output_tokens >= 0))),
+    CONSTRAINT runs_trace_id_check CHECK (((trace_id ~ '^[0-9a-f]{32}$'::text) AND (trace_id <> repeat('0'::text, 32)))),
+    CONSTRAINT runs_variables_check CHECK ((jsonb_typeof(variables) = 'object'::text))
+);
+
+--
+-- Name: TABLE runs_2027_12; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON TABLE agent_loggy.runs_2027_12 IS 'Runs started in 2027-12 (UTC); read them through runs.';
+
+--
+-- Name: runs_default; Type: TABLE; Schema: agent_loggy; Owner: -
+--
+
+CREATE TABLE agent_loggy.runs_default (
+    id bigint CONSTRAINT runs_id_not_null NOT NULL,
+    project text DEFAULT 'default'::text CONSTRAINT runs_project_not_null NOT NULL,
+    investigation_id bigint,
+    prompt_id bigint,
+    prompt_name text CONSTRAINT runs_prompt_name_not_null NOT NULL,
+    prompt_version integer CONSTRAINT runs_prompt_version_not_null NOT NULL,
+    label text,
+    model_config_version integer,
+    model_provider text,
+    model_name text,
+    variables jsonb DEFAULT '{}'::jsonb CONSTRAINT runs_variables_not_null NOT NULL,
+    rendered_hash text,
+    output text,
+    parsed_output jsonb,
+    output_valid boolean,
+    output_errors text[],
+    status agent_loggy.run_status DEFAULT 'succeeded'::agent_loggy.run_status CONSTRAINT runs_status_not_null NOT NULL,
+    error text,
+    latency_ms double precision,
+    input_tokens integer,
+    output_tokens integer,
+    cost numeric(16,8),
+    started_at timestamp with time zone DEFAULT now() CONSTRAINT runs_started_at_not_null NOT NULL,
+    finished_at timestamp with time zone,
+    trace_id text,
+    span_id text,
+    recorded_by text DEFAULT SESSION_USER CONSTRAINT runs_recorded_by_not_null NOT NULL,
+    recorded_at timestamp with time zone DEFAULT now() CONSTRAINT runs_recorded_at_not_null NOT NULL,
+    CONSTRAINT runs_cost_check CHECK ((cost >= (0)::numeric)),
+    CONSTRAINT runs_error_check CHECK ((length(error) <= 10000)),
+    CONSTRAINT runs_label_check CHECK ((label ~ '^[a-z0-9_.-]{1,36}$'::text)),
+    CONSTRAINT runs_latency_check CHECK (((latency_ms >= (0)::double precision) AND (latency_ms <= (86400000)::double precision))),
+    CONSTRAINT runs_model_check CHECK (((length(model_provider) <= 200) AND (length(model_name) <= 200))),
+    CONSTRAINT runs_model_config_version_check CHECK ((model_config_version > 0)),
+    CONSTRAINT runs_output_check CHECK ((length(output) <= 1000000)),
+    CONSTRAINT runs_output_errors_check CHECK ((cardinality(output_errors) <= 100)),
+    CONSTRAINT runs_project_check CHECK (agent_loggy.is_valid_project(project)),
+    CONSTRAINT runs_prompt_name_check CHECK (agent_loggy.is_valid_name(prompt_name)),
+    CONSTRAINT runs_prompt_version_check CHECK (((prompt_version >= 1) AND (prompt_version <= 1000000000))),
+    CONSTRAINT runs_rendered_hash_check CHECK ((rendered_hash ~ '^[0-9a-f]{64}$'::text)),
+    CONSTRAINT runs_span_id_check CHECK (((span_id ~ '^[0-9a-f]{16}$'::text) AND (span_id <> repeat('0'::text, 16)))),
+    CONSTRAINT runs_status_error_check CHECK (((status = 'failed'::agent_loggy.run_status) OR (error IS NULL))),
+    CONSTRAINT runs_times_check CHECK (((finished_at >= started_at) AND (started_at >= '2000-01-01 00:00:00+00'::timestamp with time zone) AND (started_at < '3000-01-01 00:00:00+00'::timestamp with time zone) AND (finished_at < '3000-01-01 00:00:00+00'::timestamp with time zone))),
+    CONSTRAINT runs_tokens_check CHECK (((input_tokens >= 0) AND (output_tokens >= 0))),
+    CONSTRAINT runs_trace_id_check CHECK (((trace_id ~ '^[0-9a-f]{32}$'::text) AND (trace_id <> repeat('0'::text, 32)))),
+    CONSTRAINT runs_variables_check CHECK ((jsonb_typeof(variables) = 'object'::text))
+);
+
+--
+-- Name: TABLE runs_default; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON TABLE agent_loggy.runs_default IS 'Runs whose month has no partition of its own (see ensure_run_partitions); read them through runs.';
+
+--
+-- Name: runs_id_seq; Type: SEQUENCE; Schema: agent_loggy; Owner: -
+--
+
+ALTER TABLE agent_loggy.runs ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME agent_loggy.runs_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+--
+-- Name: scores; Type: TABLE; Schema: agent_loggy; Owner: -
+--
+
+CREATE TABLE agent_loggy.scores (
+    id bigint NOT NULL,
+    project text DEFAULT 'default'::text NOT NULL,
+    run_id bigint,
+    run_started_at timestamp with time zone,
+    investigation_id bigint,
+    name text NOT NULL,
+    value double precision,
+    scale_min double precision,
+    scale_max double precision,
+    category text,
+    source agent_loggy.score_source NOT NULL,
+    comment text,
+    given_by text,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    recorded_by text DEFAULT SESSION_USER NOT NULL,
+    CONSTRAINT scores_category_check CHECK (((category ~ '\S'::text) AND (length(category) <= 100))),
+    CONSTRAINT scores_comment_check CHECK ((length(comment) <= 10000)),
+    CONSTRAINT scores_created_at_check CHECK (agent_loggy.is_readable_time(created_at)),
+    CONSTRAINT scores_given_by_check CHECK ((length(given_by) <= 200)),
+    CONSTRAINT scores_kind_check CHECK (((value IS NULL) <> (category IS NULL))),
+    CONSTRAINT scores_name_check CHECK ((name ~ '^[a-z][a-z0-9_.-]{0,62}$'::text)),
+    CONSTRAINT scores_project_check CHECK (agent_loggy.is_valid_project(project)),
+    CONSTRAINT scores_scale_check CHECK ((((value IS NULL) AND (scale_min IS NULL) AND (scale_max IS NULL)) OR ((value IS NOT NULL) AND (scale_min < scale_max) AND ((value >= scale_min) AND (value <= scale_max))))),
+    CONSTRAINT scores_target_check CHECK ((((run_id IS NULL) <> (investigation_id IS NULL)) AND ((run_id IS NULL) = (run_started_at IS NULL)))),
+    CONSTRAINT scores_value_check CHECK (((value <> 'NaN'::double precision) AND (value > '-Infinity'::double precision) AND (value < 'Infinity'::double precision) AND (scale_min > '-Infinity'::double precision) AND (scale_max < 'Infinity'::double precision)))
+);
+
+--
+-- Name: TABLE scores; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON TABLE agent_loggy.scores IS 'A named score on a run or on an investigation: numeric on the scale it was given on (0-100 unless stated) or categorical; from a human, an LLM or code. Scores on an investigation over time form its quality time series.';
+
+--
+-- Name: COLUMN scores.id; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.scores.id IS 'Identity of the score.';
+
+--
+-- Name: COLUMN scores.project; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.scores.project IS 'Project of the run or investigation scored.';
+
+--
+-- Name: COLUMN scores.run_id; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.scores.run_id IS 'The run scored (with run_started_at); NULL for a score on an investigation.';
+
+--
+-- Name: COLUMN scores.run_started_at; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.scores.run_started_at IS 'started_at of the run scored (runs are keyed by id and started_at).';
+
+--
+-- Name: COLUMN scores.investigation_id; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.scores.investigation_id IS 'The investigation scored; NULL for a score on a run.';
+
+--
+-- Name: COLUMN scores.name; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.scores.name IS 'Score name, e.g. relevance or completeness (lowercase, 1-63 characters).';
+
+--
+-- Name: COLUMN scores.value; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.scores.value IS 'Numeric value, within [scale_min, scale_max]; NULL for a categorical score.';
+
+--
+-- Name: COLUMN scores.scale_min; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.scores.scale_min IS 'Lower end of the scale the value was given on (0 unless stated).';
+
+--
+-- Name: COLUMN scores.scale_max; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.scores.scale_max IS 'Upper end of the scale the value was given on (100 unless stated).';
+
+--
+-- Name: COLUMN scores.category; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.scores.category IS 'Categorical value, e.g. INCLUDE; NULL for a numeric score.';
+
+--
+-- Name: COLUMN scores.source; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.scores.source IS 'human, llm or code.';
+
+--
+-- Name: COLUMN scores.comment; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.scores.comment IS 'Free-text comment.';
+
+--
+-- Name: COLUMN scores.given_by; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.scores.given_by IS 'Who gave it (a person or a judge model), as the caller names it.';
+
+--
+-- Name: COLUMN scores.created_at; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.scores.created_at IS 'When the score was given.';
+
+--
+-- Name: COLUMN scores.recorded_by; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.scores.recorded_by IS 'The login role that recorded it (session_user).';
+
+--
+-- Name: scores_id_seq; Type: SEQUENCE; Schema: agent_loggy; Owner: -
+--
+
+ALTER TABLE agent_loggy.scores ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME agent_loggy.scores_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+--
+-- Name: trace_findings; Type: TABLE; Schema: agent_loggy; Owner: -
+--
+
+CREATE TABLE agent_loggy.trace_findings (
+    id bigint NOT NULL,
+    project text DEFAULT 'default'::text NOT NULL,
+    investigation_id bigint NOT NULL,
+    trace_id text NOT NULL,
+    relevance double precision,
+    outcome agent_loggy.trace_outcome DEFAULT 'unknown'::agent_loggy.trace_outcome NOT NULL,
+    confidence agent_loggy.confidence_level,
+    stance agent_loggy.stance NOT NULL,
+    p_supports double precision,
+    p_refutes double precision,
+    p_neutral double precision,
+    evidence jsonb DEFAULT '[]'::jsonb NOT NULL,
+    run_id bigint,
+    run_started_at timestamp with time zone,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    recorded_by text DEFAULT SESSION_USER NOT NULL,
+    CONSTRAINT trace_findings_evidence_check CHECK ((jsonb_typeof(evidence) = ANY (ARRAY['array'::text, 'object'::text]))),
+    CONSTRAINT trace_findings_probabilities_check CHECK ((((p_supports IS NULL) AND (p_refutes IS NULL) AND (p_neutral IS NULL)) OR (((p_supports >= (0)::double precision) AND (p_supports <= (1)::double precision)) AND ((p_refutes >= (0)::double precision) AND (p_refutes <= (1)::double precision)) AND ((p_neutral >= (0)::double precision) AND (p_neutral <= (1)::double precision)) AND (abs((((p_supports + p_refutes) + p_neutral) - (1)::double precision)) <= (0.001)::double precision)))),
+    CONSTRAINT trace_findings_project_check CHECK (agent_loggy.is_valid_project(project)),
+    CONSTRAINT trace_findings_relevance_check CHECK (((relevance >= (0)::double precision) AND (relevance <= (100)::double precision))),
+    CONSTRAINT trace_findings_run_check CHECK (((run_id IS NULL) = (run_started_at IS NULL))),
+    CONSTRAINT trace_findings_trace_id_check CHECK ((trace_id ~ '^[0-9A-Za-z_.:-]{1,128}$'::text))
+);
+
+--
+-- Name: TABLE trace_findings; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON TABLE agent_loggy.trace_findings IS 'What the analysis of one trace found for an investigation: relevance, outcome, confidence, stance toward the dispute with its probabilities, evidence, and the run that produced it.';
+
+--
+-- Name: COLUMN trace_findings.id; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.trace_findings.id IS 'Identity of the finding.';
+
+--
+-- Name: COLUMN trace_findings.project; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.trace_findings.project IS 'Project of the investigation.';
+
+--
+-- Name: COLUMN trace_findings.investigation_id; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.trace_findings.investigation_id IS 'The investigation it belongs to (same project).';
+
+--
+-- Name: COLUMN trace_findings.trace_id; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.trace_findings.trace_id IS 'The trace analysed (1-128 characters of letters, digits, _ . : -).';
+
+--
+-- Name: COLUMN trace_findings.relevance; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.trace_findings.relevance IS 'Relevance to the dispute, 0-100.';
+
+--
+-- Name: COLUMN trace_findings.outcome; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.trace_findings.outcome IS 'successful, failed, partial or unknown.';
+
+--
+-- Name: COLUMN trace_findings.confidence; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.trace_findings.confidence IS 'HIGH, MEDIUM or LOW.';
+
+--
+-- Name: COLUMN trace_findings.stance; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.trace_findings.stance IS 'supports, refutes or neutral: toward the dispute.';
+
+--
+-- Name: COLUMN trace_findings.p_supports; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.trace_findings.p_supports IS 'Probability of supports (the three sum to 1 within 0.001, or are all NULL).';
+
+--
+-- Name: COLUMN trace_findings.p_refutes; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.trace_findings.p_refutes IS 'Probability of refutes.';
+
+--
+-- Name: COLUMN trace_findings.p_neutral; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.trace_findings.p_neutral IS 'Probability of neutral.';
+
+--
+-- Name: COLUMN trace_findings.evidence; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.trace_findings.evidence IS 'Evidence points, a JSON array (or object).';
+
+--
+-- Name: COLUMN trace_findings.run_id; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.trace_findings.run_id IS 'The run that produced the finding; NULL when none or deleted.';
+
+--
+-- Name: COLUMN trace_findings.run_started_at; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.trace_findings.run_started_at IS 'started_at of that run.';
+
+--
+-- Name: COLUMN trace_findings.created_at; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.trace_findings.created_at IS 'When the finding was recorded.';
+
+--
+-- Name: COLUMN trace_findings.recorded_by; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.trace_findings.recorded_by IS 'The login role that recorded it (session_user).';
+
+--
+-- Name: trace_findings_id_seq; Type: SEQUENCE; Schema: agent_loggy; Owner: -
+--
+
+ALTER TABLE agent_loggy.trace_findings ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME agent_loggy.trace_findings_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+--
+-- Name: verdicts; Type: TABLE; Schema: agent_loggy; Owner: -
+--
+
+CREATE TABLE agent_loggy.verdicts (
+    id bigint NOT NULL,
+    project text DEFAULT 'default'::text NOT NULL,
+    investigation_id bigint NOT NULL,
+    verdict text NOT NULL,
+    finding_ids bigint[] DEFAULT '{}'::bigint[] NOT NULL,
+    supporting integer DEFAULT 0 NOT NULL,
+    refuting integer DEFAULT 0 NOT NULL,
+    neutral integer DEFAULT 0 NOT NULL,
+    confidence double precision,
+    reasoning text,
+    pipeline_version text,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    recorded_by text DEFAULT SESSION_USER NOT NULL,
+    CONSTRAINT verdicts_confidence_check CHECK (((confidence >= (0)::double precision) AND (confidence <= (1)::double precision))),
+    CONSTRAINT verdicts_finding_ids_check CHECK ((cardinality(finding_ids) <= 10000)),
+    CONSTRAINT verdicts_pipeline_version_check CHECK (((length(pipeline_version) >= 1) AND (length(pipeline_version) <= 100))),
+    CONSTRAINT verdicts_project_check CHECK (agent_loggy.is_valid_project(project)),
+    CONSTRAINT verdicts_reasoning_check CHECK ((length(reasoning) <= 100000)),
+    CONSTRAINT verdicts_verdict_check CHECK ((verdict ~ '^[A-Za-z][A-Za-z0-9_ -]{0,62}$'::text))
+);
+
+--
+-- Name: TABLE verdicts; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON TABLE agent_loggy.verdicts IS 'The conclusion of an investigation: verdict, counts of supporting / refuting / neutral findings (computed by the database from finding_ids), confidence, reasoning, pipeline version.';
+
+--
+-- Name: COLUMN verdicts.id; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.verdicts.id IS 'Identity of the verdict.';
+
+--
+-- Name: COLUMN verdicts.project; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.verdicts.project IS 'Project of the investigation.';
+
+--
+-- Name: COLUMN verdicts.investigation_id; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.verdicts.investigation_id IS 'The investigation concluded (same project).';
+
+--
+-- Name: COLUMN verdicts.verdict; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.verdicts.verdict IS 'The verdict, e.g. supports_dispute (a word or short phrase).';
+
+--
+-- Name: COLUMN verdicts.finding_ids; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.verdicts.finding_ids IS 'The trace findings (of the same investigation) the verdict rests on.';
+
+--
+-- Name: COLUMN verdicts.supporting; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.verdicts.supporting IS 'How many of those findings support the dispute (computed, never the caller''s).';
+
+--
+-- Name: COLUMN verdicts.refuting; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.verdicts.refuting IS 'How many refute it (computed).';
+
+--
+-- Name: COLUMN verdicts.neutral; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.verdicts.neutral IS 'How many are neutral (computed).';
+
+--
+-- Name: COLUMN verdicts.confidence; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.verdicts.confidence IS 'Confidence in the verdict, 0-1.';
+
+--
+-- Name: COLUMN verdicts.reasoning; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.verdicts.reasoning IS 'Why, in words.';
+
+--
+-- Name: COLUMN verdicts.pipeline_version; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.verdicts.pipeline_version IS 'Version of the pipeline that reached it.';
+
+--
+-- Name: COLUMN verdicts.created_at; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.verdicts.created_at IS 'When the verdict was recorded.';
+
+--
+-- Name: COLUMN verdicts.recorded_by; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.verdicts.recorded_by IS 'The login role that recorded it (session_user).';
+
+--
+-- Name: verdicts_id_seq; Type: SEQUENCE; Schema: agent_loggy; Owner: -
+--
+
+ALTER TABLE agent_loggy.verdicts ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME agent_loggy.verdicts_id_seq
     START WITH 1
     INCREMENT BY 1
     NO MINVALUE
@@ -4456,6 +7162,96 @@ COMMENT ON COLUMN agent_loggy.write_locks.kind IS 'What is serialised: prompts, 
 --
 
 COMMENT ON COLUMN agent_loggy.write_locks.project IS 'The project whose writes of that kind queue on the row; ''*'' (not a project name) is the queue of unbound admin statements.';
+
+--
+-- Name: runs_2026_11; Type: TABLE ATTACH; Schema: agent_loggy; Owner: -
+--
+
+ALTER TABLE ONLY agent_loggy.runs ATTACH PARTITION agent_loggy.runs_2026_11 FOR VALUES FROM ('2026-11-01 00:00:00+00') TO ('2026-12-01 00:00:00+00');
+
+--
+-- Name: runs_2026_12; Type: TABLE ATTACH; Schema: agent_loggy; Owner: -
+--
+
+ALTER TABLE ONLY agent_loggy.runs ATTACH PARTITION agent_loggy.runs_2026_12 FOR VALUES FROM ('2026-12-01 00:00:00+00') TO ('2027-01-01 00:00:00+00');
+
+--
+-- Name: runs_2027_01; Type: TABLE ATTACH; Schema: agent_loggy; Owner: -
+--
+
+ALTER TABLE ONLY agent_loggy.runs ATTACH PARTITION agent_loggy.runs_2027_01 FOR VALUES FROM ('2027-01-01 00:00:00+00') TO ('2027-02-01 00:00:00+00');
+
+--
+-- Name: runs_2027_02; Type: TABLE ATTACH; Schema: agent_loggy; Owner: -
+--
+
+ALTER TABLE ONLY agent_loggy.runs ATTACH PARTITION agent_loggy.runs_2027_02 FOR VALUES FROM ('2027-02-01 00:00:00+00') TO ('2027-03-01 00:00:00+00');
+
+--
+-- Name: runs_2027_03; Type: TABLE ATTACH; Schema: agent_loggy; Owner: -
+--
+
+ALTER TABLE ONLY agent_loggy.runs ATTACH PARTITION agent_loggy.runs_2027_03 FOR VALUES FROM ('2027-03-01 00:00:00+00') TO ('2027-04-01 00:00:00+00');
+
+--
+-- Name: runs_2027_04; Type: TABLE ATTACH; Schema: agent_loggy; Owner: -
+--
+
+ALTER TABLE ONLY agent_loggy.runs ATTACH PARTITION agent_loggy.runs_2027_04 FOR VALUES FROM ('2027-04-01 00:00:00+00') TO ('2027-05-01 00:00:00+00');
+
+--
+-- Name: runs_2027_05; Type: TABLE ATTACH; Schema: agent_loggy; Owner: -
+--
+
+ALTER TABLE ONLY agent_loggy.runs ATTACH PARTITION agent_loggy.runs_2027_05 FOR VALUES FROM ('2027-05-01 00:00:00+00') TO ('2027-06-01 00:00:00+00');
+
+--
+-- Name: runs_2027_06; Type: TABLE ATTACH; Schema: agent_loggy; Owner: -
+--
+
+ALTER TABLE ONLY agent_loggy.runs ATTACH PARTITION agent_loggy.runs_2027_06 FOR VALUES FROM ('2027-06-01 00:00:00+00') TO ('2027-07-01 00:00:00+00');
+
+--
+-- Name: runs_2027_07; Type: TABLE ATTACH; Schema: agent_loggy; Owner: -
+--
+
+ALTER TABLE ONLY agent_loggy.runs ATTACH PARTITION agent_loggy.runs_2027_07 FOR VALUES FROM ('2027-07-01 00:00:00+00') TO ('2027-08-01 00:00:00+00');
+
+--
+-- Name: runs_2027_08; Type: TABLE ATTACH; Schema: agent_loggy; Owner: -
+--
+
+ALTER TABLE ONLY agent_loggy.runs ATTACH PARTITION agent_loggy.runs_2027_08 FOR VALUES FROM ('2027-08-01 00:00:00+00') TO ('2027-09-01 00:00:00+00');
+
+--
+-- Name: runs_2027_09; Type: TABLE ATTACH; Schema: agent_loggy; Owner: -
+--
+
+ALTER TABLE ONLY agent_loggy.runs ATTACH PARTITION agent_loggy.runs_2027_09 FOR VALUES FROM ('2027-09-01 00:00:00+00') TO ('2027-10-01 00:00:00+00');
+
+--
+-- Name: runs_2027_10; Type: TABLE ATTACH; Schema: agent_loggy; Owner: -
+--
+
+ALTER TABLE ONLY agent_loggy.runs ATTACH PARTITION agent_loggy.runs_2027_10 FOR VALUES FROM ('2027-10-01 00:00:00+00') TO ('2027-11-01 00:00:00+00');
+
+--
+-- Name: runs_2027_11; Type: TABLE ATTACH; Schema: agent_loggy; Owner: -
+--
+
+ALTER TABLE ONLY agent_loggy.runs ATTACH PARTITION agent_loggy.runs_2027_11 FOR VALUES FROM ('2027-11-01 00:00:00+00') TO ('2027-12-01 00:00:00+00');
+
+--
+-- Name: runs_2027_12; Type: TABLE ATTACH; Schema: agent_loggy; Owner: -
+--
+
+ALTER TABLE ONLY agent_loggy.runs ATTACH PARTITION agent_loggy.runs_2027_12 FOR VALUES FROM ('2027-12-01 00:00:00+00') TO ('2028-01-01 00:00:00+00');
+
+--
+-- Name: runs_default; Type: TABLE ATTACH; Schema: agent_loggy; Owner: -
+--
+
+ALTER TABLE ONLY agent_loggy.runs ATTACH PARTITION agent_loggy.runs_default DEFAULT;
 
 --
 -- Name: changelog_heads changelog_heads_pkey; Type: CONSTRAINT; Schema: agent_loggy; Owner: -
@@ -4528,6 +7324,20 @@ ALTER TABLE ONLY agent_loggy.embedding_configs
     ADD CONSTRAINT embedding_configs_project_name_version_key UNIQUE (project, name, version);
 
 --
+-- Name: investigations investigations_id_project_key; Type: CONSTRAINT; Schema: agent_loggy; Owner: -
+--
+
+ALTER TABLE ONLY agent_loggy.investigations
+    ADD CONSTRAINT investigations_id_project_key UNIQUE (id, project);
+
+--
+-- Name: investigations investigations_pkey; Type: CONSTRAINT; Schema: agent_loggy; Owner: -
+--
+
+ALTER TABLE ONLY agent_loggy.investigations
+    ADD CONSTRAINT investigations_pkey PRIMARY KEY (id);
+
+--
 -- Name: model_configs model_configs_pkey; Type: CONSTRAINT; Schema: agent_loggy; Owner: -
 --
 
@@ -4570,6 +7380,20 @@ ALTER TABLE ONLY agent_loggy.project_grants
     ADD CONSTRAINT project_grants_project_grantee_key UNIQUE (project, grantee);
 
 --
+-- Name: promotion_policies promotion_policies_pkey; Type: CONSTRAINT; Schema: agent_loggy; Owner: -
+--
+
+ALTER TABLE ONLY agent_loggy.promotion_policies
+    ADD CONSTRAINT promotion_policies_pkey PRIMARY KEY (id);
+
+--
+-- Name: promotion_policies promotion_policies_project_label_key; Type: CONSTRAINT; Schema: agent_loggy; Owner: -
+--
+
+ALTER TABLE ONLY agent_loggy.promotion_policies
+    ADD CONSTRAINT promotion_policies_project_label_key UNIQUE (project, label);
+
+--
 -- Name: prompts prompts_pkey; Type: CONSTRAINT; Schema: agent_loggy; Owner: -
 --
 
@@ -4596,6 +7420,258 @@ ALTER TABLE ONLY agent_loggy.protected_labels
 
 ALTER TABLE ONLY agent_loggy.protected_labels
     ADD CONSTRAINT protected_labels_pkey PRIMARY KEY (project, label);
+
+--
+-- Name: runs runs_id_started_at_project_key; Type: CONSTRAINT; Schema: agent_loggy; Owner: -
+--
+
+ALTER TABLE ONLY agent_loggy.runs
+    ADD CONSTRAINT runs_id_started_at_project_key UNIQUE (id, started_at, project);
+
+--
+-- Name: runs_2026_11 runs_2026_11_id_started_at_project_key; Type: CONSTRAINT; Schema: agent_loggy; Owner: -
+--
+
+ALTER TABLE ONLY agent_loggy.runs_2026_11
+    ADD CONSTRAINT runs_2026_11_id_started_at_project_key UNIQUE (id, started_at, project);
+
+--
+-- Name: runs runs_pkey; Type: CONSTRAINT; Schema: agent_loggy; Owner: -
+--
+
+ALTER TABLE ONLY agent_loggy.runs
+    ADD CONSTRAINT runs_pkey PRIMARY KEY (id, started_at);
+
+--
+-- Name: runs_2026_11 runs_2026_11_pkey; Type: CONSTRAINT; Schema: agent_loggy; Owner: -
+--
+
+ALTER TABLE ONLY agent_loggy.runs_2026_11
+    ADD CONSTRAINT runs_2026_11_pkey PRIMARY KEY (id, started_at);
+
+--
+-- Name: runs_2026_12 runs_2026_12_id_started_at_project_key; Type: CONSTRAINT; Schema: agent_loggy; Owner: -
+--
+
+ALTER TABLE ONLY agent_loggy.runs_2026_12
+    ADD CONSTRAINT runs_2026_12_id_started_at_project_key UNIQUE (id, started_at, project);
+
+--
+-- Name: runs_2026_12 runs_2026_12_pkey; Type: CONSTRAINT; Schema: agent_loggy; Owner: -
+--
+
+ALTER TABLE ONLY agent_loggy.runs_2026_12
+    ADD CONSTRAINT runs_2026_12_pkey PRIMARY KEY (id, started_at);
+
+--
+-- Name: runs_2027_01 runs_2027_01_id_started_at_project_key; Type: CONSTRAINT; Schema: agent_loggy; Owner: -
+--
+
+ALTER TABLE ONLY agent_loggy.runs_2027_01
+    ADD CONSTRAINT runs_2027_01_id_started_at_project_key UNIQUE (id, started_at, project);
+
+--
+-- Name: runs_2027_01 runs_2027_01_pkey; Type: CONSTRAINT; Schema: agent_loggy; Owner: -
+--
+
+ALTER TABLE ONLY agent_loggy.runs_2027_01
+    ADD CONSTRAINT runs_2027_01_pkey PRIMARY KEY (id, started_at);
+
+--
+-- Name: runs_2027_02 runs_2027_02_id_started_at_project_key; Type: CONSTRAINT; Schema: agent_loggy; Owner: -
+--
+
+ALTER TABLE ONLY agent_loggy.runs_2027_02
+    ADD CONSTRAINT runs_2027_02_id_started_at_project_key UNIQUE (id, started_at, project);
+
+--
+-- Name: runs_2027_02 runs_2027_02_pkey; Type: CONSTRAINT; Schema: agent_loggy; Owner: -
+--
+
+ALTER TABLE ONLY agent_loggy.runs_2027_02
+    ADD CONSTRAINT runs_2027_02_pkey PRIMARY KEY (id, started_at);
+
+--
+-- Name: runs_2027_03 runs_2027_03_id_started_at_project_key; Type: CONSTRAINT; Schema: agent_loggy; Owner: -
+--
+
+ALTER TABLE ONLY agent_loggy.runs_2027_03
+    ADD CONSTRAINT runs_2027_03_id_started_at_project_key UNIQUE (id, started_at, project);
+
+--
+-- Name: runs_2027_03 runs_2027_03_pkey; Type: CONSTRAINT; Schema: agent_loggy; Owner: -
+--
+
+ALTER TABLE ONLY agent_loggy.runs_2027_03
+    ADD CONSTRAINT runs_2027_03_pkey PRIMARY KEY (id, started_at);
+
+--
+-- Name: runs_2027_04 runs_2027_04_id_started_at_project_key; Type: CONSTRAINT; Schema: agent_loggy; Owner: -
+--
+
+ALTER TABLE ONLY agent_loggy.runs_2027_04
+    ADD CONSTRAINT runs_2027_04_id_started_at_project_key UNIQUE (id, started_at, project);
+
+--
+-- Name: runs_2027_04 runs_2027_04_pkey; Type: CONSTRAINT; Schema: agent_loggy; Owner: -
+--
+
+ALTER TABLE ONLY agent_loggy.runs_2027_04
+    ADD CONSTRAINT runs_2027_04_pkey PRIMARY KEY (id, started_at);
+
+--
+-- Name: runs_2027_05 runs_2027_05_id_started_at_project_key; Type: CONSTRAINT; Schema: agent_loggy; Owner: -
+--
+
+ALTER TABLE ONLY agent_loggy.runs_2027_05
+    ADD CONSTRAINT runs_2027_05_id_started_at_project_key UNIQUE (id, started_at, project);
+
+--
+-- Name: runs_2027_05 runs_2027_05_pkey; Type: CONSTRAINT; Schema: agent_loggy; Owner: -
+--
+
+ALTER TABLE ONLY agent_loggy.runs_2027_05
+    ADD CONSTRAINT runs_2027_05_pkey PRIMARY KEY (id, started_at);
+
+--
+-- Name: runs_2027_06 runs_2027_06_id_started_at_project_key; Type: CONSTRAINT; Schema: agent_loggy; Owner: -
+--
+
+ALTER TABLE ONLY agent_loggy.runs_2027_06
+    ADD CONSTRAINT runs_2027_06_id_started_at_project_key UNIQUE (id, started_at, project);
+
+--
+-- Name: runs_2027_06 runs_2027_06_pkey; Type: CONSTRAINT; Schema: agent_loggy; Owner: -
+--
+
+ALTER TABLE ONLY agent_loggy.runs_2027_06
+    ADD CONSTRAINT runs_2027_06_pkey PRIMARY KEY (id, started_at);
+
+--
+-- Name: runs_2027_07 runs_2027_07_id_started_at_project_key; Type: CONSTRAINT; Schema: agent_loggy; Owner: -
+--
+
+ALTER TABLE ONLY agent_loggy.runs_2027_07
+    ADD CONSTRAINT runs_2027_07_id_started_at_project_key UNIQUE (id, started_at, project);
+
+--
+-- Name: runs_2027_07 runs_2027_07_pkey; Type: CONSTRAINT; Schema: agent_loggy; Owner: -
+--
+
+ALTER TABLE ONLY agent_loggy.runs_2027_07
+    ADD CONSTRAINT runs_2027_07_pkey PRIMARY KEY (id, started_at);
+
+--
+-- Name: runs_2027_08 runs_2027_08_id_started_at_project_key; Type: CONSTRAINT; Schema: agent_loggy; Owner: -
+--
+
+ALTER TABLE ONLY agent_loggy.runs_2027_08
+    ADD CONSTRAINT runs_2027_08_id_started_at_project_key UNIQUE (id, started_at, project);
+
+--
+-- Name: runs_2027_08 runs_2027_08_pkey; Type: CONSTRAINT; Schema: agent_loggy; Owner: -
+--
+
+ALTER TABLE ONLY agent_loggy.runs_2027_08
+    ADD CONSTRAINT runs_2027_08_pkey PRIMARY KEY (id, started_at);
+
+--
+-- Name: runs_2027_09 runs_2027_09_id_started_at_project_key; Type: CONSTRAINT; Schema: agent_loggy; Owner: -
+--
+
+ALTER TABLE ONLY agent_loggy.runs_2027_09
+    ADD CONSTRAINT runs_2027_09_id_started_at_project_key UNIQUE (id, started_at, project);
+
+--
+-- Name: runs_2027_09 runs_2027_09_pkey; Type: CONSTRAINT; Schema: agent_loggy; Owner: -
+--
+
+ALTER TABLE ONLY agent_loggy.runs_2027_09
+    ADD CONSTRAINT runs_2027_09_pkey PRIMARY KEY (id, started_at);
+
+--
+-- Name: runs_2027_10 runs_2027_10_id_started_at_project_key; Type: CONSTRAINT; Schema: agent_loggy; Owner: -
+--
+
+ALTER TABLE ONLY agent_loggy.runs_2027_10
+    ADD CONSTRAINT runs_2027_10_id_started_at_project_key UNIQUE (id, started_at, project);
+
+--
+-- Name: runs_2027_10 runs_2027_10_pkey; Type: CONSTRAINT; Schema: agent_loggy; Owner: -
+--
+
+ALTER TABLE ONLY agent_loggy.runs_2027_10
+    ADD CONSTRAINT runs_2027_10_pkey PRIMARY KEY (id, started_at);
+
+--
+-- Name: runs_2027_11 runs_2027_11_id_started_at_project_key; Type: CONSTRAINT; Schema: agent_loggy; Owner: -
+--
+
+ALTER TABLE ONLY agent_loggy.runs_2027_11
+    ADD CONSTRAINT runs_2027_11_id_started_at_project_key UNIQUE (id, started_at, project);
+
+--
+-- Name: runs_2027_11 runs_2027_11_pkey; Type: CONSTRAINT; Schema: agent_loggy; Owner: -
+--
+
+ALTER TABLE ONLY agent_loggy.runs_2027_11
+    ADD CONSTRAINT runs_2027_11_pkey PRIMARY KEY (id, started_at);
+
+--
+-- Name: runs_2027_12 runs_2027_12_id_started_at_project_key; Type: CONSTRAINT; Schema: agent_loggy; Owner: -
+--
+
+ALTER TABLE ONLY agent_loggy.runs_2027_12
+    ADD CONSTRAINT runs_2027_12_id_started_at_project_key UNIQUE (id, started_at, project);
+
+--
+-- Name: runs_2027_12 runs_2027_12_pkey; Type: CONSTRAINT; Schema: agent_loggy; Owner: -
+--
+
+ALTER TABLE ONLY agent_loggy.runs_2027_12
+    ADD CONSTRAINT runs_2027_12_pkey PRIMARY KEY (id, started_at);
+
+--
+-- Name: runs_default runs_default_id_started_at_project_key; Type: CONSTRAINT; Schema: agent_loggy; Owner: -
+--
+
+ALTER TABLE ONLY agent_loggy.runs_default
+    ADD CONSTRAINT runs_default_id_started_at_project_key UNIQUE (id, started_at, project);
+
+--
+-- Name: runs_default runs_default_pkey; Type: CONSTRAINT; Schema: agent_loggy; Owner: -
+--
+
+ALTER TABLE ONLY agent_loggy.runs_default
+    ADD CONSTRAINT runs_default_pkey PRIMARY KEY (id, started_at);
+
+--
+-- Name: scores scores_pkey; Type: CONSTRAINT; Schema: agent_loggy; Owner: -
+--
+
+ALTER TABLE ONLY agent_loggy.scores
+    ADD CONSTRAINT scores_pkey PRIMARY KEY (id);
+
+--
+-- Name: trace_findings trace_findings_id_investigation_key; Type: CONSTRAINT; Schema: agent_loggy; Owner: -
+--
+
+ALTER TABLE ONLY agent_loggy.trace_findings
+    ADD CONSTRAINT trace_findings_id_investigation_key UNIQUE (id, investigation_id);
+
+--
+-- Name: trace_findings trace_findings_pkey; Type: CONSTRAINT; Schema: agent_loggy; Owner: -
+--
+
+ALTER TABLE ONLY agent_loggy.trace_findings
+    ADD CONSTRAINT trace_findings_pkey PRIMARY KEY (id);
+
+--
+-- Name: verdicts verdicts_pkey; Type: CONSTRAINT; Schema: agent_loggy; Owner: -
+--
+
+ALTER TABLE ONLY agent_loggy.verdicts
+    ADD CONSTRAINT verdicts_pkey PRIMARY KEY (id);
 
 --
 -- Name: write_locks write_locks_pkey; Type: CONSTRAINT; Schema: agent_loggy; Owner: -
@@ -4671,6 +7747,24 @@ CREATE INDEX documents_search_vector_idx ON agent_loggy.documents USING gin (sea
 CREATE INDEX documents_tags_idx ON agent_loggy.documents USING gin (tags);
 
 --
+-- Name: investigations_embedding_idx; Type: INDEX; Schema: agent_loggy; Owner: -
+--
+
+CREATE INDEX investigations_embedding_idx ON agent_loggy.investigations USING hnsw (embedding public.vector_cosine_ops);
+
+--
+-- Name: investigations_project_created_idx; Type: INDEX; Schema: agent_loggy; Owner: -
+--
+
+CREATE INDEX investigations_project_created_idx ON agent_loggy.investigations USING btree (project, created_at);
+
+--
+-- Name: investigations_project_ref_idx; Type: INDEX; Schema: agent_loggy; Owner: -
+--
+
+CREATE INDEX investigations_project_ref_idx ON agent_loggy.investigations USING btree (project, external_ref);
+
+--
 -- Name: model_configs_labels_idx; Type: INDEX; Schema: agent_loggy; Owner: -
 --
 
@@ -4699,6 +7793,960 @@ CREATE INDEX prompts_labels_idx ON agent_loggy.prompts USING gin (labels);
 --
 
 CREATE INDEX prompts_project_name_idx ON agent_loggy.prompts USING btree (project, name);
+
+--
+-- Name: runs_investigation_idx; Type: INDEX; Schema: agent_loggy; Owner: -
+--
+
+CREATE INDEX runs_investigation_idx ON ONLY agent_loggy.runs USING btree (investigation_id) WHERE (investigation_id IS NOT NULL);
+
+--
+-- Name: runs_2026_11_investigation_id_idx; Type: INDEX; Schema: agent_loggy; Owner: -
+--
+
+CREATE INDEX runs_2026_11_investigation_id_idx ON agent_loggy.runs_2026_11 USING btree (investigation_id) WHERE (investigation_id IS NOT NULL);
+
+--
+-- Name: runs_prompt_idx; Type: INDEX; Schema: agent_loggy; Owner: -
+--
+
+CREATE INDEX runs_prompt_idx ON ONLY agent_loggy.runs USING btree (project, prompt_name, started_at) INCLUDE (prompt_version, status, output_valid, latency_ms, input_tokens, output_tokens, cost);
+
+--
+-- Name: runs_2026_11_project_prompt_name_started_at_prompt_version__idx; Type: INDEX; Schema: agent_loggy; Owner: -
+--
+
+CREATE INDEX runs_2026_11_project_prompt_name_started_at_prompt_version__idx ON agent_loggy.runs_2026_11 USING btree (project, prompt_name, started_at) INCLUDE (prompt_version, status, output_valid, latency_ms, input_tokens, output_tokens, cost);
+
+--
+-- Name: runs_prompt_id_idx; Type: INDEX; Schema: agent_loggy; Owner: -
+--
+
+CREATE INDEX runs_prompt_id_idx ON ONLY agent_loggy.runs USING btree (prompt_id) WHERE (prompt_id IS NOT NULL);
+
+--
+-- Name: runs_2026_11_prompt_id_idx; Type: INDEX; Schema: agent_loggy; Owner: -
+--
+
+CREATE INDEX runs_2026_11_prompt_id_idx ON agent_loggy.runs_2026_11 USING btree (prompt_id) WHERE (prompt_id IS NOT NULL);
+
+--
+-- Name: runs_trace_idx; Type: INDEX; Schema: agent_loggy; Owner: -
+--
+
+CREATE INDEX runs_trace_idx ON ONLY agent_loggy.runs USING btree (trace_id) WHERE (trace_id IS NOT NULL);
+
+--
+-- Name: runs_2026_11_trace_id_idx; Type: INDEX; Schema: agent_loggy; Owner: -
+--
+
+CREATE INDEX runs_2026_11_trace_id_idx ON agent_loggy.runs_2026_11 USING btree (trace_id) WHERE (trace_id IS NOT NULL);
+
+--
+-- Name: runs_2026_12_investigation_id_idx; Type: INDEX; Schema: agent_loggy; Owner: -
+--
+
+CREATE INDEX runs_2026_12_investigation_id_idx ON agent_loggy.runs_2026_12 USING btree (investigation_id) WHERE (investigation_id IS NOT NULL);
+
+--
+-- Name: runs_2026_12_project_prompt_name_started_at_prompt_version__idx; Type: INDEX; Schema: agent_loggy; Owner: -
+--
+
+CREATE INDEX runs_2026_12_project_prompt_name_started_at_prompt_version__idx ON agent_loggy.runs_2026_12 USING btree (project, prompt_name, started_at) INCLUDE (prompt_version, status, output_valid, latency_ms, input_tokens, output_tokens, cost);
+
+--
+-- Name: runs_2026_12_prompt_id_idx; Type: INDEX; Schema: agent_loggy; Owner: -
+--
+
+CREATE INDEX runs_2026_12_prompt_id_idx ON agent_loggy.runs_2026_12 USING btree (prompt_id) WHERE (prompt_id IS NOT NULL);
+
+--
+-- Name: runs_2026_12_trace_id_idx; Type: INDEX; Schema: agent_loggy; Owner: -
+--
+
+CREATE INDEX runs_2026_12_trace_id_idx ON agent_loggy.runs_2026_12 USING btree (trace_id) WHERE (trace_id IS NOT NULL);
+
+--
+-- Name: runs_2027_01_investigation_id_idx; Type: INDEX; Schema: agent_loggy; Owner: -
+--
+
+CREATE INDEX runs_2027_01_investigation_id_idx ON agent_loggy.runs_2027_01 USING btree (investigation_id) WHERE (investigation_id IS NOT NULL);
+
+--
+-- Name: runs_2027_01_project_prompt_name_started_at_prompt_version__idx; Type: INDEX; Schema: agent_loggy; Owner: -
+--
+
+CREATE INDEX runs_2027_01_project_prompt_name_started_at_prompt_version__idx ON agent_loggy.runs_2027_01 USING btree (project, prompt_name, started_at) INCLUDE (prompt_version, status, output_valid, latency_ms, input_tokens, output_tokens, cost);
+
+--
+-- Name: runs_2027_01_prompt_id_idx; Type: INDEX; Schema: agent_loggy; Owner: -
+--
+
+CREATE INDEX runs_2027_01_prompt_id_idx ON agent_loggy.runs_2027_01 USING btree (prompt_id) WHERE (prompt_id IS NOT NULL);
+
+--
+-- Name: runs_2027_01_trace_id_idx; Type: INDEX; Schema: agent_loggy; Owner: -
+--
+
+CREATE INDEX runs_2027_01_trace_id_idx ON agent_loggy.runs_2027_01 USING btree (trace_id) WHERE (trace_id IS NOT NULL);
+
+--
+-- Name: runs_2027_02_investigation_id_idx; Type: INDEX; Schema: agent_loggy; Owner: -
+--
+
+CREATE INDEX runs_2027_02_investigation_id_idx ON agent_loggy.runs_2027_02 USING btree (investigation_id) WHERE (investigation_id IS NOT NULL);
+
+--
+-- Name: runs_2027_02_project_prompt_name_started_at_prompt_version__idx; Type: INDEX; Schema: agent_loggy; Owner: -
+--
+
+CREATE INDEX runs_2027_02_project_prompt_name_started_at_prompt_version__idx ON agent_loggy.runs_2027_02 USING btree (project, prompt_name, started_at) INCLUDE (prompt_version, status, output_valid, latency_ms, input_tokens, output_tokens, cost);
+
+--
+-- Name: runs_2027_02_prompt_id_idx; Type: INDEX; Schema: agent_loggy; Owner: -
+--
+
+CREATE INDEX runs_2027_02_prompt_id_idx ON agent_loggy.runs_2027_02 USING btree (prompt_id) WHERE (prompt_id IS NOT NULL);
+
+--
+-- Name: runs_2027_02_trace_id_idx; Type: INDEX; Schema: agent_loggy; Owner: -
+--
+
+CREATE INDEX runs_2027_02_trace_id_idx ON agent_loggy.runs_2027_02 USING btree (trace_id) WHERE (trace_id IS NOT NULL);
+
+--
+-- Name: runs_2027_03_investigation_id_idx; Type: INDEX; Schema: agent_loggy; Owner: -
+--
+
+CREATE INDEX runs_2027_03_investigation_id_idx ON agent_loggy.runs_2027_03 USING btree (investigation_id) WHERE (investigation_id IS NOT NULL);
+
+--
+-- Name: runs_2027_03_project_prompt_name_started_at_prompt_version__idx; Type: INDEX; Schema: agent_loggy; Owner: -
+--
+
+CREATE INDEX runs_2027_03_project_prompt_name_started_at_prompt_version__idx ON agent_loggy.runs_2027_03 USING btree (project, prompt_name, started_at) INCLUDE (prompt_version, status, output_valid, latency_ms, input_tokens, output_tokens, cost);
+
+--
+-- Name: runs_2027_03_prompt_id_idx; Type: INDEX; Schema: agent_loggy; Owner: -
+--
+
+CREATE INDEX runs_2027_03_prompt_id_idx ON agent_loggy.runs_2027_03 USING btree (prompt_id) WHERE (prompt_id IS NOT NULL);
+
+--
+-- Name: runs_2027_03_trace_id_idx; Type: INDEX; Schema: agent_loggy; Owner: -
+--
+
+CREATE INDEX runs_2027_03_trace_id_idx ON agent_loggy.runs_2027_03 USING btree (trace_id) WHERE (trace_id IS NOT NULL);
+
+--
+-- Name: runs_2027_04_investigation_id_idx; Type: INDEX; Schema: agent_loggy; Owner: -
+--
+
+CREATE INDEX runs_2027_04_investigation_id_idx ON agent_loggy.runs_2027_04 USING btree (investigation_id) WHERE (investigation_id IS NOT NULL);
+
+--
+-- Name: runs_2027_04_project_prompt_name_started_at_prompt_version__idx; Type: INDEX; Schema: agent_loggy; Owner: -
+--
+
+CREATE INDEX runs_2027_04_project_prompt_name_started_at_prompt_version__idx ON agent_loggy.runs_2027_04 USING btree (project, prompt_name, started_at) INCLUDE (prompt_version, status, output_valid, latency_ms, input_tokens, output_tokens, cost);
+
+--
+-- Name: runs_2027_04_prompt_id_idx; Type: INDEX; Schema: agent_loggy; Owner: -
+--
+
+CREATE INDEX runs_2027_04_prompt_id_idx ON agent_loggy.runs_2027_04 USING btree (prompt_id) WHERE (prompt_id IS NOT NULL);
+
+--
+-- Name: runs_2027_04_trace_id_idx; Type: INDEX; Schema: agent_loggy; Owner: -
+--
+
+CREATE INDEX runs_2027_04_trace_id_idx ON agent_loggy.runs_2027_04 USING btree (trace_id) WHERE (trace_id IS NOT NULL);
+
+--
+-- Name: runs_2027_05_investigation_id_idx; Type: INDEX; Schema: agent_loggy; Owner: -
+--
+
+CREATE INDEX runs_2027_05_investigation_id_idx ON agent_loggy.runs_2027_05 USING btree (investigation_id) WHERE (investigation_id IS NOT NULL);
+
+--
+-- Name: runs_2027_05_project_prompt_name_started_at_prompt_version__idx; Type: INDEX; Schema: agent_loggy; Owner: -
+--
+
+CREATE INDEX runs_2027_05_project_prompt_name_started_at_prompt_version__idx ON agent_loggy.runs_2027_05 USING btree (project, prompt_name, started_at) INCLUDE (prompt_version, status, output_valid, latency_ms, input_tokens, output_tokens, cost);
+
+--
+-- Name: runs_2027_05_prompt_id_idx; Type: INDEX; Schema: agent_loggy; Owner: -
+--
+
+CREATE INDEX runs_2027_05_prompt_id_idx ON agent_loggy.runs_2027_05 USING btree (prompt_id) WHERE (prompt_id IS NOT NULL);
+
+--
+-- Name: runs_2027_05_trace_id_idx; Type: INDEX; Schema: agent_loggy; Owner: -
+--
+
+CREATE INDEX runs_2027_05_trace_id_idx ON agent_loggy.runs_2027_05 USING btree (trace_id) WHERE (trace_id IS NOT NULL);
+
+--
+-- Name: runs_2027_06_investigation_id_idx; Type: INDEX; Schema: agent_loggy; Owner: -
+--
+
+CREATE INDEX runs_2027_06_investigation_id_idx ON agent_loggy.runs_2027_06 USING btree (investigation_id) WHERE (investigation_id IS NOT NULL);
+
+--
+-- Name: runs_2027_06_project_prompt_name_started_at_prompt_version__idx; Type: INDEX; Schema: agent_loggy; Owner: -
+--
+
+CREATE INDEX runs_2027_06_project_prompt_name_started_at_prompt_version__idx ON agent_loggy.runs_2027_06 USING btree (project, prompt_name, started_at) INCLUDE (prompt_version, status, output_valid, latency_ms, input_tokens, output_tokens, cost);
+
+--
+-- Name: runs_2027_06_prompt_id_idx; Type: INDEX; Schema: agent_loggy; Owner: -
+--
+
+CREATE INDEX runs_2027_06_prompt_id_idx ON agent_loggy.runs_2027_06 USING btree (prompt_id) WHERE (prompt_id IS NOT NULL);
+
+--
+-- Name: runs_2027_06_trace_id_idx; Type: INDEX; Schema: agent_loggy; Owner: -
+--
+
+CREATE INDEX runs_2027_06_trace_id_idx ON agent_loggy.runs_2027_06 USING btree (trace_id) WHERE (trace_id IS NOT NULL);
+
+--
+-- Name: runs_2027_07_investigation_id_idx; Type: INDEX; Schema: agent_loggy; Owner: -
+--
+
+CREATE INDEX runs_2027_07_investigation_id_idx ON agent_loggy.runs_2027_07 USING btree (investigation_id) WHERE (investigation_id IS NOT NULL);
+
+--
+-- Name: runs_2027_07_project_prompt_name_started_at_prompt_version__idx; Type: INDEX; Schema: agent_loggy; Owner: -
+--
+
+CREATE INDEX runs_2027_07_project_prompt_name_started_at_prompt_version__idx ON agent_loggy.runs_2027_07 USING btree (project, prompt_name, started_at) INCLUDE (prompt_version, status, output_valid, latency_ms, input_tokens, output_tokens, cost);
+
+--
+-- Name: runs_2027_07_prompt_id_idx; Type: INDEX; Schema: agent_loggy; Owner: -
+--
+
+CREATE INDEX runs_2027_07_prompt_id_idx ON agent_loggy.runs_2027_07 USING btree (prompt_id) WHERE (prompt_id IS NOT NULL);
+
+--
+-- Name: runs_2027_07_trace_id_idx; Type: INDEX; Schema: agent_loggy; Owner: -
+--
+
+CREATE INDEX runs_2027_07_trace_id_idx ON agent_loggy.runs_2027_07 USING btree (trace_id) WHERE (trace_id IS NOT NULL);
+
+--
+-- Name: runs_2027_08_investigation_id_idx; Type: INDEX; Schema: agent_loggy; Owner: -
+--
+
+CREATE INDEX runs_2027_08_investigation_id_idx ON agent_loggy.runs_2027_08 USING btree (investigation_id) WHERE (investigation_id IS NOT NULL);
+
+--
+-- Name: runs_2027_08_project_prompt_name_started_at_prompt_version__idx; Type: INDEX; Schema: agent_loggy; Owner: -
+--
+
+CREATE INDEX runs_2027_08_project_prompt_name_started_at_prompt_version__idx ON agent_loggy.runs_2027_08 USING btree (project, prompt_name, started_at) INCLUDE (prompt_version, status, output_valid, latency_ms, input_tokens, output_tokens, cost);
+
+--
+-- Name: runs_2027_08_prompt_id_idx; Type: INDEX; Schema: agent_loggy; Owner: -
+--
+
+CREATE INDEX runs_2027_08_prompt_id_idx ON agent_loggy.runs_2027_08 USING btree (prompt_id) WHERE (prompt_id IS NOT NULL);
+
+--
+-- Name: runs_2027_08_trace_id_idx; Type: INDEX; Schema: agent_loggy; Owner: -
+--
+
+CREATE INDEX runs_2027_08_trace_id_idx ON agent_loggy.runs_2027_08 USING btree (trace_id) WHERE (trace_id IS NOT NULL);
+
+--
+-- Name: runs_2027_09_investigation_id_idx; Type: INDEX; Schema: agent_loggy; Owner: -
+--
+
+CREATE INDEX runs_2027_09_investigation_id_idx ON agent_loggy.runs_2027_09 USING btree (investigation_id) WHERE (investigation_id IS NOT NULL);
+
+--
+-- Name: runs_2027_09_project_prompt_name_started_at_prompt_version__idx; Type: INDEX; Schema: agent_loggy; Owner: -
+--
+
+CREATE INDEX runs_2027_09_project_prompt_name_started_at_prompt_version__idx ON agent_loggy.runs_2027_09 USING btree (project, prompt_name, started_at) INCLUDE (prompt_version, status, output_valid, latency_ms, input_tokens, output_tokens, cost);
+
+--
+-- Name: runs_2027_09_prompt_id_idx; Type: INDEX; Schema: agent_loggy; Owner: -
+--
+
+CREATE INDEX runs_2027_09_prompt_id_idx ON agent_loggy.runs_2027_09 USING btree (prompt_id) WHERE (prompt_id IS NOT NULL);
+
+--
+-- Name: runs_2027_09_trace_id_idx; Type: INDEX; Schema: agent_loggy; Owner: -
+--
+
+CREATE INDEX runs_2027_09_trace_id_idx ON agent_loggy.runs_2027_09 USING btree (trace_id) WHERE (trace_id IS NOT NULL);
+
+--
+-- Name: runs_2027_10_investigation_id_idx; Type: INDEX; Schema: agent_loggy; Owner: -
+--
+
+CREATE INDEX runs_2027_10_investigation_id_idx ON agent_loggy.runs_2027_10 USING btree (investigation_id) WHERE (investigation_id IS NOT NULL);
+
+--
+-- Name: runs_2027_10_project_prompt_name_started_at_prompt_version__idx; Type: INDEX; Schema: agent_loggy; Owner: -
+--
+
+CREATE INDEX runs_2027_10_project_prompt_name_started_at_prompt_version__idx ON agent_loggy.runs_2027_10 USING btree (project, prompt_name, started_at) INCLUDE (prompt_version, status, output_valid, latency_ms, input_tokens, output_tokens, cost);
+
+--
+-- Name: runs_2027_10_prompt_id_idx; Type: INDEX; Schema: agent_loggy; Owner: -
+--
+
+CREATE INDEX runs_2027_10_prompt_id_idx ON agent_loggy.runs_2027_10 USING btree (prompt_id) WHERE (prompt_id IS NOT NULL);
+
+--
+-- Name: runs_2027_10_trace_id_idx; Type: INDEX; Schema: agent_loggy; Owner: -
+--
+
+CREATE INDEX runs_2027_10_trace_id_idx ON agent_loggy.runs_2027_10 USING btree (trace_id) WHERE (trace_id IS NOT NULL);
+
+--
+-- Name: runs_2027_11_investigation_id_idx; Type: INDEX; Schema: agent_loggy; Owner: -
+--
+
+CREATE INDEX runs_2027_11_investigation_id_idx ON agent_loggy.runs_2027_11 USING btree (investigation_id) WHERE (investigation_id IS NOT NULL);
+
+--
+-- Name: runs_2027_11_project_prompt_name_started_at_prompt_version__idx; Type: INDEX; Schema: agent_loggy; Owner: -
+--
+
+CREATE INDEX runs_2027_11_project_prompt_name_started_at_prompt_version__idx ON agent_loggy.runs_2027_11 USING btree (project, prompt_name, started_at) INCLUDE (prompt_version, status, output_valid, latency_ms, input_tokens, output_tokens, cost);
+
+--
+-- Name: runs_2027_11_prompt_id_idx; Type: INDEX; Schema: agent_loggy; Owner: -
+--
+
+CREATE INDEX runs_2027_11_prompt_id_idx ON agent_loggy.runs_2027_11 USING btree (prompt_id) WHERE (prompt_id IS NOT NULL);
+
+--
+-- Name: runs_2027_11_trace_id_idx; Type: INDEX; Schema: agent_loggy; Owner: -
+--
+
+CREATE INDEX runs_2027_11_trace_id_idx ON agent_loggy.runs_2027_11 USING btree (trace_id) WHERE (trace_id IS NOT NULL);
+
+--
+-- Name: runs_2027_12_investigation_id_idx; Type: INDEX; Schema: agent_loggy; Owner: -
+--
+
+CREATE INDEX runs_2027_12_investigation_id_idx ON agent_loggy.runs_2027_12 USING btree (investigation_id) WHERE (investigation_id IS NOT NULL);
+
+--
+-- Name: runs_2027_12_project_prompt_name_started_at_prompt_version__idx; Type: INDEX; Schema: agent_loggy; Owner: -
+--
+
+CREATE INDEX runs_2027_12_project_prompt_name_started_at_prompt_version__idx ON agent_loggy.runs_2027_12 USING btree (project, prompt_name, started_at) INCLUDE (prompt_version, status, output_valid, latency_ms, input_tokens, output_tokens, cost);
+
+--
+-- Name: runs_2027_12_prompt_id_idx; Type: INDEX; Schema: agent_loggy; Owner: -
+--
+
+CREATE INDEX runs_2027_12_prompt_id_idx ON agent_loggy.runs_2027_12 USING btree (prompt_id) WHERE (prompt_id IS NOT NULL);
+
+--
+-- Name: runs_2027_12_trace_id_idx; Type: INDEX; Schema: agent_loggy; Owner: -
+--
+
+CREATE INDEX runs_2027_12_trace_id_idx ON agent_loggy.runs_2027_12 USING btree (trace_id) WHERE (trace_id IS NOT NULL);
+
+--
+-- Name: runs_default_investigation_id_idx; Type: INDEX; Schema: agent_loggy; Owner: -
+--
+
+CREATE INDEX runs_default_investigation_id_idx ON agent_loggy.runs_default USING btree (investigation_id) WHERE (investigation_id IS NOT NULL);
+
+--
+-- Name: runs_default_project_prompt_name_started_at_prompt_version__idx; Type: INDEX; Schema: agent_loggy; Owner: -
+--
+
+CREATE INDEX runs_default_project_prompt_name_started_at_prompt_version__idx ON agent_loggy.runs_default USING btree (project, prompt_name, started_at) INCLUDE (prompt_version, status, output_valid, latency_ms, input_tokens, output_tokens, cost);
+
+--
+-- Name: runs_default_prompt_id_idx; Type: INDEX; Schema: agent_loggy; Owner: -
+--
+
+CREATE INDEX runs_default_prompt_id_idx ON agent_loggy.runs_default USING btree (prompt_id) WHERE (prompt_id IS NOT NULL);
+
+--
+-- Name: runs_default_trace_id_idx; Type: INDEX; Schema: agent_loggy; Owner: -
+--
+
+CREATE INDEX runs_default_trace_id_idx ON agent_loggy.runs_default USING btree (trace_id) WHERE (trace_id IS NOT NULL);
+
+--
+-- Name: scores_investigation_idx; Type: INDEX; Schema: agent_loggy; Owner: -
+--
+
+CREATE INDEX scores_investigation_idx ON agent_loggy.scores USING btree (investigation_id, name, created_at) WHERE (investigation_id IS NOT NULL);
+
+--
+-- Name: scores_run_idx; Type: INDEX; Schema: agent_loggy; Owner: -
+--
+
+CREATE INDEX scores_run_idx ON agent_loggy.scores USING btree (run_id, run_started_at) INCLUDE (name, value) WHERE (run_id IS NOT NULL);
+
+--
+-- Name: trace_findings_investigation_idx; Type: INDEX; Schema: agent_loggy; Owner: -
+--
+
+CREATE INDEX trace_findings_investigation_idx ON agent_loggy.trace_findings USING btree (investigation_id, trace_id);
+
+--
+-- Name: trace_findings_run_idx; Type: INDEX; Schema: agent_loggy; Owner: -
+--
+
+CREATE INDEX trace_findings_run_idx ON agent_loggy.trace_findings USING btree (run_id, run_started_at) WHERE (run_id IS NOT NULL);
+
+--
+-- Name: verdicts_investigation_idx; Type: INDEX; Schema: agent_loggy; Owner: -
+--
+
+CREATE INDEX verdicts_investigation_idx ON agent_loggy.verdicts USING btree (investigation_id, created_at);
+
+--
+-- Name: runs_2026_11_id_started_at_project_key; Type: INDEX ATTACH; Schema: agent_loggy; Owner: -
+--
+
+ALTER INDEX agent_loggy.runs_id_started_at_project_key ATTACH PARTITION agent_loggy.runs_2026_11_id_started_at_project_key;
+
+--
+-- Name: runs_2026_11_investigation_id_idx; Type: INDEX ATTACH; Schema: agent_loggy; Owner: -
+--
+
+ALTER INDEX agent_loggy.runs_investigation_idx ATTACH PARTITION agent_loggy.runs_2026_11_investigation_id_idx;
+
+--
+-- Name: runs_2026_11_pkey; Type: INDEX ATTACH; Schema: agent_loggy; Owner: -
+--
+
+ALTER INDEX agent_loggy.runs_pkey ATTACH PARTITION agent_loggy.runs_2026_11_pkey;
+
+--
+-- Name: runs_2026_11_project_prompt_name_started_at_prompt_version__idx; Type: INDEX ATTACH; Schema: agent_loggy; Owner: -
+--
+
+ALTER INDEX agent_loggy.runs_prompt_idx ATTACH PARTITION agent_loggy.runs_2026_11_project_prompt_name_started_at_prompt_version__idx;
+
+--
+-- Name: runs_2026_11_prompt_id_idx; Type: INDEX ATTACH; Schema: agent_loggy; Owner: -
+--
+
+ALTER INDEX agent_loggy.runs_prompt_id_idx ATTACH PARTITION agent_loggy.runs_2026_11_prompt_id_idx;
+
+--
+-- Name: runs_2026_11_trace_id_idx; Type: INDEX ATTACH; Schema: agent_loggy; Owner: -
+--
+
+ALTER INDEX agent_loggy.runs_trace_idx ATTACH PARTITION agent_loggy.runs_2026_11_trace_id_idx;
+
+--
+-- Name: runs_2026_12_id_started_at_project_key; Type: INDEX ATTACH; Schema: agent_loggy; Owner: -
+--
+
+ALTER INDEX agent_loggy.runs_id_started_at_project_key ATTACH PARTITION agent_loggy.runs_2026_12_id_started_at_project_key;
+
+--
+-- Name: runs_2026_12_investigation_id_idx; Type: INDEX ATTACH; Schema: agent_loggy; Owner: -
+--
+
+ALTER INDEX agent_loggy.runs_investigation_idx ATTACH PARTITION agent_loggy.runs_2026_12_investigation_id_idx;
+
+--
+-- Name: runs_2026_12_pkey; Type: INDEX ATTACH; Schema: agent_loggy; Owner: -
+--
+
+ALTER INDEX agent_loggy.runs_pkey ATTACH PARTITION agent_loggy.runs_2026_12_pkey;
+
+--
+-- Name: runs_2026_12_project_prompt_name_started_at_prompt_version__idx; Type: INDEX ATTACH; Schema: agent_loggy; Owner: -
+--
+
+ALTER INDEX agent_loggy.runs_prompt_idx ATTACH PARTITION agent_loggy.runs_2026_12_project_prompt_name_started_at_prompt_version__idx;
+
+--
+-- Name: runs_2026_12_prompt_id_idx; Type: INDEX ATTACH; Schema: agent_loggy; Owner: -
+--
+
+ALTER INDEX agent_loggy.runs_prompt_id_idx ATTACH PARTITION agent_loggy.runs_2026_12_prompt_id_idx;
+
+--
+-- Name: runs_2026_12_trace_id_idx; Type: INDEX ATTACH; Schema: agent_loggy; Owner: -
+--
+
+ALTER INDEX agent_loggy.runs_trace_idx ATTACH PARTITION agent_loggy.runs_2026_12_trace_id_idx;
+
+--
+-- Name: runs_2027_01_id_started_at_project_key; Type: INDEX ATTACH; Schema: agent_loggy; Owner: -
+--
+
+ALTER INDEX agent_loggy.runs_id_started_at_project_key ATTACH PARTITION agent_loggy.runs_2027_01_id_started_at_project_key;
+
+--
+-- Name: runs_2027_01_investigation_id_idx; Type: INDEX ATTACH; Schema: agent_loggy; Owner: -
+--
+
+ALTER INDEX agent_loggy.runs_investigation_idx ATTACH PARTITION agent_loggy.runs_2027_01_investigation_id_idx;
+
+--
+-- Name: runs_2027_01_pkey; Type: INDEX ATTACH; Schema: agent_loggy; Owner: -
+--
+
+ALTER INDEX agent_loggy.runs_pkey ATTACH PARTITION agent_loggy.runs_2027_01_pkey;
+
+--
+-- Name: runs_2027_01_project_prompt_name_started_at_prompt_version__idx; Type: INDEX ATTACH; Schema: agent_loggy; Owner: -
+--
+
+ALTER INDEX agent_loggy.runs_prompt_idx ATTACH PARTITION agent_loggy.runs_2027_01_project_prompt_name_started_at_prompt_version__idx;
+
+--
+-- Name: runs_2027_01_prompt_id_idx; Type: INDEX ATTACH; Schema: agent_loggy; Owner: -
+--
+
+ALTER INDEX agent_loggy.runs_prompt_id_idx ATTACH PARTITION agent_loggy.runs_2027_01_prompt_id_idx;
+
+--
+-- Name: runs_2027_01_trace_id_idx; Type: INDEX ATTACH; Schema: agent_loggy; Owner: -
+--
+
+ALTER INDEX agent_loggy.runs_trace_idx ATTACH PARTITION agent_loggy.runs_2027_01_trace_id_idx;
+
+--
+-- Name: runs_2027_02_id_started_at_project_key; Type: INDEX ATTACH; Schema: agent_loggy; Owner: -
+--
+
+ALTER INDEX agent_loggy.runs_id_started_at_project_key ATTACH PARTITION agent_loggy.runs_2027_02_id_started_at_project_key;
+
+--
+-- Name: runs_2027_02_investigation_id_idx; Type: INDEX ATTACH; Schema: agent_loggy; Owner: -
+--
+
+ALTER INDEX agent_loggy.runs_investigation_idx ATTACH PARTITION agent_loggy.runs_2027_02_investigation_id_idx;
+
+--
+-- Name: runs_2027_02_pkey; Type: INDEX ATTACH; Schema: agent_loggy; Owner: -
+--
+
+ALTER INDEX agent_loggy.runs_pkey ATTACH PARTITION agent_loggy.runs_2027_02_pkey;
+
+--
+-- Name: runs_2027_02_project_prompt_name_started_at_prompt_version__idx; Type: INDEX ATTACH; Schema: agent_loggy; Owner: -
+--
+
+ALTER INDEX agent_loggy.runs_prompt_idx ATTACH PARTITION agent_loggy.runs_2027_02_project_prompt_name_started_at_prompt_version__idx;
+
+--
+-- Name: runs_2027_02_prompt_id_idx; Type: INDEX ATTACH; Schema: agent_loggy; Owner: -
+--
+
+ALTER INDEX agent_loggy.runs_prompt_id_idx ATTACH PARTITION agent_loggy.runs_2027_02_prompt_id_idx;
+
+--
+-- Name: runs_2027_02_trace_id_idx; Type: INDEX ATTACH; Schema: agent_loggy; Owner: -
+--
+
+ALTER INDEX agent_loggy.runs_trace_idx ATTACH PARTITION agent_loggy.runs_2027_02_trace_id_idx;
+
+--
+-- Name: runs_2027_03_id_started_at_project_key; Type: INDEX ATTACH; Schema: agent_loggy; Owner: -
+--
+
+ALTER INDEX agent_loggy.runs_id_started_at_project_key ATTACH PARTITION agent_loggy.runs_2027_03_id_started_at_project_key;
+
+--
+-- Name: runs_2027_03_investigation_id_idx; Type: INDEX ATTACH; Schema: agent_loggy; Owner: -
+--
+
+ALTER INDEX agent_loggy.runs_investigation_idx ATTACH PARTITION agent_loggy.runs_2027_03_investigation_id_idx;
+
+--
+-- Name: runs_2027_03_pkey; Type: INDEX ATTACH; Schema: agent_loggy; Owner: -
+--
+
+ALTER INDEX agent_loggy.runs_pkey ATTACH PARTITION agent_loggy.runs_2027_03_pkey;
+
+--
+-- Name: runs_2027_03_project_prompt_name_started_at_prompt_version__idx; Type: INDEX ATTACH; Schema: agent_loggy; Owner: -
+--
+
+ALTER INDEX agent_loggy.runs_prompt_idx ATTACH PARTITION agent_loggy.runs_2027_03_project_prompt_name_started_at_prompt_version__idx;
+
+--
+-- Name: runs_2027_03_prompt_id_idx; Type: INDEX ATTACH; Schema: agent_loggy; Owner: -
+--
+
+ALTER INDEX agent_loggy.runs_prompt_id_idx ATTACH PARTITION agent_loggy.runs_2027_03_prompt_id_idx;
+
+--
+-- Name: runs_2027_03_trace_id_idx; Type: INDEX ATTACH; Schema: agent_loggy; Owner: -
+--
+
+ALTER INDEX agent_loggy.runs_trace_idx ATTACH PARTITION agent_loggy.runs_2027_03_trace_id_idx;
+
+--
+-- Name: runs_2027_04_id_started_at_project_key; Type: INDEX ATTACH; Schema: agent_loggy; Owner: -
+--
+
+ALTER INDEX agent_loggy.runs_id_started_at_project_key ATTACH PARTITION agent_loggy.runs_2027_04_id_started_at_project_key;
+
+--
+-- Name: runs_2027_04_investigation_id_idx; Type: INDEX ATTACH; Schema: agent_loggy; Owner: -
+--
+
+ALTER INDEX agent_loggy.runs_investigation_idx ATTACH PARTITION agent_loggy.runs_2027_04_investigation_id_idx;
+
+--
+-- Name: runs_2027_04_pkey; Type: INDEX ATTACH; Schema: agent_loggy; Owner: -
+--
+
+ALTER INDEX agent_loggy.runs_pkey ATTACH PARTITION agent_loggy.runs_2027_04_pkey;
+
+--
+-- Name: runs_2027_04_project_prompt_name_started_at_prompt_version__idx; Type: INDEX ATTACH; Schema: agent_loggy; Owner: -
+--
+
+ALTER INDEX agent_loggy.runs_prompt_idx ATTACH PARTITION agent_loggy.runs_2027_04_project_prompt_name_started_at_prompt_version__idx;
+
+--
+-- Name: runs_2027_04_prompt_id_idx; Type: INDEX ATTACH; Schema: agent_loggy; Owner: -
+--
+
+ALTER INDEX agent_loggy.runs_prompt_id_idx ATTACH PARTITION agent_loggy.runs_2027_04_prompt_id_idx;
+
+--
+-- Name: runs_2027_04_trace_id_idx; Type: INDEX ATTACH; Schema: agent_loggy; Owner: -
+--
+
+ALTER INDEX agent_loggy.runs_trace_idx ATTACH PARTITION agent_loggy.runs_2027_04_trace_id_idx;
+
+--
+-- Name: runs_2027_05_id_started_at_project_key; Type: INDEX ATTACH; Schema: agent_loggy; Owner: -
+--
+
+ALTER INDEX agent_loggy.runs_id_started_at_project_key ATTACH PARTITION agent_loggy.runs_2027_05_id_started_at_project_key;
+
+--
+-- Name: runs_2027_05_investigation_id_idx; Type: INDEX ATTACH; Schema: agent_loggy; Owner: -
+--
+
+ALTER INDEX agent_loggy.runs_investigation_idx ATTACH PARTITION agent_loggy.runs_2027_05_investigation_id_idx;
+
+--
+-- Name: runs_2027_05_pkey; Type: INDEX ATTACH; Schema: agent_loggy; Owner: -
+--
+
+ALTER INDEX agent_loggy.runs_pkey ATTACH PARTITION agent_loggy.runs_2027_05_pkey;
+
+--
+-- Name: runs_2027_05_project_prompt_name_started_at_prompt_version__idx; Type: INDEX ATTACH; Schema: agent_loggy; Owner: -
+--
+
+ALTER INDEX agent_loggy.runs_prompt_idx ATTACH PARTITION agent_loggy.runs_2027_05_project_prompt_name_started_at_prompt_version__idx;
+
+--
+-- Name: runs_2027_05_prompt_id_idx; Type: INDEX ATTACH; Schema: agent_loggy; Owner: -
+--
+
+ALTER INDEX agent_loggy.runs_prompt_id_idx ATTACH PARTITION agent_loggy.runs_2027_05_prompt_id_idx;
+
+--
+-- Name: runs_2027_05_trace_id_idx; Type: INDEX ATTACH; Schema: agent_loggy; Owner: -
+--
+
+ALTER INDEX agent_loggy.runs_trace_idx ATTACH PARTITION agent_loggy.runs_2027_05_trace_id_idx;
+
+--
+-- Name: runs_2027_06_id_started_at_project_key; Type: INDEX ATTACH; Schema: agent_loggy; Owner: -
+--
+
+ALTER INDEX agent_loggy.runs_id_started_at_project_key ATTACH PARTITION agent_loggy.runs_2027_06_id_started_at_project_key;
+
+--
+-- Name: runs_2027_06_investigation_id_idx; Type: INDEX ATTACH; Schema: agent_loggy; Owner: -
+--
+
+ALTER INDEX agent_loggy.runs_investigation_idx ATTACH PARTITION agent_loggy.runs_2027_06_investigation_id_idx;
+
+--
+-- Name: runs_2027_06_pkey; Type: INDEX ATTACH; Schema: agent_loggy; Owner: -
+--
+
+ALTER INDEX agent_loggy.runs_pkey ATTACH PARTITION agent_loggy.runs_2027_06_pkey;
+
+--
+-- Name: runs_2027_06_project_prompt_name_started_at_prompt_version__idx; Type: INDEX ATTACH; Schema: agent_loggy; Owner: -
+--
+
+ALTER INDEX agent_loggy.runs_prompt_idx ATTACH PARTITION agent_loggy.runs_2027_06_project_prompt_name_started_at_prompt_version__idx;
+
+--
+-- Name: runs_2027_06_prompt_id_idx; Type: INDEX ATTACH; Schema: agent_loggy; Owner: -
+--
+
+ALTER INDEX agent_loggy.runs_prompt_id_idx ATTACH PARTITION agent_loggy.runs_2027_06_prompt_id_idx;
+
+--
+-- Name: runs_2027_06_trace_id_idx; Type: INDEX ATTACH; Schema: agent_loggy; Owner: -
+--
+
+ALTER INDEX agent_loggy.runs_trace_idx ATTACH PARTITION agent_loggy.runs_2027_06_trace_id_idx;
+
+--
+-- Name: runs_2027_07_id_started_at_project_key; Type: INDEX ATTACH; Schema: agent_loggy; Owner: -
+--
+
+ALTER INDEX agent_loggy.runs_id_started_at_project_key ATTACH PARTITION agent_loggy.runs_2027_07_id_started_at_project_key;
+
+--
+-- Name: runs_2027_07_investigation_id_idx; Type: INDEX ATTACH; Schema: agent_loggy; Owner: -
+--
+
+ALTER INDEX agent_loggy.runs_investigation_idx ATTACH PARTITION agent_loggy.runs_2027_07_investigation_id_idx;
+
+--
+-- Name: runs_2027_07_pkey; Type: INDEX ATTACH; Schema: agent_loggy; Owner: -
+--
+
+ALTER INDEX agent_loggy.runs_pkey ATTACH PARTITION agent_loggy.runs_2027_07_pkey;
+
+--
+-- Name: runs_2027_07_project_prompt_name_started_at_prompt_version__idx; Type: INDEX ATTACH; Schema: agent_loggy; Owner: -
+--
+
+ALTER INDEX agent_loggy.runs_prompt_idx ATTACH PARTITION agent_loggy.runs_2027_07_project_prompt_name_started_at_prompt_version__idx;
+
+--
+-- Name: runs_2027_07_prompt_id_idx; Type: INDEX ATTACH; Schema: agent_loggy; Owner: -
+--
+
+ALTER INDEX agent_loggy.runs_prompt_id_idx ATTACH PARTITION agent_loggy.runs_2027_07_prompt_id_idx;
+
+--
+-- Name: runs_2027_07_trace_id_idx; Type: INDEX ATTACH; Schema: agent_loggy; Owner: -
+--
+
+ALTER INDEX agent_loggy.runs_trace_idx ATTACH PARTITION agent_loggy.runs_2027_07_trace_id_idx;
+
+--
+-- Name: runs_2027_08_id_started_at_project_key; Type: INDEX ATTACH; Schema: agent_loggy; Owner: -
+--
+
+ALTER INDEX agent_loggy.runs_id_started_at_project_key ATTACH PARTITION agent_loggy.runs_2027_08_id_started_at_project_key;
+
+--
+-- Name: runs_2027_08_investigation_id_idx; Type: INDEX ATTACH; Schema: agent_loggy; Owner: -
+--
+
+ALTER INDEX agent_loggy.runs_investigation_idx ATTACH PARTITION agent_loggy.runs_2027_08_investigation_id_idx;
+
+--
+-- Name: runs_2027_08_pkey; Type: INDEX ATTACH; Schema: agent_loggy; Owner: -
+--
+
+ALTER INDEX agent_loggy.runs_pkey ATTACH PARTITION agent_loggy.runs_2027_08_pkey;
+
+--
+-- Name: runs_2027_08_project_prompt_name_started_at_prompt_version__idx; Type: INDEX ATTACH; Schema: agent_loggy; Owner: -
+--
+
+ALTER INDEX agent_loggy.runs_prompt_idx ATTACH PARTITION agent_loggy.runs_2027_08_project_prompt_name_started_at_prompt_version__idx;
+
+--
+-- Name: runs_2027_08_prompt_id_idx; Type: INDEX ATTACH; Schema: agent_loggy; Owner: -
+--
+
+ALTER INDEX agent_loggy.runs_prompt_id_idx ATTACH PARTITION agent_loggy.runs_2027_08_prompt_id_idx;
+
+--
+-- Name: runs_2027_08_trace_id_idx; Type: INDEX ATTACH; Schema: agent_loggy; Owner: -
+--
+
+ALTER INDEX agent_loggy.runs_trace_idx ATTACH PARTITION agent_loggy.runs_2027_08_trace_id_idx;
+
+--
+-- Name: runs_2027_09_id_started_at_project_key; Type: INDEX ATTACH; Schema: agent_loggy; Owner: -
+--
+
+ALTER INDEX agent_loggy.runs_id_started_at_project_key ATTACH PARTITION agent_loggy.runs_2027_09_id_started_at_project_key;
+
+--
+-- Name: runs_2027_09_investigation_id_idx; Type: INDEX ATTACH; Schema: agent_loggy; Owner: -
+--
+
+ALTER INDEX agent_loggy.runs_investigation_idx ATTACH PARTITION agent_loggy.runs_2027_09_investigation_id_idx;
+
+--
+-- Name: runs_2027_09_pkey; Type: INDEX ATTACH; Schema: agent_loggy; Owner: -
+--
+
+ALTER INDEX agent_loggy.runs_pkey ATTACH PARTITION agent_loggy.runs_2027_09_pkey;
+
+--
+-- Name: runs_2027_09_project_prompt_name_started_at_prompt_version__idx; Type: INDEX ATTACH; Schema: agent_loggy; Owner: -
+--
+
+ALTER INDEX agent_loggy.runs_prompt_idx ATTACH PARTITION agent_loggy.runs_2027_09_project_prompt_name_started_at_prompt_version__idx;
+
+--
+-- Name: runs_2027_09_prompt_id_idx; Type: INDEX ATTACH; Schema: agent_loggy; Owner: -
+--
+
+ALTER INDEX agent_loggy.runs_prompt_id_idx ATTACH PARTITION agent_loggy.runs_2027_09_prompt_id_idx;
+
+--
+-- Name: runs_2027_09_trace_id_idx; Type: INDEX ATTACH; Schema: agent_loggy; Owner: -
+--
+
+ALTER INDEX agent_loggy.runs_trace_idx ATTACH PARTITION agent_loggy.runs_2027_09_trace_id_idx;
+
+--
+-- Name: runs_2027_10_id_started_at_project_key; Type: INDEX ATTACH; Schema: agent_loggy; Owner: -
+--
+
+ALTER INDEX agent_loggy.runs_id_started_at_project_key ATTACH PARTITION agent_loggy.runs_2027_10_id_started_at_project_key;
+
+--
+-- Name: runs_2027_10_investigation_id_idx; Type: INDEX ATTACH; Schema: agent_loggy; Owner: -
+--
+
+ALTER INDEX agent_loggy.runs_investigation_idx ATTACH PARTITION agent_loggy.runs_2027_10_investigation_id_idx;
+
+--
+-- Name: runs_2027_10_pkey; Type: INDEX ATTACH; Schema: agent_loggy; Owner: -
+--
+
+ALTER INDEX agent_loggy.runs_pkey ATTACH PARTITION agent_loggy.runs_2027_10_pkey;
+
+--
+-- Name: runs_2027_10_project_prompt_name_started_at_prompt_version__idx; Type: INDEX ATTACH; Schema: agent_loggy; Owner: -
+--
+
+ALTER INDEX agent_loggy.runs_prompt_idx ATTACH PARTITION agent_loggy.runs_2027_10_project_prompt_name_started_at_prompt_version__idx;
+
+--
+-- Name: runs_2027_10_prompt_id_idx; Type: INDEX ATTACH; Schema: agent_loggy; Owner: -
+--
+
+ALTER INDEX agent_loggy.runs_prompt_id_idx ATTACH PARTITION agent_loggy.runs_2027_10_prompt_id_idx;
+
+--
+-- Name: runs_2027_10_trace_id_idx; Type: INDEX ATTACH; Schema: agent_loggy; Owner: -
+--
+
+ALTER INDEX agent_loggy.runs_trace_idx ATTACH PARTITION agent_loggy.runs_2027_10_trace_id_idx;
+
+--
+-- Name: runs_2027_11_id_started_at_project_key; Type: INDEX ATTACH; Schema: agent_loggy; Owner: -
+--
+
+ALTER INDEX agent_loggy.runs_id_started_at_project_key ATTACH PARTITION agent_loggy.runs_2027_11_id_started_at_project_key;
+
+--
+-- Name: runs_2027_11_investigation_id_idx; Type: INDEX ATTACH; Schema: agent_loggy; Owner: -
+--
+
+ALTER INDEX agent_loggy.runs_investigation_idx ATTACH PARTITION agent_loggy.runs_2027_11_investigation_id_idx;
+
+--
+-- Name: runs_2027_11_pkey; Type: INDEX ATTACH; Schema: agent_loggy; Owner: -
+--
+
+ALTER INDEX agent_loggy.runs_pkey ATTACH PARTITION agent_loggy.runs_2027_11_pkey;
+
+--
+-- Name: runs_2027_11_project_prompt_name_started_at_prompt_version__idx; Type: INDEX ATTACH; Schema: agent_loggy; Owner: -
+--
+
+ALTER INDEX agent_loggy.runs_prompt_idx ATTACH PARTITION agent_loggy.runs_2027_11_project_prompt_name_started_at_prompt_version__idx;
+
+--
+-- Name: runs_2027_11_prompt_id_idx; Type: INDEX ATTACH; Schema: agent_loggy; Owner: -
+--
+
+ALTER INDEX agent_loggy.runs_prompt_id_idx ATTACH PARTITION agent_loggy.runs_2027_11_prompt_id_idx;
+
+--
+-- Name: runs_2027_11_trace_id_idx; Type: INDEX ATTACH; Schema: agent_loggy; Owner: -
+--
+
+ALTER INDEX agent_loggy.runs_trace_idx ATTACH PARTITION agent_loggy.runs_2027_11_trace_id_idx;
+
+--
+-- Name: runs_2027_12_id_started_at_project_key; Type: INDEX ATTACH; Schema: agent_loggy; Owner: -
+--
+
+ALTER INDEX agent_loggy.runs_id_started_at_project_key ATTACH PARTITION agent_loggy.runs_2027_12_id_started_at_project_key;
+
+--
+-- Name: runs_2027_12_investigation_id_idx; Type: INDEX ATTACH; Schema: agent_loggy; Owner: -
+--
+
+ALTER INDEX agent_loggy.runs_investigation_idx ATTACH PARTITION agent_loggy.runs_2027_12_investigation_id_idx;
+
+--
+-- Name: runs_2027_12_pkey; Type: INDEX ATTACH; Schema: agent_loggy; Owner: -
+--
+
+ALTER INDEX agent_loggy.runs_pkey ATTACH PARTITION agent_loggy.runs_2027_12_pkey;
+
+--
+-- Name: runs_2027_12_project_prompt_name_started_at_prompt_version__idx; Type: INDEX ATTACH; Schema: agent_loggy; Owner: -
+--
+
+ALTER INDEX agent_loggy.runs_prompt_idx ATTACH PARTITION agent_loggy.runs_2027_12_project_prompt_name_started_at_prompt_version__idx;
+
+--
+-- Name: runs_2027_12_prompt_id_idx; Type: INDEX ATTACH; Schema: agent_loggy; Owner: -
+--
+
+ALTER INDEX agent_loggy.runs_prompt_id_idx ATTACH PARTITION agent_loggy.runs_2027_12_prompt_id_idx;
+
+--
+-- Name: runs_2027_12_trace_id_idx; Type: INDEX ATTACH; Schema: agent_loggy; Owner: -
+--
+
+ALTER INDEX agent_loggy.runs_trace_idx ATTACH PARTITION agent_loggy.runs_2027_12_trace_id_idx;
+
+--
+-- Name: runs_default_id_started_at_project_key; Type: INDEX ATTACH; Schema: agent_loggy; Owner: -
+--
+
+ALTER INDEX agent_loggy.runs_id_started_at_project_key ATTACH PARTITION agent_loggy.runs_default_id_started_at_project_key;
+
+--
+-- Name: runs_default_investigation_id_idx; Type: INDEX ATTACH; Schema: agent_loggy; Owner: -
+--
+
+ALTER INDEX agent_loggy.runs_investigation_idx ATTACH PARTITION agent_loggy.runs_default_investigation_id_idx;
+
+--
+-- Name: runs_default_pkey; Type: INDEX ATTACH; Schema: agent_loggy; Owner: -
+--
+
+ALTER INDEX agent_loggy.runs_pkey ATTACH PARTITION agent_loggy.runs_default_pkey;
+
+--
+-- Name: runs_default_project_prompt_name_started_at_prompt_version__idx; Type: INDEX ATTACH; Schema: agent_loggy; Owner: -
+--
+
+ALTER INDEX agent_loggy.runs_prompt_idx ATTACH PARTITION agent_loggy.runs_default_project_prompt_name_started_at_prompt_version__idx;
+
+--
+-- Name: runs_default_prompt_id_idx; Type: INDEX ATTACH; Schema: agent_loggy; Owner: -
+--
+
+ALTER INDEX agent_loggy.runs_prompt_id_idx ATTACH PARTITION agent_loggy.runs_default_prompt_id_idx;
+
+--
+-- Name: runs_default_trace_id_idx; Type: INDEX ATTACH; Schema: agent_loggy; Owner: -
+--
+
+ALTER INDEX agent_loggy.runs_trace_idx ATTACH PARTITION agent_loggy.runs_default_trace_id_idx;
 
 --
 -- Name: config_changelog append_only; Type: TRIGGER; Schema: agent_loggy; Owner: -
@@ -4773,6 +8821,12 @@ CREATE TRIGGER refuse_truncate BEFORE TRUNCATE ON agent_loggy.negate_keys FOR EA
 CREATE TRIGGER refuse_truncate BEFORE TRUNCATE ON agent_loggy.project_grants FOR EACH STATEMENT EXECUTE FUNCTION agent_loggy.refuse_truncate();
 
 --
+-- Name: promotion_policies refuse_truncate; Type: TRIGGER; Schema: agent_loggy; Owner: -
+--
+
+CREATE TRIGGER refuse_truncate BEFORE TRUNCATE ON agent_loggy.promotion_policies FOR EACH STATEMENT EXECUTE FUNCTION agent_loggy.refuse_truncate();
+
+--
 -- Name: prompts refuse_truncate; Type: TRIGGER; Schema: agent_loggy; Owner: -
 --
 
@@ -4845,6 +8899,36 @@ CREATE TRIGGER t15_check_negate_key_regex BEFORE INSERT OR UPDATE OF operator, v
 CREATE TRIGGER t20_derive_variables BEFORE INSERT OR UPDATE ON agent_loggy.prompts FOR EACH ROW EXECUTE FUNCTION agent_loggy.derive_variables();
 
 --
+-- Name: investigations t30_guard_record; Type: TRIGGER; Schema: agent_loggy; Owner: -
+--
+
+CREATE TRIGGER t30_guard_record BEFORE INSERT OR UPDATE ON agent_loggy.investigations FOR EACH ROW EXECUTE FUNCTION agent_loggy.guard_record('investigations');
+
+--
+-- Name: runs t30_guard_record; Type: TRIGGER; Schema: agent_loggy; Owner: -
+--
+
+CREATE TRIGGER t30_guard_record BEFORE INSERT OR UPDATE ON agent_loggy.runs FOR EACH ROW EXECUTE FUNCTION agent_loggy.guard_record('runs');
+
+--
+-- Name: scores t30_guard_record; Type: TRIGGER; Schema: agent_loggy; Owner: -
+--
+
+CREATE TRIGGER t30_guard_record BEFORE INSERT OR UPDATE ON agent_loggy.scores FOR EACH ROW EXECUTE FUNCTION agent_loggy.guard_record('scores');
+
+--
+-- Name: trace_findings t30_guard_record; Type: TRIGGER; Schema: agent_loggy; Owner: -
+--
+
+CREATE TRIGGER t30_guard_record BEFORE INSERT OR UPDATE ON agent_loggy.trace_findings FOR EACH ROW EXECUTE FUNCTION agent_loggy.guard_record('trace_findings');
+
+--
+-- Name: verdicts t30_guard_record; Type: TRIGGER; Schema: agent_loggy; Owner: -
+--
+
+CREATE TRIGGER t30_guard_record BEFORE INSERT OR UPDATE ON agent_loggy.verdicts FOR EACH ROW EXECUTE FUNCTION agent_loggy.guard_record('verdicts');
+
+--
 -- Name: context_rules t30_guard_row; Type: TRIGGER; Schema: agent_loggy; Owner: -
 --
 
@@ -4879,6 +8963,18 @@ CREATE TRIGGER t30_guard_row BEFORE INSERT OR UPDATE ON agent_loggy.negate_keys 
 --
 
 CREATE TRIGGER t30_guard_row BEFORE INSERT OR UPDATE ON agent_loggy.prompts FOR EACH ROW EXECUTE FUNCTION agent_loggy.guard_row('prompt');
+
+--
+-- Name: prompts t31_check_output_schema; Type: TRIGGER; Schema: agent_loggy; Owner: -
+--
+
+CREATE TRIGGER t31_check_output_schema BEFORE INSERT OR UPDATE OF output_schema ON agent_loggy.prompts FOR EACH ROW EXECUTE FUNCTION agent_loggy.check_output_schema();
+
+--
+-- Name: prompts t32_check_promotion; Type: TRIGGER; Schema: agent_loggy; Owner: -
+--
+
+CREATE TRIGGER t32_check_promotion BEFORE INSERT OR UPDATE OF labels, name, project ON agent_loggy.prompts FOR EACH ROW EXECUTE FUNCTION agent_loggy.check_promotion();
 
 --
 -- Name: documents t50_clear_stale_embedding; Type: TRIGGER; Schema: agent_loggy; Owner: -
@@ -4972,6 +9068,55 @@ ALTER TABLE ONLY agent_loggy.documents
     ADD CONSTRAINT documents_embedding_config_fkey FOREIGN KEY (project, embedding_config_id) REFERENCES agent_loggy.embedding_configs(project, id);
 
 --
+-- Name: runs runs_investigation_fkey; Type: FK CONSTRAINT; Schema: agent_loggy; Owner: -
+--
+
+ALTER TABLE agent_loggy.runs
+    ADD CONSTRAINT runs_investigation_fkey FOREIGN KEY (investigation_id, project) REFERENCES agent_loggy.investigations(id, project) ON DELETE SET NULL (investigation_id);
+
+--
+-- Name: runs runs_prompt_fkey; Type: FK CONSTRAINT; Schema: agent_loggy; Owner: -
+--
+
+ALTER TABLE agent_loggy.runs
+    ADD CONSTRAINT runs_prompt_fkey FOREIGN KEY (prompt_id) REFERENCES agent_loggy.prompts(id) ON DELETE SET NULL;
+
+--
+-- Name: scores scores_investigation_fkey; Type: FK CONSTRAINT; Schema: agent_loggy; Owner: -
+--
+
+ALTER TABLE ONLY agent_loggy.scores
+    ADD CONSTRAINT scores_investigation_fkey FOREIGN KEY (investigation_id, project) REFERENCES agent_loggy.investigations(id, project) ON DELETE CASCADE;
+
+--
+-- Name: scores scores_run_fkey; Type: FK CONSTRAINT; Schema: agent_loggy; Owner: -
+--
+
+ALTER TABLE ONLY agent_loggy.scores
+    ADD CONSTRAINT scores_run_fkey FOREIGN KEY (run_id, run_started_at, project) REFERENCES agent_loggy.runs(id, started_at, project) ON DELETE CASCADE;
+
+--
+-- Name: trace_findings trace_findings_investigation_fkey; Type: FK CONSTRAINT; Schema: agent_loggy; Owner: -
+--
+
+ALTER TABLE ONLY agent_loggy.trace_findings
+    ADD CONSTRAINT trace_findings_investigation_fkey FOREIGN KEY (investigation_id, project) REFERENCES agent_loggy.investigations(id, project) ON DELETE CASCADE;
+
+--
+-- Name: trace_findings trace_findings_run_fkey; Type: FK CONSTRAINT; Schema: agent_loggy; Owner: -
+--
+
+ALTER TABLE ONLY agent_loggy.trace_findings
+    ADD CONSTRAINT trace_findings_run_fkey FOREIGN KEY (run_id, run_started_at, project) REFERENCES agent_loggy.runs(id, started_at, project) ON DELETE SET NULL (run_id, run_started_at);
+
+--
+-- Name: verdicts verdicts_investigation_fkey; Type: FK CONSTRAINT; Schema: agent_loggy; Owner: -
+--
+
+ALTER TABLE ONLY agent_loggy.verdicts
+    ADD CONSTRAINT verdicts_investigation_fkey FOREIGN KEY (investigation_id, project) REFERENCES agent_loggy.investigations(id, project) ON DELETE CASCADE;
+
+--
 -- Name: changelog_heads; Type: ROW SECURITY; Schema: agent_loggy; Owner: -
 --
 
@@ -5000,6 +9145,12 @@ ALTER TABLE agent_loggy.documents ENABLE ROW LEVEL SECURITY;
 --
 
 ALTER TABLE agent_loggy.embedding_configs ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: investigations; Type: ROW SECURITY; Schema: agent_loggy; Owner: -
+--
+
+ALTER TABLE agent_loggy.investigations ENABLE ROW LEVEL SECURITY;
 
 --
 -- Name: model_configs; Type: ROW SECURITY; Schema: agent_loggy; Owner: -
@@ -5178,6 +9329,18 @@ CREATE POLICY project_isolation ON agent_loggy.embedding_configs USING ((( SELEC
 COMMENT ON POLICY project_isolation ON agent_loggy.embedding_configs IS 'Rows of the project bound to the transaction; with none bound, of every project the role is granted (every project for admin). Same rule as can_access_project().';
 
 --
+-- Name: investigations project_isolation; Type: POLICY; Schema: agent_loggy; Owner: -
+--
+
+CREATE POLICY project_isolation ON agent_loggy.investigations USING ((( SELECT agent_loggy.sees_every_project() AS sees_every_project) OR (project = ANY (( SELECT agent_loggy.visible_projects() AS visible_projects)::text[])))) WITH CHECK ((( SELECT agent_loggy.sees_every_project() AS sees_every_project) OR (project = ANY (( SELECT agent_loggy.visible_projects() AS visible_projects)::text[]))));
+
+--
+-- Name: POLICY project_isolation ON investigations; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON POLICY project_isolation ON agent_loggy.investigations IS 'Rows of the project bound to the transaction; with none bound, of every project the role is granted (every project for admin).';
+
+--
 -- Name: model_configs project_isolation; Type: POLICY; Schema: agent_loggy; Owner: -
 --
 
@@ -5202,6 +9365,18 @@ CREATE POLICY project_isolation ON agent_loggy.negate_keys USING ((( SELECT agen
 COMMENT ON POLICY project_isolation ON agent_loggy.negate_keys IS 'Rows of the project bound to the transaction; with none bound, of every project the role is granted (every project for admin). Same rule as can_access_project().';
 
 --
+-- Name: promotion_policies project_isolation; Type: POLICY; Schema: agent_loggy; Owner: -
+--
+
+CREATE POLICY project_isolation ON agent_loggy.promotion_policies USING ((( SELECT agent_loggy.sees_every_project() AS sees_every_project) OR (project = ANY (( SELECT agent_loggy.visible_projects() AS visible_projects)::text[])))) WITH CHECK ((( SELECT agent_loggy.sees_every_project() AS sees_every_project) OR (project = ANY (( SELECT agent_loggy.visible_projects() AS visible_projects)::text[]))));
+
+--
+-- Name: POLICY project_isolation ON promotion_policies; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON POLICY project_isolation ON agent_loggy.promotion_policies IS 'Rows of the project bound to the transaction; with none bound, of every project the role is granted (every project for admin).';
+
+--
 -- Name: prompts project_isolation; Type: POLICY; Schema: agent_loggy; Owner: -
 --
 
@@ -5224,6 +9399,270 @@ CREATE POLICY project_isolation ON agent_loggy.protected_labels USING ((( SELECT
 --
 
 COMMENT ON POLICY project_isolation ON agent_loggy.protected_labels IS 'Rows of the project bound to the transaction; with none bound, of every project the role is granted (every project for admin). Same rule as can_access_project().';
+
+--
+-- Name: runs project_isolation; Type: POLICY; Schema: agent_loggy; Owner: -
+--
+
+CREATE POLICY project_isolation ON agent_loggy.runs USING ((( SELECT agent_loggy.sees_every_project() AS sees_every_project) OR (project = ANY (( SELECT agent_loggy.visible_projects() AS visible_projects)::text[])))) WITH CHECK ((( SELECT agent_loggy.sees_every_project() AS sees_every_project) OR (project = ANY (( SELECT agent_loggy.visible_projects() AS visible_projects)::text[]))));
+
+--
+-- Name: POLICY project_isolation ON runs; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON POLICY project_isolation ON agent_loggy.runs IS 'Rows of the project bound to the transaction; with none bound, of every project the role is granted (every project for admin).';
+
+--
+-- Name: scores project_isolation; Type: POLICY; Schema: agent_loggy; Owner: -
+--
+
+CREATE POLICY project_isolation ON agent_loggy.scores USING ((( SELECT agent_loggy.sees_every_project() AS sees_every_project) OR (project = ANY (( SELECT agent_loggy.visible_projects() AS visible_projects)::text[])))) WITH CHECK ((( SELECT agent_loggy.sees_every_project() AS sees_every_project) OR (project = ANY (( SELECT agent_loggy.visible_projects() AS visible_projects)::text[]))));
+
+--
+-- Name: POLICY project_isolation ON scores; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON POLICY project_isolation ON agent_loggy.scores IS 'Rows of the project bound to the transaction; with none bound, of every project the role is granted (every project for admin).';
+
+--
+-- Name: trace_findings project_isolation; Type: POLICY; Schema: agent_loggy; Owner: -
+--
+
+CREATE POLICY project_isolation ON agent_loggy.trace_findings USING ((( SELECT agent_loggy.sees_every_project() AS sees_every_project) OR (project = ANY (( SELECT agent_loggy.visible_projects() AS visible_projects)::text[])))) WITH CHECK ((( SELECT agent_loggy.sees_every_project() AS sees_every_project) OR (project = ANY (( SELECT agent_loggy.visible_projects() AS visible_projects)::text[]))));
+
+--
+-- Name: POLICY project_isolation ON trace_findings; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON POLICY project_isolation ON agent_loggy.trace_findings IS 'Rows of the project bound to the transaction; with none bound, of every project the role is granted (every project for admin).';
+
+--
+-- Name: verdicts project_isolation; Type: POLICY; Schema: agent_loggy; Owner: -
+--
+
+CREATE POLICY project_isolation ON agent_loggy.verdicts USING ((( SELECT agent_loggy.sees_every_project() AS sees_every_project) OR (project = ANY (( SELECT agent_loggy.visible_projects() AS visible_projects)::text[])))) WITH CHECK ((( SELECT agent_loggy.sees_every_project() AS sees_every_project) OR (project = ANY (( SELECT agent_loggy.visible_projects() AS visible_projects)::text[]))));
+
+--
+-- Name: POLICY project_isolation ON verdicts; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON POLICY project_isolation ON agent_loggy.verdicts IS 'Rows of the project bound to the transaction; with none bound, of every project the role is granted (every project for admin).';
+
+--
+-- Name: investigations project_record_deletes; Type: POLICY; Schema: agent_loggy; Owner: -
+--
+
+CREATE POLICY project_record_deletes ON agent_loggy.investigations AS RESTRICTIVE FOR DELETE USING ((( SELECT agent_loggy.writes_every_project() AS writes_every_project) OR (project = ( SELECT agent_loggy.bound_project() AS bound_project))));
+
+--
+-- Name: POLICY project_record_deletes ON investigations; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON POLICY project_record_deletes ON agent_loggy.investigations IS 'Deletes (admin only by privileges) only of rows of the bound project, or of any project with none bound.';
+
+--
+-- Name: promotion_policies project_record_deletes; Type: POLICY; Schema: agent_loggy; Owner: -
+--
+
+CREATE POLICY project_record_deletes ON agent_loggy.promotion_policies AS RESTRICTIVE FOR DELETE USING ((( SELECT agent_loggy.writes_every_project() AS writes_every_project) OR (project = ( SELECT agent_loggy.bound_project() AS bound_project))));
+
+--
+-- Name: POLICY project_record_deletes ON promotion_policies; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON POLICY project_record_deletes ON agent_loggy.promotion_policies IS 'Deletes (admin only by privileges) only of rows of the bound project, or of any project with none bound.';
+
+--
+-- Name: runs project_record_deletes; Type: POLICY; Schema: agent_loggy; Owner: -
+--
+
+CREATE POLICY project_record_deletes ON agent_loggy.runs AS RESTRICTIVE FOR DELETE USING ((( SELECT agent_loggy.writes_every_project() AS writes_every_project) OR (project = ( SELECT agent_loggy.bound_project() AS bound_project))));
+
+--
+-- Name: POLICY project_record_deletes ON runs; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON POLICY project_record_deletes ON agent_loggy.runs IS 'Deletes (admin only by privileges) only of rows of the bound project, or of any project with none bound.';
+
+--
+-- Name: scores project_record_deletes; Type: POLICY; Schema: agent_loggy; Owner: -
+--
+
+CREATE POLICY project_record_deletes ON agent_loggy.scores AS RESTRICTIVE FOR DELETE USING ((( SELECT agent_loggy.writes_every_project() AS writes_every_project) OR (project = ( SELECT agent_loggy.bound_project() AS bound_project))));
+
+--
+-- Name: POLICY project_record_deletes ON scores; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON POLICY project_record_deletes ON agent_loggy.scores IS 'Deletes (admin only by privileges) only of rows of the bound project, or of any project with none bound.';
+
+--
+-- Name: trace_findings project_record_deletes; Type: POLICY; Schema: agent_loggy; Owner: -
+--
+
+CREATE POLICY project_record_deletes ON agent_loggy.trace_findings AS RESTRICTIVE FOR DELETE USING ((( SELECT agent_loggy.writes_every_project() AS writes_every_project) OR (project = ( SELECT agent_loggy.bound_project() AS bound_project))));
+
+--
+-- Name: POLICY project_record_deletes ON trace_findings; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON POLICY project_record_deletes ON agent_loggy.trace_findings IS 'Deletes (admin only by privileges) only of rows of the bound project, or of any project with none bound.';
+
+--
+-- Name: verdicts project_record_deletes; Type: POLICY; Schema: agent_loggy; Owner: -
+--
+
+CREATE POLICY project_record_deletes ON agent_loggy.verdicts AS RESTRICTIVE FOR DELETE USING ((( SELECT agent_loggy.writes_every_project() AS writes_every_project) OR (project = ( SELECT agent_loggy.bound_project() AS bound_project))));
+
+--
+-- Name: POLICY project_record_deletes ON verdicts; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON POLICY project_record_deletes ON agent_loggy.verdicts IS 'Deletes (admin only by privileges) only of rows of the bound project, or of any project with none bound.';
+
+--
+-- Name: investigations project_record_updates; Type: POLICY; Schema: agent_loggy; Owner: -
+--
+
+CREATE POLICY project_record_updates ON agent_loggy.investigations AS RESTRICTIVE FOR UPDATE USING ((( SELECT agent_loggy.writes_every_project() AS writes_every_project) OR (project = ( SELECT agent_loggy.bound_project() AS bound_project)))) WITH CHECK ((( SELECT agent_loggy.writes_every_project() AS writes_every_project) OR (project = ( SELECT agent_loggy.bound_project() AS bound_project))));
+
+--
+-- Name: POLICY project_record_updates ON investigations; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON POLICY project_record_updates ON agent_loggy.investigations IS 'Updates only of rows of the bound project; admin: every project with none bound.';
+
+--
+-- Name: promotion_policies project_record_updates; Type: POLICY; Schema: agent_loggy; Owner: -
+--
+
+CREATE POLICY project_record_updates ON agent_loggy.promotion_policies AS RESTRICTIVE FOR UPDATE USING ((( SELECT agent_loggy.writes_every_project() AS writes_every_project) OR (project = ( SELECT agent_loggy.bound_project() AS bound_project)))) WITH CHECK ((( SELECT agent_loggy.writes_every_project() AS writes_every_project) OR (project = ( SELECT agent_loggy.bound_project() AS bound_project))));
+
+--
+-- Name: POLICY project_record_updates ON promotion_policies; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON POLICY project_record_updates ON agent_loggy.promotion_policies IS 'Updates only of rows of the bound project; admin: every project with none bound.';
+
+--
+-- Name: runs project_record_updates; Type: POLICY; Schema: agent_loggy; Owner: -
+--
+
+CREATE POLICY project_record_updates ON agent_loggy.runs AS RESTRICTIVE FOR UPDATE USING ((( SELECT agent_loggy.writes_every_project() AS writes_every_project) OR (project = ( SELECT agent_loggy.bound_project() AS bound_project)))) WITH CHECK ((( SELECT agent_loggy.writes_every_project() AS writes_every_project) OR (project = ( SELECT agent_loggy.bound_project() AS bound_project))));
+
+--
+-- Name: POLICY project_record_updates ON runs; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON POLICY project_record_updates ON agent_loggy.runs IS 'Updates only of rows of the bound project; admin: every project with none bound.';
+
+--
+-- Name: scores project_record_updates; Type: POLICY; Schema: agent_loggy; Owner: -
+--
+
+CREATE POLICY project_record_updates ON agent_loggy.scores AS RESTRICTIVE FOR UPDATE USING ((( SELECT agent_loggy.writes_every_project() AS writes_every_project) OR (project = ( SELECT agent_loggy.bound_project() AS bound_project)))) WITH CHECK ((( SELECT agent_loggy.writes_every_project() AS writes_every_project) OR (project = ( SELECT agent_loggy.bound_project() AS bound_project))));
+
+--
+-- Name: POLICY project_record_updates ON scores; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON POLICY project_record_updates ON agent_loggy.scores IS 'Updates only of rows of the bound project; admin: every project with none bound.';
+
+--
+-- Name: trace_findings project_record_updates; Type: POLICY; Schema: agent_loggy; Owner: -
+--
+
+CREATE POLICY project_record_updates ON agent_loggy.trace_findings AS RESTRICTIVE FOR UPDATE USING ((( SELECT agent_loggy.writes_every_project() AS writes_every_project) OR (project = ( SELECT agent_loggy.bound_project() AS bound_project)))) WITH CHECK ((( SELECT agent_loggy.writes_every_project() AS writes_every_project) OR (project = ( SELECT agent_loggy.bound_project() AS bound_project))));
+
+--
+-- Name: POLICY project_record_updates ON trace_findings; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON POLICY project_record_updates ON agent_loggy.trace_findings IS 'Updates only of rows of the bound project; admin: every project with none bound.';
+
+--
+-- Name: verdicts project_record_updates; Type: POLICY; Schema: agent_loggy; Owner: -
+--
+
+CREATE POLICY project_record_updates ON agent_loggy.verdicts AS RESTRICTIVE FOR UPDATE USING ((( SELECT agent_loggy.writes_every_project() AS writes_every_project) OR (project = ( SELECT agent_loggy.bound_project() AS bound_project)))) WITH CHECK ((( SELECT agent_loggy.writes_every_project() AS writes_every_project) OR (project = ( SELECT agent_loggy.bound_project() AS bound_project))));
+
+--
+-- Name: POLICY project_record_updates ON verdicts; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON POLICY project_record_updates ON agent_loggy.verdicts IS 'Updates only of rows of the bound project; admin: every project with none bound.';
+
+--
+-- Name: investigations project_records; Type: POLICY; Schema: agent_loggy; Owner: -
+--
+
+CREATE POLICY project_records ON agent_loggy.investigations AS RESTRICTIVE FOR INSERT WITH CHECK ((( SELECT agent_loggy.writes_every_project() AS writes_every_project) OR (project = ( SELECT agent_loggy.bound_project() AS bound_project))));
+
+--
+-- Name: POLICY project_records ON investigations; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON POLICY project_records ON agent_loggy.investigations IS 'New rows only in the bound project (a read grant suffices: recording is what agents do); admin: every project with none bound.';
+
+--
+-- Name: promotion_policies project_records; Type: POLICY; Schema: agent_loggy; Owner: -
+--
+
+CREATE POLICY project_records ON agent_loggy.promotion_policies AS RESTRICTIVE FOR INSERT WITH CHECK ((( SELECT agent_loggy.writes_every_project() AS writes_every_project) OR (project = ( SELECT agent_loggy.bound_project() AS bound_project))));
+
+--
+-- Name: POLICY project_records ON promotion_policies; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON POLICY project_records ON agent_loggy.promotion_policies IS 'New rows only in the bound project (a read grant suffices: recording is what agents do); admin: every project with none bound.';
+
+--
+-- Name: runs project_records; Type: POLICY; Schema: agent_loggy; Owner: -
+--
+
+CREATE POLICY project_records ON agent_loggy.runs AS RESTRICTIVE FOR INSERT WITH CHECK ((( SELECT agent_loggy.writes_every_project() AS writes_every_project) OR (project = ( SELECT agent_loggy.bound_project() AS bound_project))));
+
+--
+-- Name: POLICY project_records ON runs; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON POLICY project_records ON agent_loggy.runs IS 'New rows only in the bound project (a read grant suffices: recording is what agents do); admin: every project with none bound.';
+
+--
+-- Name: scores project_records; Type: POLICY; Schema: agent_loggy; Owner: -
+--
+
+CREATE POLICY project_records ON agent_loggy.scores AS RESTRICTIVE FOR INSERT WITH CHECK ((( SELECT agent_loggy.writes_every_project() AS writes_every_project) OR (project = ( SELECT agent_loggy.bound_project() AS bound_project))));
+
+--
+-- Name: POLICY project_records ON scores; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON POLICY project_records ON agent_loggy.scores IS 'New rows only in the bound project (a read grant suffices: recording is what agents do); admin: every project with none bound.';
+
+--
+-- Name: trace_findings project_records; Type: POLICY; Schema: agent_loggy; Owner: -
+--
+
+CREATE POLICY project_records ON agent_loggy.trace_findings AS RESTRICTIVE FOR INSERT WITH CHECK ((( SELECT agent_loggy.writes_every_project() AS writes_every_project) OR (project = ( SELECT agent_loggy.bound_project() AS bound_project))));
+
+--
+-- Name: POLICY project_records ON trace_findings; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON POLICY project_records ON agent_loggy.trace_findings IS 'New rows only in the bound project (a read grant suffices: recording is what agents do); admin: every project with none bound.';
+
+--
+-- Name: verdicts project_records; Type: POLICY; Schema: agent_loggy; Owner: -
+--
+
+CREATE POLICY project_records ON agent_loggy.verdicts AS RESTRICTIVE FOR INSERT WITH CHECK ((( SELECT agent_loggy.writes_every_project() AS writes_every_project) OR (project = ( SELECT agent_loggy.bound_project() AS bound_project))));
+
+--
+-- Name: POLICY project_records ON verdicts; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON POLICY project_records ON agent_loggy.verdicts IS 'New rows only in the bound project (a read grant suffices: recording is what agents do); admin: every project with none bound.';
 
 --
 -- Name: context_rules project_updates; Type: POLICY; Schema: agent_loggy; Owner: -
@@ -5394,6 +9833,12 @@ CREATE POLICY project_writes ON agent_loggy.protected_labels AS RESTRICTIVE FOR 
 COMMENT ON POLICY project_writes ON agent_loggy.protected_labels IS 'New rows only in the bound project, with a write grant for it (admin: the bound project, or every project with none bound). See writable_projects().';
 
 --
+-- Name: promotion_policies; Type: ROW SECURITY; Schema: agent_loggy; Owner: -
+--
+
+ALTER TABLE agent_loggy.promotion_policies ENABLE ROW LEVEL SECURITY;
+
+--
 -- Name: prompts; Type: ROW SECURITY; Schema: agent_loggy; Owner: -
 --
 
@@ -5404,6 +9849,30 @@ ALTER TABLE agent_loggy.prompts ENABLE ROW LEVEL SECURITY;
 --
 
 ALTER TABLE agent_loggy.protected_labels ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: runs; Type: ROW SECURITY; Schema: agent_loggy; Owner: -
+--
+
+ALTER TABLE agent_loggy.runs ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: scores; Type: ROW SECURITY; Schema: agent_loggy; Owner: -
+--
+
+ALTER TABLE agent_loggy.scores ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: trace_findings; Type: ROW SECURITY; Schema: agent_loggy; Owner: -
+--
+
+ALTER TABLE agent_loggy.trace_findings ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: verdicts; Type: ROW SECURITY; Schema: agent_loggy; Owner: -
+--
+
+ALTER TABLE agent_loggy.verdicts ENABLE ROW LEVEL SECURITY;
 
 --
 -- Name: SCHEMA agent_loggy; Type: ACL; Schema: -; Owner: -
@@ -5957,6 +10426,12 @@ GRANT INSERT(created_at) ON TABLE agent_loggy.prompts TO agent_loggy_writer;
 GRANT INSERT(updated_at) ON TABLE agent_loggy.prompts TO agent_loggy_writer;
 
 --
+-- Name: COLUMN prompts.output_schema; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(output_schema),UPDATE(output_schema) ON TABLE agent_loggy.prompts TO agent_loggy_writer;
+
+--
 -- Name: TABLE protected_labels; Type: ACL; Schema: agent_loggy; Owner: -
 --
 
@@ -5991,11 +10466,23 @@ GRANT ALL ON FUNCTION agent_loggy.check_labels(p_table text, p_what text, p_labe
 REVOKE ALL ON FUNCTION agent_loggy.check_negate_key_regex() FROM PUBLIC;
 
 --
+-- Name: FUNCTION check_output_schema(); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.check_output_schema() FROM PUBLIC;
+
+--
 -- Name: FUNCTION check_project_access(p_project text); Type: ACL; Schema: agent_loggy; Owner: -
 --
 
 REVOKE ALL ON FUNCTION agent_loggy.check_project_access(p_project text) FROM PUBLIC;
 GRANT ALL ON FUNCTION agent_loggy.check_project_access(p_project text) TO agent_loggy_reader;
+
+--
+-- Name: FUNCTION check_promotion(); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.check_promotion() FROM PUBLIC;
 
 --
 -- Name: FUNCTION check_prompt_args(p_project text, p_name text, p_labels text[], p_allow_latest boolean); Type: ACL; Schema: agent_loggy; Owner: -
@@ -6060,6 +10547,13 @@ GRANT ALL ON FUNCTION agent_loggy.checked_tags(p_tags text[]) TO agent_loggy_rea
 REVOKE ALL ON FUNCTION agent_loggy.clear_stale_embedding() FROM PUBLIC;
 
 --
+-- Name: FUNCTION compare_prompt_versions(p_name text, p_a text, p_b text, p_score text, p_since timestamp with time zone, p_project text); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.compare_prompt_versions(p_name text, p_a text, p_b text, p_score text, p_since timestamp with time zone, p_project text) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.compare_prompt_versions(p_name text, p_a text, p_b text, p_score text, p_since timestamp with time zone, p_project text) TO agent_loggy_reader;
+
+--
 -- Name: FUNCTION config_name(p_config_type text, p_row jsonb); Type: ACL; Schema: agent_loggy; Owner: -
 --
 
@@ -6092,6 +10586,13 @@ GRANT ALL ON FUNCTION agent_loggy.deleted_state(p_project text, p_config_type te
 --
 
 REVOKE ALL ON FUNCTION agent_loggy.derive_variables() FROM PUBLIC;
+
+--
+-- Name: FUNCTION drop_runs_before(p_before timestamp with time zone, p_detach_only boolean); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.drop_runs_before(p_before timestamp with time zone, p_detach_only boolean) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.drop_runs_before(p_before timestamp with time zone, p_detach_only boolean) TO agent_loggy_admin;
 
 --
 -- Name: FUNCTION embedding_input(p_row agent_loggy.context_rules); Type: ACL; Schema: agent_loggy; Owner: -
@@ -6188,6 +10689,13 @@ REVOKE ALL ON FUNCTION agent_loggy.embedding_input(p_row agent_loggy.prompts) FR
 GRANT ALL ON FUNCTION agent_loggy.embedding_input(p_row agent_loggy.prompts) TO agent_loggy_reader;
 
 --
+-- Name: FUNCTION ensure_run_partitions(p_from timestamp with time zone, p_to timestamp with time zone); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.ensure_run_partitions(p_from timestamp with time zone, p_to timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.ensure_run_partitions(p_from timestamp with time zone, p_to timestamp with time zone) TO agent_loggy_admin;
+
+--
 -- Name: FUNCTION export_prompts(p_project text); Type: ACL; Schema: agent_loggy; Owner: -
 --
 
@@ -6207,6 +10715,12 @@ GRANT ALL ON FUNCTION agent_loggy.grant_project(p_role text, p_project text, p_l
 
 REVOKE ALL ON FUNCTION agent_loggy.granted_projects() FROM PUBLIC;
 GRANT ALL ON FUNCTION agent_loggy.granted_projects() TO agent_loggy_reader;
+
+--
+-- Name: FUNCTION guard_record(); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.guard_record() FROM PUBLIC;
 
 --
 -- Name: FUNCTION guard_row(); Type: ACL; Schema: agent_loggy; Owner: -
@@ -6474,6 +10988,55 @@ REVOKE ALL ON FUNCTION agent_loggy.validate_row() FROM PUBLIC;
 REVOKE ALL ON FUNCTION agent_loggy.pinned_by_0012() FROM PUBLIC;
 
 --
+-- Name: FUNCTION promote_prompt(p_name text, p_version integer, p_label text, p_project text, p_override_reason text); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.promote_prompt(p_name text, p_version integer, p_label text, p_project text, p_override_reason text) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.promote_prompt(p_name text, p_version integer, p_label text, p_project text, p_override_reason text) TO agent_loggy_writer;
+
+--
+-- Name: FUNCTION promotion_failures(p_project text, p_name text, p_version integer, p_label text); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.promotion_failures(p_project text, p_name text, p_version integer, p_label text) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.promotion_failures(p_project text, p_name text, p_version integer, p_label text) TO agent_loggy_reader;
+
+--
+-- Name: FUNCTION prompt_output_schema(p_name text, p_version integer, p_project text); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.prompt_output_schema(p_name text, p_version integer, p_project text) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.prompt_output_schema(p_name text, p_version integer, p_project text) TO agent_loggy_reader;
+
+--
+-- Name: FUNCTION prompt_version_metrics(p_name text, p_project text, p_since timestamp with time zone, p_until timestamp with time zone, p_bucket interval); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.prompt_version_metrics(p_name text, p_project text, p_since timestamp with time zone, p_until timestamp with time zone, p_bucket interval) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.prompt_version_metrics(p_name text, p_project text, p_since timestamp with time zone, p_until timestamp with time zone, p_bucket interval) TO agent_loggy_reader;
+
+--
+-- Name: FUNCTION record_staged_runs(); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.record_staged_runs() FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.record_staged_runs() TO agent_loggy_reader;
+
+--
+-- Name: FUNCTION remove_promotion_policy(p_label text, p_project text); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.remove_promotion_policy(p_label text, p_project text) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.remove_promotion_policy(p_label text, p_project text) TO agent_loggy_admin;
+
+--
+-- Name: FUNCTION resolve_version_ref(p_name text, p_ref text, p_project text); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.resolve_version_ref(p_name text, p_ref text, p_project text) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.resolve_version_ref(p_name text, p_ref text, p_project text) TO agent_loggy_reader;
+
+--
 -- Name: FUNCTION revoke_project(p_role text, p_project text); Type: ACL; Schema: agent_loggy; Owner: -
 --
 
@@ -6529,11 +11092,106 @@ GRANT ALL ON FUNCTION agent_loggy.sees_every_project() TO agent_loggy_reader;
 REVOKE ALL ON FUNCTION agent_loggy.serialize_writes() FROM PUBLIC;
 
 --
+-- Name: TABLE promotion_policies; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT SELECT ON TABLE agent_loggy.promotion_policies TO agent_loggy_reader;
+GRANT DELETE ON TABLE agent_loggy.promotion_policies TO agent_loggy_admin;
+
+--
+-- Name: COLUMN promotion_policies.project; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(project) ON TABLE agent_loggy.promotion_policies TO agent_loggy_admin;
+
+--
+-- Name: COLUMN promotion_policies.label; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(label) ON TABLE agent_loggy.promotion_policies TO agent_loggy_admin;
+
+--
+-- Name: COLUMN promotion_policies.min_runs; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(min_runs),UPDATE(min_runs) ON TABLE agent_loggy.promotion_policies TO agent_loggy_admin;
+
+--
+-- Name: COLUMN promotion_policies.max_error_rate; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(max_error_rate),UPDATE(max_error_rate) ON TABLE agent_loggy.promotion_policies TO agent_loggy_admin;
+
+--
+-- Name: COLUMN promotion_policies.min_valid_rate; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(min_valid_rate),UPDATE(min_valid_rate) ON TABLE agent_loggy.promotion_policies TO agent_loggy_admin;
+
+--
+-- Name: COLUMN promotion_policies.score_name; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(score_name),UPDATE(score_name) ON TABLE agent_loggy.promotion_policies TO agent_loggy_admin;
+
+--
+-- Name: COLUMN promotion_policies.score_tolerance; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(score_tolerance),UPDATE(score_tolerance) ON TABLE agent_loggy.promotion_policies TO agent_loggy_admin;
+
+--
+-- Name: COLUMN promotion_policies.window_length; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(window_length),UPDATE(window_length) ON TABLE agent_loggy.promotion_policies TO agent_loggy_admin;
+
+--
+-- Name: COLUMN promotion_policies.updated_by; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT UPDATE(updated_by) ON TABLE agent_loggy.promotion_policies TO agent_loggy_admin;
+
+--
+-- Name: COLUMN promotion_policies.updated_at; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT UPDATE(updated_at) ON TABLE agent_loggy.promotion_policies TO agent_loggy_admin;
+
+--
+-- Name: FUNCTION set_promotion_policy(p_label text, p_project text, p_min_runs integer, p_max_error_rate double precision, p_min_valid_rate double precision, p_score_name text, p_score_tolerance double precision, p_window interval); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.set_promotion_policy(p_label text, p_project text, p_min_runs integer, p_max_error_rate double precision, p_min_valid_rate double precision, p_score_name text, p_score_tolerance double precision, p_window interval) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.set_promotion_policy(p_label text, p_project text, p_min_runs integer, p_max_error_rate double precision, p_min_valid_rate double precision, p_score_name text, p_score_tolerance double precision, p_window interval) TO agent_loggy_admin;
+
+--
+-- Name: FUNCTION set_prompt_output_schema(p_name text, p_version integer, p_schema jsonb, p_project text); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.set_prompt_output_schema(p_name text, p_version integer, p_schema jsonb, p_project text) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.set_prompt_output_schema(p_name text, p_version integer, p_schema jsonb, p_project text) TO agent_loggy_writer;
+
+--
+-- Name: FUNCTION similar_investigations(p_query public.vector, p_project text, p_limit integer, p_requested_by text); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.similar_investigations(p_query public.vector, p_project text, p_limit integer, p_requested_by text) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.similar_investigations(p_query public.vector, p_project text, p_limit integer, p_requested_by text) TO agent_loggy_reader;
+
+--
 -- Name: FUNCTION stage_documents(); Type: ACL; Schema: agent_loggy; Owner: -
 --
 
 REVOKE ALL ON FUNCTION agent_loggy.stage_documents() FROM PUBLIC;
 GRANT ALL ON FUNCTION agent_loggy.stage_documents() TO agent_loggy_writer;
+
+--
+-- Name: FUNCTION stage_runs(); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.stage_runs() FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.stage_runs() TO agent_loggy_reader;
 
 --
 -- Name: FUNCTION staged_document_problems(p_limit integer); Type: ACL; Schema: agent_loggy; Owner: -
@@ -6548,6 +11206,13 @@ GRANT ALL ON FUNCTION agent_loggy.staged_document_problems(p_limit integer) TO a
 
 REVOKE ALL ON FUNCTION agent_loggy.store_embeddings(p_what text, p_ids bigint[], p_inputs text[], p_embeddings public.vector[], p_embedding_config_id bigint) FROM PUBLIC;
 GRANT ALL ON FUNCTION agent_loggy.store_embeddings(p_what text, p_ids bigint[], p_inputs text[], p_embeddings public.vector[], p_embedding_config_id bigint) TO agent_loggy_writer;
+
+--
+-- Name: FUNCTION t_quantile_975(p_df double precision); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.t_quantile_975(p_df double precision) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.t_quantile_975(p_df double precision) TO agent_loggy_reader;
 
 --
 -- Name: FUNCTION template_variables(p_template text); Type: ACL; Schema: agent_loggy; Owner: -
@@ -6575,6 +11240,13 @@ GRANT ALL ON FUNCTION agent_loggy.verify_changelog(p_project text) TO agent_logg
 
 REVOKE ALL ON FUNCTION agent_loggy.visible_projects() FROM PUBLIC;
 GRANT ALL ON FUNCTION agent_loggy.visible_projects() TO agent_loggy_reader;
+
+--
+-- Name: FUNCTION wilson_interval(p_successes bigint, p_total bigint); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.wilson_interval(p_successes bigint, p_total bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.wilson_interval(p_successes bigint, p_total bigint) TO agent_loggy_reader;
 
 --
 -- Name: FUNCTION writable_projects(); Type: ACL; Schema: agent_loggy; Owner: -
@@ -6625,6 +11297,437 @@ GRANT SELECT ON TABLE agent_loggy.current_model_configs TO agent_loggy_reader;
 --
 
 GRANT SELECT ON TABLE agent_loggy.current_negate_keys TO agent_loggy_reader;
+
+--
+-- Name: TABLE investigations; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT SELECT ON TABLE agent_loggy.investigations TO agent_loggy_reader;
+GRANT DELETE ON TABLE agent_loggy.investigations TO agent_loggy_admin;
+
+--
+-- Name: COLUMN investigations.project; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(project) ON TABLE agent_loggy.investigations TO agent_loggy_reader;
+
+--
+-- Name: COLUMN investigations.external_ref; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(external_ref) ON TABLE agent_loggy.investigations TO agent_loggy_reader;
+
+--
+-- Name: COLUMN investigations.requested_by; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(requested_by) ON TABLE agent_loggy.investigations TO agent_loggy_reader;
+
+--
+-- Name: COLUMN investigations.query; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(query) ON TABLE agent_loggy.investigations TO agent_loggy_reader;
+
+--
+-- Name: COLUMN investigations.parameters; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(parameters),UPDATE(parameters) ON TABLE agent_loggy.investigations TO agent_loggy_reader;
+
+--
+-- Name: COLUMN investigations.status; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(status),UPDATE(status) ON TABLE agent_loggy.investigations TO agent_loggy_reader;
+
+--
+-- Name: COLUMN investigations.started_at; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(started_at),UPDATE(started_at) ON TABLE agent_loggy.investigations TO agent_loggy_reader;
+
+--
+-- Name: COLUMN investigations.finished_at; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(finished_at),UPDATE(finished_at) ON TABLE agent_loggy.investigations TO agent_loggy_reader;
+
+--
+-- Name: COLUMN investigations.embedding; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(embedding),UPDATE(embedding) ON TABLE agent_loggy.investigations TO agent_loggy_reader;
+
+--
+-- Name: TABLE runs; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT SELECT ON TABLE agent_loggy.runs TO agent_loggy_reader;
+GRANT DELETE ON TABLE agent_loggy.runs TO agent_loggy_admin;
+
+--
+-- Name: COLUMN runs.project; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(project) ON TABLE agent_loggy.runs TO agent_loggy_reader;
+
+--
+-- Name: COLUMN runs.investigation_id; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(investigation_id) ON TABLE agent_loggy.runs TO agent_loggy_reader;
+
+--
+-- Name: COLUMN runs.prompt_name; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(prompt_name) ON TABLE agent_loggy.runs TO agent_loggy_reader;
+
+--
+-- Name: COLUMN runs.prompt_version; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(prompt_version) ON TABLE agent_loggy.runs TO agent_loggy_reader;
+
+--
+-- Name: COLUMN runs.label; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(label),UPDATE(label) ON TABLE agent_loggy.runs TO agent_loggy_reader;
+
+--
+-- Name: COLUMN runs.model_config_version; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(model_config_version),UPDATE(model_config_version) ON TABLE agent_loggy.runs TO agent_loggy_reader;
+
+--
+-- Name: COLUMN runs.model_provider; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(model_provider),UPDATE(model_provider) ON TABLE agent_loggy.runs TO agent_loggy_reader;
+
+--
+-- Name: COLUMN runs.model_name; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(model_name),UPDATE(model_name) ON TABLE agent_loggy.runs TO agent_loggy_reader;
+
+--
+-- Name: COLUMN runs.variables; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(variables) ON TABLE agent_loggy.runs TO agent_loggy_reader;
+
+--
+-- Name: COLUMN runs.rendered_hash; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(rendered_hash),UPDATE(rendered_hash) ON TABLE agent_loggy.runs TO agent_loggy_reader;
+
+--
+-- Name: COLUMN runs.output; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(output),UPDATE(output) ON TABLE agent_loggy.runs TO agent_loggy_reader;
+
+--
+-- Name: COLUMN runs.parsed_output; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(parsed_output),UPDATE(parsed_output) ON TABLE agent_loggy.runs TO agent_loggy_reader;
+
+--
+-- Name: COLUMN runs.output_valid; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(output_valid),UPDATE(output_valid) ON TABLE agent_loggy.runs TO agent_loggy_reader;
+
+--
+-- Name: COLUMN runs.output_errors; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(output_errors),UPDATE(output_errors) ON TABLE agent_loggy.runs TO agent_loggy_reader;
+
+--
+-- Name: COLUMN runs.status; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(status),UPDATE(status) ON TABLE agent_loggy.runs TO agent_loggy_reader;
+
+--
+-- Name: COLUMN runs.error; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(error),UPDATE(error) ON TABLE agent_loggy.runs TO agent_loggy_reader;
+
+--
+-- Name: COLUMN runs.latency_ms; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(latency_ms),UPDATE(latency_ms) ON TABLE agent_loggy.runs TO agent_loggy_reader;
+
+--
+-- Name: COLUMN runs.input_tokens; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(input_tokens),UPDATE(input_tokens) ON TABLE agent_loggy.runs TO agent_loggy_reader;
+
+--
+-- Name: COLUMN runs.output_tokens; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(output_tokens),UPDATE(output_tokens) ON TABLE agent_loggy.runs TO agent_loggy_reader;
+
+--
+-- Name: COLUMN runs.cost; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(cost),UPDATE(cost) ON TABLE agent_loggy.runs TO agent_loggy_reader;
+
+--
+-- Name: COLUMN runs.started_at; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(started_at) ON TABLE agent_loggy.runs TO agent_loggy_reader;
+
+--
+-- Name: COLUMN runs.finished_at; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(finished_at),UPDATE(finished_at) ON TABLE agent_loggy.runs TO agent_loggy_reader;
+
+--
+-- Name: COLUMN runs.trace_id; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(trace_id),UPDATE(trace_id) ON TABLE agent_loggy.runs TO agent_loggy_reader;
+
+--
+-- Name: COLUMN runs.span_id; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(span_id),UPDATE(span_id) ON TABLE agent_loggy.runs TO agent_loggy_reader;
+
+--
+-- Name: TABLE scores; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT SELECT ON TABLE agent_loggy.scores TO agent_loggy_reader;
+GRANT DELETE ON TABLE agent_loggy.scores TO agent_loggy_admin;
+
+--
+-- Name: COLUMN scores.project; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(project) ON TABLE agent_loggy.scores TO agent_loggy_reader;
+
+--
+-- Name: COLUMN scores.run_id; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(run_id) ON TABLE agent_loggy.scores TO agent_loggy_reader;
+
+--
+-- Name: COLUMN scores.run_started_at; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(run_started_at) ON TABLE agent_loggy.scores TO agent_loggy_reader;
+
+--
+-- Name: COLUMN scores.investigation_id; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(investigation_id) ON TABLE agent_loggy.scores TO agent_loggy_reader;
+
+--
+-- Name: COLUMN scores.name; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(name) ON TABLE agent_loggy.scores TO agent_loggy_reader;
+
+--
+-- Name: COLUMN scores.value; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(value) ON TABLE agent_loggy.scores TO agent_loggy_reader;
+
+--
+-- Name: COLUMN scores.scale_min; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(scale_min) ON TABLE agent_loggy.scores TO agent_loggy_reader;
+
+--
+-- Name: COLUMN scores.scale_max; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(scale_max) ON TABLE agent_loggy.scores TO agent_loggy_reader;
+
+--
+-- Name: COLUMN scores.category; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(category) ON TABLE agent_loggy.scores TO agent_loggy_reader;
+
+--
+-- Name: COLUMN scores.source; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(source) ON TABLE agent_loggy.scores TO agent_loggy_reader;
+
+--
+-- Name: COLUMN scores.comment; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(comment) ON TABLE agent_loggy.scores TO agent_loggy_reader;
+
+--
+-- Name: COLUMN scores.given_by; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(given_by) ON TABLE agent_loggy.scores TO agent_loggy_reader;
+
+--
+-- Name: COLUMN scores.created_at; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(created_at) ON TABLE agent_loggy.scores TO agent_loggy_reader;
+
+--
+-- Name: TABLE trace_findings; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT SELECT ON TABLE agent_loggy.trace_findings TO agent_loggy_reader;
+GRANT DELETE ON TABLE agent_loggy.trace_findings TO agent_loggy_admin;
+
+--
+-- Name: COLUMN trace_findings.project; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(project) ON TABLE agent_loggy.trace_findings TO agent_loggy_reader;
+
+--
+-- Name: COLUMN trace_findings.investigation_id; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(investigation_id) ON TABLE agent_loggy.trace_findings TO agent_loggy_reader;
+
+--
+-- Name: COLUMN trace_findings.trace_id; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(trace_id) ON TABLE agent_loggy.trace_findings TO agent_loggy_reader;
+
+--
+-- Name: COLUMN trace_findings.relevance; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(relevance) ON TABLE agent_loggy.trace_findings TO agent_loggy_reader;
+
+--
+-- Name: COLUMN trace_findings.outcome; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(outcome) ON TABLE agent_loggy.trace_findings TO agent_loggy_reader;
+
+--
+-- Name: COLUMN trace_findings.confidence; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(confidence) ON TABLE agent_loggy.trace_findings TO agent_loggy_reader;
+
+--
+-- Name: COLUMN trace_findings.stance; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(stance) ON TABLE agent_loggy.trace_findings TO agent_loggy_reader;
+
+--
+-- Name: COLUMN trace_findings.p_supports; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(p_supports) ON TABLE agent_loggy.trace_findings TO agent_loggy_reader;
+
+--
+-- Name: COLUMN trace_findings.p_refutes; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(p_refutes) ON TABLE agent_loggy.trace_findings TO agent_loggy_reader;
+
+--
+-- Name: COLUMN trace_findings.p_neutral; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(p_neutral) ON TABLE agent_loggy.trace_findings TO agent_loggy_reader;
+
+--
+-- Name: COLUMN trace_findings.evidence; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(evidence) ON TABLE agent_loggy.trace_findings TO agent_loggy_reader;
+
+--
+-- Name: COLUMN trace_findings.run_id; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(run_id) ON TABLE agent_loggy.trace_findings TO agent_loggy_reader;
+
+--
+-- Name: COLUMN trace_findings.run_started_at; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(run_started_at) ON TABLE agent_loggy.trace_findings TO agent_loggy_reader;
+
+--
+-- Name: TABLE verdicts; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT SELECT ON TABLE agent_loggy.verdicts TO agent_loggy_reader;
+GRANT DELETE ON TABLE agent_loggy.verdicts TO agent_loggy_admin;
+
+--
+-- Name: COLUMN verdicts.project; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(project) ON TABLE agent_loggy.verdicts TO agent_loggy_reader;
+
+--
+-- Name: COLUMN verdicts.investigation_id; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(investigation_id) ON TABLE agent_loggy.verdicts TO agent_loggy_reader;
+
+--
+-- Name: COLUMN verdicts.verdict; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(verdict) ON TABLE agent_loggy.verdicts TO agent_loggy_reader;
+
+--
+-- Name: COLUMN verdicts.finding_ids; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(finding_ids) ON TABLE agent_loggy.verdicts TO agent_loggy_reader;
+
+--
+-- Name: COLUMN verdicts.confidence; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(confidence) ON TABLE agent_loggy.verdicts TO agent_loggy_reader;
+
+--
+-- Name: COLUMN verdicts.reasoning; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(reasoning) ON TABLE agent_loggy.verdicts TO agent_loggy_reader;
+
+--
+-- Name: COLUMN verdicts.pipeline_version; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(pipeline_version) ON TABLE agent_loggy.verdicts TO agent_loggy_reader;
 
 --
 -- PostgreSQL database dump complete

@@ -65,6 +65,17 @@ CALLS: dict[str, tuple[str, str]] = {
     "verify_changelog": ("SELECT * FROM agent_loggy.verify_changelog({p})", "empty"),
     "grant_project": ("SELECT agent_loggy.grant_project('agent_loggy_reader', {p})", "refused"),
     "revoke_project": ("SELECT agent_loggy.revoke_project('agent_loggy_reader', {p})", "refused"),
+    "prompt_version_metrics": ("SELECT * FROM agent_loggy.prompt_version_metrics('shared', {p})", "refused"),
+    "compare_prompt_versions": ("SELECT * FROM agent_loggy.compare_prompt_versions('shared', '1', 'staging', "
+                                "'relevance', NULL, {p})", "refused"),
+    "promotion_failures": ("SELECT agent_loggy.promotion_failures({p}, 'shared', 1, 'qa')", "refused"),
+    "promote_prompt": ("SELECT agent_loggy.promote_prompt('shared', 1, 'qa', {p})", "refused"),
+    "set_promotion_policy": ("SELECT agent_loggy.set_promotion_policy('qa', {p})", "refused"),
+    "remove_promotion_policy": ("SELECT agent_loggy.remove_promotion_policy('qa', {p})", "refused"),
+    "similar_investigations": (f"SELECT * FROM agent_loggy.similar_investigations({V}, {{p}})", "refused"),
+    "set_prompt_output_schema": ("SELECT agent_loggy.set_prompt_output_schema('shared', 1, '{{}}', {p})", "refused"),
+    "prompt_output_schema": ("SELECT agent_loggy.prompt_output_schema('shared', 1, {p})", "null"),
+    "resolve_version_ref": ("SELECT agent_loggy.resolve_version_ref('shared', 'staging', {p})", "refused"),
 }
 # Functions with a project argument that reveal nothing of a project: validators and the caller's own rights.
 ABOUT_THE_CALLER = {"is_valid_project", "can_access_project", "holds_grant", "may_use_project", "login_may_write"}
@@ -82,6 +93,19 @@ def world(request: pytest.FixtureRequest) -> Conn:
                      "VALUES (%s, 'e', 1, 'minilm')", (project,))
     conn.execute("INSERT INTO agent_loggy.protected_labels (project, label) VALUES ('beta', 'production')")
     conn.execute("SELECT agent_loggy.grant_project('agent_loggy_admin', 'beta', 'write')")
+    for project in ("default", "beta"):  # one of every record of the runs issue
+        conn.execute("""
+            WITH i AS (INSERT INTO agent_loggy.investigations (project, query, embedding)
+                       VALUES (%(p)s, 'refund?', %(v)s::vector) RETURNING id),
+                 r AS (INSERT INTO agent_loggy.runs (project, investigation_id, prompt_name, prompt_version)
+                       SELECT %(p)s, id, 'shared', 1 FROM i RETURNING id, started_at),
+                 s AS (INSERT INTO agent_loggy.scores (project, run_id, run_started_at, name, value, source)
+                       SELECT %(p)s, id, started_at, 'relevance', 80, 'code' FROM r),
+                 f AS (INSERT INTO agent_loggy.trace_findings (project, investigation_id, trace_id, stance)
+                       SELECT %(p)s, id, 't1', 'supports' FROM i RETURNING id, investigation_id)
+            INSERT INTO agent_loggy.verdicts (project, investigation_id, verdict, finding_ids)
+            SELECT %(p)s, investigation_id, 'supports', ARRAY[id] FROM f""", {"p": project, "v": vec(0)})
+        conn.execute("SELECT agent_loggy.set_promotion_policy('qa', %s, 1)", (project,))
     return conn
 
 
@@ -111,6 +135,10 @@ LOGINS = {  # name: (group, granted projects) — each sees at most what it is g
 }
 
 
+RECORDED_IN_EVERY_PROJECT = ("prompts", "documents", "project_grants", "investigations", "runs", "scores",
+                             "trace_findings", "verdicts", "promotion_policies")
+
+
 @pytest.mark.parametrize("login", list(LOGINS))
 @pytest.mark.parametrize("bound", [None, "default", "beta"])
 def test_every_relation_shows_a_login_only_what_it_is_granted(world: Conn, role_url: RoleUrl, login: str,
@@ -131,7 +159,7 @@ def test_every_relation_shows_a_login_only_what_it_is_granted(world: Conn, role_
             # a role's own grants are its own whatever it binds; every other relation follows the binding
             allowed = {bound} if bound and relation != "project_grants" else set(granted)
             assert got <= allowed & set(granted), (relation, got)
-            if may_read and relation in ("prompts", "documents", "project_grants"):
+            if may_read and relation in RECORDED_IN_EVERY_PROJECT:
                 assert got == set(granted), (relation, got, "a granted login sees its project's rows")
 
 

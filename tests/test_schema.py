@@ -167,7 +167,7 @@ def test_every_table_function_and_schema_has_a_comment(conn: Conn) -> None:
     missing = [r[0] for r in conn.execute(
         """
         SELECT 'table ' || c.relname FROM pg_class c
-        WHERE c.relnamespace = 'agent_loggy'::regnamespace AND c.relkind = 'r'
+        WHERE c.relnamespace = 'agent_loggy'::regnamespace AND c.relkind IN ('r', 'p')
           AND obj_description(c.oid, 'pg_class') IS NULL
         UNION ALL
         SELECT 'function ' || p.oid::regprocedure FROM pg_proc p
@@ -184,7 +184,8 @@ def test_non_obvious_columns_have_comments(conn: Conn) -> None:
     missing = [r[0] for r in conn.execute(
         """
         SELECT c.relname || '.' || a.attname FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
-        WHERE c.relnamespace = 'agent_loggy'::regnamespace AND c.relkind = 'r' AND a.attnum > 0
+        WHERE c.relnamespace = 'agent_loggy'::regnamespace AND c.relkind IN ('r', 'p') AND NOT c.relispartition
+          AND a.attnum > 0
           AND NOT a.attisdropped AND col_description(c.oid, a.attnum) IS NULL AND a.attname <> ALL(%s)
         """,
         (list(obvious),),

@@ -205,8 +205,10 @@ def test_changelog_refuses_update_delete_truncate_even_for_the_owner(conn: Conn,
 
 @pytest.mark.parametrize("table", ["prompts", "model_configs", "embedding_configs", "context_rules", "negate_keys"])
 def test_truncate_of_a_config_table_is_refused(conn: Conn, table: str) -> None:
-    # documents references embedding_configs, so only truncating both together gets past the FK check
-    also = ", agent_loggy.documents" if table == "embedding_configs" else ""
+    # documents references embedding_configs, runs references prompts (and scores and findings reference runs):
+    # only truncating them together gets past the FK check
+    also = {"embedding_configs": ", agent_loggy.documents",
+            "prompts": ", agent_loggy.runs, agent_loggy.scores, agent_loggy.trace_findings"}.get(table, "")
     with pytest.raises(psycopg.errors.InsufficientPrivilege, match="would bypass the changelog"):
         conn.execute(f"TRUNCATE agent_loggy.{table}{also}")
     assert conn.execute("SELECT count(*) FROM agent_loggy.prompts").fetchone() == (5,)

@@ -22,7 +22,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from scripts.bench import history, ingest, isolation, plots, prompts, staleness, triggers, vectors
+from scripts.bench import history, ingest, isolation, plots, prompts, runs, staleness, triggers, vectors
 from scripts.bench.cluster import Cluster, cluster, machine, repo_root
 from scripts.bench.plan import Plan
 from scripts.bench.report import Figure, console, markdown
@@ -35,10 +35,11 @@ GROUPS: dict[str, tuple[tuple[int, ...], Callable[[Cluster, Plan], list[Figure]]
     "vectors": ((5, 6, 7, 11), vectors.run),
     "ingest": ((8,), ingest.run),
     "history": ((12,), history.run),
+    "runs": ((13, 14), runs.run),
 }
 TITLES = {1: "get_prompt vs the floor", 2: "cached vs uncached", 3: "staleness", 4: "throughput",
           5: "HNSW recall and latency", 6: "filtered search", 7: "API overhead", 8: "ingest", 9: "triggers",
-          10: "test isolation", 11: "FAISS", 12: "label history"}
+          10: "test isolation", 11: "FAISS", 12: "label history", 13: "recording runs", 14: "run metrics"}
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
