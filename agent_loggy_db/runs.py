@@ -30,7 +30,7 @@ from psycopg.types.json import Jsonb
 from psycopg_pool import AsyncConnectionPool, ConnectionPool
 
 from agent_loggy_db.configs import DEFAULT_PROJECT
-from agent_loggy_db.errors import InvalidInput, translated_errors
+from agent_loggy_db.errors import ConnectionFailed, DatabaseError, InvalidInput, NotFound, translated_errors
 from agent_loggy_db.importers.values import jsonb
 from agent_loggy_db.models import Prompt
 from agent_loggy_db.pool import bound_transaction, pipelined_statement, pipelined_statement_async
@@ -311,8 +311,6 @@ def _run_values(ctx: RunContext, schema: Mapping[str, Any] | None, started: date
                 failure: BaseException | None) -> dict[str, Any]:
     """The runs row of a finished block."""
     prompt = ctx.prompt
-    if prompt.version is None:
-        raise InvalidInput(f"prompt {prompt.name!r} has no version (a fallback?): only resolved prompts are recorded")
     check = check_output(ctx.output, schema) if failure is None else OutputCheck(None, None, ())
     rendered = ctx.rendered
     return {
@@ -331,6 +329,13 @@ def _run_values(ctx: RunContext, schema: Mapping[str, Any] | None, started: date
         "cost": ctx.cost, "started_at": started, "finished_at": started + timedelta(seconds=elapsed),
         "trace_id": ctx.trace_id, "span_id": ctx.span_id,
     }
+
+
+def _recordable(prompt: Prompt) -> None:
+    """InvalidInput, before the agent's call, for a prompt the database cannot record a run of."""
+    if prompt.version is None or prompt.is_fallback:
+        raise InvalidInput(f"prompt {prompt.name!r} is a fallback, not a stored version: only resolved prompts are "
+                           "recorded (check prompt.is_fallback before recording)")
 
 
 def _rendered(prompt: Prompt, variables: Mapping[str, Any]) -> str | None:
@@ -507,7 +512,6 @@ class _Calls:
 def _checked_one(cls: type[T], key: int) -> Any:
     def result(rows: list[Row]) -> T:
         if not rows:
-            from agent_loggy_db.errors import NotFound
             raise NotFound(f"no {cls.__name__.lower()} {key} visible in this project", sqlstate="P0002")
         return _row(cls, rows[0])
     return result
@@ -562,6 +566,7 @@ class Runs:
                investigation: Investigation | int | None = None, trace_id: str | None = None,
                span_id: str | None = None) -> Iterator[RunContext]:
         """Time the block, then store the run: its output validated, or the exception it raised (re-raised)."""
+        _recordable(prompt)
         ctx = RunContext(prompt, dict(variables or {}), _investigation_id(investigation), trace_id=trace_id,
                          span_id=span_id, rendered=_rendered(prompt, variables or {}))
         schema = self.output_schema(prompt)
@@ -610,11 +615,37 @@ class Runs:
         return len(rows)
 
     def flush(self) -> int:
-        """Write the buffered runs with COPY; returns how many."""
+        """Write the buffered runs with COPY; returns how many were written.
+
+        A batch the database refuses is written row by row instead, so one bad run costs only itself:
+        the others are stored, and the refused ones are raised (InvalidInput naming each) after. When the
+        database cannot be reached the buffer is kept for the next flush.
+        """
         if not self._buffer:
             return 0
         buffered, self._buffer = self._buffer, []
-        return self.record_many(buffered)
+        try:
+            return self.record_many(buffered)
+        except ConnectionFailed:
+            self._buffer = buffered + self._buffer
+            raise
+        except DatabaseError:
+            pass
+        refused: list[str] = []
+        for i, values in enumerate(buffered):
+            project = str(values.get("project", DEFAULT_PROJECT))
+            try:
+                self._run(_Call(project, _INSERT_RUN, {c: _copy_value(c, values, project) for c in _RUN_COLUMNS},
+                                _one(Run)))
+            except ConnectionFailed:
+                self._buffer = [*buffered[i:], *self._buffer]
+                raise
+            except DatabaseError as exc:
+                refused.append(f"run of {values.get('prompt_name')} v{values.get('prompt_version')}: {exc}")
+        if refused:
+            raise InvalidInput(f"{len(refused)} of {len(buffered)} buffered runs were refused (the others are "
+                               "stored): " + "; ".join(refused[:5]))
+        return len(buffered)
 
     def start_investigation(self, query: str, *, project: str = DEFAULT_PROJECT, external_ref: str | None = None,
                             requested_by: str | None = None, parameters: Mapping[str, Any] | None = None,
@@ -766,6 +797,7 @@ class AsyncRuns:
                      investigation: Investigation | int | None = None, trace_id: str | None = None,
                      span_id: str | None = None) -> AsyncIterator[RunContext]:
         """The async twin of Runs.record."""
+        _recordable(prompt)
         ctx = RunContext(prompt, dict(variables or {}), _investigation_id(investigation), trace_id=trace_id,
                          span_id=span_id, rendered=_rendered(prompt, variables or {}))
         schema = await self.output_schema(prompt)

@@ -1340,7 +1340,9 @@ BEGIN
     END LOOP;
     IF cardinality(overridden) > 0 THEN
         PERFORM set_config('agent_loggy.change_summary',
-            format('promotion override of %s by %s: %s', array_to_string(overridden, ', '), session_user, reason), true);
+            concat_ws('; ', nullif(current_setting('agent_loggy.change_summary', true), ''),
+                      format('promotion override of %s by %s: %s', array_to_string(overridden, ', '), session_user, reason)),
+            true);
     END IF;
     RETURN NEW;
 END
@@ -1629,15 +1631,20 @@ BEGIN
     va := agent_loggy.resolve_version_ref(p_name, p_a, p_project);
     vb := agent_loggy.resolve_version_ref(p_name, p_b, p_project);
 
-    -- the score: Welch's t interval of the difference of means (Satterthwaite degrees of freedom)
-    SELECT count(s.value) AS n, avg(s.value) AS mean, var_samp(s.value) AS var INTO a
-    FROM agent_loggy.runs AS r JOIN agent_loggy.scores AS s ON s.run_id = r.id AND s.run_started_at = r.started_at
-    WHERE r.project = p_project AND r.prompt_name = p_name AND r.prompt_version = va AND s.name = p_score
-      AND r.started_at >= coalesce(p_since, '-infinity') AND s.value IS NOT NULL;
-    SELECT count(s.value) AS n, avg(s.value) AS mean, var_samp(s.value) AS var INTO b
-    FROM agent_loggy.runs AS r JOIN agent_loggy.scores AS s ON s.run_id = r.id AND s.run_started_at = r.started_at
-    WHERE r.project = p_project AND r.prompt_name = p_name AND r.prompt_version = vb AND s.name = p_score
-      AND r.started_at >= coalesce(p_since, '-infinity') AND s.value IS NOT NULL;
+    -- the score: Welch's t interval of the difference of means (Satterthwaite degrees of freedom), each
+    -- run counting once (the mean of its scores of that name, on the 0-100 scale)
+    SELECT count(*) AS n, avg(per_run.score) AS mean, var_samp(per_run.score) AS var INTO a
+    FROM (SELECT avg(agent_loggy.run_score(s.value, s.scale_min, s.scale_max)) AS score
+          FROM agent_loggy.runs AS r JOIN agent_loggy.scores AS s ON s.run_id = r.id AND s.run_started_at = r.started_at
+          WHERE r.project = p_project AND r.prompt_name = p_name AND r.prompt_version = va AND s.name = p_score
+            AND r.started_at >= coalesce(p_since, '-infinity') AND s.value IS NOT NULL
+          GROUP BY r.id, r.started_at) AS per_run;
+    SELECT count(*) AS n, avg(per_run.score) AS mean, var_samp(per_run.score) AS var INTO b
+    FROM (SELECT avg(agent_loggy.run_score(s.value, s.scale_min, s.scale_max)) AS score
+          FROM agent_loggy.runs AS r JOIN agent_loggy.scores AS s ON s.run_id = r.id AND s.run_started_at = r.started_at
+          WHERE r.project = p_project AND r.prompt_name = p_name AND r.prompt_version = vb AND s.name = p_score
+            AND r.started_at >= coalesce(p_since, '-infinity') AND s.value IS NOT NULL
+          GROUP BY r.id, r.started_at) AS per_run;
     IF a.n >= 2 AND b.n >= 2 THEN
         se := sqrt(a.var / a.n + b.var / b.n);
         IF se > 0 THEN
@@ -1651,7 +1658,7 @@ BEGIN
     metric := 'score:' || p_score; version_a := va; version_b := vb; n_a := a.n; n_b := b.n;
     value_a := a.mean; value_b := b.mean; difference := b.mean - a.mean;
     ci_low := difference - t * se; ci_high := difference + t * se;
-    method := 'Welch t interval (95%, Satterthwaite df) of mean(b) - mean(a); NULL with fewer than 2 scores a side';
+    method := 'Welch t interval (95%, Satterthwaite df) of mean(b) - mean(a), one value per run (its mean score, 0-100 scale); NULL with fewer than 2 runs a side';
     RETURN NEXT;
 
     -- error rate and valid-output rate: Newcombe's hybrid score interval (method 10) of p(b) - p(a)
@@ -1665,7 +1672,7 @@ BEGIN
                                                                  ELSE r.output_valid END)
         FROM (VALUES (1, 'error_rate'), (2, 'valid_rate')) AS m(i, metric)
         LEFT JOIN agent_loggy.runs AS r ON r.project = p_project AND r.prompt_name = p_name
-             AND r.prompt_version IN (va, vb) AND r.started_at >= coalesce(p_since, '-infinity')
+             AND r.prompt_version IN (va, vb) AND r.started_at >= coalesce(p_since, '-infinity') AND r.status <> 'running'
         GROUP BY m.i, m.metric
         ORDER BY m.i
     LOOP
@@ -1687,7 +1694,7 @@ $$;
 -- Name: FUNCTION compare_prompt_versions(p_name text, p_a text, p_b text, p_score text, p_since timestamp with time zone, p_project text); Type: COMMENT; Schema: agent_loggy; Owner: -
 --
 
-COMMENT ON FUNCTION agent_loggy.compare_prompt_versions(p_name text, p_a text, p_b text, p_score text, p_since timestamp with time zone, p_project text) IS 'Versions p_a and p_b of prompt p_name (each a version number or a label, resolved now) side by side over runs since p_since: one row for the mean of run score p_score (Welch t interval of the difference), one for the error rate and one for the valid-output rate (Newcombe intervals). difference is b - a; when the 95% interval [ci_low, ci_high] holds 0 the data cannot tell the versions apart.';
+COMMENT ON FUNCTION agent_loggy.compare_prompt_versions(p_name text, p_a text, p_b text, p_score text, p_since timestamp with time zone, p_project text) IS 'Versions p_a and p_b of prompt p_name (each a version number or a label, resolved now) side by side over finished runs since p_since: one row for the mean of run score p_score (per run, on the 0-100 scale; Welch t interval of the difference), one for the error rate and one for the valid-output rate (Newcombe intervals). difference is b - a; when the 95% interval [ci_low, ci_high] holds 0 the data cannot tell the versions apart.';
 
 --
 -- Name: config_name(text, jsonb); Type: FUNCTION; Schema: agent_loggy; Owner: -
@@ -1709,13 +1716,13 @@ COMMENT ON FUNCTION agent_loggy.config_name(p_config_type text, p_row jsonb) IS 
 
 CREATE FUNCTION agent_loggy.content_of(p_row jsonb) RETURNS jsonb
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    RETURN (p_row - ARRAY['id'::text, 'labels'::text, 'is_active'::text, 'created_at'::text, 'updated_at'::text, 'created_by'::text, 'embedding'::text, 'embedding_config_id'::text, 'search_vector'::text, 'variables'::text]);
+    RETURN (p_row - ARRAY['id'::text, 'labels'::text, 'is_active'::text, 'created_at'::text, 'updated_at'::text, 'created_by'::text, 'embedding'::text, 'embedding_config_id'::text, 'search_vector'::text, 'variables'::text, 'output_schema'::text]);
 
 --
 -- Name: FUNCTION content_of(p_row jsonb); Type: COMMENT; Schema: agent_loggy; Owner: -
 --
 
-COMMENT ON FUNCTION agent_loggy.content_of(p_row jsonb) IS 'What makes a version the version it is: its row without identity, labels, activity, times, author and derived columns.';
+COMMENT ON FUNCTION agent_loggy.content_of(p_row jsonb) IS 'What makes a version the version it is: its row without identity, labels, activity, times, author, derived columns and output schema.';
 
 --
 -- Name: create_prompt_version(text, text, text, text[], text, text, text, text, jsonb, text); Type: FUNCTION; Schema: agent_loggy; Owner: -
@@ -1816,13 +1823,16 @@ CREATE FUNCTION agent_loggy.drop_runs_before(p_before timestamp with time zone, 
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
     SET "TimeZone" TO 'UTC'
+    SET lock_timeout TO '5s'
     AS $_$
 DECLARE
     part record;
+    fk record;
+    archive text;
     done text[] := '{}';
     gone bigint;
 BEGIN
-    IF NOT agent_loggy.is_admin() THEN
+    IF NOT agent_loggy.session_is_admin() THEN
         RAISE EXCEPTION 'permission denied to retire runs: only agent_loggy_admin does' USING ERRCODE = 'insufficient_privilege';
     ELSIF p_before IS NULL OR p_before > now() THEN
         RAISE EXCEPTION 'invalid cut-off %: expected a time in the past', quote_nullable(p_before)
@@ -1843,10 +1853,28 @@ BEGIN
         EXECUTE format('UPDATE agent_loggy.trace_findings AS f SET run_id = NULL, run_started_at = NULL FROM agent_loggy.%I AS r '
                        'WHERE f.run_id = r.id AND f.run_started_at = r.started_at', part.relname);
         EXECUTE format('ALTER TABLE agent_loggy.runs DETACH PARTITION agent_loggy.%I', part.relname);
-        IF NOT p_detach_only THEN
+        IF p_detach_only THEN
+            -- an archive stands alone: no foreign keys into live tables, no enum of this schema, and a
+            -- name that does not look like a month's partition
+            FOR fk IN SELECT c.conname FROM pg_catalog.pg_constraint AS c
+                      WHERE c.conrelid = format('agent_loggy.%I', part.relname)::regclass AND c.contype = 'f' LOOP
+                EXECUTE format('ALTER TABLE agent_loggy.%I DROP CONSTRAINT %I', part.relname, fk.conname);
+            END LOOP;
+            EXECUTE format('ALTER TABLE agent_loggy.%1$I ALTER COLUMN status DROP DEFAULT, '
+                           'DROP CONSTRAINT runs_status_error_check', part.relname);
+            EXECUTE format('ALTER TABLE agent_loggy.%1$I ALTER COLUMN status TYPE text USING status::text, '
+                           'ADD CONSTRAINT runs_status_error_check CHECK (status = ''failed'' OR error IS NULL)',
+                           part.relname);
+            archive := 'runs_archive_' || substr(part.relname, 6);
+            EXECUTE format('ALTER TABLE agent_loggy.%I RENAME TO %I', part.relname, archive);
+            EXECUTE format('COMMENT ON TABLE agent_loggy.%I IS %L', archive,
+                           format('Runs of %s, retired by drop_runs_before(..., true) and kept as an archive (no longer part of runs).',
+                                  replace(substr(part.relname, 6), '_', '-')));
+            done := done || archive;
+        ELSE
             EXECUTE format('DROP TABLE agent_loggy.%I', part.relname);
+            done := done || part.relname::text;
         END IF;
-        done := done || part.relname::text;
     END LOOP;
     DELETE FROM agent_loggy.runs_default AS d WHERE d.started_at < p_before;
     GET DIAGNOSTICS gone = ROW_COUNT;
@@ -1861,7 +1889,7 @@ $_$;
 -- Name: FUNCTION drop_runs_before(p_before timestamp with time zone, p_detach_only boolean); Type: COMMENT; Schema: agent_loggy; Owner: -
 --
 
-COMMENT ON FUNCTION agent_loggy.drop_runs_before(p_before timestamp with time zone, p_detach_only boolean) IS 'Admin only: retires the runs that started before p_before: every monthly partition wholly before it is detached and dropped (p_detach_only: detached and kept, as a table of its own, for archiving), with the scores of its runs; findings keep their content and lose the link to the run. Older runs in runs_default are deleted. Returns what was retired.';
+COMMENT ON FUNCTION agent_loggy.drop_runs_before(p_before timestamp with time zone, p_detach_only boolean) IS 'Admin only: retires the runs that started before p_before: every monthly partition wholly before it is detached and dropped (p_detach_only: detached and kept as agent_loggy.runs_archive_YYYY_MM, without foreign keys, for archiving), with the scores of its runs; findings keep their content and lose the link to the run. Older runs in runs_default are deleted. Returns what was retired.';
 
 --
 -- Name: embedding_input(agent_loggy.context_rules); Type: FUNCTION; Schema: agent_loggy; Owner: -
@@ -2012,13 +2040,14 @@ CREATE FUNCTION agent_loggy.ensure_run_partitions(p_from timestamp with time zon
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
     SET "TimeZone" TO 'UTC'
+    SET lock_timeout TO '5s'
     AS $$
 DECLARE
     month timestamptz := date_trunc('month', p_from);
     made text[] := '{}';
     part text;
 BEGIN
-    IF NOT agent_loggy.is_admin() THEN
+    IF NOT agent_loggy.session_is_admin() THEN
         RAISE EXCEPTION 'permission denied to add run partitions: only agent_loggy_admin manages partitions'
             USING ERRCODE = 'insufficient_privilege';
     ELSIF p_from IS NULL OR p_to IS NULL OR p_to < p_from OR p_from < '2000-01-01' OR p_to > '3000-01-01'
@@ -2218,9 +2247,21 @@ BEGIN
             NEW.recorded_by := OLD.recorded_by;
             NEW.recorded_at := OLD.recorded_at;
         ELSE
-            -- the version used, found here (a caller cannot point a run at another project's prompt)
+            -- the version used, found here (a caller cannot point a run at another project's prompt, nor
+            -- record runs of a version that does not exist yet, to be counted once it does)
             NEW.prompt_id := (SELECT p.id FROM agent_loggy.prompts AS p
                               WHERE p.project = NEW.project AND p.name = NEW.prompt_name AND p.version = NEW.prompt_version);
+            IF NEW.prompt_id IS NULL THEN
+                PERFORM agent_loggy.bound_project();  -- a binding without a grant: 42501, not "no version"
+                PERFORM agent_loggy.raise_check_violation(tab, 'runs_prompt_version_check',
+                    format('prompt %s in project %s has no version %s: a run is recorded against the version it used',
+                           quote_literal(NEW.prompt_name), quote_literal(NEW.project), NEW.prompt_version), NULL);
+            END IF;
+            IF NEW.started_at > clock_timestamp() + interval '5 minutes' THEN
+                PERFORM agent_loggy.raise_check_violation(tab, 'runs_times_check',
+                    format('run of %s v%s starts in the future (%s): at most 5 minutes of clock skew are allowed',
+                           NEW.prompt_name, NEW.prompt_version, NEW.started_at), NULL);
+            END IF;
         END IF;
         IF NOT (agent_loggy.is_readable_json(NEW.variables) AND coalesce(agent_loggy.is_readable_json(NEW.parsed_output), true)) THEN
             PERFORM agent_loggy.raise_check_violation(tab, 'runs_json_check',
@@ -2237,6 +2278,10 @@ BEGIN
         END IF;
         RETURN NEW;
     ELSIF tab = 'verdicts' THEN
+        IF cardinality(NEW.finding_ids) > 10000 THEN
+            PERFORM agent_loggy.raise_check_violation(tab, 'verdicts_finding_ids_check',
+                format('a verdict rests on at most 10000 findings, not %s', cardinality(NEW.finding_ids)), NULL);
+        END IF;
         -- the counts come from the findings, never from the caller
         SELECT count(*) AS found,
                count(*) FILTER (WHERE f.stance = 'supports') AS supporting,
@@ -4164,6 +4209,7 @@ CREATE FUNCTION agent_loggy.promote_prompt(p_name text, p_version integer, p_lab
     AS $$
 DECLARE
     result agent_loggy.prompts;
+    summary text := current_setting('agent_loggy.change_summary', true);
 BEGIN
     IF p_override_reason IS NOT NULL THEN
         IF NOT agent_loggy.is_admin() THEN
@@ -4176,7 +4222,9 @@ BEGIN
         PERFORM set_config('agent_loggy.promotion_override', p_override_reason, true);
     END IF;
     result := agent_loggy.set_prompt_label(p_name, p_version, p_label, p_project);
-    PERFORM set_config('agent_loggy.promotion_override', '', true);
+    -- the override and its note end with this call: later changes of the transaction are the caller's
+    PERFORM set_config('agent_loggy.promotion_override', '', true),
+            set_config('agent_loggy.change_summary', coalesce(summary, ''), true);
     RETURN result;
 END
 $$;
@@ -4197,6 +4245,7 @@ CREATE FUNCTION agent_loggy.promotion_failures(p_project text, p_name text, p_ve
     AS $$
 DECLARE
     policy agent_loggy.promotion_policies;
+    candidate bigint;
     cand record;
     holder integer;
     held record;
@@ -4207,12 +4256,15 @@ BEGIN
     IF NOT FOUND THEN
         RETURN failures;
     END IF;
+    candidate := (SELECT p.id FROM agent_loggy.prompts AS p
+                  WHERE p.project = p_project AND p.name = p_name AND p.version = p_version);
+    -- finished runs of this very version row, started in the window (a running run proves nothing yet)
     SELECT count(*) AS runs, count(*) FILTER (WHERE r.status = 'failed') AS failed,
            count(r.output_valid) AS validated, count(*) FILTER (WHERE r.output_valid) AS valid
     INTO cand
     FROM agent_loggy.runs AS r
-    WHERE r.project = p_project AND r.prompt_name = p_name AND r.prompt_version = p_version
-      AND r.started_at >= now() - policy.window_length;
+    WHERE r.project = p_project AND r.prompt_name = p_name AND r.prompt_id = candidate AND r.status <> 'running'
+      AND r.started_at >= now() - policy.window_length AND r.started_at <= now();
     IF cand.runs < policy.min_runs THEN
         failures := failures || format('min_runs: %s runs in the last %s, at least %s needed',
                                        cand.runs, policy.window_length, policy.min_runs);
@@ -4229,18 +4281,29 @@ BEGIN
             cand.valid, cand.validated, policy.min_valid_rate);
     END IF;
     IF policy.score_name IS NOT NULL THEN
-        SELECT p.version INTO holder FROM agent_loggy.prompts AS p
-        WHERE p.project = p_project AND p.name = p_name AND p.labels @> ARRAY[p_label] AND p.version <> p_version;
+        -- the version holding the label now; when none does, the one it last left (taking a label off
+        -- first does not skip the rule)
+        holder := coalesce(
+            (SELECT p.version FROM agent_loggy.prompts AS p
+             WHERE p.project = p_project AND p.name = p_name AND p.labels @> ARRAY[p_label] AND p.version <> p_version),
+            (SELECT h.from_version FROM agent_loggy.prompt_label_history(p_name, p_project) AS h
+             WHERE h.label = p_label AND h.from_version IS DISTINCT FROM p_version
+             ORDER BY h.changelog_id DESC LIMIT 1));
         IF holder IS NOT NULL THEN
-            SELECT avg(s.value) FILTER (WHERE r.prompt_version = p_version) AS cand_mean,
-                   count(s.value) FILTER (WHERE r.prompt_version = p_version) AS cand_n,
-                   avg(s.value) FILTER (WHERE r.prompt_version = holder) AS held_mean,
-                   count(s.value) FILTER (WHERE r.prompt_version = holder) AS held_n
+            -- each run counts once: the mean of its scores of that name, each on the 0-100 scale
+            SELECT avg(per_run.score) FILTER (WHERE per_run.version = p_version) AS cand_mean,
+                   count(*) FILTER (WHERE per_run.version = p_version) AS cand_n,
+                   avg(per_run.score) FILTER (WHERE per_run.version = holder) AS held_mean,
+                   count(*) FILTER (WHERE per_run.version = holder) AS held_n
             INTO held
-            FROM agent_loggy.runs AS r
-            JOIN agent_loggy.scores AS s ON s.run_id = r.id AND s.run_started_at = r.started_at
-            WHERE r.project = p_project AND r.prompt_name = p_name AND r.prompt_version IN (p_version, holder)
-              AND r.started_at >= now() - policy.window_length AND s.name = policy.score_name AND s.value IS NOT NULL;
+            FROM (SELECT r.prompt_version AS version, avg(agent_loggy.run_score(s.value, s.scale_min, s.scale_max)) AS score
+                  FROM agent_loggy.runs AS r
+                  JOIN agent_loggy.scores AS s ON s.run_id = r.id AND s.run_started_at = r.started_at
+                  WHERE r.project = p_project AND r.prompt_name = p_name AND r.prompt_version IN (p_version, holder)
+                    AND r.prompt_id IS NOT NULL AND r.status <> 'running'
+                    AND r.started_at >= now() - policy.window_length AND r.started_at <= now()
+                    AND s.name = policy.score_name AND s.value IS NOT NULL
+                  GROUP BY r.id, r.started_at, r.prompt_version) AS per_run;
             IF held.cand_n = 0 OR (held.held_n > 0 AND held.cand_mean < held.held_mean - policy.score_tolerance) THEN
                 failures := failures || format('score %s: mean %s over %s runs against %s over %s runs of version %s (holder of %s), at most %s below allowed',
                     policy.score_name, coalesce(round(held.cand_mean::numeric, 3)::text, 'none'), held.cand_n,
@@ -4257,7 +4320,7 @@ $$;
 -- Name: FUNCTION promotion_failures(p_project text, p_name text, p_version integer, p_label text); Type: COMMENT; Schema: agent_loggy; Owner: -
 --
 
-COMMENT ON FUNCTION agent_loggy.promotion_failures(p_project text, p_name text, p_version integer, p_label text) IS 'The rules of the promotion policy of (p_project, p_label) that version p_version of prompt p_name fails now, each with its numbers; empty when it passes or no policy guards the label. Counts runs over the policy''s window. The score rule compares with the version holding the label now (none: the rule passes).';
+COMMENT ON FUNCTION agent_loggy.promotion_failures(p_project text, p_name text, p_version integer, p_label text) IS 'The rules of the promotion policy of (p_project, p_label) that version p_version of prompt p_name fails now, each with its numbers; empty when it passes or no policy guards the label. Counts the finished runs of that version row that started in the policy''s window (not after now). The score rule compares per-run means on the 0-100 scale with the version holding the label now, or the one it last left; with neither, it passes.';
 
 --
 -- Name: prompt_output_schema(text, integer, text); Type: FUNCTION; Schema: agent_loggy; Owner: -
@@ -4284,8 +4347,9 @@ CREATE FUNCTION agent_loggy.prompt_version_metrics(p_name text, p_project text D
     AS $$
 BEGIN
     PERFORM agent_loggy.check_project_access(p_project);
-    IF p_bucket IS NOT NULL AND (p_bucket < interval '1 minute' OR p_bucket > interval '366 days') THEN
-        RAISE EXCEPTION 'invalid bucket %: expected an interval between 1 minute and 366 days', p_bucket
+    IF p_bucket IS NOT NULL AND (p_bucket < interval '1 minute' OR p_bucket > interval '366 days'
+                                 OR date_part('month', p_bucket) <> 0 OR date_part('year', p_bucket) <> 0) THEN
+        RAISE EXCEPTION 'invalid bucket %: expected an interval between 1 minute and 366 days, in days, hours or minutes (not months)', p_bucket
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
     RETURN QUERY
@@ -4491,6 +4555,21 @@ $$;
 COMMENT ON FUNCTION agent_loggy.rrf_fuse(p_keyword_ids bigint[], p_semantic_ids bigint[], p_keyword_weight double precision, p_semantic_weight double precision, p_rrf_k integer) IS 'Reciprocal rank fusion of two ranked id lists (best first): score = keyword_weight / (rrf_k + keyword_rank) + semantic_weight / (rrf_k + semantic_rank), a missing rank contributing 0; ranks are 1-based positions in the lists. Sorted by score, then id.';
 
 --
+-- Name: run_score(double precision, double precision, double precision); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.run_score(p_value double precision, p_min double precision, p_max double precision) RETURNS double precision
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    RETURN (((100)::double precision * (p_value - p_min)) / (p_max - p_min));
+
+--
+-- Name: FUNCTION run_score(p_value double precision, p_min double precision, p_max double precision); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.run_score(p_value double precision, p_min double precision, p_max double precision) IS 'A score on the 0-100 scale whatever scale it was given on, for comparisons: a value on a scale of 1-5 or 0-1e300 weighs what a value on 0-100 does.';
+
+--
 -- Name: search_context_rules(public.vector, text, integer); Type: FUNCTION; Schema: agent_loggy; Owner: -
 --
 
@@ -4603,6 +4682,21 @@ $$;
 --
 
 COMMENT ON FUNCTION agent_loggy.serialize_writes() IS 'BEFORE INSERT/UPDATE/DELETE statement trigger of prompts and model_configs: takes the write lock of the bound project (lock_writes) before the statement locks any row.';
+
+--
+-- Name: session_is_admin(); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.session_is_admin() RETURNS boolean
+    LANGUAGE sql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    RETURN (pg_has_role(SESSION_USER, 'agent_loggy_admin'::name, 'USAGE'::text) OR pg_has_role(SESSION_USER, (SELECT n.nspowner FROM pg_namespace n WHERE (n.nspname = 'agent_loggy'::name)), 'USAGE'::text));
+
+--
+-- Name: FUNCTION session_is_admin(); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.session_is_admin() IS 'is_admin() for the login (session_user), which a SECURITY DEFINER function must ask: inside one, current_user is the owner.';
 
 --
 -- Name: promotion_policies; Type: TABLE; Schema: agent_loggy; Owner: -
@@ -4788,7 +4882,7 @@ BEGIN
     FROM agent_loggy.investigations AS i
     WHERE i.project = p_project AND i.embedding IS NOT NULL
       AND (p_requested_by IS NULL OR i.requested_by = p_requested_by)
-    ORDER BY i.embedding <=> q
+    ORDER BY (i.embedding <=> q) + 0  -- exact: an HNSW scan filtered by project could return fewer rows
     LIMIT p_limit;
 END
 $$;
@@ -4961,13 +5055,13 @@ COMMENT ON FUNCTION agent_loggy.store_embeddings(p_what text, p_ids bigint[], p_
 CREATE FUNCTION agent_loggy.t_quantile_975(p_df double precision) RETURNS double precision
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
     SET search_path TO 'pg_catalog', 'pg_temp'
-    RETURN CASE WHEN ((p_df IS NULL) OR (p_df < (1)::double precision)) THEN NULL::double precision WHEN (p_df < (2)::double precision) THEN (12.706)::double precision WHEN (p_df < (3)::double precision) THEN (4.303)::double precision ELSE ((((1.959964)::double precision + ((((1.959964 ^ (3)::numeric) + 1.959964))::double precision / ((4)::double precision * p_df))) + ((((((5)::numeric * (1.959964 ^ (5)::numeric)) + ((16)::numeric * (1.959964 ^ (3)::numeric))) + ((3)::numeric * 1.959964)))::double precision / ((96)::double precision * (p_df ^ (2)::double precision)))) + (((((((3)::numeric * (1.959964 ^ (7)::numeric)) + ((19)::numeric * (1.959964 ^ (5)::numeric))) + ((17)::numeric * (1.959964 ^ (3)::numeric))) - ((15)::numeric * 1.959964)))::double precision / ((384)::double precision * (p_df ^ (3)::double precision)))) END;
+    RETURN CASE WHEN ((p_df IS NULL) OR (p_df < (1)::double precision)) THEN NULL::double precision WHEN (p_df < (5)::double precision) THEN ((ARRAY[12.7062, 4.3027, 3.1824, 2.7764, 2.5706])[(floor(p_df))::integer])::double precision ELSE ((((1.959964)::double precision + ((((1.959964 ^ (3)::numeric) + 1.959964))::double precision / ((4)::double precision * p_df))) + ((((((5)::numeric * (1.959964 ^ (5)::numeric)) + ((16)::numeric * (1.959964 ^ (3)::numeric))) + ((3)::numeric * 1.959964)))::double precision / ((96)::double precision * (p_df ^ (2)::double precision)))) + (((((((3)::numeric * (1.959964 ^ (7)::numeric)) + ((19)::numeric * (1.959964 ^ (5)::numeric))) + ((17)::numeric * (1.959964 ^ (3)::numeric))) - ((15)::numeric * 1.959964)))::double precision / ((384)::double precision * (p_df ^ (3)::double precision)))) END;
 
 --
 -- Name: FUNCTION t_quantile_975(p_df double precision); Type: COMMENT; Schema: agent_loggy; Owner: -
 --
 
-COMMENT ON FUNCTION agent_loggy.t_quantile_975(p_df double precision) IS 'The 97.5% quantile of Student''s t with p_df degrees of freedom (exact for df < 3 at the integer below, else the Cornish-Fisher expansion to third order: within 0.002 for df >= 3).';
+COMMENT ON FUNCTION agent_loggy.t_quantile_975(p_df double precision) IS 'The 97.5% quantile of Student''s t with p_df degrees of freedom: below 5, the exact quantile at the integer below p_df (a little wider than exact); from 5, the Cornish-Fisher expansion to third order (within 0.003 of exact, 0.001 from 8).';
 
 --
 -- Name: template_variables(text); Type: FUNCTION; Schema: agent_loggy; Owner: -
@@ -5426,7 +5520,7 @@ CREATE TABLE agent_loggy.investigations (
     embedding public.vector(384),
     recorded_by text DEFAULT SESSION_USER NOT NULL,
     CONSTRAINT investigations_external_ref_check CHECK (((length(external_ref) >= 1) AND (length(external_ref) <= 200))),
-    CONSTRAINT investigations_parameters_check CHECK ((jsonb_typeof(parameters) = 'object'::text)),
+    CONSTRAINT investigations_parameters_check CHECK (((jsonb_typeof(parameters) = 'object'::text) AND (octet_length((parameters)::text) <= 1000000))),
     CONSTRAINT investigations_project_check CHECK (agent_loggy.is_valid_project(project)),
     CONSTRAINT investigations_query_check CHECK (((query ~ '\S'::text) AND (length(query) <= 100000))),
     CONSTRAINT investigations_requested_by_check CHECK (((length(requested_by) >= 1) AND (length(requested_by) <= 200))),
@@ -5642,7 +5736,8 @@ CREATE TABLE agent_loggy.runs (
     CONSTRAINT runs_model_check CHECK (((length(model_provider) <= 200) AND (length(model_name) <= 200))),
     CONSTRAINT runs_model_config_version_check CHECK ((model_config_version > 0)),
     CONSTRAINT runs_output_check CHECK ((length(output) <= 1000000)),
-    CONSTRAINT runs_output_errors_check CHECK ((cardinality(output_errors) <= 100)),
+    CONSTRAINT runs_output_errors_check CHECK (((cardinality(output_errors) <= 100) AND (octet_length(array_to_string(output_errors, ''::text)) <= 200000))),
+    CONSTRAINT runs_parsed_output_check CHECK ((octet_length((parsed_output)::text) <= 2000000)),
     CONSTRAINT runs_project_check CHECK (agent_loggy.is_valid_project(project)),
     CONSTRAINT runs_prompt_name_check CHECK (agent_loggy.is_valid_name(prompt_name)),
     CONSTRAINT runs_prompt_version_check CHECK (((prompt_version >= 1) AND (prompt_version <= 1000000000))),
@@ -5652,7 +5747,7 @@ CREATE TABLE agent_loggy.runs (
     CONSTRAINT runs_times_check CHECK (((finished_at >= started_at) AND (started_at >= '2000-01-01 00:00:00+00'::timestamp with time zone) AND (started_at < '3000-01-01 00:00:00+00'::timestamp with time zone) AND (finished_at < '3000-01-01 00:00:00+00'::timestamp with time zone))),
     CONSTRAINT runs_tokens_check CHECK (((input_tokens >= 0) AND (output_tokens >= 0))),
     CONSTRAINT runs_trace_id_check CHECK (((trace_id ~ '^[0-9a-f]{32}$'::text) AND (trace_id <> repeat('0'::text, 32)))),
-    CONSTRAINT runs_variables_check CHECK ((jsonb_typeof(variables) = 'object'::text))
+    CONSTRAINT runs_variables_check CHECK (((jsonb_typeof(variables) = 'object'::text) AND (octet_length((variables)::text) <= 1000000)))
 )
 PARTITION BY RANGE (started_at);
 
@@ -5870,7 +5965,8 @@ CREATE TABLE agent_loggy.runs_2026_11 (
     CONSTRAINT runs_model_check CHECK (((length(model_provider) <= 200) AND (length(model_name) <= 200))),
     CONSTRAINT runs_model_config_version_check CHECK ((model_config_version > 0)),
     CONSTRAINT runs_output_check CHECK ((length(output) <= 1000000)),
-    CONSTRAINT runs_output_errors_check CHECK ((cardinality(output_errors) <= 100)),
+    CONSTRAINT runs_output_errors_check CHECK (((cardinality(output_errors) <= 100) AND (octet_length(array_to_string(output_errors, ''::text)) <= 200000))),
+    CONSTRAINT runs_parsed_output_check CHECK ((octet_length((parsed_output)::text) <= 2000000)),
     CONSTRAINT runs_project_check CHECK (agent_loggy.is_valid_project(project)),
     CONSTRAINT runs_prompt_name_check CHECK (agent_loggy.is_valid_name(prompt_name)),
     CONSTRAINT runs_prompt_version_check CHECK (((prompt_version >= 1) AND (prompt_version <= 1000000000))),
@@ -5880,7 +5976,7 @@ CREATE TABLE agent_loggy.runs_2026_11 (
     CONSTRAINT runs_times_check CHECK (((finished_at >= started_at) AND (started_at >= '2000-01-01 00:00:00+00'::timestamp with time zone) AND (started_at < '3000-01-01 00:00:00+00'::timestamp with time zone) AND (finished_at < '3000-01-01 00:00:00+00'::timestamp with time zone))),
     CONSTRAINT runs_tokens_check CHECK (((input_tokens >= 0) AND (output_tokens >= 0))),
     CONSTRAINT runs_trace_id_check CHECK (((trace_id ~ '^[0-9a-f]{32}$'::text) AND (trace_id <> repeat('0'::text, 32)))),
-    CONSTRAINT runs_variables_check CHECK ((jsonb_typeof(variables) = 'object'::text))
+    CONSTRAINT runs_variables_check CHECK (((jsonb_typeof(variables) = 'object'::text) AND (octet_length((variables)::text) <= 1000000)))
 );
 
 --
@@ -5929,7 +6025,8 @@ CREATE TABLE agent_loggy.runs_2026_12 (
     CONSTRAINT runs_model_check CHECK (((length(model_provider) <= 200) AND (length(model_name) <= 200))),
     CONSTRAINT runs_model_config_version_check CHECK ((model_config_version > 0)),
     CONSTRAINT runs_output_check CHECK ((length(output) <= 1000000)),
-    CONSTRAINT runs_output_errors_check CHECK ((cardinality(output_errors) <= 100)),
+    CONSTRAINT runs_output_errors_check CHECK (((cardinality(output_errors) <= 100) AND (octet_length(array_to_string(output_errors, ''::text)) <= 200000))),
+    CONSTRAINT runs_parsed_output_check CHECK ((octet_length((parsed_output)::text) <= 2000000)),
     CONSTRAINT runs_project_check CHECK (agent_loggy.is_valid_project(project)),
     CONSTRAINT runs_prompt_name_check CHECK (agent_loggy.is_valid_name(prompt_name)),
     CONSTRAINT runs_prompt_version_check CHECK (((prompt_version >= 1) AND (prompt_version <= 1000000000))),
@@ -5939,7 +6036,7 @@ CREATE TABLE agent_loggy.runs_2026_12 (
     CONSTRAINT runs_times_check CHECK (((finished_at >= started_at) AND (started_at >= '2000-01-01 00:00:00+00'::timestamp with time zone) AND (started_at < '3000-01-01 00:00:00+00'::timestamp with time zone) AND (finished_at < '3000-01-01 00:00:00+00'::timestamp with time zone))),
     CONSTRAINT runs_tokens_check CHECK (((input_tokens >= 0) AND (output_tokens >= 0))),
     CONSTRAINT runs_trace_id_check CHECK (((trace_id ~ '^[0-9a-f]{32}$'::text) AND (trace_id <> repeat('0'::text, 32)))),
-    CONSTRAINT runs_variables_check CHECK ((jsonb_typeof(variables) = 'object'::text))
+    CONSTRAINT runs_variables_check CHECK (((jsonb_typeof(variables) = 'object'::text) AND (octet_length((variables)::text) <= 1000000)))
 );
 
 --
@@ -5988,7 +6085,8 @@ CREATE TABLE agent_loggy.runs_2027_01 (
     CONSTRAINT runs_model_check CHECK (((length(model_provider) <= 200) AND (length(model_name) <= 200))),
     CONSTRAINT runs_model_config_version_check CHECK ((model_config_version > 0)),
     CONSTRAINT runs_output_check CHECK ((length(output) <= 1000000)),
-    CONSTRAINT runs_output_errors_check CHECK ((cardinality(output_errors) <= 100)),
+    CONSTRAINT runs_output_errors_check CHECK (((cardinality(output_errors) <= 100) AND (octet_length(array_to_string(output_errors, ''::text)) <= 200000))),
+    CONSTRAINT runs_parsed_output_check CHECK ((octet_length((parsed_output)::text) <= 2000000)),
     CONSTRAINT runs_project_check CHECK (agent_loggy.is_valid_project(project)),
     CONSTRAINT runs_prompt_name_check CHECK (agent_loggy.is_valid_name(prompt_name)),
     CONSTRAINT runs_prompt_version_check CHECK (((prompt_version >= 1) AND (prompt_version <= 1000000000))),
@@ -5998,7 +6096,7 @@ CREATE TABLE agent_loggy.runs_2027_01 (
     CONSTRAINT runs_times_check CHECK (((finished_at >= started_at) AND (started_at >= '2000-01-01 00:00:00+00'::timestamp with time zone) AND (started_at < '3000-01-01 00:00:00+00'::timestamp with time zone) AND (finished_at < '3000-01-01 00:00:00+00'::timestamp with time zone))),
     CONSTRAINT runs_tokens_check CHECK (((input_tokens >= 0) AND (output_tokens >= 0))),
     CONSTRAINT runs_trace_id_check CHECK (((trace_id ~ '^[0-9a-f]{32}$'::text) AND (trace_id <> repeat('0'::text, 32)))),
-    CONSTRAINT runs_variables_check CHECK ((jsonb_typeof(variables) = 'object'::text))
+    CONSTRAINT runs_variables_check CHECK (((jsonb_typeof(variables) = 'object'::text) AND (octet_length((variables)::text) <= 1000000)))
 );
 
 --
@@ -6047,7 +6145,8 @@ CREATE TABLE agent_loggy.runs_2027_02 (
     CONSTRAINT runs_model_check CHECK (((length(model_provider) <= 200) AND (length(model_name) <= 200))),
     CONSTRAINT runs_model_config_version_check CHECK ((model_config_version > 0)),
     CONSTRAINT runs_output_check CHECK ((length(output) <= 1000000)),
-    CONSTRAINT runs_output_errors_check CHECK ((cardinality(output_errors) <= 100)),
+    CONSTRAINT runs_output_errors_check CHECK (((cardinality(output_errors) <= 100) AND (octet_length(array_to_string(output_errors, ''::text)) <= 200000))),
+    CONSTRAINT runs_parsed_output_check CHECK ((octet_length((parsed_output)::text) <= 2000000)),
     CONSTRAINT runs_project_check CHECK (agent_loggy.is_valid_project(project)),
     CONSTRAINT runs_prompt_name_check CHECK (agent_loggy.is_valid_name(prompt_name)),
     CONSTRAINT runs_prompt_version_check CHECK (((prompt_version >= 1) AND (prompt_version <= 1000000000))),
@@ -6057,7 +6156,7 @@ CREATE TABLE agent_loggy.runs_2027_02 (
     CONSTRAINT runs_times_check CHECK (((finished_at >= started_at) AND (started_at >= '2000-01-01 00:00:00+00'::timestamp with time zone) AND (started_at < '3000-01-01 00:00:00+00'::timestamp with time zone) AND (finished_at < '3000-01-01 00:00:00+00'::timestamp with time zone))),
     CONSTRAINT runs_tokens_check CHECK (((input_tokens >= 0) AND (output_tokens >= 0))),
     CONSTRAINT runs_trace_id_check CHECK (((trace_id ~ '^[0-9a-f]{32}$'::text) AND (trace_id <> repeat('0'::text, 32)))),
-    CONSTRAINT runs_variables_check CHECK ((jsonb_typeof(variables) = 'object'::text))
+    CONSTRAINT runs_variables_check CHECK (((jsonb_typeof(variables) = 'object'::text) AND (octet_length((variables)::text) <= 1000000)))
 );
 
 --
@@ -6106,7 +6205,8 @@ CREATE TABLE agent_loggy.runs_2027_03 (
     CONSTRAINT runs_model_check CHECK (((length(model_provider) <= 200) AND (length(model_name) <= 200))),
     CONSTRAINT runs_model_config_version_check CHECK ((model_config_version > 0)),
     CONSTRAINT runs_output_check CHECK ((length(output) <= 1000000)),
-    CONSTRAINT runs_output_errors_check CHECK ((cardinality(output_errors) <= 100)),
+    CONSTRAINT runs_output_errors_check CHECK (((cardinality(output_errors) <= 100) AND (octet_length(array_to_string(output_errors, ''::text)) <= 200000))),
+    CONSTRAINT runs_parsed_output_check CHECK ((octet_length((parsed_output)::text) <= 2000000)),
     CONSTRAINT runs_project_check CHECK (agent_loggy.is_valid_project(project)),
     CONSTRAINT runs_prompt_name_check CHECK (agent_loggy.is_valid_name(prompt_name)),
     CONSTRAINT runs_prompt_version_check CHECK (((prompt_version >= 1) AND (prompt_version <= 1000000000))),
@@ -6116,7 +6216,7 @@ CREATE TABLE agent_loggy.runs_2027_03 (
     CONSTRAINT runs_times_check CHECK (((finished_at >= started_at) AND (started_at >= '2000-01-01 00:00:00+00'::timestamp with time zone) AND (started_at < '3000-01-01 00:00:00+00'::timestamp with time zone) AND (finished_at < '3000-01-01 00:00:00+00'::timestamp with time zone))),
     CONSTRAINT runs_tokens_check CHECK (((input_tokens >= 0) AND (output_tokens >= 0))),
     CONSTRAINT runs_trace_id_check CHECK (((trace_id ~ '^[0-9a-f]{32}$'::text) AND (trace_id <> repeat('0'::text, 32)))),
-    CONSTRAINT runs_variables_check CHECK ((jsonb_typeof(variables) = 'object'::text))
+    CONSTRAINT runs_variables_check CHECK (((jsonb_typeof(variables) = 'object'::text) AND (octet_length((variables)::text) <= 1000000)))
 );
 
 --
@@ -6165,7 +6265,8 @@ CREATE TABLE agent_loggy.runs_2027_04 (
     CONSTRAINT runs_model_check CHECK (((length(model_provider) <= 200) AND (length(model_name) <= 200))),
     CONSTRAINT runs_model_config_version_check CHECK ((model_config_version > 0)),
     CONSTRAINT runs_output_check CHECK ((length(output) <= 1000000)),
-    CONSTRAINT runs_output_errors_check CHECK ((cardinality(output_errors) <= 100)),
+    CONSTRAINT runs_output_errors_check CHECK (((cardinality(output_errors) <= 100) AND (octet_length(array_to_string(output_errors, ''::text)) <= 200000))),
+    CONSTRAINT runs_parsed_output_check CHECK ((octet_length((parsed_output)::text) <= 2000000)),
     CONSTRAINT runs_project_check CHECK (agent_loggy.is_valid_project(project)),
     CONSTRAINT runs_prompt_name_check CHECK (agent_loggy.is_valid_name(prompt_name)),
     CONSTRAINT runs_prompt_version_check CHECK (((prompt_version >= 1) AND (prompt_version <= 1000000000))),
@@ -6175,7 +6276,7 @@ CREATE TABLE agent_loggy.runs_2027_04 (
     CONSTRAINT runs_times_check CHECK (((finished_at >= started_at) AND (started_at >= '2000-01-01 00:00:00+00'::timestamp with time zone) AND (started_at < '3000-01-01 00:00:00+00'::timestamp with time zone) AND (finished_at < '3000-01-01 00:00:00+00'::timestamp with time zone))),
     CONSTRAINT runs_tokens_check CHECK (((input_tokens >= 0) AND (output_tokens >= 0))),
     CONSTRAINT runs_trace_id_check CHECK (((trace_id ~ '^[0-9a-f]{32}$'::text) AND (trace_id <> repeat('0'::text, 32)))),
-    CONSTRAINT runs_variables_check CHECK ((jsonb_typeof(variables) = 'object'::text))
+    CONSTRAINT runs_variables_check CHECK (((jsonb_typeof(variables) = 'object'::text) AND (octet_length((variables)::text) <= 1000000)))
 );
 
 --
@@ -6224,7 +6325,8 @@ CREATE TABLE agent_loggy.runs_2027_05 (
     CONSTRAINT runs_model_check CHECK (((length(model_provider) <= 200) AND (length(model_name) <= 200))),
     CONSTRAINT runs_model_config_version_check CHECK ((model_config_version > 0)),
     CONSTRAINT runs_output_check CHECK ((length(output) <= 1000000)),
-    CONSTRAINT runs_output_errors_check CHECK ((cardinality(output_errors) <= 100)),
+    CONSTRAINT runs_output_errors_check CHECK (((cardinality(output_errors) <= 100) AND (octet_length(array_to_string(output_errors, ''::text)) <= 200000))),
+    CONSTRAINT runs_parsed_output_check CHECK ((octet_length((parsed_output)::text) <= 2000000)),
     CONSTRAINT runs_project_check CHECK (agent_loggy.is_valid_project(project)),
     CONSTRAINT runs_prompt_name_check CHECK (agent_loggy.is_valid_name(prompt_name)),
     CONSTRAINT runs_prompt_version_check CHECK (((prompt_version >= 1) AND (prompt_version <= 1000000000))),
@@ -6234,7 +6336,7 @@ CREATE TABLE agent_loggy.runs_2027_05 (
     CONSTRAINT runs_times_check CHECK (((finished_at >= started_at) AND (started_at >= '2000-01-01 00:00:00+00'::timestamp with time zone) AND (started_at < '3000-01-01 00:00:00+00'::timestamp with time zone) AND (finished_at < '3000-01-01 00:00:00+00'::timestamp with time zone))),
     CONSTRAINT runs_tokens_check CHECK (((input_tokens >= 0) AND (output_tokens >= 0))),
     CONSTRAINT runs_trace_id_check CHECK (((trace_id ~ '^[0-9a-f]{32}$'::text) AND (trace_id <> repeat('0'::text, 32)))),
-    CONSTRAINT runs_variables_check CHECK ((jsonb_typeof(variables) = 'object'::text))
+    CONSTRAINT runs_variables_check CHECK (((jsonb_typeof(variables) = 'object'::text) AND (octet_length((variables)::text) <= 1000000)))
 );
 
 --
@@ -6283,7 +6385,8 @@ CREATE TABLE agent_loggy.runs_2027_06 (
     CONSTRAINT runs_model_check CHECK (((length(model_provider) <= 200) AND (length(model_name) <= 200))),
     CONSTRAINT runs_model_config_version_check CHECK ((model_config_version > 0)),
     CONSTRAINT runs_output_check CHECK ((length(output) <= 1000000)),
-    CONSTRAINT runs_output_errors_check CHECK ((cardinality(output_errors) <= 100)),
+    CONSTRAINT runs_output_errors_check CHECK (((cardinality(output_errors) <= 100) AND (octet_length(array_to_string(output_errors, ''::text)) <= 200000))),
+    CONSTRAINT runs_parsed_output_check CHECK ((octet_length((parsed_output)::text) <= 2000000)),
     CONSTRAINT runs_project_check CHECK (agent_loggy.is_valid_project(project)),
     CONSTRAINT runs_prompt_name_check CHECK (agent_loggy.is_valid_name(prompt_name)),
     CONSTRAINT runs_prompt_version_check CHECK (((prompt_version >= 1) AND (prompt_version <= 1000000000))),
@@ -6293,7 +6396,7 @@ CREATE TABLE agent_loggy.runs_2027_06 (
     CONSTRAINT runs_times_check CHECK (((finished_at >= started_at) AND (started_at >= '2000-01-01 00:00:00+00'::timestamp with time zone) AND (started_at < '3000-01-01 00:00:00+00'::timestamp with time zone) AND (finished_at < '3000-01-01 00:00:00+00'::timestamp with time zone))),
     CONSTRAINT runs_tokens_check CHECK (((input_tokens >= 0) AND (output_tokens >= 0))),
     CONSTRAINT runs_trace_id_check CHECK (((trace_id ~ '^[0-9a-f]{32}$'::text) AND (trace_id <> repeat('0'::text, 32)))),
-    CONSTRAINT runs_variables_check CHECK ((jsonb_typeof(variables) = 'object'::text))
+    CONSTRAINT runs_variables_check CHECK (((jsonb_typeof(variables) = 'object'::text) AND (octet_length((variables)::text) <= 1000000)))
 );
 
 --
@@ -6342,7 +6445,8 @@ CREATE TABLE agent_loggy.runs_2027_07 (
     CONSTRAINT runs_model_check CHECK (((length(model_provider) <= 200) AND (length(model_name) <= 200))),
     CONSTRAINT runs_model_config_version_check CHECK ((model_config_version > 0)),
     CONSTRAINT runs_output_check CHECK ((length(output) <= 1000000)),
-    CONSTRAINT runs_output_errors_check CHECK ((cardinality(output_errors) <= 100)),
+    CONSTRAINT runs_output_errors_check CHECK (((cardinality(output_errors) <= 100) AND (octet_length(array_to_string(output_errors, ''::text)) <= 200000))),
+    CONSTRAINT runs_parsed_output_check CHECK ((octet_length((parsed_output)::text) <= 2000000)),
     CONSTRAINT runs_project_check CHECK (agent_loggy.is_valid_project(project)),
     CONSTRAINT runs_prompt_name_check CHECK (agent_loggy.is_valid_name(prompt_name)),
     CONSTRAINT runs_prompt_version_check CHECK (((prompt_version >= 1) AND (prompt_version <= 1000000000))),
@@ -6352,7 +6456,7 @@ CREATE TABLE agent_loggy.runs_2027_07 (
     CONSTRAINT runs_times_check CHECK (((finished_at >= started_at) AND (started_at >= '2000-01-01 00:00:00+00'::timestamp with time zone) AND (started_at < '3000-01-01 00:00:00+00'::timestamp with time zone) AND (finished_at < '3000-01-01 00:00:00+00'::timestamp with time zone))),
     CONSTRAINT runs_tokens_check CHECK (((input_tokens >= 0) AND (output_tokens >= 0))),
     CONSTRAINT runs_trace_id_check CHECK (((trace_id ~ '^[0-9a-f]{32}$'::text) AND (trace_id <> repeat('0'::text, 32)))),
-    CONSTRAINT runs_variables_check CHECK ((jsonb_typeof(variables) = 'object'::text))
+    CONSTRAINT runs_variables_check CHECK (((jsonb_typeof(variables) = 'object'::text) AND (octet_length((variables)::text) <= 1000000)))
 );
 
 --
@@ -6401,7 +6505,8 @@ CREATE TABLE agent_loggy.runs_2027_08 (
     CONSTRAINT runs_model_check CHECK (((length(model_provider) <= 200) AND (length(model_name) <= 200))),
     CONSTRAINT runs_model_config_version_check CHECK ((model_config_version > 0)),
     CONSTRAINT runs_output_check CHECK ((length(output) <= 1000000)),
-    CONSTRAINT runs_output_errors_check CHECK ((cardinality(output_errors) <= 100)),
+    CONSTRAINT runs_output_errors_check CHECK (((cardinality(output_errors) <= 100) AND (octet_length(array_to_string(output_errors, ''::text)) <= 200000))),
+    CONSTRAINT runs_parsed_output_check CHECK ((octet_length((parsed_output)::text) <= 2000000)),
     CONSTRAINT runs_project_check CHECK (agent_loggy.is_valid_project(project)),
     CONSTRAINT runs_prompt_name_check CHECK (agent_loggy.is_valid_name(prompt_name)),
     CONSTRAINT runs_prompt_version_check CHECK (((prompt_version >= 1) AND (prompt_version <= 1000000000))),
@@ -6411,7 +6516,7 @@ CREATE TABLE agent_loggy.runs_2027_08 (
     CONSTRAINT runs_times_check CHECK (((finished_at >= started_at) AND (started_at >= '2000-01-01 00:00:00+00'::timestamp with time zone) AND (started_at < '3000-01-01 00:00:00+00'::timestamp with time zone) AND (finished_at < '3000-01-01 00:00:00+00'::timestamp with time zone))),
     CONSTRAINT runs_tokens_check CHECK (((input_tokens >= 0) AND (output_tokens >= 0))),
     CONSTRAINT runs_trace_id_check CHECK (((trace_id ~ '^[0-9a-f]{32}$'::text) AND (trace_id <> repeat('0'::text, 32)))),
-    CONSTRAINT runs_variables_check CHECK ((jsonb_typeof(variables) = 'object'::text))
+    CONSTRAINT runs_variables_check CHECK (((jsonb_typeof(variables) = 'object'::text) AND (octet_length((variables)::text) <= 1000000)))
 );
 
 --
@@ -6460,7 +6565,8 @@ CREATE TABLE agent_loggy.runs_2027_09 (
     CONSTRAINT runs_model_check CHECK (((length(model_provider) <= 200) AND (length(model_name) <= 200))),
     CONSTRAINT runs_model_config_version_check CHECK ((model_config_version > 0)),
     CONSTRAINT runs_output_check CHECK ((length(output) <= 1000000)),
-    CONSTRAINT runs_output_errors_check CHECK ((cardinality(output_errors) <= 100)),
+    CONSTRAINT runs_output_errors_check CHECK (((cardinality(output_errors) <= 100) AND (octet_length(array_to_string(output_errors, ''::text)) <= 200000))),
+    CONSTRAINT runs_parsed_output_check CHECK ((octet_length((parsed_output)::text) <= 2000000)),
     CONSTRAINT runs_project_check CHECK (agent_loggy.is_valid_project(project)),
     CONSTRAINT runs_prompt_name_check CHECK (agent_loggy.is_valid_name(prompt_name)),
     CONSTRAINT runs_prompt_version_check CHECK (((prompt_version >= 1) AND (prompt_version <= 1000000000))),
@@ -6470,7 +6576,7 @@ CREATE TABLE agent_loggy.runs_2027_09 (
     CONSTRAINT runs_times_check CHECK (((finished_at >= started_at) AND (started_at >= '2000-01-01 00:00:00+00'::timestamp with time zone) AND (started_at < '3000-01-01 00:00:00+00'::timestamp with time zone) AND (finished_at < '3000-01-01 00:00:00+00'::timestamp with time zone))),
     CONSTRAINT runs_tokens_check CHECK (((input_tokens >= 0) AND (output_tokens >= 0))),
     CONSTRAINT runs_trace_id_check CHECK (((trace_id ~ '^[0-9a-f]{32}$'::text) AND (trace_id <> repeat('0'::text, 32)))),
-    CONSTRAINT runs_variables_check CHECK ((jsonb_typeof(variables) = 'object'::text))
+    CONSTRAINT runs_variables_check CHECK (((jsonb_typeof(variables) = 'object'::text) AND (octet_length((variables)::text) <= 1000000)))
 );
 
 --
@@ -6519,7 +6625,8 @@ CREATE TABLE agent_loggy.runs_2027_10 (
     CONSTRAINT runs_model_check CHECK (((length(model_provider) <= 200) AND (length(model_name) <= 200))),
     CONSTRAINT runs_model_config_version_check CHECK ((model_config_version > 0)),
     CONSTRAINT runs_output_check CHECK ((length(output) <= 1000000)),
-    CONSTRAINT runs_output_errors_check CHECK ((cardinality(output_errors) <= 100)),
+    CONSTRAINT runs_output_errors_check CHECK (((cardinality(output_errors) <= 100) AND (octet_length(array_to_string(output_errors, ''::text)) <= 200000))),
+    CONSTRAINT runs_parsed_output_check CHECK ((octet_length((parsed_output)::text) <= 2000000)),
     CONSTRAINT runs_project_check CHECK (agent_loggy.is_valid_project(project)),
     CONSTRAINT runs_prompt_name_check CHECK (agent_loggy.is_valid_name(prompt_name)),
     CONSTRAINT runs_prompt_version_check CHECK (((prompt_version >= 1) AND (prompt_version <= 1000000000))),
@@ -6529,7 +6636,7 @@ CREATE TABLE agent_loggy.runs_2027_10 (
     CONSTRAINT runs_times_check CHECK (((finished_at >= started_at) AND (started_at >= '2000-01-01 00:00:00+00'::timestamp with time zone) AND (started_at < '3000-01-01 00:00:00+00'::timestamp with time zone) AND (finished_at < '3000-01-01 00:00:00+00'::timestamp with time zone))),
     CONSTRAINT runs_tokens_check CHECK (((input_tokens >= 0) AND (output_tokens >= 0))),
     CONSTRAINT runs_trace_id_check CHECK (((trace_id ~ '^[0-9a-f]{32}$'::text) AND (trace_id <> repeat('0'::text, 32)))),
-    CONSTRAINT runs_variables_check CHECK ((jsonb_typeof(variables) = 'object'::text))
+    CONSTRAINT runs_variables_check CHECK (((jsonb_typeof(variables) = 'object'::text) AND (octet_length((variables)::text) <= 1000000)))
 );
 
 --
@@ -6578,7 +6685,8 @@ CREATE TABLE agent_loggy.runs_2027_11 (
     CONSTRAINT runs_model_check CHECK (((length(model_provider) <= 200) AND (length(model_name) <= 200))),
     CONSTRAINT runs_model_config_version_check CHECK ((model_config_version > 0)),
     CONSTRAINT runs_output_check CHECK ((length(output) <= 1000000)),
-    CONSTRAINT runs_output_errors_check CHECK ((cardinality(output_errors) <= 100)),
+    CONSTRAINT runs_output_errors_check CHECK (((cardinality(output_errors) <= 100) AND (octet_length(array_to_string(output_errors, ''::text)) <= 200000))),
+    CONSTRAINT runs_parsed_output_check CHECK ((octet_length((parsed_output)::text) <= 2000000)),
     CONSTRAINT runs_project_check CHECK (agent_loggy.is_valid_project(project)),
     CONSTRAINT runs_prompt_name_check CHECK (agent_loggy.is_valid_name(prompt_name)),
     CONSTRAINT runs_prompt_version_check CHECK (((prompt_version >= 1) AND (prompt_version <= 1000000000))),
@@ -6588,7 +6696,7 @@ CREATE TABLE agent_loggy.runs_2027_11 (
     CONSTRAINT runs_times_check CHECK (((finished_at >= started_at) AND (started_at >= '2000-01-01 00:00:00+00'::timestamp with time zone) AND (started_at < '3000-01-01 00:00:00+00'::timestamp with time zone) AND (finished_at < '3000-01-01 00:00:00+00'::timestamp with time zone))),
     CONSTRAINT runs_tokens_check CHECK (((input_tokens >= 0) AND (output_tokens >= 0))),
     CONSTRAINT runs_trace_id_check CHECK (((trace_id ~ '^[0-9a-f]{32}$'::text) AND (trace_id <> repeat('0'::text, 32)))),
-    CONSTRAINT runs_variables_check CHECK ((jsonb_typeof(variables) = 'object'::text))
+    CONSTRAINT runs_variables_check CHECK (((jsonb_typeof(variables) = 'object'::text) AND (octet_length((variables)::text) <= 1000000)))
 );
 
 --
@@ -6637,7 +6745,8 @@ CREATE TABLE agent_loggy.runs_2027_12 (
     CONSTRAINT runs_model_check CHECK (((length(model_provider) <= 200) AND (length(model_name) <= 200))),
     CONSTRAINT runs_model_config_version_check CHECK ((model_config_version > 0)),
     CONSTRAINT runs_output_check CHECK ((length(output) <= 1000000)),
-    CONSTRAINT runs_output_errors_check CHECK ((cardinality(output_errors) <= 100)),
+    CONSTRAINT runs_output_errors_check CHECK (((cardinality(output_errors) <= 100) AND (octet_length(array_to_string(output_errors, ''::text)) <= 200000))),
+    CONSTRAINT runs_parsed_output_check CHECK ((octet_length((parsed_output)::text) <= 2000000)),
     CONSTRAINT runs_project_check CHECK (agent_loggy.is_valid_project(project)),
     CONSTRAINT runs_prompt_name_check CHECK (agent_loggy.is_valid_name(prompt_name)),
     CONSTRAINT runs_prompt_version_check CHECK (((prompt_version >= 1) AND (prompt_version <= 1000000000))),
@@ -6647,7 +6756,7 @@ CREATE TABLE agent_loggy.runs_2027_12 (
     CONSTRAINT runs_times_check CHECK (((finished_at >= started_at) AND (started_at >= '2000-01-01 00:00:00+00'::timestamp with time zone) AND (started_at < '3000-01-01 00:00:00+00'::timestamp with time zone) AND (finished_at < '3000-01-01 00:00:00+00'::timestamp with time zone))),
     CONSTRAINT runs_tokens_check CHECK (((input_tokens >= 0) AND (output_tokens >= 0))),
     CONSTRAINT runs_trace_id_check CHECK (((trace_id ~ '^[0-9a-f]{32}$'::text) AND (trace_id <> repeat('0'::text, 32)))),
-    CONSTRAINT runs_variables_check CHECK ((jsonb_typeof(variables) = 'object'::text))
+    CONSTRAINT runs_variables_check CHECK (((jsonb_typeof(variables) = 'object'::text) AND (octet_length((variables)::text) <= 1000000)))
 );
 
 --
@@ -6696,7 +6805,8 @@ CREATE TABLE agent_loggy.runs_default (
     CONSTRAINT runs_model_check CHECK (((length(model_provider) <= 200) AND (length(model_name) <= 200))),
     CONSTRAINT runs_model_config_version_check CHECK ((model_config_version > 0)),
     CONSTRAINT runs_output_check CHECK ((length(output) <= 1000000)),
-    CONSTRAINT runs_output_errors_check CHECK ((cardinality(output_errors) <= 100)),
+    CONSTRAINT runs_output_errors_check CHECK (((cardinality(output_errors) <= 100) AND (octet_length(array_to_string(output_errors, ''::text)) <= 200000))),
+    CONSTRAINT runs_parsed_output_check CHECK ((octet_length((parsed_output)::text) <= 2000000)),
     CONSTRAINT runs_project_check CHECK (agent_loggy.is_valid_project(project)),
     CONSTRAINT runs_prompt_name_check CHECK (agent_loggy.is_valid_name(prompt_name)),
     CONSTRAINT runs_prompt_version_check CHECK (((prompt_version >= 1) AND (prompt_version <= 1000000000))),
@@ -6706,7 +6816,7 @@ CREATE TABLE agent_loggy.runs_default (
     CONSTRAINT runs_times_check CHECK (((finished_at >= started_at) AND (started_at >= '2000-01-01 00:00:00+00'::timestamp with time zone) AND (started_at < '3000-01-01 00:00:00+00'::timestamp with time zone) AND (finished_at < '3000-01-01 00:00:00+00'::timestamp with time zone))),
     CONSTRAINT runs_tokens_check CHECK (((input_tokens >= 0) AND (output_tokens >= 0))),
     CONSTRAINT runs_trace_id_check CHECK (((trace_id ~ '^[0-9a-f]{32}$'::text) AND (trace_id <> repeat('0'::text, 32)))),
-    CONSTRAINT runs_variables_check CHECK ((jsonb_typeof(variables) = 'object'::text))
+    CONSTRAINT runs_variables_check CHECK (((jsonb_typeof(variables) = 'object'::text) AND (octet_length((variables)::text) <= 1000000)))
 );
 
 --
@@ -6890,7 +7000,7 @@ CREATE TABLE agent_loggy.trace_findings (
     run_started_at timestamp with time zone,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     recorded_by text DEFAULT SESSION_USER NOT NULL,
-    CONSTRAINT trace_findings_evidence_check CHECK ((jsonb_typeof(evidence) = ANY (ARRAY['array'::text, 'object'::text]))),
+    CONSTRAINT trace_findings_evidence_check CHECK (((jsonb_typeof(evidence) = ANY (ARRAY['array'::text, 'object'::text])) AND (octet_length((evidence)::text) <= 1000000))),
     CONSTRAINT trace_findings_probabilities_check CHECK ((((p_supports IS NULL) AND (p_refutes IS NULL) AND (p_neutral IS NULL)) OR (((p_supports >= (0)::double precision) AND (p_supports <= (1)::double precision)) AND ((p_refutes >= (0)::double precision) AND (p_refutes <= (1)::double precision)) AND ((p_neutral >= (0)::double precision) AND (p_neutral <= (1)::double precision)) AND (abs((((p_supports + p_refutes) + p_neutral) - (1)::double precision)) <= (0.001)::double precision)))),
     CONSTRAINT trace_findings_project_check CHECK (agent_loggy.is_valid_project(project)),
     CONSTRAINT trace_findings_relevance_check CHECK (((relevance >= (0)::double precision) AND (relevance <= (100)::double precision))),
@@ -11058,6 +11168,13 @@ REVOKE ALL ON FUNCTION agent_loggy.rrf_fuse(p_keyword_ids bigint[], p_semantic_i
 GRANT ALL ON FUNCTION agent_loggy.rrf_fuse(p_keyword_ids bigint[], p_semantic_ids bigint[], p_keyword_weight double precision, p_semantic_weight double precision, p_rrf_k integer) TO agent_loggy_reader;
 
 --
+-- Name: FUNCTION run_score(p_value double precision, p_min double precision, p_max double precision); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.run_score(p_value double precision, p_min double precision, p_max double precision) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.run_score(p_value double precision, p_min double precision, p_max double precision) TO agent_loggy_reader;
+
+--
 -- Name: FUNCTION search_context_rules(p_query public.vector, p_project text, p_limit integer); Type: ACL; Schema: agent_loggy; Owner: -
 --
 
@@ -11090,6 +11207,12 @@ GRANT ALL ON FUNCTION agent_loggy.sees_every_project() TO agent_loggy_reader;
 --
 
 REVOKE ALL ON FUNCTION agent_loggy.serialize_writes() FROM PUBLIC;
+
+--
+-- Name: FUNCTION session_is_admin(); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.session_is_admin() FROM PUBLIC;
 
 --
 -- Name: TABLE promotion_policies; Type: ACL; Schema: agent_loggy; Owner: -

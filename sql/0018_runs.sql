@@ -47,6 +47,15 @@ ALTER TABLE agent_loggy.prompts ADD CONSTRAINT prompts_output_schema_check
 COMMENT ON COLUMN agent_loggy.prompts.output_schema IS
     'JSON Schema (an object) the output of this version must meet; runs record whether theirs did. NULL: no schema. A new version inherits the schema of the version before it; fixed once the version has runs.';
 
+-- A version's content, which a deleted version number must be re-created with, leaves the schema out:
+-- versions deleted before this migration have none recorded, and a new version inherits one.
+CREATE OR REPLACE FUNCTION agent_loggy.content_of(p_row jsonb) RETURNS jsonb
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN p_row - ARRAY['id', 'labels', 'is_active', 'created_at', 'updated_at', 'created_by', 'embedding',
+                         'embedding_config_id', 'search_vector', 'variables', 'output_schema'];
+COMMENT ON FUNCTION agent_loggy.content_of(jsonb) IS
+    'What makes a version the version it is: its row without identity, labels, activity, times, author, derived columns and output schema.';
+
 -- Investigations -----------------------------------------------------------------------------------------
 
 CREATE TABLE agent_loggy.investigations (
@@ -68,7 +77,8 @@ CREATE TABLE agent_loggy.investigations (
     CONSTRAINT investigations_external_ref_check CHECK (length(external_ref) BETWEEN 1 AND 200),
     CONSTRAINT investigations_requested_by_check CHECK (length(requested_by) BETWEEN 1 AND 200),
     CONSTRAINT investigations_query_check CHECK (query ~ '\S' AND length(query) <= 100000),
-    CONSTRAINT investigations_parameters_check CHECK (jsonb_typeof(parameters) = 'object'),
+    CONSTRAINT investigations_parameters_check CHECK (jsonb_typeof(parameters) = 'object'
+                                                      AND octet_length(parameters::text) <= 1000000),
     CONSTRAINT investigations_times_check CHECK ((started_at IS NULL OR finished_at IS NULL OR finished_at >= started_at)
                                                  AND agent_loggy.is_readable_time(started_at)
                                                  AND agent_loggy.is_readable_time(finished_at))
@@ -133,10 +143,12 @@ CREATE TABLE agent_loggy.runs (
     CONSTRAINT runs_label_check CHECK (label ~ '^[a-z0-9_.-]{1,36}$'),
     CONSTRAINT runs_model_config_version_check CHECK (model_config_version > 0),
     CONSTRAINT runs_model_check CHECK (length(model_provider) <= 200 AND length(model_name) <= 200),
-    CONSTRAINT runs_variables_check CHECK (jsonb_typeof(variables) = 'object'),
+    CONSTRAINT runs_variables_check CHECK (jsonb_typeof(variables) = 'object' AND octet_length(variables::text) <= 1000000),
+    CONSTRAINT runs_parsed_output_check CHECK (octet_length(parsed_output::text) <= 2000000),
     CONSTRAINT runs_rendered_hash_check CHECK (rendered_hash ~ '^[0-9a-f]{64}$'),
     CONSTRAINT runs_output_check CHECK (length(output) <= 1000000),
-    CONSTRAINT runs_output_errors_check CHECK (cardinality(output_errors) <= 100),
+    CONSTRAINT runs_output_errors_check CHECK (cardinality(output_errors) <= 100
+                                               AND octet_length(array_to_string(output_errors, '')) <= 200000),
     CONSTRAINT runs_error_check CHECK (length(error) <= 10000),
     CONSTRAINT runs_status_error_check CHECK (status = 'failed' OR error IS NULL),
     CONSTRAINT runs_latency_check CHECK (latency_ms >= 0 AND latency_ms <= 86400000),
@@ -276,7 +288,8 @@ CREATE TABLE agent_loggy.trace_findings (
         (p_supports IS NULL AND p_refutes IS NULL AND p_neutral IS NULL)
         OR (p_supports BETWEEN 0 AND 1 AND p_refutes BETWEEN 0 AND 1 AND p_neutral BETWEEN 0 AND 1
             AND abs(p_supports + p_refutes + p_neutral - 1) <= 0.001)),
-    CONSTRAINT trace_findings_evidence_check CHECK (jsonb_typeof(evidence) IN ('array', 'object')),
+    CONSTRAINT trace_findings_evidence_check CHECK (jsonb_typeof(evidence) IN ('array', 'object')
+                                                    AND octet_length(evidence::text) <= 1000000),
     CONSTRAINT trace_findings_run_check CHECK ((run_id IS NULL) = (run_started_at IS NULL))
 );
 CREATE INDEX trace_findings_investigation_idx ON agent_loggy.trace_findings (investigation_id, trace_id);
@@ -456,9 +469,21 @@ BEGIN
             NEW.recorded_by := OLD.recorded_by;
             NEW.recorded_at := OLD.recorded_at;
         ELSE
-            -- the version used, found here (a caller cannot point a run at another project's prompt)
+            -- the version used, found here (a caller cannot point a run at another project's prompt, nor
+            -- record runs of a version that does not exist yet, to be counted once it does)
             NEW.prompt_id := (SELECT p.id FROM agent_loggy.prompts AS p
                               WHERE p.project = NEW.project AND p.name = NEW.prompt_name AND p.version = NEW.prompt_version);
+            IF NEW.prompt_id IS NULL THEN
+                PERFORM agent_loggy.bound_project();  -- a binding without a grant: 42501, not "no version"
+                PERFORM agent_loggy.raise_check_violation(tab, 'runs_prompt_version_check',
+                    format('prompt %s in project %s has no version %s: a run is recorded against the version it used',
+                           quote_literal(NEW.prompt_name), quote_literal(NEW.project), NEW.prompt_version), NULL);
+            END IF;
+            IF NEW.started_at > clock_timestamp() + interval '5 minutes' THEN
+                PERFORM agent_loggy.raise_check_violation(tab, 'runs_times_check',
+                    format('run of %s v%s starts in the future (%s): at most 5 minutes of clock skew are allowed',
+                           NEW.prompt_name, NEW.prompt_version, NEW.started_at), NULL);
+            END IF;
         END IF;
         IF NOT (agent_loggy.is_readable_json(NEW.variables) AND coalesce(agent_loggy.is_readable_json(NEW.parsed_output), true)) THEN
             PERFORM agent_loggy.raise_check_violation(tab, 'runs_json_check',
@@ -475,6 +500,10 @@ BEGIN
         END IF;
         RETURN NEW;
     ELSIF tab = 'verdicts' THEN
+        IF cardinality(NEW.finding_ids) > 10000 THEN
+            PERFORM agent_loggy.raise_check_violation(tab, 'verdicts_finding_ids_check',
+                format('a verdict rests on at most 10000 findings, not %s', cardinality(NEW.finding_ids)), NULL);
+        END IF;
         -- the counts come from the findings, never from the caller
         SELECT count(*) AS found,
                count(*) FILTER (WHERE f.stance = 'supports') AS supporting,
@@ -632,7 +661,7 @@ COMMENT ON FUNCTION agent_loggy.prompt_output_schema(text, integer, text) IS
 -- once: applied again after a rollback, the migration finds its rows there and writes no second set
 -- (the changelog keeps every row, so the trigger that would write them is off for this update). The
 -- write-lock rows the update needs are removed again, so the rollback leaves the tables as they were.
-ALTER TABLE agent_loggy.prompts DISABLE TRIGGER write_changelog;
+ALTER TABLE agent_loggy.prompts DISABLE TRIGGER write_changelog, DISABLE TRIGGER t90_touch_updated_at;
 DO $$
 DECLARE
     locks text[] := ARRAY(SELECT w.kind || '/' || w.project FROM agent_loggy.write_locks AS w);
@@ -726,7 +755,7 @@ BEGIN
     ORDER BY p.id;
 END
 $$;
-ALTER TABLE agent_loggy.prompts ENABLE TRIGGER write_changelog;
+ALTER TABLE agent_loggy.prompts ENABLE TRIGGER write_changelog, ENABLE TRIGGER t90_touch_updated_at;
 
 -- Batches: COPY is refused on a table with row level security, so batches are COPYed into a staging
 -- table and moved with one INSERT (policies, guards and constraints apply to every row).
@@ -782,18 +811,28 @@ COMMENT ON FUNCTION agent_loggy.record_staged_runs() IS
 
 -- Partitions ---------------------------------------------------------------------------------------------------
 
+CREATE FUNCTION agent_loggy.session_is_admin() RETURNS boolean
+    LANGUAGE sql STABLE
+    SET search_path = pg_catalog, pg_temp
+    RETURN pg_has_role(session_user, 'agent_loggy_admin', 'USAGE')
+        OR pg_has_role(session_user, (SELECT n.nspowner FROM pg_catalog.pg_namespace AS n WHERE n.nspname = 'agent_loggy'),
+                       'USAGE');
+COMMENT ON FUNCTION agent_loggy.session_is_admin() IS
+    'is_admin() for the login (session_user), which a SECURITY DEFINER function must ask: inside one, current_user is the owner.';
+
 CREATE FUNCTION agent_loggy.ensure_run_partitions(p_from timestamptz, p_to timestamptz) RETURNS text[]
     LANGUAGE plpgsql
     SECURITY DEFINER
     SET search_path = pg_catalog, pg_temp
     SET timezone = 'UTC'
+    SET lock_timeout = '5s'
 AS $$
 DECLARE
     month timestamptz := date_trunc('month', p_from);
     made text[] := '{}';
     part text;
 BEGIN
-    IF NOT agent_loggy.is_admin() THEN
+    IF NOT agent_loggy.session_is_admin() THEN
         RAISE EXCEPTION 'permission denied to add run partitions: only agent_loggy_admin manages partitions'
             USING ERRCODE = 'insufficient_privilege';
     ELSIF p_from IS NULL OR p_to IS NULL OR p_to < p_from OR p_from < '2000-01-01' OR p_to > '3000-01-01'
@@ -829,13 +868,16 @@ CREATE FUNCTION agent_loggy.drop_runs_before(p_before timestamptz, p_detach_only
     SECURITY DEFINER
     SET search_path = pg_catalog, pg_temp
     SET timezone = 'UTC'
+    SET lock_timeout = '5s'
 AS $$
 DECLARE
     part record;
+    fk record;
+    archive text;
     done text[] := '{}';
     gone bigint;
 BEGIN
-    IF NOT agent_loggy.is_admin() THEN
+    IF NOT agent_loggy.session_is_admin() THEN
         RAISE EXCEPTION 'permission denied to retire runs: only agent_loggy_admin does' USING ERRCODE = 'insufficient_privilege';
     ELSIF p_before IS NULL OR p_before > now() THEN
         RAISE EXCEPTION 'invalid cut-off %: expected a time in the past', quote_nullable(p_before)
@@ -856,10 +898,28 @@ BEGIN
         EXECUTE format('UPDATE agent_loggy.trace_findings AS f SET run_id = NULL, run_started_at = NULL FROM agent_loggy.%I AS r '
                        'WHERE f.run_id = r.id AND f.run_started_at = r.started_at', part.relname);
         EXECUTE format('ALTER TABLE agent_loggy.runs DETACH PARTITION agent_loggy.%I', part.relname);
-        IF NOT p_detach_only THEN
+        IF p_detach_only THEN
+            -- an archive stands alone: no foreign keys into live tables, no enum of this schema, and a
+            -- name that does not look like a month's partition
+            FOR fk IN SELECT c.conname FROM pg_catalog.pg_constraint AS c
+                      WHERE c.conrelid = format('agent_loggy.%I', part.relname)::regclass AND c.contype = 'f' LOOP
+                EXECUTE format('ALTER TABLE agent_loggy.%I DROP CONSTRAINT %I', part.relname, fk.conname);
+            END LOOP;
+            EXECUTE format('ALTER TABLE agent_loggy.%1$I ALTER COLUMN status DROP DEFAULT, '
+                           'DROP CONSTRAINT runs_status_error_check', part.relname);
+            EXECUTE format('ALTER TABLE agent_loggy.%1$I ALTER COLUMN status TYPE text USING status::text, '
+                           'ADD CONSTRAINT runs_status_error_check CHECK (status = ''failed'' OR error IS NULL)',
+                           part.relname);
+            archive := 'runs_archive_' || substr(part.relname, 6);
+            EXECUTE format('ALTER TABLE agent_loggy.%I RENAME TO %I', part.relname, archive);
+            EXECUTE format('COMMENT ON TABLE agent_loggy.%I IS %L', archive,
+                           format('Runs of %s, retired by drop_runs_before(..., true) and kept as an archive (no longer part of runs).',
+                                  replace(substr(part.relname, 6), '_', '-')));
+            done := done || archive;
+        ELSE
             EXECUTE format('DROP TABLE agent_loggy.%I', part.relname);
+            done := done || part.relname::text;
         END IF;
-        done := done || part.relname::text;
     END LOOP;
     DELETE FROM agent_loggy.runs_default AS d WHERE d.started_at < p_before;
     GET DIAGNOSTICS gone = ROW_COUNT;
@@ -870,7 +930,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION agent_loggy.drop_runs_before(timestamptz, boolean) IS
-    'Admin only: retires the runs that started before p_before: every monthly partition wholly before it is detached and dropped (p_detach_only: detached and kept, as a table of its own, for archiving), with the scores of its runs; findings keep their content and lose the link to the run. Older runs in runs_default are deleted. Returns what was retired.';
+    'Admin only: retires the runs that started before p_before: every monthly partition wholly before it is detached and dropped (p_detach_only: detached and kept as agent_loggy.runs_archive_YYYY_MM, without foreign keys, for archiving), with the scores of its runs; findings keep their content and lose the link to the run. Older runs in runs_default are deleted. Returns what was retired.';
 
 DO $$
 BEGIN
@@ -894,8 +954,9 @@ CREATE FUNCTION agent_loggy.prompt_version_metrics(
 AS $$
 BEGIN
     PERFORM agent_loggy.check_project_access(p_project);
-    IF p_bucket IS NOT NULL AND (p_bucket < interval '1 minute' OR p_bucket > interval '366 days') THEN
-        RAISE EXCEPTION 'invalid bucket %: expected an interval between 1 minute and 366 days', p_bucket
+    IF p_bucket IS NOT NULL AND (p_bucket < interval '1 minute' OR p_bucket > interval '366 days'
+                                 OR date_part('month', p_bucket) <> 0 OR date_part('year', p_bucket) <> 0) THEN
+        RAISE EXCEPTION 'invalid bucket %: expected an interval between 1 minute and 366 days, in days, hours or minutes (not months)', p_bucket
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
     RETURN QUERY
@@ -944,14 +1005,14 @@ CREATE FUNCTION agent_loggy.t_quantile_975(p_df double precision) RETURNS double
     SET search_path = pg_catalog, pg_temp
     RETURN CASE
         WHEN p_df IS NULL OR p_df < 1 THEN NULL
-        WHEN p_df < 2 THEN 12.706
-        WHEN p_df < 3 THEN 4.303
+        WHEN p_df < 5 THEN  -- the exact quantiles at 1-5, linearly between (on the safe side: the lower df's)
+            (ARRAY[12.7062, 4.3027, 3.1824, 2.7764, 2.5706])[floor(p_df)::integer]
         ELSE 1.959964 + (1.959964 ^ 3 + 1.959964) / (4 * p_df)
                       + (5 * 1.959964 ^ 5 + 16 * 1.959964 ^ 3 + 3 * 1.959964) / (96 * p_df ^ 2)
                       + (3 * 1.959964 ^ 7 + 19 * 1.959964 ^ 5 + 17 * 1.959964 ^ 3 - 15 * 1.959964) / (384 * p_df ^ 3)
     END;
 COMMENT ON FUNCTION agent_loggy.t_quantile_975(double precision) IS
-    'The 97.5% quantile of Student''s t with p_df degrees of freedom (exact for df < 3 at the integer below, else the Cornish-Fisher expansion to third order: within 0.002 for df >= 3).';
+    'The 97.5% quantile of Student''s t with p_df degrees of freedom: below 5, the exact quantile at the integer below p_df (a little wider than exact); from 5, the Cornish-Fisher expansion to third order (within 0.003 of exact, 0.001 from 8).';
 
 CREATE FUNCTION agent_loggy.wilson_interval(p_successes bigint, p_total bigint) RETURNS double precision[]
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
@@ -1018,15 +1079,20 @@ BEGIN
     va := agent_loggy.resolve_version_ref(p_name, p_a, p_project);
     vb := agent_loggy.resolve_version_ref(p_name, p_b, p_project);
 
-    -- the score: Welch's t interval of the difference of means (Satterthwaite degrees of freedom)
-    SELECT count(s.value) AS n, avg(s.value) AS mean, var_samp(s.value) AS var INTO a
-    FROM agent_loggy.runs AS r JOIN agent_loggy.scores AS s ON s.run_id = r.id AND s.run_started_at = r.started_at
-    WHERE r.project = p_project AND r.prompt_name = p_name AND r.prompt_version = va AND s.name = p_score
-      AND r.started_at >= coalesce(p_since, '-infinity') AND s.value IS NOT NULL;
-    SELECT count(s.value) AS n, avg(s.value) AS mean, var_samp(s.value) AS var INTO b
-    FROM agent_loggy.runs AS r JOIN agent_loggy.scores AS s ON s.run_id = r.id AND s.run_started_at = r.started_at
-    WHERE r.project = p_project AND r.prompt_name = p_name AND r.prompt_version = vb AND s.name = p_score
-      AND r.started_at >= coalesce(p_since, '-infinity') AND s.value IS NOT NULL;
+    -- the score: Welch's t interval of the difference of means (Satterthwaite degrees of freedom), each
+    -- run counting once (the mean of its scores of that name, on the 0-100 scale)
+    SELECT count(*) AS n, avg(per_run.score) AS mean, var_samp(per_run.score) AS var INTO a
+    FROM (SELECT avg(agent_loggy.run_score(s.value, s.scale_min, s.scale_max)) AS score
+          FROM agent_loggy.runs AS r JOIN agent_loggy.scores AS s ON s.run_id = r.id AND s.run_started_at = r.started_at
+          WHERE r.project = p_project AND r.prompt_name = p_name AND r.prompt_version = va AND s.name = p_score
+            AND r.started_at >= coalesce(p_since, '-infinity') AND s.value IS NOT NULL
+          GROUP BY r.id, r.started_at) AS per_run;
+    SELECT count(*) AS n, avg(per_run.score) AS mean, var_samp(per_run.score) AS var INTO b
+    FROM (SELECT avg(agent_loggy.run_score(s.value, s.scale_min, s.scale_max)) AS score
+          FROM agent_loggy.runs AS r JOIN agent_loggy.scores AS s ON s.run_id = r.id AND s.run_started_at = r.started_at
+          WHERE r.project = p_project AND r.prompt_name = p_name AND r.prompt_version = vb AND s.name = p_score
+            AND r.started_at >= coalesce(p_since, '-infinity') AND s.value IS NOT NULL
+          GROUP BY r.id, r.started_at) AS per_run;
     IF a.n >= 2 AND b.n >= 2 THEN
         se := sqrt(a.var / a.n + b.var / b.n);
         IF se > 0 THEN
@@ -1040,7 +1106,7 @@ BEGIN
     metric := 'score:' || p_score; version_a := va; version_b := vb; n_a := a.n; n_b := b.n;
     value_a := a.mean; value_b := b.mean; difference := b.mean - a.mean;
     ci_low := difference - t * se; ci_high := difference + t * se;
-    method := 'Welch t interval (95%, Satterthwaite df) of mean(b) - mean(a); NULL with fewer than 2 scores a side';
+    method := 'Welch t interval (95%, Satterthwaite df) of mean(b) - mean(a), one value per run (its mean score, 0-100 scale); NULL with fewer than 2 runs a side';
     RETURN NEXT;
 
     -- error rate and valid-output rate: Newcombe's hybrid score interval (method 10) of p(b) - p(a)
@@ -1054,7 +1120,7 @@ BEGIN
                                                                  ELSE r.output_valid END)
         FROM (VALUES (1, 'error_rate'), (2, 'valid_rate')) AS m(i, metric)
         LEFT JOIN agent_loggy.runs AS r ON r.project = p_project AND r.prompt_name = p_name
-             AND r.prompt_version IN (va, vb) AND r.started_at >= coalesce(p_since, '-infinity')
+             AND r.prompt_version IN (va, vb) AND r.started_at >= coalesce(p_since, '-infinity') AND r.status <> 'running'
         GROUP BY m.i, m.metric
         ORDER BY m.i
     LOOP
@@ -1072,9 +1138,17 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION agent_loggy.compare_prompt_versions(text, text, text, text, timestamptz, text) IS
-    'Versions p_a and p_b of prompt p_name (each a version number or a label, resolved now) side by side over runs since p_since: one row for the mean of run score p_score (Welch t interval of the difference), one for the error rate and one for the valid-output rate (Newcombe intervals). difference is b - a; when the 95% interval [ci_low, ci_high] holds 0 the data cannot tell the versions apart.';
+    'Versions p_a and p_b of prompt p_name (each a version number or a label, resolved now) side by side over finished runs since p_since: one row for the mean of run score p_score (per run, on the 0-100 scale; Welch t interval of the difference), one for the error rate and one for the valid-output rate (Newcombe intervals). difference is b - a; when the 95% interval [ci_low, ci_high] holds 0 the data cannot tell the versions apart.';
 
 -- Promotions ---------------------------------------------------------------------------------------------------------
+
+CREATE FUNCTION agent_loggy.run_score(p_value double precision, p_min double precision, p_max double precision)
+    RETURNS double precision
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+    RETURN 100 * (p_value - p_min) / (p_max - p_min);
+COMMENT ON FUNCTION agent_loggy.run_score(double precision, double precision, double precision) IS
+    'A score on the 0-100 scale whatever scale it was given on, for comparisons: a value on a scale of 1-5 or 0-1e300 weighs what a value on 0-100 does.';
 
 CREATE FUNCTION agent_loggy.promotion_failures(p_project text, p_name text, p_version integer, p_label text)
     RETURNS text[]
@@ -1083,6 +1157,7 @@ CREATE FUNCTION agent_loggy.promotion_failures(p_project text, p_name text, p_ve
 AS $$
 DECLARE
     policy agent_loggy.promotion_policies;
+    candidate bigint;
     cand record;
     holder integer;
     held record;
@@ -1093,12 +1168,15 @@ BEGIN
     IF NOT FOUND THEN
         RETURN failures;
     END IF;
+    candidate := (SELECT p.id FROM agent_loggy.prompts AS p
+                  WHERE p.project = p_project AND p.name = p_name AND p.version = p_version);
+    -- finished runs of this very version row, started in the window (a running run proves nothing yet)
     SELECT count(*) AS runs, count(*) FILTER (WHERE r.status = 'failed') AS failed,
            count(r.output_valid) AS validated, count(*) FILTER (WHERE r.output_valid) AS valid
     INTO cand
     FROM agent_loggy.runs AS r
-    WHERE r.project = p_project AND r.prompt_name = p_name AND r.prompt_version = p_version
-      AND r.started_at >= now() - policy.window_length;
+    WHERE r.project = p_project AND r.prompt_name = p_name AND r.prompt_id = candidate AND r.status <> 'running'
+      AND r.started_at >= now() - policy.window_length AND r.started_at <= now();
     IF cand.runs < policy.min_runs THEN
         failures := failures || format('min_runs: %s runs in the last %s, at least %s needed',
                                        cand.runs, policy.window_length, policy.min_runs);
@@ -1115,18 +1193,29 @@ BEGIN
             cand.valid, cand.validated, policy.min_valid_rate);
     END IF;
     IF policy.score_name IS NOT NULL THEN
-        SELECT p.version INTO holder FROM agent_loggy.prompts AS p
-        WHERE p.project = p_project AND p.name = p_name AND p.labels @> ARRAY[p_label] AND p.version <> p_version;
+        -- the version holding the label now; when none does, the one it last left (taking a label off
+        -- first does not skip the rule)
+        holder := coalesce(
+            (SELECT p.version FROM agent_loggy.prompts AS p
+             WHERE p.project = p_project AND p.name = p_name AND p.labels @> ARRAY[p_label] AND p.version <> p_version),
+            (SELECT h.from_version FROM agent_loggy.prompt_label_history(p_name, p_project) AS h
+             WHERE h.label = p_label AND h.from_version IS DISTINCT FROM p_version
+             ORDER BY h.changelog_id DESC LIMIT 1));
         IF holder IS NOT NULL THEN
-            SELECT avg(s.value) FILTER (WHERE r.prompt_version = p_version) AS cand_mean,
-                   count(s.value) FILTER (WHERE r.prompt_version = p_version) AS cand_n,
-                   avg(s.value) FILTER (WHERE r.prompt_version = holder) AS held_mean,
-                   count(s.value) FILTER (WHERE r.prompt_version = holder) AS held_n
+            -- each run counts once: the mean of its scores of that name, each on the 0-100 scale
+            SELECT avg(per_run.score) FILTER (WHERE per_run.version = p_version) AS cand_mean,
+                   count(*) FILTER (WHERE per_run.version = p_version) AS cand_n,
+                   avg(per_run.score) FILTER (WHERE per_run.version = holder) AS held_mean,
+                   count(*) FILTER (WHERE per_run.version = holder) AS held_n
             INTO held
-            FROM agent_loggy.runs AS r
-            JOIN agent_loggy.scores AS s ON s.run_id = r.id AND s.run_started_at = r.started_at
-            WHERE r.project = p_project AND r.prompt_name = p_name AND r.prompt_version IN (p_version, holder)
-              AND r.started_at >= now() - policy.window_length AND s.name = policy.score_name AND s.value IS NOT NULL;
+            FROM (SELECT r.prompt_version AS version, avg(agent_loggy.run_score(s.value, s.scale_min, s.scale_max)) AS score
+                  FROM agent_loggy.runs AS r
+                  JOIN agent_loggy.scores AS s ON s.run_id = r.id AND s.run_started_at = r.started_at
+                  WHERE r.project = p_project AND r.prompt_name = p_name AND r.prompt_version IN (p_version, holder)
+                    AND r.prompt_id IS NOT NULL AND r.status <> 'running'
+                    AND r.started_at >= now() - policy.window_length AND r.started_at <= now()
+                    AND s.name = policy.score_name AND s.value IS NOT NULL
+                  GROUP BY r.id, r.started_at, r.prompt_version) AS per_run;
             IF held.cand_n = 0 OR (held.held_n > 0 AND held.cand_mean < held.held_mean - policy.score_tolerance) THEN
                 failures := failures || format('score %s: mean %s over %s runs against %s over %s runs of version %s (holder of %s), at most %s below allowed',
                     policy.score_name, coalesce(round(held.cand_mean::numeric, 3)::text, 'none'), held.cand_n,
@@ -1139,7 +1228,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION agent_loggy.promotion_failures(text, text, integer, text) IS
-    'The rules of the promotion policy of (p_project, p_label) that version p_version of prompt p_name fails now, each with its numbers; empty when it passes or no policy guards the label. Counts runs over the policy''s window. The score rule compares with the version holding the label now (none: the rule passes).';
+    'The rules of the promotion policy of (p_project, p_label) that version p_version of prompt p_name fails now, each with its numbers; empty when it passes or no policy guards the label. Counts the finished runs of that version row that started in the policy''s window (not after now). The score rule compares per-run means on the 0-100 scale with the version holding the label now, or the one it last left; with neither, it passes.';
 
 CREATE FUNCTION agent_loggy.check_promotion() RETURNS trigger
     LANGUAGE plpgsql
@@ -1172,7 +1261,9 @@ BEGIN
     END LOOP;
     IF cardinality(overridden) > 0 THEN
         PERFORM set_config('agent_loggy.change_summary',
-            format('promotion override of %s by %s: %s', array_to_string(overridden, ', '), session_user, reason), true);
+            concat_ws('; ', nullif(current_setting('agent_loggy.change_summary', true), ''),
+                      format('promotion override of %s by %s: %s', array_to_string(overridden, ', '), session_user, reason)),
+            true);
     END IF;
     RETURN NEW;
 END
@@ -1190,6 +1281,7 @@ CREATE FUNCTION agent_loggy.promote_prompt(
 AS $$
 DECLARE
     result agent_loggy.prompts;
+    summary text := current_setting('agent_loggy.change_summary', true);
 BEGIN
     IF p_override_reason IS NOT NULL THEN
         IF NOT agent_loggy.is_admin() THEN
@@ -1202,7 +1294,9 @@ BEGIN
         PERFORM set_config('agent_loggy.promotion_override', p_override_reason, true);
     END IF;
     result := agent_loggy.set_prompt_label(p_name, p_version, p_label, p_project);
-    PERFORM set_config('agent_loggy.promotion_override', '', true);
+    -- the override and its note end with this call: later changes of the transaction are the caller's
+    PERFORM set_config('agent_loggy.promotion_override', '', true),
+            set_config('agent_loggy.change_summary', coalesce(summary, ''), true);
     RETURN result;
 END
 $$;
@@ -1280,7 +1374,7 @@ BEGIN
     FROM agent_loggy.investigations AS i
     WHERE i.project = p_project AND i.embedding IS NOT NULL
       AND (p_requested_by IS NULL OR i.requested_by = p_requested_by)
-    ORDER BY i.embedding <=> q
+    ORDER BY (i.embedding <=> q) + 0  -- exact: an HNSW scan filtered by project could return fewer rows
     LIMIT p_limit;
 END
 $$;
@@ -1291,11 +1385,13 @@ CALL agent_loggy.use_vector_schema('agent_loggy.similar_investigations(vector, t
 -- Privileges ------------------------------------------------------------------------------------------------------
 
 REVOKE EXECUTE ON FUNCTION
-    agent_loggy.guard_record(), agent_loggy.check_output_schema(),
+    agent_loggy.guard_record(), agent_loggy.check_output_schema(), agent_loggy.session_is_admin(),
+    agent_loggy.run_score(double precision, double precision, double precision),
     agent_loggy.set_prompt_output_schema(text, integer, jsonb, text), agent_loggy.prompt_output_schema(text, integer, text),
     agent_loggy.ensure_run_partitions(timestamptz, timestamptz), agent_loggy.drop_runs_before(timestamptz, boolean),
     agent_loggy.prompt_version_metrics(text, text, timestamptz, timestamptz, interval),
     agent_loggy.t_quantile_975(double precision), agent_loggy.wilson_interval(bigint, bigint),
+    agent_loggy.run_score(double precision, double precision, double precision),
     agent_loggy.resolve_version_ref(text, text, text),
     agent_loggy.compare_prompt_versions(text, text, text, text, timestamptz, text),
     agent_loggy.promotion_failures(text, text, integer, text), agent_loggy.check_promotion(),
@@ -1309,6 +1405,7 @@ GRANT EXECUTE ON FUNCTION
     agent_loggy.prompt_output_schema(text, integer, text),
     agent_loggy.prompt_version_metrics(text, text, timestamptz, timestamptz, interval),
     agent_loggy.t_quantile_975(double precision), agent_loggy.wilson_interval(bigint, bigint),
+    agent_loggy.run_score(double precision, double precision, double precision),
     agent_loggy.resolve_version_ref(text, text, text),
     agent_loggy.compare_prompt_versions(text, text, text, text, timestamptz, text),
     agent_loggy.promotion_failures(text, text, integer, text),

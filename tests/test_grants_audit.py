@@ -191,7 +191,7 @@ def test_an_intact_chain_verifies_and_its_head_is_an_anchor(conn: Conn, owner_po
     report = chain_of(owner_pool)
     assert report.ok and report.trigger_problems == [] and all(c.problem is None for c in report.chains)
     head = default_chain(report)
-    assert head.rows_checked == head.head_seq == 13 and head.head_hash  # seed 6, 4 versions, 3 label moves
+    assert head.rows_checked == head.head_seq == 18 and head.head_hash  # seed 6, 5 output schemas, 4 versions, 3 moves
     anchor = audit.Anchor("default", head.head_seq or 0, head.head_hash or "")
     make_history(conn)
     assert chain_of(owner_pool, anchor).ok, "a chain that grew still holds its old head"

@@ -376,6 +376,10 @@ RUN = ("INSERT INTO agent_loggy.runs (project, prompt_name, prompt_version{cols}
     (RUN.format(project="'default'", cols=", started_at", vals=", 'infinity'"), "23514", "runs_times_check"),
     ("INSERT INTO agent_loggy.investigations (project, query, status) VALUES ('default', ' ', 'running')", "23514",
      "investigations_query_check"),
+    ("INSERT INTO agent_loggy.investigations (project, query, parameters) VALUES ('default', 'q', "
+     "('{\"a\": ' || repeat('[', 70) || repeat(']', 70) || '}')::jsonb)", "23514", "nest deeper than 64"),
+    ("INSERT INTO agent_loggy.scores (project, investigation_id, name, value, source) VALUES ('default', 1, 'x', "
+     "'NaN', 'code')", "23514", "scores_"),
     ("DELETE FROM agent_loggy.runs", "42501", "permission denied"),
     ("UPDATE agent_loggy.runs SET recorded_by = 'someone'", "42501", "permission denied"),
 ])
@@ -474,3 +478,119 @@ def test_runs_are_partitioned_by_month_and_old_months_are_retired_with_their_sco
         c.execute("SELECT agent_loggy.drop_runs_before('2021-01-01')")
     with psycopg.connect(role_url(READER, "default")) as c, pytest.raises(psycopg.errors.InsufficientPrivilege):
         c.execute("SELECT count(*) FROM agent_loggy.runs_default")  # partitions only through runs (and its policy)
+
+
+def test_no_path_gives_a_label_past_its_policy_and_only_an_admin_override_counts(
+        conn: Conn, role_url: RoleUrl, admin_runs: Runs) -> None:
+    admin_runs.set_policy("canary", min_runs=1, actor="ops")
+    conn.execute("SELECT agent_loggy.create_prompt_version('trace_analysis', 'v2 {trace_id}')")
+    paths = [
+        "UPDATE agent_loggy.prompts SET labels = labels || '{canary}' WHERE name = 'trace_analysis' AND version = 2",
+        "SELECT agent_loggy.set_prompt_label('trace_analysis', 2, 'canary')",
+        "SELECT agent_loggy.create_prompt_version('trace_analysis', 'v3', 'default', '{canary}')",
+        "INSERT INTO agent_loggy.prompts (project, name, version, template, labels) "
+        "VALUES ('default', 'trace_analysis', 3, 'v3', '{canary}')",
+        "MERGE INTO agent_loggy.prompts AS p USING (SELECT 2 AS v) AS s "
+        "ON p.name = 'trace_analysis' AND p.version = s.v WHEN MATCHED THEN UPDATE SET labels = p.labels || '{canary}'",
+        "SELECT set_config('agent_loggy.promotion_override', 'I say so', true), "
+        "agent_loggy.set_prompt_label('trace_analysis', 2, 'canary')",
+    ]
+    with psycopg.connect(role_url(WRITER, "default")) as c:
+        for statement in paths:
+            c.execute("SELECT set_config('agent_loggy.project', 'default', true)")
+            with pytest.raises(psycopg.errors.CheckViolation, match="promotion policy is not met") as caught:
+                c.execute(statement)
+            assert caught.value.diag.constraint_name == "promotion_policy_check", statement
+            c.rollback()
+    labelled = conn.execute("SELECT version FROM agent_loggy.prompts WHERE 'canary' = ANY (labels)").fetchall()
+    assert labelled == []
+    with psycopg.connect(role_url(ADMIN)) as c:  # an admin's own setting is an override, with its reason logged
+        c.execute("SELECT set_config('agent_loggy.promotion_override', 'load test', true), "
+                  "agent_loggy.set_prompt_label('trace_analysis', 2, 'canary')")
+        c.commit()
+    row = conn.execute("SELECT change_summary FROM agent_loggy.config_changelog WHERE change_type = 'label' "
+                       "ORDER BY id DESC LIMIT 1").fetchone()
+    assert row is not None and row[0].startswith("promotion override of canary (min_runs: 0 runs")
+    assert row[0].endswith(": load test")
+
+
+def test_a_binding_changed_mid_statement_cannot_carry_an_update_into_another_project(
+        conn: Conn, role_url: RoleUrl) -> None:
+    conn.execute("INSERT INTO agent_loggy.investigations (project, query) VALUES ('default', 'a'), ('beta', 'b')")
+    with psycopg.connect(role_url(READER, "default")) as c:
+        c.execute("SELECT set_config('agent_loggy.project', 'default', true)")
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            c.execute("UPDATE agent_loggy.investigations SET status = 'running' "
+                      "WHERE set_config('agent_loggy.project', 'beta', true) IS NOT NULL")
+    assert conn.execute("SELECT count(*) FROM agent_loggy.investigations WHERE status = 'running'").fetchone() == (0,)
+
+
+def test_a_refused_run_in_a_batch_costs_only_itself_and_a_fallback_prompt_is_refused_before_the_call(
+        agent: tuple[PromptRegistry, Runs], role_url: RoleUrl) -> None:
+    reg, _ = agent
+    prompt = reg.get_prompt("trace_analysis")
+    with create_pool(role_url(READER, "default"), ONE) as pool, Runs(pool, batch_size=3) as runs:
+        with runs.record(prompt, {}) as run:
+            run.output = "{}"
+        with runs.record(prompt, {}, trace_id="not-a-trace-id") as run:  # the database refuses this one
+            run.output = "{}"
+        with pytest.raises(InvalidInput, match=r"1 of 3 buffered runs were refused .*runs_trace_id_check"), \
+                runs.record(prompt, {}) as run:
+            run.output = "{}"
+        assert len(runs.list_runs(prompt="trace_analysis")) == 2
+        called = []
+        fallback = reg.get_prompt("no_such_prompt", fallback="Analyse {trace_id}")
+        with pytest.raises(InvalidInput, match="is a fallback"), runs.record(fallback, {}):
+            called.append(1)
+        assert called == [], "refused before the agent's call, not after it"
+
+
+def test_evidence_for_a_promotion_cannot_be_planted(conn: Conn, role_url: RoleUrl, admin_runs: Runs,
+                                                     agent: tuple[PromptRegistry, Runs]) -> None:
+    reg, runs = agent
+    admin_runs.set_policy("canary", min_runs=2, score="relevance", tolerance=0, actor="ops")
+    with psycopg.connect(role_url(READER, "default")) as c:
+        c.execute("SELECT set_config('agent_loggy.project', 'default', true)")
+        with pytest.raises(psycopg.errors.CheckViolation, match="has no version 2"):  # runs of a version to come
+            c.execute("INSERT INTO agent_loggy.runs (prompt_name, prompt_version) VALUES ('trace_analysis', 2)")
+        c.rollback()
+        c.execute("SELECT set_config('agent_loggy.project', 'default', true)")
+        with pytest.raises(psycopg.errors.CheckViolation, match="starts in the future"):
+            c.execute("INSERT INTO agent_loggy.runs (prompt_name, prompt_version, started_at) "
+                      "VALUES ('trace_analysis', 1, now() + interval '1 year')")
+    v1 = reg.get_prompt("trace_analysis")
+    for value in (90, 92):
+        with runs.record(v1, {}) as run:
+            run.output = "{}"
+        assert run.run is not None
+        runs.score(run.run, "relevance", value)
+    admin_runs.promote("trace_analysis", 1, "canary", actor="ops", override_reason="first holder")
+    conn.execute("SELECT agent_loggy.create_prompt_version('trace_analysis', 'v2 {trace_id}')")
+    v2 = reg.get_prompt("trace_analysis", version=2)
+    for _ in range(2):
+        with runs.record(v2, {}) as run:
+            run.output = "{}"
+        assert run.run is not None
+        runs.score(run.run, "relevance", 50)
+        runs.score(run.run, "relevance", 1e12, scale=(0, 1e13))  # a huge number on a huge scale is 10 of 100
+    with psycopg.connect(role_url(WRITER, "default")) as c:  # taking the label off first skips nothing
+        c.execute("SELECT set_config('agent_loggy.project', 'default', true)")
+        c.execute("SELECT agent_loggy.remove_prompt_label('trace_analysis', 'canary')")
+        with pytest.raises(psycopg.errors.CheckViolation, match=r"score relevance: mean 30\.000 over 2 runs against "
+                                                                r"91\.000 over 2 runs of version 1"):
+            c.execute("SELECT agent_loggy.promote_prompt('trace_analysis', 2, 'canary')")
+
+
+def test_a_retired_month_kept_as_an_archive_stands_alone(conn: Conn, role_url: RoleUrl) -> None:
+    with psycopg.connect(role_url(ADMIN), autocommit=True) as admin:
+        admin.execute("SELECT agent_loggy.ensure_run_partitions('2021-03-01', '2021-03-01')")
+        admin.execute("INSERT INTO agent_loggy.runs (prompt_name, prompt_version, started_at) "
+                      "VALUES ('trace_analysis', 1, '2021-03-03')")
+        assert admin.execute("SELECT agent_loggy.drop_runs_before('2021-04-01', true)").fetchone() == (
+            ["runs_archive_2021_03"],)
+        assert admin.execute("SELECT agent_loggy.ensure_run_partitions('2021-03-01', '2021-03-01')").fetchone() == (
+            ["runs_2021_03"],), "the month's name is free again"
+    archive = conn.execute("SELECT count(*), min(status) FROM agent_loggy.runs_archive_2021_03").fetchone()
+    assert archive == (1, "succeeded")
+    assert conn.execute("SELECT count(*) FROM pg_constraint WHERE contype = 'f' "
+                        "AND conrelid = 'agent_loggy.runs_archive_2021_03'::regclass").fetchone() == (0,)
