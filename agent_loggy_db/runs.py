@@ -24,7 +24,6 @@ from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-import jsonschema
 from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
 from psycopg_pool import AsyncConnectionPool, ConnectionPool
@@ -259,6 +258,8 @@ def check_output(output: str | None, schema: Mapping[str, Any] | None) -> Output
         return OutputCheck(None, False, (f"output is not JSON: {exc}",))
     if schema is None:
         return OutputCheck(parsed, None, ())
+    import jsonschema  # on first use: it imports optional format libraries (idna, ...) when they are installed
+
     validator_class = jsonschema.validators.validator_for(schema, default=jsonschema.Draft202012Validator)
     validator = validator_class(schema)
     errors = sorted(validator.iter_errors(parsed), key=lambda e: list(e.absolute_path))
@@ -268,6 +269,8 @@ def check_output(output: str | None, schema: Mapping[str, Any] | None) -> Output
 
 def check_schema(schema: Mapping[str, Any]) -> None:
     """InvalidInput naming the problem when `schema` is not a valid JSON Schema."""
+    import jsonschema
+
     try:
         validator_class = jsonschema.validators.validator_for(schema, default=jsonschema.Draft202012Validator)
         validator_class.check_schema(dict(schema))
