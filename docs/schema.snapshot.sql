@@ -2958,22 +2958,38 @@ COMMENT ON FUNCTION agent_loggy.is_current_context_rule(p_id bigint) IS 'True wh
 --
 
 CREATE FUNCTION agent_loggy.keyword_document_ids(p_query_text text, p_project text, p_count integer, p_tags text[]) RETURNS bigint[]
-    LANGUAGE sql STABLE
-    AS $$
-    SELECT ARRAY(
-        SELECT d.id
-        FROM agent_loggy.documents AS d
-        WHERE d.project = p_project AND d.search_vector @@ agent_loggy.keyword_query(p_query_text)
-          AND (p_tags IS NULL OR d.tags @> p_tags)
-        ORDER BY ts_rank(d.search_vector, agent_loggy.keyword_query(p_query_text), 1) DESC, d.id
-        LIMIT p_count)
-$$;
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $_$
+DECLARE
+    q tsquery := agent_loggy.keyword_query(p_query_text);
+    ids bigint[];
+BEGIN
+    IF NOT agent_loggy.session_may_read(p_project) THEN
+        RAISE EXCEPTION 'permission denied for project %: the login % may not read it (or the transaction is bound to another project)',
+            quote_nullable(p_project), quote_ident(session_user::text)
+            USING ERRCODE = 'insufficient_privilege';
+    ELSIF q IS NULL THEN
+        RETURN '{}';
+    END IF;
+    -- a plan for this call: the query and project are constants to the planner
+    EXECUTE format($query$
+        SELECT ARRAY(
+            SELECT d.id
+            FROM agent_loggy.documents AS d
+            WHERE d.project = %L AND d.search_vector @@ %L::tsquery AND (%L::text[] IS NULL OR d.tags @> %L::text[])
+            ORDER BY ts_rank(d.search_vector, %L::tsquery, 1) DESC, d.id
+            LIMIT %L::integer)$query$, p_project, q, p_tags, p_tags, q, p_count)
+    INTO ids;
+    RETURN ids;
+END
+$_$;
 
 --
 -- Name: FUNCTION keyword_document_ids(p_query_text text, p_project text, p_count integer, p_tags text[]); Type: COMMENT; Schema: agent_loggy; Owner: -
 --
 
-COMMENT ON FUNCTION agent_loggy.keyword_document_ids(p_query_text text, p_project text, p_count integer, p_tags text[]) IS 'Ids of the p_count documents of p_project carrying all p_tags (NULL: any) that match keyword_query(p_query_text), best ts_rank first (normalised by document length; ties by id). Arguments are not checked: the search functions check them.';
+COMMENT ON FUNCTION agent_loggy.keyword_document_ids(p_query_text text, p_project text, p_count integer, p_tags text[]) IS 'Ids of the p_count documents of p_project carrying all p_tags (NULL: any) that match keyword_query(p_query_text), best ts_rank first (normalised by document length; ties by id). Raises 42501 unless the calling login may read p_project (session_may_read); then reads as the owner, so the GIN index serves every role, with a plan made for this call. Arguments are not checked otherwise: the search functions check them.';
 
 --
 -- Name: keyword_query(text); Type: FUNCTION; Schema: agent_loggy; Owner: -
@@ -4697,6 +4713,21 @@ CREATE FUNCTION agent_loggy.session_is_admin() RETURNS boolean
 --
 
 COMMENT ON FUNCTION agent_loggy.session_is_admin() IS 'is_admin() for the login (session_user), which a SECURITY DEFINER function must ask: inside one, current_user is the owner.';
+
+--
+-- Name: session_may_read(text); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.session_may_read(p_project text) RETURNS boolean
+    LANGUAGE sql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    RETURN CASE WHEN ((NULLIF(current_setting('agent_loggy.project'::text, true), ''::text) IS NOT NULL) AND (current_setting('agent_loggy.project'::text, true) IS DISTINCT FROM p_project)) THEN false ELSE (agent_loggy.session_is_admin() OR (EXISTS (SELECT FROM (agent_loggy.project_grants g JOIN pg_roles r ON ((r.rolname = g.grantee))) WHERE ((g.project = session_may_read.p_project) AND pg_has_role(SESSION_USER, r.oid, 'USAGE'::text))))) END;
+
+--
+-- Name: FUNCTION session_may_read(p_project text); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.session_may_read(p_project text) IS 'can_access_project() for the login (session_user), which a SECURITY DEFINER function must ask: p_project is the bound project, or with none bound, the login is admin or holds a grant for it (itself or through a role whose privileges it has). A binding to a project the login holds no grant for reaches nothing.';
 
 --
 -- Name: promotion_policies; Type: TABLE; Schema: agent_loggy; Owner: -
@@ -11213,6 +11244,12 @@ REVOKE ALL ON FUNCTION agent_loggy.serialize_writes() FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION agent_loggy.session_is_admin() FROM PUBLIC;
+
+--
+-- Name: FUNCTION session_may_read(p_project text); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.session_may_read(p_project text) FROM PUBLIC;
 
 --
 -- Name: TABLE promotion_policies; Type: ACL; Schema: agent_loggy; Owner: -
