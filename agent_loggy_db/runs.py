@@ -260,9 +260,12 @@ def check_output(output: str | None, schema: Mapping[str, Any] | None) -> Output
         return OutputCheck(parsed, None, ())
     import jsonschema  # on first use: it imports optional format libraries (idna, ...) when they are installed
 
-    validator_class = jsonschema.validators.validator_for(schema, default=jsonschema.Draft202012Validator)
-    validator = validator_class(schema)
-    errors = sorted(validator.iter_errors(parsed), key=lambda e: list(e.absolute_path))
+    try:  # the schema is data: one stored by SQL was never checked as a JSON Schema
+        validator_class = jsonschema.validators.validator_for(schema, default=jsonschema.Draft202012Validator)
+        errors = sorted(validator_class(schema).iter_errors(parsed), key=lambda e: list(e.absolute_path))
+    except Exception as exc:  # unknown types, dangling $refs, ...: not validated, and said why
+        first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+        return OutputCheck(parsed, None, (f"output schema cannot be used: {type(exc).__name__}: {first_line}"[:1000],))
     messages = tuple(f"{e.json_path}: {e.message}"[:1000] for e in errors[:MAX_OUTPUT_ERRORS])
     return OutputCheck(parsed, not messages, messages)
 
@@ -581,9 +584,9 @@ class Runs:
             failure = exc
             raise
         finally:
-            values = _run_values(ctx, schema, started, time.perf_counter() - clock, failure)
-            try:
-                ctx.run = self._store(values)
+            elapsed = time.perf_counter() - clock
+            try:  # a run that cannot be stored must not hide the agent's own exception
+                ctx.run = self._store(_run_values(ctx, schema, started, elapsed, failure))
             except Exception:
                 if failure is None:
                     raise
@@ -812,8 +815,9 @@ class AsyncRuns:
             failure = exc
             raise
         finally:
-            values = _run_values(ctx, schema, started, time.perf_counter() - clock, failure)
-            try:
+            elapsed = time.perf_counter() - clock
+            try:  # a run that cannot be stored must not hide the agent's own exception
+                values = _run_values(ctx, schema, started, elapsed, failure)
                 ctx.run = await self._run(_Call(values["project"], _INSERT_RUN, values, _one(Run)))
             except Exception:
                 if failure is None:

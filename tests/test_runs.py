@@ -594,3 +594,16 @@ def test_a_retired_month_kept_as_an_archive_stands_alone(conn: Conn, role_url: R
     assert archive == (1, "succeeded")
     assert conn.execute("SELECT count(*) FROM pg_constraint WHERE contype = 'f' "
                         "AND conrelid = 'agent_loggy.runs_archive_2021_03'::regclass").fetchone() == (0,)
+
+
+def test_a_schema_stored_by_sql_that_is_no_json_schema_loses_no_run(conn: Conn,
+                                                                      agent: tuple[PromptRegistry, Runs]) -> None:
+    """SQL checks only that a schema is an object; Python must not fail the recording over it."""
+    reg, runs = agent
+    conn.execute("INSERT INTO agent_loggy.prompts (name, version, template, output_schema) "
+                 "VALUES ('odd', 1, 'x', '{\"type\": \"no-such-type\"}')")
+    with runs.record(reg.get_prompt("odd", label="latest"), {}) as run:
+        run.output = '{"a": 1}'
+    assert run.run is not None and run.run.output_valid is None
+    assert run.run.output_errors is not None and run.run.output_errors[0].startswith(
+        "output schema cannot be used: UnknownType")
