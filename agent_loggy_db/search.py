@@ -218,7 +218,7 @@ class Search:
 
     def keyword_search_documents(self, text: str, *, project: str = DEFAULT_PROJECT, limit: int = 10,
                                  tags: Sequence[str] | None = None) -> list[DocumentHit]:
-        """Full-text matches of any word of `text`, best rank first."""
+        """Full-text matches of any word of `text`, best BM25 score (`rank`) first."""
         return self._run(_Queries.keyword_documents(text, project, limit, tags))
 
     def hybrid_search_documents(self, text: str | None, query: QueryVector | None = None, *,

@@ -53,6 +53,10 @@ CALLS: dict[str, tuple[str, str]] = {
     "search_prompts": (f"SELECT * FROM agent_loggy.search_prompts({V}, {{p}})", "refused"),
     "nearest_document_ids": (f"SELECT unnest(agent_loggy.nearest_document_ids({V}, {{p}}, 5, NULL))", "empty"),
     "keyword_document_ids": ("SELECT unnest(agent_loggy.keyword_document_ids('payment', {p}, 5, NULL))", "refused"),
+    "keyword_document_scores": ("SELECT * FROM agent_loggy.keyword_document_scores('payment', {p}, 5, NULL)",
+                                "refused"),
+    "bm25_document_scores": ("SELECT * FROM agent_loggy.bm25_document_scores('payment', {p}, 5, NULL)", "refused"),
+    "bm25_query": ("SELECT * FROM agent_loggy.bm25_query('payment', {p})", "refused"),
     "nearest_context_rule_ids": (f"SELECT unnest(agent_loggy.nearest_context_rule_ids({V}, {{p}}, 5))", "empty"),
     "nearest_prompt_ids": (f"SELECT unnest(agent_loggy.nearest_prompt_ids({V}, {{p}}, 5))", "empty"),
     "load_staged_documents": ("SELECT agent_loggy.stage_documents(); "
@@ -78,7 +82,8 @@ CALLS: dict[str, tuple[str, str]] = {
     "resolve_version_ref": ("SELECT agent_loggy.resolve_version_ref('shared', 'staging', {p})", "refused"),
 }
 # Functions with a project argument that reveal nothing of a project: validators and the caller's own rights.
-ABOUT_THE_CALLER = {"session_may_read", "is_valid_project", "can_access_project", "holds_grant", "may_use_project",
+ABOUT_THE_CALLER = {"session_may_read", "checked_readable_project", "is_valid_project", "can_access_project",
+                    "holds_grant", "may_use_project",
                     "login_may_write"}
 
 

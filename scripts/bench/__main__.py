@@ -22,7 +22,20 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from scripts.bench import history, ingest, isolation, plots, prompts, runs, staleness, triggers, vectors
+from scripts.bench import (
+    growth,
+    history,
+    hotpaths,
+    ingest,
+    isolation,
+    plots,
+    prompts,
+    retrieval,
+    runs,
+    staleness,
+    triggers,
+    vectors,
+)
 from scripts.bench.cluster import Cluster, cluster, machine, repo_root
 from scripts.bench.plan import Plan
 from scripts.bench.report import Figure, console, markdown
@@ -36,10 +49,14 @@ GROUPS: dict[str, tuple[tuple[int, ...], Callable[[Cluster, Plan], list[Figure]]
     "ingest": ((8,), ingest.run),
     "history": ((12,), history.run),
     "runs": ((13, 14), runs.run),
+    "retrieval": ((15,), retrieval.run),
+    "growth": ((16,), growth.run),
+    "hotpaths": ((17,), hotpaths.run),
 }
 TITLES = {1: "get_prompt vs the floor", 2: "cached vs uncached", 3: "staleness", 4: "throughput",
           5: "HNSW recall and latency", 6: "filtered search", 7: "API overhead", 8: "ingest", 9: "triggers",
-          10: "test isolation", 11: "FAISS", 12: "label history", 13: "recording runs", 14: "run metrics"}
+          10: "test isolation", 11: "FAISS", 12: "label history", 13: "recording runs", 14: "run metrics",
+          15: "retrieval quality", 16: "search growth", 17: "hot paths"}
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:

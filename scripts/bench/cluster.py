@@ -20,7 +20,7 @@ import psycopg
 from psycopg import sql
 
 from agent_loggy_db import migrations, server
-from agent_loggy_db.urls import parse, redact, to_libpq, with_dbname
+from agent_loggy_db.urls import parse, redact, to_libpq, with_dbname, with_params
 
 EMBEDDED_SETTINGS = {"shared_buffers": "1GB"}
 """Set on the benchmark's own embedded server (restarted once): the default 128MB cannot hold a
@@ -159,3 +159,20 @@ def machine() -> dict[str, str]:
     uname = os.uname()
     facts["kernel"] = f"{uname.sysname} {uname.release} {uname.machine}"
     return facts
+
+
+@contextmanager
+def reader_login(url: str) -> Iterator[tuple[str, str]]:
+    """A LOGIN role in agent_loggy_reader granted project default, dropped afterwards."""
+    name, password = f"bench_reader_{uuid.uuid4().hex[:8]}", uuid.uuid4().hex
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(sql.SQL("CREATE ROLE {} LOGIN PASSWORD {} IN ROLE agent_loggy_reader").format(
+            sql.Identifier(name), sql.Literal(password)))
+        conn.execute("SELECT agent_loggy.grant_project(%s, 'default', 'read')", (name,))
+    try:
+        yield with_params(url, user=name, password=password), name
+    finally:
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = %s", (name,))
+            conn.execute(sql.SQL("DROP OWNED BY {}").format(sql.Identifier(name)))
+            conn.execute(sql.SQL("DROP ROLE {}").format(sql.Identifier(name)))

@@ -8,9 +8,6 @@ from __future__ import annotations
 
 import json
 import time
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 import psycopg
@@ -18,8 +15,7 @@ from psycopg import sql
 
 from agent_loggy_db import PromptRegistry, Runs, create_pool
 from agent_loggy_db.settings import Settings
-from agent_loggy_db.urls import with_params
-from scripts.bench.cluster import Cluster
+from scripts.bench.cluster import Cluster, reader_login
 from scripts.bench.plan import Plan
 from scripts.bench.report import Figure, Line, Side, Table, Target
 from scripts.bench.timing import Samples
@@ -63,23 +59,6 @@ def run(cluster: Cluster, plan: Plan) -> list[Figure]:
     with cluster.cloned("runs") as url, reader_login(url) as (reader, name):
         figures = [recording(url, reader, name, plan)]
         return [*figures, summarising(url, reader, plan)]
-
-
-@contextmanager
-def reader_login(url: str) -> Iterator[tuple[str, str]]:
-    """A LOGIN role in agent_loggy_reader granted project default, dropped afterwards."""
-    name, password = f"bench_reader_{uuid.uuid4().hex[:8]}", uuid.uuid4().hex
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(sql.SQL("CREATE ROLE {} LOGIN PASSWORD {} IN ROLE agent_loggy_reader").format(
-            sql.Identifier(name), sql.Literal(password)))
-        conn.execute("SELECT agent_loggy.grant_project(%s, 'default', 'read')", (name,))
-    try:
-        yield with_params(url, user=name, password=password), name
-    finally:
-        with psycopg.connect(url, autocommit=True) as conn:
-            conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = %s", (name,))
-            conn.execute(sql.SQL("DROP OWNED BY {}").format(sql.Identifier(name)))
-            conn.execute(sql.SQL("DROP ROLE {}").format(sql.Identifier(name)))
 
 
 def recording(url: str, reader: str, reader_name: str, plan: Plan) -> Figure:

@@ -1,0 +1,354 @@
+"""BM25 in SQL (migration 0020): exact corpus statistics, Lucene's scores, the exact top k without
+scoring every match, and the agents' own logins using it.
+
+Scores are checked against a reference computed here, in Python, from the documents' search vectors
+(the english analysis is PostgreSQL's; the formula is Lucene's, as bm25s's 'lucene' method).
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import re
+import threading
+from collections import Counter
+from typing import Any
+
+import psycopg
+import pytest
+
+from tests.conftest import RoleUrl
+from tests.test_keyword_plans import gin_scans
+
+Conn = psycopg.Connection[Any]
+K1, B = 1.2, 0.75
+
+COUNTS_DRIFT = """
+    SELECT (SELECT count(*) FROM (
+                SELECT d.project, l.lexeme, count(*) AS documents
+                FROM agent_loggy.documents AS d, unnest(tsvector_to_array(d.search_vector)) AS l (lexeme)
+                GROUP BY 1, 2
+                EXCEPT SELECT project, lexeme, documents FROM agent_loggy.keyword_terms) AS missing)
+         + (SELECT count(*) FROM (
+                SELECT project, lexeme, documents FROM agent_loggy.keyword_terms
+                EXCEPT SELECT d.project, l.lexeme, count(*)
+                FROM agent_loggy.documents AS d, unnest(tsvector_to_array(d.search_vector)) AS l (lexeme)
+                GROUP BY 1, 2) AS extra)
+         + (SELECT count(*) FROM (
+                SELECT project, count(*), sum((keyword_frequencies ->> '')::bigint)
+                FROM agent_loggy.documents GROUP BY 1
+                EXCEPT SELECT project, documents, total_length FROM agent_loggy.keyword_corpus) AS corpus_missing)
+         + (SELECT count(*) FROM (
+                SELECT project, documents, total_length FROM agent_loggy.keyword_corpus
+                EXCEPT SELECT project, count(*), sum((keyword_frequencies ->> '')::bigint)
+                FROM agent_loggy.documents GROUP BY 1) AS corpus_extra)"""
+
+
+def drift(conn: Conn) -> int:
+    """Rows where keyword_terms / keyword_corpus differ from a recount of the documents (0: exact),
+    after committing (the counts are folded in at commit), plus changes left unfolded."""
+    conn.commit()
+    row = conn.execute(COUNTS_DRIFT + " + (SELECT count(*) FROM agent_loggy.keyword_changes)"
+                       " + (SELECT count(*) FROM agent_loggy.keyword_change_transactions)").fetchone()
+    assert row is not None
+    return int(row[0])
+
+
+def add(conn: Conn, external_id: str, content: str, *, project: str = "default", title: str | None = None,
+        tags: list[str] | None = None) -> int:
+    row = conn.execute("INSERT INTO agent_loggy.documents (project, external_id, title, content, tags) "
+                       "VALUES (%s, %s, %s, %s, %s) RETURNING id",
+                       (project, external_id, title, content, tags or [])).fetchone()
+    assert row is not None
+    return int(row[0])
+
+
+def reference_scores(conn: Conn, query: str, project: str = "default", tags: list[str] | None = None,
+                     k1: float = K1, b: float = B) -> dict[int, float]:
+    """BM25 of every document of `project` (with all `tags`) that contains a query lexeme, computed here."""
+    docs: dict[int, tuple[Counter[str], list[str]]] = {}
+    for doc_id, lexeme, positions, weights, doc_tags in conn.execute(
+            "SELECT d.id, u.lexeme, u.positions, u.weights, d.tags FROM agent_loggy.documents AS d, "
+            "unnest(d.search_vector) AS u WHERE d.project = %s", (project,)):
+        counts, _ = docs.setdefault(doc_id, (Counter(), doc_tags))
+        counts[lexeme] = len(positions) + sum(1 for w in weights if w == "A")  # a title position counts twice
+    for (doc_id,) in conn.execute("SELECT id FROM agent_loggy.documents WHERE project = %s", (project,)):
+        docs.setdefault(doc_id, (Counter(), []))  # all stop words: length 0
+    n = len(docs)
+    average = sum(sum(c.values()) for c, _ in docs.values()) / n
+    terms = {r[0] for r in conn.execute("SELECT unnest(tsvector_to_array(to_tsvector('english', %s)))", (query,))}
+    df = {t: sum(1 for c, _ in docs.values() if t in c) for t in terms}
+    scores = {}
+    for doc_id, (counts, doc_tags) in docs.items():
+        if not terms & counts.keys() or (tags and not set(tags) <= set(doc_tags)):
+            continue
+        norm = k1 * (1 - b + b * sum(counts.values()) / average)
+        scores[doc_id] = sum(math.log(1 + (n - df[t] + 0.5) / (df[t] + 0.5)) * counts[t] * (k1 + 1) / (counts[t] + norm)
+                             for t in terms & counts.keys())
+    return scores
+
+
+def top(scores: dict[int, float], k: int) -> list[int]:
+    return [d for d, _ in sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:k]]
+
+
+@pytest.fixture
+def zipf_corpus(conn: Conn) -> Conn:
+    """1,500 documents over a Zipf-like vocabulary (w1 in most of them, w2000 in a handful), some
+    titled, some tagged, in project default, and 300 in beta; the common words make MaxScore matter."""
+    rng = random.Random(7)
+    rows = []
+    for i in range(1800):
+        words = [f"w{int(math.exp(rng.random() * math.log(2000)))}" for _ in range(rng.randint(5, 40))]
+        title = " ".join(words[:2]) if i % 5 == 0 else None
+        rows.append(("beta" if i % 6 == 0 else "default", f"z{i}", title, " ".join(words),
+                     ["odd"] if i % 2 else []))
+    with conn.cursor() as cur:
+        cur.executemany("INSERT INTO agent_loggy.documents (project, external_id, title, content, tags) "
+                        "VALUES (%s, %s, %s, %s, %s)", rows)
+    return conn
+
+
+QUERIES = ["w1", "w1 w2", "w1 w2 w3 w4", "w1500 w1", "w7 w90 w2", "w333 w12 w1 w5", "w1999 w1998",
+           "w40 w41 w42 w43 w44 w45", "nothing matches this"]
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_top_k_is_exactly_the_reference_top_k(zipf_corpus: Conn, query: str) -> None:
+    expected = reference_scores(zipf_corpus, query)
+    for k in (1, 10, 50):
+        found = zipf_corpus.execute("SELECT id, score FROM agent_loggy.bm25_document_scores(%s, 'default', %s, NULL)",
+                                    (query, k)).fetchall()
+        assert [d for d, _ in found] == top(expected, k)
+        assert all(score == pytest.approx(expected[d], rel=1e-9) for d, score in found)
+
+
+def test_tags_parameters_and_single_scores_match_the_reference(zipf_corpus: Conn) -> None:
+    query = "w3 w17 w250"
+    expected = reference_scores(zipf_corpus, query, tags=["odd"], k1=0.9, b=0.4)
+    found = zipf_corpus.execute("SELECT id, score FROM agent_loggy.bm25_document_scores(%s, 'default', 20, '{odd}', "
+                                "0.9, 0.4)", (query,)).fetchall()
+    assert [d for d, _ in found] == top(expected, 20)
+    plain = reference_scores(zipf_corpus, query)
+    for doc_id in list(plain)[:30]:
+        row = zipf_corpus.execute("SELECT agent_loggy.bm25_score(%s, %s)", (doc_id, query)).fetchone()
+        assert row is not None and row[0] == pytest.approx(plain[doc_id], rel=1e-9)
+    unmatched = zipf_corpus.execute("SELECT id FROM agent_loggy.documents WHERE project = 'default' AND NOT "
+                                    "search_vector @@ 'w3 | w17 | w250'::tsquery LIMIT 1").fetchone()
+    assert unmatched is not None
+    assert zipf_corpus.execute("SELECT agent_loggy.bm25_score(%s, %s)", (unmatched[0], query)).fetchone() == (0,)
+
+
+def test_settings_choose_k1_and_b_and_bad_values_are_named(zipf_corpus: Conn) -> None:
+    query = "w3 w17"
+    expected = reference_scores(zipf_corpus, query, k1=2.0, b=0.0)
+    zipf_corpus.execute("SET agent_loggy.bm25_k1 = '2.0'")
+    zipf_corpus.execute("SET agent_loggy.bm25_b = '0'")
+    found = zipf_corpus.execute("SELECT id FROM agent_loggy.bm25_document_scores(%s, 'default', 10, NULL)",
+                                (query,)).fetchall()
+    assert [r[0] for r in found] == top(expected, 10)
+    zipf_corpus.execute("RESET agent_loggy.bm25_k1")
+    zipf_corpus.execute("RESET agent_loggy.bm25_b")
+    for args, message in ((("-1", None), "invalid BM25 k1 -1: expected 0 to 100"),
+                          ((None, "1.5"), "invalid BM25 b 1.5: expected 0 to 1"),
+                          ((None, "NaN"), "invalid BM25 b NaN")):
+        with pytest.raises(psycopg.errors.InvalidParameterValue, match=message):
+            zipf_corpus.execute("SELECT * FROM agent_loggy.bm25_document_scores('w3', 'default', 5, NULL, %s, %s)",
+                                args)
+        zipf_corpus.rollback()
+    zipf_corpus.execute("SET agent_loggy.bm25_k1 = '1e400; DROP TABLE x'")
+    hostile = re.escape("agent_loggy.bm25_k1 = '1e400; DROP TABLE x'")
+    with pytest.raises(psycopg.errors.InvalidParameterValue, match=hostile):
+        zipf_corpus.execute("SELECT * FROM agent_loggy.keyword_search_documents('w3')")
+
+
+def test_common_words_below_the_threshold_are_never_read(zipf_corpus: Conn, superuser_conn: Conn) -> None:
+    """MaxScore: for a rare word with a common one, far fewer documents are scored than match."""
+    zipf_corpus.commit()
+    zipf_corpus.autocommit = True
+    zipf_corpus.execute("VACUUM ANALYZE agent_loggy.documents")  # as autovacuum would: the GIN pending list merged
+    superuser_conn.execute("SET enable_seqscan = off")  # 1,800 rows: a scan would be cheaper than any index
+    def reads(query: str) -> int:
+        """How many rows of documents a search read (and so scored): this transaction's table statistics."""
+        counted = ("SELECT coalesce(sum(idx_tup_fetch + seq_tup_read), 0) FROM pg_stat_xact_user_tables "
+                   "WHERE relname = 'documents'")
+        with superuser_conn.transaction():
+            before = superuser_conn.execute(counted).fetchone()
+            superuser_conn.execute("SELECT * FROM agent_loggy.bm25_document_scores(%s, 'default', 5, NULL)", (query,))
+            after = superuser_conn.execute(counted).fetchone()
+        assert before is not None and after is not None
+        return int(after[0]) - int(before[0])
+
+    common = superuser_conn.execute("SELECT count(*) FROM agent_loggy.documents WHERE project = 'default' AND "
+                                    "search_vector @@ 'w1 | w2'::tsquery").fetchone()
+    rare = superuser_conn.execute("SELECT count(*) FROM agent_loggy.documents WHERE project = 'default' AND "
+                                  "search_vector @@ 'w150'::tsquery").fetchone()
+    assert common is not None and rare is not None and common[0] > 1000 and 5 <= rare[0] < 100
+    assert reads("w150 w1 w2") < common[0] / 4
+    assert reads("w1 w2") >= common[0]  # common words only: every match is scored
+
+
+def test_counts_stay_exact_through_every_kind_of_write(zipf_corpus: Conn, role_url: RoleUrl) -> None:
+    conn = zipf_corpus
+    assert drift(conn) == 0
+    conn.execute("UPDATE agent_loggy.documents SET content = content || ' w1 extra' WHERE id % 3 = 0")
+    conn.execute("UPDATE agent_loggy.documents SET title = 'retitled' WHERE id % 7 = 0")
+    conn.execute("UPDATE agent_loggy.documents SET tags = '{x}' WHERE id % 5 = 0")  # no text change
+    conn.execute("UPDATE agent_loggy.documents SET project = 'gamma' WHERE id % 11 = 0")
+    conn.execute("DELETE FROM agent_loggy.documents WHERE id % 13 = 0")
+    conn.execute("""MERGE INTO agent_loggy.documents AS d USING (VALUES ('z5', 'merged text'), ('new', 'brand new'))
+                        AS v (external_id, content) ON d.project = 'default' AND d.source = 'manual'
+                                                       AND d.external_id = v.external_id
+                    WHEN MATCHED THEN UPDATE SET content = v.content
+                    WHEN NOT MATCHED THEN INSERT (external_id, content) VALUES (v.external_id, v.content)""")
+    with conn.cursor().copy("COPY agent_loggy.documents (external_id, content) FROM STDIN") as copy:
+        for i in range(50):
+            copy.write_row((f"copied{i}", f"copied words w{i}"))
+    assert drift(conn) == 0
+    conn.commit()
+    with conn.transaction():
+        conn.execute("DELETE FROM agent_loggy.documents WHERE project = 'beta'")
+        conn.execute("INSERT INTO agent_loggy.documents (external_id, content) VALUES ('stop', 'the of and')")
+        conn.execute("SAVEPOINT s")
+        conn.execute("INSERT INTO agent_loggy.documents (external_id, content) VALUES ('gone', 'vanishing words')")
+        conn.execute("ROLLBACK TO SAVEPOINT s")
+    assert drift(conn) == 0
+    row = conn.execute("SELECT count(*) FROM agent_loggy.keyword_corpus WHERE project = 'beta'").fetchone()
+    assert row == (0,), "a project without documents has no counts"
+    writer = role_url("agent_loggy_writer", "default")
+    with psycopg.connect(writer) as w:
+        w.execute("SELECT set_config('agent_loggy.project', 'default', true)")
+        w.execute("UPDATE agent_loggy.documents SET content = 'writer words w1' WHERE external_id = 'z1'")
+    conn.commit()
+    assert drift(conn) == 0
+    conn.execute("TRUNCATE agent_loggy.documents CASCADE")
+    assert conn.execute("SELECT count(*) FROM agent_loggy.keyword_terms").fetchone() == (0,)
+    assert conn.execute("SELECT count(*) FROM agent_loggy.keyword_corpus").fetchone() == (0,)
+
+
+def test_concurrent_writers_of_a_project_keep_exact_counts(conn: Conn, role_url: RoleUrl) -> None:
+    """Eight writers rewriting documents of one project at once, overlapping and several statements a
+    transaction: they queue on the project's counts and none deadlocks."""
+    conn.execute("INSERT INTO agent_loggy.documents (external_id, content) "
+                 "SELECT 'c' || n || '-' || j, 'first text' "
+                 "FROM generate_series(0, 7) AS n, generate_series(0, 3) AS j")
+    conn.commit()
+    url = role_url("agent_loggy_writer", "default")
+    errors: list[BaseException] = []
+
+    def work(n: int) -> None:
+        try:
+            with psycopg.connect(url) as w:
+                for batch in range(5):
+                    with w.transaction():
+                        w.execute("SELECT set_config('agent_loggy.project', 'default', true)")
+                        for j in range(4):
+                            w.execute("UPDATE agent_loggy.documents SET content = %s, title = %s "
+                                      "WHERE external_id = %s", (f"shared words w{j} w{n} w{batch} common",
+                                                                 f"t{batch} w{j}", f"c{(n + j) % 8}-{j}"))
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert drift(conn) == 0
+    row = conn.execute("SELECT documents FROM agent_loggy.keyword_corpus WHERE project = 'default'").fetchone()
+    assert row == (32,)
+
+
+def test_keyword_search_ranks_by_bm25_and_ts_rank_stays_an_option(zipf_corpus: Conn) -> None:
+    query = "w3 w17 w250"
+    expected = top(reference_scores(zipf_corpus, query), 10)
+    found = zipf_corpus.execute("SELECT id, rank FROM agent_loggy.keyword_search_documents(%s)", (query,)).fetchall()
+    assert [r[0] for r in found] == expected
+    hybrid = zipf_corpus.execute("SELECT id FROM agent_loggy.hybrid_search_documents(%s, NULL)", (query,)).fetchall()
+    assert [r[0] for r in hybrid] == expected
+    zipf_corpus.execute("SET agent_loggy.keyword_ranking = 'ts_rank'")
+    by_ts_rank = zipf_corpus.execute(
+        "SELECT id FROM agent_loggy.documents "
+        "WHERE project = 'default' AND search_vector @@ 'w3 | w17 | w250'::tsquery "
+        "ORDER BY ts_rank(search_vector, 'w3 | w17 | w250'::tsquery, 1) DESC, id LIMIT 10").fetchall()
+    found = zipf_corpus.execute("SELECT id FROM agent_loggy.keyword_search_documents(%s)", (query,)).fetchall()
+    assert found == by_ts_rank and found != [(d,) for d in expected]
+    zipf_corpus.execute("SET agent_loggy.keyword_ranking = 'bm42'")
+    with pytest.raises(psycopg.errors.InvalidParameterValue,
+                       match="keyword_ranking = 'bm42': expected bm25 or ts_rank"):
+        zipf_corpus.execute("SELECT * FROM agent_loggy.keyword_search_documents(%s)", (query,))
+
+
+def test_a_reader_login_scores_its_project_with_the_gin_index_and_nothing_else(zipf_corpus: Conn,
+                                                                               role_url: RoleUrl) -> None:
+    zipf_corpus.commit()
+    zipf_corpus.autocommit = True
+    zipf_corpus.execute("VACUUM ANALYZE agent_loggy.documents")  # as autovacuum would: the GIN pending list merged
+    scans = gin_scans(zipf_corpus)
+    expected = top(reference_scores(zipf_corpus, "w1999 w40 w1"), 10)
+    other = zipf_corpus.execute("SELECT min(id) FROM agent_loggy.documents WHERE project = 'beta'").fetchone()
+    assert other is not None
+    with psycopg.connect(role_url("agent_loggy_reader", "default"), autocommit=True) as reader:
+        reader.execute("SELECT set_config('agent_loggy.project', 'default', false)")
+        for _ in range(8):  # past the five custom plans a cached plan would make
+            found = reader.execute("SELECT id FROM agent_loggy.keyword_search_documents('w1999 w40 w1')").fetchall()
+            assert [r[0] for r in found] == expected
+        reader.execute("SELECT pg_stat_force_next_flush()")
+        reader.execute("SELECT 1")
+        assert gin_scans(zipf_corpus) - scans >= 8, "every call reads through the GIN index"
+        plan = reader.execute("SELECT agent_loggy.bm25_score(%s, 'w1')", (expected[0],)).fetchone()
+        assert plan is not None and plan[0] > 0
+        with pytest.raises(psycopg.errors.NoDataFound, match=f"document {other[0]} not found"):
+            reader.execute("SELECT agent_loggy.bm25_score(%s, 'w1')", (other[0],))
+        with pytest.raises(psycopg.errors.NoDataFound, match="document 0 not found"):
+            reader.execute("SELECT agent_loggy.bm25_score(0, 'w1')")
+        with pytest.raises(psycopg.errors.InsufficientPrivilege, match="may not read it"):
+            reader.execute("SELECT * FROM agent_loggy.bm25_document_scores('w1', 'beta', 5, NULL)")
+        for table in ("keyword_terms", "keyword_corpus"):
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                reader.execute(f"SELECT * FROM agent_loggy.{table}")
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            reader.execute("SELECT * FROM agent_loggy.bm25_query('w1', 'beta')")
+
+
+def test_hostile_queries_get_clear_answers(zipf_corpus: Conn) -> None:
+    add(zipf_corpus, "quotes", "it's o'brien's back\\slash $2 %s {x} 'quoted' w1")
+    for text in ("o'brien's", "back\\slash", "$2 %s", "'quoted' w1", "'; DROP TABLE agent_loggy.documents; --"):
+        found = zipf_corpus.execute("SELECT id FROM agent_loggy.keyword_search_documents(%s, p_limit => 100)",
+                                    (text,)).fetchall()
+        assert [r[0] for r in found] == top(reference_scores(zipf_corpus, text), 100)
+    huge = " ".join(f"w{i}" for i in range(1, 2000))
+    counted = zipf_corpus.execute("SELECT count(*) FROM agent_loggy.bm25_document_scores(%s, 'default', 10, NULL)",
+                                  (huge,)).fetchone()
+    assert counted == (10,)
+    assert zipf_corpus.execute("SELECT count(*) FROM agent_loggy.bm25_document_scores('w1', 'default', 2147483647, "
+                               "NULL)").fetchone() == (sum(1 for _ in reference_scores(zipf_corpus, "w1")),)
+    with pytest.raises(psycopg.errors.InvalidParameterValue, match="expected some words"):
+        zipf_corpus.execute("SELECT agent_loggy.bm25_score(1, '   ')")
+
+
+def test_a_transaction_searches_with_its_own_changes_and_others_see_them_at_commit(zipf_corpus: Conn,
+                                                                                   db_url: str) -> None:
+    """Changes are folded into the counts when their transaction commits: until then its own searches
+    count them, other sessions do not, and a rollback leaves nothing behind."""
+    conn = zipf_corpus  # autocommit: the blocks below are the transactions
+    with conn.transaction(force_rollback=True):
+        for i in range(30):  # many small statements in one transaction
+            add(conn, f"late{i}", f"zebra w1 w{i}")
+        mine = conn.execute("SELECT id, score FROM agent_loggy.bm25_document_scores('zebra w1', 'default', 5, NULL)"
+                            ).fetchall()
+        expected = reference_scores(conn, "zebra w1")
+        assert [d for d, _ in mine] == top(expected, 5)
+        assert all(score == pytest.approx(expected[d], rel=1e-9) for d, score in mine)
+        with psycopg.connect(db_url) as other:
+            assert other.execute("SELECT documents FROM agent_loggy.keyword_terms WHERE project = 'default' "
+                                 "AND lexeme = 'zebra'").fetchone() is None
+    assert drift(conn) == 0
+    with conn.transaction():
+        for i in range(3):
+            add(conn, f"kept{i}", "zebra crossing")
+    with psycopg.connect(db_url) as other:
+        assert other.execute("SELECT documents FROM agent_loggy.keyword_terms WHERE project = 'default' "
+                             "AND lexeme = 'zebra'").fetchone() == (3,)
+    assert drift(conn) == 0
