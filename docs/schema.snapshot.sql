@@ -189,6 +189,7 @@ COMMENT ON FUNCTION agent_loggy.begin_import(p_kind text, p_rows jsonb, p_projec
 CREATE FUNCTION agent_loggy.bm25_document_scores(p_query_text text, p_project text, p_count integer, p_tags text[], p_k1 double precision DEFAULT NULL::double precision, p_b double precision DEFAULT NULL::double precision) RETURNS TABLE(id bigint, score double precision)
     LANGUAGE plpgsql STABLE SECURITY DEFINER ROWS 10
     SET search_path TO 'pg_catalog', 'pg_temp'
+    SET extra_float_digits TO '3'
     AS $_$
 DECLARE
     project text := agent_loggy.checked_readable_project(p_project);
@@ -196,7 +197,7 @@ DECLARE
     b double precision := agent_loggy.bm25_parameter('b', p_b);
     q record := agent_loggy.bm25_query(p_query_text, p_project);
     n integer;
-    sample_size integer := greatest(4 * least(p_count, 25000), 100);
+    sample_size integer;
     threshold double precision;
     bound double precision := 0;
     essential integer;
@@ -209,6 +210,7 @@ BEGIN
     IF q.lexemes IS NULL OR p_count IS NULL OR p_count <= 0 THEN
         RETURN;
     END IF;
+    sample_size := greatest(4 * least(p_count, 25000), 100);
     n := cardinality(q.lexemes);
     score_expr := agent_loggy.bm25_expression(q.lexemes, q.idf, q.average_length, k1, b);
     -- documents of the project and tags that match the tsquery parameter $2 (or $4), with their scores
@@ -239,8 +241,8 @@ BEGIN
         -- MaxScore: a lexeme's score is below idf * (k1 + 1); the commonest lexemes whose bounds sum
         -- below the threshold cannot lift a document holding only them into the top
         essential := n;
-        WHILE threshold IS NOT NULL AND essential > 1
-              AND bound + q.idf[essential] * (k1 + 1) < threshold LOOP
+        WHILE threshold IS NOT NULL AND essential > 1  -- (a margin for rounding: ties must stay in)
+              AND (bound + q.idf[essential] * (k1 + 1)) * (1 + 1e-9) < threshold LOOP
             bound := bound + q.idf[essential] * (k1 + 1);
             essential := essential - 1;
         END LOOP;
@@ -356,6 +358,7 @@ COMMENT ON FUNCTION agent_loggy.bm25_query(p_query_text text, p_project text, OU
 CREATE FUNCTION agent_loggy.bm25_score(p_document_id bigint, p_query_text text, p_k1 double precision DEFAULT NULL::double precision, p_b double precision DEFAULT NULL::double precision) RETURNS double precision
     LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
+    SET extra_float_digits TO '3'
     AS $_$
 DECLARE
     k1 double precision := agent_loggy.bm25_parameter('k1', p_k1);
@@ -1998,7 +2001,7 @@ BEGIN
     ELSE
         INSERT INTO agent_loggy.keyword_changes (project, lexeme, documents, total_length)
         SELECT c.project, c.lexeme, sum(c.sign), sum(c.length)
-        FROM new_rows AS n JOIN old_rows AS o ON o.id = n.id
+        FROM new_rows AS n FULL JOIN old_rows AS o ON o.id = n.id  -- (SET id = DEFAULT gives a new id)
         CROSS JOIN LATERAL (VALUES (n.project, n.search_vector, n.keyword_frequencies, 1),
                                    (o.project, o.search_vector, o.keyword_frequencies, -1))
             AS r (project, search_vector, keyword_frequencies, sign)
@@ -2006,7 +2009,9 @@ BEGIN
             SELECT r.project, NULL::text AS lexeme, r.sign, r.sign * (r.keyword_frequencies ->> '')::bigint AS length
             UNION ALL
             SELECT r.project, l.lexeme, r.sign, 0 FROM unnest(tsvector_to_array(r.search_vector)) AS l (lexeme)) AS c
-        WHERE (n.project, n.search_vector) IS DISTINCT FROM (o.project, o.search_vector)
+        WHERE r.project IS NOT NULL
+          AND (n.id IS NULL OR o.id IS NULL
+               OR (n.project, n.search_vector) IS DISTINCT FROM (o.project, o.search_vector))
         GROUP BY c.project, c.lexeme
         HAVING sum(c.sign) <> 0 OR sum(c.length) <> 0;
     END IF;
@@ -2212,11 +2217,11 @@ COMMENT ON FUNCTION agent_loggy.embedding_input(p_row agent_loggy.context_rules)
 
 CREATE FUNCTION agent_loggy.keyword_term_frequencies(p_vector tsvector) RETURNS TABLE(lexeme text, frequency integer)
     LANGUAGE sql IMMUTABLE STRICT ROWS 100 PARALLEL SAFE
-    AS $$
-    SELECT u.lexeme,
-           coalesce(cardinality(u.positions) + cardinality(array_positions(u.weights, 'A')), 1)
-    FROM unnest(p_vector) AS u
-$$;
+    BEGIN ATOMIC
+ SELECT u.lexeme,
+     COALESCE((cardinality(u.positions) + cardinality(array_positions(u.weights, 'A'::text))), 1) AS "coalesce"
+    FROM unnest(keyword_term_frequencies.p_vector) u(lexeme, positions, weights);
+END;
 
 --
 -- Name: FUNCTION keyword_term_frequencies(p_vector tsvector); Type: COMMENT; Schema: agent_loggy; Owner: -
@@ -3379,7 +3384,7 @@ BEGIN
     END IF;
     PERFORM agent_loggy.checked_readable_project(p_project);
     q := agent_loggy.keyword_query(p_query_text);
-    IF q IS NULL THEN
+    IF q IS NULL OR p_count IS NULL OR p_count <= 0 THEN
         RETURN;
     END IF;
     RETURN QUERY EXECUTE format($sql$
@@ -4903,6 +4908,38 @@ $$;
 --
 
 COMMENT ON FUNCTION agent_loggy.record_staged_runs() IS 'Moves the staged runs into runs with one INSERT, as the caller (its binding, policies and every rule apply; one bad row fails the batch) and returns how many.';
+
+--
+-- Name: recount_keyword_statistics(); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.recount_keyword_statistics() RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+BEGIN
+    -- writers wait (and those in flight finish and fold) while the counts are rebuilt
+    LOCK TABLE agent_loggy.documents IN SHARE MODE;
+    DELETE FROM agent_loggy.keyword_changes AS c WHERE c.transaction = pg_current_xact_id();
+    DELETE FROM agent_loggy.keyword_change_transactions AS x WHERE x.transaction = pg_current_xact_id();
+    DELETE FROM agent_loggy.keyword_terms;
+    DELETE FROM agent_loggy.keyword_corpus;
+    INSERT INTO agent_loggy.keyword_terms (project, lexeme, documents)
+    SELECT d.project, l.lexeme, count(*)
+    FROM agent_loggy.documents AS d CROSS JOIN LATERAL unnest(tsvector_to_array(d.search_vector)) AS l (lexeme)
+    GROUP BY d.project, l.lexeme;
+    INSERT INTO agent_loggy.keyword_corpus (project, documents, total_length)
+    SELECT d.project, count(*), sum((d.keyword_frequencies ->> '')::bigint)
+    FROM agent_loggy.documents AS d
+    GROUP BY d.project;
+END
+$$;
+
+--
+-- Name: FUNCTION recount_keyword_statistics(); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.recount_keyword_statistics() IS 'Rebuilds keyword_terms and keyword_corpus from the documents, under a SHARE lock on documents (writers wait). For the owner, after anything that bypassed the triggers: DISABLE TRIGGER, session_replication_role = replica (a logical replication subscriber), a data-only restore of documents beside restored counts.';
 
 --
 -- Name: remove_promotion_policy(text, text); Type: FUNCTION; Schema: agent_loggy; Owner: -
@@ -11903,6 +11940,12 @@ GRANT ALL ON FUNCTION agent_loggy.prompt_version_metrics(p_name text, p_project 
 
 REVOKE ALL ON FUNCTION agent_loggy.record_staged_runs() FROM PUBLIC;
 GRANT ALL ON FUNCTION agent_loggy.record_staged_runs() TO agent_loggy_reader;
+
+--
+-- Name: FUNCTION recount_keyword_statistics(); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.recount_keyword_statistics() FROM PUBLIC;
 
 --
 -- Name: FUNCTION remove_promotion_policy(p_label text, p_project text); Type: ACL; Schema: agent_loggy; Owner: -

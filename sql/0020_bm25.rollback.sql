@@ -70,6 +70,7 @@ DROP TRIGGER keyword_statistics_delete ON agent_loggy.documents;
 DROP TRIGGER keyword_statistics_truncate ON agent_loggy.documents;
 DROP FUNCTION agent_loggy.count_keyword_changes();
 DROP FUNCTION agent_loggy.forget_keyword_counts();
+DROP FUNCTION agent_loggy.recount_keyword_statistics();
 DROP TRIGGER fold_keyword_changes ON agent_loggy.keyword_change_transactions;
 DROP FUNCTION agent_loggy.fold_keyword_changes();
 DROP TABLE agent_loggy.keyword_change_transactions;

@@ -15,6 +15,9 @@
 --   keyword search      keyword_search_documents() and the keyword branch of hybrid_search_documents()
 --                       rank by BM25; agent_loggy.keyword_ranking = 'ts_rank' keeps the old ranking
 --
+-- Adding the stored generated column rewrites documents and rebuilds its indexes (HNSW included)
+-- under an ACCESS EXCLUSIVE lock: on a big table, plan the downtime.
+--
 -- BM25 (Lucene's, as bm25s's 'lucene' method), for each query lexeme t found in document d:
 --     idf(t)   = ln(1 + (N - df(t) + 0.5) / (df(t) + 0.5))
 --     score    = sum over t of idf(t) * tf * (k1 + 1) / (tf + k1 * (1 - b + b * dl / avgdl))
@@ -55,11 +58,11 @@ CREATE FUNCTION agent_loggy.keyword_term_frequencies(p_vector tsvector)
     RETURNS TABLE (lexeme text, frequency integer)
     LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT
     ROWS 100
-AS $$
+BEGIN ATOMIC  -- parsed once, here: a writer's search_path cannot change what it calls
     SELECT u.lexeme,
            coalesce(cardinality(u.positions) + cardinality(array_positions(u.weights, 'A')), 1)
-    FROM unnest(p_vector) AS u
-$$;
+    FROM unnest(p_vector) AS u;
+END;
 COMMENT ON FUNCTION agent_loggy.keyword_term_frequencies(tsvector) IS
     'The term frequency BM25 uses for each lexeme of p_vector: its number of positions, a title position (weight A) counting twice; 1 for a lexeme stored without positions. PostgreSQL keeps at most 256 positions of a lexeme and none beyond 16,383, so counts of longer texts saturate.';
 
@@ -141,7 +144,7 @@ BEGIN
     ELSE
         INSERT INTO agent_loggy.keyword_changes (project, lexeme, documents, total_length)
         SELECT c.project, c.lexeme, sum(c.sign), sum(c.length)
-        FROM new_rows AS n JOIN old_rows AS o ON o.id = n.id
+        FROM new_rows AS n FULL JOIN old_rows AS o ON o.id = n.id  -- (SET id = DEFAULT gives a new id)
         CROSS JOIN LATERAL (VALUES (n.project, n.search_vector, n.keyword_frequencies, 1),
                                    (o.project, o.search_vector, o.keyword_frequencies, -1))
             AS r (project, search_vector, keyword_frequencies, sign)
@@ -149,7 +152,9 @@ BEGIN
             SELECT r.project, NULL::text AS lexeme, r.sign, r.sign * (r.keyword_frequencies ->> '')::bigint AS length
             UNION ALL
             SELECT r.project, l.lexeme, r.sign, 0 FROM unnest(tsvector_to_array(r.search_vector)) AS l (lexeme)) AS c
-        WHERE (n.project, n.search_vector) IS DISTINCT FROM (o.project, o.search_vector)
+        WHERE r.project IS NOT NULL
+          AND (n.id IS NULL OR o.id IS NULL
+               OR (n.project, n.search_vector) IS DISTINCT FROM (o.project, o.search_vector))
         GROUP BY c.project, c.lexeme
         HAVING sum(c.sign) <> 0 OR sum(c.length) <> 0;
     END IF;
@@ -235,15 +240,32 @@ CREATE TRIGGER keyword_statistics_delete AFTER DELETE ON agent_loggy.documents
 CREATE TRIGGER keyword_statistics_truncate AFTER TRUNCATE ON agent_loggy.documents
     FOR EACH STATEMENT EXECUTE FUNCTION agent_loggy.forget_keyword_counts();
 
+CREATE FUNCTION agent_loggy.recount_keyword_statistics() RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    -- writers wait (and those in flight finish and fold) while the counts are rebuilt
+    LOCK TABLE agent_loggy.documents IN SHARE MODE;
+    DELETE FROM agent_loggy.keyword_changes AS c WHERE c.transaction = pg_current_xact_id();
+    DELETE FROM agent_loggy.keyword_change_transactions AS x WHERE x.transaction = pg_current_xact_id();
+    DELETE FROM agent_loggy.keyword_terms;
+    DELETE FROM agent_loggy.keyword_corpus;
+    INSERT INTO agent_loggy.keyword_terms (project, lexeme, documents)
+    SELECT d.project, l.lexeme, count(*)
+    FROM agent_loggy.documents AS d CROSS JOIN LATERAL unnest(tsvector_to_array(d.search_vector)) AS l (lexeme)
+    GROUP BY d.project, l.lexeme;
+    INSERT INTO agent_loggy.keyword_corpus (project, documents, total_length)
+    SELECT d.project, count(*), sum((d.keyword_frequencies ->> '')::bigint)
+    FROM agent_loggy.documents AS d
+    GROUP BY d.project;
+END
+$$;
+COMMENT ON FUNCTION agent_loggy.recount_keyword_statistics() IS
+    'Rebuilds keyword_terms and keyword_corpus from the documents, under a SHARE lock on documents (writers wait). For the owner, after anything that bypassed the triggers: DISABLE TRIGGER, session_replication_role = replica (a logical replication subscriber), a data-only restore of documents beside restored counts.';
+
 -- the documents already stored
-INSERT INTO agent_loggy.keyword_terms (project, lexeme, documents)
-SELECT d.project, l.lexeme, count(*)
-FROM agent_loggy.documents AS d CROSS JOIN LATERAL unnest(tsvector_to_array(d.search_vector)) AS l (lexeme)
-GROUP BY d.project, l.lexeme;
-INSERT INTO agent_loggy.keyword_corpus (project, documents, total_length)
-SELECT d.project, count(*), sum((d.keyword_frequencies ->> '')::bigint)
-FROM agent_loggy.documents AS d
-GROUP BY d.project;
+SELECT agent_loggy.recount_keyword_statistics();
 
 -- Scoring ---------------------------------------------------------------------------------------------------------
 
@@ -354,6 +376,7 @@ CREATE FUNCTION agent_loggy.bm25_document_scores(
     ROWS 10
     SECURITY DEFINER
     SET search_path = pg_catalog, pg_temp
+    SET extra_float_digits = 3  -- the idf literals in the score expression keep every digit
 AS $$
 DECLARE
     project text := agent_loggy.checked_readable_project(p_project);
@@ -361,7 +384,7 @@ DECLARE
     b double precision := agent_loggy.bm25_parameter('b', p_b);
     q record := agent_loggy.bm25_query(p_query_text, p_project);
     n integer;
-    sample_size integer := greatest(4 * least(p_count, 25000), 100);
+    sample_size integer;
     threshold double precision;
     bound double precision := 0;
     essential integer;
@@ -374,6 +397,7 @@ BEGIN
     IF q.lexemes IS NULL OR p_count IS NULL OR p_count <= 0 THEN
         RETURN;
     END IF;
+    sample_size := greatest(4 * least(p_count, 25000), 100);
     n := cardinality(q.lexemes);
     score_expr := agent_loggy.bm25_expression(q.lexemes, q.idf, q.average_length, k1, b);
     -- documents of the project and tags that match the tsquery parameter $2 (or $4), with their scores
@@ -404,8 +428,8 @@ BEGIN
         -- MaxScore: a lexeme's score is below idf * (k1 + 1); the commonest lexemes whose bounds sum
         -- below the threshold cannot lift a document holding only them into the top
         essential := n;
-        WHILE threshold IS NOT NULL AND essential > 1
-              AND bound + q.idf[essential] * (k1 + 1) < threshold LOOP
+        WHILE threshold IS NOT NULL AND essential > 1  -- (a margin for rounding: ties must stay in)
+              AND (bound + q.idf[essential] * (k1 + 1)) * (1 + 1e-9) < threshold LOOP
             bound := bound + q.idf[essential] * (k1 + 1);
             essential := essential - 1;
         END LOOP;
@@ -425,6 +449,7 @@ CREATE FUNCTION agent_loggy.bm25_score(p_document_id bigint, p_query_text text,
     LANGUAGE plpgsql STABLE
     SECURITY DEFINER
     SET search_path = pg_catalog, pg_temp
+    SET extra_float_digits = 3
 AS $$
 DECLARE
     k1 double precision := agent_loggy.bm25_parameter('k1', p_k1);
@@ -487,7 +512,7 @@ BEGIN
     END IF;
     PERFORM agent_loggy.checked_readable_project(p_project);
     q := agent_loggy.keyword_query(p_query_text);
-    IF q IS NULL THEN
+    IF q IS NULL OR p_count IS NULL OR p_count <= 0 THEN
         RETURN;
     END IF;
     RETURN QUERY EXECUTE format($sql$
@@ -543,6 +568,7 @@ COMMENT ON FUNCTION agent_loggy.hybrid_search_documents(text, vector, text, inte
 
 REVOKE EXECUTE ON FUNCTION
     agent_loggy.count_keyword_changes(), agent_loggy.forget_keyword_counts(), agent_loggy.fold_keyword_changes(),
+    agent_loggy.recount_keyword_statistics(),
     agent_loggy.bm25_query(text, text), agent_loggy.checked_readable_project(text),
     agent_loggy.keyword_term_frequencies(tsvector), agent_loggy.keyword_frequencies(tsvector),
     agent_loggy.bm25_parameter(text, double precision),
