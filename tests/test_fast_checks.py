@@ -74,5 +74,5 @@ def test_touch_updated_at_leaves_out_every_generated_column(conn: Conn) -> None:
     assert [r[0] for r in rows] == ["context_rules", "documents", "embedding_configs", "model_configs",
                                     "negate_keys", "prompts"]
     assert all(generated == args for _, generated, args in rows), rows
-    assert dict((r[0], r[1]) for r in rows)["documents"] == ["search_vector"]
+    assert dict((r[0], r[1]) for r in rows)["documents"] == ["keyword_frequencies", "search_vector"]
 
