@@ -265,7 +265,7 @@ COMMENT ON FUNCTION agent_loggy.recount_keyword_statistics() IS
     'Rebuilds keyword_terms and keyword_corpus from the documents, under a SHARE lock on documents (writers wait). For the owner, after anything that bypassed the triggers: DISABLE TRIGGER, session_replication_role = replica (a logical replication subscriber), a data-only restore of documents beside restored counts.';
 
 -- the documents already stored
-SELECT agent_loggy.recount_keyword_statistics();
+DO $$ BEGIN PERFORM agent_loggy.recount_keyword_statistics(); END $$;  -- (a SELECT would print its result in yoyo)
 
 -- Scoring ---------------------------------------------------------------------------------------------------------
 

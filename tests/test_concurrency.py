@@ -196,7 +196,7 @@ def test_20_concurrent_migrate_runs_apply_each_migration_once(empty_db_url: str)
     assert failed == [], f"{len(failed)} of {MIGRATORS} migrate runs failed, e.g. {failed[0]!r}"
     ids = migrations.migration_ids()
     applied_by = [out for _, out, _ in outcomes if out.startswith("applied")]
-    assert sum("nothing to apply" in out for _, out, _ in outcomes) + len(applied_by) == MIGRATORS
+    assert sum("nothing to apply" in out for _, out, _ in outcomes) + len(applied_by) == MIGRATORS, outcomes
     reported = [i for out in applied_by for i in out.split(":", 1)[1].replace("\n", "").replace(" ", "").split(",")]
     assert sorted(reported) == sorted(ids), "every migration was reported applied by exactly one run"
     assert [s.id for s in migrations.status(empty_db_url) if s.applied] == ids

@@ -36,9 +36,10 @@ SEARCHES = {
 
 
 def sizes(plan: Plan) -> tuple[int, ...]:
+    """Quick: a tenth of --size and --size. Full: 10,000, 100,000 and 1,000,000 (up to ten times --size)."""
     if plan.quick:
         return (min(plan.size // 2, max(1_000, plan.size // 10)), plan.size)
-    return (10_000, 100_000, 1_000_000)
+    return tuple(n for n in (10_000, 100_000, 1_000_000) if n <= max(10 * plan.size, 100_000))
 
 
 def filler(rng: np.random.Generator, count: int) -> list[str]:
