@@ -3993,16 +3993,11 @@ CREATE FUNCTION agent_loggy.nearest_document_ids(p_query public.vector, p_projec
     LANGUAGE plpgsql STABLE
     SET "hnsw.iterative_scan" TO 'relaxed_order'
     SET plan_cache_mode TO 'force_custom_plan'
-    SET "hnsw.ef_search" TO '100'
     SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $$
 DECLARE
     ids bigint[];
 BEGIN
-    -- the candidate list the HNSW search keeps: twice the rows asked for (a tag filter doubles it
-    -- again), at least 100 and at most 1000; local to this call (the SET above scopes it)
-    PERFORM set_config('hnsw.ef_search',
-                       least(1000, greatest(100, 2::bigint * p_count * CASE WHEN p_tags IS NULL THEN 1 ELSE 2 END))::text, true);
     ids := ARRAY(
         SELECT n.id FROM (
             SELECT d.id, d.embedding <=> p_query AS distance
@@ -4027,7 +4022,7 @@ $$;
 -- Name: FUNCTION nearest_document_ids(p_query public.vector, p_project text, p_count integer, p_tags text[]); Type: COMMENT; Schema: agent_loggy; Owner: -
 --
 
-COMMENT ON FUNCTION agent_loggy.nearest_document_ids(p_query public.vector, p_project text, p_count integer, p_tags text[]) IS 'Ids of the p_count documents of p_project carrying all p_tags (NULL: any) nearest to p_query by cosine distance, nearest first (ties by id). Asks the HNSW index with relaxed iterative scans and hnsw.ef_search = 2 * p_count (4 * p_count with a tag filter), at least 100 and at most 1000, whatever the session sets; re-sorts by exact distance; searches exactly when the index yields fewer than p_count rows. Arguments are not checked: the search functions check them.';
+COMMENT ON FUNCTION agent_loggy.nearest_document_ids(p_query public.vector, p_project text, p_count integer, p_tags text[]) IS 'Ids of the p_count documents of p_project carrying all p_tags (NULL: any) nearest to p_query by cosine distance, nearest first (ties by id). Asks the HNSW index with relaxed iterative scans and re-sorts by exact distance; searches exactly when the index yields fewer than p_count rows. Arguments are not checked: the search functions check them.';
 
 --
 -- Name: nearest_prompt_ids(public.vector, text, integer); Type: FUNCTION; Schema: agent_loggy; Owner: -

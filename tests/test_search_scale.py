@@ -165,22 +165,3 @@ def test_results_come_back_sorted_even_from_the_relaxed_index_order(big: tuple[s
             assert [r[0] for r in hybrid] == list(range(1, 51))
             assert [r[1] for r in hybrid] == sorted((r[1] for r in hybrid), reverse=True)
 
-
-def test_the_function_sizes_its_hnsw_candidate_list_whatever_the_session_sets(big: tuple[str, Any]) -> None:
-    """Migration 0021: nearest_document_ids() sets hnsw.ef_search from the rows asked for (at least
-    100), for its own call only. A session at ef_search 1 used to get a candidate list of one: here
-    every search still matches exact search, and the session's setting is left as it was."""
-    url, queries = big
-    with psycopg.connect(url, prepare_threshold=None) as conn:
-        register_vector(conn)
-        conn.execute("SET hnsw.ef_search = 1")
-        recalls = []
-        for query in queries:
-            found = [r[0] for r in conn.execute("SELECT id FROM agent_loggy.search_documents(%s)", (query,))]
-            exact = [r[0] for r in conn.execute(EXACT, ("default", None, None, query))]
-            recalls.append(len(set(found) & set(exact)) / 10)
-        assert conn.execute("SHOW hnsw.ef_search").fetchone() == ("1",)
-        in_plain_sql = [r[0] for r in conn.execute("SELECT id FROM agent_loggy.documents WHERE project = 'default' "
-                                                   "ORDER BY embedding <=> %s LIMIT 10", (queries[0],))]
-    assert sum(recalls) / len(recalls) >= 0.99
-    assert len(in_plain_sql) < 10, "the session's own queries still run at its setting (one candidate)"

@@ -217,7 +217,8 @@ def quality(cluster: Cluster, plan: Plan) -> Figure:
     shipped = overlap(found["search_documents (HNSW, as shipped)"], exact)
     fig.lines.append(Line("HNSW top-10 overlap with exact search (search_documents as agents call it)",
                           Side("top-10 overlap", shipped, "recall"), target=Target(">=", 0.99, on="a", unit="recall"),
-                          if_missed="ef_search too small for this corpus: see the session ef_search rows"))
+                          if_missed="the session ef_search rows show the overlap each setting gives; a larger "
+                                    "ef_search makes pgvector's cost estimate pick an exact scan on small tables"))
     fig.lines.append(Line("Keyword search p50: BM25 in SQL (reader login, one round trip) vs bm25s in process",
                           Side("SQL", percentile(latency["keyword search, BM25 (SQL)"], 50)),
                           Side("bm25s", percentile(latency["bm25s"], 50)),
