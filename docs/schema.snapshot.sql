@@ -2889,6 +2889,20 @@ CREATE FUNCTION agent_loggy.highest_recorded_version(p_project text, p_config_ty
 COMMENT ON FUNCTION agent_loggy.highest_recorded_version(p_project text, p_config_type text, p_name text) IS 'The highest version the changelog ever recorded for a config (deleted versions included); NULL when it has none. Index config_changelog_versions_idx answers it without reading the history.';
 
 --
+-- Name: hnsw_ef_search(integer); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.hnsw_ef_search(p_count integer) RETURNS integer
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN LEAST(1000, GREATEST(64, (2 * p_count)));
+
+--
+-- Name: FUNCTION hnsw_ef_search(p_count integer); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.hnsw_ef_search(p_count integer) IS 'The hnsw.ef_search a vector search of the p_count nearest rows runs with (unless the caller set a larger one): 2 * p_count, at least 64, at most 1000. Filters are served by pgvector''s iterative scan, which reads further batches of this size until p_count rows match.';
+
+--
 -- Name: hybrid_search_context_rules(text, public.vector, text, integer); Type: FUNCTION; Schema: agent_loggy; Owner: -
 --
 
@@ -3996,25 +4010,38 @@ CREATE FUNCTION agent_loggy.nearest_document_ids(p_query public.vector, p_projec
     SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $$
 DECLARE
-    ids bigint[];
+    caller_ef_search constant text := coalesce(current_setting('hnsw.ef_search', true), '40');
+    nearest CURSOR FOR
+        SELECT d.id, d.embedding <=> p_query AS distance
+        FROM agent_loggy.documents AS d
+        WHERE d.project = p_project AND d.embedding IS NOT NULL AND (p_tags IS NULL OR d.tags @> p_tags)
+        ORDER BY d.embedding <=> p_query
+        LIMIT p_count;
+    found_id bigint;
+    found_distance double precision;
+    ids bigint[] := '{}';
+    distances double precision[] := '{}';
 BEGIN
-    ids := ARRAY(
-        SELECT n.id FROM (
-            SELECT d.id, d.embedding <=> p_query AS distance
-            FROM agent_loggy.documents AS d
-            WHERE d.project = p_project AND d.embedding IS NOT NULL AND (p_tags IS NULL OR d.tags @> p_tags)
-            ORDER BY d.embedding <=> p_query
-            LIMIT p_count) AS n
-        ORDER BY n.distance + 0, n.id);  -- "+ 0": the planner must not trust the relaxed index order
+    OPEN nearest;  -- planned now, with the caller's ef_search
+    PERFORM set_config('hnsw.ef_search',
+                       greatest(caller_ef_search::integer, agent_loggy.hnsw_ef_search(p_count))::text, true);
+    LOOP  -- the scan starts at the first fetch and reads the raised ef_search
+        FETCH nearest INTO found_id, found_distance;
+        EXIT WHEN NOT FOUND;
+        ids := ids || found_id;
+        distances := distances || found_distance;
+    END LOOP;
+    CLOSE nearest;
+    PERFORM set_config('hnsw.ef_search', caller_ef_search, true);
     IF cardinality(ids) < p_count THEN  -- the index scan stopped early: search exactly
-        ids := ARRAY(
+        RETURN ARRAY(
             SELECT d.id
             FROM agent_loggy.documents AS d
             WHERE d.project = p_project AND d.embedding IS NOT NULL AND (p_tags IS NULL OR d.tags @> p_tags)
             ORDER BY (d.embedding <=> p_query) + 0, d.id
             LIMIT p_count);
     END IF;
-    RETURN ids;
+    RETURN ARRAY(SELECT n.id FROM unnest(ids, distances) AS n (id, distance) ORDER BY n.distance, n.id);
 END
 $$;
 
@@ -4022,7 +4049,7 @@ $$;
 -- Name: FUNCTION nearest_document_ids(p_query public.vector, p_project text, p_count integer, p_tags text[]); Type: COMMENT; Schema: agent_loggy; Owner: -
 --
 
-COMMENT ON FUNCTION agent_loggy.nearest_document_ids(p_query public.vector, p_project text, p_count integer, p_tags text[]) IS 'Ids of the p_count documents of p_project carrying all p_tags (NULL: any) nearest to p_query by cosine distance, nearest first (ties by id). Asks the HNSW index with relaxed iterative scans and re-sorts by exact distance; searches exactly when the index yields fewer than p_count rows. Arguments are not checked: the search functions check them.';
+COMMENT ON FUNCTION agent_loggy.nearest_document_ids(p_query public.vector, p_project text, p_count integer, p_tags text[]) IS 'Ids of the p_count documents of p_project carrying all p_tags (NULL: any) nearest to p_query by cosine distance, nearest first (ties by id). Asks the HNSW index with relaxed iterative scans and hnsw.ef_search = hnsw_ef_search(p_count) (or the caller''s, if larger; planned with the caller''s, restored on return), and re-sorts by exact distance; searches exactly when the index yields fewer than p_count rows. Arguments are not checked: the search functions check them.';
 
 --
 -- Name: nearest_prompt_ids(public.vector, text, integer); Type: FUNCTION; Schema: agent_loggy; Owner: -
@@ -5082,11 +5109,13 @@ CREATE FUNCTION agent_loggy.search_context_rules(p_query public.vector, p_projec
     AS $$
 DECLARE
     q vector := agent_loggy.checked_query_vector(p_query);
+    -- in a variable: unnest(f(...)) of a STABLE f would run f once more while planning (row estimate)
+    ids bigint[] := agent_loggy.nearest_context_rule_ids(q, agent_loggy.checked_project(p_project),
+                                        agent_loggy.checked_limit(p_limit));
 BEGIN
     RETURN QUERY
     SELECT r.id, r.project, r.context, r.version, r.important, r.ignore, r.description, 1 - (r.embedding <=> q)
-    FROM unnest(agent_loggy.nearest_context_rule_ids(q, agent_loggy.checked_project(p_project),
-                agent_loggy.checked_limit(p_limit))) WITH ORDINALITY AS n (id, rank)
+    FROM unnest(ids) WITH ORDINALITY AS n (id, rank)
     JOIN agent_loggy.context_rules AS r ON r.id = n.id
     ORDER BY n.rank;
 END
@@ -5108,12 +5137,14 @@ CREATE FUNCTION agent_loggy.search_documents(p_query public.vector, p_project te
     AS $$
 DECLARE
     q vector := agent_loggy.checked_query_vector(p_query);
+    -- in a variable: unnest(f(...)) of a STABLE f would run f once more while planning (row estimate)
+    ids bigint[] := agent_loggy.nearest_document_ids(q, agent_loggy.checked_project(p_project),
+                                        agent_loggy.checked_limit(p_limit), agent_loggy.checked_tags(p_tags));
 BEGIN
     RETURN QUERY
     SELECT d.id, d.project, d.source, d.external_id, d.title, d.content, d.tags, d.metadata,
            1 - (d.embedding <=> q)
-    FROM unnest(agent_loggy.nearest_document_ids(q, agent_loggy.checked_project(p_project),
-                agent_loggy.checked_limit(p_limit), agent_loggy.checked_tags(p_tags))) WITH ORDINALITY AS n (id, rank)
+    FROM unnest(ids) WITH ORDINALITY AS n (id, rank)
     JOIN agent_loggy.documents AS d ON d.id = n.id
     ORDER BY n.rank;
 END
@@ -5135,11 +5166,13 @@ CREATE FUNCTION agent_loggy.search_prompts(p_query public.vector, p_project text
     AS $$
 DECLARE
     q vector := agent_loggy.checked_query_vector(p_query);
+    -- in a variable: unnest(f(...)) of a STABLE f would run f once more while planning (row estimate)
+    ids bigint[] := agent_loggy.nearest_prompt_ids(q, agent_loggy.checked_project(p_project),
+                                        agent_loggy.checked_limit(p_limit));
 BEGIN
     RETURN QUERY
     SELECT p.id, p.project, p.name, p.version, p.type, p.description, p.usage, p.labels, 1 - (p.embedding <=> q)
-    FROM unnest(agent_loggy.nearest_prompt_ids(q, agent_loggy.checked_project(p_project),
-                agent_loggy.checked_limit(p_limit))) WITH ORDINALITY AS n (id, rank)
+    FROM unnest(ids) WITH ORDINALITY AS n (id, rank)
     JOIN agent_loggy.prompts AS p ON p.id = n.id
     ORDER BY n.rank;
 END
@@ -11634,6 +11667,13 @@ REVOKE ALL ON FUNCTION agent_loggy.guard_row() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION agent_loggy.highest_recorded_version(p_project text, p_config_type text, p_name text) FROM PUBLIC;
 GRANT ALL ON FUNCTION agent_loggy.highest_recorded_version(p_project text, p_config_type text, p_name text) TO agent_loggy_reader;
+
+--
+-- Name: FUNCTION hnsw_ef_search(p_count integer); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.hnsw_ef_search(p_count integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.hnsw_ef_search(p_count integer) TO agent_loggy_reader;
 
 --
 -- Name: FUNCTION hybrid_search_context_rules(p_query_text text, p_query public.vector, p_project text, p_limit integer); Type: ACL; Schema: agent_loggy; Owner: -

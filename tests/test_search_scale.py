@@ -165,3 +165,55 @@ def test_results_come_back_sorted_even_from_the_relaxed_index_order(big: tuple[s
             assert [r[0] for r in hybrid] == list(range(1, 51))
             assert [r[1] for r in hybrid] == sorted((r[1] for r in hybrid), reverse=True)
 
+
+
+
+def test_the_function_sizes_its_hnsw_candidate_list_whatever_the_session_sets(big: tuple[str, Any]) -> None:
+    """Migration 0021: nearest_document_ids() runs its index scan at hnsw_ef_search(count) (at
+    least 64) when the session sets less, for its own call only. A session at ef_search 1 used to
+    get a candidate list of one: here every search still matches exact search, and the session's
+    setting is left as it was, inside a transaction too."""
+    url, queries = big
+    with psycopg.connect(url, prepare_threshold=None) as conn:
+        register_vector(conn)
+        conn.execute("SET hnsw.ef_search = 1")
+        recalls = []
+        for query in queries:
+            found = [r[0] for r in conn.execute("SELECT id FROM agent_loggy.search_documents(%s)", (query,))]
+            exact = [r[0] for r in conn.execute(EXACT, ("default", None, None, query))]
+            recalls.append(len(set(found) & set(exact)) / 10)
+        assert conn.execute("SHOW hnsw.ef_search").fetchone() == ("1",)
+        in_plain_sql = [r[0] for r in conn.execute("SELECT id FROM agent_loggy.documents WHERE project = 'default' "
+                                                   "ORDER BY embedding <=> %s LIMIT 10", (queries[0],))]
+    assert sum(recalls) / len(recalls) >= 0.99
+    assert len(in_plain_sql) < 10, "the session's own queries still run at its setting (one candidate)"
+
+
+def test_the_raised_candidate_list_does_not_talk_the_planner_out_of_the_index(big: tuple[str, Any]) -> None:
+    """pgvector's cost of the index path grows with ef_search: planned at 1000 this table is
+    sorted exactly. The function plans with the session's value and raises it only for the scan,
+    so 500 rows (ef_search 1000) still come through the HNSW index, with the recall of a large
+    candidate list."""
+    url, queries = big
+    plain = ("SELECT id FROM agent_loggy.documents WHERE project = 'default' AND embedding IS NOT NULL "
+             "ORDER BY embedding <=> %s LIMIT 500")
+    with psycopg.connect(url, prepare_threshold=None) as conn:  # one transaction: per-transaction scan counts
+        register_vector(conn)
+        assert conn.execute("SELECT agent_loggy.hnsw_ef_search(500), agent_loggy.hnsw_ef_search(10)").fetchone() \
+            == (1000, 64)
+        conn.execute("SET hnsw.ef_search = 1000")
+        assert "Index Scan" not in str(conn.execute("EXPLAIN " + plain, (queries[0],)).fetchall())
+        conn.execute("SET hnsw.ef_search = 40")
+        planned = str(conn.execute("EXPLAIN " + plain, (queries[0],)).fetchall())
+        assert "Index Scan using documents_embedding_idx" in planned
+        recalls = []
+        for query in queries[:10]:
+            before = hnsw_scans(conn)
+            found = [r[0] for r in conn.execute("SELECT id FROM agent_loggy.search_documents(%s, 'default', 500)",
+                                                (query,))]
+            assert hnsw_scans(conn) == before + 1, "one HNSW scan: no exact fallback, no second search while planning"
+            exact = [r[0] for r in conn.execute(EXACT.replace("LIMIT 10", "LIMIT 500"), ("default", None, None, query))]
+            recalls.append(len(set(found) & set(exact)) / 500)
+        assert conn.execute("SHOW hnsw.ef_search").fetchone() == ("40",)
+    assert sum(recalls) / len(recalls) >= 0.99
+

@@ -279,3 +279,22 @@ def test_a_branch_of_weight_zero_is_skipped(corpus: Conn) -> None:
     assert all(r["keyword_rank"] is None and r["score"] > 0 for r in found)
     with pytest.raises(psycopg.errors.InvalidParameterValue, match="in a branch of weight 0"):
         corpus.execute("SELECT * FROM agent_loggy.hybrid_search_documents('payment', NULL, p_keyword_weight => 0)")
+
+
+@pytest.mark.parametrize(("search", "nearest"), [
+    ("search_documents(%s::vector)", "nearest_document_ids(vector, text, integer, text[])"),
+    ("search_context_rules(%s::vector)", "nearest_context_rule_ids(vector, text, integer)"),
+    ("search_prompts(%s::vector)", "nearest_prompt_ids(vector, text, integer)"),
+])
+def test_each_vector_search_searches_once_a_call(corpus: Conn, superuser_conn: Conn, search: str,
+                                                 nearest: str) -> None:
+    """Migration 0021: planning unnest(nearest_*_ids(...)) evaluated the STABLE search once more for
+    its row estimate, so every call searched twice. Counted by PostgreSQL's function statistics
+    (tracking them is a superuser setting)."""
+    superuser_conn.execute("SET track_functions = 'all'")
+    with superuser_conn.transaction():
+        for _ in range(3):
+            superuser_conn.execute(f"SELECT * FROM agent_loggy.{search}", (vec(10),)).fetchall()
+        calls = superuser_conn.execute("SELECT pg_stat_get_xact_function_calls(%s::regprocedure)",
+                                       (f"agent_loggy.{nearest}",)).fetchone()
+    assert calls == (3,)
