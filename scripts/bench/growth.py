@@ -114,6 +114,7 @@ def load(url: str, corpus: Corpus, seed: int, reader: str) -> dict[str, float]:
     with psycopg.connect(url) as conn:
         register_vector(conn)
         conn.execute("SELECT agent_loggy.grant_project(%s, 'rare', 'read')", (reader,))
+        conn.execute("SET maintenance_work_mem = '4GB'")  # the HNSW graph of a million rows in memory (~3 GB)
         everything = list(records(corpus, seed))
         load_documents(conn, (r for r in everything if int(r.external_id) % RARE_EVERY == 0), project="rare",
                        source="bench")

@@ -1,0 +1,80 @@
+-- Rolls back 0022_resolve_fast_path: resolve_prompt() checks before every lookup again (as 0015 left it).
+CREATE OR REPLACE FUNCTION agent_loggy.resolve_prompt(
+    p_name text,
+    p_label text DEFAULT 'production',
+    p_project text DEFAULT 'default',
+    p_version integer DEFAULT NULL,
+    p_fallback_labels text[] DEFAULT '{}'
+) RETURNS TABLE (
+    id bigint, project text, name text, version integer, type text, template text,
+    variables text[], labels text[], model text, parameters jsonb,
+    model_provider text, model_name text, model_parameters jsonb, resolved_label text,
+    model_config_version integer, description text, usage text, is_active boolean,
+    created_by text, created_at timestamptz, updated_at timestamptz
+)
+    LANGUAGE plpgsql STABLE
+AS $$
+#variable_conflict use_column
+DECLARE
+    wanted text[] := ARRAY[p_label] || coalesce(p_fallback_labels, '{}');
+    p agent_loggy.prompts;
+    m agent_loggy.model_configs;
+    got text;
+    l text;
+BEGIN
+    PERFORM agent_loggy.check_prompt_args(p_project, p_name,
+        CASE WHEN p_version IS NULL THEN wanted ELSE '{}' END, true);
+    IF p_version IS NOT NULL THEN
+        SELECT * INTO p FROM agent_loggy.prompts AS t
+        WHERE t.project = p_project AND t.name = p_name AND t.version = p_version;
+        IF NOT FOUND THEN
+            RAISE EXCEPTION 'prompt % in project % has no version %', quote_literal(p_name), quote_literal(p_project), p_version
+                USING ERRCODE = 'no_data_found';
+        END IF;
+    ELSE
+        FOREACH l IN ARRAY wanted LOOP
+            SELECT * INTO p FROM agent_loggy.prompts AS t
+            WHERE t.project = p_project AND t.name = p_name AND t.is_active
+              AND (l = 'latest' OR t.labels @> ARRAY[l])
+            ORDER BY t.version DESC
+            LIMIT 1;
+            IF FOUND THEN
+                got := l;
+                EXIT;
+            END IF;
+        END LOOP;
+        IF got IS NULL THEN
+            IF EXISTS (SELECT 1 FROM agent_loggy.prompts AS t WHERE t.project = p_project AND t.name = p_name) THEN
+                RAISE EXCEPTION 'prompt % in project % has no active version labelled %',
+                    quote_literal(p_name), quote_literal(p_project), array_to_string(wanted, ' or ')
+                    USING ERRCODE = 'no_data_found',
+                          HINT = 'Label a version with set_prompt_label(), or ask for label latest or an exact version.';
+            END IF;
+            RAISE EXCEPTION 'no prompt named % in project % (asked for label %)',
+                quote_literal(p_name), quote_literal(p_project), array_to_string(wanted, ' or ')
+                USING ERRCODE = 'no_data_found';
+        END IF;
+    END IF;
+
+    IF p.model IS NOT NULL THEN
+        IF EXISTS (SELECT FROM agent_loggy.protected_labels AS pl WHERE pl.project = p.project AND pl.label = got) THEN
+            -- only an admin can put a protected label on a model config: nothing else is served with it
+            SELECT * INTO m FROM agent_loggy.model_configs AS c
+            WHERE c.project = p.project AND c.name = p.model AND c.is_active AND c.labels @> ARRAY[got];
+        ELSE
+            SELECT * INTO m FROM agent_loggy.model_configs AS c
+            WHERE c.project = p.project AND c.name = p.model AND c.is_active
+            ORDER BY c.labels @> ARRAY[coalesce(got, p_label)] DESC, c.version DESC
+            LIMIT 1;
+        END IF;
+    END IF;
+
+    RETURN QUERY SELECT
+        p.id, p.project, p.name, p.version, p.type, p.template, p.variables, p.labels, p.model, p.parameters,
+        m.model_provider, coalesce(m.model_name, p.model), m.parameters, got, m.version,
+        p.description, p.usage, p.is_active, p.created_by, p.created_at, p.updated_at;
+END
+$$;
+CALL agent_loggy.use_vector_schema('agent_loggy.resolve_prompt(text, text, text, integer, text[])');
+COMMENT ON FUNCTION agent_loggy.resolve_prompt(text, text, text, integer, text[]) IS
+    'The one call agents make: the prompt version to use, with its model config. With p_version, exactly that version (even if inactive). Otherwise the active version carrying p_label, then each of p_fallback_labels in order; label latest means the highest active version. Model fields come from the active model_configs row named by the prompt''s model in the same project: for a protected label (protected_labels) only the version carrying that label, so that only an admin changes what it serves; otherwise the version carrying the resolved label if any, else the highest. Without such a config, model_name is the prompt''s model and model_provider is NULL. Nothing found: SQLSTATE P0002 naming project, prompt and what was asked.';
