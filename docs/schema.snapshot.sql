@@ -4387,12 +4387,12 @@ DECLARE
     got text;
     l text;
 BEGIN
-    -- The usual call (one label, the transaction bound to the project asked for) in one query. It
-    -- returns a row only when arguments match a stored row (so they are valid) that row level
-    -- security lets the caller read (so the binding is granted); otherwise the path below checks
-    -- the arguments and explains what is wrong.
+    -- The usual call (one label, no version, no fallbacks; unbound, or bound to the project asked
+    -- for) in one query. It returns a row only when the arguments match a stored row (so they are
+    -- valid) that row level security lets the caller read (so the project, or the binding, is
+    -- granted); otherwise the path below checks the arguments and the grants and explains.
     IF p_version IS NULL AND cardinality(p_fallback_labels) = 0
-       AND p_project = current_setting('agent_loggy.project', true) THEN
+       AND p_project = coalesce(nullif(current_setting('agent_loggy.project', true), ''), p_project) THEN
         RETURN QUERY
         SELECT t.id, t.project, t.name, t.version, t.type, t.template, t.variables, t.labels, t.model, t.parameters,
                c.model_provider, coalesce(c.model_name, t.model), c.parameters, p_label, c.version,
@@ -4472,7 +4472,7 @@ $$;
 -- Name: FUNCTION resolve_prompt(p_name text, p_label text, p_project text, p_version integer, p_fallback_labels text[]); Type: COMMENT; Schema: agent_loggy; Owner: -
 --
 
-COMMENT ON FUNCTION agent_loggy.resolve_prompt(p_name text, p_label text, p_project text, p_version integer, p_fallback_labels text[]) IS 'The one call agents make: the prompt version to use, with its model config. With p_version, exactly that version (even if inactive). Otherwise the active version carrying p_label, then each of p_fallback_labels in order; label latest means the highest active version. Model fields come from the active model_configs row named by the prompt''s model in the same project: for a protected label (protected_labels) only the version carrying that label, so that only an admin changes what it serves; otherwise the version carrying the resolved label if any, else the highest. Without such a config, model_name is the prompt''s model and model_provider is NULL. The usual call (one label, no version, no fallbacks, the transaction bound to p_project) runs as one query; any other call, or one that finds nothing, checks its arguments and the binding first. Nothing found: SQLSTATE P0002 naming project, prompt and what was asked.';
+COMMENT ON FUNCTION agent_loggy.resolve_prompt(p_name text, p_label text, p_project text, p_version integer, p_fallback_labels text[]) IS 'The one call agents make: the prompt version to use, with its model config. With p_version, exactly that version (even if inactive). Otherwise the active version carrying p_label, then each of p_fallback_labels in order; label latest means the highest active version. Model fields come from the active model_configs row named by the prompt''s model in the same project: for a protected label (protected_labels) only the version carrying that label, so that only an admin changes what it serves; otherwise the version carrying the resolved label if any, else the highest. Without such a config, model_name is the prompt''s model and model_provider is NULL. The usual call (one label, no version, no fallbacks; unbound or bound to p_project) runs as one query, under row level security; any other call, or one that finds nothing, checks its arguments and the binding first. Nothing found: SQLSTATE P0002 naming project, prompt and what was asked.';
 
 --
 -- Name: rollback_prompt_label(text, text, text); Type: FUNCTION; Schema: agent_loggy; Owner: -

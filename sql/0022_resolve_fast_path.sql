@@ -1,8 +1,8 @@
 -- depends: 0021_vector_recall
 -- resolve_prompt() as cheap as the raw SQL (issue: search at scale, item 5).
 --
--- The usual call (one label, no version, no fallback labels, the transaction bound to the project
--- it asks for) runs as one query: the prompt version and its model config in one plan, with the
+-- The usual call (one label, no version, no fallback labels; unbound, or bound to the project it
+-- asks for) runs as one query: the prompt version and its model config in one plan, with the
 -- protected-label rule inside it. It checked its arguments and the binding, looked for the label,
 -- then for a protected label, then for the model config, as four statements and three nested
 -- functions. A row comes back only for arguments that match a stored row, which row level security
@@ -32,12 +32,12 @@ DECLARE
     got text;
     l text;
 BEGIN
-    -- The usual call (one label, the transaction bound to the project asked for) in one query. It
-    -- returns a row only when arguments match a stored row (so they are valid) that row level
-    -- security lets the caller read (so the binding is granted); otherwise the path below checks
-    -- the arguments and explains what is wrong.
+    -- The usual call (one label, no version, no fallbacks; unbound, or bound to the project asked
+    -- for) in one query. It returns a row only when the arguments match a stored row (so they are
+    -- valid) that row level security lets the caller read (so the project, or the binding, is
+    -- granted); otherwise the path below checks the arguments and the grants and explains.
     IF p_version IS NULL AND cardinality(p_fallback_labels) = 0
-       AND p_project = current_setting('agent_loggy.project', true) THEN
+       AND p_project = coalesce(nullif(current_setting('agent_loggy.project', true), ''), p_project) THEN
         RETURN QUERY
         SELECT t.id, t.project, t.name, t.version, t.type, t.template, t.variables, t.labels, t.model, t.parameters,
                c.model_provider, coalesce(c.model_name, t.model), c.parameters, p_label, c.version,
@@ -114,4 +114,4 @@ END
 $$;
 CALL agent_loggy.use_vector_schema('agent_loggy.resolve_prompt(text, text, text, integer, text[])');
 COMMENT ON FUNCTION agent_loggy.resolve_prompt(text, text, text, integer, text[]) IS
-    'The one call agents make: the prompt version to use, with its model config. With p_version, exactly that version (even if inactive). Otherwise the active version carrying p_label, then each of p_fallback_labels in order; label latest means the highest active version. Model fields come from the active model_configs row named by the prompt''s model in the same project: for a protected label (protected_labels) only the version carrying that label, so that only an admin changes what it serves; otherwise the version carrying the resolved label if any, else the highest. Without such a config, model_name is the prompt''s model and model_provider is NULL. The usual call (one label, no version, no fallbacks, the transaction bound to p_project) runs as one query; any other call, or one that finds nothing, checks its arguments and the binding first. Nothing found: SQLSTATE P0002 naming project, prompt and what was asked.';
+    'The one call agents make: the prompt version to use, with its model config. With p_version, exactly that version (even if inactive). Otherwise the active version carrying p_label, then each of p_fallback_labels in order; label latest means the highest active version. Model fields come from the active model_configs row named by the prompt''s model in the same project: for a protected label (protected_labels) only the version carrying that label, so that only an admin changes what it serves; otherwise the version carrying the resolved label if any, else the highest. Without such a config, model_name is the prompt''s model and model_provider is NULL. The usual call (one label, no version, no fallbacks; unbound or bound to p_project) runs as one query, under row level security; any other call, or one that finds nothing, checks its arguments and the binding first. Nothing found: SQLSTATE P0002 naming project, prompt and what was asked.';
