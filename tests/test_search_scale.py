@@ -24,7 +24,7 @@ from psycopg import sql
 from agent_loggy_db.importers.documents import DocumentRecord, load_documents
 from tests.conftest import TestServer
 
-ROWS, RARE_EVERY, QUERIES = 20_000, 100, 40
+ROWS, RARE_EVERY, QUERIES, TINY_PROJECTS = 20_000, 100, 40, 150
 
 
 def corpus(rng: np.random.Generator) -> npt.NDArray[np.float32]:
@@ -46,7 +46,8 @@ def records(vectors: npt.NDArray[np.float32], keep: Any) -> Iterator[DocumentRec
 @pytest.fixture(scope="module")
 def big(pg_server: TestServer, postgresql_noproc: Any) -> Iterator[tuple[str, npt.NDArray[np.float32]]]:
     """A database of its own (cloned from the migrated template): 19,800 documents in project
-    default (1 % tagged rare) and 200 in project rare; and query vectors near stored ones."""
+    default (1 % tagged rare), 200 in project rare and 3 in each of 150 tiny ones; and query vectors
+    near stored ones."""
     name = f"alt_big_{uuid.uuid4().hex[:8]}"
     admin = pg_server.url(pg_server.maintenance_dbname)
     with psycopg.connect(admin, autocommit=True) as c:
@@ -61,6 +62,9 @@ def big(pg_server: TestServer, postgresql_noproc: Any) -> Iterator[tuple[str, np
                                 source="bench")
         assert result.index_rebuilt, "a load this big builds the HNSW index after the rows are in"
         load_documents(conn, records(vectors, lambda i: i % RARE_EVERY == 0), project="rare", source="bench")
+        for tiny in range(TINY_PROJECTS):  # many small projects: a generic plan would expect each project small
+            load_documents(conn, records(vectors[tiny * 3:tiny * 3 + 3], lambda i: True), project=f"tiny{tiny}",
+                           source="bench")
         conn.commit()
         conn.autocommit = True
         conn.execute("ANALYZE agent_loggy.documents")
@@ -217,3 +221,26 @@ def test_the_raised_candidate_list_does_not_talk_the_planner_out_of_the_index(bi
         assert conn.execute("SHOW hnsw.ef_search").fetchone() == ("40",)
     assert sum(recalls) / len(recalls) >= 0.99
 
+
+
+def test_a_big_project_searches_through_the_index_with_one_plan_and_a_rare_one_exactly(big: tuple[str, Any]) -> None:
+    """Migration 0021: a project holding a fifth of the table or more takes the HNSW index with a plan
+    made once a session (planning every call cost ~0.5 ms), even where a generic plan would expect
+    any project to be small (150 tiny projects here) and sort it exactly; a rare project is still
+    planned per call, and gets its btree index and an exact sort."""
+    url, queries = big
+    with psycopg.connect(url, prepare_threshold=None) as conn:  # one transaction: per-transaction scan counts
+        register_vector(conn)
+        shares = conn.execute("SELECT agent_loggy.project_document_share('default'), "
+                              "agent_loggy.project_document_share('rare'), "
+                              "agent_loggy.project_document_share('nowhere')").fetchone()
+        assert shares is not None and shares[0] > 0.9 and shares[1] < 0.02 and shares[2] is None
+        for query in queries[:12]:  # more than the five custom plans a cached plan starts with
+            before = hnsw_scans(conn)
+            found = [r[0] for r in conn.execute("SELECT id FROM agent_loggy.search_documents(%s)", (query,))]
+            assert hnsw_scans(conn) == before + 1 and len(found) == 10
+        for query in queries[:12]:
+            before = hnsw_scans(conn)
+            found = [r[0] for r in conn.execute("SELECT id FROM agent_loggy.search_documents(%s, 'rare')", (query,))]
+            assert hnsw_scans(conn) == before
+            assert found == [r[0] for r in conn.execute(EXACT, ("rare", None, None, query))]
