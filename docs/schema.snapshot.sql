@@ -4006,7 +4006,7 @@ COMMENT ON FUNCTION agent_loggy.nearest_context_rule_ids(p_query public.vector, 
 CREATE FUNCTION agent_loggy.nearest_document_ids(p_query public.vector, p_project text, p_count integer, p_tags text[]) RETURNS bigint[]
     LANGUAGE plpgsql STABLE
     SET "hnsw.iterative_scan" TO 'relaxed_order'
-    SET plan_cache_mode TO 'force_generic_plan'
+    SET plan_cache_mode TO 'force_custom_plan'
     SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $_$
 DECLARE
@@ -4017,11 +4017,14 @@ DECLARE
     ids bigint[] := '{}';
     distances double precision[] := '{}';
 BEGIN
-    -- Both plans are made now, with the caller's ef_search.
+    -- Plans are made at OPEN, at pgvector's default ef_search (40), whatever the caller set: the
+    -- cost of the index path grows with it, and a plan made at 1000 sorts exactly.
+    PERFORM set_config('hnsw.ef_search', '40', true);
     IF p_tags IS NULL AND agent_loggy.project_document_share(p_project) >= 0.2 THEN
-        -- A big project: the HNSW index, always. The plan is made once a session (generic); "IS TRUE"
+        -- A big project: the HNSW index, always, with a plan made once a session (generic); "IS TRUE"
         -- keeps the project's btree index out of it, which a generic plan of a table of many small
         -- projects would otherwise pick, and then sort this big one exactly.
+        PERFORM set_config('plan_cache_mode', 'force_generic_plan', true);  -- back on return (SET above)
         OPEN nearest FOR
             SELECT d.id, d.embedding <=> p_query
             FROM agent_loggy.documents AS d
@@ -4029,8 +4032,8 @@ BEGIN
             ORDER BY d.embedding <=> p_query
             LIMIT p_count;
     ELSE
-        -- A filter: planned for these values (a rare project or tag gets its btree / GIN index and
-        -- an exact sort, a common one the HNSW index), at a cost of a plan a call.
+        -- A filter: planned for these values (force_custom_plan; a rare project or tag gets its
+        -- btree / GIN index and an exact sort, a common one the HNSW index), a plan a call.
         OPEN nearest FOR EXECUTE
             'SELECT d.id, d.embedding <=> $1
              FROM agent_loggy.documents AS d
@@ -4065,7 +4068,7 @@ $_$;
 -- Name: FUNCTION nearest_document_ids(p_query public.vector, p_project text, p_count integer, p_tags text[]); Type: COMMENT; Schema: agent_loggy; Owner: -
 --
 
-COMMENT ON FUNCTION agent_loggy.nearest_document_ids(p_query public.vector, p_project text, p_count integer, p_tags text[]) IS 'Ids of the p_count documents of p_project carrying all p_tags (NULL: any) nearest to p_query by cosine distance, nearest first (ties by id). Asks the HNSW index with relaxed iterative scans and hnsw.ef_search = hnsw_ef_search(p_count) (or the caller''s, if larger; planned with the caller''s, restored on return), and re-sorts by exact distance; searches exactly when the index yields fewer than p_count rows. Without tags, a project holding at least a fifth of the table (project_document_share) takes the HNSW index with a plan made once a session; any other search is planned for its values, so a rare project or tag gets an exact scan of its rows. Arguments are not checked: the search functions check them.';
+COMMENT ON FUNCTION agent_loggy.nearest_document_ids(p_query public.vector, p_project text, p_count integer, p_tags text[]) IS 'Ids of the p_count documents of p_project carrying all p_tags (NULL: any) nearest to p_query by cosine distance, nearest first (ties by id). Asks the HNSW index with relaxed iterative scans and hnsw.ef_search = hnsw_ef_search(p_count) (or the caller''s, if larger; planned at 40, the caller''s value restored on return), and re-sorts by exact distance; searches exactly when the index yields fewer than p_count rows. Without tags, a project holding at least a fifth of the table (project_document_share) takes the HNSW index with a plan made once a session; any other search is planned for its values, so a rare project or tag gets an exact scan of its rows. Arguments are not checked: the search functions check them.';
 
 --
 -- Name: nearest_prompt_ids(public.vector, text, integer); Type: FUNCTION; Schema: agent_loggy; Owner: -
@@ -4404,11 +4407,14 @@ DECLARE
     l text;
 BEGIN
     -- The usual call (one label, no version, no fallbacks; unbound, or bound to the project asked
-    -- for) in one query. It returns a row only when the arguments match a stored row (so they are
-    -- valid) that row level security lets the caller read (so the project, or the binding, is
-    -- granted); otherwise the path below checks the arguments and the grants and explains.
+    -- for; valid arguments, so that a bad one is 22023 before any grant is looked at) in one
+    -- query. It returns a row only when a stored row matches that row level security lets the
+    -- caller read (so the project, or the binding, is granted); otherwise the path below checks
+    -- the arguments and the grants and explains.
     IF p_version IS NULL AND cardinality(p_fallback_labels) = 0
-       AND p_project = coalesce(nullif(current_setting('agent_loggy.project', true), ''), p_project) THEN
+       AND p_project = coalesce(nullif(current_setting('agent_loggy.project', true), ''), p_project)
+       AND agent_loggy.is_valid_project(p_project) AND agent_loggy.is_valid_name(p_name)
+       AND (p_label = 'latest' OR cardinality(agent_loggy.invalid_labels(ARRAY[p_label])) = 0) THEN
         RETURN QUERY
         SELECT t.id, t.project, t.name, t.version, t.type, t.template, t.variables, t.labels, t.model, t.parameters,
                c.model_provider, coalesce(c.model_name, t.model), c.parameters, p_label, c.version,

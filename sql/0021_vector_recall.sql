@@ -6,7 +6,7 @@
 --                      exact search 0.993 on real embeddings, against 0.985 at pgvector's default 40)
 --                      and twice the count, at most 1000 (pgvector's bound)
 --   nearest_document_ids()
---                      plans its index scan with the caller's hnsw.ef_search, then raises it before
+--                      plans its index scan at pgvector's default ef_search (40), then raises it before
 --                      the first row is read: pgvector's cost estimate of the index path grows with
 --                      ef_search, and planned with a large one the planner chose an exact scan and a
 --                      sort on small tables (5,000 documents: 22 ms against 1.3 ms); pgvector reads
@@ -43,7 +43,7 @@ CREATE OR REPLACE FUNCTION agent_loggy.nearest_document_ids(p_query vector, p_pr
     RETURNS bigint[]
     LANGUAGE plpgsql STABLE
     SET hnsw.iterative_scan = 'relaxed_order'
-    SET plan_cache_mode = 'force_generic_plan'
+    SET plan_cache_mode = 'force_custom_plan'
 AS $$
 DECLARE
     caller_ef_search constant text := coalesce(current_setting('hnsw.ef_search', true), '40');
@@ -53,11 +53,14 @@ DECLARE
     ids bigint[] := '{}';
     distances double precision[] := '{}';
 BEGIN
-    -- Both plans are made now, with the caller's ef_search.
+    -- Plans are made at OPEN, at pgvector's default ef_search (40), whatever the caller set: the
+    -- cost of the index path grows with it, and a plan made at 1000 sorts exactly.
+    PERFORM set_config('hnsw.ef_search', '40', true);
     IF p_tags IS NULL AND agent_loggy.project_document_share(p_project) >= 0.2 THEN
-        -- A big project: the HNSW index, always. The plan is made once a session (generic); "IS TRUE"
+        -- A big project: the HNSW index, always, with a plan made once a session (generic); "IS TRUE"
         -- keeps the project's btree index out of it, which a generic plan of a table of many small
         -- projects would otherwise pick, and then sort this big one exactly.
+        PERFORM set_config('plan_cache_mode', 'force_generic_plan', true);  -- back on return (SET above)
         OPEN nearest FOR
             SELECT d.id, d.embedding <=> p_query
             FROM agent_loggy.documents AS d
@@ -65,8 +68,8 @@ BEGIN
             ORDER BY d.embedding <=> p_query
             LIMIT p_count;
     ELSE
-        -- A filter: planned for these values (a rare project or tag gets its btree / GIN index and
-        -- an exact sort, a common one the HNSW index), at a cost of a plan a call.
+        -- A filter: planned for these values (force_custom_plan; a rare project or tag gets its
+        -- btree / GIN index and an exact sort, a common one the HNSW index), a plan a call.
         OPEN nearest FOR EXECUTE
             'SELECT d.id, d.embedding <=> $1
              FROM agent_loggy.documents AS d
@@ -98,7 +101,7 @@ END
 $$;
 CALL agent_loggy.use_vector_schema('agent_loggy.nearest_document_ids(vector, text, integer, text[])');
 COMMENT ON FUNCTION agent_loggy.nearest_document_ids(vector, text, integer, text[]) IS
-    'Ids of the p_count documents of p_project carrying all p_tags (NULL: any) nearest to p_query by cosine distance, nearest first (ties by id). Asks the HNSW index with relaxed iterative scans and hnsw.ef_search = hnsw_ef_search(p_count) (or the caller''s, if larger; planned with the caller''s, restored on return), and re-sorts by exact distance; searches exactly when the index yields fewer than p_count rows. Without tags, a project holding at least a fifth of the table (project_document_share) takes the HNSW index with a plan made once a session; any other search is planned for its values, so a rare project or tag gets an exact scan of its rows. Arguments are not checked: the search functions check them.';
+    'Ids of the p_count documents of p_project carrying all p_tags (NULL: any) nearest to p_query by cosine distance, nearest first (ties by id). Asks the HNSW index with relaxed iterative scans and hnsw.ef_search = hnsw_ef_search(p_count) (or the caller''s, if larger; planned at 40, the caller''s value restored on return), and re-sorts by exact distance; searches exactly when the index yields fewer than p_count rows. Without tags, a project holding at least a fifth of the table (project_document_share) takes the HNSW index with a plan made once a session; any other search is planned for its values, so a rare project or tag gets an exact scan of its rows. Arguments are not checked: the search functions check them.';
 
 -- The search functions ran their nearest_*_ids() twice a call: once more while planning
 -- unnest(nearest_*_ids(...)), whose row estimate evaluates a STABLE argument. They keep the ids in

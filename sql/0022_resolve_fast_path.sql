@@ -33,11 +33,14 @@ DECLARE
     l text;
 BEGIN
     -- The usual call (one label, no version, no fallbacks; unbound, or bound to the project asked
-    -- for) in one query. It returns a row only when the arguments match a stored row (so they are
-    -- valid) that row level security lets the caller read (so the project, or the binding, is
-    -- granted); otherwise the path below checks the arguments and the grants and explains.
+    -- for; valid arguments, so that a bad one is 22023 before any grant is looked at) in one
+    -- query. It returns a row only when a stored row matches that row level security lets the
+    -- caller read (so the project, or the binding, is granted); otherwise the path below checks
+    -- the arguments and the grants and explains.
     IF p_version IS NULL AND cardinality(p_fallback_labels) = 0
-       AND p_project = coalesce(nullif(current_setting('agent_loggy.project', true), ''), p_project) THEN
+       AND p_project = coalesce(nullif(current_setting('agent_loggy.project', true), ''), p_project)
+       AND agent_loggy.is_valid_project(p_project) AND agent_loggy.is_valid_name(p_name)
+       AND (p_label = 'latest' OR cardinality(agent_loggy.invalid_labels(ARRAY[p_label])) = 0) THEN
         RETURN QUERY
         SELECT t.id, t.project, t.name, t.version, t.type, t.template, t.variables, t.labels, t.model, t.parameters,
                c.model_provider, coalesce(c.model_name, t.model), c.parameters, p_label, c.version,

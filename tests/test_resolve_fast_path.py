@@ -31,6 +31,8 @@ CALLS = [  # (name, label, project)
     ("p", "", "default"),
     ("bad name!", "production", "default"),
     ("p", "production", "other"),  # a project the reader holds no grant for
+    ("p", "Bad Label", "other"),  # ... and a bad label: 22023 before any grant is looked at
+    ("p", "latest", "other"),
     ("p", "production", "Bad Project"),
 ]
 

@@ -195,9 +195,9 @@ def test_the_function_sizes_its_hnsw_candidate_list_whatever_the_session_sets(bi
 
 def test_the_raised_candidate_list_does_not_talk_the_planner_out_of_the_index(big: tuple[str, Any]) -> None:
     """pgvector's cost of the index path grows with ef_search: planned at 1000 this table is
-    sorted exactly. The function plans with the session's value and raises it only for the scan,
-    so 500 rows (ef_search 1000) still come through the HNSW index, with the recall of a large
-    candidate list."""
+    sorted exactly. The function plans at pgvector's default (40), whatever the session sets, and
+    raises it only for the scan, so 500 rows (ef_search 1000) still come through the HNSW index,
+    with the recall of a large candidate list."""
     url, queries = big
     plain = ("SELECT id FROM agent_loggy.documents WHERE project = 'default' AND embedding IS NOT NULL "
              "ORDER BY embedding <=> %s LIMIT 500")
@@ -207,6 +207,10 @@ def test_the_raised_candidate_list_does_not_talk_the_planner_out_of_the_index(bi
             == (1000, 64)
         conn.execute("SET hnsw.ef_search = 1000")
         assert "Index Scan" not in str(conn.execute("EXPLAIN " + plain, (queries[0],)).fetchall())
+        for query in queries[:3]:  # a session at 1000: the function still plans at 40 (first calls: cached plan)
+            before = hnsw_scans(conn)
+            conn.execute("SELECT id FROM agent_loggy.search_documents(%s, 'default', 500)", (query,)).fetchall()
+            assert hnsw_scans(conn) == before + 1
         conn.execute("SET hnsw.ef_search = 40")
         planned = str(conn.execute("EXPLAIN " + plain, (queries[0],)).fetchall())
         assert "Index Scan using documents_embedding_idx" in planned
@@ -222,12 +226,12 @@ def test_the_raised_candidate_list_does_not_talk_the_planner_out_of_the_index(bi
     assert sum(recalls) / len(recalls) >= 0.99
 
 
-
 def test_a_big_project_searches_through_the_index_with_one_plan_and_a_rare_one_exactly(big: tuple[str, Any]) -> None:
     """Migration 0021: a project holding a fifth of the table or more takes the HNSW index with a plan
     made once a session (planning every call cost ~0.5 ms), even where a generic plan would expect
-    any project to be small (150 tiny projects here) and sort it exactly; a rare project is still
-    planned per call, and gets its btree index and an exact sort."""
+    any project to be small (150 tiny projects here) and sort it exactly; a rare project or a tag
+    is still planned per call: a rare project gets its btree index and an exact sort, a tag the GIN
+    index (which a generic plan, with the tag a parameter that may be NULL, cannot use)."""
     url, queries = big
     with psycopg.connect(url, prepare_threshold=None) as conn:  # one transaction: per-transaction scan counts
         register_vector(conn)
@@ -244,3 +248,10 @@ def test_a_big_project_searches_through_the_index_with_one_plan_and_a_rare_one_e
             found = [r[0] for r in conn.execute("SELECT id FROM agent_loggy.search_documents(%s, 'rare')", (query,))]
             assert hnsw_scans(conn) == before
             assert found == [r[0] for r in conn.execute(EXACT, ("rare", None, None, query))]
+        tag_scans = "SELECT pg_stat_get_xact_numscans('agent_loggy.documents_tags_idx'::regclass)"
+        for query in queries[:8]:  # a tag nobody carries: planned for its value, so through the GIN index
+            tags_before = conn.execute(tag_scans).fetchone()
+            found = [r[0] for r in conn.execute(
+                "SELECT id FROM agent_loggy.search_documents(%s, 'default', 10, ARRAY['nowhere'])", (query,))]
+            assert conn.execute(tag_scans).fetchone() > tags_before, "a generic plan cannot use the GIN index"
+            assert found == []
