@@ -105,7 +105,7 @@ def test_ten_rows_with_high_recall_under_filters(big: tuple[str, Any], project: 
             for setting in FORCE_HNSW:
                 conn.execute(setting)
         recalls = []
-        scans = hnsw_scans(conn)
+        scans = index_scans(conn)
         for query in queries:
             found = [r[0] for r in conn.execute(
                 "SELECT id FROM agent_loggy.search_documents(%s, %s, 10, %s)", (query, project, tags))]
@@ -113,12 +113,13 @@ def test_ten_rows_with_high_recall_under_filters(big: tuple[str, Any], project: 
             assert len(found) == 10
             recalls.append(len(set(found) & set(exact)) / 10)
         if path == "HNSW forced":
-            assert hnsw_scans(conn) >= scans + len(queries), "every search went through the HNSW index"
+            assert index_scans(conn) >= scans + len(queries), "every search went through the HNSW index"
     assert sum(recalls) / len(recalls) >= 0.95
 
 
-def hnsw_scans(conn: psycopg.Connection[Any]) -> int:
-    row = conn.execute("SELECT pg_stat_get_xact_numscans('agent_loggy.documents_embedding_idx'::regclass)").fetchone()
+def index_scans(conn: psycopg.Connection[Any], index: str = "agent_loggy.documents_embedding_idx") -> int:
+    """Scans of `index` (the HNSW index unless told) in this transaction."""
+    row = conn.execute("SELECT pg_stat_get_xact_numscans(%s::regclass)", (index,)).fetchone()
     return int(row[0]) if row else 0
 
 
@@ -126,11 +127,11 @@ def test_unfiltered_search_uses_the_hnsw_index(big: tuple[str, Any]) -> None:
     url, queries = big
     with psycopg.connect(url) as conn:  # one transaction: the per-transaction scan counter
         register_vector(conn)
-        before = hnsw_scans(conn)
+        before = index_scans(conn)
         conn.execute("SELECT * FROM agent_loggy.search_documents(%s)", (queries[0],)).fetchall()
-        assert hnsw_scans(conn) > before
+        assert index_scans(conn) > before
         conn.execute("SELECT * FROM agent_loggy.hybrid_search_documents('document', %s)", (queries[0],)).fetchall()
-        assert hnsw_scans(conn) > before + 1
+        assert index_scans(conn) > before + 1
 
 
 def test_an_index_scan_that_stops_early_falls_back_to_exact_search(big: tuple[str, Any]) -> None:
@@ -143,10 +144,10 @@ def test_an_index_scan_that_stops_early_falls_back_to_exact_search(big: tuple[st
         for setting in FORCE_HNSW:  # keep the planner on the index path for the first try
             conn.execute(setting)
         for query in queries[:5]:
-            before = hnsw_scans(conn)
+            before = index_scans(conn)
             found = [r[0] for r in conn.execute(
                 "SELECT id FROM agent_loggy.search_documents(%s, 'default', 10, ARRAY['rare'])", (query,))]
-            assert hnsw_scans(conn) > before, "the first try went through the HNSW index"
+            assert index_scans(conn) > before, "the first try went through the HNSW index"
             exact = [r[0] for r in conn.execute(EXACT, ("default", ["rare"], ["rare"], query))]
             assert found == exact
 
@@ -208,18 +209,18 @@ def test_the_raised_candidate_list_does_not_talk_the_planner_out_of_the_index(bi
         conn.execute("SET hnsw.ef_search = 1000")
         assert "Index Scan" not in str(conn.execute("EXPLAIN " + plain, (queries[0],)).fetchall())
         for query in queries[:3]:  # a session at 1000: the function still plans at 40 (first calls: cached plan)
-            before = hnsw_scans(conn)
+            before = index_scans(conn)
             conn.execute("SELECT id FROM agent_loggy.search_documents(%s, 'default', 500)", (query,)).fetchall()
-            assert hnsw_scans(conn) == before + 1
+            assert index_scans(conn) == before + 1
         conn.execute("SET hnsw.ef_search = 40")
         planned = str(conn.execute("EXPLAIN " + plain, (queries[0],)).fetchall())
         assert "Index Scan using documents_embedding_idx" in planned
         recalls = []
         for query in queries[:10]:
-            before = hnsw_scans(conn)
+            before = index_scans(conn)
             found = [r[0] for r in conn.execute("SELECT id FROM agent_loggy.search_documents(%s, 'default', 500)",
                                                 (query,))]
-            assert hnsw_scans(conn) == before + 1, "one HNSW scan: no exact fallback, no second search while planning"
+            assert index_scans(conn) == before + 1, "one HNSW scan: no exact fallback, no second search while planning"
             exact = [r[0] for r in conn.execute(EXACT.replace("LIMIT 10", "LIMIT 500"), ("default", None, None, query))]
             recalls.append(len(set(found) & set(exact)) / 500)
         assert conn.execute("SHOW hnsw.ef_search").fetchone() == ("40",)
@@ -240,18 +241,18 @@ def test_a_big_project_searches_through_the_index_with_one_plan_and_a_rare_one_e
                               "agent_loggy.project_document_share('nowhere')").fetchone()
         assert shares is not None and shares[0] > 0.9 and shares[1] < 0.02 and shares[2] is None
         for query in queries[:12]:  # more than the five custom plans a cached plan starts with
-            before = hnsw_scans(conn)
+            before = index_scans(conn)
             found = [r[0] for r in conn.execute("SELECT id FROM agent_loggy.search_documents(%s)", (query,))]
-            assert hnsw_scans(conn) == before + 1 and len(found) == 10
+            assert index_scans(conn) == before + 1 and len(found) == 10
         for query in queries[:12]:
-            before = hnsw_scans(conn)
+            before = index_scans(conn)
             found = [r[0] for r in conn.execute("SELECT id FROM agent_loggy.search_documents(%s, 'rare')", (query,))]
-            assert hnsw_scans(conn) == before
+            assert index_scans(conn) == before
             assert found == [r[0] for r in conn.execute(EXACT, ("rare", None, None, query))]
-        tag_scans = "SELECT pg_stat_get_xact_numscans('agent_loggy.documents_tags_idx'::regclass)"
         for query in queries[:8]:  # a tag nobody carries: planned for its value, so through the GIN index
-            tags_before = conn.execute(tag_scans).fetchone()
+            tags_before = index_scans(conn, "agent_loggy.documents_tags_idx")
             found = [r[0] for r in conn.execute(
                 "SELECT id FROM agent_loggy.search_documents(%s, 'default', 10, ARRAY['nowhere'])", (query,))]
-            assert conn.execute(tag_scans).fetchone() > tags_before, "a generic plan cannot use the GIN index"
+            assert index_scans(conn, "agent_loggy.documents_tags_idx") > tags_before, \
+                "a generic plan cannot use the GIN index"
             assert found == []
