@@ -4007,8 +4007,9 @@ CREATE FUNCTION agent_loggy.nearest_document_ids(p_query public.vector, p_projec
     LANGUAGE plpgsql STABLE
     SET "hnsw.iterative_scan" TO 'relaxed_order'
     SET plan_cache_mode TO 'force_custom_plan'
+    SET cursor_tuple_fraction TO '1'
     SET search_path TO 'pg_catalog', 'public', 'pg_temp'
-    AS $_$
+    AS $$
 DECLARE
     caller_ef_search constant text := coalesce(current_setting('hnsw.ef_search', true), '40');
     nearest refcursor;
@@ -4020,28 +4021,12 @@ BEGIN
     -- Plans are made at OPEN, at pgvector's default ef_search (40), whatever the caller set: the
     -- cost of the index path grows with it, and a plan made at 1000 sorts exactly.
     PERFORM set_config('hnsw.ef_search', '40', true);
-    IF p_tags IS NULL AND agent_loggy.project_document_share(p_project) >= 0.2 THEN
-        -- A big project: the HNSW index, always, with a plan made once a session (generic); "IS TRUE"
-        -- keeps the project's btree index out of it, which a generic plan of a table of many small
-        -- projects would otherwise pick, and then sort this big one exactly.
-        PERFORM set_config('plan_cache_mode', 'force_generic_plan', true);  -- back on return (SET above)
-        OPEN nearest FOR
-            SELECT d.id, d.embedding <=> p_query
-            FROM agent_loggy.documents AS d
-            WHERE (d.project = p_project) IS TRUE AND d.embedding IS NOT NULL
-            ORDER BY d.embedding <=> p_query
-            LIMIT p_count;
-    ELSE
-        -- A filter: planned for these values (force_custom_plan; a rare project or tag gets its
-        -- btree / GIN index and an exact sort, a common one the HNSW index), a plan a call.
-        OPEN nearest FOR EXECUTE
-            'SELECT d.id, d.embedding <=> $1
-             FROM agent_loggy.documents AS d
-             WHERE d.project = $2 AND d.embedding IS NOT NULL AND ($4 IS NULL OR d.tags @> $4)
-             ORDER BY d.embedding <=> $1
-             LIMIT $3'
-            USING p_query, p_project, p_count, p_tags;
-    END IF;
+    OPEN nearest FOR
+        SELECT d.id, d.embedding <=> p_query
+        FROM agent_loggy.documents AS d
+        WHERE d.project = p_project AND d.embedding IS NOT NULL AND (p_tags IS NULL OR d.tags @> p_tags)
+        ORDER BY d.embedding <=> p_query
+        LIMIT p_count;
     PERFORM set_config('hnsw.ef_search',
                        greatest(caller_ef_search::integer, agent_loggy.hnsw_ef_search(p_count))::text, true);
     LOOP  -- the scan starts at the first fetch and reads the raised ef_search
@@ -4062,13 +4047,13 @@ BEGIN
     END IF;
     RETURN ARRAY(SELECT n.id FROM unnest(ids, distances) AS n (id, distance) ORDER BY n.distance, n.id);
 END
-$_$;
+$$;
 
 --
 -- Name: FUNCTION nearest_document_ids(p_query public.vector, p_project text, p_count integer, p_tags text[]); Type: COMMENT; Schema: agent_loggy; Owner: -
 --
 
-COMMENT ON FUNCTION agent_loggy.nearest_document_ids(p_query public.vector, p_project text, p_count integer, p_tags text[]) IS 'Ids of the p_count documents of p_project carrying all p_tags (NULL: any) nearest to p_query by cosine distance, nearest first (ties by id). Asks the HNSW index with relaxed iterative scans and hnsw.ef_search = hnsw_ef_search(p_count) (or the caller''s, if larger; planned at 40, the caller''s value restored on return), and re-sorts by exact distance; searches exactly when the index yields fewer than p_count rows. Without tags, a project holding at least a fifth of the table (project_document_share) takes the HNSW index with a plan made once a session; any other search is planned for its values, so a rare project or tag gets an exact scan of its rows. Arguments are not checked: the search functions check them.';
+COMMENT ON FUNCTION agent_loggy.nearest_document_ids(p_query public.vector, p_project text, p_count integer, p_tags text[]) IS 'Ids of the p_count documents of p_project carrying all p_tags (NULL: any) nearest to p_query by cosine distance, nearest first (ties by id). Asks the HNSW index with relaxed iterative scans and hnsw.ef_search = hnsw_ef_search(p_count) (or the caller''s, if larger; planned at 40, the caller''s value restored on return), and re-sorts by exact distance; searches exactly when the index yields fewer than p_count rows. Planned per call for all the rows it returns, so a rare project or tag gets an exact scan of its rows. Arguments are not checked: the search functions check them.';
 
 --
 -- Name: nearest_prompt_ids(public.vector, text, integer); Type: FUNCTION; Schema: agent_loggy; Owner: -
@@ -4747,85 +4732,6 @@ CREATE FUNCTION agent_loggy.pinned_by_0012() RETURNS regprocedure[]
 COMMENT ON FUNCTION agent_loggy.pinned_by_0012() IS 'The functions whose search_path migration 0012 pins (and its rollback resets).';
 
 --
--- Name: session_is_admin(); Type: FUNCTION; Schema: agent_loggy; Owner: -
---
-
-CREATE FUNCTION agent_loggy.session_is_admin() RETURNS boolean
-    LANGUAGE sql STABLE
-    SET search_path TO 'pg_catalog', 'pg_temp'
-    RETURN (pg_has_role(SESSION_USER, 'agent_loggy_admin'::name, 'USAGE'::text) OR pg_has_role(SESSION_USER, (SELECT n.nspowner FROM pg_namespace n WHERE (n.nspname = 'agent_loggy'::name)), 'USAGE'::text));
-
---
--- Name: FUNCTION session_is_admin(); Type: COMMENT; Schema: agent_loggy; Owner: -
---
-
-COMMENT ON FUNCTION agent_loggy.session_is_admin() IS 'is_admin() for the login (session_user), which a SECURITY DEFINER function must ask: inside one, current_user is the owner.';
-
---
--- Name: session_may_read(text); Type: FUNCTION; Schema: agent_loggy; Owner: -
---
-
-CREATE FUNCTION agent_loggy.session_may_read(p_project text) RETURNS boolean
-    LANGUAGE sql STABLE
-    SET search_path TO 'pg_catalog', 'pg_temp'
-    RETURN CASE WHEN ((NULLIF(current_setting('agent_loggy.project'::text, true), ''::text) IS NOT NULL) AND (current_setting('agent_loggy.project'::text, true) IS DISTINCT FROM p_project)) THEN false ELSE (agent_loggy.session_is_admin() OR (EXISTS (SELECT FROM (agent_loggy.project_grants g JOIN pg_roles r ON ((r.rolname = g.grantee))) WHERE ((g.project = session_may_read.p_project) AND pg_has_role(SESSION_USER, r.oid, 'USAGE'::text))))) END;
-
---
--- Name: FUNCTION session_may_read(p_project text); Type: COMMENT; Schema: agent_loggy; Owner: -
---
-
-COMMENT ON FUNCTION agent_loggy.session_may_read(p_project text) IS 'can_access_project() for the login (session_user), which a SECURITY DEFINER function must ask: p_project is the bound project, or with none bound, the login is admin or holds a grant for it (itself or through a role whose privileges it has). A binding to a project the login holds no grant for reaches nothing.';
-
---
--- Name: keyword_corpus; Type: TABLE; Schema: agent_loggy; Owner: -
---
-
-CREATE TABLE agent_loggy.keyword_corpus (
-    project text NOT NULL,
-    documents bigint NOT NULL,
-    total_length bigint NOT NULL
-);
-
---
--- Name: TABLE keyword_corpus; Type: COMMENT; Schema: agent_loggy; Owner: -
---
-
-COMMENT ON TABLE agent_loggy.keyword_corpus IS 'BM25 corpus statistics per project, kept by the statement triggers on documents (keyword_statistics_*): read only by the owner''s functions (bm25_document_scores, bm25_score), never granted, since they reveal what other projects hold.';
-
---
--- Name: COLUMN keyword_corpus.project; Type: COMMENT; Schema: agent_loggy; Owner: -
---
-
-COMMENT ON COLUMN agent_loggy.keyword_corpus.project IS 'The project the counts are of.';
-
---
--- Name: COLUMN keyword_corpus.documents; Type: COMMENT; Schema: agent_loggy; Owner: -
---
-
-COMMENT ON COLUMN agent_loggy.keyword_corpus.documents IS 'How many documents the project holds (N of BM25).';
-
---
--- Name: COLUMN keyword_corpus.total_length; Type: COMMENT; Schema: agent_loggy; Owner: -
---
-
-COMMENT ON COLUMN agent_loggy.keyword_corpus.total_length IS 'The sum of the documents'' lengths (keyword_frequencies ->> ''''); divided by documents, the average length avgdl.';
-
---
--- Name: project_document_share(text); Type: FUNCTION; Schema: agent_loggy; Owner: -
---
-
-CREATE FUNCTION agent_loggy.project_document_share(p_project text) RETURNS double precision
-    LANGUAGE sql STABLE SECURITY DEFINER
-    SET search_path TO 'pg_catalog', 'pg_temp'
-    RETURN (SELECT ((c.documents)::double precision / GREATEST(t.reltuples, (c.documents)::real, (1)::real)) FROM agent_loggy.keyword_corpus c, pg_class t WHERE ((c.project = project_document_share.p_project) AND (t.oid = ('agent_loggy.documents'::regclass)::oid) AND agent_loggy.session_may_read(project_document_share.p_project)));
-
---
--- Name: FUNCTION project_document_share(p_project text); Type: COMMENT; Schema: agent_loggy; Owner: -
---
-
-COMMENT ON FUNCTION agent_loggy.project_document_share(p_project text) IS 'The share of the documents table that project p_project holds (its exact count over the table''s estimated rows, at most 1); NULL for a project without documents or one the calling login may not read. Lets vector search choose a plan without planning: see nearest_document_ids.';
-
---
 -- Name: promote_prompt(text, integer, text, text, text); Type: FUNCTION; Schema: agent_loggy; Owner: -
 --
 
@@ -5346,6 +5252,36 @@ $$;
 --
 
 COMMENT ON FUNCTION agent_loggy.serialize_writes() IS 'BEFORE INSERT/UPDATE/DELETE statement trigger of prompts and model_configs: takes the write lock of the bound project (lock_writes) before the statement locks any row.';
+
+--
+-- Name: session_is_admin(); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.session_is_admin() RETURNS boolean
+    LANGUAGE sql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    RETURN (pg_has_role(SESSION_USER, 'agent_loggy_admin'::name, 'USAGE'::text) OR pg_has_role(SESSION_USER, (SELECT n.nspowner FROM pg_namespace n WHERE (n.nspname = 'agent_loggy'::name)), 'USAGE'::text));
+
+--
+-- Name: FUNCTION session_is_admin(); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.session_is_admin() IS 'is_admin() for the login (session_user), which a SECURITY DEFINER function must ask: inside one, current_user is the owner.';
+
+--
+-- Name: session_may_read(text); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.session_may_read(p_project text) RETURNS boolean
+    LANGUAGE sql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    RETURN CASE WHEN ((NULLIF(current_setting('agent_loggy.project'::text, true), ''::text) IS NOT NULL) AND (current_setting('agent_loggy.project'::text, true) IS DISTINCT FROM p_project)) THEN false ELSE (agent_loggy.session_is_admin() OR (EXISTS (SELECT FROM (agent_loggy.project_grants g JOIN pg_roles r ON ((r.rolname = g.grantee))) WHERE ((g.project = session_may_read.p_project) AND pg_has_role(SESSION_USER, r.oid, 'USAGE'::text))))) END;
+
+--
+-- Name: FUNCTION session_may_read(p_project text); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.session_may_read(p_project text) IS 'can_access_project() for the login (session_user), which a SECURITY DEFINER function must ask: p_project is the bound project, or with none bound, the login is admin or holds a grant for it (itself or through a role whose privileges it has). A binding to a project the login holds no grant for reaches nothing.';
 
 --
 -- Name: promotion_policies; Type: TABLE; Schema: agent_loggy; Owner: -
@@ -6334,6 +6270,40 @@ COMMENT ON COLUMN agent_loggy.keyword_changes.documents IS 'How many documents m
 --
 
 COMMENT ON COLUMN agent_loggy.keyword_changes.total_length IS 'For a corpus change (lexeme NULL): how much longer the project''s documents are together; else 0.';
+
+--
+-- Name: keyword_corpus; Type: TABLE; Schema: agent_loggy; Owner: -
+--
+
+CREATE TABLE agent_loggy.keyword_corpus (
+    project text NOT NULL,
+    documents bigint NOT NULL,
+    total_length bigint NOT NULL
+);
+
+--
+-- Name: TABLE keyword_corpus; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON TABLE agent_loggy.keyword_corpus IS 'BM25 corpus statistics per project, kept by the statement triggers on documents (keyword_statistics_*): read only by the owner''s functions (bm25_document_scores, bm25_score), never granted, since they reveal what other projects hold.';
+
+--
+-- Name: COLUMN keyword_corpus.project; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.keyword_corpus.project IS 'The project the counts are of.';
+
+--
+-- Name: COLUMN keyword_corpus.documents; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.keyword_corpus.documents IS 'How many documents the project holds (N of BM25).';
+
+--
+-- Name: COLUMN keyword_corpus.total_length; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.keyword_corpus.total_length IS 'The sum of the documents'' lengths (keyword_frequencies ->> ''''); divided by documents, the average length avgdl.';
 
 --
 -- Name: keyword_terms; Type: TABLE; Schema: agent_loggy; Owner: -
@@ -12006,25 +11976,6 @@ REVOKE ALL ON FUNCTION agent_loggy.validate_row() FROM PUBLIC;
 REVOKE ALL ON FUNCTION agent_loggy.pinned_by_0012() FROM PUBLIC;
 
 --
--- Name: FUNCTION session_is_admin(); Type: ACL; Schema: agent_loggy; Owner: -
---
-
-REVOKE ALL ON FUNCTION agent_loggy.session_is_admin() FROM PUBLIC;
-
---
--- Name: FUNCTION session_may_read(p_project text); Type: ACL; Schema: agent_loggy; Owner: -
---
-
-REVOKE ALL ON FUNCTION agent_loggy.session_may_read(p_project text) FROM PUBLIC;
-
---
--- Name: FUNCTION project_document_share(p_project text); Type: ACL; Schema: agent_loggy; Owner: -
---
-
-REVOKE ALL ON FUNCTION agent_loggy.project_document_share(p_project text) FROM PUBLIC;
-GRANT ALL ON FUNCTION agent_loggy.project_document_share(p_project text) TO agent_loggy_reader;
-
---
 -- Name: FUNCTION promote_prompt(p_name text, p_version integer, p_label text, p_project text, p_override_reason text); Type: ACL; Schema: agent_loggy; Owner: -
 --
 
@@ -12140,6 +12091,18 @@ GRANT ALL ON FUNCTION agent_loggy.sees_every_project() TO agent_loggy_reader;
 --
 
 REVOKE ALL ON FUNCTION agent_loggy.serialize_writes() FROM PUBLIC;
+
+--
+-- Name: FUNCTION session_is_admin(); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.session_is_admin() FROM PUBLIC;
+
+--
+-- Name: FUNCTION session_may_read(p_project text); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.session_may_read(p_project text) FROM PUBLIC;
 
 --
 -- Name: TABLE promotion_policies; Type: ACL; Schema: agent_loggy; Owner: -

@@ -84,4 +84,3 @@ $$;
 CALL agent_loggy.use_vector_schema('agent_loggy.search_prompts(vector, text, integer)');
 
 DROP FUNCTION agent_loggy.hnsw_ef_search(integer);
-DROP FUNCTION agent_loggy.project_document_share(text);

@@ -57,7 +57,6 @@ CALLS: dict[str, tuple[str, str]] = {
                                 "refused"),
     "bm25_document_scores": ("SELECT * FROM agent_loggy.bm25_document_scores('payment', {p}, 5, NULL)", "refused"),
     "bm25_query": ("SELECT * FROM agent_loggy.bm25_query('payment', {p})", "refused"),
-    "project_document_share": ("SELECT agent_loggy.project_document_share({p})", "null"),
     "nearest_context_rule_ids": (f"SELECT unnest(agent_loggy.nearest_context_rule_ids({V}, {{p}}, 5))", "empty"),
     "nearest_prompt_ids": (f"SELECT unnest(agent_loggy.nearest_prompt_ids({V}, {{p}}, 5))", "empty"),
     "load_staged_documents": ("SELECT agent_loggy.stage_documents(); "

@@ -307,9 +307,10 @@ def overhead(bench: Bench) -> Figure:
                           m["api"] / m["raw_pool"], "raw SQL", Target("<=", 1.1),
                           if_missed=f"the SQL function itself costs {m['function'] / m['raw']:.2f}× the raw query "
                                     "on one connection (next line): it checks its arguments (the project grant, the "
-                                    "query vector's norm), looks up the project's share of the table to choose "
-                                    "between a plan made per call (filters) and one made once a session, runs the "
-                                    "HNSW scan at ef_search 64 where the raw query runs at 40, collects the nearest "
+                                    "query vector's norm), plans its query anew on every call (plan_cache_mode "
+                                    "force_custom_plan, so that a rare project or tag gets an exact scan and a "
+                                    "common one the HNSW index), runs the HNSW scan at ef_search 64 where the raw "
+                                    "query runs at 40, collects the nearest "
                                     "ids with a relaxed-order iterative scan, re-sorts them by exact distance and "
                                     "joins the rows back. Search sends its call in one pipelined round trip where "
                                     "the raw side pays three (BEGIN, query, COMMIT), which hides part of that, and "
