@@ -15,6 +15,7 @@ import pytest
 from psycopg.rows import dict_row
 
 from agent_loggy_db import map_error
+from tests.conftest import RoleUrl
 
 Conn = psycopg.Connection[Any]
 DIMS = 384
@@ -298,3 +299,20 @@ def test_each_vector_search_searches_once_a_call(corpus: Conn, superuser_conn: C
         calls = superuser_conn.execute("SELECT pg_stat_get_xact_function_calls(%s::regprocedure)",
                                        (f"agent_loggy.{nearest}",)).fetchone()
     assert calls == (3,)
+
+
+def test_a_reader_login_searches_at_the_functions_candidate_list_and_keeps_its_own(
+        corpus: Conn, role_url: RoleUrl) -> None:
+    """Migration 0021 as agents run it: a reader login granted the project, with hnsw.ef_search 1
+    of its own, inside a transaction, forced onto the HNSW path. The function raises the candidate
+    list for its own scan only (set_config is_local, which would otherwise last to the end of the
+    caller's transaction): the session's value is back afterwards, and its own queries run at it."""
+    with psycopg.connect(role_url("agent_loggy_reader", "default")) as c:
+        for setting in ("SET hnsw.ef_search = 1", "SET enable_seqscan = off", "SET enable_sort = off"):
+            c.execute(setting)
+        found = ids(c, "SELECT * FROM agent_loggy.search_documents(%s::vector, 'default', 4)", vec(0))
+        assert found == ["a0", "a30", "a60", "a90"]
+        assert c.execute("SHOW hnsw.ef_search").fetchone() == ("1",)
+        plain = c.execute("SELECT id FROM agent_loggy.documents WHERE project = 'default' AND embedding IS NOT NULL "
+                          "ORDER BY embedding <=> %s::vector LIMIT 4", (vec(0),)).fetchall()
+        assert len(plain) < 4, "the session's own queries still run at its candidate list of one"
