@@ -190,6 +190,8 @@ CREATE FUNCTION agent_loggy.bm25_document_scores(p_query_text text, p_project te
     LANGUAGE plpgsql STABLE SECURITY DEFINER ROWS 10
     SET search_path TO 'pg_catalog', 'pg_temp'
     SET extra_float_digits TO '3'
+    SET enable_seqscan TO 'off'
+    SET enable_indexscan TO 'off'
     AS $_$
 DECLARE
     project text := agent_loggy.checked_readable_project(p_project);
@@ -199,13 +201,17 @@ DECLARE
     n integer;
     sample_size integer;
     threshold double precision;
+    bounds double precision[];
     bound double precision := 0;
     essential integer;
     rarest integer;
+    uncommon integer;
+    samples tsquery[];
     covered bigint;
+    pruning tsquery;
     score_expr text;
     score_sql text;
-    all_sql text;
+    score_from text;
 BEGIN
     IF q.lexemes IS NULL OR p_count IS NULL OR p_count <= 0 THEN
         RETURN;
@@ -213,44 +219,74 @@ BEGIN
     sample_size := greatest(4 * least(p_count, 25000), 100);
     n := cardinality(q.lexemes);
     score_expr := agent_loggy.bm25_expression(q.lexemes, q.idf, q.average_length, k1, b);
-    -- documents of the project and tags that match the tsquery parameter $2 (or $4), with their scores
+    score_from := format('SELECT d.id, %s AS score FROM agent_loggy.documents AS d', score_expr);
+    -- documents of the project and tags that match the tsquery parameter $2, with their scores
     score_sql := format('SELECT d.id, %s AS score FROM agent_loggy.documents AS d
                          WHERE d.project = $1 AND d.search_vector @@ $2 AND ($3::text[] IS NULL OR d.tags @> $3)', score_expr);
-    all_sql := format('SELECT d.id, %s AS score FROM agent_loggy.documents AS d
-                       WHERE d.project = $1 AND d.search_vector @@ $4 AND ($3::text[] IS NULL OR d.tags @> $3)', score_expr);
+    -- (not worth a query when all the matches together are few: then every match is scored)
+    IF n = 1 OR (SELECT sum(f) FROM unnest(q.frequencies) AS f) <= 2 * sample_size THEN
+        RETURN QUERY EXECUTE format('%s ORDER BY 2 DESC, 1 LIMIT $4', score_sql)
+            USING project, agent_loggy.bm25_tsquery(q.lexemes, '|'), p_tags, p_count;
+        RETURN;
+    END IF;
+    -- each lexeme's score is at most idf * f(highest frequency, shortest length), idf * (k1 + 1)
+    -- when they are unknown
+    SELECT array_agg(x.idf * CASE WHEN x.tf IS NULL OR x.dl IS NULL THEN k1 + 1
+                                  ELSE x.tf * (k1 + 1) / (x.tf + k1 * (1 - b + b * x.dl / q.average_length)) END
+                     ORDER BY x.i)
+    INTO bounds
+    FROM unnest(q.idf, q.max_frequencies, q.min_lengths) WITH ORDINALITY AS x (idf, tf, dl, i);
     -- a threshold: the p_count-th best score among some documents of the rarest lexemes (as many of
-    -- them as hold p_count documents) and some holding all of them; every document of the top
-    -- scores at least this much
+    -- them as hold p_count documents), some holding all the uncommon ones and some holding a set of
+    -- uncommon lexemes that may score more than any single lexeme; every document of the top scores
+    -- at least this much. (Uncommon: in at most 1 document of 20, or 10,000. A sample needs no
+    -- common word, and the GIN index reads most of a common word's postings to intersect them.)
     rarest := 1;
     covered := q.frequencies[1];
     WHILE rarest < n AND covered < p_count LOOP
         rarest := rarest + 1;
         covered := covered + q.frequencies[rarest];
     END LOOP;
-    -- (not worth a query when all the matches together are few: then every match is scored)
-    IF n > 1 AND (SELECT sum(f) FROM unnest(q.frequencies) AS f) > 2 * sample_size THEN
-        EXECUTE format($sql$
-            SELECT min(s.score) FROM (
-                SELECT s.score FROM ((%1$s LIMIT %2$s) UNION (%3$s LIMIT %2$s)) AS s
-                ORDER BY s.score DESC LIMIT %4$s) AS s
-            HAVING count(*) = %4$s$sql$,
-            score_sql, sample_size,
-            all_sql, p_count)
-        INTO threshold
-        USING project, agent_loggy.bm25_tsquery(q.lexemes[1:rarest], '|'), p_tags, agent_loggy.bm25_tsquery(q.lexemes, '&');
-        -- MaxScore: a lexeme's score is below idf * (k1 + 1); the commonest lexemes whose bounds sum
-        -- below the threshold cannot lift a document holding only them into the top
+    uncommon := (SELECT count(*) FROM unnest(q.frequencies) AS f WHERE f <= greatest(q.documents / 20, 10000));
+    samples := ARRAY[agent_loggy.bm25_tsquery(q.lexemes[1:rarest], '|')];
+    IF uncommon >= 2 THEN
+        samples := samples || agent_loggy.bm25_tsquery(q.lexemes[1:uncommon], '&');
+    END IF;
+    IF uncommon BETWEEN 3 AND 8 THEN
+        samples := samples || agent_loggy.bm25_pruning_query(q.lexemes[1:uncommon], bounds[1:uncommon],
+                                                             (SELECT max(u) FROM unnest(bounds) AS u) * (1 + 1e-6));
+    END IF;
+    EXECUTE format($sql$
+        SELECT min(s.score) FROM (
+            SELECT s.score FROM (%1$s) AS s
+            ORDER BY s.score DESC LIMIT %2$s) AS s
+        HAVING count(*) = %2$s$sql$,
+        (SELECT string_agg('(' || score_from || format(' WHERE d.project = $1 AND d.search_vector @@ $4[%s]
+                                                         AND ($3::text[] IS NULL OR d.tags @> $3) LIMIT %s)', i, sample_size),
+                           ' UNION ')
+         FROM generate_subscripts(samples, 1) AS i
+         WHERE samples[i] IS NOT NULL AND samples[i] <> ALL (samples[1:i - 1])),
+        p_count)
+    INTO threshold
+    USING project, NULL::tsquery, p_tags, samples;
+    IF threshold IS NULL THEN
+        pruning := agent_loggy.bm25_tsquery(q.lexemes, '|');
+    ELSIF n <= 8 THEN
+        -- only documents holding a set of lexemes whose bounds together reach the threshold
+        pruning := coalesce(agent_loggy.bm25_pruning_query(q.lexemes, bounds, threshold),
+                            agent_loggy.bm25_tsquery(q.lexemes, '|'));  -- (NULL only if the bounds were wrong)
+    ELSE
+        -- MaxScore: the commonest lexemes whose bounds sum below the threshold cannot lift a
+        -- document holding only them into the top
         essential := n;
-        WHILE threshold IS NOT NULL AND essential > 1  -- (a margin for rounding: ties must stay in)
-              AND (bound + q.idf[essential] * (k1 + 1)) * (1 + 1e-9) < threshold LOOP
-            bound := bound + q.idf[essential] * (k1 + 1);
+        WHILE essential > 1 AND (bound + bounds[essential]) * (1 + 1e-9) < threshold LOOP
+            bound := bound + bounds[essential];
             essential := essential - 1;
         END LOOP;
-    ELSE
-        essential := n;
+        pruning := agent_loggy.bm25_tsquery(q.lexemes[1:essential], '|');
     END IF;
     RETURN QUERY EXECUTE format('%s ORDER BY 2 DESC, 1 LIMIT $4', score_sql)
-        USING project, agent_loggy.bm25_tsquery(q.lexemes[1:essential], '|'), p_tags, p_count;
+        USING project, pruning, p_tags, p_count;
 END
 $_$;
 
@@ -258,7 +294,7 @@ $_$;
 -- Name: FUNCTION bm25_document_scores(p_query_text text, p_project text, p_count integer, p_tags text[], p_k1 double precision, p_b double precision); Type: COMMENT; Schema: agent_loggy; Owner: -
 --
 
-COMMENT ON FUNCTION agent_loggy.bm25_document_scores(p_query_text text, p_project text, p_count integer, p_tags text[], p_k1 double precision, p_b double precision) IS 'The p_count documents of p_project carrying all p_tags (NULL: any) with the highest BM25 for p_query_text (see the head of migration 0020), best first, ties by id; only documents containing a lexeme of the query, so fewer when fewer match. k1 and b as bm25_parameter() chooses. Exact, without scoring every matching row (MaxScore): the p_count-th best score among up to max(4 p_count, 100) documents of the rarest lexemes (as few as hold p_count documents between them) and as many holding all lexemes is a threshold; the commonest lexemes whose upper bounds (idf * (k1 + 1)) sum below it cannot lift a document holding only them into the top, so only documents with one of the other lexemes are read (through the GIN index) and scored. A query whose lexemes are in at most 2 max(4 p_count, 100) documents together scores them all at once, and so does a query of common words only. Raises 42501 unless the calling login may read p_project (session_may_read); then reads as the owner.';
+COMMENT ON FUNCTION agent_loggy.bm25_document_scores(p_query_text text, p_project text, p_count integer, p_tags text[], p_k1 double precision, p_b double precision) IS 'The p_count documents of p_project carrying all p_tags (NULL: any) with the highest BM25 for p_query_text (see the head of migration 0020), best first, ties by id; only documents containing a lexeme of the query, so fewer when fewer match. k1 and b as bm25_parameter() chooses. Exact, without scoring every matching row: the p_count-th best score among up to max(4 p_count, 100) documents of the rarest lexemes (as few as hold p_count documents between them) and as many holding all lexemes is a threshold; a lexeme''s score is at most idf * f(its highest frequency, its shortest length) (keyword_terms); only documents holding a set of lexemes whose bounds together reach the threshold are read (bm25_pruning_query, for up to 8 lexemes; beyond, those holding a lexeme outside the commonest ones whose bounds sum below it, MaxScore), through the GIN index, and scored. A query of one lexeme, or whose lexemes are in at most 2 max(4 p_count, 100) documents together, scores its matches at once. Raises 42501 unless the calling login may read p_project (session_may_read); then reads as the owner.';
 
 --
 -- Name: bm25_expression(text[], double precision[], double precision, double precision, double precision); Type: FUNCTION; Schema: agent_loggy; Owner: -
@@ -310,21 +346,68 @@ $_$;
 COMMENT ON FUNCTION agent_loggy.bm25_parameter(p_name text, p_value double precision) IS 'The BM25 parameter p_name (''k1'' or ''b'') a search uses: p_value when given, else the setting agent_loggy.bm25_<name> (e.g. ALTER ROLE ... SET agent_loggy.bm25_k1 = 0.9), else Lucene''s default (k1 1.2, b 0.75). Raises 22023 for k1 outside 0..100, b outside 0..1 (NaN included) or a setting that is no number.';
 
 --
+-- Name: bm25_pruning_query(text[], double precision[], double precision); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.bm25_pruning_query(p_lexemes text[], p_bounds double precision[], p_threshold double precision) RETURNS tsquery
+    LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    n integer := cardinality(p_lexemes);
+    clauses text[] := '{}';
+    words text[];
+    total double precision;
+    smallest double precision;
+BEGIN
+    IF n > 16 THEN
+        RAISE EXCEPTION 'too many lexemes for bm25_pruning_query: % (at most 16)', n USING ERRCODE = 'program_limit_exceeded';
+    END IF;
+    -- every set of the lexemes (a bit mask); it reaches the threshold when the sum of its bounds does
+    -- (a margin for rounding: ties must stay in), and is among the smallest when it stops reaching
+    -- it without its smallest bound
+    FOR mask IN 1 .. (1 << n) - 1 LOOP
+        total := 0;
+        smallest := 'Infinity';
+        words := '{}';
+        FOR i IN 1 .. n LOOP
+            IF mask & (1 << (i - 1)) <> 0 THEN
+                total := total + p_bounds[i];
+                smallest := least(smallest, p_bounds[i]);
+                words := words || p_lexemes[i];
+            END IF;
+        END LOOP;
+        IF total * (1 + 1e-9) >= p_threshold AND (cardinality(words) = 1 OR (total - smallest) * (1 + 1e-9) < p_threshold) THEN
+            clauses := clauses || ('(' || agent_loggy.bm25_tsquery(words, '&')::text || ')');
+        END IF;
+    END LOOP;
+    RETURN nullif(array_to_string(clauses, ' | '), '')::tsquery;
+END
+$$;
+
+--
+-- Name: FUNCTION bm25_pruning_query(p_lexemes text[], p_bounds double precision[], p_threshold double precision); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.bm25_pruning_query(p_lexemes text[], p_bounds double precision[], p_threshold double precision) IS 'The full-text query matching exactly the documents that hold all the lexemes of some set of p_lexemes whose bounds (p_bounds, same order) sum to p_threshold or more: an OR of ANDs, one per smallest such set. A document holding no such set scores below p_threshold. NULL when no set reaches it. Enumerates all 2^n sets, so it is for a few lexemes: bm25_document_scores asks with at most 8, and more than 16 raise 54000; not granted to anyone.';
+
+--
 -- Name: bm25_query(text, text); Type: FUNCTION; Schema: agent_loggy; Owner: -
 --
 
-CREATE FUNCTION agent_loggy.bm25_query(p_query_text text, p_project text, OUT lexemes text[], OUT idf double precision[], OUT frequencies bigint[], OUT average_length double precision, OUT documents bigint) RETURNS record
+CREATE FUNCTION agent_loggy.bm25_query(p_query_text text, p_project text, OUT lexemes text[], OUT idf double precision[], OUT frequencies bigint[], OUT average_length double precision, OUT documents bigint, OUT max_frequencies integer[], OUT min_lengths bigint[]) RETURNS record
     LANGUAGE sql STABLE
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
     WITH asked AS (
         SELECT tsvector_to_array(to_tsvector('english'::regconfig, p_query_text)) AS lexemes
     ), terms AS (  -- the committed counts, plus what this transaction changed and has not committed yet
-        SELECT x.lexeme, sum(x.documents)::bigint AS documents
-        FROM (SELECT t.lexeme, t.documents FROM agent_loggy.keyword_terms AS t, asked
+        SELECT x.lexeme, sum(x.documents)::bigint AS documents, max(x.max_frequency) AS max_frequency,
+               min(x.min_length) AS min_length
+        FROM (SELECT t.lexeme, t.documents, t.max_frequency, t.min_length FROM agent_loggy.keyword_terms AS t, asked
               WHERE t.project = p_project AND t.lexeme = ANY (asked.lexemes)
               UNION ALL
-              SELECT c.lexeme, c.documents FROM agent_loggy.keyword_changes AS c, asked
+              SELECT c.lexeme, c.documents, c.max_frequency, c.min_length FROM agent_loggy.keyword_changes AS c, asked
               WHERE c.transaction = pg_current_xact_id_if_assigned() AND c.project = p_project
                 AND c.lexeme = ANY (asked.lexemes)) AS x
         GROUP BY x.lexeme
@@ -341,15 +424,17 @@ CREATE FUNCTION agent_loggy.bm25_query(p_query_text text, p_project text, OUT le
     SELECT array_agg(t.lexeme ORDER BY t.documents, t.lexeme),
            array_agg(ln(1 + (c.documents - t.documents + 0.5) / (t.documents + 0.5)) ORDER BY t.documents, t.lexeme),
            array_agg(t.documents ORDER BY t.documents, t.lexeme),
-           min(c.total_length::double precision / c.documents), min(c.documents)
+           min(c.total_length::double precision / c.documents), min(c.documents),
+           array_agg(t.max_frequency ORDER BY t.documents, t.lexeme),
+           array_agg(t.min_length ORDER BY t.documents, t.lexeme)
     FROM corpus AS c CROSS JOIN terms AS t
 $$;
 
 --
--- Name: FUNCTION bm25_query(p_query_text text, p_project text, OUT lexemes text[], OUT idf double precision[], OUT frequencies bigint[], OUT average_length double precision, OUT documents bigint); Type: COMMENT; Schema: agent_loggy; Owner: -
+-- Name: FUNCTION bm25_query(p_query_text text, p_project text, OUT lexemes text[], OUT idf double precision[], OUT frequencies bigint[], OUT average_length double precision, OUT documents bigint, OUT max_frequencies integer[], OUT min_lengths bigint[]); Type: COMMENT; Schema: agent_loggy; Owner: -
 --
 
-COMMENT ON FUNCTION agent_loggy.bm25_query(p_query_text text, p_project text, OUT lexemes text[], OUT idf double precision[], OUT frequencies bigint[], OUT average_length double precision, OUT documents bigint) IS 'The BM25 query for p_query_text in p_project: the english lexemes of the text that some document of the project contains (counting the calling transaction''s own uncommitted changes), rarest first (ties by lexeme), their idf = ln(1 + (N - df + 0.5) / (df + 0.5)) and document frequencies df, the project''s average document length and N. Lexemes no document contains score nothing and are left out; NULL arrays when none is left. Reads the statistics: the owner''s functions call it after checking the caller.';
+COMMENT ON FUNCTION agent_loggy.bm25_query(p_query_text text, p_project text, OUT lexemes text[], OUT idf double precision[], OUT frequencies bigint[], OUT average_length double precision, OUT documents bigint, OUT max_frequencies integer[], OUT min_lengths bigint[]) IS 'The BM25 query for p_query_text in p_project: the english lexemes of the text that some document of the project contains (counting the calling transaction''s own uncommitted changes), rarest first (ties by lexeme), their idf = ln(1 + (N - df + 0.5) / (df + 0.5)), document frequencies df, highest term frequencies and shortest lengths (keyword_terms; NULL: unknown), the project''s average document length and N. Lexemes no document contains score nothing and are left out; NULL arrays when none is left. Reads the statistics: the owner''s functions call it after checking the caller.';
 
 --
 -- Name: bm25_score(bigint, text, double precision, double precision); Type: FUNCTION; Schema: agent_loggy; Owner: -
@@ -1980,16 +2065,19 @@ CREATE FUNCTION agent_loggy.count_keyword_changes() RETURNS trigger
     AS $$
 BEGIN
     -- +1 for a new row and -1 for an old one, summed per project (lexeme NULL) and per (project,
-    -- lexeme); an UPDATE counts the rows whose project or text changed. Static statements: their
-    -- plans are kept from one call to the next.
+    -- lexeme), with the new rows' highest frequency and shortest length per lexeme; an UPDATE counts
+    -- the rows whose project or text changed. The lexemes and their frequencies are the keys of
+    -- keyword_frequencies (the key '' is the length). Static statements: their plans are kept from
+    -- one call to the next.
     IF TG_OP = 'INSERT' THEN
-        INSERT INTO agent_loggy.keyword_changes (project, lexeme, documents, total_length)
-        SELECT r.project, NULL, count(*), sum((r.keyword_frequencies ->> '')::bigint)
+        INSERT INTO agent_loggy.keyword_changes (project, lexeme, documents, total_length, max_frequency, min_length)
+        SELECT r.project, NULL, count(*), sum((r.keyword_frequencies ->> '')::bigint), NULL, NULL
         FROM new_rows AS r GROUP BY r.project
         UNION ALL
-        SELECT r.project, l.lexeme, count(*), 0
-        FROM new_rows AS r CROSS JOIN LATERAL unnest(tsvector_to_array(r.search_vector)) AS l (lexeme)
-        GROUP BY r.project, l.lexeme;
+        SELECT r.project, f.key, count(*), 0, max(f.value::integer), min((r.keyword_frequencies ->> '')::bigint)
+        FROM new_rows AS r CROSS JOIN LATERAL jsonb_each_text(r.keyword_frequencies) AS f
+        WHERE f.key <> ''
+        GROUP BY r.project, f.key;
     ELSIF TG_OP = 'DELETE' THEN
         INSERT INTO agent_loggy.keyword_changes (project, lexeme, documents, total_length)
         SELECT r.project, NULL, -count(*), -sum((r.keyword_frequencies ->> '')::bigint)
@@ -1999,21 +2087,25 @@ BEGIN
         FROM old_rows AS r CROSS JOIN LATERAL unnest(tsvector_to_array(r.search_vector)) AS l (lexeme)
         GROUP BY r.project, l.lexeme;
     ELSE
-        INSERT INTO agent_loggy.keyword_changes (project, lexeme, documents, total_length)
-        SELECT c.project, c.lexeme, sum(c.sign), sum(c.length)
+        INSERT INTO agent_loggy.keyword_changes (project, lexeme, documents, total_length, max_frequency, min_length)
+        SELECT c.project, c.lexeme, sum(c.sign), sum(c.length), max(c.frequency), min(c.new_length)
         FROM new_rows AS n FULL JOIN old_rows AS o ON o.id = n.id  -- (SET id = DEFAULT gives a new id)
-        CROSS JOIN LATERAL (VALUES (n.project, n.search_vector, n.keyword_frequencies, 1),
-                                   (o.project, o.search_vector, o.keyword_frequencies, -1))
-            AS r (project, search_vector, keyword_frequencies, sign)
+        CROSS JOIN LATERAL (VALUES (n.project, n.keyword_frequencies, 1),
+                                   (o.project, o.keyword_frequencies, -1))
+            AS r (project, keyword_frequencies, sign)
         CROSS JOIN LATERAL (
-            SELECT r.project, NULL::text AS lexeme, r.sign, r.sign * (r.keyword_frequencies ->> '')::bigint AS length
+            SELECT r.project, NULL::text AS lexeme, r.sign, r.sign * (r.keyword_frequencies ->> '')::bigint AS length,
+                   NULL::integer AS frequency, NULL::bigint AS new_length
             UNION ALL
-            SELECT r.project, l.lexeme, r.sign, 0 FROM unnest(tsvector_to_array(r.search_vector)) AS l (lexeme)) AS c
+            SELECT r.project, f.key, r.sign, 0,
+                   CASE WHEN r.sign > 0 THEN f.value::integer END,
+                   CASE WHEN r.sign > 0 THEN (r.keyword_frequencies ->> '')::bigint END
+            FROM jsonb_each_text(r.keyword_frequencies) AS f WHERE f.key <> '') AS c
         WHERE r.project IS NOT NULL
           AND (n.id IS NULL OR o.id IS NULL
                OR (n.project, n.search_vector) IS DISTINCT FROM (o.project, o.search_vector))
         GROUP BY c.project, c.lexeme
-        HAVING sum(c.sign) <> 0 OR sum(c.length) <> 0;
+        HAVING sum(c.sign) <> 0 OR sum(c.length) <> 0 OR max(c.frequency) IS NOT NULL;
     END IF;
     IF NOT FOUND THEN  -- the statement changed no count
         RETURN NULL;
@@ -2027,7 +2119,7 @@ $$;
 -- Name: FUNCTION count_keyword_changes(); Type: COMMENT; Schema: agent_loggy; Owner: -
 --
 
-COMMENT ON FUNCTION agent_loggy.count_keyword_changes() IS 'Statement trigger of documents (after INSERT, UPDATE and DELETE, with transition tables): appends what the statement changed to keyword_changes (+1 per new row, -1 per old one, per project and per lexeme; an UPDATE counts the rows whose project or text changed) and queues the fold at commit. Runs as the owner: writers have no privilege on the counts.';
+COMMENT ON FUNCTION agent_loggy.count_keyword_changes() IS 'Statement trigger of documents (after INSERT, UPDATE and DELETE, with transition tables): appends what the statement changed to keyword_changes (+1 per new row, -1 per old one, per project and per lexeme, with the new rows'' highest frequency and shortest length per lexeme; an UPDATE counts the rows whose project or text changed) and queues the fold at commit. Runs as the owner: writers have no privilege on the counts.';
 
 --
 -- Name: create_prompt_version(text, text, text, text[], text, text, text, text, jsonb, text); Type: FUNCTION; Schema: agent_loggy; Owner: -
@@ -2479,18 +2571,21 @@ BEGIN
     USING (SELECT DISTINCT c.project FROM agent_loggy.keyword_changes AS c
            WHERE c.transaction = NEW.transaction AND c.lexeme IS NULL) AS c
     WHERE k.project = c.project AND k.documents <= 0;
-    INSERT INTO agent_loggy.keyword_terms AS t (project, lexeme, documents)
-    SELECT c.project, c.lexeme, sum(c.documents)
+    INSERT INTO agent_loggy.keyword_terms AS t (project, lexeme, documents, max_frequency, min_length)
+    SELECT c.project, c.lexeme, sum(c.documents), max(c.max_frequency), min(c.min_length)
     FROM agent_loggy.keyword_changes AS c
     WHERE c.transaction = NEW.transaction AND c.lexeme IS NOT NULL
     GROUP BY c.project, c.lexeme
-    HAVING sum(c.documents) <> 0
+    HAVING sum(c.documents) <> 0 OR max(c.max_frequency) IS NOT NULL
     ORDER BY c.project, c.lexeme
-    ON CONFLICT (project, lexeme) DO UPDATE SET documents = t.documents + excluded.documents;
+    ON CONFLICT (project, lexeme) DO UPDATE
+        SET documents = t.documents + excluded.documents,
+            max_frequency = greatest(t.max_frequency, excluded.max_frequency),
+            min_length = least(t.min_length, excluded.min_length);
     DELETE FROM agent_loggy.keyword_terms AS t
     USING (SELECT c.project, c.lexeme FROM agent_loggy.keyword_changes AS c
            WHERE c.transaction = NEW.transaction AND c.lexeme IS NOT NULL
-           GROUP BY c.project, c.lexeme HAVING sum(c.documents) < 0) AS c
+           GROUP BY c.project, c.lexeme HAVING sum(c.documents) <= 0) AS c
     WHERE t.project = c.project AND t.lexeme = c.lexeme AND t.documents <= 0;
     DELETE FROM agent_loggy.keyword_changes AS c WHERE c.transaction = NEW.transaction;
     DELETE FROM agent_loggy.keyword_change_transactions AS x WHERE x.transaction = NEW.transaction;
@@ -2502,7 +2597,7 @@ $$;
 -- Name: FUNCTION fold_keyword_changes(); Type: COMMENT; Schema: agent_loggy; Owner: -
 --
 
-COMMENT ON FUNCTION agent_loggy.fold_keyword_changes() IS 'Deferred trigger of keyword_change_transactions, once per writing transaction at commit (or at SET CONSTRAINTS ... IMMEDIATE): adds the transaction''s keyword_changes to keyword_corpus (in project order) and keyword_terms (in (project, lexeme) order), deletes the counts that reach 0, then the changes.';
+COMMENT ON FUNCTION agent_loggy.fold_keyword_changes() IS 'Deferred trigger of keyword_change_transactions, once per writing transaction at commit (or at SET CONSTRAINTS ... IMMEDIATE): adds the transaction''s keyword_changes to keyword_corpus (in project order) and keyword_terms (in (project, lexeme) order; the highest frequency and shortest length only ever widen), deletes the counts that reach 0, then the changes.';
 
 --
 -- Name: forget_keyword_counts(); Type: FUNCTION; Schema: agent_loggy; Owner: -
@@ -4980,10 +5075,11 @@ BEGIN
     DELETE FROM agent_loggy.keyword_change_transactions AS x WHERE x.transaction = pg_current_xact_id();
     DELETE FROM agent_loggy.keyword_terms;
     DELETE FROM agent_loggy.keyword_corpus;
-    INSERT INTO agent_loggy.keyword_terms (project, lexeme, documents)
-    SELECT d.project, l.lexeme, count(*)
-    FROM agent_loggy.documents AS d CROSS JOIN LATERAL unnest(tsvector_to_array(d.search_vector)) AS l (lexeme)
-    GROUP BY d.project, l.lexeme;
+    INSERT INTO agent_loggy.keyword_terms (project, lexeme, documents, max_frequency, min_length)
+    SELECT d.project, f.key, count(*), max(f.value::integer), min((d.keyword_frequencies ->> '')::bigint)
+    FROM agent_loggy.documents AS d CROSS JOIN LATERAL jsonb_each_text(d.keyword_frequencies) AS f
+    WHERE f.key <> ''
+    GROUP BY d.project, f.key;
     INSERT INTO agent_loggy.keyword_corpus (project, documents, total_length)
     SELECT d.project, count(*), sum((d.keyword_frequencies ->> '')::bigint)
     FROM agent_loggy.documents AS d
@@ -4995,7 +5091,7 @@ $$;
 -- Name: FUNCTION recount_keyword_statistics(); Type: COMMENT; Schema: agent_loggy; Owner: -
 --
 
-COMMENT ON FUNCTION agent_loggy.recount_keyword_statistics() IS 'Rebuilds keyword_terms and keyword_corpus from the documents, under a SHARE lock on documents (writers wait). For the owner, after anything that bypassed the triggers: DISABLE TRIGGER, session_replication_role = replica (a logical replication subscriber), a data-only restore of documents beside restored counts.';
+COMMENT ON FUNCTION agent_loggy.recount_keyword_statistics() IS 'Rebuilds keyword_terms (counts, highest frequencies, shortest lengths) and keyword_corpus from the documents, under a SHARE lock on documents (writers wait). For the owner, after anything that bypassed the triggers: DISABLE TRIGGER, session_replication_role = replica (a logical replication subscriber), a data-only restore of documents beside restored counts; or to tighten the frequency and length bounds after many deletes.';
 
 --
 -- Name: remove_promotion_policy(text, text); Type: FUNCTION; Schema: agent_loggy; Owner: -
@@ -6232,7 +6328,9 @@ CREATE TABLE agent_loggy.keyword_changes (
     project text NOT NULL,
     lexeme text,
     documents bigint NOT NULL,
-    total_length bigint DEFAULT 0 NOT NULL
+    total_length bigint DEFAULT 0 NOT NULL,
+    max_frequency integer,
+    min_length bigint
 );
 
 --
@@ -6270,6 +6368,18 @@ COMMENT ON COLUMN agent_loggy.keyword_changes.documents IS 'How many documents m
 --
 
 COMMENT ON COLUMN agent_loggy.keyword_changes.total_length IS 'For a corpus change (lexeme NULL): how much longer the project''s documents are together; else 0.';
+
+--
+-- Name: COLUMN keyword_changes.max_frequency; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.keyword_changes.max_frequency IS 'For a lexeme: the highest term frequency of it in the statement''s new rows (NULL: no new row holds it).';
+
+--
+-- Name: COLUMN keyword_changes.min_length; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.keyword_changes.min_length IS 'For a lexeme: the shortest length of the statement''s new rows holding it (NULL: no new row holds it).';
 
 --
 -- Name: keyword_corpus; Type: TABLE; Schema: agent_loggy; Owner: -
@@ -6312,7 +6422,9 @@ COMMENT ON COLUMN agent_loggy.keyword_corpus.total_length IS 'The sum of the doc
 CREATE TABLE agent_loggy.keyword_terms (
     project text NOT NULL,
     lexeme text NOT NULL,
-    documents bigint NOT NULL
+    documents bigint NOT NULL,
+    max_frequency integer,
+    min_length bigint
 );
 
 --
@@ -6338,6 +6450,18 @@ COMMENT ON COLUMN agent_loggy.keyword_terms.lexeme IS 'A lexeme of documents.sea
 --
 
 COMMENT ON COLUMN agent_loggy.keyword_terms.documents IS 'How many of the project''s documents contain the lexeme (df of BM25).';
+
+--
+-- Name: COLUMN keyword_terms.max_frequency; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.keyword_terms.max_frequency IS 'At least the highest term frequency (keyword_term_frequencies) of the lexeme in a document of the project: exact after recount_keyword_statistics(), raised by writes, left by deletes. NULL: unknown (the score bound is then idf * (k1 + 1)).';
+
+--
+-- Name: COLUMN keyword_terms.min_length; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.keyword_terms.min_length IS 'At most the shortest length (keyword_frequencies ->> '''') of a document of the project holding the lexeme: exact after recount_keyword_statistics(), lowered by writes, left by deletes. NULL: unknown.';
 
 --
 -- Name: model_configs_id_seq; Type: SEQUENCE; Schema: agent_loggy; Owner: -
@@ -10810,10 +10934,16 @@ REVOKE ALL ON FUNCTION agent_loggy.bm25_parameter(p_name text, p_value double pr
 GRANT ALL ON FUNCTION agent_loggy.bm25_parameter(p_name text, p_value double precision) TO agent_loggy_reader;
 
 --
--- Name: FUNCTION bm25_query(p_query_text text, p_project text, OUT lexemes text[], OUT idf double precision[], OUT frequencies bigint[], OUT average_length double precision, OUT documents bigint); Type: ACL; Schema: agent_loggy; Owner: -
+-- Name: FUNCTION bm25_pruning_query(p_lexemes text[], p_bounds double precision[], p_threshold double precision); Type: ACL; Schema: agent_loggy; Owner: -
 --
 
-REVOKE ALL ON FUNCTION agent_loggy.bm25_query(p_query_text text, p_project text, OUT lexemes text[], OUT idf double precision[], OUT frequencies bigint[], OUT average_length double precision, OUT documents bigint) FROM PUBLIC;
+REVOKE ALL ON FUNCTION agent_loggy.bm25_pruning_query(p_lexemes text[], p_bounds double precision[], p_threshold double precision) FROM PUBLIC;
+
+--
+-- Name: FUNCTION bm25_query(p_query_text text, p_project text, OUT lexemes text[], OUT idf double precision[], OUT frequencies bigint[], OUT average_length double precision, OUT documents bigint, OUT max_frequencies integer[], OUT min_lengths bigint[]); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.bm25_query(p_query_text text, p_project text, OUT lexemes text[], OUT idf double precision[], OUT frequencies bigint[], OUT average_length double precision, OUT documents bigint, OUT max_frequencies integer[], OUT min_lengths bigint[]) FROM PUBLIC;
 
 --
 -- Name: FUNCTION bm25_score(p_document_id bigint, p_query_text text, p_k1 double precision, p_b double precision); Type: ACL; Schema: agent_loggy; Owner: -

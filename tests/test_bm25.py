@@ -41,12 +41,28 @@ COUNTS_DRIFT = """
          + (SELECT count(*) FROM (
                 SELECT project, documents, total_length FROM agent_loggy.keyword_corpus
                 EXCEPT SELECT project, count(*), sum((keyword_frequencies ->> '')::bigint)
-                FROM agent_loggy.documents GROUP BY 1) AS corpus_extra)"""
+                FROM agent_loggy.documents GROUP BY 1) AS corpus_extra)
+         + (SELECT count(*) FROM agent_loggy.keyword_terms AS t
+            LEFT JOIN (SELECT d.project, f.key AS lexeme, max(f.value::integer) AS max_frequency,
+                              min((d.keyword_frequencies ->> '')::bigint) AS min_length
+                       FROM agent_loggy.documents AS d, jsonb_each_text(d.keyword_frequencies) AS f
+                       WHERE f.key <> '' GROUP BY 1, 2) AS a USING (project, lexeme)
+            WHERE NOT (t.max_frequency >= a.max_frequency AND t.min_length <= a.min_length))"""
+
+TIGHT_BOUNDS = """
+    SELECT count(*) FILTER (WHERE (t.max_frequency, t.min_length) = (a.max_frequency, a.min_length)), count(*)
+    FROM agent_loggy.keyword_terms AS t
+    JOIN (SELECT d.project, f.key AS lexeme, max(f.value::integer) AS max_frequency,
+                 min((d.keyword_frequencies ->> '')::bigint) AS min_length
+          FROM agent_loggy.documents AS d, jsonb_each_text(d.keyword_frequencies) AS f
+          WHERE f.key <> '' GROUP BY 1, 2) AS a USING (project, lexeme)"""
 
 
 def drift(conn: Conn) -> int:
-    """Rows where keyword_terms / keyword_corpus differ from a recount of the documents (0: exact),
-    after committing (the counts are folded in at commit), plus changes left unfolded."""
+    """Rows where keyword_terms / keyword_corpus differ from a recount of the documents (0: exact) or
+    bound a lexeme's frequency and length wrongly (a highest frequency below the documents' or a
+    shortest length above theirs), after committing (the counts are folded in at commit), plus
+    changes left unfolded."""
     conn.commit()
     row = conn.execute(COUNTS_DRIFT + " + (SELECT count(*) FROM agent_loggy.keyword_changes)"
                        " + (SELECT count(*) FROM agent_loggy.keyword_change_transactions)").fetchone()
@@ -191,7 +207,10 @@ def test_common_words_below_the_threshold_are_never_read(zipf_corpus: Conn, supe
                                   "search_vector @@ 'w150'::tsquery").fetchone()
     assert common is not None and rare is not None and common[0] > 1000 and 5 <= rare[0] < 100
     assert reads("w150 w1 w2") < common[0] / 4
-    assert reads("w1 w2") >= common[0]  # common words only: every match is scored
+    assert reads("w1 w2") < common[0]  # common words only: those holding just the commoner one cannot reach the top
+    found = zipf_corpus.execute("SELECT id FROM agent_loggy.bm25_document_scores('w1 w2', 'default', 5, NULL)"
+                                ).fetchall()
+    assert [r[0] for r in found] == top(reference_scores(zipf_corpus, "w1 w2"), 5)
 
 
 def test_counts_stay_exact_through_every_kind_of_write(zipf_corpus: Conn, role_url: RoleUrl) -> None:
@@ -369,4 +388,97 @@ def test_the_owner_recounts_after_writes_that_bypassed_the_triggers(zipf_corpus:
         conn.execute("ALTER TABLE agent_loggy.documents ENABLE TRIGGER keyword_statistics_insert")
     assert drift(conn) > 0
     conn.execute("SELECT agent_loggy.recount_keyword_statistics()")
+    assert drift(conn) == 0
+
+
+@pytest.fixture
+def topic_corpus(conn: Conn) -> Conn:
+    """Figure 16's kind of text: each document holds two topic words of its cluster, one three times
+    and one twice (words x0 and x1 of a cluster never meet), and Zipf-like filler; a query asks for
+    two topic words and two fillers."""
+    rng = random.Random(11)
+    rows = []
+    for i in range(2400):
+        c = rng.randrange(8)
+        a, b = f"t{c}x{i % 6}", f"t{c}x{(i + 3) % 6}"
+        filler = [f"f{int(math.exp(rng.random() * math.log(300)))}" for _ in range(rng.randint(10, 30))]
+        rows.append((f"t{i}", " ".join([a, b, a, b, a, *filler])))
+    with conn.cursor() as cur:
+        cur.executemany("INSERT INTO agent_loggy.documents (external_id, content) VALUES (%s, %s)", rows)
+    conn.commit()
+    conn.autocommit = True
+    conn.execute("VACUUM ANALYZE agent_loggy.documents")  # as autovacuum would: the GIN pending list merged
+    return conn
+
+
+def documents_read(conn: Conn, query: str, k: int) -> int:
+    """How many rows of documents a search read (and so scored): the transaction's table statistics.
+    Sequential scans off, as on a big table (a few thousand rows would rather be scanned)."""
+    counted = ("SELECT coalesce(sum(idx_tup_fetch + seq_tup_read), 0) FROM pg_stat_xact_user_tables "
+               "WHERE relname = 'documents'")
+    with conn.transaction():
+        conn.execute("SET LOCAL enable_seqscan = off")
+        before = conn.execute(counted).fetchone()
+        conn.execute("SELECT * FROM agent_loggy.bm25_document_scores(%s, 'default', %s, NULL)", (query, k))
+        after = conn.execute(counted).fetchone()
+    assert before is not None and after is not None
+    return int(after[0]) - int(before[0])
+
+
+def test_documents_whose_words_cannot_reach_the_top_together_are_never_read(topic_corpus: Conn,
+                                                                          superuser_conn: Conn) -> None:
+    """A topic word alone cannot lift a document into the top, nor can the fillers without one: 3,000
+    more documents holding a topic word and no filler of the query are not read (single-word pruning
+    read every document of the topic words)."""
+    query = "t1x0 t1x1 f20 f30"
+
+    def check_top() -> None:
+        expected = reference_scores(topic_corpus, query)
+        for k in (5, 10):
+            found = topic_corpus.execute("SELECT id, score FROM agent_loggy.bm25_document_scores(%s, 'default', %s, "
+                                         "NULL)", (query, k)).fetchall()
+            assert [d for d, _ in found] == top(expected, k)
+            assert all(score == pytest.approx(expected[d], rel=1e-9) for d, score in found)
+
+    check_top()
+    before = documents_read(superuser_conn, query, 5)
+    with topic_corpus.cursor() as cur:
+        cur.executemany("INSERT INTO agent_loggy.documents (external_id, content) VALUES (%s, %s)",
+                        [(f"more{i}", f"t1x{i % 2} t1x{i % 2} t1x{i % 2} g{i % 40} g{i % 7}") for i in range(3000)])
+    topic_corpus.execute("VACUUM ANALYZE agent_loggy.documents")
+    check_top()
+    after = documents_read(superuser_conn, query, 5)
+    assert after - before < 100, (before, after)  # (the threshold's samples may take a few of them)
+
+
+def test_the_pruning_query_keeps_the_smallest_word_sets_that_reach_the_threshold(superuser_conn: Conn,
+                                                                                  role_url: RoleUrl) -> None:
+    def pruning(threshold: float) -> str | None:
+        row = superuser_conn.execute("SELECT agent_loggy.bm25_pruning_query('{a,b,c}', '{5,4,1}', %s)::text",
+                                     (threshold,)).fetchone()
+        assert row is not None
+        return None if row[0] is None else str(row[0])
+
+    assert pruning(8.5) == "'a' & 'b'"
+    assert pruning(5.5) == "'a' & 'b' | 'a' & 'c'"
+    assert pruning(5) == "'a' | 'b' & 'c'"  # a tie reaches the threshold
+    assert pruning(0) == "'a' | 'b' | 'c'"
+    assert pruning(10.5) is None
+    with psycopg.connect(role_url("agent_loggy_reader", "default")) as reader, \
+            pytest.raises(psycopg.errors.InsufficientPrivilege):
+        reader.execute("SELECT agent_loggy.bm25_pruning_query('{a}', '{1}', 0)")
+
+
+def test_a_transactions_own_writes_widen_the_bounds_before_commit(topic_corpus: Conn) -> None:
+    """A document written in the transaction with a word far more often, or far shorter, than any
+    before it is still found by that transaction's own search, and by everyone's after commit."""
+    conn = topic_corpus
+    query = "t2x0 t2x1 f20 f30"
+    with conn.transaction(force_rollback=True):
+        loud = add(conn, "loud", " ".join(["t2x0"] * 40 + ["f20"] * 5))
+        short = add(conn, "short", "t2x1 f30")
+        found = conn.execute("SELECT id FROM agent_loggy.bm25_document_scores(%s, 'default', 5, NULL)",
+                             (query,)).fetchall()
+        assert [r[0] for r in found] == top(reference_scores(conn, query), 5)
+        assert {loud, short} <= {r[0] for r in found}, "both outside the bounds stored before"
     assert drift(conn) == 0
