@@ -1,5 +1,6 @@
 -- Rolls back 0023_bm25_bounds: BM25's top k prunes by single words again (MaxScore, as 0020 left it),
 -- and the highest frequencies and shortest lengths go from the statistics.
+LOCK TABLE agent_loggy.documents IN SHARE MODE;  -- (writers first, as in 0023: no deadlock with those in flight)
 DROP FUNCTION agent_loggy.bm25_pruning_query(text[], double precision[], double precision);
 
 CREATE OR REPLACE FUNCTION agent_loggy.bm25_document_scores(

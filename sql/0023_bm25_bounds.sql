@@ -14,7 +14,9 @@
 --                       f(tf, dl) = tf * (k1 + 1) / (tf + k1 * (1 - b + b * dl / avgdl)) grows with tf
 --                       and falls with dl. Deletes leave them as they are (still bounds); a lexeme whose
 --                       last document goes loses its row, and recount_keyword_statistics() makes them
---                       exact again.
+--                       exact again. An edit writes a lexeme's row only when the new text holds it more
+--                       often, or is shorter, than the old one did and than the bounds allow. NULL (counts
+--                       restored without them) stays NULL until a recount: the bound is idf * (k1 + 1).
 --   bm25_document_scores()
 --                       the sets of query words whose bounds together reach the threshold, the smallest
 --                       of them, become one full-text query, an OR of ANDs: a document is read only when
@@ -23,11 +25,17 @@
 
 -- Statistics ------------------------------------------------------------------------------------------------------
 
+-- writers first: they lock documents, then keyword_changes, then keyword_terms at commit; taking
+-- documents first here, this migration waits for those in flight instead of deadlocking with them.
+-- Writers and keyword searches then wait until it commits: the recount below reads every document
+-- (about a minute a million documents), so on a big table plan the pause.
+LOCK TABLE agent_loggy.documents IN SHARE MODE;
+
 ALTER TABLE agent_loggy.keyword_terms ADD COLUMN max_frequency integer, ADD COLUMN min_length bigint;
 COMMENT ON COLUMN agent_loggy.keyword_terms.max_frequency IS
-    'At least the highest term frequency (keyword_term_frequencies) of the lexeme in a document of the project: exact after recount_keyword_statistics(), raised by writes, left by deletes. NULL: unknown (the score bound is then idf * (k1 + 1)).';
+    'At least the highest term frequency (keyword_term_frequencies) of the lexeme in a document of the project: exact after recount_keyword_statistics(), raised by writes, left by deletes. NULL: unknown (counts restored without it), and so until the next recount; the score bound is then idf * (k1 + 1).';
 COMMENT ON COLUMN agent_loggy.keyword_terms.min_length IS
-    'At most the shortest length (keyword_frequencies ->> '''') of a document of the project holding the lexeme: exact after recount_keyword_statistics(), lowered by writes, left by deletes. NULL: unknown.';
+    'At most the shortest length (keyword_frequencies ->> '''') of a document of the project holding the lexeme: exact after recount_keyword_statistics(), lowered by writes, left by deletes. NULL: unknown, as max_frequency.';
 
 ALTER TABLE agent_loggy.keyword_changes ADD COLUMN max_frequency integer, ADD COLUMN min_length bigint;
 COMMENT ON COLUMN agent_loggy.keyword_changes.max_frequency IS
@@ -67,17 +75,26 @@ BEGIN
         INSERT INTO agent_loggy.keyword_changes (project, lexeme, documents, total_length, max_frequency, min_length)
         SELECT c.project, c.lexeme, sum(c.sign), sum(c.length), max(c.frequency), min(c.new_length)
         FROM new_rows AS n FULL JOIN old_rows AS o ON o.id = n.id  -- (SET id = DEFAULT gives a new id)
-        CROSS JOIN LATERAL (VALUES (n.project, n.keyword_frequencies, 1),
-                                   (o.project, o.keyword_frequencies, -1))
-            AS r (project, keyword_frequencies, sign)
+        CROSS JOIN LATERAL (VALUES (n.project, n.keyword_frequencies, 1, o.project, o.keyword_frequencies),
+                                   (o.project, o.keyword_frequencies, -1, NULL, NULL))
+            AS r (project, keyword_frequencies, sign, old_project, old_frequencies)
         CROSS JOIN LATERAL (
             SELECT r.project, NULL::text AS lexeme, r.sign, r.sign * (r.keyword_frequencies ->> '')::bigint AS length,
                    NULL::integer AS frequency, NULL::bigint AS new_length
             UNION ALL
+            -- a new row's frequency and length, unless the row's old version (counted before, so
+            -- within the bounds) held the lexeme as often in a text as short: most edits leave the
+            -- bounds of most of a document's lexemes as they were, and their rows untouched
             SELECT r.project, f.key, r.sign, 0,
-                   CASE WHEN r.sign > 0 THEN f.value::integer END,
-                   CASE WHEN r.sign > 0 THEN (r.keyword_frequencies ->> '')::bigint END
-            FROM jsonb_each_text(r.keyword_frequencies) AS f WHERE f.key <> '') AS c
+                   CASE WHEN w.widens THEN f.value::integer END,
+                   CASE WHEN w.widens THEN (r.keyword_frequencies ->> '')::bigint END
+            FROM jsonb_each_text(r.keyword_frequencies) AS f
+            CROSS JOIN LATERAL (
+                SELECT r.sign > 0 AND NOT coalesce(r.old_project = r.project
+                                                   AND (r.old_frequencies ->> f.key)::integer >= f.value::integer
+                                                   AND (r.old_frequencies ->> '')::bigint <= (r.keyword_frequencies ->> '')::bigint,
+                                                   false) AS widens) AS w
+            WHERE f.key <> '') AS c
         WHERE r.project IS NOT NULL
           AND (n.id IS NULL OR o.id IS NULL
                OR (n.project, n.search_vector) IS DISTINCT FROM (o.project, o.search_vector))
@@ -123,8 +140,10 @@ BEGIN
     ORDER BY c.project, c.lexeme
     ON CONFLICT (project, lexeme) DO UPDATE
         SET documents = t.documents + excluded.documents,
-            max_frequency = greatest(t.max_frequency, excluded.max_frequency),
-            min_length = least(t.min_length, excluded.min_length);
+            -- (an unknown bound stays unknown until recount_keyword_statistics())
+            max_frequency = CASE WHEN t.max_frequency IS NOT NULL THEN greatest(t.max_frequency, excluded.max_frequency) END,
+            min_length = CASE WHEN t.min_length IS NOT NULL THEN least(t.min_length, excluded.min_length) END
+        WHERE excluded.documents <> 0 OR excluded.max_frequency > t.max_frequency OR excluded.min_length < t.min_length;
     DELETE FROM agent_loggy.keyword_terms AS t
     USING (SELECT c.project, c.lexeme FROM agent_loggy.keyword_changes AS c
            WHERE c.transaction = NEW.transaction AND c.lexeme IS NOT NULL
@@ -178,12 +197,16 @@ AS $$
     WITH asked AS (
         SELECT tsvector_to_array(to_tsvector('english'::regconfig, p_query_text)) AS lexemes
     ), terms AS (  -- the committed counts, plus what this transaction changed and has not committed yet
-        SELECT x.lexeme, sum(x.documents)::bigint AS documents, max(x.max_frequency) AS max_frequency,
-               min(x.min_length) AS min_length
-        FROM (SELECT t.lexeme, t.documents, t.max_frequency, t.min_length FROM agent_loggy.keyword_terms AS t, asked
+        SELECT x.lexeme, sum(x.documents)::bigint AS documents,
+               CASE WHEN NOT bool_or(x.unknown) THEN max(x.max_frequency) END AS max_frequency,
+               CASE WHEN NOT bool_or(x.unknown) THEN min(x.min_length) END AS min_length
+        FROM (SELECT t.lexeme, t.documents, t.max_frequency, t.min_length,
+                     t.max_frequency IS NULL OR t.min_length IS NULL AS unknown
+              FROM agent_loggy.keyword_terms AS t, asked
               WHERE t.project = p_project AND t.lexeme = ANY (asked.lexemes)
               UNION ALL
-              SELECT c.lexeme, c.documents, c.max_frequency, c.min_length FROM agent_loggy.keyword_changes AS c, asked
+              SELECT c.lexeme, c.documents, c.max_frequency, c.min_length, false
+              FROM agent_loggy.keyword_changes AS c, asked
               WHERE c.transaction = pg_current_xact_id_if_assigned() AND c.project = p_project
                 AND c.lexeme = ANY (asked.lexemes)) AS x
         GROUP BY x.lexeme
@@ -238,7 +261,10 @@ BEGIN
                 words := words || p_lexemes[i];
             END IF;
         END LOOP;
-        IF total * (1 + 1e-9) >= p_threshold AND (cardinality(words) = 1 OR (total - smallest) * (1 + 1e-9) < p_threshold) THEN
+        -- (the subset is left out only when it reaches the threshold by a wider margin, so that
+        -- rounding in total - smallest never drops both)
+        IF total * (1 + 1e-9) >= p_threshold
+           AND (cardinality(words) = 1 OR (total - smallest) * (1 + 1e-9) < p_threshold * (1 + 1e-7)) THEN
             clauses := clauses || ('(' || agent_loggy.bm25_tsquery(words, '&')::text || ')');
         END IF;
     END LOOP;
