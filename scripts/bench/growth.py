@@ -93,8 +93,9 @@ def run(cluster: Cluster, plan: Plan) -> list[Figure]:
         fig.lines.append(Line(f"{search}: p50 at {largest:,} vs {smallest:,} documents",
                               Side(f"{largest:,}", p50[search][largest]), Side(f"{smallest:,}", p50[search][smallest]),
                               p50[search][largest] / p50[search][smallest], f"the {smallest:,}-row time", target,
-                              if_missed="see the per-size table: the matches a query's words have grow with the "
-                                        "table, and BM25 scores every document of its rarer words"))
+                              if_missed="see the per-size table: the documents holding a set of the query's words "
+                                        "that can reach the top grow with the table (BM25 reads them all), and "
+                                        "so does a common word's share of the GIN index read to intersect them"))
     fig.tables.append(Table("Latency per size and search (reader login bound to the project; warm)",
                             ("documents", "search", "p50", "p95"), rows))
     fig.tables.append(Table("Load and index per size (project default: 99 % of the rows)",
