@@ -254,3 +254,28 @@ def test_each_search_is_planned_for_its_filter(big: tuple[str, Any]) -> None:
             assert index_scans(conn, "agent_loggy.documents_tags_idx") > tags_before, \
                 "a generic plan cannot use the GIN index"
             assert found == []
+
+
+def test_a_project_with_its_own_partial_hnsw_index_searches_through_it(big: tuple[str, Any]) -> None:
+    """README's advice for a project that holds a small share of a big table: a partial HNSW index of
+    its rows. The search's plan, made for the call's project, takes it (instead of sorting all the
+    project's rows), with high recall; other projects keep the table's index."""
+    url, queries = big
+    with psycopg.connect(url, prepare_threshold=None) as conn:  # one transaction, rolled back: the index goes
+        register_vector(conn)
+        conn.execute("CREATE INDEX documents_embedding_rare_idx ON agent_loggy.documents "
+                     "USING hnsw (embedding vector_cosine_ops) WHERE project = 'rare'")
+        own = "agent_loggy.documents_embedding_rare_idx"
+        recalls = []
+        for query in queries:
+            before, table_before = index_scans(conn, own), index_scans(conn)
+            found = [r[0] for r in conn.execute("SELECT id FROM agent_loggy.search_documents(%s, 'rare')", (query,))]
+            assert index_scans(conn, own) == before + 1 and index_scans(conn) == table_before
+            exact = [r[0] for r in conn.execute(EXACT, ("rare", None, None, query))]
+            assert len(found) == 10
+            recalls.append(len(set(found) & set(exact)) / 10)
+        before = index_scans(conn)
+        conn.execute("SELECT * FROM agent_loggy.search_documents(%s)", (queries[0],)).fetchall()
+        assert index_scans(conn) == before + 1
+        conn.rollback()
+    assert sum(recalls) / len(recalls) >= 0.95
