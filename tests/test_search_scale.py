@@ -22,6 +22,7 @@ from pgvector.psycopg import register_vector
 from psycopg import sql
 
 from agent_loggy_db.importers.documents import DocumentRecord, load_documents
+from agent_loggy_db.urls import with_params
 from tests.conftest import TestServer
 
 ROWS, RARE_EVERY, QUERIES, TINY_PROJECTS = 20_000, 100, 40, 150
@@ -256,26 +257,46 @@ def test_each_search_is_planned_for_its_filter(big: tuple[str, Any]) -> None:
             assert found == []
 
 
-def test_a_project_with_its_own_partial_hnsw_index_searches_through_it(big: tuple[str, Any]) -> None:
+def test_a_project_with_its_own_partial_hnsw_index_searches_through_it(big: tuple[str, Any],
+                                                                       pg_server: TestServer) -> None:
     """README's advice for a project that holds a small share of a big table: a partial HNSW index of
-    its rows. The search's plan, made for the call's project, takes it (instead of sorting all the
-    project's rows), with high recall; other projects keep the table's index."""
+    its rows. A reader login's search, planned for the call's project, takes it (instead of sorting
+    all the project's rows), with high recall; other projects keep the table's index."""
     url, queries = big
-    with psycopg.connect(url, prepare_threshold=None) as conn:  # one transaction, rolled back: the index goes
-        register_vector(conn)
-        conn.execute("CREATE INDEX documents_embedding_rare_idx ON agent_loggy.documents "
-                     "USING hnsw (embedding vector_cosine_ops) WHERE project = 'rare'")
-        own = "agent_loggy.documents_embedding_rare_idx"
+    own = "agent_loggy.documents_embedding_rare_idx"
+    name, password = f"alt_reader_{uuid.uuid4().hex[:10]}", uuid.uuid4().hex
+    admin = pg_server.url(pg_server.maintenance_dbname)
+    with psycopg.connect(admin, autocommit=True) as c:
+        c.execute(sql.SQL("CREATE ROLE {} LOGIN PASSWORD {} IN ROLE agent_loggy_reader").format(
+            sql.Identifier(name), sql.Literal(password)))
+    try:
+        with psycopg.connect(url, autocommit=True) as owner:
+            owner.execute("SELECT agent_loggy.grant_project(%s, 'rare', 'read')", (name,))
+            owner.execute("SELECT agent_loggy.grant_project(%s, 'default', 'read')", (name,))
+            owner.execute(f"CREATE INDEX {own.split('.')[1]} ON agent_loggy.documents "
+                          "USING hnsw (embedding vector_cosine_ops) WHERE project = 'rare'")
         recalls = []
-        for query in queries:
-            before, table_before = index_scans(conn, own), index_scans(conn)
-            found = [r[0] for r in conn.execute("SELECT id FROM agent_loggy.search_documents(%s, 'rare')", (query,))]
-            assert index_scans(conn, own) == before + 1 and index_scans(conn) == table_before
-            exact = [r[0] for r in conn.execute(EXACT, ("rare", None, None, query))]
-            assert len(found) == 10
-            recalls.append(len(set(found) & set(exact)) / 10)
-        before = index_scans(conn)
-        conn.execute("SELECT * FROM agent_loggy.search_documents(%s)", (queries[0],)).fetchall()
-        assert index_scans(conn) == before + 1
-        conn.rollback()
-    assert sum(recalls) / len(recalls) >= 0.95
+        with psycopg.connect(with_params(url, user=name, password=password), prepare_threshold=None) as reader, \
+                psycopg.connect(url) as check:  # one transaction each: per-transaction scan counts
+            register_vector(reader)
+            register_vector(check)
+            for query in queries:
+                before, table_before = index_scans(reader, own), index_scans(reader)
+                found = [r[0] for r in reader.execute(
+                    "SELECT id FROM agent_loggy.search_documents(%s, 'rare')", (query,))]
+                assert index_scans(reader, own) == before + 1 and index_scans(reader) == table_before
+                exact = [r[0] for r in check.execute(EXACT, ("rare", None, None, query))]
+                assert len(found) == 10
+                recalls.append(len(set(found) & set(exact)) / 10)
+            before = index_scans(reader)
+            reader.execute("SELECT * FROM agent_loggy.search_documents(%s)", (queries[0],)).fetchall()
+            assert index_scans(reader) == before + 1
+        assert sum(recalls) / len(recalls) >= 0.95
+    finally:
+        with psycopg.connect(url, autocommit=True) as owner:
+            owner.execute(f"DROP INDEX IF EXISTS {own}")
+            for project in ("rare", "default"):
+                owner.execute("SELECT agent_loggy.revoke_project(%s, %s)", (name, project))
+        with psycopg.connect(admin, autocommit=True) as c:
+            c.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = %s", (name,))
+            c.execute(sql.SQL("DROP ROLE IF EXISTS {}").format(sql.Identifier(name)))
