@@ -4080,49 +4080,51 @@ COMMENT ON FUNCTION agent_loggy.move_labels() IS 'AFTER INSERT/UPDATE statement 
 CREATE FUNCTION agent_loggy.nearest_context_rule_ids(p_query public.vector, p_project text, p_count integer) RETURNS bigint[]
     LANGUAGE plpgsql STABLE
     SET "hnsw.iterative_scan" TO 'relaxed_order'
-    SET plan_cache_mode TO 'force_custom_plan'
     SET search_path TO 'pg_catalog', 'public', 'pg_temp'
-    AS $$
+    AS $_$
 DECLARE
     ids bigint[];
 BEGIN
-    ids := ARRAY(
-        SELECT n.id FROM (
-            SELECT r.id, r.embedding <=> p_query AS distance
-            FROM agent_loggy.context_rules AS r
-            WHERE r.project = p_project AND r.embedding IS NOT NULL AND agent_loggy.is_current_context_rule(r.id)
-            ORDER BY r.embedding <=> p_query
-            LIMIT p_count) AS n
-        ORDER BY n.distance + 0, n.id);  -- "+ 0": the planner must not trust the relaxed index order
+    EXECUTE
+        'SELECT ARRAY(
+             SELECT n.id FROM (
+                 SELECT r.id, r.embedding <=> $1 AS distance
+                 FROM agent_loggy.context_rules AS r
+                 WHERE r.project = $2 AND r.embedding IS NOT NULL AND agent_loggy.is_current_context_rule(r.id)
+                 ORDER BY r.embedding <=> $1
+                 LIMIT $3) AS n
+             ORDER BY n.distance + 0, n.id)'  -- "+ 0": the planner must not trust the relaxed index order
+        INTO ids USING p_query, p_project, p_count;
     IF cardinality(ids) < p_count THEN  -- the index scan stopped early: search exactly
-        ids := ARRAY(
-            SELECT r.id
-            FROM agent_loggy.context_rules AS r
-            WHERE r.project = p_project AND r.embedding IS NOT NULL AND agent_loggy.is_current_context_rule(r.id)
-            ORDER BY (r.embedding <=> p_query) + 0, r.id
-            LIMIT p_count);
+        EXECUTE
+            'SELECT ARRAY(
+                 SELECT r.id
+                 FROM agent_loggy.context_rules AS r
+                 WHERE r.project = $2 AND r.embedding IS NOT NULL AND agent_loggy.is_current_context_rule(r.id)
+                 ORDER BY (r.embedding <=> $1) + 0, r.id
+                 LIMIT $3)'
+            INTO ids USING p_query, p_project, p_count;
     END IF;
     RETURN ids;
 END
-$$;
+$_$;
 
 --
 -- Name: FUNCTION nearest_context_rule_ids(p_query public.vector, p_project text, p_count integer); Type: COMMENT; Schema: agent_loggy; Owner: -
 --
 
-COMMENT ON FUNCTION agent_loggy.nearest_context_rule_ids(p_query public.vector, p_project text, p_count integer) IS 'Ids of the p_count current context rules of p_project nearest to p_query by cosine distance, nearest first; same strategy as nearest_document_ids.';
+COMMENT ON FUNCTION agent_loggy.nearest_context_rule_ids(p_query public.vector, p_project text, p_count integer) IS 'Ids of the p_count current context rules of p_project nearest to p_query by cosine distance, nearest first; same strategy as nearest_document_ids (queries planned per call for their values), at the session''s hnsw.ef_search.';
 
 --
 -- Name: nearest_document_ids(public.vector, text, integer, text[]); Type: FUNCTION; Schema: agent_loggy; Owner: -
 --
 
 CREATE FUNCTION agent_loggy.nearest_document_ids(p_query public.vector, p_project text, p_count integer, p_tags text[]) RETURNS bigint[]
-    LANGUAGE plpgsql STABLE
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET "hnsw.iterative_scan" TO 'relaxed_order'
-    SET plan_cache_mode TO 'force_custom_plan'
     SET cursor_tuple_fraction TO '1'
     SET search_path TO 'pg_catalog', 'public', 'pg_temp'
-    AS $$
+    AS $_$
 DECLARE
     caller_ef_search constant text := coalesce(current_setting('hnsw.ef_search', true), '40');
     nearest refcursor;
@@ -4131,15 +4133,21 @@ DECLARE
     ids bigint[] := '{}';
     distances double precision[] := '{}';
 BEGIN
-    -- Plans are made at OPEN, at pgvector's default ef_search (40), whatever the caller set: the
-    -- cost of the index path grows with it, and a plan made at 1000 sorts exactly.
+    IF NOT agent_loggy.session_may_read(p_project) THEN
+        RAISE EXCEPTION 'permission denied for project %: the login % may not read it (or the transaction is bound to another project)',
+            quote_nullable(p_project), quote_ident(session_user::text)
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    -- Planned at OPEN, for these values, at pgvector's default ef_search (40), whatever the caller
+    -- set: the cost of the index path grows with it, and a plan made at 1000 sorts exactly.
     PERFORM set_config('hnsw.ef_search', '40', true);
-    OPEN nearest FOR
-        SELECT d.id, d.embedding <=> p_query
-        FROM agent_loggy.documents AS d
-        WHERE d.project = p_project AND d.embedding IS NOT NULL AND (p_tags IS NULL OR d.tags @> p_tags)
-        ORDER BY d.embedding <=> p_query
-        LIMIT p_count;
+    OPEN nearest FOR EXECUTE
+        'SELECT d.id, d.embedding <=> $1
+         FROM agent_loggy.documents AS d
+         WHERE d.project = $2 AND d.embedding IS NOT NULL AND ($4 IS NULL OR d.tags @> $4)
+         ORDER BY d.embedding <=> $1
+         LIMIT $3'
+        USING p_query, p_project, p_count, p_tags;
     PERFORM set_config('hnsw.ef_search',
                        greatest(caller_ef_search::integer, agent_loggy.hnsw_ef_search(p_count))::text, true);
     LOOP  -- the scan starts at the first fetch and reads the raised ef_search
@@ -4151,22 +4159,25 @@ BEGIN
     CLOSE nearest;
     PERFORM set_config('hnsw.ef_search', caller_ef_search, true);
     IF cardinality(ids) < p_count THEN  -- the index scan stopped early: search exactly
-        RETURN ARRAY(
-            SELECT d.id
-            FROM agent_loggy.documents AS d
-            WHERE d.project = p_project AND d.embedding IS NOT NULL AND (p_tags IS NULL OR d.tags @> p_tags)
-            ORDER BY (d.embedding <=> p_query) + 0, d.id
-            LIMIT p_count);
+        EXECUTE
+            'SELECT ARRAY(
+                 SELECT d.id
+                 FROM agent_loggy.documents AS d
+                 WHERE d.project = $2 AND d.embedding IS NOT NULL AND ($4 IS NULL OR d.tags @> $4)
+                 ORDER BY (d.embedding <=> $1) + 0, d.id
+                 LIMIT $3)'
+            INTO ids USING p_query, p_project, p_count, p_tags;
+        RETURN ids;
     END IF;
     RETURN ARRAY(SELECT n.id FROM unnest(ids, distances) AS n (id, distance) ORDER BY n.distance, n.id);
 END
-$$;
+$_$;
 
 --
 -- Name: FUNCTION nearest_document_ids(p_query public.vector, p_project text, p_count integer, p_tags text[]); Type: COMMENT; Schema: agent_loggy; Owner: -
 --
 
-COMMENT ON FUNCTION agent_loggy.nearest_document_ids(p_query public.vector, p_project text, p_count integer, p_tags text[]) IS 'Ids of the p_count documents of p_project carrying all p_tags (NULL: any) nearest to p_query by cosine distance, nearest first (ties by id). Asks the HNSW index with relaxed iterative scans and hnsw.ef_search = hnsw_ef_search(p_count) (or the caller''s, if larger; planned at 40, the caller''s value restored on return), and re-sorts by exact distance; searches exactly when the index yields fewer than p_count rows. Planned per call for all the rows it returns, so a rare project or tag gets an exact scan of its rows. Arguments are not checked: the search functions check them.';
+COMMENT ON FUNCTION agent_loggy.nearest_document_ids(p_query public.vector, p_project text, p_count integer, p_tags text[]) IS 'Ids of the p_count documents of p_project carrying all p_tags (NULL: any) nearest to p_query by cosine distance, nearest first (ties by id). Asks the HNSW index with relaxed iterative scans and hnsw.ef_search = hnsw_ef_search(p_count) (or the caller''s, if larger; planned at 40, the caller''s value restored on return), and re-sorts by exact distance; searches exactly when the index yields fewer than p_count rows. Raises 42501 unless the calling login may read p_project (session_may_read); then reads as the owner, so the tag filter can use the GIN index for every role. Each query is planned for the call''s values (EXECUTE ... USING) and for all the rows it returns, so a rare project or tag gets an exact scan of its rows. Arguments are not checked: the search functions check them.';
 
 --
 -- Name: nearest_prompt_ids(public.vector, text, integer); Type: FUNCTION; Schema: agent_loggy; Owner: -
@@ -4175,41 +4186,44 @@ COMMENT ON FUNCTION agent_loggy.nearest_document_ids(p_query public.vector, p_pr
 CREATE FUNCTION agent_loggy.nearest_prompt_ids(p_query public.vector, p_project text, p_count integer) RETURNS bigint[]
     LANGUAGE plpgsql STABLE
     SET "hnsw.iterative_scan" TO 'relaxed_order'
-    SET plan_cache_mode TO 'force_custom_plan'
     SET search_path TO 'pg_catalog', 'public', 'pg_temp'
-    AS $$
+    AS $_$
 DECLARE
     ids bigint[];
 BEGIN
-    ids := ARRAY(
-        SELECT n.id FROM (
-            SELECT p.id, p.embedding <=> p_query AS distance
-            FROM agent_loggy.prompts AS p
-            WHERE p.project = p_project AND p.embedding IS NOT NULL AND p.is_active AND NOT EXISTS (
-                SELECT FROM agent_loggy.prompts AS n
-                WHERE n.project = p.project AND n.name = p.name AND n.is_active AND n.version > p.version)
-            ORDER BY p.embedding <=> p_query
-            LIMIT p_count) AS n
-        ORDER BY n.distance + 0, n.id);  -- "+ 0": the planner must not trust the relaxed index order
+    EXECUTE
+        'SELECT ARRAY(
+             SELECT n.id FROM (
+                 SELECT p.id, p.embedding <=> $1 AS distance
+                 FROM agent_loggy.prompts AS p
+                 WHERE p.project = $2 AND p.embedding IS NOT NULL AND p.is_active AND NOT EXISTS (
+                     SELECT FROM agent_loggy.prompts AS n
+                     WHERE n.project = p.project AND n.name = p.name AND n.is_active AND n.version > p.version)
+                 ORDER BY p.embedding <=> $1
+                 LIMIT $3) AS n
+             ORDER BY n.distance + 0, n.id)'  -- "+ 0": the planner must not trust the relaxed index order
+        INTO ids USING p_query, p_project, p_count;
     IF cardinality(ids) < p_count THEN  -- the index scan stopped early: search exactly
-        ids := ARRAY(
-            SELECT p.id
-            FROM agent_loggy.prompts AS p
-            WHERE p.project = p_project AND p.embedding IS NOT NULL AND p.is_active AND NOT EXISTS (
-                SELECT FROM agent_loggy.prompts AS n
-                WHERE n.project = p.project AND n.name = p.name AND n.is_active AND n.version > p.version)
-            ORDER BY (p.embedding <=> p_query) + 0, p.id
-            LIMIT p_count);
+        EXECUTE
+            'SELECT ARRAY(
+                 SELECT p.id
+                 FROM agent_loggy.prompts AS p
+                 WHERE p.project = $2 AND p.embedding IS NOT NULL AND p.is_active AND NOT EXISTS (
+                     SELECT FROM agent_loggy.prompts AS n
+                     WHERE n.project = p.project AND n.name = p.name AND n.is_active AND n.version > p.version)
+                 ORDER BY (p.embedding <=> $1) + 0, p.id
+                 LIMIT $3)'
+            INTO ids USING p_query, p_project, p_count;
     END IF;
     RETURN ids;
 END
-$$;
+$_$;
 
 --
 -- Name: FUNCTION nearest_prompt_ids(p_query public.vector, p_project text, p_count integer); Type: COMMENT; Schema: agent_loggy; Owner: -
 --
 
-COMMENT ON FUNCTION agent_loggy.nearest_prompt_ids(p_query public.vector, p_project text, p_count integer) IS 'Ids of the p_count prompts of p_project nearest to p_query by cosine distance, considering only the newest active version of each name; same strategy as nearest_document_ids.';
+COMMENT ON FUNCTION agent_loggy.nearest_prompt_ids(p_query public.vector, p_project text, p_count integer) IS 'Ids of the p_count prompts of p_project nearest to p_query by cosine distance, considering only the newest active version of each name; same strategy as nearest_context_rule_ids.';
 
 --
 -- Name: notify_change(); Type: FUNCTION; Schema: agent_loggy; Owner: -

@@ -228,16 +228,16 @@ def test_the_raised_candidate_list_does_not_talk_the_planner_out_of_the_index(bi
     assert sum(recalls) / len(recalls) >= 0.99
 
 
-def test_each_search_is_planned_for_its_filter(big: tuple[str, Any]) -> None:
+def test_each_search_is_planned_for_its_filter(big: tuple[str, Any], reader: str) -> None:
     """Migration 0021 reads the index scan through a cursor, planned for all the rows it returns
     (cursor_tuple_fraction 1; a cursor is planned for a fast start by default, which sent a 1 %
-    project to the HNSW index at 8-13 ms instead of its btree index and an exact sort at 4 ms).
-    Here, beside 150 tiny projects: the big project searches through the HNSW index at every call
-    (more than the five a cached plan starts with), the rare project through its btree index and an
-    exact sort, and a tag nobody carries through the GIN index (which only a plan made for the
-    call's values can use)."""
+    project to the HNSW index at 8-13 ms instead of its btree index and an exact sort at 4 ms), and
+    0024 plans it per call with EXECUTE ... USING. Here, as a reader login, beside 150 tiny projects:
+    the big project searches through the HNSW index at every call (more than the five a cached plan
+    starts with), the rare project through its btree index and an exact sort, and a tag nobody
+    carries through the GIN index (which only a plan made for the call's values can use)."""
     url, queries = big
-    with psycopg.connect(url, prepare_threshold=None) as conn:  # one transaction: per-transaction scan counts
+    with psycopg.connect(reader, prepare_threshold=None) as conn:  # one transaction: per-transaction scan counts
         register_vector(conn)
         for query in queries[:12]:  # more than the five custom plans a cached plan starts with
             before = index_scans(conn)
@@ -247,7 +247,9 @@ def test_each_search_is_planned_for_its_filter(big: tuple[str, Any]) -> None:
             before = index_scans(conn)
             found = [r[0] for r in conn.execute("SELECT id FROM agent_loggy.search_documents(%s, 'rare')", (query,))]
             assert index_scans(conn) == before
-            assert found == [r[0] for r in conn.execute(EXACT, ("rare", None, None, query))]
+            with psycopg.connect(url) as check:
+                register_vector(check)
+                assert found == [r[0] for r in check.execute(EXACT, ("rare", None, None, query))]
         for query in queries[:8]:  # a tag nobody carries: planned for its value, so through the GIN index
             tags_before = index_scans(conn, "agent_loggy.documents_tags_idx")
             found = [r[0] for r in conn.execute(
@@ -257,13 +259,30 @@ def test_each_search_is_planned_for_its_filter(big: tuple[str, Any]) -> None:
             assert found == []
 
 
-def test_a_project_with_its_own_partial_hnsw_index_searches_through_it(big: tuple[str, Any],
-                                                                       pg_server: TestServer) -> None:
-    """README's advice for a project that holds a small share of a big table: a partial HNSW index of
-    its rows. A reader login's search, planned for the call's project, takes it (instead of sorting
-    all the project's rows), with high recall; other projects keep the table's index."""
-    url, queries = big
-    own = "agent_loggy.documents_embedding_rare_idx"
+def test_no_function_sets_plan_cache_mode(big: tuple[str, Any]) -> None:
+    """A function's SET reaches everything it calls: force_custom_plan on the vector searches (0009,
+    0021) made PostgreSQL replan row level security's checks and the grant lookups under them at every
+    call (0.6-1.0 ms of a 2.5 ms search). Searches plan their own query per call with EXECUTE ...
+    USING instead (0024), which the test above holds to its filter."""
+    url, _ = big
+    with psycopg.connect(url) as conn:
+        setting = conn.execute("""
+            SELECT array_agg(p.oid::regprocedure::text ORDER BY p.oid)
+            FROM pg_proc AS p, unnest(p.proconfig) AS c (setting)
+            WHERE p.pronamespace = 'agent_loggy'::regnamespace AND c.setting LIKE 'plan\\_cache\\_mode=%'
+            """).fetchone()
+        kept = conn.execute("""
+            SELECT count(*) FROM pg_proc AS p
+            WHERE p.pronamespace = 'agent_loggy'::regnamespace AND p.proname LIKE 'nearest\\_%\\_ids'
+              AND p.proconfig @> ARRAY['hnsw.iterative_scan=relaxed_order']""").fetchone()
+    assert setting == (None,)
+    assert kept == (3,), "the three nearest_*_ids() keep their other settings"
+
+
+@pytest.fixture(scope="module")
+def reader(big: tuple[str, Any], pg_server: TestServer) -> Iterator[str]:
+    """The URL of a reader login granted projects rare and default in the `big` database."""
+    url, _ = big
     name, password = f"alt_reader_{uuid.uuid4().hex[:10]}", uuid.uuid4().hex
     admin = pg_server.url(pg_server.maintenance_dbname)
     with psycopg.connect(admin, autocommit=True) as c:
@@ -271,32 +290,45 @@ def test_a_project_with_its_own_partial_hnsw_index_searches_through_it(big: tupl
             sql.Identifier(name), sql.Literal(password)))
     try:
         with psycopg.connect(url, autocommit=True) as owner:
-            owner.execute("SELECT agent_loggy.grant_project(%s, 'rare', 'read')", (name,))
-            owner.execute("SELECT agent_loggy.grant_project(%s, 'default', 'read')", (name,))
-            owner.execute(f"CREATE INDEX {own.split('.')[1]} ON agent_loggy.documents "
-                          "USING hnsw (embedding vector_cosine_ops) WHERE project = 'rare'")
-        recalls = []
-        with psycopg.connect(with_params(url, user=name, password=password), prepare_threshold=None) as reader, \
-                psycopg.connect(url) as check:  # one transaction each: per-transaction scan counts
-            register_vector(reader)
-            register_vector(check)
-            for query in queries:
-                before, table_before = index_scans(reader, own), index_scans(reader)
-                found = [r[0] for r in reader.execute(
-                    "SELECT id FROM agent_loggy.search_documents(%s, 'rare')", (query,))]
-                assert index_scans(reader, own) == before + 1 and index_scans(reader) == table_before
-                exact = [r[0] for r in check.execute(EXACT, ("rare", None, None, query))]
-                assert len(found) == 10
-                recalls.append(len(set(found) & set(exact)) / 10)
-            before = index_scans(reader)
-            reader.execute("SELECT * FROM agent_loggy.search_documents(%s)", (queries[0],)).fetchall()
-            assert index_scans(reader) == before + 1
-        assert sum(recalls) / len(recalls) >= 0.95
+            for project in ("rare", "default"):
+                owner.execute("SELECT agent_loggy.grant_project(%s, %s, 'read')", (name, project))
+        yield with_params(url, user=name, password=password)
     finally:
         with psycopg.connect(url, autocommit=True) as owner:
-            owner.execute(f"DROP INDEX IF EXISTS {own}")
             for project in ("rare", "default"):
                 owner.execute("SELECT agent_loggy.revoke_project(%s, %s)", (name, project))
         with psycopg.connect(admin, autocommit=True) as c:
             c.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = %s", (name,))
             c.execute(sql.SQL("DROP ROLE IF EXISTS {}").format(sql.Identifier(name)))
+
+
+def test_a_project_with_its_own_partial_hnsw_index_searches_through_it(big: tuple[str, Any], reader: str) -> None:
+    """README's advice for a project that holds a small share of a big table: a partial HNSW index of
+    its rows. A reader login's search, planned for the call's project, takes it (instead of sorting
+    all the project's rows), with high recall; other projects keep the table's index."""
+    url, queries = big
+    own = "agent_loggy.documents_embedding_rare_idx"
+    with psycopg.connect(url, autocommit=True) as owner:
+        owner.execute(f"CREATE INDEX {own.split('.')[1]} ON agent_loggy.documents "
+                      "USING hnsw (embedding vector_cosine_ops) WHERE project = 'rare'")
+    try:
+        recalls = []
+        with psycopg.connect(reader, prepare_threshold=None) as login, \
+                psycopg.connect(url) as check:  # one transaction each: per-transaction scan counts
+            register_vector(login)
+            register_vector(check)
+            for query in queries:
+                before, table_before = index_scans(login, own), index_scans(login)
+                found = [r[0] for r in login.execute(
+                    "SELECT id FROM agent_loggy.search_documents(%s, 'rare')", (query,))]
+                assert index_scans(login, own) == before + 1 and index_scans(login) == table_before
+                exact = [r[0] for r in check.execute(EXACT, ("rare", None, None, query))]
+                assert len(found) == 10
+                recalls.append(len(set(found) & set(exact)) / 10)
+            before = index_scans(login)
+            login.execute("SELECT * FROM agent_loggy.search_documents(%s)", (queries[0],)).fetchall()
+            assert index_scans(login) == before + 1
+        assert sum(recalls) / len(recalls) >= 0.95
+    finally:
+        with psycopg.connect(url, autocommit=True) as owner:
+            owner.execute(f"DROP INDEX IF EXISTS {own}")

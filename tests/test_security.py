@@ -133,18 +133,25 @@ def test_security_definer_and_plpgsql_functions_pin_their_search_path_with_pg_ca
 
 
 def test_dynamic_sql_is_built_only_with_format(conn: Conn) -> None:
-    """Every EXECUTE in a function body runs format(...) output; the two exceptions in the document
-    load run text that was itself built by format('%I') and pg_get_indexdef()."""
+    """Every EXECUTE in a function body runs format(...) output or one constant string (values go in
+    with USING); the two exceptions in the document load run text that was itself built by
+    format('%I') and pg_get_indexdef()."""
     built_elsewhere = {("load_staged_documents", "drops"), ("load_staged_documents", "index_defs[i]")}
     rows = conn.execute("""SELECT p.proname, p.prosrc FROM pg_proc AS p
                            WHERE p.pronamespace = 'agent_loggy'::regnamespace AND p.prolang <> 12""").fetchall()
-    found = []
+    found, constant = [], []
     for name, source in rows:
         for match in re.finditer(r"\bEXECUTE\s+(?!FUNCTION\b)(\S+?)(?:;|\s)", source, flags=re.IGNORECASE):
             target = match.group(1)
             found.append(name)
+            if target.startswith("'"):  # a literal: nothing joined to it before USING / INTO
+                statement = re.split(r"\b(?:USING|INTO)\b|;", source[match.end(1):], maxsplit=1)[0]
+                assert "||" not in statement and statement.count("'") % 2 == 1, (name, statement)
+                constant.append(name)
+                continue
             assert target.lower().startswith("format(") or (name, target) in built_elsewhere, (name, target)
     assert "use_vector_schema" in found and "load_staged_documents" in found
+    assert "nearest_document_ids" in constant
 
 
 def test_reader_resolves_renders_searches_and_reads_configs_but_writes_nothing(
