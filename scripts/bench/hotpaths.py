@@ -71,8 +71,10 @@ def add_documents(url: str, reader: str, documents: int) -> None:
 IF_MISSED = {
     "resolve_prompt()": "a call that takes the fast path runs one query, as the raw SQL does, plus the PL/pgSQL "
                         "function call; the rest is noise of a shared 2-core machine",
-    "search_documents()": "the function re-sorts by exact distance, checks its arguments and the binding, and "
-                          "joins the ids back to the rows",
+    "search_documents()": "the function checks its arguments and the grant, plans its query at every call (so "
+                          "that a rare project or tag gets an exact scan; the raw statement is prepared once), "
+                          "re-sorts by exact distance and joins the rows back under the policy, whose checks run "
+                          "once more",
 }
 
 
