@@ -507,7 +507,7 @@ CREATE FUNCTION agent_loggy.bound_project() RETURNS text
 DECLARE
     bound text := nullif(current_setting('agent_loggy.project', true), '');
 BEGIN
-    IF bound IS NOT NULL AND NOT agent_loggy.may_use_project(bound, 'read') THEN
+    IF bound IS NOT NULL AND NOT (agent_loggy.holds_grant(bound, 'read') OR agent_loggy.is_admin()) THEN
         RAISE EXCEPTION 'permission denied for project %: role % holds no grant for it', quote_literal(bound),
             quote_ident(current_user::text)
             USING ERRCODE = 'insufficient_privilege',
@@ -521,7 +521,7 @@ $$;
 -- Name: FUNCTION bound_project(); Type: COMMENT; Schema: agent_loggy; Owner: -
 --
 
-COMMENT ON FUNCTION agent_loggy.bound_project() IS 'The project bound to this transaction (setting agent_loggy.project, set with set_config(''agent_loggy.project'', p, true)); NULL when none is bound or it was reset to ''''. A binding the current role may not use raises 42501 naming the project: the binding is an authorization, checked wherever it is read.';
+COMMENT ON FUNCTION agent_loggy.bound_project() IS 'The project bound to this transaction (setting agent_loggy.project, set with set_config(''agent_loggy.project'', p, true)); NULL when none is bound or it was reset to ''''. A binding the current role may not use (no grant, not admin) raises 42501 naming the project: the binding is an authorization, checked wherever it is read.';
 
 --
 -- Name: is_valid_project(text); Type: FUNCTION; Schema: agent_loggy; Owner: -
@@ -4120,7 +4120,7 @@ COMMENT ON FUNCTION agent_loggy.nearest_context_rule_ids(p_query public.vector, 
 --
 
 CREATE FUNCTION agent_loggy.nearest_document_ids(p_query public.vector, p_project text, p_count integer, p_tags text[]) RETURNS bigint[]
-    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    LANGUAGE plpgsql STABLE
     SET "hnsw.iterative_scan" TO 'relaxed_order'
     SET cursor_tuple_fraction TO '1'
     SET search_path TO 'pg_catalog', 'public', 'pg_temp'
@@ -4133,11 +4133,6 @@ DECLARE
     ids bigint[] := '{}';
     distances double precision[] := '{}';
 BEGIN
-    IF NOT agent_loggy.session_may_read(p_project) THEN
-        RAISE EXCEPTION 'permission denied for project %: the login % may not read it (or the transaction is bound to another project)',
-            quote_nullable(p_project), quote_ident(session_user::text)
-            USING ERRCODE = 'insufficient_privilege';
-    END IF;
     -- Planned at OPEN, for these values, at pgvector's default ef_search (40), whatever the caller
     -- set: the cost of the index path grows with it, and a plan made at 1000 sorts exactly.
     PERFORM set_config('hnsw.ef_search', '40', true);
@@ -4177,7 +4172,7 @@ $_$;
 -- Name: FUNCTION nearest_document_ids(p_query public.vector, p_project text, p_count integer, p_tags text[]); Type: COMMENT; Schema: agent_loggy; Owner: -
 --
 
-COMMENT ON FUNCTION agent_loggy.nearest_document_ids(p_query public.vector, p_project text, p_count integer, p_tags text[]) IS 'Ids of the p_count documents of p_project carrying all p_tags (NULL: any) nearest to p_query by cosine distance, nearest first (ties by id). Asks the HNSW index with relaxed iterative scans and hnsw.ef_search = hnsw_ef_search(p_count) (or the caller''s, if larger; planned at 40, the caller''s value restored on return), and re-sorts by exact distance; searches exactly when the index yields fewer than p_count rows. Raises 42501 unless the calling login may read p_project (session_may_read); then reads as the owner, so the tag filter can use the GIN index for every role. Each query is planned for the call''s values (EXECUTE ... USING) and for all the rows it returns, so a rare project or tag gets an exact scan of its rows. Arguments are not checked: the search functions check them.';
+COMMENT ON FUNCTION agent_loggy.nearest_document_ids(p_query public.vector, p_project text, p_count integer, p_tags text[]) IS 'Ids of the p_count documents of p_project carrying all p_tags (NULL: any) nearest to p_query by cosine distance, nearest first (ties by id). Asks the HNSW index with relaxed iterative scans and hnsw.ef_search = hnsw_ef_search(p_count) (or the caller''s, if larger; planned at 40, the caller''s value restored on return), and re-sorts by exact distance; searches exactly when the index yields fewer than p_count rows. Each query is planned for the call''s values (EXECUTE ... USING) and for all the rows it returns, so a rare project or tag gets an exact scan of its rows. Arguments are not checked: the search functions check them.';
 
 --
 -- Name: nearest_prompt_ids(public.vector, text, integer); Type: FUNCTION; Schema: agent_loggy; Owner: -
@@ -5353,13 +5348,13 @@ COMMENT ON FUNCTION agent_loggy.search_prompts(p_query public.vector, p_project 
 CREATE FUNCTION agent_loggy.sees_every_project() RETURNS boolean
     LANGUAGE sql STABLE PARALLEL SAFE
     SET search_path TO 'pg_catalog', 'public', 'pg_temp'
-    RETURN ((agent_loggy.bound_project() IS NULL) AND agent_loggy.is_admin());
+    RETURN ((NULLIF(current_setting('agent_loggy.project'::text, true), ''::text) IS NULL) AND agent_loggy.is_admin());
 
 --
 -- Name: FUNCTION sees_every_project(); Type: COMMENT; Schema: agent_loggy; Owner: -
 --
 
-COMMENT ON FUNCTION agent_loggy.sees_every_project() IS 'True for admin with no project bound: the policies then let every project through.';
+COMMENT ON FUNCTION agent_loggy.sees_every_project() IS 'True for admin with no project bound: the policies then let every project through. False as soon as a project is bound, without validating the binding: visible_projects(), the other half of every read policy, validates it.';
 
 --
 -- Name: serialize_writes(); Type: FUNCTION; Schema: agent_loggy; Owner: -
@@ -6021,13 +6016,13 @@ COMMENT ON FUNCTION agent_loggy.write_changelog() IS 'AFTER INSERT/UPDATE/DELETE
 CREATE FUNCTION agent_loggy.writes_every_project() RETURNS boolean
     LANGUAGE sql STABLE PARALLEL SAFE
     SET search_path TO 'pg_catalog', 'public', 'pg_temp'
-    RETURN ((agent_loggy.bound_project() IS NULL) AND agent_loggy.is_admin());
+    RETURN ((NULLIF(current_setting('agent_loggy.project'::text, true), ''::text) IS NULL) AND agent_loggy.is_admin());
 
 --
 -- Name: FUNCTION writes_every_project(); Type: COMMENT; Schema: agent_loggy; Owner: -
 --
 
-COMMENT ON FUNCTION agent_loggy.writes_every_project() IS 'True for admin with no project bound: the write policies then let every project through.';
+COMMENT ON FUNCTION agent_loggy.writes_every_project() IS 'True for admin with no project bound: the write policies then let every project through. False as soon as a project is bound, without validating the binding: writable_projects() or bound_project(), the other half of every write policy, validates it.';
 
 --
 -- Name: changelog_heads; Type: TABLE; Schema: agent_loggy; Owner: -

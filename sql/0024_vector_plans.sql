@@ -1,7 +1,6 @@
 -- depends: 0023_bm25_bounds
--- Vector search plans its query per call without replanning everything the query calls, and reads
--- documents as keyword search does (issue: search at scale, item 5: search functions as cheap as the
--- raw SQL).
+-- Vector search plans its query per call without replanning everything the query calls (issue: search
+-- at scale, item 5: search functions as cheap as the raw SQL).
 --
 -- nearest_document_ids(), nearest_context_rule_ids() and nearest_prompt_ids() set
 -- plan_cache_mode = force_custom_plan (0009, 0021) so that each call's query is planned for its
@@ -12,16 +11,11 @@
 -- pgbench (one client, reader login, 10,000 documents) that was 0.6-1.0 ms of a 2.3-2.9 ms call,
 -- where the raw query takes 1.5 ms.
 --
---   all three          run their queries with EXECUTE ... USING: PostgreSQL plans a dynamic query once
---                      for the values it is given (one-shot, parameters as constants), so the query is
---                      still planned for its filter, and what it calls keeps its cached plans
---   nearest_document_ids()
---                      SECURITY DEFINER, as keyword_document_ids() is since 0019: it asks whether the
---                      calling login may read the project (session_may_read(), else 42501), then reads
---                      the project's rows as the owner. Under row level security `tags @>` is not
---                      leakproof, so a reader's tag filter could not use the GIN index, and the
---                      policy's checks ran once more in the scan. search_documents() still joins the
---                      rows back as its caller, under the policy.
+-- The three functions now run their queries with EXECUTE ... USING: PostgreSQL plans a dynamic query
+-- once for the values it is given (one-shot, parameters as constants), so the query is still planned
+-- for its filter, and what it calls keeps its cached plans. They stay SECURITY INVOKER: their
+-- search_path holds pgvector's schema (public by default), and a definer's must hold nothing a caller
+-- could create an operator in.
 
 -- Load pgvector's library first: until then hnsw.* are placeholders only a superuser may SET (see 0009).
 DO $$ BEGIN PERFORM '[1]'::vector <=> '[1]'::vector; END $$;
@@ -29,7 +23,6 @@ DO $$ BEGIN PERFORM '[1]'::vector <=> '[1]'::vector; END $$;
 CREATE OR REPLACE FUNCTION agent_loggy.nearest_document_ids(p_query vector, p_project text, p_count integer, p_tags text[])
     RETURNS bigint[]
     LANGUAGE plpgsql STABLE
-    SECURITY DEFINER
     SET hnsw.iterative_scan = 'relaxed_order'
     SET cursor_tuple_fraction = 1  -- the cursor is read to its end: plan for all its rows, not a fast start
 AS $$
@@ -41,11 +34,6 @@ DECLARE
     ids bigint[] := '{}';
     distances double precision[] := '{}';
 BEGIN
-    IF NOT agent_loggy.session_may_read(p_project) THEN
-        RAISE EXCEPTION 'permission denied for project %: the login % may not read it (or the transaction is bound to another project)',
-            quote_nullable(p_project), quote_ident(session_user::text)
-            USING ERRCODE = 'insufficient_privilege';
-    END IF;
     -- Planned at OPEN, for these values, at pgvector's default ef_search (40), whatever the caller
     -- set: the cost of the index path grows with it, and a plan made at 1000 sorts exactly.
     PERFORM set_config('hnsw.ef_search', '40', true);
@@ -82,7 +70,7 @@ END
 $$;
 CALL agent_loggy.use_vector_schema('agent_loggy.nearest_document_ids(vector, text, integer, text[])');
 COMMENT ON FUNCTION agent_loggy.nearest_document_ids(vector, text, integer, text[]) IS
-    'Ids of the p_count documents of p_project carrying all p_tags (NULL: any) nearest to p_query by cosine distance, nearest first (ties by id). Asks the HNSW index with relaxed iterative scans and hnsw.ef_search = hnsw_ef_search(p_count) (or the caller''s, if larger; planned at 40, the caller''s value restored on return), and re-sorts by exact distance; searches exactly when the index yields fewer than p_count rows. Raises 42501 unless the calling login may read p_project (session_may_read); then reads as the owner, so the tag filter can use the GIN index for every role. Each query is planned for the call''s values (EXECUTE ... USING) and for all the rows it returns, so a rare project or tag gets an exact scan of its rows. Arguments are not checked: the search functions check them.';
+    'Ids of the p_count documents of p_project carrying all p_tags (NULL: any) nearest to p_query by cosine distance, nearest first (ties by id). Asks the HNSW index with relaxed iterative scans and hnsw.ef_search = hnsw_ef_search(p_count) (or the caller''s, if larger; planned at 40, the caller''s value restored on return), and re-sorts by exact distance; searches exactly when the index yields fewer than p_count rows. Each query is planned for the call''s values (EXECUTE ... USING) and for all the rows it returns, so a rare project or tag gets an exact scan of its rows. Arguments are not checked: the search functions check them.';
 
 CREATE OR REPLACE FUNCTION agent_loggy.nearest_context_rule_ids(p_query vector, p_project text, p_count integer)
     RETURNS bigint[]

@@ -51,7 +51,7 @@ CALLS: dict[str, tuple[str, str]] = {
     "hybrid_search_context_rules": (f"SELECT * FROM agent_loggy.hybrid_search_context_rules('payment', {V}, {{p}})",
                                     "refused"),
     "search_prompts": (f"SELECT * FROM agent_loggy.search_prompts({V}, {{p}})", "refused"),
-    "nearest_document_ids": (f"SELECT unnest(agent_loggy.nearest_document_ids({V}, {{p}}, 5, NULL))", "refused"),
+    "nearest_document_ids": (f"SELECT unnest(agent_loggy.nearest_document_ids({V}, {{p}}, 5, NULL))", "empty"),
     "keyword_document_ids": ("SELECT unnest(agent_loggy.keyword_document_ids('payment', {p}, 5, NULL))", "refused"),
     "keyword_document_scores": ("SELECT * FROM agent_loggy.keyword_document_scores('payment', {p}, 5, NULL)",
                                 "refused"),

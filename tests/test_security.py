@@ -130,6 +130,11 @@ def test_security_definer_and_plpgsql_functions_pin_their_search_path_with_pg_ca
     unpinned = [name for name, _, config in rows
                 if not any(c.startswith("search_path=pg_catalog,") for c in config or [])]
     assert unpinned == []
+    # A definer's path holds nothing a caller could create an operator in: PostgreSQL prefers an
+    # exact-type operator in any schema on the path (public, pgvector's) over pg_catalog's polymorphic one.
+    exposed = [name for name, definer, config in rows
+               if definer and "search_path=pg_catalog, pg_temp" not in (config or [])]
+    assert exposed == []
 
 
 def test_dynamic_sql_is_built_only_with_format(conn: Conn) -> None:
