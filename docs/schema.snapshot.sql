@@ -2540,6 +2540,7 @@ COMMENT ON FUNCTION agent_loggy.ensure_run_partitions(p_from timestamp with time
 
 CREATE FUNCTION agent_loggy.export_prompts(p_project text DEFAULT 'default'::text) RETURNS jsonb
     LANGUAGE sql STABLE
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $$
     SELECT jsonb_build_object(
         'format', 'agent_loggy.prompts',
@@ -3620,6 +3621,7 @@ COMMENT ON FUNCTION agent_loggy.keyword_search_documents(p_query_text text, p_pr
 
 CREATE FUNCTION agent_loggy.list_prompts(p_project text DEFAULT 'default'::text) RETURNS TABLE(name text, type text, latest_version integer, active_versions integer, labels jsonb, model text, updated_at timestamp with time zone)
     LANGUAGE sql STABLE
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $$
     SELECT t.name,
            (array_agg(t.type ORDER BY t.version DESC))[1],
@@ -4498,10 +4500,10 @@ $$;
 COMMENT ON FUNCTION agent_loggy.render_prompt(p_template text, p_variables jsonb) IS 'Fills a template: each {identifier} is replaced by its variable (strings as they are, other JSON values as JSON text), {{ and }} become { and }, any other brace stays. Missing variables raise 22023 naming every one of them; extra variables are ignored. Python''s Prompt.compile() gives the same bytes.';
 
 --
--- Name: resolve_prompt(text, text, text, integer, text[]); Type: FUNCTION; Schema: agent_loggy; Owner: -
+-- Name: resolve_prompt_checked(text, text, text, integer, text[]); Type: FUNCTION; Schema: agent_loggy; Owner: -
 --
 
-CREATE FUNCTION agent_loggy.resolve_prompt(p_name text, p_label text DEFAULT 'production'::text, p_project text DEFAULT 'default'::text, p_version integer DEFAULT NULL::integer, p_fallback_labels text[] DEFAULT '{}'::text[]) RETURNS TABLE(id bigint, project text, name text, version integer, type text, template text, variables text[], labels text[], model text, parameters jsonb, model_provider text, model_name text, model_parameters jsonb, resolved_label text, model_config_version integer, description text, usage text, is_active boolean, created_by text, created_at timestamp with time zone, updated_at timestamp with time zone)
+CREATE FUNCTION agent_loggy.resolve_prompt_checked(p_name text, p_label text DEFAULT 'production'::text, p_project text DEFAULT 'default'::text, p_version integer DEFAULT NULL::integer, p_fallback_labels text[] DEFAULT '{}'::text[]) RETURNS TABLE(id bigint, project text, name text, version integer, type text, template text, variables text[], labels text[], model text, parameters jsonb, model_provider text, model_name text, model_parameters jsonb, resolved_label text, model_config_version integer, description text, usage text, is_active boolean, created_by text, created_at timestamp with time zone, updated_at timestamp with time zone)
     LANGUAGE plpgsql STABLE
     SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $$
@@ -4598,10 +4600,10 @@ END
 $$;
 
 --
--- Name: FUNCTION resolve_prompt(p_name text, p_label text, p_project text, p_version integer, p_fallback_labels text[]); Type: COMMENT; Schema: agent_loggy; Owner: -
+-- Name: FUNCTION resolve_prompt_checked(p_name text, p_label text, p_project text, p_version integer, p_fallback_labels text[]); Type: COMMENT; Schema: agent_loggy; Owner: -
 --
 
-COMMENT ON FUNCTION agent_loggy.resolve_prompt(p_name text, p_label text, p_project text, p_version integer, p_fallback_labels text[]) IS 'The one call agents make: the prompt version to use, with its model config. With p_version, exactly that version (even if inactive). Otherwise the active version carrying p_label, then each of p_fallback_labels in order; label latest means the highest active version. Model fields come from the active model_configs row named by the prompt''s model in the same project: for a protected label (protected_labels) only the version carrying that label, so that only an admin changes what it serves; otherwise the version carrying the resolved label if any, else the highest. Without such a config, model_name is the prompt''s model and model_provider is NULL. The usual call (one label, no version, no fallbacks; unbound or bound to p_project) runs as one query, under row level security; any other call, or one that finds nothing, checks its arguments and the binding first. Nothing found: SQLSTATE P0002 naming project, prompt and what was asked.';
+COMMENT ON FUNCTION agent_loggy.resolve_prompt_checked(p_name text, p_label text, p_project text, p_version integer, p_fallback_labels text[]) IS 'resolve_prompt() for the calls its one query does not answer (a version, fallback labels, another project than the bound one, invalid arguments, nothing found): checks the arguments and the binding, then resolves as resolve_prompt() documents; raises 22023, 42501 or P0002 as resolve_prompt() does.';
 
 --
 -- Name: rollback_prompt_label(text, text, text); Type: FUNCTION; Schema: agent_loggy; Owner: -
@@ -4845,7 +4847,7 @@ COMMENT ON FUNCTION agent_loggy.validate_row() IS 'BEFORE INSERT/UPDATE trigger 
 
 CREATE FUNCTION agent_loggy.pinned_by_0012() RETURNS regprocedure[]
     LANGUAGE sql IMMUTABLE
-    RETURN ARRAY['agent_loggy.bound_project()'::regprocedure, 'agent_loggy.is_admin()'::regprocedure, 'agent_loggy.can_access_project(text)'::regprocedure, 'agent_loggy.check_project_access(text)'::regprocedure, 'agent_loggy.checked_project(text)'::regprocedure, 'agent_loggy.check_prompt_args(text,text,text[],boolean)'::regprocedure, 'agent_loggy.check_document_target(text,text)'::regprocedure, 'agent_loggy.check_labels(text,text,text[])'::regprocedure, 'agent_loggy.checked_embedding_target(text)'::regprocedure, 'agent_loggy.checked_limit(integer)'::regprocedure, 'agent_loggy.checked_query_text(text)'::regprocedure, 'agent_loggy.checked_tags(text[])'::regprocedure, 'agent_loggy.raise_check_violation(text,text,text,text)'::regprocedure, 'agent_loggy.lock_prompt_writes()'::regprocedure, 'agent_loggy.validate_row()'::regprocedure, 'agent_loggy.derive_variables()'::regprocedure, 'agent_loggy.touch_updated_at()'::regprocedure, 'agent_loggy.clear_stale_embedding()'::regprocedure, 'agent_loggy.refuse_changelog_change()'::regprocedure, 'agent_loggy.refuse_truncate()'::regprocedure, 'agent_loggy.begin_import(text,jsonb,text)'::regprocedure, 'agent_loggy.import_problems(text,jsonb)'::regprocedure, 'agent_loggy.import_context_rules(jsonb,text,boolean)'::regprocedure, 'agent_loggy.import_negate_keys(jsonb,text,boolean)'::regprocedure, 'agent_loggy.import_prompts(jsonb,text)'::regprocedure, 'agent_loggy.create_prompt_version(text,text,text,text[],text,text,text,text,jsonb,text)'::regprocedure, 'agent_loggy.set_prompt_label(text,integer,text,text)'::regprocedure, 'agent_loggy.remove_prompt_label(text,text,text)'::regprocedure, 'agent_loggy.rollback_prompt_label(text,text,text)'::regprocedure, 'agent_loggy.prompt_label_history(text,text)'::regprocedure, 'agent_loggy.resolve_prompt(text,text,text,integer,text[])'::regprocedure, 'agent_loggy.render_prompt(text,jsonb)'::regprocedure, 'agent_loggy.loki_negations(text)'::regprocedure, 'agent_loggy.keyword_search_documents(text,text,integer,text[])'::regprocedure, 'agent_loggy.pending_embeddings(text,text,integer,bigint)'::regprocedure, 'agent_loggy.pending_embedding_count(text,text)'::regprocedure];
+    RETURN ARRAY['agent_loggy.bound_project()'::regprocedure, 'agent_loggy.is_admin()'::regprocedure, 'agent_loggy.can_access_project(text)'::regprocedure, 'agent_loggy.check_project_access(text)'::regprocedure, 'agent_loggy.checked_project(text)'::regprocedure, 'agent_loggy.check_prompt_args(text,text,text[],boolean)'::regprocedure, 'agent_loggy.check_document_target(text,text)'::regprocedure, 'agent_loggy.check_labels(text,text,text[])'::regprocedure, 'agent_loggy.checked_embedding_target(text)'::regprocedure, 'agent_loggy.checked_limit(integer)'::regprocedure, 'agent_loggy.checked_query_text(text)'::regprocedure, 'agent_loggy.checked_tags(text[])'::regprocedure, 'agent_loggy.raise_check_violation(text,text,text,text)'::regprocedure, 'agent_loggy.lock_prompt_writes()'::regprocedure, 'agent_loggy.validate_row()'::regprocedure, 'agent_loggy.derive_variables()'::regprocedure, 'agent_loggy.touch_updated_at()'::regprocedure, 'agent_loggy.clear_stale_embedding()'::regprocedure, 'agent_loggy.refuse_changelog_change()'::regprocedure, 'agent_loggy.refuse_truncate()'::regprocedure, 'agent_loggy.begin_import(text,jsonb,text)'::regprocedure, 'agent_loggy.import_problems(text,jsonb)'::regprocedure, 'agent_loggy.import_context_rules(jsonb,text,boolean)'::regprocedure, 'agent_loggy.import_negate_keys(jsonb,text,boolean)'::regprocedure, 'agent_loggy.import_prompts(jsonb,text)'::regprocedure, 'agent_loggy.create_prompt_version(text,text,text,text[],text,text,text,text,jsonb,text)'::regprocedure, 'agent_loggy.set_prompt_label(text,integer,text,text)'::regprocedure, 'agent_loggy.remove_prompt_label(text,text,text)'::regprocedure, 'agent_loggy.rollback_prompt_label(text,text,text)'::regprocedure, 'agent_loggy.prompt_label_history(text,text)'::regprocedure, 'agent_loggy.resolve_prompt_checked(text,text,text,integer,text[])'::regprocedure, 'agent_loggy.render_prompt(text,jsonb)'::regprocedure, 'agent_loggy.loki_negations(text)'::regprocedure, 'agent_loggy.keyword_search_documents(text,text,integer,text[])'::regprocedure, 'agent_loggy.pending_embeddings(text,text,integer,bigint)'::regprocedure, 'agent_loggy.pending_embedding_count(text,text)'::regprocedure];
 
 --
 -- Name: FUNCTION pinned_by_0012(); Type: COMMENT; Schema: agent_loggy; Owner: -
@@ -5145,6 +5147,130 @@ $$;
 COMMENT ON FUNCTION agent_loggy.remove_promotion_policy(p_label text, p_project text) IS 'Admin only: removes the promotion policy of label p_label in p_project; false when there was none.';
 
 --
+-- Name: resolve_prompt(text, text, text, integer, text[]); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.resolve_prompt(p_name text, p_label text DEFAULT 'production'::text, p_project text DEFAULT 'default'::text, p_version integer DEFAULT NULL::integer, p_fallback_labels text[] DEFAULT '{}'::text[]) RETURNS TABLE(id bigint, project text, name text, version integer, type text, template text, variables text[], labels text[], model text, parameters jsonb, model_provider text, model_name text, model_parameters jsonb, resolved_label text, model_config_version integer, description text, usage text, is_active boolean, created_by text, created_at timestamp with time zone, updated_at timestamp with time zone)
+    LANGUAGE sql STABLE
+    BEGIN ATOMIC
+ WITH usual AS MATERIALIZED (
+          SELECT t.id,
+             t.project,
+             t.name,
+             t.version,
+             t.type,
+             t.template,
+             t.variables,
+             t.labels,
+             t.model,
+             t.parameters,
+             c.model_provider,
+             COALESCE(c.model_name, t.model) AS model_name,
+             c.parameters AS model_parameters,
+             resolve_prompt.p_label AS resolved_label,
+             c.version AS model_config_version,
+             t.description,
+             t.usage,
+             t.is_active,
+             t.created_by,
+             t.created_at,
+             t.updated_at
+            FROM (( SELECT t_1.id,
+                     t_1.project,
+                     t_1.name,
+                     t_1.version,
+                     t_1.type,
+                     t_1.template,
+                     t_1.description,
+                     t_1.usage,
+                     t_1.model,
+                     t_1.parameters,
+                     t_1.embedding,
+                     t_1.labels,
+                     t_1.variables,
+                     t_1.is_active,
+                     t_1.created_by,
+                     t_1.created_at,
+                     t_1.updated_at,
+                     t_1.output_schema
+                    FROM agent_loggy.prompts t_1
+                   WHERE ((resolve_prompt.p_version IS NULL) AND (cardinality(resolve_prompt.p_fallback_labels) = 0) AND (resolve_prompt.p_project = COALESCE(NULLIF(current_setting('agent_loggy.project'::text, true), ''::text), resolve_prompt.p_project)) AND agent_loggy.is_valid_project(resolve_prompt.p_project) AND agent_loggy.is_valid_name(resolve_prompt.p_name) AND ((resolve_prompt.p_label = 'latest'::text) OR (cardinality(agent_loggy.invalid_labels(ARRAY[resolve_prompt.p_label])) = 0)) AND (t_1.project = resolve_prompt.p_project) AND (t_1.name = resolve_prompt.p_name) AND t_1.is_active AND ((resolve_prompt.p_label = 'latest'::text) OR (t_1.labels @> ARRAY[resolve_prompt.p_label])))
+                   ORDER BY t_1.version DESC
+                  LIMIT 1) t
+              LEFT JOIN LATERAL ( SELECT c_1.id,
+                     c_1.project,
+                     c_1.name,
+                     c_1.version,
+                     c_1.model_provider,
+                     c_1.model_name,
+                     c_1.parameters,
+                     c_1.labels,
+                     c_1.is_active,
+                     c_1.created_at,
+                     c_1.updated_at
+                    FROM agent_loggy.model_configs c_1
+                   WHERE ((c_1.project = t.project) AND (c_1.name = t.model) AND c_1.is_active AND ((c_1.labels @> ARRAY[resolve_prompt.p_label]) OR (NOT (EXISTS ( SELECT
+                            FROM agent_loggy.protected_labels pl
+                           WHERE ((pl.project = t.project) AND (pl.label = resolve_prompt.p_label)))))))
+                   ORDER BY (c_1.labels @> ARRAY[resolve_prompt.p_label]) DESC, c_1.version DESC
+                  LIMIT 1) c ON (true))
+         )
+  SELECT usual.id,
+     usual.project,
+     usual.name,
+     usual.version,
+     usual.type,
+     usual.template,
+     usual.variables,
+     usual.labels,
+     usual.model,
+     usual.parameters,
+     usual.model_provider,
+     usual.model_name,
+     usual.model_parameters,
+     usual.resolved_label,
+     usual.model_config_version,
+     usual.description,
+     usual.usage,
+     usual.is_active,
+     usual.created_by,
+     usual.created_at,
+     usual.updated_at
+    FROM usual
+ UNION ALL
+  SELECT resolve_prompt_checked.id,
+     resolve_prompt_checked.project,
+     resolve_prompt_checked.name,
+     resolve_prompt_checked.version,
+     resolve_prompt_checked.type,
+     resolve_prompt_checked.template,
+     resolve_prompt_checked.variables,
+     resolve_prompt_checked.labels,
+     resolve_prompt_checked.model,
+     resolve_prompt_checked.parameters,
+     resolve_prompt_checked.model_provider,
+     resolve_prompt_checked.model_name,
+     resolve_prompt_checked.model_parameters,
+     resolve_prompt_checked.resolved_label,
+     resolve_prompt_checked.model_config_version,
+     resolve_prompt_checked.description,
+     resolve_prompt_checked.usage,
+     resolve_prompt_checked.is_active,
+     resolve_prompt_checked.created_by,
+     resolve_prompt_checked.created_at,
+     resolve_prompt_checked.updated_at
+    FROM agent_loggy.resolve_prompt_checked(resolve_prompt.p_name, resolve_prompt.p_label, resolve_prompt.p_project, resolve_prompt.p_version, resolve_prompt.p_fallback_labels) resolve_prompt_checked(id, project, name, version, type, template, variables, labels, model, parameters, model_provider, model_name, model_parameters, resolved_label, model_config_version, description, usage, is_active, created_by, created_at, updated_at)
+   WHERE (NOT (EXISTS ( SELECT
+            FROM usual)));
+END;
+
+--
+-- Name: FUNCTION resolve_prompt(p_name text, p_label text, p_project text, p_version integer, p_fallback_labels text[]); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.resolve_prompt(p_name text, p_label text, p_project text, p_version integer, p_fallback_labels text[]) IS 'The one call agents make: the prompt version to use, with its model config. With p_version, exactly that version (even if inactive). Otherwise the active version carrying p_label, then each of p_fallback_labels in order; label latest means the highest active version. Model fields come from the active model_configs row named by the prompt''s model in the same project: for a protected label (protected_labels) only the version carrying that label, so that only an admin changes what it serves; otherwise the version carrying the resolved label if any, else the highest. Without such a config, model_name is the prompt''s model and model_provider is NULL. The usual call (one label, no version, no fallbacks; unbound or bound to p_project) is one query the planner inlines into the caller''s, under row level security; any other call, or one that finds nothing, goes to resolve_prompt_checked(), which checks its arguments and the binding first. Nothing found: SQLSTATE P0002 naming project, prompt and what was asked.';
+
+--
 -- Name: resolve_version_ref(text, text, text); Type: FUNCTION; Schema: agent_loggy; Owner: -
 --
 
@@ -5226,6 +5352,7 @@ COMMENT ON FUNCTION agent_loggy.rrf_candidates(p_limit integer, p_rrf_k integer)
 
 CREATE FUNCTION agent_loggy.rrf_fuse(p_keyword_ids bigint[], p_semantic_ids bigint[], p_keyword_weight double precision, p_semantic_weight double precision, p_rrf_k integer) RETURNS TABLE(id bigint, score double precision, keyword_rank integer, semantic_rank integer)
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $$
     SELECT coalesce(k.id, s.id),
            coalesce(p_keyword_weight / (p_rrf_k + k.rank), 0) + coalesce(p_semantic_weight / (p_rrf_k + s.rank), 0),
@@ -12094,11 +12221,11 @@ REVOKE ALL ON FUNCTION agent_loggy.render_prompt(p_template text, p_variables js
 GRANT ALL ON FUNCTION agent_loggy.render_prompt(p_template text, p_variables jsonb) TO agent_loggy_reader;
 
 --
--- Name: FUNCTION resolve_prompt(p_name text, p_label text, p_project text, p_version integer, p_fallback_labels text[]); Type: ACL; Schema: agent_loggy; Owner: -
+-- Name: FUNCTION resolve_prompt_checked(p_name text, p_label text, p_project text, p_version integer, p_fallback_labels text[]); Type: ACL; Schema: agent_loggy; Owner: -
 --
 
-REVOKE ALL ON FUNCTION agent_loggy.resolve_prompt(p_name text, p_label text, p_project text, p_version integer, p_fallback_labels text[]) FROM PUBLIC;
-GRANT ALL ON FUNCTION agent_loggy.resolve_prompt(p_name text, p_label text, p_project text, p_version integer, p_fallback_labels text[]) TO agent_loggy_reader;
+REVOKE ALL ON FUNCTION agent_loggy.resolve_prompt_checked(p_name text, p_label text, p_project text, p_version integer, p_fallback_labels text[]) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.resolve_prompt_checked(p_name text, p_label text, p_project text, p_version integer, p_fallback_labels text[]) TO agent_loggy_reader;
 
 --
 -- Name: FUNCTION rollback_prompt_label(p_name text, p_label text, p_project text); Type: ACL; Schema: agent_loggy; Owner: -
@@ -12179,6 +12306,13 @@ REVOKE ALL ON FUNCTION agent_loggy.recount_keyword_statistics() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION agent_loggy.remove_promotion_policy(p_label text, p_project text) FROM PUBLIC;
 GRANT ALL ON FUNCTION agent_loggy.remove_promotion_policy(p_label text, p_project text) TO agent_loggy_admin;
+
+--
+-- Name: FUNCTION resolve_prompt(p_name text, p_label text, p_project text, p_version integer, p_fallback_labels text[]); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.resolve_prompt(p_name text, p_label text, p_project text, p_version integer, p_fallback_labels text[]) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.resolve_prompt(p_name text, p_label text, p_project text, p_version integer, p_fallback_labels text[]) TO agent_loggy_reader;
 
 --
 -- Name: FUNCTION resolve_version_ref(p_name text, p_ref text, p_project text); Type: ACL; Schema: agent_loggy; Owner: -

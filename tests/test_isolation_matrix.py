@@ -26,6 +26,8 @@ V = "%(v)s::vector"
 # login may not read: "refused" (42501) or "empty" (nothing of it, for helpers that only filter).
 CALLS: dict[str, tuple[str, str]] = {
     "resolve_prompt": ("SELECT * FROM agent_loggy.resolve_prompt('shared', 'staging', {p})", "refused"),
+    "resolve_prompt_checked": ("SELECT * FROM agent_loggy.resolve_prompt_checked('shared', 'staging', {p})",
+                               "refused"),
     "create_prompt_version": ("SELECT agent_loggy.create_prompt_version('shared', 'x', {p})", "refused"),
     "set_prompt_label": ("SELECT agent_loggy.set_prompt_label('shared', 1, 'qa', {p})", "refused"),
     "remove_prompt_label": ("SELECT agent_loggy.remove_prompt_label('shared', 'staging', {p})", "refused"),

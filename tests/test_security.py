@@ -137,6 +137,32 @@ def test_security_definer_and_plpgsql_functions_pin_their_search_path_with_pg_ca
     assert exposed == []
 
 
+def test_sql_functions_bind_their_operators_when_created_or_pin_their_search_path(conn: Conn) -> None:
+    """A string-bodied LANGUAGE sql function without a SET clause resolves its operators with the
+    caller's search_path at each call: a trojan exact-type operator there would run with the
+    privileges of whoever calls. Inlined functions (no SET clause allowed) use SQL-standard bodies."""
+    loose = conn.execute("""
+        SELECT array_agg(p.oid::regprocedure::text) FROM pg_proc AS p
+        WHERE p.pronamespace = 'agent_loggy'::regnamespace
+          AND p.prolang = (SELECT l.oid FROM pg_language AS l WHERE l.lanname = 'sql')
+          AND p.prosqlbody IS NULL AND p.proconfig IS NULL""").fetchone()
+    assert loose == (None,)
+
+
+def test_a_trojan_operator_on_the_callers_search_path_is_not_run_by_resolve_prompt(conn: Conn) -> None:
+    """resolve_prompt() is inlined into the caller's query (0026); its body was bound when created,
+    so an exact-type `@>` (text[], text[]) earlier on the path than pg_catalog's polymorphic one is
+    never called (here it would raise)."""
+    conn.execute("CREATE SCHEMA trojan")
+    conn.execute("""CREATE FUNCTION trojan.contains(a text[], b text[]) RETURNS boolean LANGUAGE plpgsql
+                    AS $$ BEGIN RAISE EXCEPTION 'the trojan ran'; END $$""")
+    conn.execute("CREATE OPERATOR trojan.@> (FUNCTION = trojan.contains, LEFTARG = text[], RIGHTARG = text[])")
+    conn.execute("SET search_path = trojan, pg_catalog, public")
+    row = conn.execute("SELECT name, resolved_label FROM agent_loggy.resolve_prompt('trace_analysis')").fetchone()
+    listed = conn.execute("SELECT count(*) > 0 FROM agent_loggy.list_prompts()").fetchone()
+    assert row == ("trace_analysis", "production") and listed == (True,)
+
+
 def test_dynamic_sql_is_built_only_with_format(conn: Conn) -> None:
     """Every EXECUTE in a function body runs format(...) output or one constant string (values go in
     with USING); the two exceptions in the document load run text that was itself built by
