@@ -69,8 +69,9 @@ def add_documents(url: str, reader: str, documents: int) -> None:
 
 
 IF_MISSED = {
-    "resolve_prompt()": "a call that takes the fast path runs one query, as the raw SQL does, plus the PL/pgSQL "
-                        "function call; the rest is noise of a shared 2-core machine",
+    "resolve_prompt()": "the usual call is the raw SQL's query inlined into the caller's (0026), plus its "
+                        "argument checks and the materialized CTE that decides whether the checking path runs; "
+                        "the rest is noise of a shared 2-core machine",
     "search_documents()": "the function checks its arguments and the grant, plans its query at every call (so "
                           "that a rare project or tag gets an exact scan; the raw statement is prepared once), "
                           "re-sorts by exact distance and joins the rows back under the policy, whose checks run "
