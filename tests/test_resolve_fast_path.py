@@ -108,3 +108,16 @@ def test_the_usual_call_runs_one_query_and_serves_the_protected_labels_own_confi
                     "latest": (2, "gpt-4o", 3, "latest"), "canary": (2, "gpt-4o", 3, "canary")}
     assert protected_without_config == ("writer", None), "a protected label serves no unlabelled config"
     assert checks == (0,)
+
+
+def test_the_usual_call_is_inlined_into_the_readers_query(registry: Conn, role_url: RoleUrl) -> None:
+    """Migration 0026: no function call is left for the usual call but the checking path's, which
+    a one-time filter skips when the one query found a row (a SET clause on resolve_prompt, or a
+    PL/pgSQL body, would show a Function Scan on resolve_prompt itself)."""
+    with psycopg.connect(role_url("agent_loggy_reader", "default"), autocommit=True) as c:
+        plan = "\n".join(r[0] for r in c.execute(
+            "EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) "
+            "SELECT * FROM agent_loggy.resolve_prompt('p', 'staging', 'default')"))
+    assert "Function Scan on resolve_prompt " not in plan and "CTE usual" in plan, plan
+    checked = plan.split("Function Scan on resolve_prompt_checked")[1].splitlines()[0]
+    assert "never executed" in checked, plan
