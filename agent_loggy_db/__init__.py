@@ -59,9 +59,14 @@ from agent_loggy_db.search import AsyncSearch, ContextRuleHit, DocumentHit, Prom
 from agent_loggy_db.server import database_url
 from agent_loggy_db.settings import Settings
 
+# isort: split
+# after search: search and the importers import each other, and must be entered through search's importers
+from agent_loggy_db.memory import AsyncMemory, Fact, Memory
+
 __all__ = [
     "AgentLoggyError",
     "AlreadyExists",
+    "AsyncMemory",
     "AsyncPromptRegistry",
     "AsyncRuns",
     "AsyncSearch",
@@ -76,6 +81,7 @@ __all__ = [
     "Embedder",
     "EmbedderUnavailable",
     "EmbeddingConfig",
+    "Fact",
     "Finding",
     "ImportFailed",
     "ImportResult",
@@ -84,6 +90,7 @@ __all__ = [
     "InvalidLabel",
     "Investigation",
     "LabelMove",
+    "Memory",
     "MigrationError",
     "MiniLMEmbedder",
     "MissingDependency",

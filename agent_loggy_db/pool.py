@@ -20,6 +20,7 @@ BINDINGS = {
     "actor": "agent_loggy.actor",
     "summary": "agent_loggy.change_summary",
     "project": "agent_loggy.project",
+    "user": "agent_loggy.user",
 }
 """Python name -> transaction setting read by the triggers and functions."""
 

@@ -206,29 +206,33 @@ class Search:
         self.pool = pool
         self._embedding = QueryVectors(embedder)
 
-    def _run(self, query: _Query[Hit]) -> list[Hit]:
+    def _run(self, query: _Query[Hit], user: str | None = None) -> list[Hit]:
         with translated_errors(), self.pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
-            pipelined_statement(cur, query.sql, query.params, project=query.project)
+            pipelined_statement(cur, query.sql, query.params, project=query.project, user=user)
             return [_hit(query.hit, row) for row in cur.fetchall()]
 
     def search_documents(self, query: str | QueryVector, *, project: str = DEFAULT_PROJECT, limit: int = 10,
-                         tags: Sequence[str] | None = None) -> list[DocumentHit]:
-        """The `limit` documents nearest to the query (a vector, or text to embed), carrying all `tags`."""
-        return self._run(_Queries.documents(self._embedding.vector(query), project, limit, tags))
+                         tags: Sequence[str] | None = None, user: str | None = None) -> list[DocumentHit]:
+        """The `limit` documents nearest to the query (a vector, or text to embed), carrying all `tags`.
+
+        `user`: act for this user of the application (agent_loggy.user): their documents and the
+        shared ones; none: shared documents only (see SECURITY.md)."""
+        return self._run(_Queries.documents(self._embedding.vector(query), project, limit, tags), user)
 
     def keyword_search_documents(self, text: str, *, project: str = DEFAULT_PROJECT, limit: int = 10,
-                                 tags: Sequence[str] | None = None) -> list[DocumentHit]:
-        """Full-text matches of any word of `text`, best BM25 score (`rank`) first."""
-        return self._run(_Queries.keyword_documents(text, project, limit, tags))
+                                 tags: Sequence[str] | None = None, user: str | None = None) -> list[DocumentHit]:
+        """Full-text matches of any word of `text`, best BM25 score (`rank`) first; `user` as in search_documents."""
+        return self._run(_Queries.keyword_documents(text, project, limit, tags), user)
 
     def hybrid_search_documents(self, text: str | None, query: QueryVector | None = None, *,
                                 project: str = DEFAULT_PROJECT, limit: int = 10, tags: Sequence[str] | None = None,
                                 keyword_weight: float = 1.0, semantic_weight: float = 1.0,
-                                rrf_k: int = 60) -> list[DocumentHit]:
-        """Keyword and vector search fused by RRF; without `query` the text is embedded (with an embedder)."""
+                                rrf_k: int = 60, user: str | None = None) -> list[DocumentHit]:
+        """Keyword and vector search fused by RRF; without `query` the text is embedded (with an embedder);
+        `user` as in search_documents."""
         vector = self._embedding.optional(text, query)
         return self._run(_Queries.hybrid_documents(text, vector, project, limit, tags, keyword_weight,
-                                                   semantic_weight, rrf_k))
+                                                   semantic_weight, rrf_k), user)
 
     def search_context_rules(self, query: str | QueryVector, *, project: str = DEFAULT_PROJECT,
                              limit: int = 5) -> list[ContextRuleHit]:
@@ -254,31 +258,32 @@ class AsyncSearch:
         self.pool = pool
         self._embedding = QueryVectors(embedder)
 
-    async def _run(self, query: _Query[Hit]) -> list[Hit]:
+    async def _run(self, query: _Query[Hit], user: str | None = None) -> list[Hit]:
         with translated_errors():
             async with self.pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
-                await pipelined_statement_async(cur, query.sql, query.params, project=query.project)
+                await pipelined_statement_async(cur, query.sql, query.params, project=query.project, user=user)
                 return [_hit(query.hit, row) for row in await cur.fetchall()]
 
     async def search_documents(self, query: str | QueryVector, *, project: str = DEFAULT_PROJECT, limit: int = 10,
-                               tags: Sequence[str] | None = None) -> list[DocumentHit]:
+                               tags: Sequence[str] | None = None, user: str | None = None) -> list[DocumentHit]:
         """See Search.search_documents."""
         vector = await asyncio.to_thread(self._embedding.vector, query)
-        return await self._run(_Queries.documents(vector, project, limit, tags))
+        return await self._run(_Queries.documents(vector, project, limit, tags), user)
 
     async def keyword_search_documents(self, text: str, *, project: str = DEFAULT_PROJECT, limit: int = 10,
-                                       tags: Sequence[str] | None = None) -> list[DocumentHit]:
+                                       tags: Sequence[str] | None = None, user: str | None = None) -> list[DocumentHit]:
         """See Search.keyword_search_documents."""
-        return await self._run(_Queries.keyword_documents(text, project, limit, tags))
+        return await self._run(_Queries.keyword_documents(text, project, limit, tags), user)
 
     async def hybrid_search_documents(self, text: str | None, query: QueryVector | None = None, *,
                                       project: str = DEFAULT_PROJECT, limit: int = 10,
                                       tags: Sequence[str] | None = None, keyword_weight: float = 1.0,
-                                      semantic_weight: float = 1.0, rrf_k: int = 60) -> list[DocumentHit]:
+                                      semantic_weight: float = 1.0, rrf_k: int = 60,
+                                      user: str | None = None) -> list[DocumentHit]:
         """See Search.hybrid_search_documents."""
         vector = await asyncio.to_thread(self._embedding.optional, text, query)
         return await self._run(_Queries.hybrid_documents(text, vector, project, limit, tags, keyword_weight,
-                                                         semantic_weight, rrf_k))
+                                                         semantic_weight, rrf_k), user)
 
     async def search_context_rules(self, query: str | QueryVector, *, project: str = DEFAULT_PROJECT,
                                    limit: int = 5) -> list[ContextRuleHit]:

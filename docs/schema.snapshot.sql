@@ -137,6 +137,41 @@ CREATE TYPE agent_loggy.trace_outcome AS ENUM (
 COMMENT ON TYPE agent_loggy.trace_outcome IS 'Outcome of the transaction a trace shows, as trace_analysis reports it.';
 
 --
+-- Name: acting_user(); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.acting_user() RETURNS text
+    LANGUAGE plpgsql STABLE SECURITY DEFINER PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    bound text := nullif(current_setting('agent_loggy.user', true), '');
+    limited text;
+BEGIN
+    SELECT l.user_id INTO limited FROM agent_loggy.login_users AS l WHERE l.login = session_user;
+    IF limited IS NOT NULL THEN
+        IF bound IS NOT NULL AND bound IS DISTINCT FROM limited THEN
+            RAISE EXCEPTION 'permission denied to act for user %: login % may act only for user %',
+                quote_literal(left(bound, 200)), quote_ident(session_user::text), quote_literal(limited)
+                USING ERRCODE = 'insufficient_privilege',
+                      HINT = 'Bind no user, or that one: SELECT set_config(''agent_loggy.user'', <user>, true).';
+        END IF;
+        RETURN limited;
+    ELSIF bound IS NOT NULL AND NOT agent_loggy.is_valid_user(bound) THEN
+        RAISE EXCEPTION 'invalid user binding %: expected 1-200 bytes, not blank, without control characters',
+            quote_literal(left(bound, 200)) USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    RETURN bound;
+END
+$$;
+
+--
+-- Name: FUNCTION acting_user(); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.acting_user() IS 'The user of the application this transaction acts for: the setting agent_loggy.user (set_config(''agent_loggy.user'', u, true)), NULL when none is bound; for a login limited to one user (login_users), that user always, and binding another raises 42501. An invalid binding raises 22023. Reads the login (session_user), so SET ROLE and SECURITY DEFINER functions change nothing.';
+
+--
 -- Name: are_valid_tags(text[]); Type: FUNCTION; Schema: agent_loggy; Owner: -
 --
 
@@ -222,7 +257,7 @@ BEGIN
     score_from := format('SELECT d.id, %s AS score FROM agent_loggy.documents AS d', score_expr);
     -- documents of the project and tags that match the tsquery parameter $2, with their scores
     score_sql := format('SELECT d.id, %s AS score FROM agent_loggy.documents AS d
-                         WHERE d.project = $1 AND d.search_vector @@ $2 AND ($3::text[] IS NULL OR d.tags @> $3)', score_expr);
+                         WHERE d.project = $1 AND (d.user_id IS NULL OR d.user_id = (SELECT agent_loggy.acting_user()) OR (SELECT agent_loggy.session_sees_every_user())) AND d.search_vector @@ $2 AND ($3::text[] IS NULL OR d.tags @> $3)', score_expr);
     -- (not worth a query when all the matches together are few: then every match is scored)
     IF n = 1 OR (SELECT sum(f) FROM unnest(q.frequencies) AS f) <= 2 * sample_size THEN
         RETURN QUERY EXECUTE format('%s ORDER BY 2 DESC, 1 LIMIT $4', score_sql)
@@ -261,7 +296,7 @@ BEGIN
             SELECT s.score FROM (%1$s) AS s
             ORDER BY s.score DESC LIMIT %2$s) AS s
         HAVING count(*) = %2$s$sql$,
-        (SELECT string_agg('(' || score_from || format(' WHERE d.project = $1 AND d.search_vector @@ $4[%s]
+        (SELECT string_agg('(' || score_from || format(' WHERE d.project = $1 AND (d.user_id IS NULL OR d.user_id = (SELECT agent_loggy.acting_user()) OR (SELECT agent_loggy.session_sees_every_user())) AND d.search_vector @@ $4[%s]
                                                          AND ($3::text[] IS NULL OR d.tags @> $3) LIMIT %s)', i, sample_size),
                            ' UNION ')
          FROM generate_subscripts(samples, 1) AS i
@@ -459,7 +494,7 @@ DECLARE
     q record;
     score double precision;
 BEGIN
-    SELECT d.project INTO doc FROM agent_loggy.documents AS d WHERE d.id = p_document_id;
+    SELECT d.project INTO doc FROM agent_loggy.documents AS d WHERE d.id = p_document_id AND (d.user_id IS NULL OR d.user_id = agent_loggy.acting_user() OR agent_loggy.session_sees_every_user());
     IF NOT FOUND OR NOT agent_loggy.session_may_read(doc.project) THEN
         RAISE EXCEPTION 'document % not found: no document with that id in a project the login % may read',
             coalesce(p_document_id::text, 'NULL'), quote_ident(session_user::text)
@@ -1708,6 +1743,34 @@ $_$;
 COMMENT ON FUNCTION agent_loggy.check_prompt_args(p_project text, p_name text, p_labels text[], p_allow_latest boolean) IS 'Raises invalid_parameter_value (22023) naming the first invalid project, prompt name or label (latest allowed when p_allow_latest; label errors carry constraint prompts_labels_check), then insufficient_privilege (42501) when the caller may not use the project (check_project_access).';
 
 --
+-- Name: checked_any_vector(public.vector, text); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.checked_any_vector(p_vector public.vector, p_what text) RETURNS public.vector
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+BEGIN
+    IF p_vector IS NULL THEN
+        RAISE EXCEPTION '% is NULL: expected a vector', p_what USING ERRCODE = 'invalid_parameter_value';
+    ELSIF vector_norm(p_vector) = 0 THEN
+        RAISE EXCEPTION '% is all zeros: cosine similarity is undefined for it', p_what
+            USING ERRCODE = 'invalid_parameter_value';
+    ELSIF NOT agent_loggy.is_searchable_vector(p_vector) THEN
+        RAISE EXCEPTION '% has norm %: expected a norm between 1e-18 and 1e19 (single-precision cosine overflows beyond)',
+            p_what, vector_norm(p_vector) USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    RETURN p_vector;
+END
+$$;
+
+--
+-- Name: FUNCTION checked_any_vector(p_vector public.vector, p_what text); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.checked_any_vector(p_vector public.vector, p_what text) IS 'p_vector when it can be searched with, of any dimensions (a norm between 1e-18 and 1e19), else 22023 naming p_what and what is wrong.';
+
+--
 -- Name: checked_embedding_target(text); Type: FUNCTION; Schema: agent_loggy; Owner: -
 --
 
@@ -1729,6 +1792,29 @@ $$;
 --
 
 COMMENT ON FUNCTION agent_loggy.checked_embedding_target(p_what text) IS 'Returns p_what when it names a table with embeddings (documents, context_rules, prompts), else raises SQLSTATE 22023.';
+
+--
+-- Name: checked_fact_key(text); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.checked_fact_key(p_key text) RETURNS text
+    LANGUAGE plpgsql IMMUTABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+BEGIN
+    IF p_key IS NULL OR p_key !~ '\S' OR octet_length(p_key) > 500 OR p_key ~ '[[:cntrl:]]' THEN
+        RAISE EXCEPTION 'invalid fact key %: expected 1-500 bytes, not blank, without control characters',
+            quote_nullable(left(p_key, 200)) USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    RETURN p_key;
+END
+$$;
+
+--
+-- Name: FUNCTION checked_fact_key(p_key text); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.checked_fact_key(p_key text) IS 'p_key when it can name a fact; 22023 naming it otherwise.';
 
 --
 -- Name: checked_fusion(text, public.vector, double precision, double precision, integer); Type: FUNCTION; Schema: agent_loggy; Owner: -
@@ -2320,6 +2406,20 @@ CREATE FUNCTION agent_loggy.embedding_input(p_row agent_loggy.context_rules) RET
 COMMENT ON FUNCTION agent_loggy.embedding_input(p_row agent_loggy.context_rules) IS 'The text embedded for a context rule: its context, description and important signals, one per line (what to ignore is left out: it describes noise, not the context).';
 
 --
+-- Name: is_valid_user(text); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.is_valid_user(p_user text) RETURNS boolean
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN ((p_user ~ '\S'::text) AND (octet_length(p_user) <= 200) AND (p_user !~ '[[:cntrl:]]'::text));
+
+--
+-- Name: FUNCTION is_valid_user(p_user text); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.is_valid_user(p_user text) IS 'True when p_user can name a user of the application: not blank, at most 200 bytes, no control characters (NULL for NULL).';
+
+--
 -- Name: keyword_term_frequencies(tsvector); Type: FUNCTION; Schema: agent_loggy; Owner: -
 --
 
@@ -2370,6 +2470,7 @@ CREATE TABLE agent_loggy.documents (
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     keyword_frequencies jsonb GENERATED ALWAYS AS (agent_loggy.keyword_frequencies((setweight(to_tsvector('english'::regconfig, COALESCE(title, ''::text)), 'A'::"char") || setweight(to_tsvector('english'::regconfig, content), 'B'::"char")))) STORED,
+    user_id text,
     CONSTRAINT documents_content_check CHECK ((content ~ '\S'::text)),
     CONSTRAINT documents_embedding_check CHECK (agent_loggy.is_searchable_vector(embedding)),
     CONSTRAINT documents_external_id_check CHECK (((external_id ~ '\S'::text) AND (octet_length(external_id) <= 1000))),
@@ -2378,7 +2479,8 @@ CREATE TABLE agent_loggy.documents (
     CONSTRAINT documents_project_check CHECK (agent_loggy.is_valid_project(project)),
     CONSTRAINT documents_source_check CHECK (agent_loggy.is_valid_name(source)),
     CONSTRAINT documents_tags_check CHECK (agent_loggy.are_valid_tags(tags)),
-    CONSTRAINT documents_times_check CHECK ((agent_loggy.is_readable_time(created_at) AND agent_loggy.is_readable_time(updated_at)))
+    CONSTRAINT documents_times_check CHECK ((agent_loggy.is_readable_time(created_at) AND agent_loggy.is_readable_time(updated_at))),
+    CONSTRAINT documents_user_id_check CHECK (agent_loggy.is_valid_user(user_id))
 );
 
 --
@@ -2452,6 +2554,12 @@ COMMENT ON COLUMN agent_loggy.documents.search_vector IS 'Full-text vector of ti
 --
 
 COMMENT ON COLUMN agent_loggy.documents.keyword_frequencies IS 'keyword_frequencies(search_vector): each lexeme''s term frequency and, under "", the length BM25 normalises by; generated (from the same expression as search_vector), never written. A score reads a few keys of it instead of unnesting the search vector.';
+
+--
+-- Name: COLUMN documents.user_id; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.documents.user_id IS 'The user of the application the document belongs to; NULL: shared by the project. Only a transaction acting for that user (acting_user()) or an admin acting for nobody sees it.';
 
 --
 -- Name: embedding_input(agent_loggy.documents); Type: FUNCTION; Schema: agent_loggy; Owner: -
@@ -2566,6 +2674,183 @@ $$;
 COMMENT ON FUNCTION agent_loggy.export_prompts(p_project text) IS 'Every version and label of every prompt of a project as one JSON document (format agent_loggy.prompts, format_version 1) that import_prompts() reads; embeddings are not included.';
 
 --
+-- Name: fact_embedding_config(text, integer, bigint); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.fact_embedding_config(p_project text, p_dimensions integer, p_config_id bigint) RETURNS bigint
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    found_id bigint;
+    found_dims integer;
+BEGIN
+    PERFORM agent_loggy.check_project_access(p_project);
+    IF p_config_id IS NOT NULL THEN
+        SELECT c.id, c.dimensions INTO found_id, found_dims FROM agent_loggy.embedding_configs AS c
+        WHERE c.id = p_config_id AND c.project = p_project;
+        IF found_id IS NULL THEN
+            RAISE EXCEPTION 'no embedding config % in project %', p_config_id, quote_literal(p_project)
+                USING ERRCODE = 'invalid_parameter_value';
+        ELSIF found_dims <> p_dimensions THEN
+            RAISE EXCEPTION 'the vector has % dimensions: embedding config % of project % has %', p_dimensions, p_config_id,
+                quote_literal(p_project), found_dims USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        RETURN found_id;
+    END IF;
+    SELECT c.id INTO found_id FROM agent_loggy.current_embedding_configs AS c
+    WHERE c.project = p_project AND c.dimensions = p_dimensions ORDER BY c.name LIMIT 1;
+    IF found_id IS NULL THEN
+        RAISE EXCEPTION 'the vector has % dimensions, and no current embedding config of project % has %', p_dimensions,
+            quote_literal(p_project), p_dimensions USING ERRCODE = 'invalid_parameter_value',
+            HINT = 'Create an embedding config of the model that made the vector, or name one with p_embedding_config_id.';
+    END IF;
+    RETURN found_id;
+END
+$$;
+
+--
+-- Name: FUNCTION fact_embedding_config(p_project text, p_dimensions integer, p_config_id bigint); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.fact_embedding_config(p_project text, p_dimensions integer, p_config_id bigint) IS 'The embedding config a fact''s vector belongs to: p_config_id, which must be a config of p_project with p_dimensions dimensions, or, when NULL, the first by name of the project''s current configs with that many dimensions. 22023 naming the config and its dimensions otherwise.';
+
+--
+-- Name: facts; Type: TABLE; Schema: agent_loggy; Owner: -
+--
+
+CREATE TABLE agent_loggy.facts (
+    id bigint NOT NULL,
+    project text DEFAULT 'default'::text NOT NULL,
+    user_id text,
+    key text NOT NULL,
+    version integer NOT NULL,
+    value text,
+    metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
+    embedding public.vector,
+    embedding_config_id bigint,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    created_by text DEFAULT COALESCE(NULLIF(current_setting('agent_loggy.actor'::text, true), ''::text), (SESSION_USER)::text) NOT NULL,
+    search_vector tsvector GENERATED ALWAYS AS (to_tsvector('english'::regconfig, ((key || ' '::text) || COALESCE(value, ''::text)))) STORED,
+    CONSTRAINT facts_embedding_check CHECK (agent_loggy.is_searchable_vector(embedding)),
+    CONSTRAINT facts_embedding_config_check CHECK ((((embedding IS NULL) = (embedding_config_id IS NULL)) AND ((value IS NOT NULL) OR (embedding IS NULL)))),
+    CONSTRAINT facts_key_check CHECK (((key ~ '\S'::text) AND (octet_length(key) <= 500) AND (key !~ '[[:cntrl:]]'::text))),
+    CONSTRAINT facts_metadata_check CHECK (((jsonb_typeof(metadata) = 'object'::text) AND agent_loggy.is_readable_json(metadata))),
+    CONSTRAINT facts_project_check CHECK (agent_loggy.is_valid_project(project)),
+    CONSTRAINT facts_times_check CHECK (agent_loggy.is_readable_time(created_at)),
+    CONSTRAINT facts_user_id_check CHECK (agent_loggy.is_valid_user(user_id)),
+    CONSTRAINT facts_value_check CHECK ((octet_length(value) <= 100000)),
+    CONSTRAINT facts_version_check CHECK ((version > 0))
+);
+
+--
+-- Name: TABLE facts; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON TABLE agent_loggy.facts IS 'Facts agents remember, per project and user, with history: every row is a version of (project, user_id, key); the highest is current, and a version without a value means forgotten. Written through remember_fact() / forget_fact() (or INSERT: versions, times and author are set by the guard_fact trigger); never updated; deleted only by admins (erasure).';
+
+--
+-- Name: COLUMN facts.id; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.facts.id IS 'Row id.';
+
+--
+-- Name: COLUMN facts.project; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.facts.project IS 'Tenant / deployment the fact belongs to.';
+
+--
+-- Name: COLUMN facts.user_id; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.facts.user_id IS 'The user of the application the fact is about or belongs to; NULL: a fact of the whole project. Scoped like documents.user_id.';
+
+--
+-- Name: COLUMN facts.key; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.facts.key IS 'What the fact is, e.g. preferred_currency: up to 500 bytes, not blank, no control characters.';
+
+--
+-- Name: COLUMN facts.version; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.facts.version IS 'Version number within (project, user_id, key), from 1, set by guard_fact.';
+
+--
+-- Name: COLUMN facts.value; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.facts.value IS 'The value (text, at most 100,000 bytes); NULL: the key was forgotten in this version.';
+
+--
+-- Name: COLUMN facts.metadata; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.facts.metadata IS 'Anything else about the fact (source, confidence...), a JSON object.';
+
+--
+-- Name: COLUMN facts.embedding; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.facts.embedding IS 'Embedding of the value by the model of embedding_config_id, of that config''s dimensions (any); NULL: not embedded.';
+
+--
+-- Name: COLUMN facts.embedding_config_id; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.facts.embedding_config_id IS 'The embedding config (of the fact''s project) whose model produced embedding.';
+
+--
+-- Name: COLUMN facts.created_at; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.facts.created_at IS 'When the version was recorded.';
+
+--
+-- Name: COLUMN facts.created_by; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.facts.created_by IS 'Who recorded it: agent_loggy.actor when set, else the login.';
+
+--
+-- Name: COLUMN facts.search_vector; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.facts.search_vector IS 'Full-text vector of key and value (english), for recall_facts(text).';
+
+--
+-- Name: fact_history(text, text, text); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.fact_history(p_key text, p_user text DEFAULT NULL::text, p_project text DEFAULT 'default'::text) RETURNS SETOF agent_loggy.facts
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+DECLARE
+    v_project text := agent_loggy.checked_project(p_project);
+    v_key text := agent_loggy.checked_fact_key(p_key);
+    was_user text := agent_loggy.with_user_bound(p_user);
+    fact_user text := agent_loggy.acting_user();
+BEGIN
+    PERFORM agent_loggy.check_project_access(v_project);
+    RETURN QUERY
+    SELECT f.* FROM agent_loggy.facts AS f
+    WHERE f.project = v_project AND coalesce(f.user_id, '') = coalesce(fact_user, '') AND f.key = v_key
+    ORDER BY f.version;
+    PERFORM set_config('agent_loggy.user', was_user, true);
+END
+$$;
+
+--
+-- Name: FUNCTION fact_history(p_key text, p_user text, p_project text); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.fact_history(p_key text, p_user text, p_project text) IS 'Every version of fact p_key of user p_user (NULL: the user the transaction acts for; none: the shared fact) in p_project, oldest first; a version without a value is a forgetting.';
+
+--
 -- Name: fold_keyword_changes(); Type: FUNCTION; Schema: agent_loggy; Owner: -
 --
 
@@ -2617,6 +2902,52 @@ $$;
 --
 
 COMMENT ON FUNCTION agent_loggy.fold_keyword_changes() IS 'Deferred trigger of keyword_change_transactions, once per writing transaction at commit (or at SET CONSTRAINTS ... IMMEDIATE): adds the transaction''s keyword_changes to keyword_corpus (in project order) and keyword_terms (in (project, lexeme) order; the highest frequency and shortest length only ever widen), deletes the counts that reach 0, then the changes.';
+
+--
+-- Name: forget_fact(text, text, text); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.forget_fact(p_key text, p_user text DEFAULT NULL::text, p_project text DEFAULT 'default'::text) RETURNS boolean
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+DECLARE
+    v_project text := agent_loggy.checked_project(p_project);
+    v_key text := agent_loggy.checked_fact_key(p_key);
+    was_user text := agent_loggy.with_user_bound(p_user);
+    fact_user text := agent_loggy.acting_user();
+    was_bound text;
+    current_value text;
+    known boolean;
+BEGIN
+    was_bound := agent_loggy.with_project_bound(v_project);
+    SELECT true, f.value INTO known, current_value FROM agent_loggy.facts AS f
+    WHERE f.project = v_project AND coalesce(f.user_id, '') = coalesce(fact_user, '') AND f.key = v_key
+    ORDER BY f.version DESC LIMIT 1;
+    IF known AND current_value IS NOT NULL THEN
+        FOR attempt IN 1 .. 5 LOOP
+            BEGIN
+                INSERT INTO agent_loggy.facts (project, user_id, key, value)
+                VALUES (v_project, fact_user, v_key, NULL);
+                EXIT;
+            EXCEPTION WHEN unique_violation THEN
+                IF attempt = 5 THEN
+                    RAISE;
+                END IF;
+            END;
+        END LOOP;
+    END IF;
+    PERFORM set_config('agent_loggy.project', coalesce(was_bound, ''), true);
+    PERFORM set_config('agent_loggy.user', was_user, true);
+    RETURN coalesce(known AND current_value IS NOT NULL, false);
+END
+$$;
+
+--
+-- Name: FUNCTION forget_fact(p_key text, p_user text, p_project text); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.forget_fact(p_key text, p_user text, p_project text) IS 'Forgets p_key of user p_user (NULL: the user the transaction acts for) in p_project: a new version without a value, so recall_fact() returns NULL and the history stays. Returns true when there was a value to forget, false otherwise (nothing written).';
 
 --
 -- Name: forget_keyword_counts(); Type: FUNCTION; Schema: agent_loggy; Owner: -
@@ -2698,6 +3029,50 @@ CREATE FUNCTION agent_loggy.granted_projects() RETURNS text[]
 --
 
 COMMENT ON FUNCTION agent_loggy.granted_projects() IS 'Every project the current role holds a grant for (read or write), through itself or a role whose privileges it has.';
+
+--
+-- Name: guard_fact(); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.guard_fact() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+DECLARE
+    bound text := nullif(current_setting('agent_loggy.project', true), '');
+    dims integer;
+    config_dims integer;
+BEGIN
+    -- the binding when this row is written, whatever it was when the statement began
+    IF bound IS DISTINCT FROM NEW.project AND NOT agent_loggy.is_admin() THEN
+        RAISE EXCEPTION 'permission denied to record a fact of project %: a transaction writes only the project bound to it when the row is written, and it is bound to %',
+            quote_literal(NEW.project), coalesce(quote_literal(bound), 'none')
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    IF NEW.embedding IS NOT NULL THEN
+        dims := vector_dims(NEW.embedding);
+        SELECT c.dimensions INTO config_dims FROM agent_loggy.embedding_configs AS c
+        WHERE c.id = NEW.embedding_config_id AND c.project = NEW.project;
+        IF config_dims IS DISTINCT FROM dims THEN
+            RAISE EXCEPTION 'embedding of fact % has % dimensions: embedding config % of project % has %', quote_literal(NEW.key),
+                dims, NEW.embedding_config_id, quote_literal(NEW.project), coalesce(config_dims::text, 'none (no such config)')
+                USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+    END IF;
+    NEW.version := 1 + coalesce((SELECT max(f.version) FROM agent_loggy.facts AS f
+                                 WHERE f.project = NEW.project AND coalesce(f.user_id, '') = coalesce(NEW.user_id, '')
+                                   AND f.key = NEW.key), 0);
+    NEW.created_at := now();
+    NEW.created_by := coalesce(nullif(current_setting('agent_loggy.actor', true), ''), session_user);
+    RETURN NEW;
+END
+$$;
+
+--
+-- Name: FUNCTION guard_fact(); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.guard_fact() IS 'BEFORE INSERT row trigger of facts: the row must belong to the project bound when it is written (admins: any); its version is the next of its key (concurrent writers of one key: one gets a unique violation, which remember_fact retries); created_at and created_by are set; an embedding must have the dimensions of its embedding config, of the same project.';
 
 --
 -- Name: guard_record(); Type: FUNCTION; Schema: agent_loggy; Owner: -
@@ -3518,7 +3893,7 @@ BEGIN
     RETURN QUERY EXECUTE format($sql$
         SELECT d.id, ts_rank(d.search_vector, $2, 1)::double precision
         FROM agent_loggy.documents AS d
-        WHERE d.project = $1 AND d.search_vector @@ $2 AND ($3::text[] IS NULL OR d.tags @> $3)
+        WHERE d.project = $1 AND (d.user_id IS NULL OR d.user_id = (SELECT agent_loggy.acting_user()) OR (SELECT agent_loggy.session_sees_every_user())) AND d.search_vector @@ $2 AND ($3::text[] IS NULL OR d.tags @> $3)
         ORDER BY 2 DESC, 1
         LIMIT $4$sql$)
         USING p_project, q, p_tags, p_count;
@@ -3616,6 +3991,85 @@ $$;
 COMMENT ON FUNCTION agent_loggy.keyword_search_documents(p_query_text text, p_project text, p_limit integer, p_tags text[]) IS 'Full-text search of the documents of p_project: rows whose title or content contain an english lexeme of p_query_text, best first by rank = their BM25 score (see bm25_document_scores; a title word counts twice; k1, b from agent_loggy.bm25_k1 / agent_loggy.bm25_b, else 1.2 and 0.75), ties by id; rank = ts_rank(search_vector, keyword_query(text), 1) when agent_loggy.keyword_ranking is ''ts_rank''. p_tags keeps documents carrying all the given tags. Finds documents with or without embeddings.';
 
 --
+-- Name: login_users; Type: TABLE; Schema: agent_loggy; Owner: -
+--
+
+CREATE TABLE agent_loggy.login_users (
+    login text NOT NULL,
+    user_id text NOT NULL,
+    limited_by text DEFAULT COALESCE(NULLIF(current_setting('agent_loggy.actor'::text, true), ''::text), (SESSION_USER)::text) NOT NULL,
+    limited_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT login_users_login_check CHECK (((login ~ '\S'::text) AND (octet_length(login) <= 63))),
+    CONSTRAINT login_users_user_id_check CHECK (agent_loggy.is_valid_user(user_id))
+);
+
+--
+-- Name: TABLE login_users; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON TABLE agent_loggy.login_users IS 'Logins limited to acting for one user of the application (per-user logins): acting_user() is always that user for them, whatever they bind. Changed only through limit_login_to_user() / unlimit_login() (admin); read by admins.';
+
+--
+-- Name: COLUMN login_users.login; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.login_users.login IS 'The login role (session_user), exactly as pg_roles.rolname spells it.';
+
+--
+-- Name: COLUMN login_users.user_id; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.login_users.user_id IS 'The only user the login may act for.';
+
+--
+-- Name: COLUMN login_users.limited_by; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.login_users.limited_by IS 'Who set the limit: agent_loggy.actor when set, else session_user.';
+
+--
+-- Name: COLUMN login_users.limited_at; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.login_users.limited_at IS 'When the limit was set or last changed.';
+
+--
+-- Name: limit_login_to_user(text, text); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.limit_login_to_user(p_login text, p_user text) RETURNS agent_loggy.login_users
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+DECLARE
+    result agent_loggy.login_users;
+BEGIN
+    IF NOT agent_loggy.is_admin() THEN
+        RAISE EXCEPTION 'permission denied to limit login %: only agent_loggy_admin limits logins', quote_nullable(p_login)
+            USING ERRCODE = 'insufficient_privilege';
+    ELSIF p_user IS NULL OR NOT agent_loggy.is_valid_user(p_user) THEN
+        RAISE EXCEPTION 'invalid user %: expected 1-200 bytes, not blank, without control characters',
+            quote_nullable(left(p_user, 200)) USING ERRCODE = 'invalid_parameter_value';
+    ELSIF NOT EXISTS (SELECT FROM pg_catalog.pg_roles AS r WHERE r.rolname = p_login AND r.rolcanlogin) THEN
+        RAISE EXCEPTION 'no login role named % on this server', quote_nullable(p_login)
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Give a role with LOGIN, exactly as pg_roles.rolname spells it (case matters).';
+    END IF;
+    INSERT INTO agent_loggy.login_users AS l (login, user_id) VALUES (p_login, p_user)
+    ON CONFLICT (login) DO UPDATE
+        SET user_id = EXCLUDED.user_id, limited_by = EXCLUDED.limited_by, limited_at = EXCLUDED.limited_at
+    RETURNING * INTO result;
+    RETURN result;
+END
+$$;
+
+--
+-- Name: FUNCTION limit_login_to_user(p_login text, p_user text); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.limit_login_to_user(p_login text, p_user text) IS 'Admin only: from its next statement on, login p_login acts only for user p_user (acting_user()), whatever it binds; replaces an earlier limit. Raises 22023 for an invalid user or a name that is no login role.';
+
+--
 -- Name: list_prompts(text); Type: FUNCTION; Schema: agent_loggy; Owner: -
 --
 
@@ -3687,7 +4141,7 @@ BEGIN
         SELECT count(*) INTO vectors
         FROM pg_temp.agent_loggy_staged_documents AS s
         LEFT JOIN agent_loggy.documents AS d
-               ON d.project = p_project AND d.source = p_source AND d.external_id = s.external_id
+               ON d.project = p_project AND d.source = p_source AND d.external_id = s.external_id AND coalesce(d.user_id, '') = coalesce((SELECT agent_loggy.acting_user()), '')
         WHERE s.embedding IS NOT NULL AND (d.id IS NULL
               OR (d.title, d.content, d.tags, d.metadata) IS DISTINCT FROM (s.title, s.content, s.tags, s.metadata)
               OR d.embedding IS DISTINCT FROM s.embedding);
@@ -3721,12 +4175,12 @@ BEGIN
     RETURN QUERY
     WITH upserted AS (
         INSERT INTO agent_loggy.documents AS d
-            (project, source, external_id, title, content, tags, metadata, embedding, embedding_config_id)
-        SELECT p_project, p_source, s.external_id, s.title, s.content, s.tags, s.metadata, s.embedding,
+            (project, source, user_id, external_id, title, content, tags, metadata, embedding, embedding_config_id)
+        SELECT p_project, p_source, (SELECT agent_loggy.acting_user()), s.external_id, s.title, s.content, s.tags, s.metadata, s.embedding,
                CASE WHEN s.embedding IS NOT NULL THEN p_embedding_config_id END
         FROM pg_temp.agent_loggy_staged_documents AS s
         ORDER BY s.line
-        ON CONFLICT (project, source, external_id) DO UPDATE SET
+        ON CONFLICT (project, source, (coalesce(user_id, '')), external_id) DO UPDATE SET
             title = excluded.title,
             content = excluded.content,
             tags = excluded.tags,
@@ -3759,7 +4213,7 @@ $$;
 -- Name: FUNCTION load_staged_documents(p_project text, p_source text, p_embedding_config_id bigint, p_rebuild_index boolean); Type: COMMENT; Schema: agent_loggy; Owner: -
 --
 
-COMMENT ON FUNCTION agent_loggy.load_staged_documents(p_project text, p_source text, p_embedding_config_id bigint, p_rebuild_index boolean) IS 'Merges the staged rows (see stage_documents) into documents of p_project / p_source: new external_ids are inserted, changed rows updated (a row without an embedding keeps the stored one unless its text changed), identical rows left alone; returns the counts. Every staged row is checked first (staged_document_problems: SQLSTATE 22023 with one "line N: reason" per line in DETAIL) and nothing is written if any is wrong. p_embedding_config_id is recorded for rows that bring an embedding. p_rebuild_index: true drops the vector indexes of documents before the merge and rebuilds them after (with maintenance_work_mem of at least 512MB), false never does, NULL (default) decides: rebuild when at least 2000 new or changed rows carry embeddings, they number at least a fifth of the table, and the caller owns the table. A rebuild locks documents against every reader until commit, and rebuilding loads queue behind each other.';
+COMMENT ON FUNCTION agent_loggy.load_staged_documents(p_project text, p_source text, p_embedding_config_id bigint, p_rebuild_index boolean) IS 'Merges the staged rows (see stage_documents) into documents of p_project / p_source, belonging to the user the transaction acts for (acting_user(); none: shared): new external_ids are inserted, changed rows updated (a row without an embedding keeps the stored one unless its text changed), identical rows left alone; returns the counts. Every staged row is checked first (staged_document_problems: SQLSTATE 22023 with one "line N: reason" per line in DETAIL) and nothing is written if any is wrong. p_embedding_config_id is recorded for rows that bring an embedding. p_rebuild_index: true drops the vector indexes of documents before the merge and rebuilds them after (with maintenance_work_mem of at least 512MB), false never does, NULL (default) decides: rebuild when at least 2000 new or changed rows carry embeddings, they number at least a fifth of the table, and the caller owns the table. A rebuild locks documents against every reader until commit, and rebuilding loads queue behind each other.';
 
 --
 -- Name: lock_writes(text, text); Type: FUNCTION; Schema: agent_loggy; Owner: -
@@ -5054,6 +5508,100 @@ $$;
 COMMENT ON FUNCTION agent_loggy.prompt_version_metrics(p_name text, p_project text, p_since timestamp with time zone, p_until timestamp with time zone, p_bucket interval) IS 'Per version of prompt p_name in p_project (and per p_bucket of started_at when given, binned from 2000-01-01 UTC), over runs that started in [p_since, p_until): runs, errors and error rate, runs validated against the output schema and the valid rate among them, p50 / p95 latency, token and cost totals, and per numeric run score {count, mean, p50}. Exact: reads the runs of the window (partitions outside it are skipped), as the caller (row level security applies).';
 
 --
+-- Name: recall_fact(text, text, text); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.recall_fact(p_key text, p_user text DEFAULT NULL::text, p_project text DEFAULT 'default'::text) RETURNS text
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+DECLARE
+    v_project text := agent_loggy.checked_project(p_project);
+    v_key text := agent_loggy.checked_fact_key(p_key);
+    was_user text := agent_loggy.with_user_bound(p_user);
+    fact_user text := agent_loggy.acting_user();
+    found_value text;
+BEGIN
+    PERFORM agent_loggy.check_project_access(v_project);
+    -- the user's own key when it has any version (a forgotten one hides the shared value), else the shared one
+    SELECT f.value INTO found_value FROM agent_loggy.facts AS f
+    WHERE f.project = v_project AND f.key = v_key
+      AND (f.user_id IS NULL OR f.user_id = fact_user)
+    ORDER BY f.user_id IS NULL, f.version DESC
+    LIMIT 1;
+    PERFORM set_config('agent_loggy.user', was_user, true);
+    RETURN found_value;
+END
+$$;
+
+--
+-- Name: FUNCTION recall_fact(p_key text, p_user text, p_project text); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.recall_fact(p_key text, p_user text, p_project text) IS 'The current value of fact p_key of user p_user (NULL: the user the transaction acts for) in p_project: the user''s own key when it has any version (NULL when forgotten), else the project''s shared fact of that key; NULL when unknown.';
+
+--
+-- Name: recall_facts(text, integer, text); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.recall_facts(p_query_text text, p_limit integer DEFAULT 5, p_project text DEFAULT 'default'::text) RETURNS TABLE(key text, value text, user_id text, version integer, score real, metadata jsonb, created_at timestamp with time zone)
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+DECLARE
+    asked_text text := agent_loggy.checked_query_text(p_query_text);
+    v_project text := agent_loggy.checked_project(p_project);
+    asked_limit integer := agent_loggy.checked_limit(p_limit);
+    q tsquery := agent_loggy.keyword_query(asked_text);
+BEGIN
+    PERFORM agent_loggy.check_project_access(v_project);
+    RETURN QUERY
+    SELECT c.key, c.value, c.user_id, c.version, ts_rank(c.search_vector, q, 1), c.metadata, c.created_at
+    FROM agent_loggy.current_facts AS c
+    WHERE c.project = v_project AND c.search_vector @@ q
+    ORDER BY 5 DESC, c.user_id NULLS LAST, c.key
+    LIMIT asked_limit;
+END
+$$;
+
+--
+-- Name: FUNCTION recall_facts(p_query_text text, p_limit integer, p_project text); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.recall_facts(p_query_text text, p_limit integer, p_project text) IS 'The p_limit current facts of p_project (shared ones and the acting user''s) whose key or value match any word of p_query_text, best ts_rank first.';
+
+--
+-- Name: recall_facts(public.vector, integer, text, bigint); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.recall_facts(p_query public.vector, p_limit integer DEFAULT 5, p_project text DEFAULT 'default'::text, p_embedding_config_id bigint DEFAULT NULL::bigint) RETURNS TABLE(key text, value text, user_id text, version integer, score real, metadata jsonb, created_at timestamp with time zone)
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+DECLARE
+    v_project text := agent_loggy.checked_project(p_project);
+    asked_limit integer := agent_loggy.checked_limit(p_limit);
+    config_id bigint;
+BEGIN
+    PERFORM agent_loggy.checked_any_vector(p_query, 'query vector');
+    PERFORM agent_loggy.check_project_access(v_project);
+    config_id := agent_loggy.fact_embedding_config(v_project, vector_dims(p_query), p_embedding_config_id);
+    RETURN QUERY
+    SELECT c.key, c.value, c.user_id, c.version, (1 - (c.embedding <=> p_query))::real, c.metadata, c.created_at
+    FROM agent_loggy.current_facts AS c
+    WHERE c.project = v_project AND c.embedding_config_id = config_id
+    ORDER BY c.embedding <=> p_query, c.user_id NULLS LAST, c.key
+    LIMIT asked_limit;
+END
+$$;
+
+--
+-- Name: FUNCTION recall_facts(p_query public.vector, p_limit integer, p_project text, p_embedding_config_id bigint); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.recall_facts(p_query public.vector, p_limit integer, p_project text, p_embedding_config_id bigint) IS 'The p_limit current facts of p_project (shared ones and the acting user''s) embedded with p_embedding_config_id (NULL: the first current config of the project with the query''s dimensions) nearest to p_query, by exact cosine similarity (score), most similar first. 22023 when the query''s dimensions are not the config''s, naming both.';
+
+--
 -- Name: record_staged_runs(); Type: FUNCTION; Schema: agent_loggy; Owner: -
 --
 
@@ -5121,6 +5669,76 @@ $$;
 --
 
 COMMENT ON FUNCTION agent_loggy.recount_keyword_statistics() IS 'Rebuilds keyword_terms (counts, highest frequencies, shortest lengths) and keyword_corpus from the documents, under a SHARE lock on documents (writers wait). For the owner, after anything that bypassed the triggers: DISABLE TRIGGER, session_replication_role = replica (a logical replication subscriber), a data-only restore of documents beside restored counts; or to tighten the frequency and length bounds after many deletes.';
+
+--
+-- Name: remember_fact(text, text, text, text, public.vector, bigint, jsonb); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.remember_fact(p_key text, p_value text, p_user text DEFAULT NULL::text, p_project text DEFAULT 'default'::text, p_embedding public.vector DEFAULT NULL::public.vector, p_embedding_config_id bigint DEFAULT NULL::bigint, p_metadata jsonb DEFAULT '{}'::jsonb) RETURNS agent_loggy.facts
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+DECLARE
+    v_project text := agent_loggy.checked_project(p_project);
+    v_key text := agent_loggy.checked_fact_key(p_key);
+    was_user text := agent_loggy.with_user_bound(p_user);
+    fact_user text := agent_loggy.acting_user();
+    config_id bigint;
+    was_bound text;
+    current_row agent_loggy.facts;
+    result agent_loggy.facts;
+BEGIN
+    IF p_value IS NULL THEN
+        RAISE EXCEPTION 'a fact needs a value: to forget %, call forget_fact()', quote_literal(v_key)
+            USING ERRCODE = 'null_value_not_allowed';
+    ELSIF octet_length(p_value) > 100000 THEN
+        RAISE EXCEPTION 'value of fact % has % bytes: expected at most 100000', quote_literal(v_key), octet_length(p_value)
+            USING ERRCODE = 'invalid_parameter_value';
+    ELSIF p_metadata IS NULL OR jsonb_typeof(p_metadata) <> 'object' THEN
+        RAISE EXCEPTION 'metadata of fact % must be a JSON object, not %', quote_literal(v_key),
+            coalesce(jsonb_typeof(p_metadata), 'NULL') USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF p_embedding IS NOT NULL THEN
+        PERFORM agent_loggy.checked_any_vector(p_embedding, 'embedding of fact ' || quote_literal(v_key));
+        config_id := agent_loggy.fact_embedding_config(v_project, vector_dims(p_embedding), p_embedding_config_id);
+    ELSIF p_embedding_config_id IS NOT NULL THEN
+        RAISE EXCEPTION 'p_embedding_config_id % given without an embedding', p_embedding_config_id
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    was_bound := agent_loggy.with_project_bound(v_project);
+    SELECT f.* INTO current_row FROM agent_loggy.facts AS f
+    WHERE f.project = v_project AND coalesce(f.user_id, '') = coalesce(fact_user, '') AND f.key = v_key
+    ORDER BY f.version DESC LIMIT 1;
+    IF current_row.value IS NOT DISTINCT FROM p_value AND current_row.metadata = p_metadata
+       AND current_row.embedding_config_id IS NOT DISTINCT FROM config_id
+       AND current_row.embedding::text IS NOT DISTINCT FROM p_embedding::text THEN
+        PERFORM set_config('agent_loggy.project', coalesce(was_bound, ''), true);
+        PERFORM set_config('agent_loggy.user', was_user, true);
+        RETURN current_row;  -- nothing new to remember
+    END IF;
+    FOR attempt IN 1 .. 5 LOOP
+        BEGIN
+            INSERT INTO agent_loggy.facts AS f (project, user_id, key, value, metadata, embedding, embedding_config_id)
+            VALUES (v_project, fact_user, v_key, p_value, p_metadata, p_embedding, config_id)
+            RETURNING f.* INTO result;
+            EXIT;
+        EXCEPTION WHEN unique_violation THEN  -- another transaction added a version of this key meanwhile
+            IF attempt = 5 THEN
+                RAISE;
+            END IF;
+        END;
+    END LOOP;
+    PERFORM set_config('agent_loggy.project', coalesce(was_bound, ''), true);
+    PERFORM set_config('agent_loggy.user', was_user, true);
+    RETURN result;
+END
+$$;
+
+--
+-- Name: FUNCTION remember_fact(p_key text, p_value text, p_user text, p_project text, p_embedding public.vector, p_embedding_config_id bigint, p_metadata jsonb); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.remember_fact(p_key text, p_value text, p_user text, p_project text, p_embedding public.vector, p_embedding_config_id bigint, p_metadata jsonb) IS 'Remembers p_value for p_key of user p_user (NULL: the user the transaction acts for; none: a fact of the whole project) in p_project, as a new version; the earlier versions stay (recall with fact_history). Returns the version, or the current one unchanged when value, metadata and embedding are the same. p_embedding (any dimensions) belongs to p_embedding_config_id, or to the first current config of the project with its dimensions. Binds p_project for the call when nothing is bound. 22023 for a bad key, value, metadata, vector or config; 42501 for a project or user the transaction may not write.';
 
 --
 -- Name: remove_promotion_policy(text, text); Type: FUNCTION; Schema: agent_loggy; Owner: -
@@ -5484,6 +6102,21 @@ CREATE FUNCTION agent_loggy.sees_every_project() RETURNS boolean
 COMMENT ON FUNCTION agent_loggy.sees_every_project() IS 'True for admin with no project bound: the policies then let every project through. False as soon as a project is bound, without validating the binding: visible_projects(), the other half of every read policy, validates it.';
 
 --
+-- Name: sees_every_user(); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.sees_every_user() RETURNS boolean
+    LANGUAGE sql STABLE PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    RETURN ((agent_loggy.acting_user() IS NULL) AND agent_loggy.is_admin());
+
+--
+-- Name: FUNCTION sees_every_user(); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.sees_every_user() IS 'True for admin (the current role) acting for no user: the user policies then let every user''s rows through.';
+
+--
 -- Name: serialize_writes(); Type: FUNCTION; Schema: agent_loggy; Owner: -
 --
 
@@ -5532,6 +6165,21 @@ CREATE FUNCTION agent_loggy.session_may_read(p_project text) RETURNS boolean
 --
 
 COMMENT ON FUNCTION agent_loggy.session_may_read(p_project text) IS 'can_access_project() for the login (session_user), which a SECURITY DEFINER function must ask: p_project is the bound project, or with none bound, the login is admin or holds a grant for it (itself or through a role whose privileges it has). A binding to a project the login holds no grant for reaches nothing.';
+
+--
+-- Name: session_sees_every_user(); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.session_sees_every_user() RETURNS boolean
+    LANGUAGE sql STABLE PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    RETURN ((agent_loggy.acting_user() IS NULL) AND agent_loggy.session_is_admin());
+
+--
+-- Name: FUNCTION session_sees_every_user(); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.session_sees_every_user() IS 'sees_every_user() for the login (session_user), which a SECURITY DEFINER function must ask: inside one, current_user is the owner.';
 
 --
 -- Name: promotion_policies; Type: TABLE; Schema: agent_loggy; Owner: -
@@ -5913,6 +6561,35 @@ CREATE FUNCTION agent_loggy.template_variables(p_template text) RETURNS text[]
 COMMENT ON FUNCTION agent_loggy.template_variables(p_template text) IS 'Distinct {identifier} placeholders of a template in order of first appearance. Scanning left to right, {{ and }} are literal braces and any other brace (a JSON example such as {"time_frame": ...}) is plain text.';
 
 --
+-- Name: unlimit_login(text); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.unlimit_login(p_login text) RETURNS text
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+DECLARE
+    removed text;
+BEGIN
+    IF NOT agent_loggy.is_admin() THEN
+        RAISE EXCEPTION 'permission denied to unlimit login %: only agent_loggy_admin limits logins', quote_nullable(p_login)
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    DELETE FROM agent_loggy.login_users AS l WHERE l.login = p_login RETURNING l.user_id INTO removed;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'login % is not limited to a user', quote_nullable(p_login) USING ERRCODE = 'no_data_found';
+    END IF;
+    RETURN removed;
+END
+$$;
+
+--
+-- Name: FUNCTION unlimit_login(p_login text); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.unlimit_login(p_login text) IS 'Admin only: lets login p_login act for any user again (the application decides); returns the user it was limited to, P0002 when it was not limited.';
+
+--
 -- Name: use_vector_schema(regprocedure); Type: PROCEDURE; Schema: agent_loggy; Owner: -
 --
 
@@ -6024,6 +6701,66 @@ CREATE FUNCTION agent_loggy.wilson_interval(p_successes bigint, p_total bigint) 
 --
 
 COMMENT ON FUNCTION agent_loggy.wilson_interval(p_successes bigint, p_total bigint) IS 'The 95% Wilson score interval {low, high} of a proportion p_successes / p_total (NULL when p_total is 0).';
+
+--
+-- Name: with_project_bound(text); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.with_project_bound(p_project text) RETURNS text
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    bound text := nullif(current_setting('agent_loggy.project', true), '');
+BEGIN
+    PERFORM agent_loggy.check_project_access(p_project);
+    IF bound IS NULL THEN
+        PERFORM set_config('agent_loggy.project', p_project, true);
+    ELSIF bound IS DISTINCT FROM p_project THEN
+        RAISE EXCEPTION 'permission denied to write project %: the transaction is bound to %', quote_literal(p_project),
+            quote_literal(bound) USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    RETURN bound;
+END
+$$;
+
+--
+-- Name: FUNCTION with_project_bound(p_project text); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.with_project_bound(p_project text) IS 'Binds p_project to the transaction when nothing is bound (42501 when another project is) and returns the binding there was, for the caller to put back: lets a write function be called in one statement.';
+
+--
+-- Name: with_user_bound(text); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.with_user_bound(p_user text) RETURNS text
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    acting text := agent_loggy.acting_user();
+    previous text := coalesce(current_setting('agent_loggy.user', true), '');
+BEGIN
+    IF p_user IS NULL OR p_user IS NOT DISTINCT FROM acting THEN
+        RETURN previous;
+    ELSIF NOT agent_loggy.is_valid_user(p_user) THEN
+        RAISE EXCEPTION 'invalid user %: expected 1-200 bytes, not blank, without control characters',
+            quote_literal(left(p_user, 200)) USING ERRCODE = 'invalid_parameter_value';
+    ELSIF acting IS NOT NULL THEN
+        RAISE EXCEPTION 'permission denied to act for user %: this transaction acts for user %', quote_literal(p_user),
+            quote_literal(acting) USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    PERFORM set_config('agent_loggy.user', p_user, true);
+    RETURN previous;
+END
+$$;
+
+--
+-- Name: FUNCTION with_user_bound(p_user text); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.with_user_bound(p_user text) IS 'Makes the transaction act for user p_user when it acts for nobody (a login limited to another user, or a transaction bound to another, gets 42501; 22023 for an invalid name; NULL changes nothing) and returns the binding there was, for the caller to put back: lets an application that decides which user it acts for pass the user to a function.';
 
 --
 -- Name: writable_projects(); Type: FUNCTION; Schema: agent_loggy; Owner: -
@@ -6264,6 +7001,45 @@ CREATE VIEW agent_loggy.current_embedding_configs WITH (security_invoker='true')
 COMMENT ON VIEW agent_loggy.current_embedding_configs IS 'The current version of every embedding config: per (project, name) the highest active version.';
 
 --
+-- Name: current_facts; Type: VIEW; Schema: agent_loggy; Owner: -
+--
+
+CREATE VIEW agent_loggy.current_facts WITH (security_invoker='true') AS
+ SELECT id,
+    project,
+    user_id,
+    key,
+    version,
+    value,
+    metadata,
+    embedding,
+    embedding_config_id,
+    created_at,
+    created_by,
+    search_vector
+   FROM ( SELECT DISTINCT ON (f.project, COALESCE(f.user_id, ''::text), f.key) f.id,
+            f.project,
+            f.user_id,
+            f.key,
+            f.version,
+            f.value,
+            f.metadata,
+            f.embedding,
+            f.embedding_config_id,
+            f.created_at,
+            f.created_by,
+            f.search_vector
+           FROM agent_loggy.facts f
+          ORDER BY f.project, COALESCE(f.user_id, ''::text), f.key, f.version DESC) c
+  WHERE (value IS NOT NULL);
+
+--
+-- Name: VIEW current_facts; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON VIEW agent_loggy.current_facts IS 'The current version of every fact the transaction may see (its projects; shared facts and those of the user it acts for), forgotten keys left out.';
+
+--
 -- Name: current_model_configs; Type: VIEW; Schema: agent_loggy; Owner: -
 --
 
@@ -6330,6 +7106,19 @@ ALTER TABLE agent_loggy.documents ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTI
 
 ALTER TABLE agent_loggy.embedding_configs ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
     SEQUENCE NAME agent_loggy.embedding_configs_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+--
+-- Name: facts_id_seq; Type: SEQUENCE; Schema: agent_loggy; Owner: -
+--
+
+ALTER TABLE agent_loggy.facts ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME agent_loggy.facts_id_seq
     START WITH 1
     INCREMENT BY 1
     NO MINVALUE
@@ -8405,13 +9194,6 @@ ALTER TABLE ONLY agent_loggy.documents
     ADD CONSTRAINT documents_pkey PRIMARY KEY (id);
 
 --
--- Name: documents documents_project_source_external_id_key; Type: CONSTRAINT; Schema: agent_loggy; Owner: -
---
-
-ALTER TABLE ONLY agent_loggy.documents
-    ADD CONSTRAINT documents_project_source_external_id_key UNIQUE (project, source, external_id);
-
---
 -- Name: embedding_configs embedding_configs_pkey; Type: CONSTRAINT; Schema: agent_loggy; Owner: -
 --
 
@@ -8431,6 +9213,13 @@ ALTER TABLE ONLY agent_loggy.embedding_configs
 
 ALTER TABLE ONLY agent_loggy.embedding_configs
     ADD CONSTRAINT embedding_configs_project_name_version_key UNIQUE (project, name, version);
+
+--
+-- Name: facts facts_pkey; Type: CONSTRAINT; Schema: agent_loggy; Owner: -
+--
+
+ALTER TABLE ONLY agent_loggy.facts
+    ADD CONSTRAINT facts_pkey PRIMARY KEY (id);
 
 --
 -- Name: investigations investigations_id_project_key; Type: CONSTRAINT; Schema: agent_loggy; Owner: -
@@ -8466,6 +9255,13 @@ ALTER TABLE ONLY agent_loggy.keyword_corpus
 
 ALTER TABLE ONLY agent_loggy.keyword_terms
     ADD CONSTRAINT keyword_terms_pkey PRIMARY KEY (project, lexeme);
+
+--
+-- Name: login_users login_users_pkey; Type: CONSTRAINT; Schema: agent_loggy; Owner: -
+--
+
+ALTER TABLE ONLY agent_loggy.login_users
+    ADD CONSTRAINT login_users_pkey PRIMARY KEY (login);
 
 --
 -- Name: model_configs model_configs_pkey; Type: CONSTRAINT; Schema: agent_loggy; Owner: -
@@ -8859,6 +9655,18 @@ CREATE INDEX documents_embedding_config_id_idx ON agent_loggy.documents USING bt
 CREATE INDEX documents_embedding_idx ON agent_loggy.documents USING hnsw (embedding public.vector_cosine_ops);
 
 --
+-- Name: documents_identity_key; Type: INDEX; Schema: agent_loggy; Owner: -
+--
+
+CREATE UNIQUE INDEX documents_identity_key ON agent_loggy.documents USING btree (project, source, COALESCE(user_id, ''::text), external_id);
+
+--
+-- Name: INDEX documents_identity_key; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON INDEX agent_loggy.documents_identity_key IS 'A document''s identity: external_id is unique per project, source and user (shared documents: user '''').';
+
+--
 -- Name: documents_metadata_idx; Type: INDEX; Schema: agent_loggy; Owner: -
 --
 
@@ -8875,6 +9683,24 @@ CREATE INDEX documents_search_vector_idx ON agent_loggy.documents USING gin (sea
 --
 
 CREATE INDEX documents_tags_idx ON agent_loggy.documents USING gin (tags);
+
+--
+-- Name: facts_user_idx; Type: INDEX; Schema: agent_loggy; Owner: -
+--
+
+CREATE INDEX facts_user_idx ON agent_loggy.facts USING btree (project, user_id, key, version DESC);
+
+--
+-- Name: facts_version_key; Type: INDEX; Schema: agent_loggy; Owner: -
+--
+
+CREATE UNIQUE INDEX facts_version_key ON agent_loggy.facts USING btree (project, COALESCE(user_id, ''::text), key, version);
+
+--
+-- Name: INDEX facts_version_key; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON INDEX agent_loggy.facts_version_key IS 'One row per version of a key of a user (shared facts: user '''') in a project.';
 
 --
 -- Name: investigations_embedding_idx; Type: INDEX; Schema: agent_loggy; Owner: -
@@ -10065,6 +10891,12 @@ CREATE TRIGGER t15_check_negate_key_regex BEFORE INSERT OR UPDATE OF operator, v
 CREATE TRIGGER t20_derive_variables BEFORE INSERT OR UPDATE ON agent_loggy.prompts FOR EACH ROW EXECUTE FUNCTION agent_loggy.derive_variables();
 
 --
+-- Name: facts t30_guard_fact; Type: TRIGGER; Schema: agent_loggy; Owner: -
+--
+
+CREATE TRIGGER t30_guard_fact BEFORE INSERT ON agent_loggy.facts FOR EACH ROW EXECUTE FUNCTION agent_loggy.guard_fact();
+
+--
 -- Name: investigations t30_guard_record; Type: TRIGGER; Schema: agent_loggy; Owner: -
 --
 
@@ -10234,6 +11066,13 @@ ALTER TABLE ONLY agent_loggy.documents
     ADD CONSTRAINT documents_embedding_config_fkey FOREIGN KEY (project, embedding_config_id) REFERENCES agent_loggy.embedding_configs(project, id);
 
 --
+-- Name: facts facts_embedding_config_id_fkey; Type: FK CONSTRAINT; Schema: agent_loggy; Owner: -
+--
+
+ALTER TABLE ONLY agent_loggy.facts
+    ADD CONSTRAINT facts_embedding_config_id_fkey FOREIGN KEY (project, embedding_config_id) REFERENCES agent_loggy.embedding_configs(project, id);
+
+--
 -- Name: runs runs_investigation_fkey; Type: FK CONSTRAINT; Schema: agent_loggy; Owner: -
 --
 
@@ -10311,6 +11150,12 @@ ALTER TABLE agent_loggy.documents ENABLE ROW LEVEL SECURITY;
 --
 
 ALTER TABLE agent_loggy.embedding_configs ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: facts; Type: ROW SECURITY; Schema: agent_loggy; Owner: -
+--
+
+ALTER TABLE agent_loggy.facts ENABLE ROW LEVEL SECURITY;
 
 --
 -- Name: investigations; Type: ROW SECURITY; Schema: agent_loggy; Owner: -
@@ -10495,6 +11340,18 @@ CREATE POLICY project_isolation ON agent_loggy.embedding_configs USING ((( SELEC
 COMMENT ON POLICY project_isolation ON agent_loggy.embedding_configs IS 'Rows of the project bound to the transaction; with none bound, of every project the role is granted (every project for admin). Same rule as can_access_project().';
 
 --
+-- Name: facts project_isolation; Type: POLICY; Schema: agent_loggy; Owner: -
+--
+
+CREATE POLICY project_isolation ON agent_loggy.facts USING ((( SELECT agent_loggy.sees_every_project() AS sees_every_project) OR (project = ANY (( SELECT agent_loggy.visible_projects() AS visible_projects)::text[])))) WITH CHECK ((( SELECT agent_loggy.sees_every_project() AS sees_every_project) OR (project = ANY (( SELECT agent_loggy.visible_projects() AS visible_projects)::text[]))));
+
+--
+-- Name: POLICY project_isolation ON facts; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON POLICY project_isolation ON agent_loggy.facts IS 'Rows of the project bound to the transaction; with none bound, of every project the role is granted (every project for admin).';
+
+--
 -- Name: investigations project_isolation; Type: POLICY; Schema: agent_loggy; Owner: -
 --
 
@@ -10613,6 +11470,18 @@ CREATE POLICY project_isolation ON agent_loggy.verdicts USING ((( SELECT agent_l
 --
 
 COMMENT ON POLICY project_isolation ON agent_loggy.verdicts IS 'Rows of the project bound to the transaction; with none bound, of every project the role is granted (every project for admin).';
+
+--
+-- Name: facts project_record_deletes; Type: POLICY; Schema: agent_loggy; Owner: -
+--
+
+CREATE POLICY project_record_deletes ON agent_loggy.facts AS RESTRICTIVE FOR DELETE USING ((( SELECT agent_loggy.writes_every_project() AS writes_every_project) OR (project = ( SELECT agent_loggy.bound_project() AS bound_project))));
+
+--
+-- Name: POLICY project_record_deletes ON facts; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON POLICY project_record_deletes ON agent_loggy.facts IS 'Deletes (admin only by privileges) only of rows of the bound project, or of any project with none bound.';
 
 --
 -- Name: investigations project_record_deletes; Type: POLICY; Schema: agent_loggy; Owner: -
@@ -10757,6 +11626,18 @@ CREATE POLICY project_record_updates ON agent_loggy.verdicts AS RESTRICTIVE FOR 
 --
 
 COMMENT ON POLICY project_record_updates ON agent_loggy.verdicts IS 'Updates only of rows of the bound project; admin: every project with none bound.';
+
+--
+-- Name: facts project_records; Type: POLICY; Schema: agent_loggy; Owner: -
+--
+
+CREATE POLICY project_records ON agent_loggy.facts AS RESTRICTIVE FOR INSERT WITH CHECK ((( SELECT agent_loggy.writes_every_project() AS writes_every_project) OR (project = ( SELECT agent_loggy.bound_project() AS bound_project))));
+
+--
+-- Name: POLICY project_records ON facts; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON POLICY project_records ON agent_loggy.facts IS 'New facts only in the bound project (a read grant suffices: remembering is what agents do); admin: every project with none bound.';
 
 --
 -- Name: investigations project_records; Type: POLICY; Schema: agent_loggy; Owner: -
@@ -11035,6 +11916,30 @@ ALTER TABLE agent_loggy.scores ENABLE ROW LEVEL SECURITY;
 ALTER TABLE agent_loggy.trace_findings ENABLE ROW LEVEL SECURITY;
 
 --
+-- Name: documents user_scope; Type: POLICY; Schema: agent_loggy; Owner: -
+--
+
+CREATE POLICY user_scope ON agent_loggy.documents AS RESTRICTIVE USING (((user_id IS NULL) OR (user_id = ( SELECT agent_loggy.acting_user() AS acting_user)) OR ( SELECT agent_loggy.sees_every_user() AS sees_every_user))) WITH CHECK (((user_id IS NULL) OR (user_id = ( SELECT agent_loggy.acting_user() AS acting_user)) OR ( SELECT agent_loggy.sees_every_user() AS sees_every_user)));
+
+--
+-- Name: POLICY user_scope ON documents; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON POLICY user_scope ON agent_loggy.documents IS 'Shared documents, and those of the user the transaction acts for (acting_user()); an admin acting for nobody: all.';
+
+--
+-- Name: facts user_scope; Type: POLICY; Schema: agent_loggy; Owner: -
+--
+
+CREATE POLICY user_scope ON agent_loggy.facts AS RESTRICTIVE USING (((user_id IS NULL) OR (user_id = ( SELECT agent_loggy.acting_user() AS acting_user)) OR ( SELECT agent_loggy.sees_every_user() AS sees_every_user))) WITH CHECK (((user_id IS NULL) OR (user_id = ( SELECT agent_loggy.acting_user() AS acting_user)) OR ( SELECT agent_loggy.sees_every_user() AS sees_every_user)));
+
+--
+-- Name: POLICY user_scope ON facts; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON POLICY user_scope ON agent_loggy.facts IS 'Facts of the project, and those of the user the transaction acts for (acting_user()); an admin acting for nobody: all.';
+
+--
 -- Name: verdicts; Type: ROW SECURITY; Schema: agent_loggy; Owner: -
 --
 
@@ -11051,6 +11956,13 @@ GRANT USAGE ON SCHEMA agent_loggy TO agent_loggy_reader;
 --
 
 GRANT USAGE ON SCHEMA public TO agent_loggy_reader;
+
+--
+-- Name: FUNCTION acting_user(); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.acting_user() FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.acting_user() TO agent_loggy_reader;
 
 --
 -- Name: FUNCTION are_valid_tags(p_tags text[]); Type: ACL; Schema: agent_loggy; Owner: -
@@ -11705,11 +12617,25 @@ REVOKE ALL ON FUNCTION agent_loggy.check_prompt_args(p_project text, p_name text
 GRANT ALL ON FUNCTION agent_loggy.check_prompt_args(p_project text, p_name text, p_labels text[], p_allow_latest boolean) TO agent_loggy_reader;
 
 --
+-- Name: FUNCTION checked_any_vector(p_vector public.vector, p_what text); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.checked_any_vector(p_vector public.vector, p_what text) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.checked_any_vector(p_vector public.vector, p_what text) TO agent_loggy_reader;
+
+--
 -- Name: FUNCTION checked_embedding_target(p_what text); Type: ACL; Schema: agent_loggy; Owner: -
 --
 
 REVOKE ALL ON FUNCTION agent_loggy.checked_embedding_target(p_what text) FROM PUBLIC;
 GRANT ALL ON FUNCTION agent_loggy.checked_embedding_target(p_what text) TO agent_loggy_writer;
+
+--
+-- Name: FUNCTION checked_fact_key(p_key text); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.checked_fact_key(p_key text) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.checked_fact_key(p_key text) TO agent_loggy_reader;
 
 --
 -- Name: FUNCTION checked_fusion(p_query_text text, p_query public.vector, p_keyword_weight double precision, p_semantic_weight double precision, p_rrf_k integer); Type: ACL; Schema: agent_loggy; Owner: -
@@ -11827,6 +12753,13 @@ REVOKE ALL ON FUNCTION agent_loggy.embedding_input(p_row agent_loggy.context_rul
 GRANT ALL ON FUNCTION agent_loggy.embedding_input(p_row agent_loggy.context_rules) TO agent_loggy_reader;
 
 --
+-- Name: FUNCTION is_valid_user(p_user text); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.is_valid_user(p_user text) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.is_valid_user(p_user text) TO agent_loggy_reader;
+
+--
 -- Name: FUNCTION keyword_term_frequencies(p_vector tsvector); Type: ACL; Schema: agent_loggy; Owner: -
 --
 
@@ -11914,6 +12847,13 @@ GRANT INSERT(created_at) ON TABLE agent_loggy.documents TO agent_loggy_writer;
 GRANT INSERT(updated_at) ON TABLE agent_loggy.documents TO agent_loggy_writer;
 
 --
+-- Name: COLUMN documents.user_id; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(user_id) ON TABLE agent_loggy.documents TO agent_loggy_writer;
+GRANT UPDATE(user_id) ON TABLE agent_loggy.documents TO agent_loggy_admin;
+
+--
 -- Name: FUNCTION embedding_input(p_row agent_loggy.documents); Type: ACL; Schema: agent_loggy; Owner: -
 --
 
@@ -11942,10 +12882,80 @@ REVOKE ALL ON FUNCTION agent_loggy.export_prompts(p_project text) FROM PUBLIC;
 GRANT ALL ON FUNCTION agent_loggy.export_prompts(p_project text) TO agent_loggy_reader;
 
 --
+-- Name: FUNCTION fact_embedding_config(p_project text, p_dimensions integer, p_config_id bigint); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.fact_embedding_config(p_project text, p_dimensions integer, p_config_id bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.fact_embedding_config(p_project text, p_dimensions integer, p_config_id bigint) TO agent_loggy_reader;
+
+--
+-- Name: TABLE facts; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT SELECT ON TABLE agent_loggy.facts TO agent_loggy_reader;
+GRANT DELETE ON TABLE agent_loggy.facts TO agent_loggy_admin;
+
+--
+-- Name: COLUMN facts.project; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(project) ON TABLE agent_loggy.facts TO agent_loggy_reader;
+
+--
+-- Name: COLUMN facts.user_id; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(user_id) ON TABLE agent_loggy.facts TO agent_loggy_reader;
+
+--
+-- Name: COLUMN facts.key; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(key) ON TABLE agent_loggy.facts TO agent_loggy_reader;
+
+--
+-- Name: COLUMN facts.value; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(value) ON TABLE agent_loggy.facts TO agent_loggy_reader;
+
+--
+-- Name: COLUMN facts.metadata; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(metadata) ON TABLE agent_loggy.facts TO agent_loggy_reader;
+
+--
+-- Name: COLUMN facts.embedding; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(embedding) ON TABLE agent_loggy.facts TO agent_loggy_reader;
+
+--
+-- Name: COLUMN facts.embedding_config_id; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(embedding_config_id) ON TABLE agent_loggy.facts TO agent_loggy_reader;
+
+--
+-- Name: FUNCTION fact_history(p_key text, p_user text, p_project text); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.fact_history(p_key text, p_user text, p_project text) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.fact_history(p_key text, p_user text, p_project text) TO agent_loggy_reader;
+
+--
 -- Name: FUNCTION fold_keyword_changes(); Type: ACL; Schema: agent_loggy; Owner: -
 --
 
 REVOKE ALL ON FUNCTION agent_loggy.fold_keyword_changes() FROM PUBLIC;
+
+--
+-- Name: FUNCTION forget_fact(p_key text, p_user text, p_project text); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.forget_fact(p_key text, p_user text, p_project text) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.forget_fact(p_key text, p_user text, p_project text) TO agent_loggy_reader;
 
 --
 -- Name: FUNCTION forget_keyword_counts(); Type: ACL; Schema: agent_loggy; Owner: -
@@ -11966,6 +12976,12 @@ GRANT ALL ON FUNCTION agent_loggy.grant_project(p_role text, p_project text, p_l
 
 REVOKE ALL ON FUNCTION agent_loggy.granted_projects() FROM PUBLIC;
 GRANT ALL ON FUNCTION agent_loggy.granted_projects() TO agent_loggy_reader;
+
+--
+-- Name: FUNCTION guard_fact(); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.guard_fact() FROM PUBLIC;
 
 --
 -- Name: FUNCTION guard_record(); Type: ACL; Schema: agent_loggy; Owner: -
@@ -12076,6 +13092,43 @@ GRANT ALL ON FUNCTION agent_loggy.keyword_ranking() TO agent_loggy_reader;
 
 REVOKE ALL ON FUNCTION agent_loggy.keyword_search_documents(p_query_text text, p_project text, p_limit integer, p_tags text[]) FROM PUBLIC;
 GRANT ALL ON FUNCTION agent_loggy.keyword_search_documents(p_query_text text, p_project text, p_limit integer, p_tags text[]) TO agent_loggy_reader;
+
+--
+-- Name: TABLE login_users; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT SELECT,DELETE ON TABLE agent_loggy.login_users TO agent_loggy_admin;
+
+--
+-- Name: COLUMN login_users.login; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(login) ON TABLE agent_loggy.login_users TO agent_loggy_admin;
+
+--
+-- Name: COLUMN login_users.user_id; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(user_id),UPDATE(user_id) ON TABLE agent_loggy.login_users TO agent_loggy_admin;
+
+--
+-- Name: COLUMN login_users.limited_by; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT UPDATE(limited_by) ON TABLE agent_loggy.login_users TO agent_loggy_admin;
+
+--
+-- Name: COLUMN login_users.limited_at; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT UPDATE(limited_at) ON TABLE agent_loggy.login_users TO agent_loggy_admin;
+
+--
+-- Name: FUNCTION limit_login_to_user(p_login text, p_user text); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.limit_login_to_user(p_login text, p_user text) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.limit_login_to_user(p_login text, p_user text) TO agent_loggy_admin;
 
 --
 -- Name: FUNCTION list_prompts(p_project text); Type: ACL; Schema: agent_loggy; Owner: -
@@ -12288,6 +13341,27 @@ REVOKE ALL ON FUNCTION agent_loggy.prompt_version_metrics(p_name text, p_project
 GRANT ALL ON FUNCTION agent_loggy.prompt_version_metrics(p_name text, p_project text, p_since timestamp with time zone, p_until timestamp with time zone, p_bucket interval) TO agent_loggy_reader;
 
 --
+-- Name: FUNCTION recall_fact(p_key text, p_user text, p_project text); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.recall_fact(p_key text, p_user text, p_project text) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.recall_fact(p_key text, p_user text, p_project text) TO agent_loggy_reader;
+
+--
+-- Name: FUNCTION recall_facts(p_query_text text, p_limit integer, p_project text); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.recall_facts(p_query_text text, p_limit integer, p_project text) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.recall_facts(p_query_text text, p_limit integer, p_project text) TO agent_loggy_reader;
+
+--
+-- Name: FUNCTION recall_facts(p_query public.vector, p_limit integer, p_project text, p_embedding_config_id bigint); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.recall_facts(p_query public.vector, p_limit integer, p_project text, p_embedding_config_id bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.recall_facts(p_query public.vector, p_limit integer, p_project text, p_embedding_config_id bigint) TO agent_loggy_reader;
+
+--
 -- Name: FUNCTION record_staged_runs(); Type: ACL; Schema: agent_loggy; Owner: -
 --
 
@@ -12299,6 +13373,13 @@ GRANT ALL ON FUNCTION agent_loggy.record_staged_runs() TO agent_loggy_reader;
 --
 
 REVOKE ALL ON FUNCTION agent_loggy.recount_keyword_statistics() FROM PUBLIC;
+
+--
+-- Name: FUNCTION remember_fact(p_key text, p_value text, p_user text, p_project text, p_embedding public.vector, p_embedding_config_id bigint, p_metadata jsonb); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.remember_fact(p_key text, p_value text, p_user text, p_project text, p_embedding public.vector, p_embedding_config_id bigint, p_metadata jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.remember_fact(p_key text, p_value text, p_user text, p_project text, p_embedding public.vector, p_embedding_config_id bigint, p_metadata jsonb) TO agent_loggy_reader;
 
 --
 -- Name: FUNCTION remove_promotion_policy(p_label text, p_project text); Type: ACL; Schema: agent_loggy; Owner: -
@@ -12378,6 +13459,13 @@ REVOKE ALL ON FUNCTION agent_loggy.sees_every_project() FROM PUBLIC;
 GRANT ALL ON FUNCTION agent_loggy.sees_every_project() TO agent_loggy_reader;
 
 --
+-- Name: FUNCTION sees_every_user(); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.sees_every_user() FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.sees_every_user() TO agent_loggy_reader;
+
+--
 -- Name: FUNCTION serialize_writes(); Type: ACL; Schema: agent_loggy; Owner: -
 --
 
@@ -12394,6 +13482,13 @@ REVOKE ALL ON FUNCTION agent_loggy.session_is_admin() FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION agent_loggy.session_may_read(p_project text) FROM PUBLIC;
+
+--
+-- Name: FUNCTION session_sees_every_user(); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.session_sees_every_user() FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.session_sees_every_user() TO agent_loggy_reader;
 
 --
 -- Name: TABLE promotion_policies; Type: ACL; Schema: agent_loggy; Owner: -
@@ -12526,6 +13621,13 @@ REVOKE ALL ON FUNCTION agent_loggy.template_variables(p_template text) FROM PUBL
 GRANT ALL ON FUNCTION agent_loggy.template_variables(p_template text) TO agent_loggy_reader;
 
 --
+-- Name: FUNCTION unlimit_login(p_login text); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.unlimit_login(p_login text) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.unlimit_login(p_login text) TO agent_loggy_admin;
+
+--
 -- Name: PROCEDURE use_vector_schema(IN p_function regprocedure); Type: ACL; Schema: agent_loggy; Owner: -
 --
 
@@ -12551,6 +13653,20 @@ GRANT ALL ON FUNCTION agent_loggy.visible_projects() TO agent_loggy_reader;
 
 REVOKE ALL ON FUNCTION agent_loggy.wilson_interval(p_successes bigint, p_total bigint) FROM PUBLIC;
 GRANT ALL ON FUNCTION agent_loggy.wilson_interval(p_successes bigint, p_total bigint) TO agent_loggy_reader;
+
+--
+-- Name: FUNCTION with_project_bound(p_project text); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.with_project_bound(p_project text) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.with_project_bound(p_project text) TO agent_loggy_reader;
+
+--
+-- Name: FUNCTION with_user_bound(p_user text); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.with_user_bound(p_user text) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.with_user_bound(p_user text) TO agent_loggy_reader;
 
 --
 -- Name: FUNCTION writable_projects(); Type: ACL; Schema: agent_loggy; Owner: -
@@ -12589,6 +13705,12 @@ GRANT SELECT ON TABLE agent_loggy.current_context_rules TO agent_loggy_reader;
 --
 
 GRANT SELECT ON TABLE agent_loggy.current_embedding_configs TO agent_loggy_reader;
+
+--
+-- Name: TABLE current_facts; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT SELECT ON TABLE agent_loggy.current_facts TO agent_loggy_reader;
 
 --
 -- Name: TABLE current_model_configs; Type: ACL; Schema: agent_loggy; Owner: -

@@ -82,6 +82,13 @@ CALLS: dict[str, tuple[str, str]] = {
     "set_prompt_output_schema": ("SELECT agent_loggy.set_prompt_output_schema('shared', 1, '{{}}', {p})", "refused"),
     "prompt_output_schema": ("SELECT agent_loggy.prompt_output_schema('shared', 1, {p})", "null"),
     "resolve_version_ref": ("SELECT agent_loggy.resolve_version_ref('shared', 'staging', {p})", "refused"),
+    "remember_fact": ("SELECT agent_loggy.remember_fact('k', 'v', NULL, {p})", "refused"),
+    "forget_fact": ("SELECT agent_loggy.forget_fact('k', NULL, {p})", "refused"),
+    "recall_fact": ("SELECT agent_loggy.recall_fact('k', NULL, {p})", "refused"),
+    "fact_history": ("SELECT * FROM agent_loggy.fact_history('k', NULL, {p})", "refused"),
+    "recall_facts": ("SELECT * FROM agent_loggy.recall_facts('k', 5, {p})", "refused"),
+    "fact_embedding_config": ("SELECT agent_loggy.fact_embedding_config({p}, 3, NULL)", "refused"),
+    "with_project_bound": ("SELECT agent_loggy.with_project_bound({p})", "refused"),
 }
 # Functions with a project argument that reveal nothing of a project: validators and the caller's own rights.
 ABOUT_THE_CALLER = {"session_may_read", "checked_readable_project", "is_valid_project", "can_access_project",

@@ -25,7 +25,7 @@ READER, WRITER, ADMIN = "agent_loggy_reader", "agent_loggy_writer", "agent_loggy
 # Trigger functions fire without EXECUTE; use_vector_schema is the migrations' tool.
 OWNER_ONLY = {"clear_stale_embedding", "derive_variables", "guard_row", "move_labels", "notify_change",
               "chain_changelog_row", "refuse_changelog_change", "refuse_truncate", "serialize_writes",
-              "check_negate_key_regex", "check_output_schema", "check_promotion", "guard_record",
+              "check_negate_key_regex", "check_output_schema", "check_promotion", "guard_record", "guard_fact",
               "session_is_admin", "session_may_read", "count_keyword_changes", "forget_keyword_counts",
               "bm25_query", "bm25_pruning_query", "checked_readable_project", "fold_keyword_changes",
               "recount_keyword_statistics",

@@ -7,7 +7,7 @@ from typing import Any
 import click
 import psycopg
 
-from agent_loggy_db.cli import access, db, imports, prompt, retrieval, runs
+from agent_loggy_db.cli import access, db, imports, memory, prompt, retrieval, runs
 from agent_loggy_db.cli.output import escape_controls
 from agent_loggy_db.errors import AgentLoggyError, ConnectionFailed, ImportFailed, map_error
 from agent_loggy_db.urls import redact
@@ -58,5 +58,5 @@ def main() -> None:
 
 
 for command in (*db.COMMANDS, *prompt.COMMANDS, imports.import_group, *retrieval.COMMANDS, *access.COMMANDS,
-                *runs.COMMANDS):
+                *runs.COMMANDS, *memory.COMMANDS):
     main.add_command(command)

@@ -1,0 +1,16 @@
+-- Rolls back 0029_facts: the facts, with their history, are dropped.
+
+DROP FUNCTION agent_loggy.recall_facts(vector, integer, text, bigint);
+DROP FUNCTION agent_loggy.recall_facts(text, integer, text);
+DROP FUNCTION agent_loggy.fact_history(text, text, text);
+DROP FUNCTION agent_loggy.recall_fact(text, text, text);
+DROP VIEW agent_loggy.current_facts;
+DROP FUNCTION agent_loggy.forget_fact(text, text, text);
+DROP FUNCTION agent_loggy.remember_fact(text, text, text, text, vector, bigint, jsonb);
+DROP FUNCTION agent_loggy.with_project_bound(text);
+DROP FUNCTION agent_loggy.fact_embedding_config(text, integer, bigint);
+DROP FUNCTION agent_loggy.checked_fact_key(text);
+DROP FUNCTION agent_loggy.checked_any_vector(vector, text);
+DROP FUNCTION agent_loggy.with_user_bound(text);
+DROP TABLE agent_loggy.facts;
+DROP FUNCTION agent_loggy.guard_fact();
