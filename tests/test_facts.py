@@ -203,7 +203,8 @@ class Compass:
             for word, axis in axes.items():
                 if word in text:
                     out[row, axis] = 1.0
-        return out / np.linalg.norm(out, axis=1, keepdims=True)
+        out /= np.linalg.norm(out, axis=1, keepdims=True)
+        return out
 
 
 def test_memory_remembers_recalls_by_meaning_and_forgets(agent: str, configs: dict[int, int]) -> None:
