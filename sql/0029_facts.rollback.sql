@@ -1,4 +1,15 @@
--- Rolls back 0029_facts: the facts, with their history, are dropped.
+-- Rolls back 0029_facts. Refused while facts exist: their history would be lost.
+
+DO $$
+DECLARE
+    held bigint := (SELECT count(*) FROM agent_loggy.facts);
+BEGIN
+    IF held > 0 THEN
+        RAISE EXCEPTION 'cannot roll back 0029_facts: % fact version(s) would be lost', held
+            USING HINT = 'Export them (SELECT * FROM agent_loggy.facts) and delete them, then roll back again.';
+    END IF;
+END
+$$;
 
 DROP FUNCTION agent_loggy.recall_facts(vector, integer, text, bigint);
 DROP FUNCTION agent_loggy.recall_facts(text, integer, text);
