@@ -37,7 +37,8 @@ Row = dict[str, Any]
 
 @dataclass(frozen=True)
 class DocumentHit:
-    """A document found by search: similarity (vector), rank (keyword), or score and both ranks (hybrid)."""
+    """A document found by search: similarity (vector), rank (keyword, fuzzy), or score and the branches'
+    ranks (hybrid); matched_terms (fuzzy) maps each query word to the word it matched in the document."""
 
     id: int
     project: str
@@ -52,6 +53,8 @@ class DocumentHit:
     score: float | None = None
     keyword_rank: int | None = None
     semantic_rank: int | None = None
+    fuzzy_rank: int | None = None
+    matched_terms: Mapping[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -95,8 +98,9 @@ def _hit(cls: type[Hit], row: Row) -> Hit:
     for key in ("tags", "labels"):
         if key in values:
             values[key] = tuple(values[key])
-    if "metadata" in values:
-        values["metadata"] = MappingProxyType(values["metadata"])
+    for key in ("metadata", "matched_terms"):
+        if values.get(key) is not None:
+            values[key] = MappingProxyType(values[key])
     return cls(**values)
 
 
@@ -146,12 +150,18 @@ class _Queries:
         return _Query(project, sql, (text, project, limit, _tags(tags)), DocumentHit)
 
     @staticmethod
+    def fuzzy_documents(text: str, project: str, limit: int, tags: Sequence[str] | None, min_similarity: float,
+                        expansions: int) -> _Query[DocumentHit]:
+        sql = f"SELECT * FROM agent_loggy.fuzzy_search_documents(%s::text, {_DOCUMENT_ARGS}, %s::float8, %s::integer)"
+        return _Query(project, sql, (text, project, limit, _tags(tags), min_similarity, expansions), DocumentHit)
+
+    @staticmethod
     def hybrid_documents(text: str | None, query: Vector | None, project: str, limit: int,
                          tags: Sequence[str] | None, keyword_weight: float, semantic_weight: float,
-                         rrf_k: int) -> _Query[DocumentHit]:
+                         rrf_k: int, fuzzy_weight: float = 0.0) -> _Query[DocumentHit]:
         sql = ("SELECT * FROM agent_loggy.hybrid_search_documents(%s::text, %s::vector, "
-               f"{_DOCUMENT_ARGS}, %s::float8, %s::float8, %s::integer)")
-        params = (text, query, project, limit, _tags(tags), keyword_weight, semantic_weight, rrf_k)
+               f"{_DOCUMENT_ARGS}, %s::float8, %s::float8, %s::integer, %s::float8)")
+        params = (text, query, project, limit, _tags(tags), keyword_weight, semantic_weight, rrf_k, fuzzy_weight)
         return _Query(project, sql, params, DocumentHit)
 
     @staticmethod
@@ -200,7 +210,7 @@ class QueryVectors:
 
 
 class Search:
-    """Vector, keyword and hybrid search over a ConnectionPool; each call is one SQL function call."""
+    """Vector, keyword, fuzzy and hybrid search over a ConnectionPool; each call is one SQL function call."""
 
     def __init__(self, pool: ConnectionPool, *, embedder: Embedder | None = None) -> None:
         self.pool = pool
@@ -221,14 +231,23 @@ class Search:
         """Full-text matches of any word of `text`, best BM25 score (`rank`) first."""
         return self._run(_Queries.keyword_documents(text, project, limit, tags))
 
+    def fuzzy_search_documents(self, text: str, *, project: str = DEFAULT_PROJECT, limit: int = 10,
+                               tags: Sequence[str] | None = None, min_similarity: float = 0.3,
+                               expansions: int = 3) -> list[DocumentHit]:
+        """Keyword search tolerant to typos: each word of `text` also matches the `expansions` words of the
+        project's documents most similar to it (trigram similarity >= `min_similarity`), best BM25 (`rank`)
+        first; `matched_terms` says which word each query word matched."""
+        return self._run(_Queries.fuzzy_documents(text, project, limit, tags, min_similarity, expansions))
+
     def hybrid_search_documents(self, text: str | None, query: QueryVector | None = None, *,
                                 project: str = DEFAULT_PROJECT, limit: int = 10, tags: Sequence[str] | None = None,
                                 keyword_weight: float = 1.0, semantic_weight: float = 1.0,
-                                rrf_k: int = 60) -> list[DocumentHit]:
-        """Keyword and vector search fused by RRF; without `query` the text is embedded (with an embedder)."""
+                                rrf_k: int = 60, fuzzy_weight: float = 0.0) -> list[DocumentHit]:
+        """Keyword and vector search (and fuzzy keyword search when `fuzzy_weight` > 0) fused by RRF; without
+        `query` the text is embedded (with an embedder)."""
         vector = self._embedding.optional(text, query)
         return self._run(_Queries.hybrid_documents(text, vector, project, limit, tags, keyword_weight,
-                                                   semantic_weight, rrf_k))
+                                                   semantic_weight, rrf_k, fuzzy_weight))
 
     def search_context_rules(self, query: str | QueryVector, *, project: str = DEFAULT_PROJECT,
                              limit: int = 5) -> list[ContextRuleHit]:
@@ -271,14 +290,21 @@ class AsyncSearch:
         """See Search.keyword_search_documents."""
         return await self._run(_Queries.keyword_documents(text, project, limit, tags))
 
+    async def fuzzy_search_documents(self, text: str, *, project: str = DEFAULT_PROJECT, limit: int = 10,
+                                     tags: Sequence[str] | None = None, min_similarity: float = 0.3,
+                                     expansions: int = 3) -> list[DocumentHit]:
+        """See Search.fuzzy_search_documents."""
+        return await self._run(_Queries.fuzzy_documents(text, project, limit, tags, min_similarity, expansions))
+
     async def hybrid_search_documents(self, text: str | None, query: QueryVector | None = None, *,
                                       project: str = DEFAULT_PROJECT, limit: int = 10,
                                       tags: Sequence[str] | None = None, keyword_weight: float = 1.0,
-                                      semantic_weight: float = 1.0, rrf_k: int = 60) -> list[DocumentHit]:
+                                      semantic_weight: float = 1.0, rrf_k: int = 60,
+                                      fuzzy_weight: float = 0.0) -> list[DocumentHit]:
         """See Search.hybrid_search_documents."""
         vector = await asyncio.to_thread(self._embedding.optional, text, query)
         return await self._run(_Queries.hybrid_documents(text, vector, project, limit, tags, keyword_weight,
-                                                         semantic_weight, rrf_k))
+                                                         semantic_weight, rrf_k, fuzzy_weight))
 
     async def search_context_rules(self, query: str | QueryVector, *, project: str = DEFAULT_PROJECT,
                                    limit: int = 5) -> list[ContextRuleHit]:

@@ -27,8 +27,8 @@ OWNER_ONLY = {"clear_stale_embedding", "derive_variables", "guard_row", "move_la
               "chain_changelog_row", "refuse_changelog_change", "refuse_truncate", "serialize_writes",
               "check_negate_key_regex", "check_output_schema", "check_promotion", "guard_record",
               "session_is_admin", "session_may_read", "count_keyword_changes", "forget_keyword_counts",
-              "bm25_query", "bm25_pruning_query", "checked_readable_project", "fold_keyword_changes",
-              "recount_keyword_statistics",
+              "bm25_query", "bm25_lexeme_query", "bm25_pruning_query", "checked_readable_project",
+              "fold_keyword_changes", "recount_keyword_statistics",
               "touch_updated_at", "use_vector_schema", "validate_row", "write_changelog", "pinned_by_0012"}
 
 
