@@ -15,6 +15,12 @@ CREATE SCHEMA agent_loggy;
 COMMENT ON SCHEMA agent_loggy IS 'agent-loggy configuration: versioned prompts, model and embedding configs, context rules, Loki negate keys, and their changelog.';
 
 --
+-- Name: pg_trgm; Type: EXTENSION; Schema: -; Owner: -
+--
+
+CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public;
+
+--
 -- Name: vector; Type: EXTENSION; Schema: -; Owner: -
 --
 
@@ -189,6 +195,94 @@ COMMENT ON FUNCTION agent_loggy.begin_import(p_kind text, p_rows jsonb, p_projec
 CREATE FUNCTION agent_loggy.bm25_document_scores(p_query_text text, p_project text, p_count integer, p_tags text[], p_k1 double precision DEFAULT NULL::double precision, p_b double precision DEFAULT NULL::double precision) RETURNS TABLE(id bigint, score double precision)
     LANGUAGE plpgsql STABLE SECURITY DEFINER ROWS 10
     SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+BEGIN
+    RETURN QUERY
+    SELECT s.id, s.score
+    FROM agent_loggy.bm25_lexeme_scores(tsvector_to_array(to_tsvector('english'::regconfig, p_query_text)), NULL,
+                                        p_project, p_count, p_tags, p_k1, p_b) AS s;
+END
+$$;
+
+--
+-- Name: FUNCTION bm25_document_scores(p_query_text text, p_project text, p_count integer, p_tags text[], p_k1 double precision, p_b double precision); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.bm25_document_scores(p_query_text text, p_project text, p_count integer, p_tags text[], p_k1 double precision, p_b double precision) IS 'The p_count documents of p_project carrying all p_tags (NULL: any) with the highest BM25 for p_query_text (see the head of migration 0020), best first, ties by id; only documents containing a lexeme of the query, so fewer when fewer match. k1 and b as bm25_parameter() chooses. bm25_lexeme_scores() of the english lexemes of p_query_text, all of weight 1: exact, without scoring every matching row (the p_count-th best score among some documents of the rarest lexemes is a threshold, and a lexeme''s score is at most idf * f(its highest frequency, its shortest length) (keyword_terms); only documents holding a set of lexemes whose bounds together reach the threshold are read, through the GIN index, and scored). Raises 42501 unless the calling login may read p_project (session_may_read); then reads as the owner.';
+
+--
+-- Name: bm25_expression(text[], double precision[], double precision, double precision, double precision); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.bm25_expression(p_lexemes text[], p_idf double precision[], p_average_length double precision, p_k1 double precision, p_b double precision) RETURNS text
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    RETURN (SELECT format('(SELECT %s FROM (SELECT (%s * (1 - %s + %s * (d.keyword_frequencies ->> '''')::float8 / %s)) AS k) AS n)'::text, string_agg(format('coalesce(%s * (d.keyword_frequencies ->> %L)::float8 / nullif((d.keyword_frequencies ->> %L)::float8 + n.k, 0), 0)'::text, (q.idf * (bm25_expression.p_k1 + (1)::double precision)), q.lexeme, q.lexeme), ' + '::text), bm25_expression.p_k1, bm25_expression.p_b, bm25_expression.p_b, bm25_expression.p_average_length) AS format FROM UNNEST(bm25_expression.p_lexemes, bm25_expression.p_idf) q(lexeme, idf));
+
+--
+-- Name: FUNCTION bm25_expression(p_lexemes text[], p_idf double precision[], p_average_length double precision, p_k1 double precision, p_b double precision); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.bm25_expression(p_lexemes text[], p_idf double precision[], p_average_length double precision, p_k1 double precision, p_b double precision) IS 'The SQL expression of a document d''s BM25 for the query lexemes p_lexemes with inverse document frequencies p_idf (same order), in a corpus of average length p_average_length: the sum over the lexemes d contains of idf * tf * (k1 + 1) / (tf + k1 * (1 - b + b * dl / avgdl)), tf and dl read from d.keyword_frequencies; 0 when it contains none. Numbers and lexemes are literals in it (quoted by format), so each call''s plan has them as constants.';
+
+--
+-- Name: bm25_lexeme_query(text[], double precision[], text); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.bm25_lexeme_query(p_lexemes text[], p_weights double precision[], p_project text, OUT lexemes text[], OUT idf double precision[], OUT frequencies bigint[], OUT average_length double precision, OUT documents bigint, OUT max_frequencies integer[], OUT min_lengths bigint[]) RETURNS record
+    LANGUAGE sql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+    WITH asked AS (  -- each lexeme once, at its highest weight (1 when none is given)
+        SELECT a.lexeme, max(coalesce(a.weight, 1)) AS weight
+        FROM unnest(p_lexemes, p_weights) AS a (lexeme, weight)
+        WHERE a.lexeme IS NOT NULL
+        GROUP BY a.lexeme
+    ), terms AS (  -- the committed counts, plus what this transaction changed and has not committed yet
+        SELECT x.lexeme, sum(x.documents)::bigint AS documents,
+               CASE WHEN NOT bool_or(x.unknown) THEN max(x.max_frequency) END AS max_frequency,
+               CASE WHEN NOT bool_or(x.unknown) THEN min(x.min_length) END AS min_length
+        FROM (SELECT t.lexeme, t.documents, t.max_frequency, t.min_length,
+                     t.max_frequency IS NULL OR t.min_length IS NULL AS unknown
+              FROM agent_loggy.keyword_terms AS t
+              WHERE t.project = p_project AND t.lexeme = ANY (ARRAY(SELECT a.lexeme FROM asked AS a))
+              UNION ALL
+              SELECT c.lexeme, c.documents, c.max_frequency, c.min_length, false
+              FROM agent_loggy.keyword_changes AS c
+              WHERE c.transaction = pg_current_xact_id_if_assigned() AND c.project = p_project
+                AND c.lexeme = ANY (ARRAY(SELECT a.lexeme FROM asked AS a))) AS x
+        GROUP BY x.lexeme
+        HAVING sum(x.documents) > 0
+    ), corpus AS (
+        SELECT sum(x.documents)::bigint AS documents, sum(x.total_length)::bigint AS total_length
+        FROM (SELECT k.documents, k.total_length FROM agent_loggy.keyword_corpus AS k WHERE k.project = p_project
+              UNION ALL
+              SELECT c.documents, c.total_length FROM agent_loggy.keyword_changes AS c
+              WHERE c.transaction = pg_current_xact_id_if_assigned() AND c.project = p_project
+                AND c.lexeme IS NULL) AS x
+        HAVING sum(x.documents) > 0
+    )
+    SELECT array_agg(t.lexeme ORDER BY t.documents, t.lexeme),
+           array_agg(a.weight * ln(1 + (c.documents - t.documents + 0.5) / (t.documents + 0.5)) ORDER BY t.documents, t.lexeme),
+           array_agg(t.documents ORDER BY t.documents, t.lexeme),
+           min(c.total_length::double precision / c.documents), min(c.documents),
+           array_agg(t.max_frequency ORDER BY t.documents, t.lexeme),
+           array_agg(t.min_length ORDER BY t.documents, t.lexeme)
+    FROM corpus AS c CROSS JOIN terms AS t JOIN asked AS a ON a.lexeme = t.lexeme
+$$;
+
+--
+-- Name: FUNCTION bm25_lexeme_query(p_lexemes text[], p_weights double precision[], p_project text, OUT lexemes text[], OUT idf double precision[], OUT frequencies bigint[], OUT average_length double precision, OUT documents bigint, OUT max_frequencies integer[], OUT min_lengths bigint[]); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.bm25_lexeme_query(p_lexemes text[], p_weights double precision[], p_project text, OUT lexemes text[], OUT idf double precision[], OUT frequencies bigint[], OUT average_length double precision, OUT documents bigint, OUT max_frequencies integer[], OUT min_lengths bigint[]) IS 'bm25_query() for lexemes taken as they are (already stemmed, not analysed again), each with a weight (p_weights, same order; NULL or missing: 1) that multiplies its idf, so its share of every score and of every bound; a lexeme given twice counts once, at its higher weight. Only those some document of p_project contains (counting the calling transaction''s own uncommitted changes), rarest first (ties by lexeme). Reads the statistics: the owner''s functions call it after checking the caller.';
+
+--
+-- Name: bm25_lexeme_scores(text[], double precision[], text, integer, text[], double precision, double precision); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.bm25_lexeme_scores(p_lexemes text[], p_weights double precision[], p_project text, p_count integer, p_tags text[], p_k1 double precision DEFAULT NULL::double precision, p_b double precision DEFAULT NULL::double precision) RETURNS TABLE(id bigint, score double precision)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER ROWS 10
+    SET search_path TO 'pg_catalog', 'pg_temp'
     SET extra_float_digits TO '3'
     SET enable_seqscan TO 'off'
     SET enable_indexscan TO 'off'
@@ -197,7 +291,7 @@ DECLARE
     project text := agent_loggy.checked_readable_project(p_project);
     k1 double precision := agent_loggy.bm25_parameter('k1', p_k1);
     b double precision := agent_loggy.bm25_parameter('b', p_b);
-    q record := agent_loggy.bm25_query(p_query_text, p_project);
+    q record := agent_loggy.bm25_lexeme_query(p_lexemes, p_weights, p_project);
     n integer;
     sample_size integer;
     threshold double precision;
@@ -213,6 +307,10 @@ DECLARE
     score_sql text;
     score_from text;
 BEGIN
+    IF EXISTS (SELECT FROM unnest(p_weights) AS w WHERE NOT w BETWEEN 0 AND 'Infinity'::float8 OR w = 'Infinity') THEN
+        RAISE EXCEPTION 'invalid lexeme weights %: expected finite weights >= 0 (NULL: 1)', p_weights
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
     IF q.lexemes IS NULL OR p_count IS NULL OR p_count <= 0 THEN
         RETURN;
     END IF;
@@ -291,24 +389,10 @@ END
 $_$;
 
 --
--- Name: FUNCTION bm25_document_scores(p_query_text text, p_project text, p_count integer, p_tags text[], p_k1 double precision, p_b double precision); Type: COMMENT; Schema: agent_loggy; Owner: -
+-- Name: FUNCTION bm25_lexeme_scores(p_lexemes text[], p_weights double precision[], p_project text, p_count integer, p_tags text[], p_k1 double precision, p_b double precision); Type: COMMENT; Schema: agent_loggy; Owner: -
 --
 
-COMMENT ON FUNCTION agent_loggy.bm25_document_scores(p_query_text text, p_project text, p_count integer, p_tags text[], p_k1 double precision, p_b double precision) IS 'The p_count documents of p_project carrying all p_tags (NULL: any) with the highest BM25 for p_query_text (see the head of migration 0020), best first, ties by id; only documents containing a lexeme of the query, so fewer when fewer match. k1 and b as bm25_parameter() chooses. Exact, without scoring every matching row: the p_count-th best score among up to max(4 p_count, 100) documents of the rarest lexemes (as few as hold p_count documents between them) and as many holding all lexemes is a threshold; a lexeme''s score is at most idf * f(its highest frequency, its shortest length) (keyword_terms); only documents holding a set of lexemes whose bounds together reach the threshold are read (bm25_pruning_query, for up to 8 lexemes; beyond, those holding a lexeme outside the commonest ones whose bounds sum below it, MaxScore), through the GIN index, and scored. A query of one lexeme, or whose lexemes are in at most 2 max(4 p_count, 100) documents together, scores its matches at once. Raises 42501 unless the calling login may read p_project (session_may_read); then reads as the owner.';
-
---
--- Name: bm25_expression(text[], double precision[], double precision, double precision, double precision); Type: FUNCTION; Schema: agent_loggy; Owner: -
---
-
-CREATE FUNCTION agent_loggy.bm25_expression(p_lexemes text[], p_idf double precision[], p_average_length double precision, p_k1 double precision, p_b double precision) RETURNS text
-    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-    RETURN (SELECT format('(SELECT %s FROM (SELECT (%s * (1 - %s + %s * (d.keyword_frequencies ->> '''')::float8 / %s)) AS k) AS n)'::text, string_agg(format('coalesce(%s * (d.keyword_frequencies ->> %L)::float8 / nullif((d.keyword_frequencies ->> %L)::float8 + n.k, 0), 0)'::text, (q.idf * (bm25_expression.p_k1 + (1)::double precision)), q.lexeme, q.lexeme), ' + '::text), bm25_expression.p_k1, bm25_expression.p_b, bm25_expression.p_b, bm25_expression.p_average_length) AS format FROM UNNEST(bm25_expression.p_lexemes, bm25_expression.p_idf) q(lexeme, idf));
-
---
--- Name: FUNCTION bm25_expression(p_lexemes text[], p_idf double precision[], p_average_length double precision, p_k1 double precision, p_b double precision); Type: COMMENT; Schema: agent_loggy; Owner: -
---
-
-COMMENT ON FUNCTION agent_loggy.bm25_expression(p_lexemes text[], p_idf double precision[], p_average_length double precision, p_k1 double precision, p_b double precision) IS 'The SQL expression of a document d''s BM25 for the query lexemes p_lexemes with inverse document frequencies p_idf (same order), in a corpus of average length p_average_length: the sum over the lexemes d contains of idf * tf * (k1 + 1) / (tf + k1 * (1 - b + b * dl / avgdl)), tf and dl read from d.keyword_frequencies; 0 when it contains none. Numbers and lexemes are literals in it (quoted by format), so each call''s plan has them as constants.';
+COMMENT ON FUNCTION agent_loggy.bm25_lexeme_scores(p_lexemes text[], p_weights double precision[], p_project text, p_count integer, p_tags text[], p_k1 double precision, p_b double precision) IS 'bm25_document_scores() for lexemes taken as they are (p_lexemes, already stemmed), each lexeme''s idf multiplied by its weight (p_weights, same order; NULL: 1; a lexeme given twice counts at its higher weight): the p_count documents of p_project carrying all p_tags (NULL: any) with the highest weighted BM25, best first, ties by id, exact and pruned as bm25_document_scores() documents (the bounds are weighted alike). Raises 22023 for a weight below 0, infinite or NaN; 42501 unless the calling login may read p_project (session_may_read); then reads as the owner.';
 
 --
 -- Name: bm25_parameter(text, double precision); Type: FUNCTION; Schema: agent_loggy; Owner: -
@@ -402,39 +486,8 @@ CREATE FUNCTION agent_loggy.bm25_query(p_query_text text, p_project text, OUT le
     LANGUAGE sql STABLE
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
-    WITH asked AS (
-        SELECT tsvector_to_array(to_tsvector('english'::regconfig, p_query_text)) AS lexemes
-    ), terms AS (  -- the committed counts, plus what this transaction changed and has not committed yet
-        SELECT x.lexeme, sum(x.documents)::bigint AS documents,
-               CASE WHEN NOT bool_or(x.unknown) THEN max(x.max_frequency) END AS max_frequency,
-               CASE WHEN NOT bool_or(x.unknown) THEN min(x.min_length) END AS min_length
-        FROM (SELECT t.lexeme, t.documents, t.max_frequency, t.min_length,
-                     t.max_frequency IS NULL OR t.min_length IS NULL AS unknown
-              FROM agent_loggy.keyword_terms AS t, asked
-              WHERE t.project = p_project AND t.lexeme = ANY (asked.lexemes)
-              UNION ALL
-              SELECT c.lexeme, c.documents, c.max_frequency, c.min_length, false
-              FROM agent_loggy.keyword_changes AS c, asked
-              WHERE c.transaction = pg_current_xact_id_if_assigned() AND c.project = p_project
-                AND c.lexeme = ANY (asked.lexemes)) AS x
-        GROUP BY x.lexeme
-        HAVING sum(x.documents) > 0
-    ), corpus AS (
-        SELECT sum(x.documents)::bigint AS documents, sum(x.total_length)::bigint AS total_length
-        FROM (SELECT k.documents, k.total_length FROM agent_loggy.keyword_corpus AS k WHERE k.project = p_project
-              UNION ALL
-              SELECT c.documents, c.total_length FROM agent_loggy.keyword_changes AS c
-              WHERE c.transaction = pg_current_xact_id_if_assigned() AND c.project = p_project
-                AND c.lexeme IS NULL) AS x
-        HAVING sum(x.documents) > 0
-    )
-    SELECT array_agg(t.lexeme ORDER BY t.documents, t.lexeme),
-           array_agg(ln(1 + (c.documents - t.documents + 0.5) / (t.documents + 0.5)) ORDER BY t.documents, t.lexeme),
-           array_agg(t.documents ORDER BY t.documents, t.lexeme),
-           min(c.total_length::double precision / c.documents), min(c.documents),
-           array_agg(t.max_frequency ORDER BY t.documents, t.lexeme),
-           array_agg(t.min_length ORDER BY t.documents, t.lexeme)
-    FROM corpus AS c CROSS JOIN terms AS t
+    SELECT * FROM agent_loggy.bm25_lexeme_query(tsvector_to_array(to_tsvector('english'::regconfig, p_query_text)),
+                                                NULL, p_project)
 $$;
 
 --
@@ -1768,6 +1821,88 @@ $$;
 COMMENT ON FUNCTION agent_loggy.checked_fusion(p_query_text text, p_query public.vector, p_keyword_weight double precision, p_semantic_weight double precision, p_rrf_k integer) IS 'Raises SQLSTATE 22023 unless a hybrid search has finite weights >= 0 that are not both 0, rrf_k between 0 and 10000, and query text or a query vector for a branch of positive weight.';
 
 --
+-- Name: checked_fusion(text, public.vector, double precision, double precision, double precision, integer); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.checked_fusion(p_query_text text, p_query public.vector, p_keyword_weight double precision, p_semantic_weight double precision, p_fuzzy_weight double precision, p_rrf_k integer) RETURNS void
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+BEGIN
+    IF p_fuzzy_weight IS NULL OR NOT p_fuzzy_weight BETWEEN 0 AND 'Infinity'::float8 OR p_fuzzy_weight = 'Infinity' THEN
+        RAISE EXCEPTION 'invalid fuzzy weight %: expected a finite weight >= 0 (0: no fuzzy branch)',
+            coalesce(p_fuzzy_weight::text, 'NULL')
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF p_fuzzy_weight = 0 THEN  -- the two branches as before, and their messages
+        PERFORM agent_loggy.checked_fusion(p_query_text, p_query, p_keyword_weight, p_semantic_weight, p_rrf_k);
+        RETURN;
+    END IF;
+    IF p_keyword_weight IS NULL OR p_keyword_weight < 0 OR p_keyword_weight = 'Infinity' OR p_keyword_weight = 'NaN'
+            OR p_semantic_weight IS NULL OR p_semantic_weight < 0 OR p_semantic_weight = 'Infinity'
+            OR p_semantic_weight = 'NaN' THEN
+        RAISE EXCEPTION 'invalid weights keyword=% semantic=% fuzzy=%: expected finite weights >= 0',
+            coalesce(p_keyword_weight::text, 'NULL'), coalesce(p_semantic_weight::text, 'NULL'), p_fuzzy_weight
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF p_rrf_k IS NULL OR p_rrf_k NOT BETWEEN 0 AND 10000 THEN
+        RAISE EXCEPTION 'invalid rrf_k %: expected 0 to 10000 (60 is usual)', coalesce(p_rrf_k::text, 'NULL')
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF coalesce(p_query_text, '') !~ '\S' AND p_query IS NULL THEN
+        RAISE EXCEPTION 'hybrid search needs query text or a query vector, got neither'
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF coalesce(p_query_text, '') !~ '\S' AND p_semantic_weight = 0 THEN
+        RAISE EXCEPTION 'hybrid search has nothing to run: the query it was given is in a branch of weight 0'
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+END
+$$;
+
+--
+-- Name: FUNCTION checked_fusion(p_query_text text, p_query public.vector, p_keyword_weight double precision, p_semantic_weight double precision, p_fuzzy_weight double precision, p_rrf_k integer); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.checked_fusion(p_query_text text, p_query public.vector, p_keyword_weight double precision, p_semantic_weight double precision, p_fuzzy_weight double precision, p_rrf_k integer) IS 'checked_fusion() with a fuzzy branch: raises SQLSTATE 22023 unless p_fuzzy_weight is finite and >= 0 and, when it is above 0, the other weights are finite and >= 0, rrf_k is between 0 and 10000, and there is query text (for the keyword and fuzzy branches) or a query vector for a branch of positive weight. At fuzzy weight 0, exactly the two-branch checks and messages.';
+
+--
+-- Name: checked_fuzziness(text, double precision, integer); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.checked_fuzziness(p_query_text text, p_min_similarity double precision, p_expansions integer) RETURNS void
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    words integer;
+BEGIN
+    IF p_min_similarity IS NULL OR NOT p_min_similarity > 0 OR NOT p_min_similarity <= 1 THEN
+        RAISE EXCEPTION 'invalid min_similarity %: expected more than 0 and at most 1 (0.3 is usual)',
+            coalesce(p_min_similarity::text, 'NULL')
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF p_expansions IS NULL OR p_expansions NOT BETWEEN 1 AND 10 THEN
+        RAISE EXCEPTION 'invalid expansions %: expected 1 to 10 lexemes per query word (3 is usual)',
+            coalesce(p_expansions::text, 'NULL')
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    words := cardinality(tsvector_to_array(to_tsvector('english'::regconfig, p_query_text)));
+    IF words > 32 THEN
+        RAISE EXCEPTION 'query text % has % distinct words: fuzzy search corrects at most 32',
+            quote_literal(left(p_query_text, 60) || CASE WHEN length(p_query_text) > 60 THEN '...' ELSE '' END), words
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+END
+$$;
+
+--
+-- Name: FUNCTION checked_fuzziness(p_query_text text, p_min_similarity double precision, p_expansions integer); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.checked_fuzziness(p_query_text text, p_min_similarity double precision, p_expansions integer) IS 'Raises SQLSTATE 22023 unless a fuzzy search has p_min_similarity in (0, 1], p_expansions between 1 and 10, and query text of at most 32 distinct english lexemes (each is looked up in the vocabulary); names the value (the first 60 characters of the text).';
+
+--
 -- Name: checked_limit(integer); Type: FUNCTION; Schema: agent_loggy; Owner: -
 --
 
@@ -2641,6 +2776,128 @@ $$;
 COMMENT ON FUNCTION agent_loggy.forget_keyword_counts() IS 'Statement trigger of documents after TRUNCATE: no documents, no counts (nor changes of this transaction to fold).';
 
 --
+-- Name: fuzzy_document_ids(text, text, integer, text[], double precision, integer); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.fuzzy_document_ids(p_query_text text, p_project text, p_count integer, p_tags text[], p_min_similarity double precision DEFAULT 0.3, p_expansions integer DEFAULT 3) RETURNS bigint[]
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    lexemes text[];
+    weights double precision[];
+BEGIN
+    SELECT array_agg(t.lexeme ORDER BY t.word, t.similarity DESC), array_agg(t.similarity ORDER BY t.word, t.similarity DESC)
+    INTO lexemes, weights
+    FROM agent_loggy.fuzzy_terms(p_query_text, p_project, p_min_similarity, p_expansions) AS t;
+    RETURN ARRAY(SELECT s.id FROM agent_loggy.bm25_lexeme_scores(lexemes, weights, p_project, p_count, p_tags) AS s);
+END
+$$;
+
+--
+-- Name: FUNCTION fuzzy_document_ids(p_query_text text, p_project text, p_count integer, p_tags text[], p_min_similarity double precision, p_expansions integer); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.fuzzy_document_ids(p_query_text text, p_project text, p_count integer, p_tags text[], p_min_similarity double precision, p_expansions integer) IS 'The ids of the p_count documents of p_project carrying all p_tags (NULL: any) that fuzzy search ranks first for p_query_text, best first: the lexemes fuzzy_terms() chooses, ranked by bm25_lexeme_scores() with their similarities as weights. The fuzzy branch of hybrid search; arguments are checked as fuzzy_terms() checks them.';
+
+--
+-- Name: fuzzy_search_documents(text, text, integer, text[], double precision, integer); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.fuzzy_search_documents(p_query_text text, p_project text DEFAULT 'default'::text, p_limit integer DEFAULT 10, p_tags text[] DEFAULT NULL::text[], p_min_similarity double precision DEFAULT 0.3, p_expansions integer DEFAULT 3) RETURNS TABLE(id bigint, project text, source text, external_id text, title text, content text, tags text[], metadata jsonb, rank real, matched_terms jsonb)
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    -- checked before the query: a join with an empty table would never call the checks
+    asked_text text := agent_loggy.checked_query_text(p_query_text);
+    asked_project text := agent_loggy.checked_project(p_project);
+    asked_limit integer := agent_loggy.checked_limit(p_limit);
+    asked_tags text[] := agent_loggy.checked_tags(p_tags);
+    words text[];
+    lexemes text[];
+    weights double precision[];
+BEGIN
+    SELECT array_agg(t.word ORDER BY t.word, t.similarity DESC, t.lexeme),
+           array_agg(t.lexeme ORDER BY t.word, t.similarity DESC, t.lexeme),
+           array_agg(t.similarity ORDER BY t.word, t.similarity DESC, t.lexeme)
+    INTO words, lexemes, weights
+    FROM agent_loggy.fuzzy_terms(asked_text, asked_project, p_min_similarity, p_expansions) AS t;
+    RETURN QUERY
+    SELECT d.id, d.project, d.source, d.external_id, d.title, d.content, d.tags, d.metadata, s.score::real,
+           (SELECT jsonb_object_agg(m.word, m.lexeme ORDER BY m.word)
+            FROM (SELECT DISTINCT ON (x.word) x.word, x.lexeme
+                  FROM unnest(words, lexemes, weights) AS x (word, lexeme, similarity)
+                  WHERE d.keyword_frequencies ? x.lexeme
+                  ORDER BY x.word, x.similarity DESC, x.lexeme) AS m)
+    FROM agent_loggy.bm25_lexeme_scores(lexemes, weights, asked_project, asked_limit, asked_tags)
+         WITH ORDINALITY AS s (id, score, pos)
+    JOIN agent_loggy.documents AS d ON d.id = s.id
+    ORDER BY s.pos;
+END
+$$;
+
+--
+-- Name: FUNCTION fuzzy_search_documents(p_query_text text, p_project text, p_limit integer, p_tags text[], p_min_similarity double precision, p_expansions integer); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.fuzzy_search_documents(p_query_text text, p_project text, p_limit integer, p_tags text[], p_min_similarity double precision, p_expansions integer) IS 'Keyword search of the documents of p_project that tolerates typos: each english lexeme (word) of p_query_text stands for the p_expansions lexemes of the project''s vocabulary most similar to it (pg_trgm trigram similarity at least p_min_similarity, through keyword_terms_lexeme_trgm_idx; the word itself at similarity 1 when a document holds it), and documents are ranked by BM25 over them, each lexeme''s idf multiplied by its similarity, so a word found as typed outranks its corrections (rank = that score; ties by id; BM25 whatever agent_loggy.keyword_ranking says). matched_terms maps each query word the document matched to the lexeme it matched there (the most similar one it holds), e.g. {"paymnet": "payment", "tiemout": "timeout"}. p_tags keeps documents carrying all the given tags. Raises 22023 for blank text, more than 32 words, min_similarity outside (0, 1], expansions outside 1..10, and as keyword_search_documents for project, limit and tags; 42501 for a project the caller may not read.';
+
+--
+-- Name: fuzzy_terms(text, text, double precision, integer); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.fuzzy_terms(p_query_text text, p_project text, p_min_similarity double precision DEFAULT 0.3, p_expansions integer DEFAULT 3) RETURNS TABLE(word text, lexeme text, similarity double precision)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER ROWS 30
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    SET "pg_trgm.similarity_threshold" TO '0.3'
+    AS $_$
+DECLARE
+    project text := agent_loggy.checked_readable_project(p_project);
+    words text[] := tsvector_to_array(to_tsvector('english'::regconfig, p_query_text));
+    trgm name := (SELECT n.nspname FROM pg_catalog.pg_extension AS e
+                  JOIN pg_catalog.pg_namespace AS n ON n.oid = e.extnamespace WHERE e.extname = 'pg_trgm');
+BEGIN
+    PERFORM agent_loggy.checked_fuzziness(p_query_text, p_min_similarity, p_expansions);
+    IF cardinality(words) IS DISTINCT FROM 0 AND trgm IS NULL THEN
+        RAISE EXCEPTION 'fuzzy search needs the extension pg_trgm, which is not installed'
+            USING ERRCODE = 'undefined_object', HINT = 'CREATE EXTENSION pg_trgm; (migration 0027 installs it)';
+    END IF;
+    IF cardinality(words) IS DISTINCT FROM 0 THEN
+        PERFORM set_config('pg_trgm.similarity_threshold', p_min_similarity::text, true);
+        -- a plan for this call: the project is a constant to the planner (a small project's vocabulary
+        -- through the primary key, a big one's through the trigram index); the operator and function are
+        -- pg_trgm's, named with its schema
+        RETURN QUERY EXECUTE format($sql$
+            SELECT w.word, m.lexeme, m.similarity::double precision
+            FROM unnest($2::text[]) AS w (word)
+            CROSS JOIN LATERAL (
+                SELECT x.lexeme, max(x.similarity) AS similarity
+                FROM (SELECT t.lexeme, %1$I.similarity(t.lexeme, w.word) AS similarity, t.documents
+                      FROM agent_loggy.keyword_terms AS t
+                      WHERE t.project = %2$L AND t.lexeme OPERATOR(%1$I.%%) w.word
+                      UNION ALL
+                      SELECT c.lexeme, %1$I.similarity(c.lexeme, w.word), c.documents
+                      FROM agent_loggy.keyword_changes AS c
+                      WHERE c.transaction = pg_current_xact_id_if_assigned() AND c.project = %2$L
+                        AND c.lexeme OPERATOR(%1$I.%%) w.word) AS x
+                GROUP BY x.lexeme
+                HAVING sum(x.documents) > 0
+                ORDER BY max(x.similarity) DESC, sum(x.documents) DESC, x.lexeme
+                LIMIT $3) AS m
+            ORDER BY w.word, m.similarity DESC, m.lexeme$sql$, trgm, project)
+            USING project, words, p_expansions;
+    END IF;
+END
+$_$;
+
+--
+-- Name: FUNCTION fuzzy_terms(p_query_text text, p_project text, p_min_similarity double precision, p_expansions integer); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.fuzzy_terms(p_query_text text, p_project text, p_min_similarity double precision, p_expansions integer) IS 'How fuzzy search corrects p_query_text in p_project: for each english lexeme (word) of the text, the p_expansions lexemes of the project''s documents most similar to it (pg_trgm''s similarity(), at least p_min_similarity; most similar first, then the commoner, then by lexeme), the word itself first (similarity 1) when a document holds it; a word like nothing in the vocabulary gets no row. Counts the calling transaction''s own uncommitted documents. Found through keyword_terms_lexeme_trgm_idx. Raises 22023 as checked_fuzziness() does, 42501 unless the calling login may read p_project (session_may_read); then reads the vocabulary as the owner.';
+
+--
 -- Name: grant_project(text, text, text); Type: FUNCTION; Schema: agent_loggy; Owner: -
 --
 
@@ -3062,10 +3319,10 @@ $$;
 COMMENT ON FUNCTION agent_loggy.hybrid_search_context_rules(p_query_text text, p_query public.vector, p_project text, p_limit integer) IS 'Hybrid search of the current context rules of p_project: keyword search over context, description, important and ignore (see keyword_query) and vector search, each over rrf_candidates(p_limit, 60) candidates, fused by reciprocal rank fusion with weights 1 and rrf_k 60 (see hybrid_search_documents). Either query may be NULL, not both.';
 
 --
--- Name: hybrid_search_documents(text, public.vector, text, integer, text[], double precision, double precision, integer); Type: FUNCTION; Schema: agent_loggy; Owner: -
+-- Name: hybrid_search_documents(text, public.vector, text, integer, text[], double precision, double precision, integer, double precision); Type: FUNCTION; Schema: agent_loggy; Owner: -
 --
 
-CREATE FUNCTION agent_loggy.hybrid_search_documents(p_query_text text, p_query public.vector, p_project text DEFAULT 'default'::text, p_limit integer DEFAULT 10, p_tags text[] DEFAULT NULL::text[], p_keyword_weight double precision DEFAULT 1, p_semantic_weight double precision DEFAULT 1, p_rrf_k integer DEFAULT 60) RETURNS TABLE(id bigint, project text, source text, external_id text, title text, content text, tags text[], metadata jsonb, score double precision, keyword_rank integer, semantic_rank integer, similarity double precision)
+CREATE FUNCTION agent_loggy.hybrid_search_documents(p_query_text text, p_query public.vector, p_project text DEFAULT 'default'::text, p_limit integer DEFAULT 10, p_tags text[] DEFAULT NULL::text[], p_keyword_weight double precision DEFAULT 1, p_semantic_weight double precision DEFAULT 1, p_rrf_k integer DEFAULT 60, p_fuzzy_weight double precision DEFAULT 0) RETURNS TABLE(id bigint, project text, source text, external_id text, title text, content text, tags text[], metadata jsonb, score double precision, keyword_rank integer, semantic_rank integer, similarity double precision, fuzzy_rank integer)
     LANGUAGE plpgsql STABLE
     SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $$
@@ -3074,10 +3331,19 @@ DECLARE
     candidates integer;
     keyword_ids bigint[];
     semantic_ids bigint[];
+    fuzzy_ids bigint[];
 BEGIN
     PERFORM agent_loggy.checked_project(p_project), agent_loggy.checked_limit(p_limit),
-            agent_loggy.checked_fusion(p_query_text, p_query, p_keyword_weight, p_semantic_weight, p_rrf_k);
+            agent_loggy.checked_fusion(p_query_text, p_query, p_keyword_weight, p_semantic_weight, p_fuzzy_weight, p_rrf_k);
     candidates := agent_loggy.rrf_candidates(p_limit, p_rrf_k);
+    IF p_fuzzy_weight > 0 AND p_query_text ~ '\S' THEN
+        IF p_keyword_weight > 0 OR p_query IS NOT NULL AND p_semantic_weight > 0 THEN
+            -- three branches: a row outside every window scores at most 3 w_max / (rrf_k + window + 1),
+            -- below the top's last w_max / (rrf_k + limit) when window >= 2 rrf_k + 3 limit
+            candidates := candidates + p_rrf_k + p_limit;
+        END IF;
+        fuzzy_ids := agent_loggy.fuzzy_document_ids(p_query_text, p_project, candidates, tags);
+    END IF;
     IF p_query_text ~ '\S' AND p_keyword_weight > 0 THEN
         keyword_ids := agent_loggy.keyword_document_ids(p_query_text, p_project, candidates, tags);
     END IF;
@@ -3087,8 +3353,9 @@ BEGIN
     END IF;
     RETURN QUERY
     SELECT d.id, d.project, d.source, d.external_id, d.title, d.content, d.tags, d.metadata,
-           f.score, f.keyword_rank, f.semantic_rank, 1 - (d.embedding <=> p_query)
-    FROM agent_loggy.rrf_fuse(keyword_ids, semantic_ids, p_keyword_weight, p_semantic_weight, p_rrf_k) AS f
+           f.score, f.keyword_rank, f.semantic_rank, 1 - (d.embedding <=> p_query), f.fuzzy_rank
+    FROM agent_loggy.rrf_fuse(keyword_ids, semantic_ids, fuzzy_ids, p_keyword_weight, p_semantic_weight,
+                              p_fuzzy_weight, p_rrf_k) AS f
     JOIN agent_loggy.documents AS d ON d.id = f.id
     ORDER BY f.score DESC, f.id
     LIMIT p_limit;
@@ -3096,10 +3363,10 @@ END
 $$;
 
 --
--- Name: FUNCTION hybrid_search_documents(p_query_text text, p_query public.vector, p_project text, p_limit integer, p_tags text[], p_keyword_weight double precision, p_semantic_weight double precision, p_rrf_k integer); Type: COMMENT; Schema: agent_loggy; Owner: -
+-- Name: FUNCTION hybrid_search_documents(p_query_text text, p_query public.vector, p_project text, p_limit integer, p_tags text[], p_keyword_weight double precision, p_semantic_weight double precision, p_rrf_k integer, p_fuzzy_weight double precision); Type: COMMENT; Schema: agent_loggy; Owner: -
 --
 
-COMMENT ON FUNCTION agent_loggy.hybrid_search_documents(p_query_text text, p_query public.vector, p_project text, p_limit integer, p_tags text[], p_keyword_weight double precision, p_semantic_weight double precision, p_rrf_k integer) IS 'Hybrid search of the documents of p_project: keyword search (BM25, as keyword_search_documents ranks) and vector search (search_documents) each rank a window of rrf_candidates(p_limit, p_rrf_k) candidates (80 for the defaults), fused by reciprocal rank fusion: score = p_keyword_weight / (p_rrf_k + keyword_rank) + p_semantic_weight / (p_rrf_k + semantic_rank), an absent rank contributing 0. Best score first, ties by id. Either query may be NULL, and either weight 0 (that branch is skipped), not both; similarity is 1 - cosine distance (NULL without a query vector or an embedding).';
+COMMENT ON FUNCTION agent_loggy.hybrid_search_documents(p_query_text text, p_query public.vector, p_project text, p_limit integer, p_tags text[], p_keyword_weight double precision, p_semantic_weight double precision, p_rrf_k integer, p_fuzzy_weight double precision) IS 'Hybrid search of the documents of p_project: keyword search (BM25, as keyword_search_documents ranks), vector search (search_documents) and, when p_fuzzy_weight > 0, fuzzy keyword search (as fuzzy_search_documents ranks, at its default similarity 0.3 and 3 expansions) each rank a window of rrf_candidates(p_limit, p_rrf_k) candidates (80 for the defaults; with the fuzzy branch and another one, rrf_k + limit more: 150), fused by reciprocal rank fusion: score = p_keyword_weight / (p_rrf_k + keyword_rank) + p_semantic_weight / (p_rrf_k + semantic_rank) + p_fuzzy_weight / (p_rrf_k + fuzzy_rank), an absent rank contributing 0. Best score first, ties by id. p_fuzzy_weight defaults to 0 (no fuzzy branch: the results of the two-branch search before migration 0027). Either query may be NULL, and any weight 0 (that branch is skipped), not all; similarity is 1 - cosine distance (NULL without a query vector or an embedding).';
 
 --
 -- Name: import_context_rules(jsonb, text, boolean); Type: FUNCTION; Schema: agent_loggy; Owner: -
@@ -5367,6 +5634,30 @@ $$;
 --
 
 COMMENT ON FUNCTION agent_loggy.rrf_fuse(p_keyword_ids bigint[], p_semantic_ids bigint[], p_keyword_weight double precision, p_semantic_weight double precision, p_rrf_k integer) IS 'Reciprocal rank fusion of two ranked id lists (best first): score = keyword_weight / (rrf_k + keyword_rank) + semantic_weight / (rrf_k + semantic_rank), a missing rank contributing 0; ranks are 1-based positions in the lists. Sorted by score, then id.';
+
+--
+-- Name: rrf_fuse(bigint[], bigint[], bigint[], double precision, double precision, double precision, integer); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.rrf_fuse(p_keyword_ids bigint[], p_semantic_ids bigint[], p_fuzzy_ids bigint[], p_keyword_weight double precision, p_semantic_weight double precision, p_fuzzy_weight double precision, p_rrf_k integer) RETURNS TABLE(id bigint, score double precision, keyword_rank integer, semantic_rank integer, fuzzy_rank integer)
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+    SELECT coalesce(k.id, s.id, z.id),
+           coalesce(p_keyword_weight / (p_rrf_k + k.rank), 0) + coalesce(p_semantic_weight / (p_rrf_k + s.rank), 0)
+               + coalesce(p_fuzzy_weight / (p_rrf_k + z.rank), 0),
+           k.rank::integer, s.rank::integer, z.rank::integer
+    FROM unnest(p_keyword_ids) WITH ORDINALITY AS k (id, rank)
+    FULL JOIN unnest(p_semantic_ids) WITH ORDINALITY AS s (id, rank) ON s.id = k.id
+    FULL JOIN unnest(p_fuzzy_ids) WITH ORDINALITY AS z (id, rank) ON z.id = coalesce(k.id, s.id)
+    ORDER BY 2 DESC, 1
+$$;
+
+--
+-- Name: FUNCTION rrf_fuse(p_keyword_ids bigint[], p_semantic_ids bigint[], p_fuzzy_ids bigint[], p_keyword_weight double precision, p_semantic_weight double precision, p_fuzzy_weight double precision, p_rrf_k integer); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.rrf_fuse(p_keyword_ids bigint[], p_semantic_ids bigint[], p_fuzzy_ids bigint[], p_keyword_weight double precision, p_semantic_weight double precision, p_fuzzy_weight double precision, p_rrf_k integer) IS 'Reciprocal rank fusion of three ranked id lists (best first): score = keyword_weight / (rrf_k + keyword_rank) + semantic_weight / (rrf_k + semantic_rank) + fuzzy_weight / (rrf_k + fuzzy_rank), a missing rank contributing 0; ranks are 1-based positions in the lists. Sorted by score, then id.';
 
 --
 -- Name: run_score(double precision, double precision, double precision); Type: FUNCTION; Schema: agent_loggy; Owner: -
@@ -8901,6 +9192,18 @@ CREATE INDEX investigations_project_ref_idx ON agent_loggy.investigations USING 
 CREATE INDEX keyword_changes_transaction_idx ON agent_loggy.keyword_changes USING btree (transaction, project, lexeme);
 
 --
+-- Name: keyword_terms_lexeme_trgm_idx; Type: INDEX; Schema: agent_loggy; Owner: -
+--
+
+CREATE INDEX keyword_terms_lexeme_trgm_idx ON agent_loggy.keyword_terms USING gin (lexeme public.gin_trgm_ops);
+
+--
+-- Name: INDEX keyword_terms_lexeme_trgm_idx; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON INDEX agent_loggy.keyword_terms_lexeme_trgm_idx IS 'Trigrams of each lexeme of the projects'' vocabularies (pg_trgm''s gin_trgm_ops): fuzzy_terms() finds the lexemes similar to a query word through it.';
+
+--
 -- Name: model_configs_labels_idx; Type: INDEX; Schema: agent_loggy; Owner: -
 --
 
@@ -11081,6 +11384,19 @@ REVOKE ALL ON FUNCTION agent_loggy.bm25_expression(p_lexemes text[], p_idf doubl
 GRANT ALL ON FUNCTION agent_loggy.bm25_expression(p_lexemes text[], p_idf double precision[], p_average_length double precision, p_k1 double precision, p_b double precision) TO agent_loggy_reader;
 
 --
+-- Name: FUNCTION bm25_lexeme_query(p_lexemes text[], p_weights double precision[], p_project text, OUT lexemes text[], OUT idf double precision[], OUT frequencies bigint[], OUT average_length double precision, OUT documents bigint, OUT max_frequencies integer[], OUT min_lengths bigint[]); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.bm25_lexeme_query(p_lexemes text[], p_weights double precision[], p_project text, OUT lexemes text[], OUT idf double precision[], OUT frequencies bigint[], OUT average_length double precision, OUT documents bigint, OUT max_frequencies integer[], OUT min_lengths bigint[]) FROM PUBLIC;
+
+--
+-- Name: FUNCTION bm25_lexeme_scores(p_lexemes text[], p_weights double precision[], p_project text, p_count integer, p_tags text[], p_k1 double precision, p_b double precision); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.bm25_lexeme_scores(p_lexemes text[], p_weights double precision[], p_project text, p_count integer, p_tags text[], p_k1 double precision, p_b double precision) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.bm25_lexeme_scores(p_lexemes text[], p_weights double precision[], p_project text, p_count integer, p_tags text[], p_k1 double precision, p_b double precision) TO agent_loggy_reader;
+
+--
 -- Name: FUNCTION bm25_parameter(p_name text, p_value double precision); Type: ACL; Schema: agent_loggy; Owner: -
 --
 
@@ -11719,6 +12035,20 @@ REVOKE ALL ON FUNCTION agent_loggy.checked_fusion(p_query_text text, p_query pub
 GRANT ALL ON FUNCTION agent_loggy.checked_fusion(p_query_text text, p_query public.vector, p_keyword_weight double precision, p_semantic_weight double precision, p_rrf_k integer) TO agent_loggy_reader;
 
 --
+-- Name: FUNCTION checked_fusion(p_query_text text, p_query public.vector, p_keyword_weight double precision, p_semantic_weight double precision, p_fuzzy_weight double precision, p_rrf_k integer); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.checked_fusion(p_query_text text, p_query public.vector, p_keyword_weight double precision, p_semantic_weight double precision, p_fuzzy_weight double precision, p_rrf_k integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.checked_fusion(p_query_text text, p_query public.vector, p_keyword_weight double precision, p_semantic_weight double precision, p_fuzzy_weight double precision, p_rrf_k integer) TO agent_loggy_reader;
+
+--
+-- Name: FUNCTION checked_fuzziness(p_query_text text, p_min_similarity double precision, p_expansions integer); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.checked_fuzziness(p_query_text text, p_min_similarity double precision, p_expansions integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.checked_fuzziness(p_query_text text, p_min_similarity double precision, p_expansions integer) TO agent_loggy_reader;
+
+--
 -- Name: FUNCTION checked_limit(p_limit integer); Type: ACL; Schema: agent_loggy; Owner: -
 --
 
@@ -11954,6 +12284,27 @@ REVOKE ALL ON FUNCTION agent_loggy.fold_keyword_changes() FROM PUBLIC;
 REVOKE ALL ON FUNCTION agent_loggy.forget_keyword_counts() FROM PUBLIC;
 
 --
+-- Name: FUNCTION fuzzy_document_ids(p_query_text text, p_project text, p_count integer, p_tags text[], p_min_similarity double precision, p_expansions integer); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.fuzzy_document_ids(p_query_text text, p_project text, p_count integer, p_tags text[], p_min_similarity double precision, p_expansions integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.fuzzy_document_ids(p_query_text text, p_project text, p_count integer, p_tags text[], p_min_similarity double precision, p_expansions integer) TO agent_loggy_reader;
+
+--
+-- Name: FUNCTION fuzzy_search_documents(p_query_text text, p_project text, p_limit integer, p_tags text[], p_min_similarity double precision, p_expansions integer); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.fuzzy_search_documents(p_query_text text, p_project text, p_limit integer, p_tags text[], p_min_similarity double precision, p_expansions integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.fuzzy_search_documents(p_query_text text, p_project text, p_limit integer, p_tags text[], p_min_similarity double precision, p_expansions integer) TO agent_loggy_reader;
+
+--
+-- Name: FUNCTION fuzzy_terms(p_query_text text, p_project text, p_min_similarity double precision, p_expansions integer); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.fuzzy_terms(p_query_text text, p_project text, p_min_similarity double precision, p_expansions integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.fuzzy_terms(p_query_text text, p_project text, p_min_similarity double precision, p_expansions integer) TO agent_loggy_reader;
+
+--
 -- Name: FUNCTION grant_project(p_role text, p_project text, p_level text); Type: ACL; Schema: agent_loggy; Owner: -
 --
 
@@ -12001,11 +12352,11 @@ REVOKE ALL ON FUNCTION agent_loggy.hybrid_search_context_rules(p_query_text text
 GRANT ALL ON FUNCTION agent_loggy.hybrid_search_context_rules(p_query_text text, p_query public.vector, p_project text, p_limit integer) TO agent_loggy_reader;
 
 --
--- Name: FUNCTION hybrid_search_documents(p_query_text text, p_query public.vector, p_project text, p_limit integer, p_tags text[], p_keyword_weight double precision, p_semantic_weight double precision, p_rrf_k integer); Type: ACL; Schema: agent_loggy; Owner: -
+-- Name: FUNCTION hybrid_search_documents(p_query_text text, p_query public.vector, p_project text, p_limit integer, p_tags text[], p_keyword_weight double precision, p_semantic_weight double precision, p_rrf_k integer, p_fuzzy_weight double precision); Type: ACL; Schema: agent_loggy; Owner: -
 --
 
-REVOKE ALL ON FUNCTION agent_loggy.hybrid_search_documents(p_query_text text, p_query public.vector, p_project text, p_limit integer, p_tags text[], p_keyword_weight double precision, p_semantic_weight double precision, p_rrf_k integer) FROM PUBLIC;
-GRANT ALL ON FUNCTION agent_loggy.hybrid_search_documents(p_query_text text, p_query public.vector, p_project text, p_limit integer, p_tags text[], p_keyword_weight double precision, p_semantic_weight double precision, p_rrf_k integer) TO agent_loggy_reader;
+REVOKE ALL ON FUNCTION agent_loggy.hybrid_search_documents(p_query_text text, p_query public.vector, p_project text, p_limit integer, p_tags text[], p_keyword_weight double precision, p_semantic_weight double precision, p_rrf_k integer, p_fuzzy_weight double precision) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.hybrid_search_documents(p_query_text text, p_query public.vector, p_project text, p_limit integer, p_tags text[], p_keyword_weight double precision, p_semantic_weight double precision, p_rrf_k integer, p_fuzzy_weight double precision) TO agent_loggy_reader;
 
 --
 -- Name: FUNCTION import_context_rules(p_rows jsonb, p_project text, p_deactivate_missing boolean); Type: ACL; Schema: agent_loggy; Owner: -
@@ -12341,6 +12692,13 @@ GRANT ALL ON FUNCTION agent_loggy.rrf_candidates(p_limit integer, p_rrf_k intege
 
 REVOKE ALL ON FUNCTION agent_loggy.rrf_fuse(p_keyword_ids bigint[], p_semantic_ids bigint[], p_keyword_weight double precision, p_semantic_weight double precision, p_rrf_k integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION agent_loggy.rrf_fuse(p_keyword_ids bigint[], p_semantic_ids bigint[], p_keyword_weight double precision, p_semantic_weight double precision, p_rrf_k integer) TO agent_loggy_reader;
+
+--
+-- Name: FUNCTION rrf_fuse(p_keyword_ids bigint[], p_semantic_ids bigint[], p_fuzzy_ids bigint[], p_keyword_weight double precision, p_semantic_weight double precision, p_fuzzy_weight double precision, p_rrf_k integer); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.rrf_fuse(p_keyword_ids bigint[], p_semantic_ids bigint[], p_fuzzy_ids bigint[], p_keyword_weight double precision, p_semantic_weight double precision, p_fuzzy_weight double precision, p_rrf_k integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.rrf_fuse(p_keyword_ids bigint[], p_semantic_ids bigint[], p_fuzzy_ids bigint[], p_keyword_weight double precision, p_semantic_weight double precision, p_fuzzy_weight double precision, p_rrf_k integer) TO agent_loggy_reader;
 
 --
 -- Name: FUNCTION run_score(p_value double precision, p_min double precision, p_max double precision); Type: ACL; Schema: agent_loggy; Owner: -
