@@ -2865,6 +2865,7 @@ BEGIN
     END IF;
     IF cardinality(words) IS DISTINCT FROM 0 THEN
         PERFORM set_config('pg_trgm.similarity_threshold', p_min_similarity::text, true);
+        -- a number stands only for itself (a mistyped number is another error code, not a typo);
         -- a plan for this call: the project is a constant to the planner (a small project's vocabulary
         -- through the primary key, a big one's through the trigram index); the operator and function are
         -- pg_trgm's, named with its schema
@@ -2876,11 +2877,13 @@ BEGIN
                 FROM (SELECT t.lexeme, %1$I.similarity(t.lexeme, w.word) AS similarity, t.documents
                       FROM agent_loggy.keyword_terms AS t
                       WHERE t.project = %2$L AND t.lexeme OPERATOR(%1$I.%%) w.word
+                        AND (w.word !~ '^[0-9]+$' OR t.lexeme = w.word)
                       UNION ALL
                       SELECT c.lexeme, %1$I.similarity(c.lexeme, w.word), c.documents
                       FROM agent_loggy.keyword_changes AS c
                       WHERE c.transaction = pg_current_xact_id_if_assigned() AND c.project = %2$L
-                        AND c.lexeme OPERATOR(%1$I.%%) w.word) AS x
+                        AND c.lexeme OPERATOR(%1$I.%%) w.word
+                        AND (w.word !~ '^[0-9]+$' OR c.lexeme = w.word)) AS x
                 GROUP BY x.lexeme
                 HAVING sum(x.documents) > 0
                 ORDER BY max(x.similarity) DESC, sum(x.documents) DESC, x.lexeme
@@ -2895,7 +2898,7 @@ $_$;
 -- Name: FUNCTION fuzzy_terms(p_query_text text, p_project text, p_min_similarity double precision, p_expansions integer); Type: COMMENT; Schema: agent_loggy; Owner: -
 --
 
-COMMENT ON FUNCTION agent_loggy.fuzzy_terms(p_query_text text, p_project text, p_min_similarity double precision, p_expansions integer) IS 'How fuzzy search corrects p_query_text in p_project: for each english lexeme (word) of the text, the p_expansions lexemes of the project''s documents most similar to it (pg_trgm''s similarity(), at least p_min_similarity; most similar first, then the commoner, then by lexeme), the word itself first (similarity 1) when a document holds it; a word like nothing in the vocabulary gets no row. Counts the calling transaction''s own uncommitted documents. Found through keyword_terms_lexeme_trgm_idx. Raises 22023 as checked_fuzziness() does, 42501 unless the calling login may read p_project (session_may_read); then reads the vocabulary as the owner.';
+COMMENT ON FUNCTION agent_loggy.fuzzy_terms(p_query_text text, p_project text, p_min_similarity double precision, p_expansions integer) IS 'How fuzzy search corrects p_query_text in p_project: for each english lexeme (word) of the text, the p_expansions lexemes of the project''s documents most similar to it (pg_trgm''s similarity(), at least p_min_similarity; most similar first, then the commoner, then by lexeme), the word itself first (similarity 1) when a document holds it; a number (digits only) stands only for itself, since a mistyped number is another code; a word like nothing in the vocabulary gets no row. Counts the calling transaction''s own uncommitted documents. Found through keyword_terms_lexeme_trgm_idx. Raises 22023 as checked_fuzziness() does, 42501 unless the calling login may read p_project (session_may_read); then reads the vocabulary as the owner.';
 
 --
 -- Name: grant_project(text, text, text); Type: FUNCTION; Schema: agent_loggy; Owner: -
