@@ -2,11 +2,12 @@
 
 The corpus is log-like text: each document names a service (two made-up words joined by a hyphen,
 e.g. `tokaze-gateway`, from 2,000 services) and an error code (`ERR_<WORD>_<number>`, 300 words and
-50 numbers: a number alone names no error), with filler words drawn with Zipf frequencies (as figure 16). Each (service, code) pair is in exactly
-one document: a query naming them has one right answer. The queries are those names with one or
-two characters changed (a swap of neighbours, a dropped, doubled or replaced letter) in each word of
-the service and in the code's word, as a hurried engineer types them; the code's digits are left as
-they are (a mistyped number is another error code).
+50 numbers: a number alone names no error), with filler words drawn with Zipf frequencies (as
+figure 16). Each (service, code) pair is in exactly one document: a query naming them has one right
+answer. The queries are those names with one or two characters changed (a swap of neighbours, a
+dropped, doubled or replaced letter) in each word of the service and in the code's word, as a
+hurried engineer types them; the code's digits are left as they are (a mistyped number is another
+error code).
 
 Measured as the reader login bound to the project, like the other figures: recall@10 (the right
 document among the first ten) and MRR@10 of fuzzy_search_documents() and keyword_search_documents()
@@ -203,7 +204,8 @@ def fuzzy_figure(cluster: Cluster, plan: Plan) -> Figure:
         f"triggers), vocabulary of project default: {vocabulary:,} lexemes. Each document: a service (one of "
         f"{SERVICES:,}, two made-up words and a suffix such as -gateway), an error code ERR_<WORD>_<number> "
         f"(300 words, 50 numbers) and {FILLER_WORDS} filler words of {FILLER:,} (weight 1/rank). Queries: a "
-        f"document's service and code, e.g. \"{asked[0][1]}\", typed as \"{asked[0][2]}\" (one or two characters swapped, dropped, "
+        f"document's service and code, e.g. \"{asked[0][1]}\", typed as \"{asked[0][2]}\" (one or two "
+        f"characters swapped, dropped, "
         f"doubled or replaced in each word but the code's digits). Each query run once to warm and once timed. "
         "fuzzy_search_documents at its defaults (min_similarity 0.3, 3 expansions a word). The text-trigram "
         "search is `query <% content` (pg_trgm.word_similarity_threshold 0.4) ordered by word_similarity, as "
