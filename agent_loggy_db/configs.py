@@ -59,6 +59,7 @@ class EmbeddingConfig:
     parameters: Mapping[str, Any]
     created_at: datetime
     updated_at: datetime
+    distance: str = "cosine"
 
 
 @dataclass(frozen=True)

@@ -37,7 +37,10 @@ Row = dict[str, Any]
 
 @dataclass(frozen=True)
 class DocumentHit:
-    """A document found by search: similarity (vector), rank (keyword), or score and both ranks (hybrid)."""
+    """A document found by search: similarity (vector), rank (keyword, fuzzy), or score and the branches'
+    ranks (hybrid); matched_terms (fuzzy) maps each query word to the word it matched in the document;
+    chunk, chunk_start, chunk_end (vector search of an embedding config) its best chunk and where that
+    lies in the document's embedding input (characters)."""
 
     id: int
     project: str
@@ -52,6 +55,11 @@ class DocumentHit:
     score: float | None = None
     keyword_rank: int | None = None
     semantic_rank: int | None = None
+    fuzzy_rank: int | None = None
+    matched_terms: Mapping[str, str] | None = None
+    chunk: int | None = None
+    chunk_start: int | None = None
+    chunk_end: int | None = None
 
 
 @dataclass(frozen=True)
@@ -95,8 +103,9 @@ def _hit(cls: type[Hit], row: Row) -> Hit:
     for key in ("tags", "labels"):
         if key in values:
             values[key] = tuple(values[key])
-    if "metadata" in values:
-        values["metadata"] = MappingProxyType(values["metadata"])
+    for key in ("metadata", "matched_terms"):
+        if values.get(key) is not None:
+            values[key] = MappingProxyType(values[key])
     return cls(**values)
 
 
@@ -136,9 +145,10 @@ class _Queries:
     """The search functions as _Querys; shared by Search and AsyncSearch. Vectors arrive embedded."""
 
     @staticmethod
-    def documents(query: Vector, project: str, limit: int, tags: Sequence[str] | None) -> _Query[DocumentHit]:
-        sql = f"SELECT * FROM agent_loggy.search_documents(%s::vector, {_DOCUMENT_ARGS})"
-        return _Query(project, sql, (query, project, limit, _tags(tags)), DocumentHit)
+    def documents(query: Vector, project: str, limit: int, tags: Sequence[str] | None,
+                  config: int | None = None) -> _Query[DocumentHit]:
+        sql = f"SELECT * FROM agent_loggy.search_documents(%s::vector, {_DOCUMENT_ARGS}, %s::bigint)"
+        return _Query(project, sql, (query, project, limit, _tags(tags), config), DocumentHit)
 
     @staticmethod
     def keyword_documents(text: str, project: str, limit: int, tags: Sequence[str] | None) -> _Query[DocumentHit]:
@@ -146,18 +156,25 @@ class _Queries:
         return _Query(project, sql, (text, project, limit, _tags(tags)), DocumentHit)
 
     @staticmethod
+    def fuzzy_documents(text: str, project: str, limit: int, tags: Sequence[str] | None, min_similarity: float,
+                        expansions: int) -> _Query[DocumentHit]:
+        sql = f"SELECT * FROM agent_loggy.fuzzy_search_documents(%s::text, {_DOCUMENT_ARGS}, %s::float8, %s::integer)"
+        return _Query(project, sql, (text, project, limit, _tags(tags), min_similarity, expansions), DocumentHit)
+
+    @staticmethod
     def hybrid_documents(text: str | None, query: Vector | None, project: str, limit: int,
                          tags: Sequence[str] | None, keyword_weight: float, semantic_weight: float,
-                         rrf_k: int) -> _Query[DocumentHit]:
+                         rrf_k: int, fuzzy_weight: float = 0.0, config: int | None = None) -> _Query[DocumentHit]:
         sql = ("SELECT * FROM agent_loggy.hybrid_search_documents(%s::text, %s::vector, "
-               f"{_DOCUMENT_ARGS}, %s::float8, %s::float8, %s::integer)")
-        params = (text, query, project, limit, _tags(tags), keyword_weight, semantic_weight, rrf_k)
+               f"{_DOCUMENT_ARGS}, %s::float8, %s::float8, %s::integer, %s::float8, %s::bigint)")
+        params = (text, query, project, limit, _tags(tags), keyword_weight, semantic_weight, rrf_k, fuzzy_weight,
+                  config)
         return _Query(project, sql, params, DocumentHit)
 
     @staticmethod
-    def context_rules(query: Vector, project: str, limit: int) -> _Query[ContextRuleHit]:
-        sql = "SELECT * FROM agent_loggy.search_context_rules(%s::vector, %s::text, %s::integer)"
-        return _Query(project, sql, (query, project, limit), ContextRuleHit)
+    def context_rules(query: Vector, project: str, limit: int, config: int | None = None) -> _Query[ContextRuleHit]:
+        sql = "SELECT * FROM agent_loggy.search_context_rules(%s::vector, %s::text, %s::integer, %s::bigint)"
+        return _Query(project, sql, (query, project, limit, config), ContextRuleHit)
 
     @staticmethod
     def hybrid_context_rules(text: str | None, query: Vector | None, project: str,
@@ -166,9 +183,9 @@ class _Queries:
         return _Query(project, sql, (text, query, project, limit), ContextRuleHit)
 
     @staticmethod
-    def prompts(query: Vector, project: str, limit: int) -> _Query[PromptHit]:
-        sql = "SELECT * FROM agent_loggy.search_prompts(%s::vector, %s::text, %s::integer)"
-        return _Query(project, sql, (query, project, limit), PromptHit)
+    def prompts(query: Vector, project: str, limit: int, config: int | None = None) -> _Query[PromptHit]:
+        sql = "SELECT * FROM agent_loggy.search_prompts(%s::vector, %s::text, %s::integer, %s::bigint)"
+        return _Query(project, sql, (query, project, limit, config), PromptHit)
 
 
 def _tags(tags: Sequence[str] | None) -> list[str] | None:
@@ -200,7 +217,7 @@ class QueryVectors:
 
 
 class Search:
-    """Vector, keyword and hybrid search over a ConnectionPool; each call is one SQL function call."""
+    """Vector, keyword, fuzzy and hybrid search over a ConnectionPool; each call is one SQL function call."""
 
     def __init__(self, pool: ConnectionPool, *, embedder: Embedder | None = None) -> None:
         self.pool = pool
@@ -212,32 +229,44 @@ class Search:
             return [_hit(query.hit, row) for row in cur.fetchall()]
 
     def search_documents(self, query: str | QueryVector, *, project: str = DEFAULT_PROJECT, limit: int = 10,
-                         tags: Sequence[str] | None = None, user: str | None = None) -> list[DocumentHit]:
+                         tags: Sequence[str] | None = None, user: str | None = None,
+                         embedding_config: int | None = None) -> list[DocumentHit]:
         """The `limit` documents nearest to the query (a vector, or text to embed), carrying all `tags`.
 
         `user`: act for this user of the application (agent_loggy.user): their documents and the
-        shared ones; none: shared documents only (see SECURITY.md)."""
-        return self._run(_Queries.documents(self._embedding.vector(query), project, limit, tags), user)
+        shared ones; none: shared documents only (see SECURITY.md). `embedding_config`: the id of the
+        embedding config whose vectors to search (default: the project's search config)."""
+        return self._run(_Queries.documents(self._embedding.vector(query), project, limit, tags, embedding_config),
+                         user)
 
     def keyword_search_documents(self, text: str, *, project: str = DEFAULT_PROJECT, limit: int = 10,
                                  tags: Sequence[str] | None = None, user: str | None = None) -> list[DocumentHit]:
         """Full-text matches of any word of `text`, best BM25 score (`rank`) first; `user` as in search_documents."""
         return self._run(_Queries.keyword_documents(text, project, limit, tags), user)
 
+    def fuzzy_search_documents(self, text: str, *, project: str = DEFAULT_PROJECT, limit: int = 10,
+                               tags: Sequence[str] | None = None, min_similarity: float = 0.3,
+                               expansions: int = 3, user: str | None = None) -> list[DocumentHit]:
+        """Keyword search tolerant to typos: each word of `text` also matches the `expansions` words of the
+        project's documents most similar to it (trigram similarity >= `min_similarity`), best BM25 (`rank`)
+        first; `matched_terms` says which word each query word matched; `user` as in search_documents."""
+        return self._run(_Queries.fuzzy_documents(text, project, limit, tags, min_similarity, expansions), user)
+
     def hybrid_search_documents(self, text: str | None, query: QueryVector | None = None, *,
                                 project: str = DEFAULT_PROJECT, limit: int = 10, tags: Sequence[str] | None = None,
                                 keyword_weight: float = 1.0, semantic_weight: float = 1.0,
-                                rrf_k: int = 60, user: str | None = None) -> list[DocumentHit]:
-        """Keyword and vector search fused by RRF; without `query` the text is embedded (with an embedder);
-        `user` as in search_documents."""
+                                rrf_k: int = 60, fuzzy_weight: float = 0.0, user: str | None = None,
+                                embedding_config: int | None = None) -> list[DocumentHit]:
+        """Keyword and vector search (and fuzzy keyword search when `fuzzy_weight` > 0) fused by RRF; without
+        `query` the text is embedded (with an embedder); `user`, `embedding_config` as in search_documents."""
         vector = self._embedding.optional(text, query)
         return self._run(_Queries.hybrid_documents(text, vector, project, limit, tags, keyword_weight,
-                                                   semantic_weight, rrf_k), user)
+                                                   semantic_weight, rrf_k, fuzzy_weight, embedding_config), user)
 
     def search_context_rules(self, query: str | QueryVector, *, project: str = DEFAULT_PROJECT,
-                             limit: int = 5) -> list[ContextRuleHit]:
-        """The current context rules most similar to the query."""
-        return self._run(_Queries.context_rules(self._embedding.vector(query), project, limit))
+                             limit: int = 5, embedding_config: int | None = None) -> list[ContextRuleHit]:
+        """The current context rules most similar to the query; `embedding_config` as in search_documents."""
+        return self._run(_Queries.context_rules(self._embedding.vector(query), project, limit, embedding_config))
 
     def hybrid_search_context_rules(self, text: str | None, query: QueryVector | None = None, *,
                                     project: str = DEFAULT_PROJECT, limit: int = 5) -> list[ContextRuleHit]:
@@ -246,9 +275,10 @@ class Search:
         return self._run(_Queries.hybrid_context_rules(text, vector, project, limit))
 
     def search_prompts(self, query: str | QueryVector, *, project: str = DEFAULT_PROJECT,
-                       limit: int = 5) -> list[PromptHit]:
-        """The prompts (newest active version per name) most similar to the query."""
-        return self._run(_Queries.prompts(self._embedding.vector(query), project, limit))
+                       limit: int = 5, embedding_config: int | None = None) -> list[PromptHit]:
+        """The prompts (newest active version per name) most similar to the query; `embedding_config` as in
+        search_documents."""
+        return self._run(_Queries.prompts(self._embedding.vector(query), project, limit, embedding_config))
 
 
 class AsyncSearch:
@@ -265,31 +295,41 @@ class AsyncSearch:
                 return [_hit(query.hit, row) for row in await cur.fetchall()]
 
     async def search_documents(self, query: str | QueryVector, *, project: str = DEFAULT_PROJECT, limit: int = 10,
-                               tags: Sequence[str] | None = None, user: str | None = None) -> list[DocumentHit]:
+                               tags: Sequence[str] | None = None, user: str | None = None,
+                               embedding_config: int | None = None) -> list[DocumentHit]:
         """See Search.search_documents."""
         vector = await asyncio.to_thread(self._embedding.vector, query)
-        return await self._run(_Queries.documents(vector, project, limit, tags), user)
+        return await self._run(_Queries.documents(vector, project, limit, tags, embedding_config), user)
 
     async def keyword_search_documents(self, text: str, *, project: str = DEFAULT_PROJECT, limit: int = 10,
                                        tags: Sequence[str] | None = None, user: str | None = None) -> list[DocumentHit]:
         """See Search.keyword_search_documents."""
         return await self._run(_Queries.keyword_documents(text, project, limit, tags), user)
 
+    async def fuzzy_search_documents(self, text: str, *, project: str = DEFAULT_PROJECT, limit: int = 10,
+                                     tags: Sequence[str] | None = None, min_similarity: float = 0.3,
+                                     expansions: int = 3, user: str | None = None) -> list[DocumentHit]:
+        """See Search.fuzzy_search_documents."""
+        return await self._run(_Queries.fuzzy_documents(text, project, limit, tags, min_similarity, expansions),
+                               user)
+
     async def hybrid_search_documents(self, text: str | None, query: QueryVector | None = None, *,
                                       project: str = DEFAULT_PROJECT, limit: int = 10,
                                       tags: Sequence[str] | None = None, keyword_weight: float = 1.0,
                                       semantic_weight: float = 1.0, rrf_k: int = 60,
-                                      user: str | None = None) -> list[DocumentHit]:
+                                      fuzzy_weight: float = 0.0, user: str | None = None,
+                                      embedding_config: int | None = None) -> list[DocumentHit]:
         """See Search.hybrid_search_documents."""
         vector = await asyncio.to_thread(self._embedding.optional, text, query)
         return await self._run(_Queries.hybrid_documents(text, vector, project, limit, tags, keyword_weight,
-                                                         semantic_weight, rrf_k), user)
+                                                         semantic_weight, rrf_k, fuzzy_weight, embedding_config),
+                               user)
 
     async def search_context_rules(self, query: str | QueryVector, *, project: str = DEFAULT_PROJECT,
-                                   limit: int = 5) -> list[ContextRuleHit]:
+                                   limit: int = 5, embedding_config: int | None = None) -> list[ContextRuleHit]:
         """See Search.search_context_rules."""
         vector = await asyncio.to_thread(self._embedding.vector, query)
-        return await self._run(_Queries.context_rules(vector, project, limit))
+        return await self._run(_Queries.context_rules(vector, project, limit, embedding_config))
 
     async def hybrid_search_context_rules(self, text: str | None, query: QueryVector | None = None, *,
                                           project: str = DEFAULT_PROJECT, limit: int = 5) -> list[ContextRuleHit]:
@@ -298,7 +338,7 @@ class AsyncSearch:
         return await self._run(_Queries.hybrid_context_rules(text, vector, project, limit))
 
     async def search_prompts(self, query: str | QueryVector, *, project: str = DEFAULT_PROJECT,
-                             limit: int = 5) -> list[PromptHit]:
+                             limit: int = 5, embedding_config: int | None = None) -> list[PromptHit]:
         """See Search.search_prompts."""
         vector = await asyncio.to_thread(self._embedding.vector, query)
-        return await self._run(_Queries.prompts(vector, project, limit))
+        return await self._run(_Queries.prompts(vector, project, limit, embedding_config))

@@ -15,6 +15,12 @@ CREATE SCHEMA agent_loggy;
 COMMENT ON SCHEMA agent_loggy IS 'agent-loggy configuration: versioned prompts, model and embedding configs, context rules, Loki negate keys, and their changelog.';
 
 --
+-- Name: pg_trgm; Type: EXTENSION; Schema: -; Owner: -
+--
+
+CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public;
+
+--
 -- Name: vector; Type: EXTENSION; Schema: -; Owner: -
 --
 
@@ -224,6 +230,94 @@ COMMENT ON FUNCTION agent_loggy.begin_import(p_kind text, p_rows jsonb, p_projec
 CREATE FUNCTION agent_loggy.bm25_document_scores(p_query_text text, p_project text, p_count integer, p_tags text[], p_k1 double precision DEFAULT NULL::double precision, p_b double precision DEFAULT NULL::double precision) RETURNS TABLE(id bigint, score double precision)
     LANGUAGE plpgsql STABLE SECURITY DEFINER ROWS 10
     SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+BEGIN
+    RETURN QUERY
+    SELECT s.id, s.score
+    FROM agent_loggy.bm25_lexeme_scores(tsvector_to_array(to_tsvector('english'::regconfig, p_query_text)), NULL,
+                                        p_project, p_count, p_tags, p_k1, p_b) AS s;
+END
+$$;
+
+--
+-- Name: FUNCTION bm25_document_scores(p_query_text text, p_project text, p_count integer, p_tags text[], p_k1 double precision, p_b double precision); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.bm25_document_scores(p_query_text text, p_project text, p_count integer, p_tags text[], p_k1 double precision, p_b double precision) IS 'The p_count documents of p_project carrying all p_tags (NULL: any) with the highest BM25 for p_query_text (see the head of migration 0020), best first, ties by id; only documents containing a lexeme of the query, so fewer when fewer match. k1 and b as bm25_parameter() chooses. bm25_lexeme_scores() of the english lexemes of p_query_text, all of weight 1: exact, without scoring every matching row (the p_count-th best score among some documents of the rarest lexemes is a threshold, and a lexeme''s score is at most idf * f(its highest frequency, its shortest length) (keyword_terms); only documents holding a set of lexemes whose bounds together reach the threshold are read, through the GIN index, and scored). Raises 42501 unless the calling login may read p_project (session_may_read); then reads as the owner.';
+
+--
+-- Name: bm25_expression(text[], double precision[], double precision, double precision, double precision); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.bm25_expression(p_lexemes text[], p_idf double precision[], p_average_length double precision, p_k1 double precision, p_b double precision) RETURNS text
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    RETURN (SELECT format('(SELECT %s FROM (SELECT (%s * (1 - %s + %s * (d.keyword_frequencies ->> '''')::float8 / %s)) AS k) AS n)'::text, string_agg(format('coalesce(%s * (d.keyword_frequencies ->> %L)::float8 / nullif((d.keyword_frequencies ->> %L)::float8 + n.k, 0), 0)'::text, (q.idf * (bm25_expression.p_k1 + (1)::double precision)), q.lexeme, q.lexeme), ' + '::text), bm25_expression.p_k1, bm25_expression.p_b, bm25_expression.p_b, bm25_expression.p_average_length) AS format FROM UNNEST(bm25_expression.p_lexemes, bm25_expression.p_idf) q(lexeme, idf));
+
+--
+-- Name: FUNCTION bm25_expression(p_lexemes text[], p_idf double precision[], p_average_length double precision, p_k1 double precision, p_b double precision); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.bm25_expression(p_lexemes text[], p_idf double precision[], p_average_length double precision, p_k1 double precision, p_b double precision) IS 'The SQL expression of a document d''s BM25 for the query lexemes p_lexemes with inverse document frequencies p_idf (same order), in a corpus of average length p_average_length: the sum over the lexemes d contains of idf * tf * (k1 + 1) / (tf + k1 * (1 - b + b * dl / avgdl)), tf and dl read from d.keyword_frequencies; 0 when it contains none. Numbers and lexemes are literals in it (quoted by format), so each call''s plan has them as constants.';
+
+--
+-- Name: bm25_lexeme_query(text[], double precision[], text); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.bm25_lexeme_query(p_lexemes text[], p_weights double precision[], p_project text, OUT lexemes text[], OUT idf double precision[], OUT frequencies bigint[], OUT average_length double precision, OUT documents bigint, OUT max_frequencies integer[], OUT min_lengths bigint[]) RETURNS record
+    LANGUAGE sql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+    WITH asked AS (  -- each lexeme once, at its highest weight (1 when none is given)
+        SELECT a.lexeme, max(coalesce(a.weight, 1)) AS weight
+        FROM unnest(p_lexemes, p_weights) AS a (lexeme, weight)
+        WHERE a.lexeme IS NOT NULL
+        GROUP BY a.lexeme
+    ), terms AS (  -- the committed counts, plus what this transaction changed and has not committed yet
+        SELECT x.lexeme, sum(x.documents)::bigint AS documents,
+               CASE WHEN NOT bool_or(x.unknown) THEN max(x.max_frequency) END AS max_frequency,
+               CASE WHEN NOT bool_or(x.unknown) THEN min(x.min_length) END AS min_length
+        FROM (SELECT t.lexeme, t.documents, t.max_frequency, t.min_length,
+                     t.max_frequency IS NULL OR t.min_length IS NULL AS unknown
+              FROM agent_loggy.keyword_terms AS t
+              WHERE t.project = p_project AND t.lexeme = ANY (ARRAY(SELECT a.lexeme FROM asked AS a))
+              UNION ALL
+              SELECT c.lexeme, c.documents, c.max_frequency, c.min_length, false
+              FROM agent_loggy.keyword_changes AS c
+              WHERE c.transaction = pg_current_xact_id_if_assigned() AND c.project = p_project
+                AND c.lexeme = ANY (ARRAY(SELECT a.lexeme FROM asked AS a))) AS x
+        GROUP BY x.lexeme
+        HAVING sum(x.documents) > 0
+    ), corpus AS (
+        SELECT sum(x.documents)::bigint AS documents, sum(x.total_length)::bigint AS total_length
+        FROM (SELECT k.documents, k.total_length FROM agent_loggy.keyword_corpus AS k WHERE k.project = p_project
+              UNION ALL
+              SELECT c.documents, c.total_length FROM agent_loggy.keyword_changes AS c
+              WHERE c.transaction = pg_current_xact_id_if_assigned() AND c.project = p_project
+                AND c.lexeme IS NULL) AS x
+        HAVING sum(x.documents) > 0
+    )
+    SELECT array_agg(t.lexeme ORDER BY t.documents, t.lexeme),
+           array_agg(a.weight * ln(1 + (c.documents - t.documents + 0.5) / (t.documents + 0.5)) ORDER BY t.documents, t.lexeme),
+           array_agg(t.documents ORDER BY t.documents, t.lexeme),
+           min(c.total_length::double precision / c.documents), min(c.documents),
+           array_agg(t.max_frequency ORDER BY t.documents, t.lexeme),
+           array_agg(t.min_length ORDER BY t.documents, t.lexeme)
+    FROM corpus AS c CROSS JOIN terms AS t JOIN asked AS a ON a.lexeme = t.lexeme
+$$;
+
+--
+-- Name: FUNCTION bm25_lexeme_query(p_lexemes text[], p_weights double precision[], p_project text, OUT lexemes text[], OUT idf double precision[], OUT frequencies bigint[], OUT average_length double precision, OUT documents bigint, OUT max_frequencies integer[], OUT min_lengths bigint[]); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.bm25_lexeme_query(p_lexemes text[], p_weights double precision[], p_project text, OUT lexemes text[], OUT idf double precision[], OUT frequencies bigint[], OUT average_length double precision, OUT documents bigint, OUT max_frequencies integer[], OUT min_lengths bigint[]) IS 'bm25_query() for lexemes taken as they are (already stemmed, not analysed again), each with a weight (p_weights, same order; NULL or missing: 1) that multiplies its idf, so its share of every score and of every bound; a lexeme given twice counts once, at its higher weight. Only those some document of p_project contains (counting the calling transaction''s own uncommitted changes), rarest first (ties by lexeme). Reads the statistics: the owner''s functions call it after checking the caller.';
+
+--
+-- Name: bm25_lexeme_scores(text[], double precision[], text, integer, text[], double precision, double precision); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.bm25_lexeme_scores(p_lexemes text[], p_weights double precision[], p_project text, p_count integer, p_tags text[], p_k1 double precision DEFAULT NULL::double precision, p_b double precision DEFAULT NULL::double precision) RETURNS TABLE(id bigint, score double precision)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER ROWS 10
+    SET search_path TO 'pg_catalog', 'pg_temp'
     SET extra_float_digits TO '3'
     SET enable_seqscan TO 'off'
     SET enable_indexscan TO 'off'
@@ -232,7 +326,7 @@ DECLARE
     project text := agent_loggy.checked_readable_project(p_project);
     k1 double precision := agent_loggy.bm25_parameter('k1', p_k1);
     b double precision := agent_loggy.bm25_parameter('b', p_b);
-    q record := agent_loggy.bm25_query(p_query_text, p_project);
+    q record := agent_loggy.bm25_lexeme_query(p_lexemes, p_weights, p_project);
     n integer;
     sample_size integer;
     threshold double precision;
@@ -248,6 +342,10 @@ DECLARE
     score_sql text;
     score_from text;
 BEGIN
+    IF EXISTS (SELECT FROM unnest(p_weights) AS w WHERE NOT w BETWEEN 0 AND 'Infinity'::float8 OR w = 'Infinity') THEN
+        RAISE EXCEPTION 'invalid lexeme weights %: expected finite weights >= 0 (NULL: 1)', p_weights
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
     IF q.lexemes IS NULL OR p_count IS NULL OR p_count <= 0 THEN
         RETURN;
     END IF;
@@ -326,24 +424,10 @@ END
 $_$;
 
 --
--- Name: FUNCTION bm25_document_scores(p_query_text text, p_project text, p_count integer, p_tags text[], p_k1 double precision, p_b double precision); Type: COMMENT; Schema: agent_loggy; Owner: -
+-- Name: FUNCTION bm25_lexeme_scores(p_lexemes text[], p_weights double precision[], p_project text, p_count integer, p_tags text[], p_k1 double precision, p_b double precision); Type: COMMENT; Schema: agent_loggy; Owner: -
 --
 
-COMMENT ON FUNCTION agent_loggy.bm25_document_scores(p_query_text text, p_project text, p_count integer, p_tags text[], p_k1 double precision, p_b double precision) IS 'The p_count documents of p_project carrying all p_tags (NULL: any) with the highest BM25 for p_query_text (see the head of migration 0020), best first, ties by id; only documents containing a lexeme of the query, so fewer when fewer match. k1 and b as bm25_parameter() chooses. Exact, without scoring every matching row: the p_count-th best score among up to max(4 p_count, 100) documents of the rarest lexemes (as few as hold p_count documents between them) and as many holding all lexemes is a threshold; a lexeme''s score is at most idf * f(its highest frequency, its shortest length) (keyword_terms); only documents holding a set of lexemes whose bounds together reach the threshold are read (bm25_pruning_query, for up to 8 lexemes; beyond, those holding a lexeme outside the commonest ones whose bounds sum below it, MaxScore), through the GIN index, and scored. A query of one lexeme, or whose lexemes are in at most 2 max(4 p_count, 100) documents together, scores its matches at once. Raises 42501 unless the calling login may read p_project (session_may_read); then reads as the owner.';
-
---
--- Name: bm25_expression(text[], double precision[], double precision, double precision, double precision); Type: FUNCTION; Schema: agent_loggy; Owner: -
---
-
-CREATE FUNCTION agent_loggy.bm25_expression(p_lexemes text[], p_idf double precision[], p_average_length double precision, p_k1 double precision, p_b double precision) RETURNS text
-    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-    RETURN (SELECT format('(SELECT %s FROM (SELECT (%s * (1 - %s + %s * (d.keyword_frequencies ->> '''')::float8 / %s)) AS k) AS n)'::text, string_agg(format('coalesce(%s * (d.keyword_frequencies ->> %L)::float8 / nullif((d.keyword_frequencies ->> %L)::float8 + n.k, 0), 0)'::text, (q.idf * (bm25_expression.p_k1 + (1)::double precision)), q.lexeme, q.lexeme), ' + '::text), bm25_expression.p_k1, bm25_expression.p_b, bm25_expression.p_b, bm25_expression.p_average_length) AS format FROM UNNEST(bm25_expression.p_lexemes, bm25_expression.p_idf) q(lexeme, idf));
-
---
--- Name: FUNCTION bm25_expression(p_lexemes text[], p_idf double precision[], p_average_length double precision, p_k1 double precision, p_b double precision); Type: COMMENT; Schema: agent_loggy; Owner: -
---
-
-COMMENT ON FUNCTION agent_loggy.bm25_expression(p_lexemes text[], p_idf double precision[], p_average_length double precision, p_k1 double precision, p_b double precision) IS 'The SQL expression of a document d''s BM25 for the query lexemes p_lexemes with inverse document frequencies p_idf (same order), in a corpus of average length p_average_length: the sum over the lexemes d contains of idf * tf * (k1 + 1) / (tf + k1 * (1 - b + b * dl / avgdl)), tf and dl read from d.keyword_frequencies; 0 when it contains none. Numbers and lexemes are literals in it (quoted by format), so each call''s plan has them as constants.';
+COMMENT ON FUNCTION agent_loggy.bm25_lexeme_scores(p_lexemes text[], p_weights double precision[], p_project text, p_count integer, p_tags text[], p_k1 double precision, p_b double precision) IS 'bm25_document_scores() for lexemes taken as they are (p_lexemes, already stemmed), each lexeme''s idf multiplied by its weight (p_weights, same order; NULL: 1; a lexeme given twice counts at its higher weight): the p_count documents of p_project carrying all p_tags (NULL: any) with the highest weighted BM25, best first, ties by id, exact and pruned as bm25_document_scores() documents (the bounds are weighted alike). Raises 22023 for a weight below 0, infinite or NaN; 42501 unless the calling login may read p_project (session_may_read); then reads as the owner.';
 
 --
 -- Name: bm25_parameter(text, double precision); Type: FUNCTION; Schema: agent_loggy; Owner: -
@@ -437,39 +521,8 @@ CREATE FUNCTION agent_loggy.bm25_query(p_query_text text, p_project text, OUT le
     LANGUAGE sql STABLE
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
-    WITH asked AS (
-        SELECT tsvector_to_array(to_tsvector('english'::regconfig, p_query_text)) AS lexemes
-    ), terms AS (  -- the committed counts, plus what this transaction changed and has not committed yet
-        SELECT x.lexeme, sum(x.documents)::bigint AS documents,
-               CASE WHEN NOT bool_or(x.unknown) THEN max(x.max_frequency) END AS max_frequency,
-               CASE WHEN NOT bool_or(x.unknown) THEN min(x.min_length) END AS min_length
-        FROM (SELECT t.lexeme, t.documents, t.max_frequency, t.min_length,
-                     t.max_frequency IS NULL OR t.min_length IS NULL AS unknown
-              FROM agent_loggy.keyword_terms AS t, asked
-              WHERE t.project = p_project AND t.lexeme = ANY (asked.lexemes)
-              UNION ALL
-              SELECT c.lexeme, c.documents, c.max_frequency, c.min_length, false
-              FROM agent_loggy.keyword_changes AS c, asked
-              WHERE c.transaction = pg_current_xact_id_if_assigned() AND c.project = p_project
-                AND c.lexeme = ANY (asked.lexemes)) AS x
-        GROUP BY x.lexeme
-        HAVING sum(x.documents) > 0
-    ), corpus AS (
-        SELECT sum(x.documents)::bigint AS documents, sum(x.total_length)::bigint AS total_length
-        FROM (SELECT k.documents, k.total_length FROM agent_loggy.keyword_corpus AS k WHERE k.project = p_project
-              UNION ALL
-              SELECT c.documents, c.total_length FROM agent_loggy.keyword_changes AS c
-              WHERE c.transaction = pg_current_xact_id_if_assigned() AND c.project = p_project
-                AND c.lexeme IS NULL) AS x
-        HAVING sum(x.documents) > 0
-    )
-    SELECT array_agg(t.lexeme ORDER BY t.documents, t.lexeme),
-           array_agg(ln(1 + (c.documents - t.documents + 0.5) / (t.documents + 0.5)) ORDER BY t.documents, t.lexeme),
-           array_agg(t.documents ORDER BY t.documents, t.lexeme),
-           min(c.total_length::double precision / c.documents), min(c.documents),
-           array_agg(t.max_frequency ORDER BY t.documents, t.lexeme),
-           array_agg(t.min_length ORDER BY t.documents, t.lexeme)
-    FROM corpus AS c CROSS JOIN terms AS t
+    SELECT * FROM agent_loggy.bm25_lexeme_query(tsvector_to_array(to_tsvector('english'::regconfig, p_query_text)),
+                                                NULL, p_project)
 $$;
 
 --
@@ -1076,10 +1129,13 @@ CREATE TABLE agent_loggy.embedding_configs (
     is_active boolean DEFAULT true NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    distance text DEFAULT 'cosine'::text NOT NULL,
     CONSTRAINT embedding_configs_chunk_overlap_check CHECK (((chunk_overlap >= 0) AND (chunk_overlap < chunk_size))),
     CONSTRAINT embedding_configs_chunk_size_check CHECK ((chunk_size > 0)),
     CONSTRAINT embedding_configs_chunking_strategy_check CHECK ((chunking_strategy ~ '\S'::text)),
     CONSTRAINT embedding_configs_dimensions_check CHECK ((dimensions > 0)),
+    CONSTRAINT embedding_configs_dimensions_max_check CHECK ((dimensions <= 16000)),
+    CONSTRAINT embedding_configs_distance_check CHECK ((distance = ANY (ARRAY['cosine'::text, 'l2'::text, 'inner_product'::text]))),
     CONSTRAINT embedding_configs_embedding_model_check CHECK ((embedding_model ~ '\S'::text)),
     CONSTRAINT embedding_configs_name_check CHECK (agent_loggy.is_valid_name(name)),
     CONSTRAINT embedding_configs_parameters_check CHECK ((jsonb_typeof(parameters) = 'object'::text)),
@@ -1123,7 +1179,7 @@ COMMENT ON COLUMN agent_loggy.embedding_configs.embedding_model IS 'Embedding mo
 -- Name: COLUMN embedding_configs.dimensions; Type: COMMENT; Schema: agent_loggy; Owner: -
 --
 
-COMMENT ON COLUMN agent_loggy.embedding_configs.dimensions IS 'Length of the vectors the model produces (the vector columns hold 384).';
+COMMENT ON COLUMN agent_loggy.embedding_configs.dimensions IS 'Length of the vectors the model produces, 1-16,000: the config''s store (embeddings_<id>) holds only vectors of this length.';
 
 --
 -- Name: COLUMN embedding_configs.chunk_size; Type: COMMENT; Schema: agent_loggy; Owner: -
@@ -1154,6 +1210,12 @@ COMMENT ON COLUMN agent_loggy.embedding_configs.parameters IS 'Further model or 
 --
 
 COMMENT ON COLUMN agent_loggy.embedding_configs.is_active IS 'Inactive versions are never chosen as current.';
+
+--
+-- Name: COLUMN embedding_configs.distance; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.embedding_configs.distance IS 'How the model''s vectors are compared: cosine (default), l2 or inner_product (pgvector''s <=>, <-> and <#>).';
 
 --
 -- Name: model_configs; Type: TABLE; Schema: agent_loggy; Owner: -
@@ -1771,6 +1833,64 @@ $$;
 COMMENT ON FUNCTION agent_loggy.checked_any_vector(p_vector public.vector, p_what text) IS 'p_vector when it can be searched with, of any dimensions (a norm between 1e-18 and 1e19), else 22023 naming p_what and what is wrong.';
 
 --
+-- Name: checked_config_query(public.vector, bigint, text); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.checked_config_query(p_query public.vector, p_embedding_config_id bigint, p_project text) RETURNS agent_loggy.embedding_configs
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+DECLARE
+    config agent_loggy.embedding_configs := agent_loggy.checked_embedding_config(p_embedding_config_id);
+BEGIN
+    IF config.project IS DISTINCT FROM p_project THEN
+        RAISE EXCEPTION 'embedding config % belongs to project %, not %', config.id, quote_literal(config.project),
+            quote_literal(p_project) USING ERRCODE = 'invalid_parameter_value';
+    ELSIF p_query IS NULL THEN
+        RAISE EXCEPTION 'query vector is NULL: expected a vector of % dimensions (embedding config %)', config.dimensions, config.id
+            USING ERRCODE = 'invalid_parameter_value';
+    ELSIF vector_dims(p_query) <> config.dimensions THEN
+        RAISE EXCEPTION 'query vector has % dimensions: embedding config % (%) has %', vector_dims(p_query), config.id,
+            config.embedding_model, config.dimensions USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    PERFORM agent_loggy.checked_any_vector(p_query, 'query vector');
+    RETURN config;
+END
+$$;
+
+--
+-- Name: FUNCTION checked_config_query(p_query public.vector, p_embedding_config_id bigint, p_project text); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.checked_config_query(p_query public.vector, p_embedding_config_id bigint, p_project text) IS 'The embedding config a search of p_project with p_query reads, when the query can be searched with in it: 22023 naming the config and its dimensions when the query''s length differs, or when the config is another project''s.';
+
+--
+-- Name: checked_embedding_config(bigint); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.checked_embedding_config(p_embedding_config_id bigint) RETURNS agent_loggy.embedding_configs
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    config agent_loggy.embedding_configs;
+BEGIN
+    SELECT c.* INTO config FROM agent_loggy.embedding_configs AS c WHERE c.id = p_embedding_config_id;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'no embedding config % in a project you may read', coalesce(p_embedding_config_id::text, 'NULL')
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    RETURN config;
+END
+$$;
+
+--
+-- Name: FUNCTION checked_embedding_config(p_embedding_config_id bigint); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.checked_embedding_config(p_embedding_config_id bigint) IS 'The embedding config p_embedding_config_id when the transaction may read it; 22023 otherwise (a config of a project it may not read is not told apart from a missing one).';
+
+--
 -- Name: checked_embedding_target(text); Type: FUNCTION; Schema: agent_loggy; Owner: -
 --
 
@@ -1852,6 +1972,88 @@ $$;
 --
 
 COMMENT ON FUNCTION agent_loggy.checked_fusion(p_query_text text, p_query public.vector, p_keyword_weight double precision, p_semantic_weight double precision, p_rrf_k integer) IS 'Raises SQLSTATE 22023 unless a hybrid search has finite weights >= 0 that are not both 0, rrf_k between 0 and 10000, and query text or a query vector for a branch of positive weight.';
+
+--
+-- Name: checked_fusion(text, public.vector, double precision, double precision, double precision, integer); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.checked_fusion(p_query_text text, p_query public.vector, p_keyword_weight double precision, p_semantic_weight double precision, p_fuzzy_weight double precision, p_rrf_k integer) RETURNS void
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+BEGIN
+    IF p_fuzzy_weight IS NULL OR NOT p_fuzzy_weight BETWEEN 0 AND 'Infinity'::float8 OR p_fuzzy_weight = 'Infinity' THEN
+        RAISE EXCEPTION 'invalid fuzzy weight %: expected a finite weight >= 0 (0: no fuzzy branch)',
+            coalesce(p_fuzzy_weight::text, 'NULL')
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF p_fuzzy_weight = 0 THEN  -- the two branches as before, and their messages
+        PERFORM agent_loggy.checked_fusion(p_query_text, p_query, p_keyword_weight, p_semantic_weight, p_rrf_k);
+        RETURN;
+    END IF;
+    IF p_keyword_weight IS NULL OR p_keyword_weight < 0 OR p_keyword_weight = 'Infinity' OR p_keyword_weight = 'NaN'
+            OR p_semantic_weight IS NULL OR p_semantic_weight < 0 OR p_semantic_weight = 'Infinity'
+            OR p_semantic_weight = 'NaN' THEN
+        RAISE EXCEPTION 'invalid weights keyword=% semantic=% fuzzy=%: expected finite weights >= 0',
+            coalesce(p_keyword_weight::text, 'NULL'), coalesce(p_semantic_weight::text, 'NULL'), p_fuzzy_weight
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF p_rrf_k IS NULL OR p_rrf_k NOT BETWEEN 0 AND 10000 THEN
+        RAISE EXCEPTION 'invalid rrf_k %: expected 0 to 10000 (60 is usual)', coalesce(p_rrf_k::text, 'NULL')
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF coalesce(p_query_text, '') !~ '\S' AND p_query IS NULL THEN
+        RAISE EXCEPTION 'hybrid search needs query text or a query vector, got neither'
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF coalesce(p_query_text, '') !~ '\S' AND p_semantic_weight = 0 THEN
+        RAISE EXCEPTION 'hybrid search has nothing to run: the query it was given is in a branch of weight 0'
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+END
+$$;
+
+--
+-- Name: FUNCTION checked_fusion(p_query_text text, p_query public.vector, p_keyword_weight double precision, p_semantic_weight double precision, p_fuzzy_weight double precision, p_rrf_k integer); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.checked_fusion(p_query_text text, p_query public.vector, p_keyword_weight double precision, p_semantic_weight double precision, p_fuzzy_weight double precision, p_rrf_k integer) IS 'checked_fusion() with a fuzzy branch: raises SQLSTATE 22023 unless p_fuzzy_weight is finite and >= 0 and, when it is above 0, the other weights are finite and >= 0, rrf_k is between 0 and 10000, and there is query text (for the keyword and fuzzy branches) or a query vector for a branch of positive weight. At fuzzy weight 0, exactly the two-branch checks and messages.';
+
+--
+-- Name: checked_fuzziness(text, double precision, integer); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.checked_fuzziness(p_query_text text, p_min_similarity double precision, p_expansions integer) RETURNS void
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    words integer;
+BEGIN
+    IF p_min_similarity IS NULL OR NOT p_min_similarity > 0 OR NOT p_min_similarity <= 1 THEN
+        RAISE EXCEPTION 'invalid min_similarity %: expected more than 0 and at most 1 (0.3 is usual)',
+            coalesce(p_min_similarity::text, 'NULL')
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF p_expansions IS NULL OR p_expansions NOT BETWEEN 1 AND 10 THEN
+        RAISE EXCEPTION 'invalid expansions %: expected 1 to 10 lexemes per query word (3 is usual)',
+            coalesce(p_expansions::text, 'NULL')
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    words := cardinality(tsvector_to_array(to_tsvector('english'::regconfig, p_query_text)));
+    IF words > 32 THEN
+        RAISE EXCEPTION 'query text % has % distinct words: fuzzy search corrects at most 32',
+            quote_literal(left(p_query_text, 60) || CASE WHEN length(p_query_text) > 60 THEN '...' ELSE '' END), words
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+END
+$$;
+
+--
+-- Name: FUNCTION checked_fuzziness(p_query_text text, p_min_similarity double precision, p_expansions integer); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.checked_fuzziness(p_query_text text, p_min_similarity double precision, p_expansions integer) IS 'Raises SQLSTATE 22023 unless a fuzzy search has p_min_similarity in (0, 1], p_expansions between 1 and 10, and query text of at most 32 distinct english lexemes (each is looked up in the vocabulary); names the value (the first 60 characters of the text).';
 
 --
 -- Name: checked_limit(integer); Type: FUNCTION; Schema: agent_loggy; Owner: -
@@ -2315,6 +2517,50 @@ $$;
 COMMENT ON FUNCTION agent_loggy.derive_variables() IS 'BEFORE INSERT/UPDATE trigger of prompts: variables is always derived from template, whatever the writer sent.';
 
 --
+-- Name: drop_embedding_store(bigint); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.drop_embedding_store(p_config_id bigint) RETURNS bigint
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    SET lock_timeout TO '10s'
+    AS $$
+DECLARE
+    store text := 'embeddings_' || p_config_id;
+    config record;
+    dropped bigint;
+BEGIN
+    IF NOT agent_loggy.session_is_admin() THEN
+        RAISE EXCEPTION 'permission denied to drop the vectors of embedding config %: only agent_loggy_admin drops them',
+            coalesce(p_config_id::text, 'NULL') USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    SELECT c.project INTO config FROM agent_loggy.embedding_configs AS c WHERE c.id = p_config_id;
+    IF FOUND AND NOT agent_loggy.session_may_read(config.project) THEN
+        RAISE EXCEPTION 'permission denied for project %: the transaction is bound to another project', quote_literal(config.project)
+            USING ERRCODE = 'insufficient_privilege';
+    ELSIF EXISTS (SELECT FROM agent_loggy.search_embedding_configs AS s WHERE s.embedding_config_id = p_config_id) THEN
+        RAISE EXCEPTION 'embedding config % is what project %''s searches use: choose another first (use_embedding_config)',
+            p_config_id, quote_literal(config.project) USING ERRCODE = 'object_in_use';
+    ELSIF to_regclass(format('agent_loggy.%I', store)) IS NULL THEN
+        RAISE EXCEPTION 'embedding config % has no store', coalesce(p_config_id::text, 'NULL') USING ERRCODE = 'no_data_found';
+    END IF;
+    EXECUTE format('SELECT count(*) FROM agent_loggy.%I', store) INTO dropped;
+    EXECUTE format('ALTER TABLE agent_loggy.embeddings DETACH PARTITION agent_loggy.%I', store);
+    EXECUTE format('DROP TABLE agent_loggy.%I', store);
+    IF FOUND AND EXISTS (SELECT FROM agent_loggy.embedding_configs AS c WHERE c.id = p_config_id) THEN
+        PERFORM agent_loggy.ensure_embedding_store(p_config_id);  -- the config stays usable, empty
+    END IF;
+    RETURN dropped;
+END
+$$;
+
+--
+-- Name: FUNCTION drop_embedding_store(p_config_id bigint); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.drop_embedding_store(p_config_id bigint) IS 'Admin only: drops every vector of embedding config p_config_id at once (its partition) and returns how many there were; the config keeps an empty store while it exists. Refused while a project''s searches use the config. Takes an ACCESS EXCLUSIVE lock on embeddings for an instant (waits at most 10 s for it).';
+
+--
 -- Name: drop_runs_before(timestamp with time zone, boolean); Type: FUNCTION; Schema: agent_loggy; Owner: -
 --
 
@@ -2591,6 +2837,82 @@ CREATE FUNCTION agent_loggy.embedding_input(p_row agent_loggy.prompts) RETURNS t
 --
 
 COMMENT ON FUNCTION agent_loggy.embedding_input(p_row agent_loggy.prompts) IS 'The text embedded for a prompt version: name, description, usage and template, one per line.';
+
+--
+-- Name: embedding_operator(text); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.embedding_operator(p_distance text) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN CASE p_distance WHEN 'cosine'::text THEN '<=>'::text WHEN 'l2'::text THEN '<->'::text WHEN 'inner_product'::text THEN '<#>'::text ELSE NULL::text END;
+
+--
+-- Name: FUNCTION embedding_operator(p_distance text); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.embedding_operator(p_distance text) IS 'pgvector''s distance operator for a config''s distance (NULL for any other value).';
+
+--
+-- Name: embedding_store_type(integer); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.embedding_store_type(p_dimensions integer) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN (((CASE WHEN (p_dimensions > 2000) THEN 'halfvec'::text ELSE 'vector'::text END || '('::text) || p_dimensions) || ')'::text);
+
+--
+-- Name: FUNCTION embedding_store_type(p_dimensions integer); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.embedding_store_type(p_dimensions integer) IS 'The type a store''s vectors are indexed and compared as: vector(n) up to 2,000 dimensions (pgvector''s HNSW limit for vector), halfvec(n) above (limit 4,000; beyond, a store has no index and is searched exactly).';
+
+--
+-- Name: ensure_embedding_store(bigint); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.ensure_embedding_store(p_config_id bigint) RETURNS regclass
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    store text := 'embeddings_' || p_config_id;
+    vs text := (SELECT n.nspname FROM pg_catalog.pg_extension AS e JOIN pg_catalog.pg_namespace AS n ON n.oid = e.extnamespace
+                WHERE e.extname = 'vector');
+    config record;
+    opclass text;
+BEGIN
+    IF to_regclass(format('agent_loggy.%I', store)) IS NOT NULL THEN
+        RETURN format('agent_loggy.%I', store)::regclass;
+    END IF;
+    SELECT c.id, c.dimensions, c.distance INTO config FROM agent_loggy.embedding_configs AS c WHERE c.id = p_config_id;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'no embedding config %', coalesce(p_config_id::text, 'NULL') USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    -- made apart and attached: ATTACH takes only SHARE UPDATE EXCLUSIVE on embeddings, so searches and
+    -- writes of other configs go on
+    EXECUTE format('CREATE TABLE agent_loggy.%I (LIKE agent_loggy.embeddings INCLUDING DEFAULTS INCLUDING CONSTRAINTS)', store);
+    EXECUTE format('ALTER TABLE agent_loggy.%I ADD CONSTRAINT %I CHECK (config_id = %s), '
+                   'ADD CONSTRAINT %I CHECK (%I.vector_dims(embedding) = %s)',
+                   store, store || '_config_check', config.id, store || '_dimensions_check', vs, config.dimensions);
+    EXECUTE format('ALTER TABLE agent_loggy.embeddings ATTACH PARTITION agent_loggy.%I FOR VALUES IN (%s)', store, config.id);
+    EXECUTE format('COMMENT ON TABLE agent_loggy.%I IS %L', store,
+                   format('The vectors of embedding config %s (%s dimensions, %s): a partition of embeddings.',
+                          config.id, config.dimensions, config.distance));
+    IF config.dimensions <= 4000 THEN
+        opclass := CASE WHEN config.dimensions > 2000 THEN 'halfvec' ELSE 'vector' END || '_'
+                   || CASE config.distance WHEN 'cosine' THEN 'cosine' WHEN 'l2' THEN 'l2' ELSE 'ip' END || '_ops';
+        EXECUTE format('CREATE INDEX %I ON agent_loggy.%I USING hnsw ((embedding::%I.%s) %I.%I)',
+                       store || '_hnsw_idx', store, vs, agent_loggy.embedding_store_type(config.dimensions), vs, opclass);
+    END IF;
+    RETURN format('agent_loggy.%I', store)::regclass;
+END
+$$;
+
+--
+-- Name: FUNCTION ensure_embedding_store(p_config_id bigint); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.ensure_embedding_store(p_config_id bigint) IS 'Makes the store of embedding config p_config_id (partition embeddings_<id> of embeddings, checked to the config''s dimensions, with an HNSW index of the config''s distance over embedding::embedding_store_type(dimensions); none above 4,000 dimensions) unless it exists; returns it. Called when a config is created.';
 
 --
 -- Name: ensure_run_partitions(timestamp with time zone, timestamp with time zone); Type: FUNCTION; Schema: agent_loggy; Owner: -
@@ -2970,6 +3292,180 @@ $$;
 --
 
 COMMENT ON FUNCTION agent_loggy.forget_keyword_counts() IS 'Statement trigger of documents after TRUNCATE: no documents, no counts (nor changes of this transaction to fold).';
+
+--
+-- Name: forget_stale_vectors(); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.forget_stale_vectors() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+BEGIN
+    IF TG_OP = 'DELETE' THEN
+        DELETE FROM agent_loggy.embeddings AS e WHERE e.kind = TG_TABLE_NAME AND e.item_id = OLD.id;
+        RETURN NULL;
+    END IF;
+    IF TG_TABLE_NAME = 'documents' THEN
+        IF agent_loggy.embedding_input(NEW::agent_loggy.documents) IS DISTINCT FROM agent_loggy.embedding_input(OLD::agent_loggy.documents)
+           OR NEW.project IS DISTINCT FROM OLD.project THEN
+            DELETE FROM agent_loggy.embeddings AS e WHERE e.kind = 'documents' AND e.item_id = NEW.id;
+        ELSIF NEW.user_id IS DISTINCT FROM OLD.user_id THEN
+            UPDATE agent_loggy.embeddings AS e SET user_id = NEW.user_id WHERE e.kind = 'documents' AND e.item_id = NEW.id;
+        END IF;
+    ELSIF TG_TABLE_NAME = 'context_rules' THEN
+        IF agent_loggy.embedding_input(NEW::agent_loggy.context_rules) IS DISTINCT FROM agent_loggy.embedding_input(OLD::agent_loggy.context_rules)
+           OR NEW.project IS DISTINCT FROM OLD.project THEN
+            DELETE FROM agent_loggy.embeddings AS e WHERE e.kind = 'context_rules' AND e.item_id = NEW.id;
+        END IF;
+    ELSIF agent_loggy.embedding_input(NEW::agent_loggy.prompts) IS DISTINCT FROM agent_loggy.embedding_input(OLD::agent_loggy.prompts)
+          OR NEW.project IS DISTINCT FROM OLD.project THEN
+        DELETE FROM agent_loggy.embeddings AS e WHERE e.kind = 'prompts' AND e.item_id = NEW.id;
+    END IF;
+    RETURN NULL;
+END
+$$;
+
+--
+-- Name: FUNCTION forget_stale_vectors(); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.forget_stale_vectors() IS 'AFTER UPDATE / DELETE row trigger of documents, context_rules and prompts: an item whose embedding input (or project) changes, or that is deleted, loses its vectors of every config (pending again); a document given to another user has its vectors follow. Runs as the owner, on the rows the caller changed only.';
+
+--
+-- Name: fuzzy_document_ids(text, text, integer, text[], double precision, integer); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.fuzzy_document_ids(p_query_text text, p_project text, p_count integer, p_tags text[], p_min_similarity double precision DEFAULT 0.3, p_expansions integer DEFAULT 3) RETURNS bigint[]
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    lexemes text[];
+    weights double precision[];
+BEGIN
+    SELECT array_agg(t.lexeme ORDER BY t.word, t.similarity DESC), array_agg(t.similarity ORDER BY t.word, t.similarity DESC)
+    INTO lexemes, weights
+    FROM agent_loggy.fuzzy_terms(p_query_text, p_project, p_min_similarity, p_expansions) AS t;
+    RETURN ARRAY(SELECT s.id FROM agent_loggy.bm25_lexeme_scores(lexemes, weights, p_project, p_count, p_tags) AS s);
+END
+$$;
+
+--
+-- Name: FUNCTION fuzzy_document_ids(p_query_text text, p_project text, p_count integer, p_tags text[], p_min_similarity double precision, p_expansions integer); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.fuzzy_document_ids(p_query_text text, p_project text, p_count integer, p_tags text[], p_min_similarity double precision, p_expansions integer) IS 'The ids of the p_count documents of p_project carrying all p_tags (NULL: any) that fuzzy search ranks first for p_query_text, best first: the lexemes fuzzy_terms() chooses, ranked by bm25_lexeme_scores() with their similarities as weights. The fuzzy branch of hybrid search; arguments are checked as fuzzy_terms() checks them.';
+
+--
+-- Name: fuzzy_search_documents(text, text, integer, text[], double precision, integer); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.fuzzy_search_documents(p_query_text text, p_project text DEFAULT 'default'::text, p_limit integer DEFAULT 10, p_tags text[] DEFAULT NULL::text[], p_min_similarity double precision DEFAULT 0.3, p_expansions integer DEFAULT 3) RETURNS TABLE(id bigint, project text, source text, external_id text, title text, content text, tags text[], metadata jsonb, rank real, matched_terms jsonb)
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    -- checked before the query: a join with an empty table would never call the checks
+    asked_text text := agent_loggy.checked_query_text(p_query_text);
+    asked_project text := agent_loggy.checked_project(p_project);
+    asked_limit integer := agent_loggy.checked_limit(p_limit);
+    asked_tags text[] := agent_loggy.checked_tags(p_tags);
+    words text[];
+    lexemes text[];
+    weights double precision[];
+BEGIN
+    SELECT array_agg(t.word ORDER BY t.word, t.similarity DESC, t.lexeme),
+           array_agg(t.lexeme ORDER BY t.word, t.similarity DESC, t.lexeme),
+           array_agg(t.similarity ORDER BY t.word, t.similarity DESC, t.lexeme)
+    INTO words, lexemes, weights
+    FROM agent_loggy.fuzzy_terms(asked_text, asked_project, p_min_similarity, p_expansions) AS t;
+    RETURN QUERY
+    SELECT d.id, d.project, d.source, d.external_id, d.title, d.content, d.tags, d.metadata, s.score::real,
+           (SELECT jsonb_object_agg(m.word, m.lexeme ORDER BY m.word)
+            FROM (SELECT DISTINCT ON (x.word) x.word, x.lexeme
+                  FROM unnest(words, lexemes, weights) AS x (word, lexeme, similarity)
+                  WHERE d.keyword_frequencies ? x.lexeme
+                  ORDER BY x.word, x.similarity DESC, x.lexeme) AS m)
+    FROM agent_loggy.bm25_lexeme_scores(lexemes, weights, asked_project, asked_limit, asked_tags)
+         WITH ORDINALITY AS s (id, score, pos)
+    JOIN agent_loggy.documents AS d ON d.id = s.id
+    ORDER BY s.pos;
+END
+$$;
+
+--
+-- Name: FUNCTION fuzzy_search_documents(p_query_text text, p_project text, p_limit integer, p_tags text[], p_min_similarity double precision, p_expansions integer); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.fuzzy_search_documents(p_query_text text, p_project text, p_limit integer, p_tags text[], p_min_similarity double precision, p_expansions integer) IS 'Keyword search of the documents of p_project that tolerates typos: each english lexeme (word) of p_query_text stands for the p_expansions lexemes of the project''s vocabulary most similar to it (pg_trgm trigram similarity at least p_min_similarity, through keyword_terms_lexeme_trgm_idx; the word itself at similarity 1 when a document holds it), and documents are ranked by BM25 over them, each lexeme''s idf multiplied by its similarity, so a word found as typed outranks its corrections (rank = that score; ties by id; BM25 whatever agent_loggy.keyword_ranking says). matched_terms maps each query word the document matched to the lexeme it matched there (the most similar one it holds), e.g. {"paymnet": "payment", "tiemout": "timeout"}. p_tags keeps documents carrying all the given tags. Raises 22023 for blank text, more than 32 words, min_similarity outside (0, 1], expansions outside 1..10, and as keyword_search_documents for project, limit and tags; 42501 for a project the caller may not read.';
+
+--
+-- Name: fuzzy_terms(text, text, double precision, integer); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.fuzzy_terms(p_query_text text, p_project text, p_min_similarity double precision DEFAULT 0.3, p_expansions integer DEFAULT 3) RETURNS TABLE(word text, lexeme text, similarity double precision)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER ROWS 30
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    SET "pg_trgm.similarity_threshold" TO '0.3'
+    AS $_$
+DECLARE
+    project text := agent_loggy.checked_readable_project(p_project);
+    words text[] := tsvector_to_array(to_tsvector('english'::regconfig, p_query_text));
+    trgm name := (SELECT n.nspname FROM pg_catalog.pg_extension AS e
+                  JOIN pg_catalog.pg_namespace AS n ON n.oid = e.extnamespace WHERE e.extname = 'pg_trgm');
+    others_private boolean;
+BEGIN
+    PERFORM agent_loggy.checked_fuzziness(p_query_text, p_min_similarity, p_expansions);
+    IF cardinality(words) IS DISTINCT FROM 0 AND trgm IS NULL THEN
+        RAISE EXCEPTION 'fuzzy search needs the extension pg_trgm, which is not installed'
+            USING ERRCODE = 'undefined_object', HINT = 'CREATE EXTENSION pg_trgm; (migration 0031 installs it)';
+    END IF;
+    IF cardinality(words) IS DISTINCT FROM 0 THEN
+        -- the vocabulary counts every document of the project: when other users' documents are among
+        -- them, a lexeme is offered only if a document the caller sees holds it (item 5 of the issue)
+        others_private := NOT agent_loggy.session_sees_every_user() AND EXISTS (
+            SELECT FROM agent_loggy.documents AS d
+            WHERE d.project = p_project AND d.user_id IS NOT NULL AND d.user_id IS DISTINCT FROM agent_loggy.acting_user());
+        PERFORM set_config('pg_trgm.similarity_threshold', p_min_similarity::text, true);
+        -- a number stands only for itself (a mistyped number is another error code, not a typo);
+        -- a plan for this call: the project is a constant to the planner (a small project's vocabulary
+        -- through the primary key, a big one's through the trigram index); the operator and function are
+        -- pg_trgm's, named with its schema
+        RETURN QUERY EXECUTE format($sql$
+            SELECT w.word, m.lexeme, m.similarity::double precision
+            FROM unnest($2::text[]) AS w (word)
+            CROSS JOIN LATERAL (
+                SELECT x.lexeme, max(x.similarity) AS similarity
+                FROM (SELECT t.lexeme, %1$I.similarity(t.lexeme, w.word) AS similarity, t.documents
+                      FROM agent_loggy.keyword_terms AS t
+                      WHERE t.project = %2$L AND t.lexeme OPERATOR(%1$I.%%) w.word
+                        AND (w.word !~ '^[0-9]+$' OR t.lexeme = w.word)
+                      UNION ALL
+                      SELECT c.lexeme, %1$I.similarity(c.lexeme, w.word), c.documents
+                      FROM agent_loggy.keyword_changes AS c
+                      WHERE c.transaction = pg_current_xact_id_if_assigned() AND c.project = %2$L
+                        AND c.lexeme OPERATOR(%1$I.%%) w.word
+                        AND (w.word !~ '^[0-9]+$' OR c.lexeme = w.word)) AS x
+                GROUP BY x.lexeme
+                HAVING sum(x.documents) > 0
+                   AND (NOT $4 OR EXISTS (
+                        SELECT FROM agent_loggy.documents AS d
+                        WHERE d.project = $1 AND d.search_vector @@ quote_literal(x.lexeme)::tsquery
+                          AND (d.user_id IS NULL OR d.user_id = $5)))
+                ORDER BY max(x.similarity) DESC, sum(x.documents) DESC, x.lexeme
+                LIMIT $3) AS m
+            ORDER BY w.word, m.similarity DESC, m.lexeme$sql$, trgm, project)
+            USING project, words, p_expansions, others_private, agent_loggy.acting_user();
+    END IF;
+END
+$_$;
+
+--
+-- Name: FUNCTION fuzzy_terms(p_query_text text, p_project text, p_min_similarity double precision, p_expansions integer); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.fuzzy_terms(p_query_text text, p_project text, p_min_similarity double precision, p_expansions integer) IS 'How fuzzy search corrects p_query_text in p_project: for each english lexeme (word) of the text, the p_expansions lexemes of the project''s documents most similar to it (pg_trgm''s similarity(), at least p_min_similarity; most similar first, then the commoner, then by lexeme), the word itself first (similarity 1) when a document holds it; a number (digits only) stands only for itself, since a mistyped number is another code; a word like nothing in the vocabulary gets no row. Counts the calling transaction''s own uncommitted documents. When the project holds documents of users other than the one acting, only lexemes of documents the caller sees are offered. Found through keyword_terms_lexeme_trgm_idx. Raises 22023 as checked_fuzziness() does, 42501 unless the calling login may read p_project (session_may_read); then reads the vocabulary as the owner.';
 
 --
 -- Name: grant_project(text, text, text); Type: FUNCTION; Schema: agent_loggy; Owner: -
@@ -3437,10 +3933,10 @@ $$;
 COMMENT ON FUNCTION agent_loggy.hybrid_search_context_rules(p_query_text text, p_query public.vector, p_project text, p_limit integer) IS 'Hybrid search of the current context rules of p_project: keyword search over context, description, important and ignore (see keyword_query) and vector search, each over rrf_candidates(p_limit, 60) candidates, fused by reciprocal rank fusion with weights 1 and rrf_k 60 (see hybrid_search_documents). Either query may be NULL, not both.';
 
 --
--- Name: hybrid_search_documents(text, public.vector, text, integer, text[], double precision, double precision, integer); Type: FUNCTION; Schema: agent_loggy; Owner: -
+-- Name: hybrid_search_documents(text, public.vector, text, integer, text[], double precision, double precision, integer, double precision, bigint); Type: FUNCTION; Schema: agent_loggy; Owner: -
 --
 
-CREATE FUNCTION agent_loggy.hybrid_search_documents(p_query_text text, p_query public.vector, p_project text DEFAULT 'default'::text, p_limit integer DEFAULT 10, p_tags text[] DEFAULT NULL::text[], p_keyword_weight double precision DEFAULT 1, p_semantic_weight double precision DEFAULT 1, p_rrf_k integer DEFAULT 60) RETURNS TABLE(id bigint, project text, source text, external_id text, title text, content text, tags text[], metadata jsonb, score double precision, keyword_rank integer, semantic_rank integer, similarity double precision)
+CREATE FUNCTION agent_loggy.hybrid_search_documents(p_query_text text, p_query public.vector, p_project text DEFAULT 'default'::text, p_limit integer DEFAULT 10, p_tags text[] DEFAULT NULL::text[], p_keyword_weight double precision DEFAULT 1, p_semantic_weight double precision DEFAULT 1, p_rrf_k integer DEFAULT 60, p_fuzzy_weight double precision DEFAULT 0, p_embedding_config_id bigint DEFAULT NULL::bigint) RETURNS TABLE(id bigint, project text, source text, external_id text, title text, content text, tags text[], metadata jsonb, score double precision, keyword_rank integer, semantic_rank integer, similarity double precision, fuzzy_rank integer)
     LANGUAGE plpgsql STABLE
     SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $$
@@ -3449,21 +3945,45 @@ DECLARE
     candidates integer;
     keyword_ids bigint[];
     semantic_ids bigint[];
+    semantic_distances double precision[];
+    fuzzy_ids bigint[];
+    config_id bigint := coalesce(p_embedding_config_id, agent_loggy.search_embedding_config(agent_loggy.checked_project(p_project)));
+    config agent_loggy.embedding_configs;
 BEGIN
     PERFORM agent_loggy.checked_project(p_project), agent_loggy.checked_limit(p_limit),
-            agent_loggy.checked_fusion(p_query_text, p_query, p_keyword_weight, p_semantic_weight, p_rrf_k);
+            agent_loggy.checked_fusion(p_query_text, p_query, p_keyword_weight, p_semantic_weight, p_fuzzy_weight, p_rrf_k);
     candidates := agent_loggy.rrf_candidates(p_limit, p_rrf_k);
+    IF p_fuzzy_weight > 0 AND p_query_text ~ '\S' THEN
+        IF p_keyword_weight > 0 OR p_query IS NOT NULL AND p_semantic_weight > 0 THEN
+            -- three branches: a row outside every window scores at most 3 w_max / (rrf_k + window + 1),
+            -- below the top's last w_max / (rrf_k + limit) when window >= 2 rrf_k + 3 limit
+            candidates := candidates + p_rrf_k + p_limit;
+        END IF;
+        fuzzy_ids := agent_loggy.fuzzy_document_ids(p_query_text, p_project, candidates, tags);
+    END IF;
     IF p_query_text ~ '\S' AND p_keyword_weight > 0 THEN
         keyword_ids := agent_loggy.keyword_document_ids(p_query_text, p_project, candidates, tags);
     END IF;
-    IF p_query IS NOT NULL AND p_semantic_weight > 0 THEN
+    IF p_query IS NOT NULL AND p_semantic_weight > 0 AND config_id IS NULL THEN
         semantic_ids := agent_loggy.nearest_document_ids(agent_loggy.checked_query_vector(p_query), p_project,
                                                          candidates, tags);
+    ELSIF p_query IS NOT NULL AND p_semantic_weight > 0 THEN
+        config := agent_loggy.checked_config_query(p_query, config_id, p_project);
+        SELECT coalesce(array_agg(n.id ORDER BY n.rank), '{}'), coalesce(array_agg(n.distance ORDER BY n.rank), '{}')
+        INTO semantic_ids, semantic_distances
+        FROM agent_loggy.nearest_config_ids('documents', config.id, p_query, p_project, candidates, tags)
+             WITH ORDINALITY AS n (id, chunk, distance, rank);
+    ELSIF p_query IS NOT NULL AND config_id IS NOT NULL THEN
+        config := agent_loggy.checked_config_query(p_query, config_id, p_project);
     END IF;
     RETURN QUERY
     SELECT d.id, d.project, d.source, d.external_id, d.title, d.content, d.tags, d.metadata,
-           f.score, f.keyword_rank, f.semantic_rank, 1 - (d.embedding <=> p_query)
-    FROM agent_loggy.rrf_fuse(keyword_ids, semantic_ids, p_keyword_weight, p_semantic_weight, p_rrf_k) AS f
+           f.score, f.keyword_rank, f.semantic_rank,
+           CASE WHEN config_id IS NULL THEN 1 - (d.embedding <=> p_query)
+                ELSE agent_loggy.vector_similarity(config.distance, semantic_distances[f.semantic_rank]) END,
+           f.fuzzy_rank
+    FROM agent_loggy.rrf_fuse(keyword_ids, semantic_ids, fuzzy_ids, p_keyword_weight, p_semantic_weight,
+                              p_fuzzy_weight, p_rrf_k) AS f
     JOIN agent_loggy.documents AS d ON d.id = f.id
     ORDER BY f.score DESC, f.id
     LIMIT p_limit;
@@ -3471,10 +3991,10 @@ END
 $$;
 
 --
--- Name: FUNCTION hybrid_search_documents(p_query_text text, p_query public.vector, p_project text, p_limit integer, p_tags text[], p_keyword_weight double precision, p_semantic_weight double precision, p_rrf_k integer); Type: COMMENT; Schema: agent_loggy; Owner: -
+-- Name: FUNCTION hybrid_search_documents(p_query_text text, p_query public.vector, p_project text, p_limit integer, p_tags text[], p_keyword_weight double precision, p_semantic_weight double precision, p_rrf_k integer, p_fuzzy_weight double precision, p_embedding_config_id bigint); Type: COMMENT; Schema: agent_loggy; Owner: -
 --
 
-COMMENT ON FUNCTION agent_loggy.hybrid_search_documents(p_query_text text, p_query public.vector, p_project text, p_limit integer, p_tags text[], p_keyword_weight double precision, p_semantic_weight double precision, p_rrf_k integer) IS 'Hybrid search of the documents of p_project: keyword search (BM25, as keyword_search_documents ranks) and vector search (search_documents) each rank a window of rrf_candidates(p_limit, p_rrf_k) candidates (80 for the defaults), fused by reciprocal rank fusion: score = p_keyword_weight / (p_rrf_k + keyword_rank) + p_semantic_weight / (p_rrf_k + semantic_rank), an absent rank contributing 0. Best score first, ties by id. Either query may be NULL, and either weight 0 (that branch is skipped), not both; similarity is 1 - cosine distance (NULL without a query vector or an embedding).';
+COMMENT ON FUNCTION agent_loggy.hybrid_search_documents(p_query_text text, p_query public.vector, p_project text, p_limit integer, p_tags text[], p_keyword_weight double precision, p_semantic_weight double precision, p_rrf_k integer, p_fuzzy_weight double precision, p_embedding_config_id bigint) IS 'Hybrid search of the documents of p_project: keyword search (BM25, as keyword_search_documents ranks), vector search (search_documents) and, when p_fuzzy_weight > 0, fuzzy keyword search (as fuzzy_search_documents ranks, at its default similarity 0.3 and 3 expansions) each rank a window of rrf_candidates(p_limit, p_rrf_k) candidates (80 for the defaults; with the fuzzy branch and another one, rrf_k + limit more: 150), fused by reciprocal rank fusion: score = p_keyword_weight / (p_rrf_k + keyword_rank) + p_semantic_weight / (p_rrf_k + semantic_rank) + p_fuzzy_weight / (p_rrf_k + fuzzy_rank), an absent rank contributing 0. Best score first, ties by id. p_fuzzy_weight defaults to 0 (no fuzzy branch: the results of the two-branch search before migration 0031). Either query may be NULL, and any weight 0 (that branch is skipped), not all. The vector branch reads embedding config p_embedding_config_id (default: the project''s search config, as search_documents() does; none: the vector(384) column); similarity is 1 - cosine distance for the column (NULL without a query vector or an embedding), vector_similarity() of the document''s best chunk for a config (NULL outside the vector branch''s candidates).';
 
 --
 -- Name: import_context_rules(jsonb, text, boolean); Type: FUNCTION; Schema: agent_loggy; Owner: -
@@ -4450,6 +4970,35 @@ $$;
 COMMENT ON FUNCTION agent_loggy.loki_regex_problem(p_pattern text) IS 'Why RE2 (Loki''s regular expressions, Go regexp) refuses p_pattern, in RE2''s words, as far as PostgreSQL can tell: an unbalanced ( or ), an unclosed [ class, a trailing \, a repetition of nothing or of a repetition, a backreference, look-around; NULL otherwise. Every pattern it refuses RE2 refuses; RE2 refuses more, which the Python importer checks with RE2 itself.';
 
 --
+-- Name: make_embedding_store(); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.make_embedding_store() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+BEGIN
+    IF TG_OP = 'UPDATE' THEN
+        IF (NEW.dimensions, NEW.distance) IS NOT DISTINCT FROM (OLD.dimensions, OLD.distance) THEN
+            RETURN NULL;
+        ELSIF EXISTS (SELECT FROM agent_loggy.embeddings AS e WHERE e.config_id = OLD.id) THEN
+            RAISE EXCEPTION 'embedding config % has stored vectors: its dimensions and distance cannot change', OLD.id
+                USING ERRCODE = 'check_violation', HINT = 'Create a new version of the config, and embed again with it.';
+        END IF;
+        EXECUTE format('DROP TABLE IF EXISTS agent_loggy.%I', 'embeddings_' || OLD.id);
+    END IF;
+    PERFORM agent_loggy.ensure_embedding_store(NEW.id);
+    RETURN NULL;
+END
+$$;
+
+--
+-- Name: FUNCTION make_embedding_store(); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.make_embedding_store() IS 'AFTER INSERT / UPDATE OF dimensions, distance row trigger of embedding_configs: a new config gets its store; a config whose dimensions or distance change gets a new one, refused (23514) while it holds vectors.';
+
+--
 -- Name: move_labels(); Type: FUNCTION; Schema: agent_loggy; Owner: -
 --
 
@@ -4528,6 +5077,93 @@ $_$;
 --
 
 COMMENT ON FUNCTION agent_loggy.move_labels() IS 'AFTER INSERT/UPDATE statement trigger of prompts and model_configs: a label given to a version is removed from every other version of the same config in the same transaction (each removal is a changelog row of its own, written after the grant); giving one label to two versions in one statement is refused. Runs as the schema owner, so it sees every sibling whatever the caller''s binding is by then; it refuses to serve any other table, and nobody may execute it directly.';
+
+--
+-- Name: nearest_config_ids(text, bigint, public.vector, text, integer, text[]); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.nearest_config_ids(p_what text, p_embedding_config_id bigint, p_query public.vector, p_project text, p_count integer, p_tags text[]) RETURNS TABLE(id bigint, chunk integer, distance double precision)
+    LANGUAGE plpgsql STABLE
+    SET "hnsw.iterative_scan" TO 'relaxed_order'
+    SET cursor_tuple_fraction TO '1'
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $_$
+DECLARE
+    config agent_loggy.embedding_configs := agent_loggy.checked_embedding_config(p_embedding_config_id);
+    typ text := agent_loggy.embedding_store_type(config.dimensions);
+    op text := agent_loggy.embedding_operator(config.distance);
+    item_filter text := CASE p_what
+        WHEN 'documents' THEN 'JOIN agent_loggy.documents AS t ON t.id = e.item_id AND ($4::text[] IS NULL OR t.tags @> $4)'
+        WHEN 'context_rules' THEN 'JOIN agent_loggy.context_rules AS t ON t.id = e.item_id AND agent_loggy.is_current_context_rule(t.id)'
+        ELSE 'JOIN agent_loggy.prompts AS t ON t.id = e.item_id AND t.is_active AND NOT EXISTS (
+                  SELECT FROM agent_loggy.prompts AS n
+                  WHERE n.project = t.project AND n.name = t.name AND n.is_active AND n.version > t.version)' END;
+    -- chunks to read for p_count items: several chunks of one item may come first
+    wanted integer := least(p_count * 4 + 16, 4000);
+    caller_ef_search constant text := coalesce(current_setting('hnsw.ef_search', true), '40');
+    nearest refcursor;
+    found_id bigint;
+    found_chunk integer;
+    found_distance double precision;
+    ids bigint[] := '{}';
+    chunks integer[] := '{}';
+    distances double precision[] := '{}';
+BEGIN
+    IF p_what IS NULL OR p_what NOT IN ('documents', 'context_rules', 'prompts') THEN
+        RAISE EXCEPTION 'invalid embedding target %: expected documents, context_rules or prompts', quote_nullable(p_what)
+            USING ERRCODE = 'invalid_parameter_value';
+    ELSIF p_count IS NULL OR p_count <= 0 THEN
+        RETURN;
+    END IF;
+    PERFORM set_config('hnsw.ef_search', '40', true);
+    OPEN nearest FOR EXECUTE format($q$
+        SELECT e.item_id, e.chunk, (e.embedding::%1$s %2$s $1::%1$s)::double precision
+        FROM agent_loggy.embeddings AS e %3$s
+        WHERE e.config_id = $5 AND e.kind = $6 AND e.project = $2
+        ORDER BY e.embedding::%1$s %2$s $1::%1$s
+        LIMIT $3$q$, typ, op, item_filter)
+        USING p_query, p_project, wanted, p_tags, config.id, p_what;
+    PERFORM set_config('hnsw.ef_search',
+                       greatest(caller_ef_search::integer, agent_loggy.hnsw_ef_search(wanted))::text, true);
+    LOOP
+        FETCH nearest INTO found_id, found_chunk, found_distance;
+        EXIT WHEN NOT FOUND;
+        IF found_id <> ALL (ids) THEN  -- the first chunk of an item read is its best, up to the relaxed order
+            ids := ids || found_id;
+            chunks := chunks || found_chunk;
+            distances := distances || found_distance;
+        ELSIF found_distance < distances[array_position(ids, found_id)] THEN
+            chunks[array_position(ids, found_id)] := found_chunk;
+            distances[array_position(ids, found_id)] := found_distance;
+        END IF;
+    END LOOP;
+    CLOSE nearest;
+    PERFORM set_config('hnsw.ef_search', caller_ef_search, true);
+    IF cardinality(ids) < p_count THEN
+        -- many chunks per item, or the index scan stopped early: every chunk, exactly
+        RETURN QUERY EXECUTE format($q$
+            SELECT b.item_id, b.chunk, b.distance FROM (
+                SELECT DISTINCT ON (e.item_id) e.item_id, e.chunk, (e.embedding::%1$s %2$s $1::%1$s)::double precision AS distance
+                FROM agent_loggy.embeddings AS e %3$s
+                WHERE e.config_id = $5 AND e.kind = $6 AND e.project = $2
+                ORDER BY e.item_id, 3, e.chunk) AS b
+            ORDER BY b.distance, b.item_id
+            LIMIT $3$q$, typ, op, item_filter)
+            USING p_query, p_project, p_count, p_tags, config.id, p_what;
+        RETURN;
+    END IF;
+    RETURN QUERY
+    SELECT n.id, n.chunk, n.distance FROM unnest(ids, chunks, distances) AS n (id, chunk, distance)
+    ORDER BY n.distance, n.id
+    LIMIT p_count;
+END
+$_$;
+
+--
+-- Name: FUNCTION nearest_config_ids(p_what text, p_embedding_config_id bigint, p_query public.vector, p_project text, p_count integer, p_tags text[]); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.nearest_config_ids(p_what text, p_embedding_config_id bigint, p_query public.vector, p_project text, p_count integer, p_tags text[]) IS 'The p_count items of p_what (documents carrying all p_tags; current context rules; the newest active version of each prompt) of p_project nearest to p_query in the store of embedding config p_embedding_config_id, by the config''s distance, with the best chunk of each, nearest first. Reads up to 4 p_count + 16 chunks through the config''s HNSW index (relaxed iterative scan, hnsw.ef_search = hnsw_ef_search(chunks) or the caller''s if larger; planned at 40) and searches exactly when they hold fewer than p_count items. Arguments are checked by the search functions.';
 
 --
 -- Name: nearest_context_rule_ids(public.vector, text, integer); Type: FUNCTION; Schema: agent_loggy; Owner: -
@@ -4696,6 +5332,65 @@ $$;
 --
 
 COMMENT ON FUNCTION agent_loggy.notify_change() IS 'AFTER INSERT row trigger of config_changelog for the changes caches hold (prompts, model configs, protected labels, grants): NOTIFY agent_loggy_config with the id of the transaction only. Listeners receive it when the transaction commits and read what changed from config_changelog (transaction_id) through their own row level security.';
+
+--
+-- Name: pending_config_embedding_count(text, bigint); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.pending_config_embedding_count(p_what text, p_embedding_config_id bigint) RETURNS bigint
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $_$
+DECLARE
+    config agent_loggy.embedding_configs := agent_loggy.checked_embedding_config(p_embedding_config_id);
+    pending bigint;
+BEGIN
+    PERFORM agent_loggy.checked_embedding_target(p_what);
+    EXECUTE format($q$
+        SELECT count(*) FROM agent_loggy.%I AS t
+        WHERE t.project = $1 AND (%s)
+          AND NOT EXISTS (SELECT FROM agent_loggy.embeddings AS e
+                          WHERE e.config_id = $2 AND e.kind = $3 AND e.item_id = t.id)$q$,
+        p_what, CASE WHEN p_what = 'documents' THEN 'true' ELSE 't.is_active' END)
+        INTO pending USING config.project, config.id, p_what;
+    RETURN pending;
+END
+$_$;
+
+--
+-- Name: FUNCTION pending_config_embedding_count(p_what text, p_embedding_config_id bigint); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.pending_config_embedding_count(p_what text, p_embedding_config_id bigint) IS 'How many rows pending_config_embeddings() would hand out in all.';
+
+--
+-- Name: pending_config_embeddings(text, bigint, integer, bigint); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.pending_config_embeddings(p_what text, p_embedding_config_id bigint, p_limit integer DEFAULT 64, p_after_id bigint DEFAULT 0) RETURNS TABLE(id bigint, input text)
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $_$
+DECLARE
+    config agent_loggy.embedding_configs := agent_loggy.checked_embedding_config(p_embedding_config_id);
+BEGIN
+    PERFORM agent_loggy.checked_embedding_target(p_what), agent_loggy.checked_limit(p_limit);
+    RETURN QUERY EXECUTE format($q$
+        SELECT t.id, agent_loggy.embedding_input(t)
+        FROM agent_loggy.%I AS t
+        WHERE t.project = $1 AND t.id > $2 AND (%s)
+          AND NOT EXISTS (SELECT FROM agent_loggy.embeddings AS e
+                          WHERE e.config_id = $3 AND e.kind = $4 AND e.item_id = t.id)
+        ORDER BY t.id LIMIT $5$q$, p_what, CASE WHEN p_what = 'documents' THEN 'true' ELSE 't.is_active' END)
+        USING config.project, coalesce(p_after_id, 0), config.id, p_what, p_limit;
+END
+$_$;
+
+--
+-- Name: FUNCTION pending_config_embeddings(p_what text, p_embedding_config_id bigint, p_limit integer, p_after_id bigint); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.pending_config_embeddings(p_what text, p_embedding_config_id bigint, p_limit integer, p_after_id bigint) IS 'Rows of p_what (documents, context_rules, prompts: active ones) of the config''s project that have no vectors of embedding config p_embedding_config_id, after p_after_id, by id, with the text to embed (embedding_input).';
 
 --
 -- Name: pending_embedding_count(text, text); Type: FUNCTION; Schema: agent_loggy; Owner: -
@@ -5987,6 +6682,30 @@ $$;
 COMMENT ON FUNCTION agent_loggy.rrf_fuse(p_keyword_ids bigint[], p_semantic_ids bigint[], p_keyword_weight double precision, p_semantic_weight double precision, p_rrf_k integer) IS 'Reciprocal rank fusion of two ranked id lists (best first): score = keyword_weight / (rrf_k + keyword_rank) + semantic_weight / (rrf_k + semantic_rank), a missing rank contributing 0; ranks are 1-based positions in the lists. Sorted by score, then id.';
 
 --
+-- Name: rrf_fuse(bigint[], bigint[], bigint[], double precision, double precision, double precision, integer); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.rrf_fuse(p_keyword_ids bigint[], p_semantic_ids bigint[], p_fuzzy_ids bigint[], p_keyword_weight double precision, p_semantic_weight double precision, p_fuzzy_weight double precision, p_rrf_k integer) RETURNS TABLE(id bigint, score double precision, keyword_rank integer, semantic_rank integer, fuzzy_rank integer)
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+    SELECT coalesce(k.id, s.id, z.id),
+           coalesce(p_keyword_weight / (p_rrf_k + k.rank), 0) + coalesce(p_semantic_weight / (p_rrf_k + s.rank), 0)
+               + coalesce(p_fuzzy_weight / (p_rrf_k + z.rank), 0),
+           k.rank::integer, s.rank::integer, z.rank::integer
+    FROM unnest(p_keyword_ids) WITH ORDINALITY AS k (id, rank)
+    FULL JOIN unnest(p_semantic_ids) WITH ORDINALITY AS s (id, rank) ON s.id = k.id
+    FULL JOIN unnest(p_fuzzy_ids) WITH ORDINALITY AS z (id, rank) ON z.id = coalesce(k.id, s.id)
+    ORDER BY 2 DESC, 1
+$$;
+
+--
+-- Name: FUNCTION rrf_fuse(p_keyword_ids bigint[], p_semantic_ids bigint[], p_fuzzy_ids bigint[], p_keyword_weight double precision, p_semantic_weight double precision, p_fuzzy_weight double precision, p_rrf_k integer); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.rrf_fuse(p_keyword_ids bigint[], p_semantic_ids bigint[], p_fuzzy_ids bigint[], p_keyword_weight double precision, p_semantic_weight double precision, p_fuzzy_weight double precision, p_rrf_k integer) IS 'Reciprocal rank fusion of three ranked id lists (best first): score = keyword_weight / (rrf_k + keyword_rank) + semantic_weight / (rrf_k + semantic_rank) + fuzzy_weight / (rrf_k + fuzzy_rank), a missing rank contributing 0; ranks are 1-based positions in the lists. Sorted by score, then id.';
+
+--
 -- Name: run_score(double precision, double precision, double precision); Type: FUNCTION; Schema: agent_loggy; Owner: -
 --
 
@@ -6002,89 +6721,194 @@ CREATE FUNCTION agent_loggy.run_score(p_value double precision, p_min double pre
 COMMENT ON FUNCTION agent_loggy.run_score(p_value double precision, p_min double precision, p_max double precision) IS 'A score on the 0-100 scale whatever scale it was given on, for comparisons: a value on a scale of 1-5 or 0-1e300 weighs what a value on 0-100 does.';
 
 --
--- Name: search_context_rules(public.vector, text, integer); Type: FUNCTION; Schema: agent_loggy; Owner: -
+-- Name: search_context_rules(public.vector, text, integer, bigint); Type: FUNCTION; Schema: agent_loggy; Owner: -
 --
 
-CREATE FUNCTION agent_loggy.search_context_rules(p_query public.vector, p_project text DEFAULT 'default'::text, p_limit integer DEFAULT 5) RETURNS TABLE(id bigint, project text, context text, version integer, important text, ignore text, description text, similarity double precision)
+CREATE FUNCTION agent_loggy.search_context_rules(p_query public.vector, p_project text DEFAULT 'default'::text, p_limit integer DEFAULT 5, p_embedding_config_id bigint DEFAULT NULL::bigint) RETURNS TABLE(id bigint, project text, context text, version integer, important text, ignore text, description text, similarity double precision)
     LANGUAGE plpgsql STABLE
     SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $$
 DECLARE
-    q vector := agent_loggy.checked_query_vector(p_query);
-    -- in a variable: unnest(f(...)) of a STABLE f would run f once more while planning (row estimate)
-    ids bigint[] := agent_loggy.nearest_context_rule_ids(q, agent_loggy.checked_project(p_project),
-                                        agent_loggy.checked_limit(p_limit));
+    asked_project text := agent_loggy.checked_project(p_project);
+    asked_limit integer := agent_loggy.checked_limit(p_limit);
+    config_id bigint := coalesce(p_embedding_config_id, agent_loggy.search_embedding_config(asked_project));
+    config agent_loggy.embedding_configs;
+    q vector;
+    ids bigint[];
 BEGIN
+    IF config_id IS NULL THEN
+        q := agent_loggy.checked_query_vector(p_query);
+        ids := agent_loggy.nearest_context_rule_ids(q, asked_project, asked_limit);
+        RETURN QUERY
+        SELECT r.id, r.project, r.context, r.version, r.important, r.ignore, r.description, 1 - (r.embedding <=> q)
+        FROM unnest(ids) WITH ORDINALITY AS n (id, rank)
+        JOIN agent_loggy.context_rules AS r ON r.id = n.id
+        ORDER BY n.rank;
+        RETURN;
+    END IF;
+    config := agent_loggy.checked_config_query(p_query, config_id, asked_project);
     RETURN QUERY
-    SELECT r.id, r.project, r.context, r.version, r.important, r.ignore, r.description, 1 - (r.embedding <=> q)
-    FROM unnest(ids) WITH ORDINALITY AS n (id, rank)
+    SELECT r.id, r.project, r.context, r.version, r.important, r.ignore, r.description,
+           agent_loggy.vector_similarity(config.distance, n.distance)
+    FROM agent_loggy.nearest_config_ids('context_rules', config.id, p_query, asked_project, asked_limit, NULL)
+         WITH ORDINALITY AS n (id, chunk, distance, rank)
     JOIN agent_loggy.context_rules AS r ON r.id = n.id
     ORDER BY n.rank;
 END
 $$;
 
 --
--- Name: FUNCTION search_context_rules(p_query public.vector, p_project text, p_limit integer); Type: COMMENT; Schema: agent_loggy; Owner: -
+-- Name: FUNCTION search_context_rules(p_query public.vector, p_project text, p_limit integer, p_embedding_config_id bigint); Type: COMMENT; Schema: agent_loggy; Owner: -
 --
 
-COMMENT ON FUNCTION agent_loggy.search_context_rules(p_query public.vector, p_project text, p_limit integer) IS 'The p_limit context rules of p_project most similar to p_query (cosine), most similar first, considering only the current version of each context (highest active version); rules without an embedding are skipped.';
+COMMENT ON FUNCTION agent_loggy.search_context_rules(p_query public.vector, p_project text, p_limit integer, p_embedding_config_id bigint) IS 'The p_limit current context rules of p_project nearest to p_query, nearest first, in embedding config p_embedding_config_id (default: the project''s search config; none: the vector(384) column); similarity as search_documents().';
 
 --
--- Name: search_documents(public.vector, text, integer, text[]); Type: FUNCTION; Schema: agent_loggy; Owner: -
+-- Name: search_documents(public.vector, text, integer, text[], bigint); Type: FUNCTION; Schema: agent_loggy; Owner: -
 --
 
-CREATE FUNCTION agent_loggy.search_documents(p_query public.vector, p_project text DEFAULT 'default'::text, p_limit integer DEFAULT 10, p_tags text[] DEFAULT NULL::text[]) RETURNS TABLE(id bigint, project text, source text, external_id text, title text, content text, tags text[], metadata jsonb, similarity double precision)
+CREATE FUNCTION agent_loggy.search_documents(p_query public.vector, p_project text DEFAULT 'default'::text, p_limit integer DEFAULT 10, p_tags text[] DEFAULT NULL::text[], p_embedding_config_id bigint DEFAULT NULL::bigint) RETURNS TABLE(id bigint, project text, source text, external_id text, title text, content text, tags text[], metadata jsonb, similarity double precision, chunk integer, chunk_start integer, chunk_end integer)
     LANGUAGE plpgsql STABLE
     SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $$
 DECLARE
-    q vector := agent_loggy.checked_query_vector(p_query);
-    -- in a variable: unnest(f(...)) of a STABLE f would run f once more while planning (row estimate)
-    ids bigint[] := agent_loggy.nearest_document_ids(q, agent_loggy.checked_project(p_project),
-                                        agent_loggy.checked_limit(p_limit), agent_loggy.checked_tags(p_tags));
+    asked_project text := agent_loggy.checked_project(p_project);
+    asked_limit integer := agent_loggy.checked_limit(p_limit);
+    asked_tags text[] := agent_loggy.checked_tags(p_tags);
+    config_id bigint := coalesce(p_embedding_config_id, agent_loggy.search_embedding_config(asked_project));
+    config agent_loggy.embedding_configs;
+    q vector;
+    ids bigint[];
 BEGIN
+    IF config_id IS NULL THEN  -- the vector(384) column
+        q := agent_loggy.checked_query_vector(p_query);
+        -- in a variable: unnest(f(...)) of a STABLE f would run f once more while planning (row estimate)
+        ids := agent_loggy.nearest_document_ids(q, asked_project, asked_limit, asked_tags);
+        RETURN QUERY
+        SELECT d.id, d.project, d.source, d.external_id, d.title, d.content, d.tags, d.metadata,
+               1 - (d.embedding <=> q), NULL::integer, NULL::integer, NULL::integer
+        FROM unnest(ids) WITH ORDINALITY AS n (id, rank)
+        JOIN agent_loggy.documents AS d ON d.id = n.id
+        ORDER BY n.rank;
+        RETURN;
+    END IF;
+    config := agent_loggy.checked_config_query(p_query, config_id, asked_project);
     RETURN QUERY
     SELECT d.id, d.project, d.source, d.external_id, d.title, d.content, d.tags, d.metadata,
-           1 - (d.embedding <=> q)
-    FROM unnest(ids) WITH ORDINALITY AS n (id, rank)
+           agent_loggy.vector_similarity(config.distance, n.distance), n.chunk, e.char_start, e.char_end
+    FROM agent_loggy.nearest_config_ids('documents', config.id, p_query, asked_project, asked_limit, asked_tags)
+         WITH ORDINALITY AS n (id, chunk, distance, rank)
     JOIN agent_loggy.documents AS d ON d.id = n.id
+    LEFT JOIN agent_loggy.embeddings AS e
+           ON e.config_id = config.id AND e.kind = 'documents' AND e.item_id = n.id AND e.chunk = n.chunk
     ORDER BY n.rank;
 END
 $$;
 
 --
--- Name: FUNCTION search_documents(p_query public.vector, p_project text, p_limit integer, p_tags text[]); Type: COMMENT; Schema: agent_loggy; Owner: -
+-- Name: FUNCTION search_documents(p_query public.vector, p_project text, p_limit integer, p_tags text[], p_embedding_config_id bigint); Type: COMMENT; Schema: agent_loggy; Owner: -
 --
 
-COMMENT ON FUNCTION agent_loggy.search_documents(p_query public.vector, p_project text, p_limit integer, p_tags text[]) IS 'The p_limit documents of p_project nearest to p_query (384 dimensions) by cosine distance, most similar first; similarity = 1 - cosine distance. p_tags keeps documents carrying all the given tags. Returns p_limit rows whenever that many embedded documents match the filters; documents without an embedding are skipped. Uses the HNSW index with iterative scans (see nearest_document_ids).';
+COMMENT ON FUNCTION agent_loggy.search_documents(p_query public.vector, p_project text, p_limit integer, p_tags text[], p_embedding_config_id bigint) IS 'The p_limit documents of p_project carrying all p_tags (NULL: any) nearest to p_query, nearest first, in embedding config p_embedding_config_id (default: the project''s search config, search_embedding_config(); none: the vector(384) column). similarity: vector_similarity() of the config''s distance (1 - cosine distance for the column); chunk, chunk_start, chunk_end: the document''s best chunk and where it lies in its embedding input (characters; NULL for the column). 22023 for a query whose dimensions are not the config''s, naming both.';
 
 --
--- Name: search_prompts(public.vector, text, integer); Type: FUNCTION; Schema: agent_loggy; Owner: -
+-- Name: search_embedding_configs; Type: TABLE; Schema: agent_loggy; Owner: -
 --
 
-CREATE FUNCTION agent_loggy.search_prompts(p_query public.vector, p_project text DEFAULT 'default'::text, p_limit integer DEFAULT 5) RETURNS TABLE(id bigint, project text, name text, version integer, type text, description text, usage text, labels text[], similarity double precision)
+CREATE TABLE agent_loggy.search_embedding_configs (
+    project text NOT NULL,
+    embedding_config_id bigint NOT NULL,
+    chosen_by text DEFAULT COALESCE(NULLIF(current_setting('agent_loggy.actor'::text, true), ''::text), (SESSION_USER)::text) NOT NULL,
+    chosen_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT search_embedding_configs_project_check CHECK (agent_loggy.is_valid_project(project))
+);
+
+--
+-- Name: TABLE search_embedding_configs; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON TABLE agent_loggy.search_embedding_configs IS 'The embedding config each project''s searches use when they name none (use_embedding_config()); a project without a row searches the vector(384) columns.';
+
+--
+-- Name: COLUMN search_embedding_configs.project; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.search_embedding_configs.project IS 'The project.';
+
+--
+-- Name: COLUMN search_embedding_configs.embedding_config_id; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.search_embedding_configs.embedding_config_id IS 'The config (of the project) whose store its searches read.';
+
+--
+-- Name: COLUMN search_embedding_configs.chosen_by; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.search_embedding_configs.chosen_by IS 'Who chose it: agent_loggy.actor when set, else the login.';
+
+--
+-- Name: COLUMN search_embedding_configs.chosen_at; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.search_embedding_configs.chosen_at IS 'When.';
+
+--
+-- Name: search_embedding_config(text); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.search_embedding_config(p_project text) RETURNS bigint
+    LANGUAGE sql STABLE PARALLEL SAFE
+    RETURN (SELECT s.embedding_config_id FROM agent_loggy.search_embedding_configs s WHERE (s.project = search_embedding_config.p_project));
+
+--
+-- Name: FUNCTION search_embedding_config(p_project text); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.search_embedding_config(p_project text) IS 'The embedding config p_project''s searches use when they name none; NULL: the vector(384) columns.';
+
+--
+-- Name: search_prompts(public.vector, text, integer, bigint); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.search_prompts(p_query public.vector, p_project text DEFAULT 'default'::text, p_limit integer DEFAULT 5, p_embedding_config_id bigint DEFAULT NULL::bigint) RETURNS TABLE(id bigint, project text, name text, version integer, type text, description text, usage text, labels text[], similarity double precision)
     LANGUAGE plpgsql STABLE
     SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $$
 DECLARE
-    q vector := agent_loggy.checked_query_vector(p_query);
-    -- in a variable: unnest(f(...)) of a STABLE f would run f once more while planning (row estimate)
-    ids bigint[] := agent_loggy.nearest_prompt_ids(q, agent_loggy.checked_project(p_project),
-                                        agent_loggy.checked_limit(p_limit));
+    asked_project text := agent_loggy.checked_project(p_project);
+    asked_limit integer := agent_loggy.checked_limit(p_limit);
+    config_id bigint := coalesce(p_embedding_config_id, agent_loggy.search_embedding_config(asked_project));
+    config agent_loggy.embedding_configs;
+    q vector;
+    ids bigint[];
 BEGIN
+    IF config_id IS NULL THEN
+        q := agent_loggy.checked_query_vector(p_query);
+        ids := agent_loggy.nearest_prompt_ids(q, asked_project, asked_limit);
+        RETURN QUERY
+        SELECT p.id, p.project, p.name, p.version, p.type, p.description, p.usage, p.labels, 1 - (p.embedding <=> q)
+        FROM unnest(ids) WITH ORDINALITY AS n (id, rank)
+        JOIN agent_loggy.prompts AS p ON p.id = n.id
+        ORDER BY n.rank;
+        RETURN;
+    END IF;
+    config := agent_loggy.checked_config_query(p_query, config_id, asked_project);
     RETURN QUERY
-    SELECT p.id, p.project, p.name, p.version, p.type, p.description, p.usage, p.labels, 1 - (p.embedding <=> q)
-    FROM unnest(ids) WITH ORDINALITY AS n (id, rank)
+    SELECT p.id, p.project, p.name, p.version, p.type, p.description, p.usage, p.labels,
+           agent_loggy.vector_similarity(config.distance, n.distance)
+    FROM agent_loggy.nearest_config_ids('prompts', config.id, p_query, asked_project, asked_limit, NULL)
+         WITH ORDINALITY AS n (id, chunk, distance, rank)
     JOIN agent_loggy.prompts AS p ON p.id = n.id
     ORDER BY n.rank;
 END
 $$;
 
 --
--- Name: FUNCTION search_prompts(p_query public.vector, p_project text, p_limit integer); Type: COMMENT; Schema: agent_loggy; Owner: -
+-- Name: FUNCTION search_prompts(p_query public.vector, p_project text, p_limit integer, p_embedding_config_id bigint); Type: COMMENT; Schema: agent_loggy; Owner: -
 --
 
-COMMENT ON FUNCTION agent_loggy.search_prompts(p_query public.vector, p_project text, p_limit integer) IS 'The p_limit prompts of p_project most similar to p_query (cosine), most similar first, one row per prompt name: its newest active version, skipped while that version has no embedding. Resolve the name with resolve_prompt() to get the template an agent should use.';
+COMMENT ON FUNCTION agent_loggy.search_prompts(p_query public.vector, p_project text, p_limit integer, p_embedding_config_id bigint) IS 'The p_limit prompts of p_project (the newest active version of each name) nearest to p_query, nearest first, in embedding config p_embedding_config_id (default: the project''s search config; none: the vector(384) column); similarity as search_documents().';
 
 --
 -- Name: sees_every_project(); Type: FUNCTION; Schema: agent_loggy; Owner: -
@@ -6486,6 +7310,93 @@ $$;
 COMMENT ON FUNCTION agent_loggy.staged_document_problems(p_limit integer) IS 'What is wrong with the staged rows, at most p_limit of them, as "line N: reason" in line order (blank or duplicate external_id, blank content, text over 1 MB, bad tags, metadata that is not an object, an embedding that is not 384 non-zero dimensions). Empty when the load can go ahead.';
 
 --
+-- Name: store_config_embeddings(text, bigint, bigint[], text[], integer[], integer[], integer[], integer[], integer[], public.vector[]); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.store_config_embeddings(p_what text, p_embedding_config_id bigint, p_ids bigint[], p_inputs text[], p_chunks integer[], p_char_starts integer[], p_char_ends integer[], p_token_starts integer[], p_token_ends integer[], p_embeddings public.vector[]) RETURNS integer
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $_$
+DECLARE
+    config agent_loggy.embedding_configs := agent_loggy.checked_embedding_config(p_embedding_config_id);
+    n integer := cardinality(p_ids);
+    bad text;
+    missing bigint;
+    fresh_ids bigint[];
+    fresh_users text[];
+BEGIN
+    PERFORM agent_loggy.checked_embedding_target(p_what);
+    IF n IS NULL OR n = 0 THEN
+        RETURN 0;
+    ELSIF n > 100000 THEN
+        RAISE EXCEPTION 'got % chunks: at most 100000 a call', n USING ERRCODE = 'invalid_parameter_value';
+    ELSIF (cardinality(p_inputs), cardinality(p_chunks), cardinality(p_char_starts), cardinality(p_char_ends),
+           cardinality(p_token_starts), cardinality(p_token_ends), cardinality(p_embeddings))
+          IS DISTINCT FROM (n, n, n, n, n, n, n) THEN
+        RAISE EXCEPTION 'got % ids, % inputs, % chunk numbers, % / % character and % / % token positions and % embeddings: expected one of each per chunk',
+            n, cardinality(p_inputs), cardinality(p_chunks), cardinality(p_char_starts), cardinality(p_char_ends),
+            cardinality(p_token_starts), cardinality(p_token_ends), cardinality(p_embeddings)
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    SELECT format('chunk %s (item %s): %s', x.i, coalesce(x.id::text, 'NULL'),
+                  CASE WHEN x.v IS NULL THEN 'no embedding'
+                       WHEN vector_dims(x.v) <> config.dimensions
+                           THEN format('the vector has %s dimensions: embedding config %s (%s) has %s', vector_dims(x.v),
+                                       config.id, config.embedding_model, config.dimensions)
+                       WHEN NOT agent_loggy.is_searchable_vector(x.v)
+                           THEN format('the vector has norm %s: expected 1e-18 to 1e19', vector_norm(x.v))
+                       ELSE 'an id, a chunk number >= 0 and the input are needed' END)
+    INTO bad
+    FROM unnest(p_ids, p_chunks, p_inputs, p_embeddings) WITH ORDINALITY AS x (id, c, input, v, i)
+    WHERE x.v IS NULL OR vector_dims(x.v) <> config.dimensions OR NOT agent_loggy.is_searchable_vector(x.v)
+       OR x.id IS NULL OR x.c IS NULL OR x.c < 0 OR x.input IS NULL
+    ORDER BY x.i LIMIT 1;
+    IF bad IS NULL THEN
+        SELECT format('item %s has chunk %s twice', x.id, x.c) INTO bad
+        FROM unnest(p_ids, p_chunks) AS x (id, c) GROUP BY x.id, x.c HAVING count(*) > 1 LIMIT 1;
+    END IF;
+    IF bad IS NOT NULL THEN
+        RAISE EXCEPTION 'cannot store the vectors of embedding config %: %', config.id, bad
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    EXECUTE format('SELECT x.id FROM unnest($1::bigint[]) AS x (id)
+                    WHERE NOT EXISTS (SELECT FROM agent_loggy.%I AS t WHERE t.id = x.id AND t.project = $2) LIMIT 1', p_what)
+        INTO missing USING p_ids, config.project;
+    IF missing IS NOT NULL THEN
+        RAISE EXCEPTION 'cannot store the vectors of embedding config %: % % is not in project % (or not visible)', config.id,
+            p_what, missing, quote_literal(config.project) USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    -- the items whose text is still the input the chunks were made from (others changed meanwhile and
+    -- wait for the next run), kept so until commit: an edit meanwhile would clear vectors it cannot see yet
+    EXECUTE format('SELECT count(*) FROM (SELECT FROM agent_loggy.%I AS t WHERE t.id = ANY ($1) ORDER BY t.id FOR SHARE) AS s',
+                   p_what) INTO missing USING p_ids;
+    EXECUTE format($q$
+        SELECT coalesce(array_agg(t.id ORDER BY t.id), '{}'), coalesce(array_agg(%s ORDER BY t.id), '{}')
+        FROM agent_loggy.%I AS t
+        WHERE t.id IN (SELECT DISTINCT g.id FROM unnest($1::bigint[]) AS g (id))
+          AND NOT EXISTS (SELECT FROM unnest($1::bigint[], $2::text[]) AS g (id, input)
+                          WHERE g.id = t.id AND g.input IS DISTINCT FROM agent_loggy.embedding_input(t))$q$, CASE WHEN p_what = 'documents' THEN 't.user_id' ELSE 'NULL::text' END, p_what)
+        INTO fresh_ids, fresh_users USING p_ids, p_inputs;
+    -- their earlier vectors of this config are replaced
+    DELETE FROM agent_loggy.embeddings AS e
+    WHERE e.config_id = config.id AND e.kind = p_what AND e.item_id = ANY (fresh_ids);
+    INSERT INTO agent_loggy.embeddings (config_id, project, kind, item_id, chunk, char_start, char_end, token_start,
+                                        token_end, input_md5, user_id, embedding)
+    SELECT config.id, config.project, p_what, x.id, x.c, x.cs, x.ce, x.ts, x.te, md5(x.input), f.user_id, x.v
+    FROM unnest(p_ids, p_chunks, p_char_starts, p_char_ends, p_token_starts, p_token_ends, p_embeddings, p_inputs)
+         AS x (id, c, cs, ce, ts, te, v, input)
+    JOIN unnest(fresh_ids, fresh_users) AS f (id, user_id) ON f.id = x.id;
+    RETURN cardinality(fresh_ids);
+END
+$_$;
+
+--
+-- Name: FUNCTION store_config_embeddings(p_what text, p_embedding_config_id bigint, p_ids bigint[], p_inputs text[], p_chunks integer[], p_char_starts integer[], p_char_ends integer[], p_token_starts integer[], p_token_ends integer[], p_embeddings public.vector[]); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.store_config_embeddings(p_what text, p_embedding_config_id bigint, p_ids bigint[], p_inputs text[], p_chunks integer[], p_char_starts integer[], p_char_ends integer[], p_token_starts integer[], p_token_ends integer[], p_embeddings public.vector[]) IS 'Stores the chunk vectors of embedding config p_embedding_config_id for rows of p_what (one array element per chunk: item id, the input it was made from, chunk number, character and token positions, vector): each item''s earlier vectors of the config are replaced, unless its embedding_input no longer equals the input given (edited meanwhile: it stays pending). Returns how many items were stored. 22023 naming the first bad chunk (a vector whose length is not the config''s, names both).';
+
+--
 -- Name: store_embeddings(text, bigint[], text[], public.vector[], bigint); Type: FUNCTION; Schema: agent_loggy; Owner: -
 --
 
@@ -6590,6 +7501,43 @@ $$;
 COMMENT ON FUNCTION agent_loggy.unlimit_login(p_login text) IS 'Admin only: lets login p_login act for any user again (the application decides); returns the user it was limited to, P0002 when it was not limited.';
 
 --
+-- Name: use_embedding_config(bigint, text); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.use_embedding_config(p_embedding_config_id bigint, p_project text DEFAULT 'default'::text) RETURNS bigint
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+DECLARE
+    v_project text := agent_loggy.checked_project(p_project);
+    was_bound text := agent_loggy.with_project_bound(v_project);
+    previous bigint := agent_loggy.search_embedding_config(v_project);
+BEGIN
+    IF p_embedding_config_id IS NULL THEN
+        DELETE FROM agent_loggy.search_embedding_configs AS s WHERE s.project = v_project;
+    ELSIF NOT EXISTS (SELECT FROM agent_loggy.embedding_configs AS c
+                      WHERE c.id = p_embedding_config_id AND c.project = v_project AND c.is_active) THEN
+        RAISE EXCEPTION 'no active embedding config % in project %', p_embedding_config_id, quote_literal(v_project)
+            USING ERRCODE = 'invalid_parameter_value';
+    ELSE
+        INSERT INTO agent_loggy.search_embedding_configs AS s (project, embedding_config_id)
+        VALUES (v_project, p_embedding_config_id)
+        ON CONFLICT (project) DO UPDATE
+            SET embedding_config_id = EXCLUDED.embedding_config_id, chosen_by = EXCLUDED.chosen_by,
+                chosen_at = EXCLUDED.chosen_at;
+    END IF;
+    PERFORM set_config('agent_loggy.project', coalesce(was_bound, ''), true);
+    RETURN previous;
+END
+$$;
+
+--
+-- Name: FUNCTION use_embedding_config(p_embedding_config_id bigint, p_project text); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.use_embedding_config(p_embedding_config_id bigint, p_project text) IS 'Writers: from the next statement on (at commit), searches of p_project that name no config use embedding config p_embedding_config_id (an active config of the project); NULL: the vector(384) columns again. Returns the config used before (NULL: the columns). One statement: backfill the new config first (pending_config_embedding_count), switch, and drop the old vectors later.';
+
+--
 -- Name: use_vector_schema(regprocedure); Type: PROCEDURE; Schema: agent_loggy; Owner: -
 --
 
@@ -6609,6 +7557,20 @@ $$;
 --
 
 COMMENT ON PROCEDURE agent_loggy.use_vector_schema(IN p_function regprocedure) IS 'Pins the search_path of a function that uses pgvector to pg_catalog and pgvector''s schema, so its vector types and operators resolve whatever the caller''s search_path. Migrations call it for each such function.';
+
+--
+-- Name: vector_similarity(text, double precision); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.vector_similarity(p_distance text, p_value double precision) RETURNS double precision
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN CASE p_distance WHEN 'cosine'::text THEN ((1)::double precision - p_value) ELSE (- p_value) END;
+
+--
+-- Name: FUNCTION vector_similarity(p_distance text, p_value double precision); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.vector_similarity(p_distance text, p_value double precision) IS 'The similarity search functions report for a distance of a config''s kind: 1 - d for cosine, -d for l2 (the negated distance) and inner_product (the inner product); higher is nearer.';
 
 --
 -- Name: verify_changelog(text); Type: FUNCTION; Schema: agent_loggy; Owner: -
@@ -6989,7 +7951,8 @@ CREATE VIEW agent_loggy.current_embedding_configs WITH (security_invoker='true')
     chunking_strategy,
     parameters,
     created_at,
-    updated_at
+    updated_at,
+    distance
    FROM agent_loggy.embedding_configs
   WHERE is_active
   ORDER BY project, name, version DESC;
@@ -7112,6 +8075,117 @@ ALTER TABLE agent_loggy.embedding_configs ALTER COLUMN id ADD GENERATED ALWAYS A
     NO MAXVALUE
     CACHE 1
 );
+
+--
+-- Name: embeddings; Type: TABLE; Schema: agent_loggy; Owner: -
+--
+
+CREATE TABLE agent_loggy.embeddings (
+    config_id bigint NOT NULL,
+    project text NOT NULL,
+    kind text NOT NULL,
+    item_id bigint NOT NULL,
+    chunk integer DEFAULT 0 NOT NULL,
+    char_start integer,
+    char_end integer,
+    token_start integer,
+    token_end integer,
+    input_md5 text NOT NULL,
+    user_id text,
+    embedding public.vector NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT embeddings_chunk_check CHECK (((chunk >= 0) AND (chunk <= 1000000))),
+    CONSTRAINT embeddings_embedding_check CHECK (agent_loggy.is_searchable_vector(embedding)),
+    CONSTRAINT embeddings_input_md5_check CHECK ((input_md5 ~ '^[0-9a-f]{32}$'::text)),
+    CONSTRAINT embeddings_kind_check CHECK ((kind = ANY (ARRAY['documents'::text, 'context_rules'::text, 'prompts'::text]))),
+    CONSTRAINT embeddings_position_check CHECK (((0 <= char_start) AND (char_start <= char_end) AND (0 <= token_start) AND (token_start <= token_end))),
+    CONSTRAINT embeddings_user_id_check CHECK (agent_loggy.is_valid_user(user_id))
+)
+PARTITION BY LIST (config_id);
+
+--
+-- Name: TABLE embeddings; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON TABLE agent_loggy.embeddings IS 'Vectors of documents, context rules and prompts by embedding config: one row per chunk of an item''s text (embedding_input), one list partition per config (embeddings_<config id>, made with the config, with that config''s HNSW index). Written by store_config_embeddings(); an item whose text changes loses its rows (pending again); searched by nearest_config_ids().';
+
+--
+-- Name: COLUMN embeddings.config_id; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.embeddings.config_id IS 'The embedding config whose model made the vector (the partition key).';
+
+--
+-- Name: COLUMN embeddings.project; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.embeddings.project IS 'The item''s project (that of the config).';
+
+--
+-- Name: COLUMN embeddings.kind; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.embeddings.kind IS 'What the item is: documents, context_rules or prompts (a table name).';
+
+--
+-- Name: COLUMN embeddings.item_id; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.embeddings.item_id IS 'The item''s id in the table kind names.';
+
+--
+-- Name: COLUMN embeddings.chunk; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.embeddings.chunk IS 'The chunk''s number in the item''s text, from 0; an item not split has chunk 0 only.';
+
+--
+-- Name: COLUMN embeddings.char_start; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.embeddings.char_start IS 'Where the chunk starts in the item''s embedding input (characters, from 0); NULL: the whole text.';
+
+--
+-- Name: COLUMN embeddings.char_end; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.embeddings.char_end IS 'Where the chunk ends in the embedding input (characters, exclusive).';
+
+--
+-- Name: COLUMN embeddings.token_start; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.embeddings.token_start IS 'The chunk''s first token (the config''s model''s tokenizer, from 0).';
+
+--
+-- Name: COLUMN embeddings.token_end; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.embeddings.token_end IS 'The chunk''s end token (exclusive).';
+
+--
+-- Name: COLUMN embeddings.input_md5; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.embeddings.input_md5 IS 'md5 of the embedding input the chunks were made from.';
+
+--
+-- Name: COLUMN embeddings.user_id; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.embeddings.user_id IS 'The user a document belongs to (documents.user_id, kept in step): the user_scope policy reads it.';
+
+--
+-- Name: COLUMN embeddings.embedding; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.embeddings.embedding IS 'The chunk''s vector, of its config''s dimensions (checked by the partition).';
+
+--
+-- Name: COLUMN embeddings.created_at; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.embeddings.created_at IS 'When the vector was stored.';
 
 --
 -- Name: facts_id_seq; Type: SEQUENCE; Schema: agent_loggy; Owner: -
@@ -9215,6 +10289,13 @@ ALTER TABLE ONLY agent_loggy.embedding_configs
     ADD CONSTRAINT embedding_configs_project_name_version_key UNIQUE (project, name, version);
 
 --
+-- Name: embeddings embeddings_pkey; Type: CONSTRAINT; Schema: agent_loggy; Owner: -
+--
+
+ALTER TABLE ONLY agent_loggy.embeddings
+    ADD CONSTRAINT embeddings_pkey PRIMARY KEY (config_id, kind, item_id, chunk);
+
+--
 -- Name: facts facts_pkey; Type: CONSTRAINT; Schema: agent_loggy; Owner: -
 --
 
@@ -9579,6 +10660,13 @@ ALTER TABLE ONLY agent_loggy.scores
     ADD CONSTRAINT scores_pkey PRIMARY KEY (id);
 
 --
+-- Name: search_embedding_configs search_embedding_configs_pkey; Type: CONSTRAINT; Schema: agent_loggy; Owner: -
+--
+
+ALTER TABLE ONLY agent_loggy.search_embedding_configs
+    ADD CONSTRAINT search_embedding_configs_pkey PRIMARY KEY (project);
+
+--
 -- Name: trace_findings trace_findings_id_investigation_key; Type: CONSTRAINT; Schema: agent_loggy; Owner: -
 --
 
@@ -9685,6 +10773,30 @@ CREATE INDEX documents_search_vector_idx ON agent_loggy.documents USING gin (sea
 CREATE INDEX documents_tags_idx ON agent_loggy.documents USING gin (tags);
 
 --
+-- Name: documents_user_idx; Type: INDEX; Schema: agent_loggy; Owner: -
+--
+
+CREATE INDEX documents_user_idx ON agent_loggy.documents USING btree (project, user_id) WHERE (user_id IS NOT NULL);
+
+--
+-- Name: INDEX documents_user_idx; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON INDEX agent_loggy.documents_user_idx IS 'The documents of each user of a project.';
+
+--
+-- Name: embeddings_item_idx; Type: INDEX; Schema: agent_loggy; Owner: -
+--
+
+CREATE INDEX embeddings_item_idx ON ONLY agent_loggy.embeddings USING btree (kind, item_id);
+
+--
+-- Name: embeddings_project_idx; Type: INDEX; Schema: agent_loggy; Owner: -
+--
+
+CREATE INDEX embeddings_project_idx ON ONLY agent_loggy.embeddings USING btree (project, kind);
+
+--
 -- Name: facts_user_idx; Type: INDEX; Schema: agent_loggy; Owner: -
 --
 
@@ -9725,6 +10837,18 @@ CREATE INDEX investigations_project_ref_idx ON agent_loggy.investigations USING 
 --
 
 CREATE INDEX keyword_changes_transaction_idx ON agent_loggy.keyword_changes USING btree (transaction, project, lexeme);
+
+--
+-- Name: keyword_terms_lexeme_trgm_idx; Type: INDEX; Schema: agent_loggy; Owner: -
+--
+
+CREATE INDEX keyword_terms_lexeme_trgm_idx ON agent_loggy.keyword_terms USING gin (lexeme public.gin_trgm_ops);
+
+--
+-- Name: INDEX keyword_terms_lexeme_trgm_idx; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON INDEX agent_loggy.keyword_terms_lexeme_trgm_idx IS 'Trigrams of each lexeme of the projects'' vocabularies (pg_trgm''s gin_trgm_ops): fuzzy_terms() finds the lexemes similar to a query word through it.';
 
 --
 -- Name: model_configs_labels_idx; Type: INDEX; Schema: agent_loggy; Owner: -
@@ -10723,6 +11847,24 @@ CREATE TRIGGER append_only BEFORE DELETE OR UPDATE OR TRUNCATE ON agent_loggy.co
 CREATE CONSTRAINT TRIGGER fold_keyword_changes AFTER INSERT ON agent_loggy.keyword_change_transactions DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION agent_loggy.fold_keyword_changes();
 
 --
+-- Name: context_rules forget_stale_vectors; Type: TRIGGER; Schema: agent_loggy; Owner: -
+--
+
+CREATE TRIGGER forget_stale_vectors AFTER DELETE OR UPDATE ON agent_loggy.context_rules FOR EACH ROW EXECUTE FUNCTION agent_loggy.forget_stale_vectors();
+
+--
+-- Name: documents forget_stale_vectors; Type: TRIGGER; Schema: agent_loggy; Owner: -
+--
+
+CREATE TRIGGER forget_stale_vectors AFTER DELETE OR UPDATE ON agent_loggy.documents FOR EACH ROW EXECUTE FUNCTION agent_loggy.forget_stale_vectors();
+
+--
+-- Name: prompts forget_stale_vectors; Type: TRIGGER; Schema: agent_loggy; Owner: -
+--
+
+CREATE TRIGGER forget_stale_vectors AFTER DELETE OR UPDATE ON agent_loggy.prompts FOR EACH ROW EXECUTE FUNCTION agent_loggy.forget_stale_vectors();
+
+--
 -- Name: documents keyword_statistics_delete; Type: TRIGGER; Schema: agent_loggy; Owner: -
 --
 
@@ -10745,6 +11887,12 @@ CREATE TRIGGER keyword_statistics_truncate AFTER TRUNCATE ON agent_loggy.documen
 --
 
 CREATE TRIGGER keyword_statistics_update AFTER UPDATE ON agent_loggy.documents REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION agent_loggy.count_keyword_changes();
+
+--
+-- Name: embedding_configs make_embedding_store; Type: TRIGGER; Schema: agent_loggy; Owner: -
+--
+
+CREATE TRIGGER make_embedding_store AFTER INSERT OR UPDATE OF dimensions, distance ON agent_loggy.embedding_configs FOR EACH ROW EXECUTE FUNCTION agent_loggy.make_embedding_store();
 
 --
 -- Name: model_configs move_labels_on_insert; Type: TRIGGER; Schema: agent_loggy; Owner: -
@@ -11066,6 +12214,13 @@ ALTER TABLE ONLY agent_loggy.documents
     ADD CONSTRAINT documents_embedding_config_fkey FOREIGN KEY (project, embedding_config_id) REFERENCES agent_loggy.embedding_configs(project, id);
 
 --
+-- Name: embeddings embeddings_config_fkey; Type: FK CONSTRAINT; Schema: agent_loggy; Owner: -
+--
+
+ALTER TABLE agent_loggy.embeddings
+    ADD CONSTRAINT embeddings_config_fkey FOREIGN KEY (project, config_id) REFERENCES agent_loggy.embedding_configs(project, id);
+
+--
 -- Name: facts facts_embedding_config_id_fkey; Type: FK CONSTRAINT; Schema: agent_loggy; Owner: -
 --
 
@@ -11099,6 +12254,13 @@ ALTER TABLE ONLY agent_loggy.scores
 
 ALTER TABLE ONLY agent_loggy.scores
     ADD CONSTRAINT scores_run_fkey FOREIGN KEY (run_id, run_started_at, project) REFERENCES agent_loggy.runs(id, started_at, project) ON DELETE CASCADE;
+
+--
+-- Name: search_embedding_configs search_embedding_configs_config_fkey; Type: FK CONSTRAINT; Schema: agent_loggy; Owner: -
+--
+
+ALTER TABLE ONLY agent_loggy.search_embedding_configs
+    ADD CONSTRAINT search_embedding_configs_config_fkey FOREIGN KEY (project, embedding_config_id) REFERENCES agent_loggy.embedding_configs(project, id);
 
 --
 -- Name: trace_findings trace_findings_investigation_fkey; Type: FK CONSTRAINT; Schema: agent_loggy; Owner: -
@@ -11150,6 +12312,12 @@ ALTER TABLE agent_loggy.documents ENABLE ROW LEVEL SECURITY;
 --
 
 ALTER TABLE agent_loggy.embedding_configs ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: embeddings; Type: ROW SECURITY; Schema: agent_loggy; Owner: -
+--
+
+ALTER TABLE agent_loggy.embeddings ENABLE ROW LEVEL SECURITY;
 
 --
 -- Name: facts; Type: ROW SECURITY; Schema: agent_loggy; Owner: -
@@ -11224,6 +12392,18 @@ CREATE POLICY project_deletes ON agent_loggy.embedding_configs AS RESTRICTIVE FO
 --
 
 COMMENT ON POLICY project_deletes ON agent_loggy.embedding_configs IS 'Deletes (admin only by privileges) only of rows of the bound project, or of any project with none bound.';
+
+--
+-- Name: embeddings project_deletes; Type: POLICY; Schema: agent_loggy; Owner: -
+--
+
+CREATE POLICY project_deletes ON agent_loggy.embeddings AS RESTRICTIVE FOR DELETE USING ((( SELECT agent_loggy.writes_every_project() AS writes_every_project) OR (project = ANY (( SELECT agent_loggy.writable_projects() AS writable_projects)::text[]))));
+
+--
+-- Name: POLICY project_deletes ON embeddings; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON POLICY project_deletes ON agent_loggy.embeddings IS 'Deletes only in a project the transaction may write.';
 
 --
 -- Name: model_configs project_deletes; Type: POLICY; Schema: agent_loggy; Owner: -
@@ -11340,6 +12520,18 @@ CREATE POLICY project_isolation ON agent_loggy.embedding_configs USING ((( SELEC
 COMMENT ON POLICY project_isolation ON agent_loggy.embedding_configs IS 'Rows of the project bound to the transaction; with none bound, of every project the role is granted (every project for admin). Same rule as can_access_project().';
 
 --
+-- Name: embeddings project_isolation; Type: POLICY; Schema: agent_loggy; Owner: -
+--
+
+CREATE POLICY project_isolation ON agent_loggy.embeddings USING ((( SELECT agent_loggy.sees_every_project() AS sees_every_project) OR (project = ANY (( SELECT agent_loggy.visible_projects() AS visible_projects)::text[])))) WITH CHECK ((( SELECT agent_loggy.sees_every_project() AS sees_every_project) OR (project = ANY (( SELECT agent_loggy.visible_projects() AS visible_projects)::text[]))));
+
+--
+-- Name: POLICY project_isolation ON embeddings; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON POLICY project_isolation ON agent_loggy.embeddings IS 'Rows of the project bound to the transaction; with none bound, of every project the role is granted (every project for admin).';
+
+--
 -- Name: facts project_isolation; Type: POLICY; Schema: agent_loggy; Owner: -
 --
 
@@ -11446,6 +12638,18 @@ CREATE POLICY project_isolation ON agent_loggy.scores USING ((( SELECT agent_log
 --
 
 COMMENT ON POLICY project_isolation ON agent_loggy.scores IS 'Rows of the project bound to the transaction; with none bound, of every project the role is granted (every project for admin).';
+
+--
+-- Name: search_embedding_configs project_isolation; Type: POLICY; Schema: agent_loggy; Owner: -
+--
+
+CREATE POLICY project_isolation ON agent_loggy.search_embedding_configs USING ((( SELECT agent_loggy.sees_every_project() AS sees_every_project) OR (project = ANY (( SELECT agent_loggy.visible_projects() AS visible_projects)::text[])))) WITH CHECK ((( SELECT agent_loggy.writes_every_project() AS writes_every_project) OR (project = ANY (( SELECT agent_loggy.writable_projects() AS writable_projects)::text[]))));
+
+--
+-- Name: POLICY project_isolation ON search_embedding_configs; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON POLICY project_isolation ON agent_loggy.search_embedding_configs IS 'Read: the projects the transaction sees; written only in a project it may write.';
 
 --
 -- Name: trace_findings project_isolation; Type: POLICY; Schema: agent_loggy; Owner: -
@@ -11748,6 +12952,18 @@ CREATE POLICY project_updates ON agent_loggy.embedding_configs AS RESTRICTIVE FO
 COMMENT ON POLICY project_updates ON agent_loggy.embedding_configs IS 'Updates only of rows of the bound project, with a write grant for it (admin: every project with none bound).';
 
 --
+-- Name: embeddings project_updates; Type: POLICY; Schema: agent_loggy; Owner: -
+--
+
+CREATE POLICY project_updates ON agent_loggy.embeddings AS RESTRICTIVE FOR UPDATE USING ((( SELECT agent_loggy.writes_every_project() AS writes_every_project) OR (project = ANY (( SELECT agent_loggy.writable_projects() AS writable_projects)::text[])))) WITH CHECK ((( SELECT agent_loggy.writes_every_project() AS writes_every_project) OR (project = ANY (( SELECT agent_loggy.writable_projects() AS writable_projects)::text[]))));
+
+--
+-- Name: POLICY project_updates ON embeddings; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON POLICY project_updates ON agent_loggy.embeddings IS 'Changes only in a project the transaction may write.';
+
+--
 -- Name: model_configs project_updates; Type: POLICY; Schema: agent_loggy; Owner: -
 --
 
@@ -11832,6 +13048,18 @@ CREATE POLICY project_writes ON agent_loggy.embedding_configs AS RESTRICTIVE FOR
 COMMENT ON POLICY project_writes ON agent_loggy.embedding_configs IS 'New rows only in the bound project, with a write grant for it (admin: the bound project, or every project with none bound). See writable_projects().';
 
 --
+-- Name: embeddings project_writes; Type: POLICY; Schema: agent_loggy; Owner: -
+--
+
+CREATE POLICY project_writes ON agent_loggy.embeddings AS RESTRICTIVE FOR INSERT WITH CHECK ((( SELECT agent_loggy.writes_every_project() AS writes_every_project) OR (project = ANY (( SELECT agent_loggy.writable_projects() AS writable_projects)::text[]))));
+
+--
+-- Name: POLICY project_writes ON embeddings; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON POLICY project_writes ON agent_loggy.embeddings IS 'New vectors only in a project the transaction may write.';
+
+--
 -- Name: model_configs project_writes; Type: POLICY; Schema: agent_loggy; Owner: -
 --
 
@@ -11910,6 +13138,12 @@ ALTER TABLE agent_loggy.runs ENABLE ROW LEVEL SECURITY;
 ALTER TABLE agent_loggy.scores ENABLE ROW LEVEL SECURITY;
 
 --
+-- Name: search_embedding_configs; Type: ROW SECURITY; Schema: agent_loggy; Owner: -
+--
+
+ALTER TABLE agent_loggy.search_embedding_configs ENABLE ROW LEVEL SECURITY;
+
+--
 -- Name: trace_findings; Type: ROW SECURITY; Schema: agent_loggy; Owner: -
 --
 
@@ -11926,6 +13160,18 @@ CREATE POLICY user_scope ON agent_loggy.documents AS RESTRICTIVE USING (((user_i
 --
 
 COMMENT ON POLICY user_scope ON agent_loggy.documents IS 'Shared documents, and those of the user the transaction acts for (acting_user()); an admin acting for nobody: all.';
+
+--
+-- Name: embeddings user_scope; Type: POLICY; Schema: agent_loggy; Owner: -
+--
+
+CREATE POLICY user_scope ON agent_loggy.embeddings AS RESTRICTIVE USING (((user_id IS NULL) OR (user_id = ( SELECT agent_loggy.acting_user() AS acting_user)) OR ( SELECT agent_loggy.sees_every_user() AS sees_every_user))) WITH CHECK (((user_id IS NULL) OR (user_id = ( SELECT agent_loggy.acting_user() AS acting_user)) OR ( SELECT agent_loggy.sees_every_user() AS sees_every_user)));
+
+--
+-- Name: POLICY user_scope ON embeddings; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON POLICY user_scope ON agent_loggy.embeddings IS 'Vectors of shared documents, and of those of the user the transaction acts for; an admin acting for nobody: all.';
 
 --
 -- Name: facts user_scope; Type: POLICY; Schema: agent_loggy; Owner: -
@@ -11991,6 +13237,19 @@ GRANT ALL ON FUNCTION agent_loggy.bm25_document_scores(p_query_text text, p_proj
 
 REVOKE ALL ON FUNCTION agent_loggy.bm25_expression(p_lexemes text[], p_idf double precision[], p_average_length double precision, p_k1 double precision, p_b double precision) FROM PUBLIC;
 GRANT ALL ON FUNCTION agent_loggy.bm25_expression(p_lexemes text[], p_idf double precision[], p_average_length double precision, p_k1 double precision, p_b double precision) TO agent_loggy_reader;
+
+--
+-- Name: FUNCTION bm25_lexeme_query(p_lexemes text[], p_weights double precision[], p_project text, OUT lexemes text[], OUT idf double precision[], OUT frequencies bigint[], OUT average_length double precision, OUT documents bigint, OUT max_frequencies integer[], OUT min_lengths bigint[]); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.bm25_lexeme_query(p_lexemes text[], p_weights double precision[], p_project text, OUT lexemes text[], OUT idf double precision[], OUT frequencies bigint[], OUT average_length double precision, OUT documents bigint, OUT max_frequencies integer[], OUT min_lengths bigint[]) FROM PUBLIC;
+
+--
+-- Name: FUNCTION bm25_lexeme_scores(p_lexemes text[], p_weights double precision[], p_project text, p_count integer, p_tags text[], p_k1 double precision, p_b double precision); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.bm25_lexeme_scores(p_lexemes text[], p_weights double precision[], p_project text, p_count integer, p_tags text[], p_k1 double precision, p_b double precision) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.bm25_lexeme_scores(p_lexemes text[], p_weights double precision[], p_project text, p_count integer, p_tags text[], p_k1 double precision, p_b double precision) TO agent_loggy_reader;
 
 --
 -- Name: FUNCTION bm25_parameter(p_name text, p_value double precision); Type: ACL; Schema: agent_loggy; Owner: -
@@ -12624,6 +13883,20 @@ REVOKE ALL ON FUNCTION agent_loggy.checked_any_vector(p_vector public.vector, p_
 GRANT ALL ON FUNCTION agent_loggy.checked_any_vector(p_vector public.vector, p_what text) TO agent_loggy_reader;
 
 --
+-- Name: FUNCTION checked_config_query(p_query public.vector, p_embedding_config_id bigint, p_project text); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.checked_config_query(p_query public.vector, p_embedding_config_id bigint, p_project text) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.checked_config_query(p_query public.vector, p_embedding_config_id bigint, p_project text) TO agent_loggy_reader;
+
+--
+-- Name: FUNCTION checked_embedding_config(p_embedding_config_id bigint); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.checked_embedding_config(p_embedding_config_id bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.checked_embedding_config(p_embedding_config_id bigint) TO agent_loggy_reader;
+
+--
 -- Name: FUNCTION checked_embedding_target(p_what text); Type: ACL; Schema: agent_loggy; Owner: -
 --
 
@@ -12643,6 +13916,20 @@ GRANT ALL ON FUNCTION agent_loggy.checked_fact_key(p_key text) TO agent_loggy_re
 
 REVOKE ALL ON FUNCTION agent_loggy.checked_fusion(p_query_text text, p_query public.vector, p_keyword_weight double precision, p_semantic_weight double precision, p_rrf_k integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION agent_loggy.checked_fusion(p_query_text text, p_query public.vector, p_keyword_weight double precision, p_semantic_weight double precision, p_rrf_k integer) TO agent_loggy_reader;
+
+--
+-- Name: FUNCTION checked_fusion(p_query_text text, p_query public.vector, p_keyword_weight double precision, p_semantic_weight double precision, p_fuzzy_weight double precision, p_rrf_k integer); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.checked_fusion(p_query_text text, p_query public.vector, p_keyword_weight double precision, p_semantic_weight double precision, p_fuzzy_weight double precision, p_rrf_k integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.checked_fusion(p_query_text text, p_query public.vector, p_keyword_weight double precision, p_semantic_weight double precision, p_fuzzy_weight double precision, p_rrf_k integer) TO agent_loggy_reader;
+
+--
+-- Name: FUNCTION checked_fuzziness(p_query_text text, p_min_similarity double precision, p_expansions integer); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.checked_fuzziness(p_query_text text, p_min_similarity double precision, p_expansions integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.checked_fuzziness(p_query_text text, p_min_similarity double precision, p_expansions integer) TO agent_loggy_reader;
 
 --
 -- Name: FUNCTION checked_limit(p_limit integer); Type: ACL; Schema: agent_loggy; Owner: -
@@ -12737,6 +14024,13 @@ GRANT ALL ON FUNCTION agent_loggy.deleted_state(p_project text, p_config_type te
 --
 
 REVOKE ALL ON FUNCTION agent_loggy.derive_variables() FROM PUBLIC;
+
+--
+-- Name: FUNCTION drop_embedding_store(p_config_id bigint); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.drop_embedding_store(p_config_id bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.drop_embedding_store(p_config_id bigint) TO agent_loggy_admin;
 
 --
 -- Name: FUNCTION drop_runs_before(p_before timestamp with time zone, p_detach_only boolean); Type: ACL; Schema: agent_loggy; Owner: -
@@ -12868,6 +14162,26 @@ REVOKE ALL ON FUNCTION agent_loggy.embedding_input(p_row agent_loggy.prompts) FR
 GRANT ALL ON FUNCTION agent_loggy.embedding_input(p_row agent_loggy.prompts) TO agent_loggy_reader;
 
 --
+-- Name: FUNCTION embedding_operator(p_distance text); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.embedding_operator(p_distance text) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.embedding_operator(p_distance text) TO agent_loggy_reader;
+
+--
+-- Name: FUNCTION embedding_store_type(p_dimensions integer); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.embedding_store_type(p_dimensions integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.embedding_store_type(p_dimensions integer) TO agent_loggy_reader;
+
+--
+-- Name: FUNCTION ensure_embedding_store(p_config_id bigint); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.ensure_embedding_store(p_config_id bigint) FROM PUBLIC;
+
+--
 -- Name: FUNCTION ensure_run_partitions(p_from timestamp with time zone, p_to timestamp with time zone); Type: ACL; Schema: agent_loggy; Owner: -
 --
 
@@ -12964,6 +14278,33 @@ GRANT ALL ON FUNCTION agent_loggy.forget_fact(p_key text, p_user text, p_project
 REVOKE ALL ON FUNCTION agent_loggy.forget_keyword_counts() FROM PUBLIC;
 
 --
+-- Name: FUNCTION forget_stale_vectors(); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.forget_stale_vectors() FROM PUBLIC;
+
+--
+-- Name: FUNCTION fuzzy_document_ids(p_query_text text, p_project text, p_count integer, p_tags text[], p_min_similarity double precision, p_expansions integer); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.fuzzy_document_ids(p_query_text text, p_project text, p_count integer, p_tags text[], p_min_similarity double precision, p_expansions integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.fuzzy_document_ids(p_query_text text, p_project text, p_count integer, p_tags text[], p_min_similarity double precision, p_expansions integer) TO agent_loggy_reader;
+
+--
+-- Name: FUNCTION fuzzy_search_documents(p_query_text text, p_project text, p_limit integer, p_tags text[], p_min_similarity double precision, p_expansions integer); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.fuzzy_search_documents(p_query_text text, p_project text, p_limit integer, p_tags text[], p_min_similarity double precision, p_expansions integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.fuzzy_search_documents(p_query_text text, p_project text, p_limit integer, p_tags text[], p_min_similarity double precision, p_expansions integer) TO agent_loggy_reader;
+
+--
+-- Name: FUNCTION fuzzy_terms(p_query_text text, p_project text, p_min_similarity double precision, p_expansions integer); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.fuzzy_terms(p_query_text text, p_project text, p_min_similarity double precision, p_expansions integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.fuzzy_terms(p_query_text text, p_project text, p_min_similarity double precision, p_expansions integer) TO agent_loggy_reader;
+
+--
 -- Name: FUNCTION grant_project(p_role text, p_project text, p_level text); Type: ACL; Schema: agent_loggy; Owner: -
 --
 
@@ -13017,11 +14358,11 @@ REVOKE ALL ON FUNCTION agent_loggy.hybrid_search_context_rules(p_query_text text
 GRANT ALL ON FUNCTION agent_loggy.hybrid_search_context_rules(p_query_text text, p_query public.vector, p_project text, p_limit integer) TO agent_loggy_reader;
 
 --
--- Name: FUNCTION hybrid_search_documents(p_query_text text, p_query public.vector, p_project text, p_limit integer, p_tags text[], p_keyword_weight double precision, p_semantic_weight double precision, p_rrf_k integer); Type: ACL; Schema: agent_loggy; Owner: -
+-- Name: FUNCTION hybrid_search_documents(p_query_text text, p_query public.vector, p_project text, p_limit integer, p_tags text[], p_keyword_weight double precision, p_semantic_weight double precision, p_rrf_k integer, p_fuzzy_weight double precision, p_embedding_config_id bigint); Type: ACL; Schema: agent_loggy; Owner: -
 --
 
-REVOKE ALL ON FUNCTION agent_loggy.hybrid_search_documents(p_query_text text, p_query public.vector, p_project text, p_limit integer, p_tags text[], p_keyword_weight double precision, p_semantic_weight double precision, p_rrf_k integer) FROM PUBLIC;
-GRANT ALL ON FUNCTION agent_loggy.hybrid_search_documents(p_query_text text, p_query public.vector, p_project text, p_limit integer, p_tags text[], p_keyword_weight double precision, p_semantic_weight double precision, p_rrf_k integer) TO agent_loggy_reader;
+REVOKE ALL ON FUNCTION agent_loggy.hybrid_search_documents(p_query_text text, p_query public.vector, p_project text, p_limit integer, p_tags text[], p_keyword_weight double precision, p_semantic_weight double precision, p_rrf_k integer, p_fuzzy_weight double precision, p_embedding_config_id bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.hybrid_search_documents(p_query_text text, p_query public.vector, p_project text, p_limit integer, p_tags text[], p_keyword_weight double precision, p_semantic_weight double precision, p_rrf_k integer, p_fuzzy_weight double precision, p_embedding_config_id bigint) TO agent_loggy_reader;
 
 --
 -- Name: FUNCTION import_context_rules(p_rows jsonb, p_project text, p_deactivate_missing boolean); Type: ACL; Schema: agent_loggy; Owner: -
@@ -13187,10 +14528,23 @@ REVOKE ALL ON FUNCTION agent_loggy.loki_regex_problem(p_pattern text) FROM PUBLI
 GRANT ALL ON FUNCTION agent_loggy.loki_regex_problem(p_pattern text) TO agent_loggy_reader;
 
 --
+-- Name: FUNCTION make_embedding_store(); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.make_embedding_store() FROM PUBLIC;
+
+--
 -- Name: FUNCTION move_labels(); Type: ACL; Schema: agent_loggy; Owner: -
 --
 
 REVOKE ALL ON FUNCTION agent_loggy.move_labels() FROM PUBLIC;
+
+--
+-- Name: FUNCTION nearest_config_ids(p_what text, p_embedding_config_id bigint, p_query public.vector, p_project text, p_count integer, p_tags text[]); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.nearest_config_ids(p_what text, p_embedding_config_id bigint, p_query public.vector, p_project text, p_count integer, p_tags text[]) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.nearest_config_ids(p_what text, p_embedding_config_id bigint, p_query public.vector, p_project text, p_count integer, p_tags text[]) TO agent_loggy_reader;
 
 --
 -- Name: FUNCTION nearest_context_rule_ids(p_query public.vector, p_project text, p_count integer); Type: ACL; Schema: agent_loggy; Owner: -
@@ -13218,6 +14572,20 @@ GRANT ALL ON FUNCTION agent_loggy.nearest_prompt_ids(p_query public.vector, p_pr
 --
 
 REVOKE ALL ON FUNCTION agent_loggy.notify_change() FROM PUBLIC;
+
+--
+-- Name: FUNCTION pending_config_embedding_count(p_what text, p_embedding_config_id bigint); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.pending_config_embedding_count(p_what text, p_embedding_config_id bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.pending_config_embedding_count(p_what text, p_embedding_config_id bigint) TO agent_loggy_reader;
+
+--
+-- Name: FUNCTION pending_config_embeddings(p_what text, p_embedding_config_id bigint, p_limit integer, p_after_id bigint); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.pending_config_embeddings(p_what text, p_embedding_config_id bigint, p_limit integer, p_after_id bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.pending_config_embeddings(p_what text, p_embedding_config_id bigint, p_limit integer, p_after_id bigint) TO agent_loggy_reader;
 
 --
 -- Name: FUNCTION pending_embedding_count(p_what text, p_project text); Type: ACL; Schema: agent_loggy; Owner: -
@@ -13424,6 +14792,13 @@ REVOKE ALL ON FUNCTION agent_loggy.rrf_fuse(p_keyword_ids bigint[], p_semantic_i
 GRANT ALL ON FUNCTION agent_loggy.rrf_fuse(p_keyword_ids bigint[], p_semantic_ids bigint[], p_keyword_weight double precision, p_semantic_weight double precision, p_rrf_k integer) TO agent_loggy_reader;
 
 --
+-- Name: FUNCTION rrf_fuse(p_keyword_ids bigint[], p_semantic_ids bigint[], p_fuzzy_ids bigint[], p_keyword_weight double precision, p_semantic_weight double precision, p_fuzzy_weight double precision, p_rrf_k integer); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.rrf_fuse(p_keyword_ids bigint[], p_semantic_ids bigint[], p_fuzzy_ids bigint[], p_keyword_weight double precision, p_semantic_weight double precision, p_fuzzy_weight double precision, p_rrf_k integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.rrf_fuse(p_keyword_ids bigint[], p_semantic_ids bigint[], p_fuzzy_ids bigint[], p_keyword_weight double precision, p_semantic_weight double precision, p_fuzzy_weight double precision, p_rrf_k integer) TO agent_loggy_reader;
+
+--
 -- Name: FUNCTION run_score(p_value double precision, p_min double precision, p_max double precision); Type: ACL; Schema: agent_loggy; Owner: -
 --
 
@@ -13431,25 +14806,63 @@ REVOKE ALL ON FUNCTION agent_loggy.run_score(p_value double precision, p_min dou
 GRANT ALL ON FUNCTION agent_loggy.run_score(p_value double precision, p_min double precision, p_max double precision) TO agent_loggy_reader;
 
 --
--- Name: FUNCTION search_context_rules(p_query public.vector, p_project text, p_limit integer); Type: ACL; Schema: agent_loggy; Owner: -
+-- Name: FUNCTION search_context_rules(p_query public.vector, p_project text, p_limit integer, p_embedding_config_id bigint); Type: ACL; Schema: agent_loggy; Owner: -
 --
 
-REVOKE ALL ON FUNCTION agent_loggy.search_context_rules(p_query public.vector, p_project text, p_limit integer) FROM PUBLIC;
-GRANT ALL ON FUNCTION agent_loggy.search_context_rules(p_query public.vector, p_project text, p_limit integer) TO agent_loggy_reader;
+REVOKE ALL ON FUNCTION agent_loggy.search_context_rules(p_query public.vector, p_project text, p_limit integer, p_embedding_config_id bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.search_context_rules(p_query public.vector, p_project text, p_limit integer, p_embedding_config_id bigint) TO agent_loggy_reader;
 
 --
--- Name: FUNCTION search_documents(p_query public.vector, p_project text, p_limit integer, p_tags text[]); Type: ACL; Schema: agent_loggy; Owner: -
+-- Name: FUNCTION search_documents(p_query public.vector, p_project text, p_limit integer, p_tags text[], p_embedding_config_id bigint); Type: ACL; Schema: agent_loggy; Owner: -
 --
 
-REVOKE ALL ON FUNCTION agent_loggy.search_documents(p_query public.vector, p_project text, p_limit integer, p_tags text[]) FROM PUBLIC;
-GRANT ALL ON FUNCTION agent_loggy.search_documents(p_query public.vector, p_project text, p_limit integer, p_tags text[]) TO agent_loggy_reader;
+REVOKE ALL ON FUNCTION agent_loggy.search_documents(p_query public.vector, p_project text, p_limit integer, p_tags text[], p_embedding_config_id bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.search_documents(p_query public.vector, p_project text, p_limit integer, p_tags text[], p_embedding_config_id bigint) TO agent_loggy_reader;
 
 --
--- Name: FUNCTION search_prompts(p_query public.vector, p_project text, p_limit integer); Type: ACL; Schema: agent_loggy; Owner: -
+-- Name: TABLE search_embedding_configs; Type: ACL; Schema: agent_loggy; Owner: -
 --
 
-REVOKE ALL ON FUNCTION agent_loggy.search_prompts(p_query public.vector, p_project text, p_limit integer) FROM PUBLIC;
-GRANT ALL ON FUNCTION agent_loggy.search_prompts(p_query public.vector, p_project text, p_limit integer) TO agent_loggy_reader;
+GRANT SELECT ON TABLE agent_loggy.search_embedding_configs TO agent_loggy_reader;
+GRANT DELETE ON TABLE agent_loggy.search_embedding_configs TO agent_loggy_writer;
+
+--
+-- Name: COLUMN search_embedding_configs.project; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(project) ON TABLE agent_loggy.search_embedding_configs TO agent_loggy_writer;
+
+--
+-- Name: COLUMN search_embedding_configs.embedding_config_id; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(embedding_config_id),UPDATE(embedding_config_id) ON TABLE agent_loggy.search_embedding_configs TO agent_loggy_writer;
+
+--
+-- Name: COLUMN search_embedding_configs.chosen_by; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT UPDATE(chosen_by) ON TABLE agent_loggy.search_embedding_configs TO agent_loggy_writer;
+
+--
+-- Name: COLUMN search_embedding_configs.chosen_at; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT UPDATE(chosen_at) ON TABLE agent_loggy.search_embedding_configs TO agent_loggy_writer;
+
+--
+-- Name: FUNCTION search_embedding_config(p_project text); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.search_embedding_config(p_project text) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.search_embedding_config(p_project text) TO agent_loggy_reader;
+
+--
+-- Name: FUNCTION search_prompts(p_query public.vector, p_project text, p_limit integer, p_embedding_config_id bigint); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.search_prompts(p_query public.vector, p_project text, p_limit integer, p_embedding_config_id bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.search_prompts(p_query public.vector, p_project text, p_limit integer, p_embedding_config_id bigint) TO agent_loggy_reader;
 
 --
 -- Name: FUNCTION sees_every_project(); Type: ACL; Schema: agent_loggy; Owner: -
@@ -13600,6 +15013,13 @@ REVOKE ALL ON FUNCTION agent_loggy.staged_document_problems(p_limit integer) FRO
 GRANT ALL ON FUNCTION agent_loggy.staged_document_problems(p_limit integer) TO agent_loggy_writer;
 
 --
+-- Name: FUNCTION store_config_embeddings(p_what text, p_embedding_config_id bigint, p_ids bigint[], p_inputs text[], p_chunks integer[], p_char_starts integer[], p_char_ends integer[], p_token_starts integer[], p_token_ends integer[], p_embeddings public.vector[]); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.store_config_embeddings(p_what text, p_embedding_config_id bigint, p_ids bigint[], p_inputs text[], p_chunks integer[], p_char_starts integer[], p_char_ends integer[], p_token_starts integer[], p_token_ends integer[], p_embeddings public.vector[]) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.store_config_embeddings(p_what text, p_embedding_config_id bigint, p_ids bigint[], p_inputs text[], p_chunks integer[], p_char_starts integer[], p_char_ends integer[], p_token_starts integer[], p_token_ends integer[], p_embeddings public.vector[]) TO agent_loggy_writer;
+
+--
 -- Name: FUNCTION store_embeddings(p_what text, p_ids bigint[], p_inputs text[], p_embeddings public.vector[], p_embedding_config_id bigint); Type: ACL; Schema: agent_loggy; Owner: -
 --
 
@@ -13628,10 +15048,24 @@ REVOKE ALL ON FUNCTION agent_loggy.unlimit_login(p_login text) FROM PUBLIC;
 GRANT ALL ON FUNCTION agent_loggy.unlimit_login(p_login text) TO agent_loggy_admin;
 
 --
+-- Name: FUNCTION use_embedding_config(p_embedding_config_id bigint, p_project text); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.use_embedding_config(p_embedding_config_id bigint, p_project text) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.use_embedding_config(p_embedding_config_id bigint, p_project text) TO agent_loggy_writer;
+
+--
 -- Name: PROCEDURE use_vector_schema(IN p_function regprocedure); Type: ACL; Schema: agent_loggy; Owner: -
 --
 
 REVOKE ALL ON PROCEDURE agent_loggy.use_vector_schema(IN p_function regprocedure) FROM PUBLIC;
+
+--
+-- Name: FUNCTION vector_similarity(p_distance text, p_value double precision); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.vector_similarity(p_distance text, p_value double precision) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.vector_similarity(p_distance text, p_value double precision) TO agent_loggy_reader;
 
 --
 -- Name: FUNCTION verify_changelog(p_project text); Type: ACL; Schema: agent_loggy; Owner: -
@@ -13723,6 +15157,85 @@ GRANT SELECT ON TABLE agent_loggy.current_model_configs TO agent_loggy_reader;
 --
 
 GRANT SELECT ON TABLE agent_loggy.current_negate_keys TO agent_loggy_reader;
+
+--
+-- Name: TABLE embeddings; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT SELECT ON TABLE agent_loggy.embeddings TO agent_loggy_reader;
+GRANT DELETE ON TABLE agent_loggy.embeddings TO agent_loggy_writer;
+
+--
+-- Name: COLUMN embeddings.config_id; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(config_id) ON TABLE agent_loggy.embeddings TO agent_loggy_writer;
+
+--
+-- Name: COLUMN embeddings.project; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(project) ON TABLE agent_loggy.embeddings TO agent_loggy_writer;
+
+--
+-- Name: COLUMN embeddings.kind; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(kind) ON TABLE agent_loggy.embeddings TO agent_loggy_writer;
+
+--
+-- Name: COLUMN embeddings.item_id; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(item_id) ON TABLE agent_loggy.embeddings TO agent_loggy_writer;
+
+--
+-- Name: COLUMN embeddings.chunk; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(chunk) ON TABLE agent_loggy.embeddings TO agent_loggy_writer;
+
+--
+-- Name: COLUMN embeddings.char_start; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(char_start) ON TABLE agent_loggy.embeddings TO agent_loggy_writer;
+
+--
+-- Name: COLUMN embeddings.char_end; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(char_end) ON TABLE agent_loggy.embeddings TO agent_loggy_writer;
+
+--
+-- Name: COLUMN embeddings.token_start; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(token_start) ON TABLE agent_loggy.embeddings TO agent_loggy_writer;
+
+--
+-- Name: COLUMN embeddings.token_end; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(token_end) ON TABLE agent_loggy.embeddings TO agent_loggy_writer;
+
+--
+-- Name: COLUMN embeddings.input_md5; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(input_md5) ON TABLE agent_loggy.embeddings TO agent_loggy_writer;
+
+--
+-- Name: COLUMN embeddings.user_id; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(user_id) ON TABLE agent_loggy.embeddings TO agent_loggy_writer;
+
+--
+-- Name: COLUMN embeddings.embedding; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(embedding) ON TABLE agent_loggy.embeddings TO agent_loggy_writer;
 
 --
 -- Name: TABLE investigations; Type: ACL; Schema: agent_loggy; Owner: -

@@ -139,6 +139,8 @@ COMMENT ON COLUMN agent_loggy.documents.user_id IS
 -- neither learns of the other's from a unique violation
 ALTER TABLE agent_loggy.documents DROP CONSTRAINT documents_project_source_external_id_key;
 CREATE UNIQUE INDEX documents_identity_key ON agent_loggy.documents (project, source, (coalesce(user_id, '')), external_id);
+CREATE INDEX documents_user_idx ON agent_loggy.documents (project, user_id) WHERE user_id IS NOT NULL;
+COMMENT ON INDEX agent_loggy.documents_user_idx IS 'The documents of each user of a project.';
 COMMENT ON INDEX agent_loggy.documents_identity_key IS
     'A document''s identity: external_id is unique per project, source and user (shared documents: user '''').';
 

@@ -201,6 +201,11 @@ def test_the_sample_documents_import_and_keyword_search_needs_no_model(db_url: s
     assert found.returncode == 0, found.stderr
     first = next(line for line in found.stdout.splitlines() if line.startswith("│ 1 "))
     assert "samples/incident-2026-05-refunds" in first
+    fuzzy = cli("search", "paymnet gatway tiemouts", "--mode", "fuzzy", "--limit", "2", env=env)
+    assert fuzzy.returncode == 0, fuzzy.stderr
+    assert "fuzzy search of project default" in fuzzy.stdout and "matched" in fuzzy.stdout
+    first = next(line for line in fuzzy.stdout.splitlines() if line.startswith("│ 1 "))
+    assert "samples/runbook-payment-timeouts" in first and "paymnet→payment" in first
 
 
 def test_bad_names_and_queries_are_refused_before_any_work(db_url: str, tmp_path: Path) -> None:

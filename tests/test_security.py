@@ -27,8 +27,8 @@ OWNER_ONLY = {"clear_stale_embedding", "derive_variables", "guard_row", "move_la
               "chain_changelog_row", "refuse_changelog_change", "refuse_truncate", "serialize_writes",
               "check_negate_key_regex", "check_output_schema", "check_promotion", "guard_record", "guard_fact",
               "session_is_admin", "session_may_read", "count_keyword_changes", "forget_keyword_counts",
-              "bm25_query", "bm25_pruning_query", "checked_readable_project", "fold_keyword_changes",
-              "recount_keyword_statistics",
+              "bm25_query", "bm25_lexeme_query", "bm25_pruning_query", "checked_readable_project",
+              "fold_keyword_changes", "recount_keyword_statistics",
               "touch_updated_at", "use_vector_schema", "validate_row", "write_changelog", "pinned_by_0012"}
 
 
@@ -115,7 +115,7 @@ def test_readers_execute_reads_only_and_writers_the_writes(conn: Conn) -> None:
     resolve = "agent_loggy.resolve_prompt(text, text, text, integer, text[])"
     publish = "agent_loggy.create_prompt_version(text, text, text, text[], text, text, text, text, jsonb, text)"
     load = "agent_loggy.load_staged_documents(text, text, bigint, boolean)"
-    assert may(READER, resolve) and may(READER, "agent_loggy.search_documents(vector, text, integer, text[])")
+    assert may(READER, resolve) and may(READER, "agent_loggy.search_documents(vector, text, integer, text[], bigint)")
     assert not may(READER, publish) and not may(READER, load)
     assert may(WRITER, publish) and may(WRITER, load) and may(ADMIN, publish)
 

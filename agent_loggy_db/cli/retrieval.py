@@ -48,7 +48,7 @@ def embed(what: tuple[str, ...], project: str, batch_size: int) -> None:
           rows)
 
 
-MODES = ("hybrid", "vector", "keyword")
+MODES = ("hybrid", "vector", "keyword", "fuzzy")
 
 
 @click.command()
@@ -60,19 +60,23 @@ MODES = ("hybrid", "vector", "keyword")
 def search(text: str, project: str, tags: str | None, mode: str, limit: int) -> None:
     """Search the documents of a project for TEXT and print the best matches as a table.
 
-    vector and hybrid embed TEXT with the local model (the extra embed); keyword needs no model.
+    vector and hybrid embed TEXT with the local model (the extra embed); keyword and fuzzy need no
+    model. fuzzy is keyword search tolerant to typos (paymnet-gatway finds payment-gateway): the
+    "matched" column says which word each query word matched.
     """
     if not text.strip():
         raise click.BadParameter("expected some words to search for", param_hint="TEXT")
     tag_list = None if tags is None else [t.strip() for t in tags.split(",") if t.strip()]
     if tag_list == []:
         raise click.BadParameter(f"{tags!r} names no tag: expected comma-separated tags", param_hint="--tags")
-    embedder = None if mode == "keyword" else load_embedder()
+    embedder = None if mode in ("keyword", "fuzzy") else load_embedder()
     settings = Settings.from_env()
     with command_pool(settings, max_size=settings.pool_max_size) as pool:
         finder = Search(pool, embedder=embedder)
         if mode == "keyword":
             hits = finder.keyword_search_documents(text, project=project, limit=limit, tags=tag_list)
+        elif mode == "fuzzy":
+            hits = finder.fuzzy_search_documents(text, project=project, limit=limit, tags=tag_list)
         elif mode == "vector":
             hits = finder.search_documents(text, project=project, limit=limit, tags=tag_list)
         else:
@@ -81,10 +85,17 @@ def search(text: str, project: str, tags: str | None, mode: str, limit: int) -> 
         say(f"no documents of project {project} match {text!r}" + (f" with tags {tags}" if tags else ""))
         return
     columns = ["#", "score", *(("keyword", "semantic") if mode == "hybrid" else ()), "source / id", "title", "tags",
-               "content"]
+               *(("matched",) if mode == "fuzzy" else ()), "content"]
     table(f"{mode} search of project {project} for {text!r}", columns,
           [(n, *_scores(hit, mode), f"{hit.source}/{hit.external_id or hit.id}", hit.title or "", ",".join(hit.tags),
-            _snippet(hit.content)) for n, hit in enumerate(hits, start=1)])
+            *((_matched(hit),) if mode == "fuzzy" else ()), _snippet(hit.content))
+           for n, hit in enumerate(hits, start=1)])
+
+
+def _matched(hit: DocumentHit) -> str:
+    """What each query word matched: `paymnet→payment`, or the word alone when it matched as typed."""
+    terms = hit.matched_terms or {}
+    return ", ".join(word if word == lexeme else f"{word}→{lexeme}" for word, lexeme in sorted(terms.items()))
 
 
 def _scores(hit: DocumentHit, mode: str) -> tuple[str, ...]:

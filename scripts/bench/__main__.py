@@ -23,6 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from scripts.bench import (
+    fuzzy,
     growth,
     history,
     hotpaths,
@@ -52,11 +53,12 @@ GROUPS: dict[str, tuple[tuple[int, ...], Callable[[Cluster, Plan], list[Figure]]
     "retrieval": ((15,), retrieval.run),
     "growth": ((16,), growth.run),
     "hotpaths": ((17,), hotpaths.run),
+    "fuzzy": ((18,), fuzzy.run),
 }
 TITLES = {1: "get_prompt vs the floor", 2: "cached vs uncached", 3: "staleness", 4: "throughput",
           5: "HNSW recall and latency", 6: "filtered search", 7: "API overhead", 8: "ingest", 9: "triggers",
           10: "test isolation", 11: "FAISS", 12: "label history", 13: "recording runs", 14: "run metrics",
-          15: "retrieval quality", 16: "search growth", 17: "hot paths"}
+          15: "retrieval quality", 16: "search growth", 17: "hot paths", 18: "fuzzy search"}
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
