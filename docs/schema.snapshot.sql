@@ -1841,8 +1841,10 @@ CREATE FUNCTION agent_loggy.checked_config_query(p_query public.vector, p_embedd
     SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $$
 DECLARE
-    config agent_loggy.embedding_configs := agent_loggy.checked_embedding_config(p_embedding_config_id);
+    config agent_loggy.embedding_configs;
 BEGIN
+    PERFORM agent_loggy.check_project_access(p_project);
+    config := agent_loggy.checked_embedding_config(p_embedding_config_id);
     IF config.project IS DISTINCT FROM p_project THEN
         RAISE EXCEPTION 'embedding config % belongs to project %, not %', config.id, quote_literal(config.project),
             quote_literal(p_project) USING ERRCODE = 'invalid_parameter_value';
@@ -2894,6 +2896,10 @@ BEGIN
     EXECUTE format('ALTER TABLE agent_loggy.%I ADD CONSTRAINT %I CHECK (config_id = %s), '
                    'ADD CONSTRAINT %I CHECK (%I.vector_dims(embedding) = %s)',
                    store, store || '_config_check', config.id, store || '_dimensions_check', vs, config.dimensions);
+    -- vectors do not compress; up to 2,000 dimensions (8 kB) they fit a page: kept in it (PLAIN), an exact
+    -- scan reads them there and the planner counts their pages; larger ones go to TOAST uncompressed
+    EXECUTE format('ALTER TABLE agent_loggy.%I ALTER COLUMN embedding SET STORAGE %s', store,
+                   CASE WHEN config.dimensions <= 2000 THEN 'PLAIN' ELSE 'EXTERNAL' END);
     EXECUTE format('ALTER TABLE agent_loggy.embeddings ATTACH PARTITION agent_loggy.%I FOR VALUES IN (%s)', store, config.id);
     EXECUTE format('COMMENT ON TABLE agent_loggy.%I IS %L', store,
                    format('The vectors of embedding config %s (%s dimensions, %s): a partition of embeddings.',
@@ -3310,8 +3316,9 @@ BEGIN
         IF agent_loggy.embedding_input(NEW::agent_loggy.documents) IS DISTINCT FROM agent_loggy.embedding_input(OLD::agent_loggy.documents)
            OR NEW.project IS DISTINCT FROM OLD.project THEN
             DELETE FROM agent_loggy.embeddings AS e WHERE e.kind = 'documents' AND e.item_id = NEW.id;
-        ELSIF NEW.user_id IS DISTINCT FROM OLD.user_id THEN
-            UPDATE agent_loggy.embeddings AS e SET user_id = NEW.user_id WHERE e.kind = 'documents' AND e.item_id = NEW.id;
+        ELSIF (NEW.user_id, NEW.tags) IS DISTINCT FROM (OLD.user_id, OLD.tags) THEN
+            UPDATE agent_loggy.embeddings AS e SET user_id = NEW.user_id, tags = NEW.tags
+            WHERE e.kind = 'documents' AND e.item_id = NEW.id;
         END IF;
     ELSIF TG_TABLE_NAME = 'context_rules' THEN
         IF agent_loggy.embedding_input(NEW::agent_loggy.context_rules) IS DISTINCT FROM agent_loggy.embedding_input(OLD::agent_loggy.context_rules)
@@ -3330,7 +3337,7 @@ $$;
 -- Name: FUNCTION forget_stale_vectors(); Type: COMMENT; Schema: agent_loggy; Owner: -
 --
 
-COMMENT ON FUNCTION agent_loggy.forget_stale_vectors() IS 'AFTER UPDATE / DELETE row trigger of documents, context_rules and prompts: an item whose embedding input (or project) changes, or that is deleted, loses its vectors of every config (pending again); a document given to another user has its vectors follow. Runs as the owner, on the rows the caller changed only.';
+COMMENT ON FUNCTION agent_loggy.forget_stale_vectors() IS 'AFTER UPDATE / DELETE row trigger of documents, context_rules and prompts: an item whose embedding input (or project) changes, or that is deleted, loses its vectors of every config (pending again); a document given to another user or other tags has its vectors follow. Runs as the owner, on the rows the caller changed only.';
 
 --
 -- Name: fuzzy_document_ids(text, text, integer, text[], double precision, integer); Type: FUNCTION; Schema: agent_loggy; Owner: -
@@ -5089,15 +5096,18 @@ CREATE FUNCTION agent_loggy.nearest_config_ids(p_what text, p_embedding_config_i
     SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $_$
 DECLARE
-    config agent_loggy.embedding_configs := agent_loggy.checked_embedding_config(p_embedding_config_id);
-    typ text := agent_loggy.embedding_store_type(config.dimensions);
-    op text := agent_loggy.embedding_operator(config.distance);
-    item_filter text := CASE p_what
-        WHEN 'documents' THEN 'JOIN agent_loggy.documents AS t ON t.id = e.item_id AND ($4::text[] IS NULL OR t.tags @> $4)'
+    config agent_loggy.embedding_configs;
+    typ text;
+    op text;
+    -- documents: the tag filter on the store itself, which the index orders (tags and users kept in step);
+    -- context rules and prompts (few): only current versions
+    item_join text := CASE p_what
+        WHEN 'documents' THEN ''
         WHEN 'context_rules' THEN 'JOIN agent_loggy.context_rules AS t ON t.id = e.item_id AND agent_loggy.is_current_context_rule(t.id)'
         ELSE 'JOIN agent_loggy.prompts AS t ON t.id = e.item_id AND t.is_active AND NOT EXISTS (
                   SELECT FROM agent_loggy.prompts AS n
                   WHERE n.project = t.project AND n.name = t.name AND n.is_active AND n.version > t.version)' END;
+    item_filter text := CASE WHEN p_what = 'documents' THEN 'AND ($4::text[] IS NULL OR e.tags @> $4)' ELSE '' END;
     -- chunks to read for p_count items: several chunks of one item may come first
     wanted integer := least(p_count * 4 + 16, 4000);
     caller_ef_search constant text := coalesce(current_setting('hnsw.ef_search', true), '40');
@@ -5112,16 +5122,21 @@ BEGIN
     IF p_what IS NULL OR p_what NOT IN ('documents', 'context_rules', 'prompts') THEN
         RAISE EXCEPTION 'invalid embedding target %: expected documents, context_rules or prompts', quote_nullable(p_what)
             USING ERRCODE = 'invalid_parameter_value';
-    ELSIF p_count IS NULL OR p_count <= 0 THEN
+    END IF;
+    PERFORM agent_loggy.check_project_access(p_project);
+    config := agent_loggy.checked_embedding_config(p_embedding_config_id);
+    typ := agent_loggy.embedding_store_type(config.dimensions);
+    op := agent_loggy.embedding_operator(config.distance);
+    IF p_count IS NULL OR p_count <= 0 THEN
         RETURN;
     END IF;
     PERFORM set_config('hnsw.ef_search', '40', true);
     OPEN nearest FOR EXECUTE format($q$
         SELECT e.item_id, e.chunk, (e.embedding::%1$s %2$s $1::%1$s)::double precision
         FROM agent_loggy.embeddings AS e %3$s
-        WHERE e.config_id = $5 AND e.kind = $6 AND e.project = $2
+        WHERE e.config_id = $5 AND e.kind = $6 AND e.project = $2 %4$s
         ORDER BY e.embedding::%1$s %2$s $1::%1$s
-        LIMIT $3$q$, typ, op, item_filter)
+        LIMIT $3$q$, typ, op, item_join, item_filter)
         USING p_query, p_project, wanted, p_tags, config.id, p_what;
     PERFORM set_config('hnsw.ef_search',
                        greatest(caller_ef_search::integer, agent_loggy.hnsw_ef_search(wanted))::text, true);
@@ -5145,10 +5160,10 @@ BEGIN
             SELECT b.item_id, b.chunk, b.distance FROM (
                 SELECT DISTINCT ON (e.item_id) e.item_id, e.chunk, (e.embedding::%1$s %2$s $1::%1$s)::double precision AS distance
                 FROM agent_loggy.embeddings AS e %3$s
-                WHERE e.config_id = $5 AND e.kind = $6 AND e.project = $2
+                WHERE e.config_id = $5 AND e.kind = $6 AND e.project = $2 %4$s
                 ORDER BY e.item_id, 3, e.chunk) AS b
             ORDER BY b.distance, b.item_id
-            LIMIT $3$q$, typ, op, item_filter)
+            LIMIT $3$q$, typ, op, item_join, item_filter)
             USING p_query, p_project, p_count, p_tags, config.id, p_what;
         RETURN;
     END IF;
@@ -5345,7 +5360,10 @@ DECLARE
     config agent_loggy.embedding_configs := agent_loggy.checked_embedding_config(p_embedding_config_id);
     pending bigint;
 BEGIN
-    PERFORM agent_loggy.checked_embedding_target(p_what);
+    IF p_what IS NULL OR p_what NOT IN ('documents', 'context_rules', 'prompts') THEN
+        RAISE EXCEPTION 'invalid embedding target %: expected documents, context_rules or prompts', quote_nullable(p_what)
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
     EXECUTE format($q$
         SELECT count(*) FROM agent_loggy.%I AS t
         WHERE t.project = $1 AND (%s)
@@ -5374,7 +5392,11 @@ CREATE FUNCTION agent_loggy.pending_config_embeddings(p_what text, p_embedding_c
 DECLARE
     config agent_loggy.embedding_configs := agent_loggy.checked_embedding_config(p_embedding_config_id);
 BEGIN
-    PERFORM agent_loggy.checked_embedding_target(p_what), agent_loggy.checked_limit(p_limit);
+    IF p_what IS NULL OR p_what NOT IN ('documents', 'context_rules', 'prompts') THEN
+        RAISE EXCEPTION 'invalid embedding target %: expected documents, context_rules or prompts', quote_nullable(p_what)
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    PERFORM agent_loggy.checked_limit(p_limit);
     RETURN QUERY EXECUTE format($q$
         SELECT t.id, agent_loggy.embedding_input(t)
         FROM agent_loggy.%I AS t
@@ -7323,7 +7345,6 @@ DECLARE
     bad text;
     missing bigint;
     fresh_ids bigint[];
-    fresh_users text[];
 BEGIN
     PERFORM agent_loggy.checked_embedding_target(p_what);
     IF n IS NULL OR n = 0 THEN
@@ -7371,21 +7392,23 @@ BEGIN
     EXECUTE format('SELECT count(*) FROM (SELECT FROM agent_loggy.%I AS t WHERE t.id = ANY ($1) ORDER BY t.id FOR SHARE) AS s',
                    p_what) INTO missing USING p_ids;
     EXECUTE format($q$
-        SELECT coalesce(array_agg(t.id ORDER BY t.id), '{}'), coalesce(array_agg(%s ORDER BY t.id), '{}')
+        SELECT coalesce(array_agg(t.id ORDER BY t.id), '{}')
         FROM agent_loggy.%I AS t
         WHERE t.id IN (SELECT DISTINCT g.id FROM unnest($1::bigint[]) AS g (id))
           AND NOT EXISTS (SELECT FROM unnest($1::bigint[], $2::text[]) AS g (id, input)
-                          WHERE g.id = t.id AND g.input IS DISTINCT FROM agent_loggy.embedding_input(t))$q$, CASE WHEN p_what = 'documents' THEN 't.user_id' ELSE 'NULL::text' END, p_what)
-        INTO fresh_ids, fresh_users USING p_ids, p_inputs;
+                          WHERE g.id = t.id AND g.input IS DISTINCT FROM agent_loggy.embedding_input(t))$q$, p_what)
+        INTO fresh_ids USING p_ids, p_inputs;
     -- their earlier vectors of this config are replaced
     DELETE FROM agent_loggy.embeddings AS e
     WHERE e.config_id = config.id AND e.kind = p_what AND e.item_id = ANY (fresh_ids);
     INSERT INTO agent_loggy.embeddings (config_id, project, kind, item_id, chunk, char_start, char_end, token_start,
-                                        token_end, input_md5, user_id, embedding)
-    SELECT config.id, config.project, p_what, x.id, x.c, x.cs, x.ce, x.ts, x.te, md5(x.input), f.user_id, x.v
+                                        token_end, input_md5, user_id, tags, embedding)
+    SELECT config.id, config.project, p_what, x.id, x.c, x.cs, x.ce, x.ts, x.te, md5(x.input), d.user_id,
+           coalesce(d.tags, '{}'), x.v
     FROM unnest(p_ids, p_chunks, p_char_starts, p_char_ends, p_token_starts, p_token_ends, p_embeddings, p_inputs)
          AS x (id, c, cs, ce, ts, te, v, input)
-    JOIN unnest(fresh_ids, fresh_users) AS f (id, user_id) ON f.id = x.id;
+    LEFT JOIN agent_loggy.documents AS d ON p_what = 'documents' AND d.id = x.id
+    WHERE x.id = ANY (fresh_ids);
     RETURN cardinality(fresh_ids);
 END
 $_$;
@@ -8092,6 +8115,7 @@ CREATE TABLE agent_loggy.embeddings (
     token_end integer,
     input_md5 text NOT NULL,
     user_id text,
+    tags text[] DEFAULT '{}'::text[] NOT NULL,
     embedding public.vector NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT embeddings_chunk_check CHECK (((chunk >= 0) AND (chunk <= 1000000))),
@@ -8174,6 +8198,12 @@ COMMENT ON COLUMN agent_loggy.embeddings.input_md5 IS 'md5 of the embedding inpu
 --
 
 COMMENT ON COLUMN agent_loggy.embeddings.user_id IS 'The user a document belongs to (documents.user_id, kept in step): the user_scope policy reads it.';
+
+--
+-- Name: COLUMN embeddings.tags; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.embeddings.tags IS 'A document''s tags (documents.tags, kept in step), so that a tag filter is on the table the index orders; empty for other kinds.';
 
 --
 -- Name: COLUMN embeddings.embedding; Type: COMMENT; Schema: agent_loggy; Owner: -
@@ -15230,6 +15260,12 @@ GRANT INSERT(input_md5) ON TABLE agent_loggy.embeddings TO agent_loggy_writer;
 --
 
 GRANT INSERT(user_id) ON TABLE agent_loggy.embeddings TO agent_loggy_writer;
+
+--
+-- Name: COLUMN embeddings.tags; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(tags) ON TABLE agent_loggy.embeddings TO agent_loggy_writer;
 
 --
 -- Name: COLUMN embeddings.embedding; Type: ACL; Schema: agent_loggy; Owner: -

@@ -89,6 +89,17 @@ CALLS: dict[str, tuple[str, str]] = {
     "recall_facts": ("SELECT * FROM agent_loggy.recall_facts('k', 5, {p})", "refused"),
     "fact_embedding_config": ("SELECT agent_loggy.fact_embedding_config({p}, 3, NULL)", "refused"),
     "with_project_bound": ("SELECT agent_loggy.with_project_bound({p})", "refused"),
+    "search_embedding_config": ("SELECT agent_loggy.search_embedding_config({p})", "null"),
+    "use_embedding_config": ("SELECT agent_loggy.use_embedding_config(NULL, {p})", "refused"),
+    "checked_config_query": (f"SELECT agent_loggy.checked_config_query({V}, 1, {{p}})", "refused"),
+    "nearest_config_ids": (f"SELECT * FROM agent_loggy.nearest_config_ids('documents', 1, {V}, {{p}}, 5, NULL)",
+                           "refused"),
+    "bm25_lexeme_scores": ("SELECT * FROM agent_loggy.bm25_lexeme_scores(ARRAY['payment'], ARRAY[1.0], {p}, 5, NULL)",
+                           "refused"),
+    "bm25_lexeme_query": ("SELECT * FROM agent_loggy.bm25_lexeme_query(ARRAY['payment'], ARRAY[1.0], {p})", "refused"),
+    "fuzzy_terms": ("SELECT * FROM agent_loggy.fuzzy_terms('payment', {p})", "refused"),
+    "fuzzy_document_ids": ("SELECT agent_loggy.fuzzy_document_ids('payment', {p}, 5, NULL)", "refused"),
+    "fuzzy_search_documents": ("SELECT * FROM agent_loggy.fuzzy_search_documents('payment', {p})", "refused"),
 }
 # Functions with a project argument that reveal nothing of a project: validators and the caller's own rights.
 ABOUT_THE_CALLER = {"session_may_read", "checked_readable_project", "is_valid_project", "can_access_project",
