@@ -133,7 +133,7 @@ def test_each_config_reads_its_own_hnsw_index_on_its_own_path(world: dict[str, A
             assert f"embeddings_{other}" not in shown, "the other config's store is pruned"
         r.execute("COMMIT")
     with psycopg.connect(world["admin"], autocommit=True) as a:
-        defs = dict(a.execute("SELECT c.relname, pg_get_indexdef(i.indexrelid) FROM pg_index AS i "
+        defs: dict[str, str] = dict(a.execute("SELECT c.relname, pg_get_indexdef(i.indexrelid) FROM pg_index AS i "
                               "JOIN pg_class AS c ON c.oid = i.indexrelid WHERE c.relname LIKE 'embeddings\\_%%hnsw%%'"
                               ).fetchall())
     for dims, config_id in world["configs"].items():
