@@ -8,14 +8,16 @@ batch is its own transaction, so an interrupted fill keeps what it finished and 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING, Any
 
 import psycopg
 from pgvector import Vector
+from psycopg.rows import dict_row
 
-from agent_loggy_db.configs import DEFAULT_PROJECT
-from agent_loggy_db.errors import translated_errors
+from agent_loggy_db import chunking
+from agent_loggy_db.configs import DEFAULT_PROJECT, EmbeddingConfig
+from agent_loggy_db.errors import InvalidInput, translated_errors
 from agent_loggy_db.pool import bound_transaction
 
 if TYPE_CHECKING:
@@ -86,3 +88,104 @@ def fill_embeddings(
             if on_batch is not None:
                 on_batch(len(batch))
     return FillResult(embedded, skipped)
+
+
+@dataclass(frozen=True)
+class ConfigFill:
+    """What a fill of an embedding config did: items embedded, chunks stored, items left (text changed
+    meanwhile), and the chunk window used (the config's, or the model's when that is smaller)."""
+
+    embedded: int
+    chunks: int
+    skipped: int
+    window: int
+
+
+def embedding_config(conn: psycopg.Connection[Any], config: int | str,
+                     project: str = DEFAULT_PROJECT) -> EmbeddingConfig:
+    """An embedding config by id, or by name (its current version) in `project`; InvalidInput when there is none."""
+    query = ("SELECT * FROM agent_loggy.embedding_configs WHERE id = %s" if isinstance(config, int) else
+             "SELECT * FROM agent_loggy.current_embedding_configs WHERE project = %s AND name = %s")
+    params = (config,) if isinstance(config, int) else (project, config)
+    with translated_errors(), bound_transaction(conn, project=None if isinstance(config, int) else project), \
+            conn.cursor(row_factory=dict_row) as cur:
+        row = cur.execute(query, params).fetchone()
+    if row is None:
+        where = "" if isinstance(config, int) else f" in project {project}"
+        raise InvalidInput(f"no embedding config {config!r}{where}", sqlstate="22023")
+    return EmbeddingConfig(**{f.name: row[f.name] for f in fields(EmbeddingConfig)})
+
+
+def fill_config_embeddings(
+    conn: psycopg.Connection[Any],
+    embedder: Embedder,
+    config: EmbeddingConfig,
+    what: str,
+    *,
+    batch_size: int = 64,
+    actor: str | None = None,
+    on_batch: Callable[[int], None] | None = None,
+) -> ConfigFill:
+    """Embed, chunked as `config` says, every row of `what` (a table name of TARGETS) of the config's
+    project that has no vectors of it yet, into the config's store; resumable (each batch of rows is
+    its own transaction, and only rows still pending are read).
+
+    `embedder` makes the config's vectors: its dimensions must be the config's and its name the
+    config's model. Chunking needs its tokens (chunking.TokenizingEmbedder; late_chunking also
+    chunking.LateChunkingEmbedder) unless the strategy is 'none'. on_batch gets the rows of each batch.
+    """
+    if embedder.dimensions != config.dimensions or embedder.name != config.embedding_model:
+        raise InvalidInput(f"the embedder makes {embedder.dimensions}-dimension vectors of {embedder.name}: "
+                           f"embedding config {config.id} ({config.name} v{config.version}) holds "
+                           f"{config.dimensions}-dimension vectors of {config.embedding_model}", sqlstate="22023")
+    try:
+        plan = chunking.plan(config, embedder)
+    except ValueError as exc:
+        raise InvalidInput(str(exc), sqlstate="22023") from exc
+    conn.commit()
+    embedded = chunks_stored = skipped = 0
+    after = 0
+    with translated_errors():
+        while True:
+            with bound_transaction(conn, project=config.project, actor=actor):
+                batch = conn.execute("SELECT id, input FROM agent_loggy.pending_config_embeddings(%s, %s, %s, %s)",
+                                     (what, config.id, batch_size, after)).fetchall()
+                if not batch:
+                    break
+                pieces = _chunks(embedder, plan, [text for _, text in batch])
+                flat = [(item_id, text, c)
+                        for (item_id, text), chunks in zip(batch, pieces, strict=True) for c in chunks]
+                vectors = _embed_chunks(embedder, plan, [text for _, text in batch], pieces)
+                row = conn.execute(
+                    "SELECT agent_loggy.store_config_embeddings(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s::vector[])",
+                    (what, config.id, [i for i, _, _ in flat], [t for _, t, _ in flat],
+                     [c.number for _, _, c in flat], [c.char_start for _, _, c in flat],
+                     [c.char_end for _, _, c in flat], [c.token_start for _, _, c in flat],
+                     [c.token_end for _, _, c in flat], [Vector(v) for v in vectors])).fetchone()
+            stored = int(row[0]) if row else 0
+            embedded, skipped, after = embedded + stored, skipped + len(batch) - stored, batch[-1][0]
+            chunks_stored += len(flat)
+            if on_batch is not None:
+                on_batch(len(batch))
+    return ConfigFill(embedded, chunks_stored, skipped, plan.size)
+
+
+def _chunks(embedder: Embedder, plan: chunking.Plan, texts: list[str]) -> list[list[chunking.Chunk]]:
+    """Each text's chunks: the whole text when the strategy is none."""
+    if plan.strategy == "none":
+        return [[chunking.Chunk(0, text, 0, len(text), 0, 0)] for text in texts]
+    assert isinstance(embedder, chunking.TokenizingEmbedder)
+    offsets = embedder.token_offsets(texts)
+    return [chunking.split(text, spans, plan.size, plan.overlap) for text, spans in zip(texts, offsets, strict=True)]
+
+
+def _embed_chunks(embedder: Embedder, plan: chunking.Plan, texts: list[str],
+                  pieces: list[list[chunking.Chunk]]) -> Any:
+    """The vectors of every chunk, in order: one embed() call for the batch, or late chunking per text."""
+    if plan.strategy != "late_chunking":
+        return embedder.embed([c.text for chunks in pieces for c in chunks])
+    assert isinstance(embedder, chunking.LateChunkingEmbedder)
+    import numpy as np
+
+    return np.concatenate([embedder.embed_windows(text, [(c.char_start, c.char_end) for c in chunks])
+                           for text, chunks in zip(texts, pieces, strict=True)])

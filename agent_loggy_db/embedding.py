@@ -44,6 +44,7 @@ class MiniLMEmbedder:
 
     name = MODEL_NAME
     dimensions = DIMENSIONS
+    max_tokens = 254  # the model reads 256 tokens, its [CLS] and [SEP] among them
 
     def __init__(self, *, batch_size: int = 64) -> None:
         if batch_size < 1:
@@ -71,12 +72,56 @@ class MiniLMEmbedder:
         )
         return np.asarray(vectors, dtype=np.float32)
 
+    def token_offsets(self, texts: Sequence[str]) -> list[list[tuple[int, int]]]:
+        """The character span of each token of each text, by the model's own tokenizer (no special tokens)."""
+        if isinstance(texts, str):
+            raise TypeError("token_offsets() takes a sequence of texts, not one str")
+        if len(texts) == 0:
+            return []
+        encoded = self._loaded().tokenizer(list(texts), add_special_tokens=False, return_offsets_mapping=True,
+                                           truncation=False, verbose=False)
+        return [[(int(a), int(b)) for a, b in spans] for spans in encoded["offset_mapping"]]
+
+    def embed_windows(self, text: str, windows: Sequence[tuple[int, int]]) -> npt.NDArray[np.float32]:
+        """Late chunking: each (start, end) character window of `text` as the mean of its tokens' embeddings
+        from one pass of the model over as many neighbouring windows as it reads (254 tokens), normalised."""
+        import numpy as np
+
+        model = self._loaded()
+        vectors = np.zeros((len(windows), DIMENSIONS), dtype=np.float32)
+        tokens = self.token_offsets([text])[0]
+        first = 0
+        while first < len(windows):
+            start = windows[first][0]
+            last = first  # the windows of this pass: as many as fit the model's window from `start`
+            while last + 1 < len(windows) and _tokens_within(tokens, start, windows[last + 1][1]) <= self.max_tokens:
+                last += 1
+            end = windows[last][1]
+            passage = text[start:end]
+            spans = model.tokenizer(passage, return_offsets_mapping=True, truncation=True,
+                                    max_length=self.max_tokens + 2)["offset_mapping"]
+            embedded = model.encode(passage, output_value="token_embeddings", convert_to_numpy=False,
+                                    show_progress_bar=False)
+            states = np.asarray(embedded.cpu().numpy(), dtype=np.float32)
+            for n in range(first, last + 1):
+                lo, hi = windows[n][0] - start, windows[n][1] - start
+                rows = [i for i, (a, b) in enumerate(spans[: len(states)]) if b > a and a >= lo and b <= hi]
+                pooled = states[rows].mean(axis=0) if rows else states.mean(axis=0)
+                vectors[n] = pooled / max(float(np.linalg.norm(pooled)), 1e-12)
+            first = last + 1
+        return vectors
+
     def _loaded(self) -> Any:
         if self._model is None:
             with self._lock:
                 if self._model is None:
                     self._model = _load_model()
         return self._model
+
+
+def _tokens_within(tokens: Sequence[tuple[int, int]], start: int, end: int) -> int:
+    """How many tokens lie in the characters [start, end)."""
+    return sum(1 for a, b in tokens if a >= start and b <= end)
 
 
 def load_embedder() -> Embedder:

@@ -8,10 +8,10 @@ import click
 import psycopg
 from pgvector.psycopg import register_vector
 
-from agent_loggy_db.backfill import TARGETS, fill_embeddings, pending_count
+from agent_loggy_db.backfill import TARGETS, embedding_config, fill_config_embeddings, fill_embeddings, pending_count
 from agent_loggy_db.cli.db import command_pool, target_url
 from agent_loggy_db.cli.options import os_user, project_option
-from agent_loggy_db.cli.output import say, table
+from agent_loggy_db.cli.output import say, table, warn
 from agent_loggy_db.cli.progress import progress_bar
 from agent_loggy_db.embedding import load_embedder
 from agent_loggy_db.errors import translated_errors
@@ -24,28 +24,53 @@ from agent_loggy_db.settings import Settings
               help="What to embed (repeatable); default: all three.")
 @project_option
 @click.option("--batch-size", type=click.IntRange(1, 1000), default=64, show_default=True)
-def embed(what: tuple[str, ...], project: str, batch_size: int) -> None:
+@click.option("--config", "config", default=None, metavar="NAME|ID",
+              help="Fill the store of this embedding config (its current version by name, or an id), chunked as it "
+                   "says; default: the vector(384) columns.")
+def embed(what: tuple[str, ...], project: str, batch_size: int, config: str | None) -> None:
     """Compute the missing embeddings of prompts, context rules and documents with the local model.
 
-    Walks each table once in batches (each batch committed); rows whose text changes meanwhile
-    are left for the next run. Needs the extra: pip install 'agent-loggy-db[embed]'.
+    Walks each table once in batches (each batch committed, so a rerun goes on where one stopped);
+    rows whose text changes meanwhile are left for the next run. With --config, into that embedding
+    config's store, each text split into token windows as the config says (chunk_size, chunk_overlap,
+    chunking_strategy fixed, late_chunking or none). Needs the extra: pip install 'agent-loggy-db[embed]'.
     """
     embedder = load_embedder()
     settings = Settings.from_env()
-    rows = []
+    rows: list[tuple[str, int, int | str, int]] = []
+    actor = os_user() or "agent-loggy-db embed"
     with translated_errors(), psycopg.connect(target_url(settings), connect_timeout=settings.connect_timeout) as conn:
         register_vector(conn)
+        chosen = None if config is None else embedding_config(conn, int(config) if config.isdigit() else config,
+                                                              project)
         for name in what or tuple(TARGETS):
             table_name = TARGETS[name]
-            total = pending_count(conn, table_name, project)
+            if chosen is None:
+                total = pending_count(conn, table_name, project)
+            else:
+                row = conn.execute("SELECT agent_loggy.pending_config_embedding_count(%s, %s)",
+                                   (table_name, chosen.id)).fetchone()
+                total = int(row[0]) if row else 0
             with progress_bar() as bar:
                 task = bar.add_task(f"embedding {name}", total=total)
-                result = fill_embeddings(conn, embedder, table_name, project=project, batch_size=batch_size,
-                                         actor=os_user() or "agent-loggy-db embed",
-                                         on_batch=partial(bar.advance, task))
-            rows.append((name, result.embedded, result.skipped))
-    table(f"Embeddings computed with {embedder.name} in project {project}", ["what", "embedded", "left (text changed)"],
-          rows)
+                advance = partial(bar.advance, task)
+                if chosen is None:
+                    result = fill_embeddings(conn, embedder, table_name, project=project, batch_size=batch_size,
+                                             actor=actor, on_batch=advance)
+                    rows.append((name, result.embedded, "", result.skipped))
+                else:
+                    filled = fill_config_embeddings(conn, embedder, chosen, table_name, batch_size=batch_size,
+                                                    actor=actor, on_batch=advance)
+                    rows.append((name, filled.embedded, filled.chunks, filled.skipped))
+    if chosen is None:
+        table(f"Embeddings computed with {embedder.name} in project {project}",
+              ["what", "embedded", "left (text changed)"], [(name, done, left) for name, done, _, left in rows])
+        return
+    table(f"Embedding config {chosen.id} ({chosen.name} v{chosen.version}, {chosen.chunking_strategy}) filled with "
+          f"{embedder.name} in project {chosen.project}", ["what", "embedded", "chunks", "left (text changed)"], rows)
+    window = min(chosen.chunk_size, getattr(embedder, "max_tokens", chosen.chunk_size))
+    if chosen.chunking_strategy != "none" and window < chosen.chunk_size:
+        warn(f"note: chunks of {window} tokens, not the config's {chosen.chunk_size}: {embedder.name} reads no more")
 
 
 MODES = ("hybrid", "vector", "keyword", "fuzzy")
