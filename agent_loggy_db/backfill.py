@@ -7,7 +7,7 @@ batch is its own transaction, so an interrupted fill keeps what it finished and 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING, Any
 
@@ -189,3 +189,21 @@ def _embed_chunks(embedder: Embedder, plan: chunking.Plan, texts: list[str],
 
     return np.concatenate([embedder.embed_windows(text, [(c.char_start, c.char_end) for c in chunks])
                            for text, chunks in zip(texts, pieces, strict=True)])
+
+
+def store_vectors(conn: psycopg.Connection[Any], config: EmbeddingConfig, what: str,
+                  items: Sequence[tuple[int, str, Any]], *, batch_size: int = 1000) -> int:
+    """Store one vector per item, for its whole text (chunk 0), in `config`'s store: (id, the item's
+    embedding input, vector) each, e.g. vectors an import brought. Runs in the caller's transaction (or
+    one of its own); returns how many items were stored (an item whose text differs is left pending)."""
+    stored = 0
+    with translated_errors(), bound_transaction(conn, project=config.project):
+        for start in range(0, len(items), batch_size):
+            batch = items[start:start + batch_size]
+            n = len(batch)
+            row = conn.execute(
+                "SELECT agent_loggy.store_config_embeddings(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s::vector[])",
+                (what, config.id, [i for i, _, _ in batch], [t for _, t, _ in batch], [0] * n, [None] * n, [None] * n,
+                 [None] * n, [None] * n, [Vector(v) for _, _, v in batch])).fetchone()
+            stored += int(row[0]) if row else 0
+    return stored

@@ -9,8 +9,10 @@ import hashlib
 import itertools
 import re
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
+import faiss
 import numpy as np
 import numpy.typing as npt
 import psycopg
@@ -24,6 +26,7 @@ from agent_loggy_db.backfill import embedding_config, fill_config_embeddings
 from agent_loggy_db.errors import InvalidInput
 from tests.conftest import RoleUrl
 from tests.test_cli import base_env, cli
+from tests.test_cli_retrieval import counts, faiss_store
 
 Conn = psycopg.Connection[Any]
 DIMS = 16
@@ -46,8 +49,10 @@ class Words:
 
     def embed(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
         self.calls.append(len(texts))
-        out = np.stack([np.mean([word_vector(w) for w in t.split()] or [np.ones(DIMS)], axis=0) for t in texts])
-        return (out / np.linalg.norm(out, axis=1, keepdims=True)).astype(np.float32)
+        out = np.stack([np.mean([word_vector(w) for w in t.split()] or [np.ones(DIMS, dtype=np.float32)], axis=0)
+                        for t in texts])
+        unit: npt.NDArray[np.float32] = (out / np.linalg.norm(out, axis=1, keepdims=True)).astype(np.float32)
+        return unit
 
     def token_offsets(self, texts: Sequence[str]) -> list[list[tuple[int, int]]]:
         return [[(m.start(), m.end()) for m in re.finditer(r"\S+", t)] for t in texts]
@@ -62,7 +67,8 @@ class LateWords(Words):
         whole = self.embed([text])[0]
         own = self.embed([text[a:b] for a, b in windows])
         out = own + 0.5 * whole
-        return (out / np.linalg.norm(out, axis=1, keepdims=True)).astype(np.float32)
+        unit: npt.NDArray[np.float32] = (out / np.linalg.norm(out, axis=1, keepdims=True)).astype(np.float32)
+        return unit
 
 
 class NotLate(Words):
@@ -248,3 +254,45 @@ def test_cli_embed_config_chunks_with_the_local_model_and_says_when_the_model_re
     assert re.search(r"│ documents\s*│ 0\s*│ 0\s*│ 0\s*│", again.stdout), "nothing left"
     missing = cli("embed", "--config", "nope", env=env)
     assert missing.returncode == 1 and "no embedding config 'nope' in project default" in missing.stderr
+
+
+def test_a_1536_dimension_faiss_store_keeps_its_vectors_in_the_config(
+        role_url: RoleUrl, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    writer = role_url("agent_loggy_writer", "default")
+    with psycopg.connect(writer, autocommit=True) as w:
+        w.execute("BEGIN")
+        w.execute("SELECT set_config('agent_loggy.project', 'default', true)")
+        for name, model, dims in (("openai", "text-embedding-3-small", 1536),
+                                  ("minilm", "sentence-transformers/all-MiniLM-L6-v2", 384)):
+            w.execute("INSERT INTO agent_loggy.embedding_configs (project, name, version, embedding_model, dimensions) "
+                      "VALUES ('default', %s, 1, %s, %s)", (name, model, dims))
+        row = w.execute("SELECT id FROM agent_loggy.embedding_configs WHERE name = 'openai'").fetchone()
+        w.execute("COMMIT")
+    assert row is not None
+    config_id = row[0]
+    directory, vectors = faiss_store(tmp_path, monkeypatch, faiss.IndexFlatL2(1536), 1536)
+    env = base_env(DATABASE_URL=writer)
+    wrong = cli("import", "faiss", str(directory), "--project", "default", "--config", "minilm", env=env)
+    assert wrong.returncode == 1
+    assert "the FAISS store holds 1536-dimension vectors: embedding config" in wrong.stderr
+    assert "holds 384" in wrong.stderr
+    done = cli("import", "faiss", str(directory), "--project", "default", "--config", "openai", env=env)
+    assert done.returncode == 0, done.stderr
+    assert counts(done.stdout)["inserted"] == "3" and counts(done.stdout)["without embedding"] == "0"
+    assert "FAISS IndexFlatL2, l2, 1536 dimensions" in done.stdout
+    reader = role_url("agent_loggy_reader", "default")
+    with psycopg.connect(reader) as r:
+        register_vector(r)
+        kept: dict[str, Any] = dict(r.execute("SELECT d.external_id, e.embedding FROM agent_loggy.embeddings AS e "
+                              "JOIN agent_loggy.documents AS d ON d.id = e.item_id WHERE e.config_id = %s",
+                              (config_id,)).fetchall())
+        nearest = r.execute("SELECT external_id FROM agent_loggy.search_documents(%s, 'default', 1, NULL, %s)",
+                            (vectors[1], config_id)).fetchone()
+    by_position = {"id-c": vectors[0], "id-a": vectors[1], "id-b": vectors[2]}
+    for external, vector in kept.items():
+        source = by_position[external]
+        cosine = float(vector.to_numpy() @ source) / (np.linalg.norm(vector.to_numpy()) * np.linalg.norm(source))
+        assert cosine >= 0.99999, (external, cosine)
+    assert len(kept) == 3 and nearest == ("id-a",)
+    assert counts(done.stdout)["vectors kept (normalised)"] == "3"
+    assert f"its vectors into embedding config {config_id} (openai v1)" in " ".join(done.stdout.split())

@@ -11,15 +11,17 @@ import click
 import psycopg
 from pgvector.psycopg import register_vector
 
+from agent_loggy_db.backfill import embedding_config, store_vectors
 from agent_loggy_db.cli.db import target_url
 from agent_loggy_db.cli.options import audit_options, project_option
 from agent_loggy_db.cli.output import say, table
 from agent_loggy_db.cli.progress import progress_bar
+from agent_loggy_db.configs import EmbeddingConfig
 from agent_loggy_db.embedding import Embedder, load_embedder
-from agent_loggy_db.errors import ImportFailed, MissingDependency, translated_errors
+from agent_loggy_db.errors import ImportFailed, InvalidInput, MissingDependency, translated_errors
 from agent_loggy_db.importers import FORMATS, FaissStore, import_file, read_file, read_langchain_faiss
-from agent_loggy_db.importers.documents import JsonlDocuments, LoadResult, load_documents
-from agent_loggy_db.importers.faiss import faiss_documents
+from agent_loggy_db.importers.documents import DocumentRecord, JsonlDocuments, LoadResult, load_documents
+from agent_loggy_db.importers.faiss import faiss_documents, normalised
 from agent_loggy_db.pool import bound_transaction
 from agent_loggy_db.settings import Settings
 
@@ -147,36 +149,80 @@ def load_table(title: str, result: LoadResult, *extra: tuple[str, object]) -> No
 @click.option("--embed/--no-embed", "embed", default=None,
               help="Re-embed vectors that cannot be kept (not 384 dimensions) with the local model; "
                    "default: when the extra embed is installed.")
+@click.option("--config", "config", default=None, metavar="NAME|ID",
+              help="Keep the store's vectors, of any dimensions, in this embedding config's store (the config of "
+                   "the model that made them: its current version by name, or an id).")
 @index_option
-def faiss_store(directory: Path, project: str, source: str, embed: bool | None, index_mode: str) -> None:
+def faiss_store(directory: Path, project: str, source: str, embed: bool | None, config: str | None,
+                index_mode: str) -> None:
     """Import a LangChain FAISS.save_local DIRECTORY (index.faiss + index.pkl).
 
     The pickle is read by a restricted unpickler that admits only LangChain's docstore and
-    document classes. 384-dimension vectors are kept, normalised to unit length (the database
-    ranks by cosine; FAISS L2 over unnormalised vectors ranks differently); other dimensions are
-    re-embedded from the text, or imported without embeddings when no embedder is installed.
+    document classes. Vectors are kept normalised to unit length (the database ranks by cosine;
+    FAISS L2 over unnormalised vectors ranks differently). With --config they go to that embedding
+    config's store, whatever their dimensions (1536 for text-embedding-3-small), in the same
+    transaction as the documents. Without, 384-dimension vectors go to the vector(384) column and
+    other dimensions are re-embedded from the text, or imported without embeddings when no embedder
+    is installed.
     """
     with translated_errors(), _connect(project, source) as conn:
         store = read_langchain_faiss(directory)
+        if config is not None:
+            chosen = embedding_config(conn, int(config) if config.isdigit() else config, project)
+            if chosen.project != project or chosen.dimensions != store.dimensions:
+                raise InvalidInput(f"the FAISS store holds {store.dimensions}-dimension vectors: embedding config "
+                                   f"{chosen.id} ({chosen.name} v{chosen.version}, project {chosen.project}) holds "
+                                   f"{chosen.dimensions}-dimension vectors of project {chosen.project}, "
+                                   f"and the import is into {project}", sqlstate="22023")
+            _faiss_into_config(conn, store, directory, chosen, project, source, index_mode)
+            return
         embedder = _faiss_embedder(store, embed)
         with progress_bar() as bar:
             embedding = bar.add_task("re-embedding", total=len(store.records), visible=False)
             plan = faiss_documents(store, embedder,
                                    on_embedded=lambda n: bar.update(embedding, advance=n, visible=True))
             staging = bar.add_task(f"staging {directory.name}", total=len(plan.documents))
-            try:
-                result = load_documents(
-                    conn, plan.documents, project=project, source=source, rebuild_index=_INDEX_CHOICES[index_mode],
-                    on_row=lambda _: bar.advance(staging),
-                    on_merge=lambda: bar.update(staging, description="merging into documents"),
-                )
-            except ImportFailed as exc:  # the store's "lines" are index positions + 1
-                raise ImportFailed(f"cannot import the FAISS store in {directory}",
-                                   [_as_position(p) for p in exc.problems]) from exc
+            result = _load_faiss(conn, directory, plan.documents, project, source, index_mode, bar, staging)
     say(f"FAISS {store.index_type}, {store.metric.replace('_', ' ')}, {store.dimensions} dimensions")
     load_table(f"Imported the FAISS store {directory} into project {project} (source {source})", result,
                ("vectors kept (normalised)", plan.kept), ("re-embedded", plan.embedded),
                ("without embedding", plan.without))
+
+
+def _load_faiss(conn: psycopg.Connection[Any], directory: Path, documents: list[DocumentRecord], project: str,
+                source: str, index_mode: str, bar: Any, staging: Any) -> LoadResult:
+    """load_documents for a FAISS store: its problems name index positions."""
+    try:
+        return load_documents(
+            conn, documents, project=project, source=source, rebuild_index=_INDEX_CHOICES[index_mode],
+            on_row=lambda _: bar.advance(staging),
+            on_merge=lambda: bar.update(staging, description="merging into documents"),
+        )
+    except ImportFailed as exc:  # the store's "lines" are index positions + 1
+        raise ImportFailed(f"cannot import the FAISS store in {directory}",
+                           [_as_position(p) for p in exc.problems]) from exc
+
+
+def _faiss_into_config(conn: psycopg.Connection[Any], store: FaissStore, directory: Path, config: EmbeddingConfig,
+                       project: str, source: str, index_mode: str) -> None:
+    """The store's documents, and their vectors in the config's store, in one transaction."""
+    vectors = {r.docstore_id: normalised(r.vector) if r.vector is not None else None for r in store.records}
+    documents = [DocumentRecord(line=n, external_id=r.docstore_id, content=r.content, metadata=r.metadata)
+                 for n, r in enumerate(store.records, start=1)]
+    with progress_bar() as bar, conn.transaction():
+        staging = bar.add_task(f"staging {directory.name}", total=len(documents))
+        result = _load_faiss(conn, directory, documents, project, source, index_mode, bar, staging)
+        with bound_transaction(conn, project=project):
+            rows = conn.execute(
+                "SELECT d.id, d.external_id, agent_loggy.embedding_input(d) FROM agent_loggy.documents AS d "
+                "WHERE d.project = %s AND d.source = %s AND d.external_id = ANY (%s) AND d.user_id IS NOT DISTINCT "
+                "FROM agent_loggy.acting_user()", (project, source, list(vectors))).fetchall()
+        items = [(i, text, vectors[external]) for i, external, text in rows if vectors.get(external) is not None]
+        kept = store_vectors(conn, config, "documents", items)
+    say(f"FAISS {store.index_type}, {store.metric.replace('_', ' ')}, {store.dimensions} dimensions")
+    load_table(f"Imported the FAISS store {directory} into project {project} (source {source}), its vectors into "
+               f"embedding config {config.id} ({config.name} v{config.version})", result,
+               ("vectors kept (normalised)", kept), ("without embedding", len(documents) - kept))
 
 
 def _faiss_embedder(store: FaissStore, embed: bool | None) -> Embedder | None:
