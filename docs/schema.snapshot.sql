@@ -158,14 +158,14 @@ BEGIN
     IF limited IS NOT NULL THEN
         IF bound IS NOT NULL AND bound IS DISTINCT FROM limited THEN
             RAISE EXCEPTION 'permission denied to act for user %: login % may act only for user %',
-                quote_literal(left(bound, 200)), quote_ident(session_user::text), quote_literal(limited)
+                agent_loggy.shown(bound), quote_ident(session_user::text), agent_loggy.shown(limited)
                 USING ERRCODE = 'insufficient_privilege',
                       HINT = 'Bind no user, or that one: SELECT set_config(''agent_loggy.user'', <user>, true).';
         END IF;
         RETURN limited;
     ELSIF bound IS NOT NULL AND NOT agent_loggy.is_valid_user(bound) THEN
         RAISE EXCEPTION 'invalid user binding %: expected 1-200 bytes, not blank, without control characters',
-            quote_literal(left(bound, 200)) USING ERRCODE = 'invalid_parameter_value';
+            agent_loggy.shown(bound) USING ERRCODE = 'invalid_parameter_value';
     END IF;
     RETURN bound;
 END
@@ -1926,7 +1926,7 @@ CREATE FUNCTION agent_loggy.checked_fact_key(p_key text) RETURNS text
 BEGIN
     IF p_key IS NULL OR p_key !~ '\S' OR octet_length(p_key) > 500 OR p_key ~ '[[:cntrl:]]' THEN
         RAISE EXCEPTION 'invalid fact key %: expected 1-500 bytes, not blank, without control characters',
-            quote_nullable(left(p_key, 200)) USING ERRCODE = 'invalid_parameter_value';
+            agent_loggy.shown(p_key) USING ERRCODE = 'invalid_parameter_value';
     END IF;
     RETURN p_key;
 END
@@ -2525,7 +2525,7 @@ COMMENT ON FUNCTION agent_loggy.derive_variables() IS 'BEFORE INSERT/UPDATE trig
 CREATE FUNCTION agent_loggy.drop_embedding_store(p_config_id bigint) RETURNS bigint
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
-    SET lock_timeout TO '10s'
+    SET lock_timeout TO '5s'
     AS $$
 DECLARE
     store text := 'embeddings_' || p_config_id;
@@ -2875,6 +2875,7 @@ COMMENT ON FUNCTION agent_loggy.embedding_store_type(p_dimensions integer) IS 'T
 CREATE FUNCTION agent_loggy.ensure_embedding_store(p_config_id bigint) RETURNS regclass
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
+    SET lock_timeout TO '5s'
     AS $$
 DECLARE
     store text := 'embeddings_' || p_config_id;
@@ -2886,21 +2887,28 @@ BEGIN
     IF to_regclass(format('agent_loggy.%I', store)) IS NOT NULL THEN
         RETURN format('agent_loggy.%I', store)::regclass;
     END IF;
-    SELECT c.id, c.dimensions, c.distance INTO config FROM agent_loggy.embedding_configs AS c WHERE c.id = p_config_id;
+    SELECT c.id, c.project, c.dimensions, c.distance INTO config FROM agent_loggy.embedding_configs AS c WHERE c.id = p_config_id;
     IF NOT FOUND THEN
         RAISE EXCEPTION 'no embedding config %', coalesce(p_config_id::text, 'NULL') USING ERRCODE = 'invalid_parameter_value';
     END IF;
     -- made apart and attached: ATTACH takes only SHARE UPDATE EXCLUSIVE on embeddings, so searches and
     -- writes of other configs go on
     EXECUTE format('CREATE TABLE agent_loggy.%I (LIKE agent_loggy.embeddings INCLUDING DEFAULTS INCLUDING CONSTRAINTS)', store);
-    EXECUTE format('ALTER TABLE agent_loggy.%I ADD CONSTRAINT %I CHECK (config_id = %s), '
+    EXECUTE format('ALTER TABLE agent_loggy.%I ADD CONSTRAINT %I CHECK (config_id = %s AND project = %L), '
                    'ADD CONSTRAINT %I CHECK (%I.vector_dims(embedding) = %s)',
-                   store, store || '_config_check', config.id, store || '_dimensions_check', vs, config.dimensions);
+                   store, store || '_config_check', config.id, config.project, store || '_dimensions_check', vs,
+                   config.dimensions);
     -- vectors do not compress; up to 2,000 dimensions (8 kB) they fit a page: kept in it (PLAIN), an exact
     -- scan reads them there and the planner counts their pages; larger ones go to TOAST uncompressed
     EXECUTE format('ALTER TABLE agent_loggy.%I ALTER COLUMN embedding SET STORAGE %s', store,
                    CASE WHEN config.dimensions <= 2000 THEN 'PLAIN' ELSE 'EXTERNAL' END);
-    EXECUTE format('ALTER TABLE agent_loggy.embeddings ATTACH PARTITION agent_loggy.%I FOR VALUES IN (%s)', store, config.id);
+    BEGIN
+        EXECUTE format('ALTER TABLE agent_loggy.embeddings ATTACH PARTITION agent_loggy.%I FOR VALUES IN (%s)', store,
+                       config.id);
+    EXCEPTION WHEN lock_not_available THEN
+        RAISE EXCEPTION 'cannot make the store of embedding config %: another transaction is making one (stores are attached one at a time, and it has not ended in 5 s)', config.id
+            USING ERRCODE = 'lock_not_available', HINT = 'Retry when it has ended; searches and writes are not held up meanwhile.';
+    END;
     EXECUTE format('COMMENT ON TABLE agent_loggy.%I IS %L', store,
                    format('The vectors of embedding config %s (%s dimensions, %s): a partition of embeddings.',
                           config.id, config.dimensions, config.distance));
@@ -2918,7 +2926,7 @@ $$;
 -- Name: FUNCTION ensure_embedding_store(p_config_id bigint); Type: COMMENT; Schema: agent_loggy; Owner: -
 --
 
-COMMENT ON FUNCTION agent_loggy.ensure_embedding_store(p_config_id bigint) IS 'Makes the store of embedding config p_config_id (partition embeddings_<id> of embeddings, checked to the config''s dimensions, with an HNSW index of the config''s distance over embedding::embedding_store_type(dimensions); none above 4,000 dimensions) unless it exists; returns it. Called when a config is created.';
+COMMENT ON FUNCTION agent_loggy.ensure_embedding_store(p_config_id bigint) IS 'Makes the store of embedding config p_config_id (partition embeddings_<id> of embeddings, checked to the config''s project and dimensions, with an HNSW index of the config''s distance over embedding::embedding_store_type(dimensions); none above 4,000 dimensions) unless it exists; returns it. Called when a config is created. Attaching takes SHARE UPDATE EXCLUSIVE on embeddings until the transaction ends: stores are made one at a time (a second waits at most 5 s, then 55P03); searches and writes never wait for it.';
 
 --
 -- Name: ensure_run_partitions(timestamp with time zone, timestamp with time zone); Type: FUNCTION; Schema: agent_loggy; Owner: -
@@ -3253,13 +3261,13 @@ BEGIN
     WHERE f.project = v_project AND coalesce(f.user_id, '') = coalesce(fact_user, '') AND f.key = v_key
     ORDER BY f.version DESC LIMIT 1;
     IF known AND current_value IS NOT NULL THEN
-        FOR attempt IN 1 .. 5 LOOP
+        FOR attempt IN 1 .. 100 LOOP
             BEGIN
                 INSERT INTO agent_loggy.facts (project, user_id, key, value)
                 VALUES (v_project, fact_user, v_key, NULL);
                 EXIT;
             EXCEPTION WHEN unique_violation THEN
-                IF attempt = 5 THEN
+                IF attempt = 100 THEN
                     RAISE;
                 END IF;
             END;
@@ -4398,6 +4406,29 @@ CREATE FUNCTION agent_loggy.is_current_context_rule(p_id bigint) RETURNS boolean
 COMMENT ON FUNCTION agent_loggy.is_current_context_rule(p_id bigint) IS 'True when context rule p_id is the current version of its context: active, and no higher active version exists (as in the current_context_rules view).';
 
 --
+-- Name: keep_embedding_store(); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.keep_embedding_store() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+BEGIN
+    IF EXISTS (SELECT FROM agent_loggy.embeddings AS e WHERE e.config_id = OLD.id) THEN
+        RAISE EXCEPTION 'embedding config % has stored vectors: drop them first (drop_embedding_store)', OLD.id
+            USING ERRCODE = 'foreign_key_violation';
+    END IF;
+    RETURN OLD;
+END
+$$;
+
+--
+-- Name: FUNCTION keep_embedding_store(); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.keep_embedding_store() IS 'BEFORE DELETE row trigger of embedding_configs: a config whose store holds vectors is not deleted (23503); drop_embedding_store() drops them.';
+
+--
 -- Name: keyword_document_scores(text, text, integer, text[]); Type: FUNCTION; Schema: agent_loggy; Owner: -
 --
 
@@ -4576,11 +4607,17 @@ BEGIN
             USING ERRCODE = 'insufficient_privilege';
     ELSIF p_user IS NULL OR NOT agent_loggy.is_valid_user(p_user) THEN
         RAISE EXCEPTION 'invalid user %: expected 1-200 bytes, not blank, without control characters',
-            quote_nullable(left(p_user, 200)) USING ERRCODE = 'invalid_parameter_value';
+            agent_loggy.shown(p_user) USING ERRCODE = 'invalid_parameter_value';
     ELSIF NOT EXISTS (SELECT FROM pg_catalog.pg_roles AS r WHERE r.rolname = p_login AND r.rolcanlogin) THEN
-        RAISE EXCEPTION 'no login role named % on this server', quote_nullable(p_login)
+        RAISE EXCEPTION 'no login role named % on this server', agent_loggy.shown(p_login)
             USING ERRCODE = 'invalid_parameter_value',
                   HINT = 'Give a role with LOGIN, exactly as pg_roles.rolname spells it (case matters).';
+    ELSIF pg_catalog.pg_has_role(p_login, 'agent_loggy_admin', 'USAGE')
+          OR pg_catalog.pg_has_role(p_login, (SELECT n.nspowner FROM pg_catalog.pg_namespace AS n
+                                              WHERE n.nspname = 'agent_loggy'), 'USAGE') THEN
+        RAISE EXCEPTION 'login % is an admin: it cannot be limited to a user (it could lift the limit itself)',
+            quote_ident(p_login) USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Give the application''s user a login in agent_loggy_reader or agent_loggy_writer.';
     END IF;
     INSERT INTO agent_loggy.login_users AS l (login, user_id) VALUES (p_login, p_user)
     ON CONFLICT (login) DO UPDATE
@@ -4594,7 +4631,7 @@ $$;
 -- Name: FUNCTION limit_login_to_user(p_login text, p_user text); Type: COMMENT; Schema: agent_loggy; Owner: -
 --
 
-COMMENT ON FUNCTION agent_loggy.limit_login_to_user(p_login text, p_user text) IS 'Admin only: from its next statement on, login p_login acts only for user p_user (acting_user()), whatever it binds; replaces an earlier limit. Raises 22023 for an invalid user or a name that is no login role.';
+COMMENT ON FUNCTION agent_loggy.limit_login_to_user(p_login text, p_user text) IS 'Admin only: from its next statement on, login p_login acts only for user p_user (acting_user()), whatever it binds; replaces an earlier limit. Raises 22023 for an invalid user, a name that is no login role, or an admin login (which could lift the limit).';
 
 --
 -- Name: list_prompts(text); Type: FUNCTION; Schema: agent_loggy; Owner: -
@@ -4988,7 +5025,12 @@ BEGIN
     IF TG_OP = 'UPDATE' THEN
         IF (NEW.dimensions, NEW.distance) IS NOT DISTINCT FROM (OLD.dimensions, OLD.distance) THEN
             RETURN NULL;
-        ELSIF EXISTS (SELECT FROM agent_loggy.embeddings AS e WHERE e.config_id = OLD.id) THEN
+        END IF;
+        -- alone with the store first: vectors stored and committed meanwhile are seen, never dropped
+        IF to_regclass(format('agent_loggy.%I', 'embeddings_' || OLD.id)) IS NOT NULL THEN
+            EXECUTE format('LOCK TABLE agent_loggy.%I IN ACCESS EXCLUSIVE MODE', 'embeddings_' || OLD.id);
+        END IF;
+        IF EXISTS (SELECT FROM agent_loggy.embeddings AS e WHERE e.config_id = OLD.id) THEN
             RAISE EXCEPTION 'embedding config % has stored vectors: its dimensions and distance cannot change', OLD.id
                 USING ERRCODE = 'check_violation', HINT = 'Create a new version of the config, and embed again with it.';
         END IF;
@@ -5130,7 +5172,10 @@ BEGIN
     IF p_count IS NULL OR p_count <= 0 THEN
         RETURN;
     END IF;
-    PERFORM set_config('hnsw.ef_search', '40', true);
+    -- the candidate list is read when the scan begins, at OPEN here (unlike nearest_document_ids'
+    -- plan at 40 and raise before the first fetch: measured, a store's scan kept 40 and lost recall)
+    PERFORM set_config('hnsw.ef_search',
+                       greatest(caller_ef_search::integer, agent_loggy.hnsw_ef_search(wanted))::text, true);
     OPEN nearest FOR EXECUTE format($q$
         SELECT e.item_id, e.chunk, (e.embedding::%1$s %2$s $1::%1$s)::double precision
         FROM agent_loggy.embeddings AS e %3$s
@@ -5138,8 +5183,6 @@ BEGIN
         ORDER BY e.embedding::%1$s %2$s $1::%1$s
         LIMIT $3$q$, typ, op, item_join, item_filter)
         USING p_query, p_project, wanted, p_tags, config.id, p_what;
-    PERFORM set_config('hnsw.ef_search',
-                       greatest(caller_ef_search::integer, agent_loggy.hnsw_ef_search(wanted))::text, true);
     LOOP
         FETCH nearest INTO found_id, found_chunk, found_distance;
         EXIT WHEN NOT FOUND;
@@ -5178,7 +5221,7 @@ $_$;
 -- Name: FUNCTION nearest_config_ids(p_what text, p_embedding_config_id bigint, p_query public.vector, p_project text, p_count integer, p_tags text[]); Type: COMMENT; Schema: agent_loggy; Owner: -
 --
 
-COMMENT ON FUNCTION agent_loggy.nearest_config_ids(p_what text, p_embedding_config_id bigint, p_query public.vector, p_project text, p_count integer, p_tags text[]) IS 'The p_count items of p_what (documents carrying all p_tags; current context rules; the newest active version of each prompt) of p_project nearest to p_query in the store of embedding config p_embedding_config_id, by the config''s distance, with the best chunk of each, nearest first. Reads up to 4 p_count + 16 chunks through the config''s HNSW index (relaxed iterative scan, hnsw.ef_search = hnsw_ef_search(chunks) or the caller''s if larger; planned at 40) and searches exactly when they hold fewer than p_count items. Arguments are checked by the search functions.';
+COMMENT ON FUNCTION agent_loggy.nearest_config_ids(p_what text, p_embedding_config_id bigint, p_query public.vector, p_project text, p_count integer, p_tags text[]) IS 'The p_count items of p_what (documents carrying all p_tags; current context rules; the newest active version of each prompt) of p_project nearest to p_query in the store of embedding config p_embedding_config_id, by the config''s distance, with the best chunk of each, nearest first. Reads up to 4 p_count + 16 chunks through the config''s HNSW index (relaxed iterative scan, hnsw.ef_search = hnsw_ef_search(chunks) or the caller''s if larger, restored on return) and searches exactly when they hold fewer than p_count items. Arguments are checked by the search functions.';
 
 --
 -- Name: nearest_context_rule_ids(public.vector, text, integer); Type: FUNCTION; Schema: agent_loggy; Owner: -
@@ -6433,14 +6476,14 @@ BEGIN
         PERFORM set_config('agent_loggy.user', was_user, true);
         RETURN current_row;  -- nothing new to remember
     END IF;
-    FOR attempt IN 1 .. 5 LOOP
+    FOR attempt IN 1 .. 100 LOOP
         BEGIN
             INSERT INTO agent_loggy.facts AS f (project, user_id, key, value, metadata, embedding, embedding_config_id)
             VALUES (v_project, fact_user, v_key, p_value, p_metadata, p_embedding, config_id)
             RETURNING f.* INTO result;
             EXIT;
         EXCEPTION WHEN unique_violation THEN  -- another transaction added a version of this key meanwhile
-            IF attempt = 5 THEN
+            IF attempt = 100 THEN
                 RAISE;
             END IF;
         END;
@@ -7190,6 +7233,20 @@ $$;
 COMMENT ON FUNCTION agent_loggy.set_prompt_output_schema(p_name text, p_version integer, p_schema jsonb, p_project text) IS 'Writers: declares the JSON Schema (an object; NULL removes it) the output of a prompt version must meet; refused once the version has runs. Recorded in the changelog as an update.';
 
 --
+-- Name: shown(text); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.shown(p_value text) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN CASE WHEN (p_value IS NULL) THEN 'NULL'::text ELSE ((''''::text || replace(COALESCE((SELECT string_agg(CASE WHEN (t.c ~ '[[:cntrl:]\u2028\u2029\u202a-\u202e\u2066-\u2069]'::text) THEN CASE WHEN (ascii(t.c) > 255) THEN ('\u'::text || lpad(to_hex(ascii(t.c)), 4, '0'::text)) ELSE ('\x'::text || lpad(to_hex(ascii(t.c)), 2, '0'::text)) END ELSE t.c END, ''::text ORDER BY t.i) AS string_agg FROM unnest(string_to_array("left"(shown.p_value, 200), NULL::text)) WITH ORDINALITY t(c, i)), ''::text), ''''::text, ''''''::text)) || ''''::text) END;
+
+--
+-- Name: FUNCTION shown(p_value text); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.shown(p_value text) IS 'p_value for an error message: its first 200 characters, control, line-separator and bidirectional characters written as \xNN / \uNNNN escapes, in single quotes (quotes doubled; NULL unquoted), so that a hostile value cannot forge lines or reorder text in a message or the server log.';
+
+--
 -- Name: similar_investigations(public.vector, text, integer, text); Type: FUNCTION; Schema: agent_loggy; Owner: -
 --
 
@@ -7336,12 +7393,15 @@ COMMENT ON FUNCTION agent_loggy.staged_document_problems(p_limit integer) IS 'Wh
 --
 
 CREATE FUNCTION agent_loggy.store_config_embeddings(p_what text, p_embedding_config_id bigint, p_ids bigint[], p_inputs text[], p_chunks integer[], p_char_starts integer[], p_char_ends integer[], p_token_starts integer[], p_token_ends integer[], p_embeddings public.vector[]) RETURNS integer
-    LANGUAGE plpgsql
-    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
     AS $_$
 DECLARE
-    config agent_loggy.embedding_configs := agent_loggy.checked_embedding_config(p_embedding_config_id);
+    config agent_loggy.embedding_configs := agent_loggy.writable_embedding_config(p_embedding_config_id);
     n integer := cardinality(p_ids);
+    visible text := CASE WHEN p_what = 'documents'
+                         THEN '(t.user_id IS NULL OR t.user_id = agent_loggy.acting_user() OR agent_loggy.session_sees_every_user())'
+                         ELSE 'true' END;
     bad text;
     missing bigint;
     fresh_ids bigint[];
@@ -7361,15 +7421,16 @@ BEGIN
     END IF;
     SELECT format('chunk %s (item %s): %s', x.i, coalesce(x.id::text, 'NULL'),
                   CASE WHEN x.v IS NULL THEN 'no embedding'
-                       WHEN vector_dims(x.v) <> config.dimensions
-                           THEN format('the vector has %s dimensions: embedding config %s (%s) has %s', vector_dims(x.v),
-                                       config.id, config.embedding_model, config.dimensions)
+                       WHEN agent_loggy.vector_length(x.v) <> config.dimensions
+                           THEN format('the vector has %s dimensions: embedding config %s (%s) has %s',
+                                       agent_loggy.vector_length(x.v), config.id, config.embedding_model,
+                                       config.dimensions)
                        WHEN NOT agent_loggy.is_searchable_vector(x.v)
-                           THEN format('the vector has norm %s: expected 1e-18 to 1e19', vector_norm(x.v))
+                           THEN format('the vector has norm %s: expected 1e-18 to 1e19', agent_loggy.vector_magnitude(x.v))
                        ELSE 'an id, a chunk number >= 0 and the input are needed' END)
     INTO bad
     FROM unnest(p_ids, p_chunks, p_inputs, p_embeddings) WITH ORDINALITY AS x (id, c, input, v, i)
-    WHERE x.v IS NULL OR vector_dims(x.v) <> config.dimensions OR NOT agent_loggy.is_searchable_vector(x.v)
+    WHERE x.v IS NULL OR agent_loggy.vector_length(x.v) <> config.dimensions OR NOT agent_loggy.is_searchable_vector(x.v)
        OR x.id IS NULL OR x.c IS NULL OR x.c < 0 OR x.input IS NULL
     ORDER BY x.i LIMIT 1;
     IF bad IS NULL THEN
@@ -7380,8 +7441,10 @@ BEGIN
         RAISE EXCEPTION 'cannot store the vectors of embedding config %: %', config.id, bad
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
+    -- as the owner: the caller's row level security, by hand (the project was checked above)
     EXECUTE format('SELECT x.id FROM unnest($1::bigint[]) AS x (id)
-                    WHERE NOT EXISTS (SELECT FROM agent_loggy.%I AS t WHERE t.id = x.id AND t.project = $2) LIMIT 1', p_what)
+                    WHERE NOT EXISTS (SELECT FROM agent_loggy.%I AS t WHERE t.id = x.id AND t.project = $2 AND %s)
+                    LIMIT 1', p_what, visible)
         INTO missing USING p_ids, config.project;
     IF missing IS NOT NULL THEN
         RAISE EXCEPTION 'cannot store the vectors of embedding config %: % % is not in project % (or not visible)', config.id,
@@ -7394,10 +7457,11 @@ BEGIN
     EXECUTE format($q$
         SELECT coalesce(array_agg(t.id ORDER BY t.id), '{}')
         FROM agent_loggy.%I AS t
-        WHERE t.id IN (SELECT DISTINCT g.id FROM unnest($1::bigint[]) AS g (id))
+        WHERE t.id IN (SELECT DISTINCT g.id FROM unnest($1::bigint[]) AS g (id)) AND t.project = $3 AND %s
           AND NOT EXISTS (SELECT FROM unnest($1::bigint[], $2::text[]) AS g (id, input)
-                          WHERE g.id = t.id AND g.input IS DISTINCT FROM agent_loggy.embedding_input(t))$q$, p_what)
-        INTO fresh_ids USING p_ids, p_inputs;
+                          WHERE g.id = t.id AND g.input IS DISTINCT FROM agent_loggy.embedding_input(t))$q$,
+        p_what, visible)
+        INTO fresh_ids USING p_ids, p_inputs, config.project;
     -- their earlier vectors of this config are replaced
     DELETE FROM agent_loggy.embeddings AS e
     WHERE e.config_id = config.id AND e.kind = p_what AND e.item_id = ANY (fresh_ids);
@@ -7417,7 +7481,7 @@ $_$;
 -- Name: FUNCTION store_config_embeddings(p_what text, p_embedding_config_id bigint, p_ids bigint[], p_inputs text[], p_chunks integer[], p_char_starts integer[], p_char_ends integer[], p_token_starts integer[], p_token_ends integer[], p_embeddings public.vector[]); Type: COMMENT; Schema: agent_loggy; Owner: -
 --
 
-COMMENT ON FUNCTION agent_loggy.store_config_embeddings(p_what text, p_embedding_config_id bigint, p_ids bigint[], p_inputs text[], p_chunks integer[], p_char_starts integer[], p_char_ends integer[], p_token_starts integer[], p_token_ends integer[], p_embeddings public.vector[]) IS 'Stores the chunk vectors of embedding config p_embedding_config_id for rows of p_what (one array element per chunk: item id, the input it was made from, chunk number, character and token positions, vector): each item''s earlier vectors of the config are replaced, unless its embedding_input no longer equals the input given (edited meanwhile: it stays pending). Returns how many items were stored. 22023 naming the first bad chunk (a vector whose length is not the config''s, names both).';
+COMMENT ON FUNCTION agent_loggy.store_config_embeddings(p_what text, p_embedding_config_id bigint, p_ids bigint[], p_inputs text[], p_chunks integer[], p_char_starts integer[], p_char_ends integer[], p_token_starts integer[], p_token_ends integer[], p_embeddings public.vector[]) IS 'Writers (writable_embedding_config(); runs as the owner, applying the caller''s project and user rules itself: no client may write embeddings directly): stores the chunk vectors of embedding config p_embedding_config_id for rows of p_what (one array element per chunk: item id, the input it was made from, chunk number, character and token positions, vector): each item''s earlier vectors of the config are replaced, unless its embedding_input no longer equals the input given (edited meanwhile: it stays pending). Returns how many items were stored. 22023 naming the first bad chunk (a vector whose length is not the config''s, names both).';
 
 --
 -- Name: store_embeddings(text, bigint[], text[], public.vector[], bigint); Type: FUNCTION; Schema: agent_loggy; Owner: -
@@ -7528,28 +7592,39 @@ COMMENT ON FUNCTION agent_loggy.unlimit_login(p_login text) IS 'Admin only: lets
 --
 
 CREATE FUNCTION agent_loggy.use_embedding_config(p_embedding_config_id bigint, p_project text DEFAULT 'default'::text) RETURNS bigint
-    LANGUAGE plpgsql
-    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
 DECLARE
-    v_project text := agent_loggy.checked_project(p_project);
-    was_bound text := agent_loggy.with_project_bound(v_project);
-    previous bigint := agent_loggy.search_embedding_config(v_project);
+    bound text := nullif(current_setting('agent_loggy.project', true), '');
+    previous bigint;
 BEGIN
+    IF p_project IS NULL OR NOT agent_loggy.is_valid_project(p_project) THEN
+        RAISE EXCEPTION 'invalid project %', quote_nullable(p_project) USING ERRCODE = 'invalid_parameter_value';
+    ELSIF NOT agent_loggy.session_may_read(p_project) OR NOT agent_loggy.login_may_write(p_project)
+          OR bound IS DISTINCT FROM p_project AND bound IS NOT NULL THEN
+        RAISE EXCEPTION 'permission denied to choose the embedding config of project %: login % may not write it%',
+            quote_literal(p_project), quote_ident(session_user::text),
+            CASE WHEN bound IS DISTINCT FROM p_project AND bound IS NOT NULL
+                 THEN format(' (the transaction is bound to %L)', bound) ELSE '' END
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    -- one choice changed at a time per project: the row is locked (or its absence, by the insert)
+    SELECT s.embedding_config_id INTO previous FROM agent_loggy.search_embedding_configs AS s
+    WHERE s.project = p_project FOR UPDATE;
     IF p_embedding_config_id IS NULL THEN
-        DELETE FROM agent_loggy.search_embedding_configs AS s WHERE s.project = v_project;
+        DELETE FROM agent_loggy.search_embedding_configs AS s WHERE s.project = p_project;
     ELSIF NOT EXISTS (SELECT FROM agent_loggy.embedding_configs AS c
-                      WHERE c.id = p_embedding_config_id AND c.project = v_project AND c.is_active) THEN
-        RAISE EXCEPTION 'no active embedding config % in project %', p_embedding_config_id, quote_literal(v_project)
+                      WHERE c.id = p_embedding_config_id AND c.project = p_project AND c.is_active) THEN
+        RAISE EXCEPTION 'no active embedding config % in project %', p_embedding_config_id, quote_literal(p_project)
             USING ERRCODE = 'invalid_parameter_value';
     ELSE
         INSERT INTO agent_loggy.search_embedding_configs AS s (project, embedding_config_id)
-        VALUES (v_project, p_embedding_config_id)
+        VALUES (p_project, p_embedding_config_id)
         ON CONFLICT (project) DO UPDATE
             SET embedding_config_id = EXCLUDED.embedding_config_id, chosen_by = EXCLUDED.chosen_by,
                 chosen_at = EXCLUDED.chosen_at;
     END IF;
-    PERFORM set_config('agent_loggy.project', coalesce(was_bound, ''), true);
     RETURN previous;
 END
 $$;
@@ -7558,7 +7633,7 @@ $$;
 -- Name: FUNCTION use_embedding_config(p_embedding_config_id bigint, p_project text); Type: COMMENT; Schema: agent_loggy; Owner: -
 --
 
-COMMENT ON FUNCTION agent_loggy.use_embedding_config(p_embedding_config_id bigint, p_project text) IS 'Writers: from the next statement on (at commit), searches of p_project that name no config use embedding config p_embedding_config_id (an active config of the project); NULL: the vector(384) columns again. Returns the config used before (NULL: the columns). One statement: backfill the new config first (pending_config_embedding_count), switch, and drop the old vectors later.';
+COMMENT ON FUNCTION agent_loggy.use_embedding_config(p_embedding_config_id bigint, p_project text) IS 'Writers of p_project (the login''s grant; a transaction bound to another project is refused): from its commit on, searches of p_project that name no config use embedding config p_embedding_config_id (an active config of the project); NULL: the vector(384) columns again. Returns the config used before (NULL: the columns). One statement: backfill the new config first (pending_config_embedding_count), switch, and drop the old vectors later. Runs as the owner (no client writes search_embedding_configs) after asking who calls; chosen_by records agent_loggy.actor or the login.';
 
 --
 -- Name: use_vector_schema(regprocedure); Type: PROCEDURE; Schema: agent_loggy; Owner: -
@@ -7580,6 +7655,34 @@ $$;
 --
 
 COMMENT ON PROCEDURE agent_loggy.use_vector_schema(IN p_function regprocedure) IS 'Pins the search_path of a function that uses pgvector to pg_catalog and pgvector''s schema, so its vector types and operators resolve whatever the caller''s search_path. Migrations call it for each such function.';
+
+--
+-- Name: vector_length(public.vector); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.vector_length(p_vector public.vector) RETURNS integer
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN public.vector_dims(p_vector);
+
+--
+-- Name: FUNCTION vector_length(p_vector public.vector); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.vector_length(p_vector public.vector) IS 'pgvector''s vector_dims(), bound when created: for functions whose search_path holds pg_catalog only.';
+
+--
+-- Name: vector_magnitude(public.vector); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.vector_magnitude(p_vector public.vector) RETURNS double precision
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN public.vector_norm(p_vector);
+
+--
+-- Name: FUNCTION vector_magnitude(p_vector public.vector); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.vector_magnitude(p_vector public.vector) IS 'pgvector''s vector_norm(), bound when created: for functions whose search_path holds pg_catalog only.';
 
 --
 -- Name: vector_similarity(text, double precision); Type: FUNCTION; Schema: agent_loggy; Owner: -
@@ -7731,10 +7834,10 @@ BEGIN
         RETURN previous;
     ELSIF NOT agent_loggy.is_valid_user(p_user) THEN
         RAISE EXCEPTION 'invalid user %: expected 1-200 bytes, not blank, without control characters',
-            quote_literal(left(p_user, 200)) USING ERRCODE = 'invalid_parameter_value';
+            agent_loggy.shown(p_user) USING ERRCODE = 'invalid_parameter_value';
     ELSIF acting IS NOT NULL THEN
-        RAISE EXCEPTION 'permission denied to act for user %: this transaction acts for user %', quote_literal(p_user),
-            quote_literal(acting) USING ERRCODE = 'insufficient_privilege';
+        RAISE EXCEPTION 'permission denied to act for user %: this transaction acts for user %', agent_loggy.shown(p_user),
+            agent_loggy.shown(acting) USING ERRCODE = 'insufficient_privilege';
     END IF;
     PERFORM set_config('agent_loggy.user', p_user, true);
     RETURN previous;
@@ -7746,6 +7849,39 @@ $$;
 --
 
 COMMENT ON FUNCTION agent_loggy.with_user_bound(p_user text) IS 'Makes the transaction act for user p_user when it acts for nobody (a login limited to another user, or a transaction bound to another, gets 42501; 22023 for an invalid name; NULL changes nothing) and returns the binding there was, for the caller to put back: lets an application that decides which user it acts for pass the user to a function.';
+
+--
+-- Name: writable_embedding_config(bigint); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.writable_embedding_config(p_embedding_config_id bigint) RETURNS agent_loggy.embedding_configs
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    config agent_loggy.embedding_configs;
+    bound text := nullif(current_setting('agent_loggy.project', true), '');
+BEGIN
+    SELECT c.* INTO config FROM agent_loggy.embedding_configs AS c WHERE c.id = p_embedding_config_id;
+    IF NOT FOUND OR NOT agent_loggy.session_may_read(config.project) THEN
+        RAISE EXCEPTION 'no embedding config % in a project you may read', coalesce(p_embedding_config_id::text, 'NULL')
+            USING ERRCODE = 'invalid_parameter_value';
+    ELSIF bound IS DISTINCT FROM config.project AND bound IS NOT NULL THEN
+        RAISE EXCEPTION 'permission denied to write the vectors of project %: the transaction is bound to %',
+            quote_literal(config.project), quote_literal(bound) USING ERRCODE = 'insufficient_privilege';
+    ELSIF NOT agent_loggy.login_may_write(config.project) THEN
+        RAISE EXCEPTION 'permission denied to write the vectors of project %: login % holds no write grant for it',
+            quote_literal(config.project), quote_ident(session_user::text) USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    RETURN config;
+END
+$$;
+
+--
+-- Name: FUNCTION writable_embedding_config(p_embedding_config_id bigint); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.writable_embedding_config(p_embedding_config_id bigint) IS 'The embedding config p_embedding_config_id, when the login (session_user) may write its project and the transaction is bound to that project or to none; 22023 for a config of a project the login may not read (not told apart from a missing one), 42501 otherwise. The write functions of the stores run as the owner and ask it first.';
 
 --
 -- Name: writable_projects(); Type: FUNCTION; Schema: agent_loggy; Owner: -
@@ -8137,7 +8273,7 @@ COMMENT ON TABLE agent_loggy.embeddings IS 'Vectors of documents, context rules 
 -- Name: COLUMN embeddings.config_id; Type: COMMENT; Schema: agent_loggy; Owner: -
 --
 
-COMMENT ON COLUMN agent_loggy.embeddings.config_id IS 'The embedding config whose model made the vector (the partition key).';
+COMMENT ON COLUMN agent_loggy.embeddings.config_id IS 'The embedding config whose model made the vector (the partition key; each partition checks its config and project: no foreign key, whose copy onto a new partition would lock embedding_configs until the creating transaction ends).';
 
 --
 -- Name: COLUMN embeddings.project; Type: COMMENT; Schema: agent_loggy; Owner: -
@@ -11895,6 +12031,12 @@ CREATE TRIGGER forget_stale_vectors AFTER DELETE OR UPDATE ON agent_loggy.docume
 CREATE TRIGGER forget_stale_vectors AFTER DELETE OR UPDATE ON agent_loggy.prompts FOR EACH ROW EXECUTE FUNCTION agent_loggy.forget_stale_vectors();
 
 --
+-- Name: embedding_configs keep_embedding_store; Type: TRIGGER; Schema: agent_loggy; Owner: -
+--
+
+CREATE TRIGGER keep_embedding_store BEFORE DELETE ON agent_loggy.embedding_configs FOR EACH ROW EXECUTE FUNCTION agent_loggy.keep_embedding_store();
+
+--
 -- Name: documents keyword_statistics_delete; Type: TRIGGER; Schema: agent_loggy; Owner: -
 --
 
@@ -12242,13 +12384,6 @@ CREATE TRIGGER write_changelog AFTER INSERT OR DELETE OR UPDATE ON agent_loggy.p
 
 ALTER TABLE ONLY agent_loggy.documents
     ADD CONSTRAINT documents_embedding_config_fkey FOREIGN KEY (project, embedding_config_id) REFERENCES agent_loggy.embedding_configs(project, id);
-
---
--- Name: embeddings embeddings_config_fkey; Type: FK CONSTRAINT; Schema: agent_loggy; Owner: -
---
-
-ALTER TABLE agent_loggy.embeddings
-    ADD CONSTRAINT embeddings_config_fkey FOREIGN KEY (project, config_id) REFERENCES agent_loggy.embedding_configs(project, id);
 
 --
 -- Name: facts facts_embedding_config_id_fkey; Type: FK CONSTRAINT; Schema: agent_loggy; Owner: -
@@ -13615,6 +13750,12 @@ GRANT INSERT(created_at) ON TABLE agent_loggy.embedding_configs TO agent_loggy_w
 GRANT INSERT(updated_at) ON TABLE agent_loggy.embedding_configs TO agent_loggy_writer;
 
 --
+-- Name: COLUMN embedding_configs.distance; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(distance) ON TABLE agent_loggy.embedding_configs TO agent_loggy_writer;
+
+--
 -- Name: TABLE model_configs; Type: ACL; Schema: agent_loggy; Owner: -
 --
 
@@ -14430,6 +14571,12 @@ REVOKE ALL ON FUNCTION agent_loggy.is_current_context_rule(p_id bigint) FROM PUB
 GRANT ALL ON FUNCTION agent_loggy.is_current_context_rule(p_id bigint) TO agent_loggy_reader;
 
 --
+-- Name: FUNCTION keep_embedding_store(); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.keep_embedding_store() FROM PUBLIC;
+
+--
 -- Name: FUNCTION keyword_document_scores(p_query_text text, p_project text, p_count integer, p_tags text[]); Type: ACL; Schema: agent_loggy; Owner: -
 --
 
@@ -14854,31 +15001,6 @@ GRANT ALL ON FUNCTION agent_loggy.search_documents(p_query public.vector, p_proj
 --
 
 GRANT SELECT ON TABLE agent_loggy.search_embedding_configs TO agent_loggy_reader;
-GRANT DELETE ON TABLE agent_loggy.search_embedding_configs TO agent_loggy_writer;
-
---
--- Name: COLUMN search_embedding_configs.project; Type: ACL; Schema: agent_loggy; Owner: -
---
-
-GRANT INSERT(project) ON TABLE agent_loggy.search_embedding_configs TO agent_loggy_writer;
-
---
--- Name: COLUMN search_embedding_configs.embedding_config_id; Type: ACL; Schema: agent_loggy; Owner: -
---
-
-GRANT INSERT(embedding_config_id),UPDATE(embedding_config_id) ON TABLE agent_loggy.search_embedding_configs TO agent_loggy_writer;
-
---
--- Name: COLUMN search_embedding_configs.chosen_by; Type: ACL; Schema: agent_loggy; Owner: -
---
-
-GRANT UPDATE(chosen_by) ON TABLE agent_loggy.search_embedding_configs TO agent_loggy_writer;
-
---
--- Name: COLUMN search_embedding_configs.chosen_at; Type: ACL; Schema: agent_loggy; Owner: -
---
-
-GRANT UPDATE(chosen_at) ON TABLE agent_loggy.search_embedding_configs TO agent_loggy_writer;
 
 --
 -- Name: FUNCTION search_embedding_config(p_project text); Type: ACL; Schema: agent_loggy; Owner: -
@@ -15015,6 +15137,13 @@ REVOKE ALL ON FUNCTION agent_loggy.set_prompt_output_schema(p_name text, p_versi
 GRANT ALL ON FUNCTION agent_loggy.set_prompt_output_schema(p_name text, p_version integer, p_schema jsonb, p_project text) TO agent_loggy_writer;
 
 --
+-- Name: FUNCTION shown(p_value text); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.shown(p_value text) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.shown(p_value text) TO agent_loggy_reader;
+
+--
 -- Name: FUNCTION similar_investigations(p_query public.vector, p_project text, p_limit integer, p_requested_by text); Type: ACL; Schema: agent_loggy; Owner: -
 --
 
@@ -15091,6 +15220,20 @@ GRANT ALL ON FUNCTION agent_loggy.use_embedding_config(p_embedding_config_id big
 REVOKE ALL ON PROCEDURE agent_loggy.use_vector_schema(IN p_function regprocedure) FROM PUBLIC;
 
 --
+-- Name: FUNCTION vector_length(p_vector public.vector); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.vector_length(p_vector public.vector) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.vector_length(p_vector public.vector) TO agent_loggy_reader;
+
+--
+-- Name: FUNCTION vector_magnitude(p_vector public.vector); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.vector_magnitude(p_vector public.vector) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.vector_magnitude(p_vector public.vector) TO agent_loggy_reader;
+
+--
 -- Name: FUNCTION vector_similarity(p_distance text, p_value double precision); Type: ACL; Schema: agent_loggy; Owner: -
 --
 
@@ -15131,6 +15274,13 @@ GRANT ALL ON FUNCTION agent_loggy.with_project_bound(p_project text) TO agent_lo
 
 REVOKE ALL ON FUNCTION agent_loggy.with_user_bound(p_user text) FROM PUBLIC;
 GRANT ALL ON FUNCTION agent_loggy.with_user_bound(p_user text) TO agent_loggy_reader;
+
+--
+-- Name: FUNCTION writable_embedding_config(p_embedding_config_id bigint); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.writable_embedding_config(p_embedding_config_id bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.writable_embedding_config(p_embedding_config_id bigint) TO agent_loggy_writer;
 
 --
 -- Name: FUNCTION writable_projects(); Type: ACL; Schema: agent_loggy; Owner: -
@@ -15193,85 +15343,6 @@ GRANT SELECT ON TABLE agent_loggy.current_negate_keys TO agent_loggy_reader;
 --
 
 GRANT SELECT ON TABLE agent_loggy.embeddings TO agent_loggy_reader;
-GRANT DELETE ON TABLE agent_loggy.embeddings TO agent_loggy_writer;
-
---
--- Name: COLUMN embeddings.config_id; Type: ACL; Schema: agent_loggy; Owner: -
---
-
-GRANT INSERT(config_id) ON TABLE agent_loggy.embeddings TO agent_loggy_writer;
-
---
--- Name: COLUMN embeddings.project; Type: ACL; Schema: agent_loggy; Owner: -
---
-
-GRANT INSERT(project) ON TABLE agent_loggy.embeddings TO agent_loggy_writer;
-
---
--- Name: COLUMN embeddings.kind; Type: ACL; Schema: agent_loggy; Owner: -
---
-
-GRANT INSERT(kind) ON TABLE agent_loggy.embeddings TO agent_loggy_writer;
-
---
--- Name: COLUMN embeddings.item_id; Type: ACL; Schema: agent_loggy; Owner: -
---
-
-GRANT INSERT(item_id) ON TABLE agent_loggy.embeddings TO agent_loggy_writer;
-
---
--- Name: COLUMN embeddings.chunk; Type: ACL; Schema: agent_loggy; Owner: -
---
-
-GRANT INSERT(chunk) ON TABLE agent_loggy.embeddings TO agent_loggy_writer;
-
---
--- Name: COLUMN embeddings.char_start; Type: ACL; Schema: agent_loggy; Owner: -
---
-
-GRANT INSERT(char_start) ON TABLE agent_loggy.embeddings TO agent_loggy_writer;
-
---
--- Name: COLUMN embeddings.char_end; Type: ACL; Schema: agent_loggy; Owner: -
---
-
-GRANT INSERT(char_end) ON TABLE agent_loggy.embeddings TO agent_loggy_writer;
-
---
--- Name: COLUMN embeddings.token_start; Type: ACL; Schema: agent_loggy; Owner: -
---
-
-GRANT INSERT(token_start) ON TABLE agent_loggy.embeddings TO agent_loggy_writer;
-
---
--- Name: COLUMN embeddings.token_end; Type: ACL; Schema: agent_loggy; Owner: -
---
-
-GRANT INSERT(token_end) ON TABLE agent_loggy.embeddings TO agent_loggy_writer;
-
---
--- Name: COLUMN embeddings.input_md5; Type: ACL; Schema: agent_loggy; Owner: -
---
-
-GRANT INSERT(input_md5) ON TABLE agent_loggy.embeddings TO agent_loggy_writer;
-
---
--- Name: COLUMN embeddings.user_id; Type: ACL; Schema: agent_loggy; Owner: -
---
-
-GRANT INSERT(user_id) ON TABLE agent_loggy.embeddings TO agent_loggy_writer;
-
---
--- Name: COLUMN embeddings.tags; Type: ACL; Schema: agent_loggy; Owner: -
---
-
-GRANT INSERT(tags) ON TABLE agent_loggy.embeddings TO agent_loggy_writer;
-
---
--- Name: COLUMN embeddings.embedding; Type: ACL; Schema: agent_loggy; Owner: -
---
-
-GRANT INSERT(embedding) ON TABLE agent_loggy.embeddings TO agent_loggy_writer;
 
 --
 -- Name: TABLE investigations; Type: ACL; Schema: agent_loggy; Owner: -

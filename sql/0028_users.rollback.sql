@@ -5,10 +5,14 @@
 DO $$
 DECLARE
     owned bigint := (SELECT count(*) FROM agent_loggy.documents WHERE user_id IS NOT NULL);
+    limited text := (SELECT string_agg(quote_ident(l.login), ', ') FROM agent_loggy.login_users AS l);
 BEGIN
     IF owned > 0 THEN
         RAISE EXCEPTION 'cannot roll back 0028_users: % document(s) belong to users, and would be shared with their whole project', owned
             USING HINT = 'Delete them, or set their user_id to NULL if they may be shared, then roll back again.';
+    ELSIF limited IS NOT NULL THEN
+        RAISE EXCEPTION 'cannot roll back 0028_users: logins % are limited to a user, and would act for any', limited
+            USING HINT = 'Lift the limits (SELECT agent_loggy.unlimit_login(login)), or drop those logins, then roll back again.';
     END IF;
 END
 $$;
@@ -67,3 +71,4 @@ DROP FUNCTION agent_loggy.sees_every_user();
 DROP FUNCTION agent_loggy.acting_user();
 DROP TABLE agent_loggy.login_users;
 DROP FUNCTION agent_loggy.is_valid_user(text);
+DROP FUNCTION agent_loggy.shown(text);

@@ -22,6 +22,17 @@ CREATE FUNCTION agent_loggy.is_valid_user(p_user text) RETURNS boolean
 COMMENT ON FUNCTION agent_loggy.is_valid_user(text) IS
     'True when p_user can name a user of the application: not blank, at most 200 bytes, no control characters (NULL for NULL).';
 
+CREATE FUNCTION agent_loggy.shown(p_value text) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN CASE WHEN p_value IS NULL THEN 'NULL' ELSE '''' || replace(coalesce((
+        SELECT string_agg(CASE WHEN t.c ~ '[[:cntrl:]\u2028\u2029\u202a-\u202e\u2066-\u2069]'
+                               THEN CASE WHEN ascii(t.c) > 255 THEN '\u' || lpad(to_hex(ascii(t.c)), 4, '0')
+                                         ELSE '\x' || lpad(to_hex(ascii(t.c)), 2, '0') END
+                               ELSE t.c END, '' ORDER BY t.i)
+        FROM unnest(string_to_array(left(p_value, 200), NULL)) WITH ORDINALITY AS t (c, i)), ''), '''', '''''') || '''' END;
+COMMENT ON FUNCTION agent_loggy.shown(text) IS
+    'p_value for an error message: its first 200 characters, control, line-separator and bidirectional characters written as \xNN / \uNNNN escapes, in single quotes (quotes doubled; NULL unquoted), so that a hostile value cannot forge lines or reorder text in a message or the server log.';
+
 -- Per-user logins ----------------------------------------------------------------------------------
 
 CREATE TABLE agent_loggy.login_users (
@@ -53,14 +64,14 @@ BEGIN
     IF limited IS NOT NULL THEN
         IF bound IS NOT NULL AND bound IS DISTINCT FROM limited THEN
             RAISE EXCEPTION 'permission denied to act for user %: login % may act only for user %',
-                quote_literal(left(bound, 200)), quote_ident(session_user::text), quote_literal(limited)
+                agent_loggy.shown(bound), quote_ident(session_user::text), agent_loggy.shown(limited)
                 USING ERRCODE = 'insufficient_privilege',
                       HINT = 'Bind no user, or that one: SELECT set_config(''agent_loggy.user'', <user>, true).';
         END IF;
         RETURN limited;
     ELSIF bound IS NOT NULL AND NOT agent_loggy.is_valid_user(bound) THEN
         RAISE EXCEPTION 'invalid user binding %: expected 1-200 bytes, not blank, without control characters',
-            quote_literal(left(bound, 200)) USING ERRCODE = 'invalid_parameter_value';
+            agent_loggy.shown(bound) USING ERRCODE = 'invalid_parameter_value';
     END IF;
     RETURN bound;
 END
@@ -92,11 +103,17 @@ BEGIN
             USING ERRCODE = 'insufficient_privilege';
     ELSIF p_user IS NULL OR NOT agent_loggy.is_valid_user(p_user) THEN
         RAISE EXCEPTION 'invalid user %: expected 1-200 bytes, not blank, without control characters',
-            quote_nullable(left(p_user, 200)) USING ERRCODE = 'invalid_parameter_value';
+            agent_loggy.shown(p_user) USING ERRCODE = 'invalid_parameter_value';
     ELSIF NOT EXISTS (SELECT FROM pg_catalog.pg_roles AS r WHERE r.rolname = p_login AND r.rolcanlogin) THEN
-        RAISE EXCEPTION 'no login role named % on this server', quote_nullable(p_login)
+        RAISE EXCEPTION 'no login role named % on this server', agent_loggy.shown(p_login)
             USING ERRCODE = 'invalid_parameter_value',
                   HINT = 'Give a role with LOGIN, exactly as pg_roles.rolname spells it (case matters).';
+    ELSIF pg_catalog.pg_has_role(p_login, 'agent_loggy_admin', 'USAGE')
+          OR pg_catalog.pg_has_role(p_login, (SELECT n.nspowner FROM pg_catalog.pg_namespace AS n
+                                              WHERE n.nspname = 'agent_loggy'), 'USAGE') THEN
+        RAISE EXCEPTION 'login % is an admin: it cannot be limited to a user (it could lift the limit itself)',
+            quote_ident(p_login) USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Give the application''s user a login in agent_loggy_reader or agent_loggy_writer.';
     END IF;
     INSERT INTO agent_loggy.login_users AS l (login, user_id) VALUES (p_login, p_user)
     ON CONFLICT (login) DO UPDATE
@@ -106,7 +123,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION agent_loggy.limit_login_to_user(text, text) IS
-    'Admin only: from its next statement on, login p_login acts only for user p_user (acting_user()), whatever it binds; replaces an earlier limit. Raises 22023 for an invalid user or a name that is no login role.';
+    'Admin only: from its next statement on, login p_login acts only for user p_user (acting_user()), whatever it binds; replaces an earlier limit. Raises 22023 for an invalid user, a name that is no login role, or an admin login (which could lift the limit).';
 
 CREATE FUNCTION agent_loggy.unlimit_login(p_login text) RETURNS text
     LANGUAGE plpgsql
@@ -197,11 +214,11 @@ COMMENT ON FUNCTION agent_loggy.load_staged_documents(text, text, bigint, boolea
 -- Privileges ---------------------------------------------------------------------------------------
 
 REVOKE EXECUTE ON FUNCTION
-    agent_loggy.is_valid_user(text), agent_loggy.acting_user(), agent_loggy.sees_every_user(),
+    agent_loggy.shown(text), agent_loggy.is_valid_user(text), agent_loggy.acting_user(), agent_loggy.sees_every_user(),
     agent_loggy.session_sees_every_user(), agent_loggy.limit_login_to_user(text, text), agent_loggy.unlimit_login(text)
     FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION
-    agent_loggy.is_valid_user(text), agent_loggy.acting_user(), agent_loggy.sees_every_user(),
+    agent_loggy.shown(text), agent_loggy.is_valid_user(text), agent_loggy.acting_user(), agent_loggy.sees_every_user(),
     agent_loggy.session_sees_every_user()
     TO agent_loggy_reader;
 GRANT EXECUTE ON FUNCTION agent_loggy.limit_login_to_user(text, text), agent_loggy.unlimit_login(text)

@@ -129,10 +129,10 @@ BEGIN
         RETURN previous;
     ELSIF NOT agent_loggy.is_valid_user(p_user) THEN
         RAISE EXCEPTION 'invalid user %: expected 1-200 bytes, not blank, without control characters',
-            quote_literal(left(p_user, 200)) USING ERRCODE = 'invalid_parameter_value';
+            agent_loggy.shown(p_user) USING ERRCODE = 'invalid_parameter_value';
     ELSIF acting IS NOT NULL THEN
-        RAISE EXCEPTION 'permission denied to act for user %: this transaction acts for user %', quote_literal(p_user),
-            quote_literal(acting) USING ERRCODE = 'insufficient_privilege';
+        RAISE EXCEPTION 'permission denied to act for user %: this transaction acts for user %', agent_loggy.shown(p_user),
+            agent_loggy.shown(acting) USING ERRCODE = 'insufficient_privilege';
     END IF;
     PERFORM set_config('agent_loggy.user', p_user, true);
     RETURN previous;
@@ -168,7 +168,7 @@ AS $$
 BEGIN
     IF p_key IS NULL OR p_key !~ '\S' OR octet_length(p_key) > 500 OR p_key ~ '[[:cntrl:]]' THEN
         RAISE EXCEPTION 'invalid fact key %: expected 1-500 bytes, not blank, without control characters',
-            quote_nullable(left(p_key, 200)) USING ERRCODE = 'invalid_parameter_value';
+            agent_loggy.shown(p_key) USING ERRCODE = 'invalid_parameter_value';
     END IF;
     RETURN p_key;
 END
@@ -275,14 +275,14 @@ BEGIN
         PERFORM set_config('agent_loggy.user', was_user, true);
         RETURN current_row;  -- nothing new to remember
     END IF;
-    FOR attempt IN 1 .. 5 LOOP
+    FOR attempt IN 1 .. 100 LOOP
         BEGIN
             INSERT INTO agent_loggy.facts AS f (project, user_id, key, value, metadata, embedding, embedding_config_id)
             VALUES (v_project, fact_user, v_key, p_value, p_metadata, p_embedding, config_id)
             RETURNING f.* INTO result;
             EXIT;
         EXCEPTION WHEN unique_violation THEN  -- another transaction added a version of this key meanwhile
-            IF attempt = 5 THEN
+            IF attempt = 100 THEN
                 RAISE;
             END IF;
         END;
@@ -313,13 +313,13 @@ BEGIN
     WHERE f.project = v_project AND coalesce(f.user_id, '') = coalesce(fact_user, '') AND f.key = v_key
     ORDER BY f.version DESC LIMIT 1;
     IF known AND current_value IS NOT NULL THEN
-        FOR attempt IN 1 .. 5 LOOP
+        FOR attempt IN 1 .. 100 LOOP
             BEGIN
                 INSERT INTO agent_loggy.facts (project, user_id, key, value)
                 VALUES (v_project, fact_user, v_key, NULL);
                 EXIT;
             EXCEPTION WHEN unique_violation THEN
-                IF attempt = 5 THEN
+                IF attempt = 100 THEN
                     RAISE;
                 END IF;
             END;

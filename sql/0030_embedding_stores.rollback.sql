@@ -5,10 +5,18 @@
 DO $$
 DECLARE
     held bigint := (SELECT count(*) FROM agent_loggy.embeddings);
+    chosen text := (SELECT string_agg(quote_literal(s.project), ', ') FROM agent_loggy.search_embedding_configs AS s);
+    distances text := (SELECT string_agg(c.id::text, ', ') FROM agent_loggy.embedding_configs AS c WHERE c.distance <> 'cosine');
 BEGIN
     IF held > 0 THEN
         RAISE EXCEPTION 'cannot roll back 0030_embedding_stores: the embedding configs'' stores hold % vector(s)', held
             USING HINT = 'Drop them first (SELECT agent_loggy.drop_embedding_store(id) as an admin, for each config that has some), then roll back again.';
+    ELSIF chosen IS NOT NULL THEN
+        RAISE EXCEPTION 'cannot roll back 0030_embedding_stores: projects % search an embedding config', chosen
+            USING HINT = 'Go back to the vector(384) columns first (SELECT agent_loggy.use_embedding_config(NULL, project)), then roll back again.';
+    ELSIF distances IS NOT NULL THEN
+        RAISE EXCEPTION 'cannot roll back 0030_embedding_stores: embedding configs % have a distance other than cosine, which the schema before it cannot hold', distances
+            USING HINT = 'Delete those configs (or set their distance to cosine), then roll back again.';
     END IF;
 END
 $$;
@@ -99,9 +107,14 @@ DROP FUNCTION agent_loggy.pending_config_embedding_count(text, bigint);
 DROP FUNCTION agent_loggy.pending_config_embeddings(text, bigint, integer, bigint);
 DROP FUNCTION agent_loggy.checked_embedding_config(bigint);
 DROP FUNCTION agent_loggy.use_embedding_config(bigint, text);
+DROP FUNCTION agent_loggy.writable_embedding_config(bigint);
+DROP FUNCTION agent_loggy.vector_magnitude(vector);
+DROP FUNCTION agent_loggy.vector_length(vector);
 DROP FUNCTION agent_loggy.search_embedding_config(text);
 DROP TABLE agent_loggy.search_embedding_configs;
 DROP FUNCTION agent_loggy.drop_embedding_store(bigint);
+DROP TRIGGER keep_embedding_store ON agent_loggy.embedding_configs;
+DROP FUNCTION agent_loggy.keep_embedding_store();
 DROP TRIGGER make_embedding_store ON agent_loggy.embedding_configs;
 DROP FUNCTION agent_loggy.make_embedding_store();
 DROP TABLE agent_loggy.embeddings;  -- and every store, its partitions

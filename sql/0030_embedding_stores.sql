@@ -66,14 +66,13 @@ CREATE TABLE agent_loggy.embeddings (
                                                AND 0 <= token_start AND token_start <= token_end),
     CONSTRAINT embeddings_input_md5_check CHECK (input_md5 ~ '^[0-9a-f]{32}$'),
     CONSTRAINT embeddings_user_id_check CHECK (agent_loggy.is_valid_user(user_id)),
-    CONSTRAINT embeddings_embedding_check CHECK (agent_loggy.is_searchable_vector(embedding)),
-    CONSTRAINT embeddings_config_fkey FOREIGN KEY (project, config_id) REFERENCES agent_loggy.embedding_configs (project, id)
+    CONSTRAINT embeddings_embedding_check CHECK (agent_loggy.is_searchable_vector(embedding))
 ) PARTITION BY LIST (config_id);
 CREATE INDEX embeddings_item_idx ON agent_loggy.embeddings (kind, item_id);
 CREATE INDEX embeddings_project_idx ON agent_loggy.embeddings (project, kind);
 COMMENT ON TABLE agent_loggy.embeddings IS
     'Vectors of documents, context rules and prompts by embedding config: one row per chunk of an item''s text (embedding_input), one list partition per config (embeddings_<config id>, made with the config, with that config''s HNSW index). Written by store_config_embeddings(); an item whose text changes loses its rows (pending again); searched by nearest_config_ids().';
-COMMENT ON COLUMN agent_loggy.embeddings.config_id IS 'The embedding config whose model made the vector (the partition key).';
+COMMENT ON COLUMN agent_loggy.embeddings.config_id IS 'The embedding config whose model made the vector (the partition key; each partition checks its config and project: no foreign key, whose copy onto a new partition would lock embedding_configs until the creating transaction ends).';
 COMMENT ON COLUMN agent_loggy.embeddings.project IS 'The item''s project (that of the config).';
 COMMENT ON COLUMN agent_loggy.embeddings.kind IS 'What the item is: documents, context_rules or prompts (a table name).';
 COMMENT ON COLUMN agent_loggy.embeddings.item_id IS 'The item''s id in the table kind names.';
@@ -125,6 +124,7 @@ CREATE FUNCTION agent_loggy.ensure_embedding_store(p_config_id bigint) RETURNS r
     LANGUAGE plpgsql
     SECURITY DEFINER
     SET search_path = pg_catalog, pg_temp
+    SET lock_timeout = '5s'
 AS $$
 DECLARE
     store text := 'embeddings_' || p_config_id;
@@ -136,21 +136,28 @@ BEGIN
     IF to_regclass(format('agent_loggy.%I', store)) IS NOT NULL THEN
         RETURN format('agent_loggy.%I', store)::regclass;
     END IF;
-    SELECT c.id, c.dimensions, c.distance INTO config FROM agent_loggy.embedding_configs AS c WHERE c.id = p_config_id;
+    SELECT c.id, c.project, c.dimensions, c.distance INTO config FROM agent_loggy.embedding_configs AS c WHERE c.id = p_config_id;
     IF NOT FOUND THEN
         RAISE EXCEPTION 'no embedding config %', coalesce(p_config_id::text, 'NULL') USING ERRCODE = 'invalid_parameter_value';
     END IF;
     -- made apart and attached: ATTACH takes only SHARE UPDATE EXCLUSIVE on embeddings, so searches and
     -- writes of other configs go on
     EXECUTE format('CREATE TABLE agent_loggy.%I (LIKE agent_loggy.embeddings INCLUDING DEFAULTS INCLUDING CONSTRAINTS)', store);
-    EXECUTE format('ALTER TABLE agent_loggy.%I ADD CONSTRAINT %I CHECK (config_id = %s), '
+    EXECUTE format('ALTER TABLE agent_loggy.%I ADD CONSTRAINT %I CHECK (config_id = %s AND project = %L), '
                    'ADD CONSTRAINT %I CHECK (%I.vector_dims(embedding) = %s)',
-                   store, store || '_config_check', config.id, store || '_dimensions_check', vs, config.dimensions);
+                   store, store || '_config_check', config.id, config.project, store || '_dimensions_check', vs,
+                   config.dimensions);
     -- vectors do not compress; up to 2,000 dimensions (8 kB) they fit a page: kept in it (PLAIN), an exact
     -- scan reads them there and the planner counts their pages; larger ones go to TOAST uncompressed
     EXECUTE format('ALTER TABLE agent_loggy.%I ALTER COLUMN embedding SET STORAGE %s', store,
                    CASE WHEN config.dimensions <= 2000 THEN 'PLAIN' ELSE 'EXTERNAL' END);
-    EXECUTE format('ALTER TABLE agent_loggy.embeddings ATTACH PARTITION agent_loggy.%I FOR VALUES IN (%s)', store, config.id);
+    BEGIN
+        EXECUTE format('ALTER TABLE agent_loggy.embeddings ATTACH PARTITION agent_loggy.%I FOR VALUES IN (%s)', store,
+                       config.id);
+    EXCEPTION WHEN lock_not_available THEN
+        RAISE EXCEPTION 'cannot make the store of embedding config %: another transaction is making one (stores are attached one at a time, and it has not ended in 5 s)', config.id
+            USING ERRCODE = 'lock_not_available', HINT = 'Retry when it has ended; searches and writes are not held up meanwhile.';
+    END;
     EXECUTE format('COMMENT ON TABLE agent_loggy.%I IS %L', store,
                    format('The vectors of embedding config %s (%s dimensions, %s): a partition of embeddings.',
                           config.id, config.dimensions, config.distance));
@@ -164,7 +171,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION agent_loggy.ensure_embedding_store(bigint) IS
-    'Makes the store of embedding config p_config_id (partition embeddings_<id> of embeddings, checked to the config''s dimensions, with an HNSW index of the config''s distance over embedding::embedding_store_type(dimensions); none above 4,000 dimensions) unless it exists; returns it. Called when a config is created.';
+    'Makes the store of embedding config p_config_id (partition embeddings_<id> of embeddings, checked to the config''s project and dimensions, with an HNSW index of the config''s distance over embedding::embedding_store_type(dimensions); none above 4,000 dimensions) unless it exists; returns it. Called when a config is created. Attaching takes SHARE UPDATE EXCLUSIVE on embeddings until the transaction ends: stores are made one at a time (a second waits at most 5 s, then 55P03); searches and writes never wait for it.';
 
 CREATE FUNCTION agent_loggy.make_embedding_store() RETURNS trigger
     LANGUAGE plpgsql
@@ -175,7 +182,12 @@ BEGIN
     IF TG_OP = 'UPDATE' THEN
         IF (NEW.dimensions, NEW.distance) IS NOT DISTINCT FROM (OLD.dimensions, OLD.distance) THEN
             RETURN NULL;
-        ELSIF EXISTS (SELECT FROM agent_loggy.embeddings AS e WHERE e.config_id = OLD.id) THEN
+        END IF;
+        -- alone with the store first: vectors stored and committed meanwhile are seen, never dropped
+        IF to_regclass(format('agent_loggy.%I', 'embeddings_' || OLD.id)) IS NOT NULL THEN
+            EXECUTE format('LOCK TABLE agent_loggy.%I IN ACCESS EXCLUSIVE MODE', 'embeddings_' || OLD.id);
+        END IF;
+        IF EXISTS (SELECT FROM agent_loggy.embeddings AS e WHERE e.config_id = OLD.id) THEN
             RAISE EXCEPTION 'embedding config % has stored vectors: its dimensions and distance cannot change', OLD.id
                 USING ERRCODE = 'check_violation', HINT = 'Create a new version of the config, and embed again with it.';
         END IF;
@@ -185,6 +197,24 @@ BEGIN
     RETURN NULL;
 END
 $$;
+
+CREATE FUNCTION agent_loggy.keep_embedding_store() RETURNS trigger
+    LANGUAGE plpgsql
+    SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF EXISTS (SELECT FROM agent_loggy.embeddings AS e WHERE e.config_id = OLD.id) THEN
+        RAISE EXCEPTION 'embedding config % has stored vectors: drop them first (drop_embedding_store)', OLD.id
+            USING ERRCODE = 'foreign_key_violation';
+    END IF;
+    RETURN OLD;
+END
+$$;
+COMMENT ON FUNCTION agent_loggy.keep_embedding_store() IS
+    'BEFORE DELETE row trigger of embedding_configs: a config whose store holds vectors is not deleted (23503); drop_embedding_store() drops them.';
+CREATE TRIGGER keep_embedding_store BEFORE DELETE ON agent_loggy.embedding_configs
+    FOR EACH ROW EXECUTE FUNCTION agent_loggy.keep_embedding_store();
 COMMENT ON FUNCTION agent_loggy.make_embedding_store() IS
     'AFTER INSERT / UPDATE OF dimensions, distance row trigger of embedding_configs: a new config gets its store; a config whose dimensions or distance change gets a new one, refused (23514) while it holds vectors.';
 CREATE TRIGGER make_embedding_store AFTER INSERT OR UPDATE OF dimensions, distance ON agent_loggy.embedding_configs
@@ -204,7 +234,7 @@ CREATE FUNCTION agent_loggy.drop_embedding_store(p_config_id bigint) RETURNS big
     LANGUAGE plpgsql
     SECURITY DEFINER
     SET search_path = pg_catalog, pg_temp
-    SET lock_timeout = '10s'
+    SET lock_timeout = '5s'
 AS $$
 DECLARE
     store text := 'embeddings_' || p_config_id;
@@ -236,6 +266,48 @@ END
 $$;
 COMMENT ON FUNCTION agent_loggy.drop_embedding_store(bigint) IS
     'Admin only: drops every vector of embedding config p_config_id at once (its partition) and returns how many there were; the config keeps an empty store while it exists. Refused while a project''s searches use the config. Takes an ACCESS EXCLUSIVE lock on embeddings for an instant (waits at most 10 s for it).';
+
+-- Writes of the stores go through functions that run as the owner: no client holds INSERT, UPDATE or
+-- DELETE on embeddings or search_embedding_configs, so none can LOCK them beyond ACCESS SHARE, nor
+-- write a vector for an item it may not see.
+
+CREATE FUNCTION agent_loggy.vector_length(p_vector vector) RETURNS integer
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN vector_dims(p_vector);
+COMMENT ON FUNCTION agent_loggy.vector_length(vector) IS
+    'pgvector''s vector_dims(), bound when created: for functions whose search_path holds pg_catalog only.';
+
+CREATE FUNCTION agent_loggy.vector_magnitude(p_vector vector) RETURNS double precision
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN vector_norm(p_vector);
+COMMENT ON FUNCTION agent_loggy.vector_magnitude(vector) IS
+    'pgvector''s vector_norm(), bound when created: for functions whose search_path holds pg_catalog only.';
+
+CREATE FUNCTION agent_loggy.writable_embedding_config(p_embedding_config_id bigint) RETURNS agent_loggy.embedding_configs
+    LANGUAGE plpgsql STABLE
+    SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    config agent_loggy.embedding_configs;
+    bound text := nullif(current_setting('agent_loggy.project', true), '');
+BEGIN
+    SELECT c.* INTO config FROM agent_loggy.embedding_configs AS c WHERE c.id = p_embedding_config_id;
+    IF NOT FOUND OR NOT agent_loggy.session_may_read(config.project) THEN
+        RAISE EXCEPTION 'no embedding config % in a project you may read', coalesce(p_embedding_config_id::text, 'NULL')
+            USING ERRCODE = 'invalid_parameter_value';
+    ELSIF bound IS DISTINCT FROM config.project AND bound IS NOT NULL THEN
+        RAISE EXCEPTION 'permission denied to write the vectors of project %: the transaction is bound to %',
+            quote_literal(config.project), quote_literal(bound) USING ERRCODE = 'insufficient_privilege';
+    ELSIF NOT agent_loggy.login_may_write(config.project) THEN
+        RAISE EXCEPTION 'permission denied to write the vectors of project %: login % holds no write grant for it',
+            quote_literal(config.project), quote_ident(session_user::text) USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    RETURN config;
+END
+$$;
+COMMENT ON FUNCTION agent_loggy.writable_embedding_config(bigint) IS
+    'The embedding config p_embedding_config_id, when the login (session_user) may write its project and the transaction is bound to that project or to none; 22023 for a config of a project the login may not read (not told apart from a missing one), 42501 otherwise. The write functions of the stores run as the owner and ask it first.';
 
 -- Which config a project's searches use --------------------------------------------------------------------
 
@@ -271,31 +343,44 @@ COMMENT ON FUNCTION agent_loggy.search_embedding_config(text) IS
 CREATE FUNCTION agent_loggy.use_embedding_config(p_embedding_config_id bigint, p_project text DEFAULT 'default')
     RETURNS bigint
     LANGUAGE plpgsql
+    SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    v_project text := agent_loggy.checked_project(p_project);
-    was_bound text := agent_loggy.with_project_bound(v_project);
-    previous bigint := agent_loggy.search_embedding_config(v_project);
+    bound text := nullif(current_setting('agent_loggy.project', true), '');
+    previous bigint;
 BEGIN
+    IF p_project IS NULL OR NOT agent_loggy.is_valid_project(p_project) THEN
+        RAISE EXCEPTION 'invalid project %', quote_nullable(p_project) USING ERRCODE = 'invalid_parameter_value';
+    ELSIF NOT agent_loggy.session_may_read(p_project) OR NOT agent_loggy.login_may_write(p_project)
+          OR bound IS DISTINCT FROM p_project AND bound IS NOT NULL THEN
+        RAISE EXCEPTION 'permission denied to choose the embedding config of project %: login % may not write it%',
+            quote_literal(p_project), quote_ident(session_user::text),
+            CASE WHEN bound IS DISTINCT FROM p_project AND bound IS NOT NULL
+                 THEN format(' (the transaction is bound to %L)', bound) ELSE '' END
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    -- one choice changed at a time per project: the row is locked (or its absence, by the insert)
+    SELECT s.embedding_config_id INTO previous FROM agent_loggy.search_embedding_configs AS s
+    WHERE s.project = p_project FOR UPDATE;
     IF p_embedding_config_id IS NULL THEN
-        DELETE FROM agent_loggy.search_embedding_configs AS s WHERE s.project = v_project;
+        DELETE FROM agent_loggy.search_embedding_configs AS s WHERE s.project = p_project;
     ELSIF NOT EXISTS (SELECT FROM agent_loggy.embedding_configs AS c
-                      WHERE c.id = p_embedding_config_id AND c.project = v_project AND c.is_active) THEN
-        RAISE EXCEPTION 'no active embedding config % in project %', p_embedding_config_id, quote_literal(v_project)
+                      WHERE c.id = p_embedding_config_id AND c.project = p_project AND c.is_active) THEN
+        RAISE EXCEPTION 'no active embedding config % in project %', p_embedding_config_id, quote_literal(p_project)
             USING ERRCODE = 'invalid_parameter_value';
     ELSE
         INSERT INTO agent_loggy.search_embedding_configs AS s (project, embedding_config_id)
-        VALUES (v_project, p_embedding_config_id)
+        VALUES (p_project, p_embedding_config_id)
         ON CONFLICT (project) DO UPDATE
             SET embedding_config_id = EXCLUDED.embedding_config_id, chosen_by = EXCLUDED.chosen_by,
                 chosen_at = EXCLUDED.chosen_at;
     END IF;
-    PERFORM set_config('agent_loggy.project', coalesce(was_bound, ''), true);
     RETURN previous;
 END
 $$;
 COMMENT ON FUNCTION agent_loggy.use_embedding_config(bigint, text) IS
-    'Writers: from the next statement on (at commit), searches of p_project that name no config use embedding config p_embedding_config_id (an active config of the project); NULL: the vector(384) columns again. Returns the config used before (NULL: the columns). One statement: backfill the new config first (pending_config_embedding_count), switch, and drop the old vectors later.';
+    'Writers of p_project (the login''s grant; a transaction bound to another project is refused): from its commit on, searches of p_project that name no config use embedding config p_embedding_config_id (an active config of the project); NULL: the vector(384) columns again. Returns the config used before (NULL: the columns). One statement: backfill the new config first (pending_config_embedding_count), switch, and drop the old vectors later. Runs as the owner (no client writes search_embedding_configs) after asking who calls; chosen_by records agent_loggy.actor or the login.';
 
 -- What a config still lacks, and storing its vectors ---------------------------------------------------------
 
@@ -373,10 +458,15 @@ CREATE FUNCTION agent_loggy.store_config_embeddings(
     p_embeddings vector[])
     RETURNS integer
     LANGUAGE plpgsql
+    SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    config agent_loggy.embedding_configs := agent_loggy.checked_embedding_config(p_embedding_config_id);
+    config agent_loggy.embedding_configs := agent_loggy.writable_embedding_config(p_embedding_config_id);
     n integer := cardinality(p_ids);
+    visible text := CASE WHEN p_what = 'documents'
+                         THEN '(t.user_id IS NULL OR t.user_id = agent_loggy.acting_user() OR agent_loggy.session_sees_every_user())'
+                         ELSE 'true' END;
     bad text;
     missing bigint;
     fresh_ids bigint[];
@@ -396,15 +486,16 @@ BEGIN
     END IF;
     SELECT format('chunk %s (item %s): %s', x.i, coalesce(x.id::text, 'NULL'),
                   CASE WHEN x.v IS NULL THEN 'no embedding'
-                       WHEN vector_dims(x.v) <> config.dimensions
-                           THEN format('the vector has %s dimensions: embedding config %s (%s) has %s', vector_dims(x.v),
-                                       config.id, config.embedding_model, config.dimensions)
+                       WHEN agent_loggy.vector_length(x.v) <> config.dimensions
+                           THEN format('the vector has %s dimensions: embedding config %s (%s) has %s',
+                                       agent_loggy.vector_length(x.v), config.id, config.embedding_model,
+                                       config.dimensions)
                        WHEN NOT agent_loggy.is_searchable_vector(x.v)
-                           THEN format('the vector has norm %s: expected 1e-18 to 1e19', vector_norm(x.v))
+                           THEN format('the vector has norm %s: expected 1e-18 to 1e19', agent_loggy.vector_magnitude(x.v))
                        ELSE 'an id, a chunk number >= 0 and the input are needed' END)
     INTO bad
     FROM unnest(p_ids, p_chunks, p_inputs, p_embeddings) WITH ORDINALITY AS x (id, c, input, v, i)
-    WHERE x.v IS NULL OR vector_dims(x.v) <> config.dimensions OR NOT agent_loggy.is_searchable_vector(x.v)
+    WHERE x.v IS NULL OR agent_loggy.vector_length(x.v) <> config.dimensions OR NOT agent_loggy.is_searchable_vector(x.v)
        OR x.id IS NULL OR x.c IS NULL OR x.c < 0 OR x.input IS NULL
     ORDER BY x.i LIMIT 1;
     IF bad IS NULL THEN
@@ -415,8 +506,10 @@ BEGIN
         RAISE EXCEPTION 'cannot store the vectors of embedding config %: %', config.id, bad
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
+    -- as the owner: the caller's row level security, by hand (the project was checked above)
     EXECUTE format('SELECT x.id FROM unnest($1::bigint[]) AS x (id)
-                    WHERE NOT EXISTS (SELECT FROM agent_loggy.%I AS t WHERE t.id = x.id AND t.project = $2) LIMIT 1', p_what)
+                    WHERE NOT EXISTS (SELECT FROM agent_loggy.%I AS t WHERE t.id = x.id AND t.project = $2 AND %s)
+                    LIMIT 1', p_what, visible)
         INTO missing USING p_ids, config.project;
     IF missing IS NOT NULL THEN
         RAISE EXCEPTION 'cannot store the vectors of embedding config %: % % is not in project % (or not visible)', config.id,
@@ -429,10 +522,11 @@ BEGIN
     EXECUTE format($q$
         SELECT coalesce(array_agg(t.id ORDER BY t.id), '{}')
         FROM agent_loggy.%I AS t
-        WHERE t.id IN (SELECT DISTINCT g.id FROM unnest($1::bigint[]) AS g (id))
+        WHERE t.id IN (SELECT DISTINCT g.id FROM unnest($1::bigint[]) AS g (id)) AND t.project = $3 AND %s
           AND NOT EXISTS (SELECT FROM unnest($1::bigint[], $2::text[]) AS g (id, input)
-                          WHERE g.id = t.id AND g.input IS DISTINCT FROM agent_loggy.embedding_input(t))$q$, p_what)
-        INTO fresh_ids USING p_ids, p_inputs;
+                          WHERE g.id = t.id AND g.input IS DISTINCT FROM agent_loggy.embedding_input(t))$q$,
+        p_what, visible)
+        INTO fresh_ids USING p_ids, p_inputs, config.project;
     -- their earlier vectors of this config are replaced
     DELETE FROM agent_loggy.embeddings AS e
     WHERE e.config_id = config.id AND e.kind = p_what AND e.item_id = ANY (fresh_ids);
@@ -448,7 +542,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION agent_loggy.store_config_embeddings(text, bigint, bigint[], text[], integer[], integer[], integer[], integer[], integer[], vector[]) IS
-    'Stores the chunk vectors of embedding config p_embedding_config_id for rows of p_what (one array element per chunk: item id, the input it was made from, chunk number, character and token positions, vector): each item''s earlier vectors of the config are replaced, unless its embedding_input no longer equals the input given (edited meanwhile: it stays pending). Returns how many items were stored. 22023 naming the first bad chunk (a vector whose length is not the config''s, names both).';
+    'Writers (writable_embedding_config(); runs as the owner, applying the caller''s project and user rules itself: no client may write embeddings directly): stores the chunk vectors of embedding config p_embedding_config_id for rows of p_what (one array element per chunk: item id, the input it was made from, chunk number, character and token positions, vector): each item''s earlier vectors of the config are replaced, unless its embedding_input no longer equals the input given (edited meanwhile: it stays pending). Returns how many items were stored. 22023 naming the first bad chunk (a vector whose length is not the config''s, names both).';
 
 -- Vectors that no longer match their text ----------------------------------------------------------------------
 
@@ -561,7 +655,10 @@ BEGIN
     IF p_count IS NULL OR p_count <= 0 THEN
         RETURN;
     END IF;
-    PERFORM set_config('hnsw.ef_search', '40', true);
+    -- the candidate list is read when the scan begins, at OPEN here (unlike nearest_document_ids'
+    -- plan at 40 and raise before the first fetch: measured, a store's scan kept 40 and lost recall)
+    PERFORM set_config('hnsw.ef_search',
+                       greatest(caller_ef_search::integer, agent_loggy.hnsw_ef_search(wanted))::text, true);
     OPEN nearest FOR EXECUTE format($q$
         SELECT e.item_id, e.chunk, (e.embedding::%1$s %2$s $1::%1$s)::double precision
         FROM agent_loggy.embeddings AS e %3$s
@@ -569,8 +666,6 @@ BEGIN
         ORDER BY e.embedding::%1$s %2$s $1::%1$s
         LIMIT $3$q$, typ, op, item_join, item_filter)
         USING p_query, p_project, wanted, p_tags, config.id, p_what;
-    PERFORM set_config('hnsw.ef_search',
-                       greatest(caller_ef_search::integer, agent_loggy.hnsw_ef_search(wanted))::text, true);
     LOOP
         FETCH nearest INTO found_id, found_chunk, found_distance;
         EXIT WHEN NOT FOUND;
@@ -605,7 +700,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION agent_loggy.nearest_config_ids(text, bigint, vector, text, integer, text[]) IS
-    'The p_count items of p_what (documents carrying all p_tags; current context rules; the newest active version of each prompt) of p_project nearest to p_query in the store of embedding config p_embedding_config_id, by the config''s distance, with the best chunk of each, nearest first. Reads up to 4 p_count + 16 chunks through the config''s HNSW index (relaxed iterative scan, hnsw.ef_search = hnsw_ef_search(chunks) or the caller''s if larger; planned at 40) and searches exactly when they hold fewer than p_count items. Arguments are checked by the search functions.';
+    'The p_count items of p_what (documents carrying all p_tags; current context rules; the newest active version of each prompt) of p_project nearest to p_query in the store of embedding config p_embedding_config_id, by the config''s distance, with the best chunk of each, nearest first. Reads up to 4 p_count + 16 chunks through the config''s HNSW index (relaxed iterative scan, hnsw.ef_search = hnsw_ef_search(chunks) or the caller''s if larger, restored on return) and searches exactly when they hold fewer than p_count items. Arguments are checked by the search functions.';
 
 CREATE FUNCTION agent_loggy.vector_similarity(p_distance text, p_value double precision) RETURNS double precision
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
@@ -750,10 +845,13 @@ REVOKE EXECUTE ON FUNCTION
     agent_loggy.vector_similarity(text, double precision),
     agent_loggy.search_documents(vector, text, integer, text[], bigint),
     agent_loggy.search_context_rules(vector, text, integer, bigint),
-    agent_loggy.search_prompts(vector, text, integer, bigint)
+    agent_loggy.search_prompts(vector, text, integer, bigint),
+    agent_loggy.vector_length(vector), agent_loggy.vector_magnitude(vector),
+    agent_loggy.writable_embedding_config(bigint), agent_loggy.keep_embedding_store()
     FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION
     agent_loggy.embedding_store_type(integer), agent_loggy.embedding_operator(text),
+    agent_loggy.vector_length(vector), agent_loggy.vector_magnitude(vector),
     agent_loggy.search_embedding_config(text), agent_loggy.checked_embedding_config(bigint),
     agent_loggy.pending_config_embeddings(text, bigint, integer, bigint),
     agent_loggy.pending_config_embedding_count(text, bigint),
@@ -765,16 +863,12 @@ GRANT EXECUTE ON FUNCTION
     agent_loggy.search_prompts(vector, text, integer, bigint)
     TO agent_loggy_reader;
 GRANT EXECUTE ON FUNCTION
-    agent_loggy.use_embedding_config(bigint, text),
+    agent_loggy.use_embedding_config(bigint, text), agent_loggy.writable_embedding_config(bigint),
     agent_loggy.store_config_embeddings(text, bigint, bigint[], text[], integer[], integer[], integer[], integer[], integer[], vector[])
     TO agent_loggy_writer;
 GRANT EXECUTE ON FUNCTION agent_loggy.drop_embedding_store(bigint) TO agent_loggy_admin;
 GRANT SELECT ON agent_loggy.embeddings, agent_loggy.search_embedding_configs TO agent_loggy_reader;
-GRANT INSERT (config_id, project, kind, item_id, chunk, char_start, char_end, token_start, token_end, input_md5, user_id,
-              tags, embedding), DELETE
-    ON agent_loggy.embeddings TO agent_loggy_writer;
-GRANT INSERT (project, embedding_config_id), UPDATE (embedding_config_id, chosen_by, chosen_at), DELETE
-    ON agent_loggy.search_embedding_configs TO agent_loggy_writer;
+GRANT INSERT (distance) ON agent_loggy.embedding_configs TO agent_loggy_writer;
 
 DO $$
 DECLARE
@@ -783,13 +877,11 @@ BEGIN
     FOREACH f IN ARRAY ARRAY[
             'agent_loggy.pending_config_embeddings(text, bigint, integer, bigint)',
             'agent_loggy.pending_config_embedding_count(text, bigint)',
-            'agent_loggy.store_config_embeddings(text, bigint, bigint[], text[], integer[], integer[], integer[], integer[], integer[], vector[])',
             'agent_loggy.checked_config_query(vector, bigint, text)',
             'agent_loggy.nearest_config_ids(text, bigint, vector, text, integer, text[])',
             'agent_loggy.search_documents(vector, text, integer, text[], bigint)',
             'agent_loggy.search_context_rules(vector, text, integer, bigint)',
-            'agent_loggy.search_prompts(vector, text, integer, bigint)',
-            'agent_loggy.use_embedding_config(bigint, text)']::regprocedure[] LOOP
+            'agent_loggy.search_prompts(vector, text, integer, bigint)']::regprocedure[] LOOP
         CALL agent_loggy.use_vector_schema(f);
     END LOOP;
 END

@@ -27,6 +27,7 @@ from agent_loggy_db.errors import InvalidInput
 from tests.conftest import RoleUrl
 from tests.test_cli import base_env, cli
 from tests.test_cli_retrieval import counts, faiss_store
+from tests.test_embedding_stores import add_config
 
 Conn = psycopg.Connection[Any]
 DIMS = 16
@@ -112,17 +113,12 @@ def filled(role_url: RoleUrl) -> dict[str, Any]:
     writer = role_url("agent_loggy_writer", "default")
     with psycopg.connect(writer, autocommit=True) as w:
         register_vector(w)
+        configs = {name: add_config(w, name, model, DIMS, chunking=(5, 1, strategy))
+                   for name, model, strategy in (("words", "fake/words", "fixed"),
+                                                 ("late", "fake/late-words", "late_chunking"),
+                                                 ("whole", "fake/words", "none"), ("odd", "fake/words", "semantic"))}
         w.execute("BEGIN")
         w.execute("SELECT set_config('agent_loggy.project', 'default', true)")
-        configs = {}
-        for name, model, strategy in (("words", "fake/words", "fixed"), ("late", "fake/late-words", "late_chunking"),
-                                      ("whole", "fake/words", "none"), ("odd", "fake/words", "semantic")):
-            row = w.execute("INSERT INTO agent_loggy.embedding_configs (project, name, version, embedding_model, "
-                            "dimensions, chunk_size, chunk_overlap, chunking_strategy) "
-                            "VALUES ('default', %s, 1, %s, %s, 5, 1, %s) RETURNING id",
-                            (name, model, DIMS, strategy)).fetchone()
-            assert row is not None
-            configs[name] = row[0]
         w.execute("INSERT INTO agent_loggy.documents (external_id, content) VALUES "
                   "('short', 'card declined'), "
                   "('long', 'the merchant called about a refund then the gateway timed out and the "
@@ -233,11 +229,9 @@ def test_cli_embed_config_chunks_with_the_local_model_and_says_when_the_model_re
         role_url: RoleUrl) -> None:
     writer = role_url("agent_loggy_writer", "default")
     with psycopg.connect(writer, autocommit=True) as w:
+        add_config(w, "minilm", "sentence-transformers/all-MiniLM-L6-v2", 384, chunking=(512, 32, "fixed"))
         w.execute("BEGIN")
         w.execute("SELECT set_config('agent_loggy.project', 'default', true)")
-        w.execute("INSERT INTO agent_loggy.embedding_configs (project, name, version, embedding_model, dimensions, "
-                  "chunk_size, chunk_overlap, chunking_strategy) VALUES ('default', 'minilm', 1, "
-                  "'sentence-transformers/all-MiniLM-L6-v2', 384, 512, 32, 'fixed')")
         steps = " ".join(f"step {i}: restart the payment gateway pod and check the card network" for i in range(60))
         w.execute("INSERT INTO agent_loggy.documents (external_id, content) VALUES ('runbook', %s), ('note', 'short')",
                   (steps,))
@@ -260,16 +254,8 @@ def test_a_1536_dimension_faiss_store_keeps_its_vectors_in_the_config(
         role_url: RoleUrl, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     writer = role_url("agent_loggy_writer", "default")
     with psycopg.connect(writer, autocommit=True) as w:
-        w.execute("BEGIN")
-        w.execute("SELECT set_config('agent_loggy.project', 'default', true)")
-        for name, model, dims in (("openai", "text-embedding-3-small", 1536),
-                                  ("minilm", "sentence-transformers/all-MiniLM-L6-v2", 384)):
-            w.execute("INSERT INTO agent_loggy.embedding_configs (project, name, version, embedding_model, dimensions) "
-                      "VALUES ('default', %s, 1, %s, %s)", (name, model, dims))
-        row = w.execute("SELECT id FROM agent_loggy.embedding_configs WHERE name = 'openai'").fetchone()
-        w.execute("COMMIT")
-    assert row is not None
-    config_id = row[0]
+        config_id = add_config(w, "openai", "text-embedding-3-small", 1536)
+        add_config(w, "minilm", "sentence-transformers/all-MiniLM-L6-v2", 384)
     directory, vectors = faiss_store(tmp_path, monkeypatch, faiss.IndexFlatL2(1536), 1536)
     env = base_env(DATABASE_URL=writer)
     wrong = cli("import", "faiss", str(directory), "--project", "default", "--config", "minilm", env=env)

@@ -6,6 +6,7 @@ roles users run: a writer login stores, a reader login searches, an admin drops.
 from __future__ import annotations
 
 import re
+import time
 from typing import Any
 
 import numpy as np
@@ -36,6 +37,19 @@ def unit_rows(rng: np.random.Generator, n: int, dims: int) -> npt.NDArray[np.flo
     return rows
 
 
+def add_config(c: Conn, name: str, model: str, dims: int, *, version: int = 1,
+               chunking: tuple[int, int, str] = (512, 50, "late_chunking")) -> int:
+    """A new embedding config of project default made by `c`'s role, in a transaction of its own; its id."""
+    with c.transaction():
+        c.execute("SELECT set_config('agent_loggy.project', 'default', true)")
+        row = c.execute("INSERT INTO agent_loggy.embedding_configs (project, name, version, embedding_model, "
+                        "dimensions, chunk_size, chunk_overlap, chunking_strategy) "
+                        "VALUES ('default', %s, %s, %s, %s, %s, %s, %s) RETURNING id",
+                        (name, version, model, dims, *chunking)).fetchone()
+    assert row is not None
+    return int(row[0])
+
+
 def store(w: Conn, config_id: int, ids: list[int], inputs: list[str], vectors: npt.NDArray[np.float32],
           chunks: list[int] | None = None) -> int:
     n = len(ids)
@@ -57,14 +71,10 @@ def world(role_url: RoleUrl, conn: Conn) -> dict[str, Any]:
     configs: dict[int, int] = {}
     vectors: dict[int, npt.NDArray[np.float32]] = {}
     with connect(writer) as w:
+        for name, dims in (("minilm", 384), ("openai-small", 1536)):
+            configs[dims] = add_config(w, name, f"model/{name}", dims)
         w.execute("BEGIN")
         w.execute("SELECT set_config('agent_loggy.project', 'default', true)")
-        for name, dims in (("minilm", 384), ("openai-small", 1536)):
-            row = w.execute("INSERT INTO agent_loggy.embedding_configs (project, name, version, embedding_model, "
-                            "dimensions) VALUES ('default', %s, 1, %s, %s) RETURNING id",
-                            (name, f"model/{name}", dims)).fetchone()
-            assert row is not None
-            configs[dims] = row[0]
         w.execute("INSERT INTO agent_loggy.documents (external_id, content, tags) "
                   "SELECT 'd' || g, 'document ' || g, "
                   "CASE WHEN g %% %s = 0 THEN ARRAY['rare'] ELSE ARRAY['common'] END "
@@ -140,17 +150,20 @@ def test_each_config_reads_its_own_hnsw_index_on_its_own_path(world: dict[str, A
         assert f"((embedding)::vector({dims})) vector_cosine_ops" in defs[f"embeddings_{config_id}_hnsw_idx"]
 
 
-def test_search_functions_use_the_index_for_a_reader(world: dict[str, Any]) -> None:
-    """The function's own query (EXECUTE ... USING) reads each config's HNSW index, the other config's not."""
+def test_search_functions_read_only_their_configs_store(world: dict[str, Any]) -> None:
+    """A reader's search_documents() of one config reads that config's store (through its HNSW index, or
+    exactly when the planner finds that cheaper, as at this size) and never the other config's."""
     with connect(world["reader"]) as r:
         for dims, config_id in world["configs"].items():
             other = next(c for c in world["configs"].values() if c != config_id)
-            counts = ("SELECT pg_stat_get_xact_numscans(%s::regclass), pg_stat_get_xact_numscans(%s::regclass)",
-                      (f"agent_loggy.embeddings_{config_id}_hnsw_idx", f"agent_loggy.embeddings_{other}_hnsw_idx"))
-            before = r.execute(*counts).fetchone()
+            reads = ("SELECT pg_stat_get_xact_numscans(%s::regclass) + pg_stat_get_xact_numscans(%s::regclass), "
+                     "pg_stat_get_xact_numscans(%s::regclass) + pg_stat_get_xact_numscans(%s::regclass)",
+                     (f"agent_loggy.embeddings_{config_id}_hnsw_idx", f"agent_loggy.embeddings_{config_id}",
+                      f"agent_loggy.embeddings_{other}_hnsw_idx", f"agent_loggy.embeddings_{other}"))
+            before = r.execute(*reads).fetchone()
             r.execute("SELECT * FROM agent_loggy.search_documents(%s, 'default', 10, ARRAY['common'], %s)",
                       (Vector(world["vectors"][dims][1]), config_id)).fetchall()
-            after = r.execute(*counts).fetchone()  # (pending counts: this backend's, not yet flushed)
+            after = r.execute(*reads).fetchone()  # (pending counts: this backend's, not yet flushed)
             assert before is not None and after is not None
             assert after[0] > before[0] and after[1] == before[1], (dims, before, after)
 
@@ -228,14 +241,7 @@ def test_moving_a_project_to_a_new_config_while_it_is_searched(world: dict[str, 
         assert w.execute("SELECT agent_loggy.use_embedding_config(%s)", (old,)).fetchone() == (None,)
         assert r.execute("SELECT count(*) FROM agent_loggy.search_documents(%s)", (q384,)).fetchone() == (10,)
         # a new version of the model: half backfilled, searches go on with the old config meanwhile
-        w.execute("BEGIN")
-        w.execute("SELECT set_config('agent_loggy.project', 'default', true)")
-        row = w.execute("INSERT INTO agent_loggy.embedding_configs (project, name, version, embedding_model, "
-                        "dimensions) "
-                        "VALUES ('default', 'openai-small', 2, 'model/openai-small', 1536) RETURNING id").fetchone()
-        w.execute("COMMIT")
-        assert row is not None
-        newer = row[0]
+        newer = add_config(w, "openai-small", "model/openai-small", 1536, version=2)
         half = ROWS // 2
         w.execute("BEGIN")
         w.execute("SELECT set_config('agent_loggy.project', 'default', true)")
@@ -277,13 +283,9 @@ def test_a_configs_dimensions_cannot_change_under_its_vectors(world: dict[str, A
 def test_above_2000_dimensions_a_store_indexes_halfvec(role_url: RoleUrl) -> None:
     rng = np.random.default_rng(3)
     with connect(role_url("agent_loggy_writer", "default")) as w:
+        config_id = add_config(w, "large", "text-embedding-3-large", 3072)
         w.execute("BEGIN")
         w.execute("SELECT set_config('agent_loggy.project', 'default', true)")
-        row = w.execute("INSERT INTO agent_loggy.embedding_configs (project, name, version, embedding_model, "
-                        "dimensions) "
-                        "VALUES ('default', 'large', 1, 'text-embedding-3-large', 3072) RETURNING id").fetchone()
-        assert row is not None
-        config_id = row[0]
         ids = [r[0] for r in w.execute("INSERT INTO agent_loggy.documents (content) SELECT 'doc ' || g "
                                        "FROM generate_series(1, 50) AS g RETURNING id").fetchall()]
         vectors = unit_rows(rng, 50, 3072)
@@ -299,13 +301,9 @@ def test_above_2000_dimensions_a_store_indexes_halfvec(role_url: RoleUrl) -> Non
 
 def test_chunks_come_back_as_the_best_chunk_of_each_document(role_url: RoleUrl) -> None:
     with connect(role_url("agent_loggy_writer", "default")) as w:
+        config_id = add_config(w, "tiny", "tiny", 3)
         w.execute("BEGIN")
         w.execute("SELECT set_config('agent_loggy.project', 'default', true)")
-        row = w.execute("INSERT INTO agent_loggy.embedding_configs (project, name, version, embedding_model, "
-                        "dimensions) "
-                        "VALUES ('default', 'tiny', 1, 'tiny', 3) RETURNING id").fetchone()
-        assert row is not None
-        config_id = row[0]
         ids = [r[0] for r in w.execute("INSERT INTO agent_loggy.documents (content) VALUES ('north and east'), "
                                        "('up only') RETURNING id").fetchall()]
         w.execute(
@@ -341,3 +339,89 @@ def test_a_users_document_vectors_stay_theirs(world: dict[str, Any], role_url: R
             seen = r.execute("SELECT count(*) FROM agent_loggy.embeddings WHERE item_id = %s", (row[0],)).fetchone()
             r.execute("COMMIT")
             assert (row[0] in found) is expected and seen == ((1,) if expected else (0,)), user
+
+
+def test_no_client_writes_the_stores_directly_nor_locks_them(world: dict[str, Any]) -> None:
+    """Writes go through the functions that run as the owner: a writer can neither insert a vector for an
+    item of its choice nor hold a lock on a store that would stop other projects' searches."""
+    with connect(world["writer"]) as w:
+        w.execute("BEGIN")
+        w.execute("SELECT set_config('agent_loggy.project', 'default', true)")
+        for statement in (
+                "INSERT INTO agent_loggy.embeddings (config_id, project, kind, item_id, chunk, input_md5, embedding) "
+                f"VALUES ({world['configs'][384]}, 'default', 'documents', 999999, 0, md5('x'), '[1,2,3]')",
+                "DELETE FROM agent_loggy.search_embedding_configs",
+                "LOCK TABLE agent_loggy.embeddings IN SHARE MODE",
+                "LOCK TABLE agent_loggy.search_embedding_configs IN ROW EXCLUSIVE MODE"):
+            w.execute("SAVEPOINT s")
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                w.execute(statement)
+            w.execute("ROLLBACK TO SAVEPOINT s")
+        w.execute("ROLLBACK")
+
+
+def test_a_writer_stores_only_for_items_it_sees_in_a_project_it_may_write(
+        world: dict[str, Any], role_url: RoleUrl) -> None:
+    config_id = world["configs"][384]
+    with connect(world["writer"]) as w:
+        w.execute("BEGIN")
+        w.execute("SELECT set_config('agent_loggy.project', 'default', true)")
+        w.execute("SELECT set_config('agent_loggy.user', 'bob', true)")
+        row = w.execute("INSERT INTO agent_loggy.documents (content, user_id) VALUES ('bob''s', 'bob') RETURNING id"
+                        ).fetchone()
+        w.execute("COMMIT")
+        assert row is not None
+        w.execute("BEGIN")
+        w.execute("SELECT set_config('agent_loggy.project', 'default', true)")
+        w.execute("SELECT set_config('agent_loggy.user', 'alice', true)")
+        with pytest.raises(psycopg.errors.InvalidParameterValue, match=f"documents {row[0]} is not in project"):
+            store(w, config_id, [row[0]], ["bob's"], world["vectors"][384][:1])
+        w.execute("ROLLBACK")
+    reader_of_default = role_url("agent_loggy_writer", "other", level="write")
+    with connect(reader_of_default) as other:
+        with pytest.raises(psycopg.errors.InvalidParameterValue, match=f"no embedding config {config_id}"):
+            store(other, config_id, world["ids"][:1], world["inputs"][:1], world["vectors"][384][:1])
+        with pytest.raises(psycopg.errors.InsufficientPrivilege, match="may not write it"):
+            other.execute("SELECT agent_loggy.use_embedding_config(NULL, 'default')")
+    with connect(role_url("agent_loggy_writer", "default", level="read")) as read_only, \
+            pytest.raises(psycopg.errors.InsufficientPrivilege, match="holds no write grant"):
+        store(read_only, config_id, world["ids"][:1], world["inputs"][:1], world["vectors"][384][:1])
+
+
+def test_a_config_being_created_elsewhere_holds_up_no_search_nor_write(world: dict[str, Any],
+                                                                         role_url: RoleUrl) -> None:
+    """A writer of another project making a config and staying in its transaction: this project's searches,
+    stores and config choices go on; making another config waits at most 5 s, then fails clearly."""
+    with connect(role_url("agent_loggy_writer", "other")) as hog, connect(world["writer"]) as w, \
+            connect(world["reader"]) as r:
+        hog.execute("BEGIN")
+        hog.execute("SELECT set_config('agent_loggy.project', 'other', true)")
+        hog.execute("INSERT INTO agent_loggy.embedding_configs (project, name, version, embedding_model, dimensions) "
+                    "VALUES ('other', 'hog', 1, 'm', 5)")
+        for c in (w, r):
+            c.execute("SET statement_timeout = '3s'")
+        config_id = world["configs"][384]
+        assert len(r.execute("SELECT id FROM agent_loggy.search_documents(%s, 'default', 10, NULL, %s)",
+                             (Vector(world["vectors"][384][0]), config_id)).fetchall()) == 10
+        with w.transaction():
+            w.execute("SELECT set_config('agent_loggy.project', 'default', true)")
+            assert store(w, config_id, world["ids"][:1], world["inputs"][:1], world["vectors"][384][:1]) == 1
+            w.execute("UPDATE agent_loggy.embedding_configs SET is_active = true WHERE id = %s", (config_id,))
+        assert w.execute("SELECT agent_loggy.use_embedding_config(%s)", (config_id,)).fetchone() == (None,)
+        w.execute("SET statement_timeout = 0")
+        began = time.monotonic()
+        with pytest.raises(psycopg.errors.LockNotAvailable, match="another transaction is making one"):
+            add_config(w, "meanwhile", "m", 7)
+        assert time.monotonic() - began < 8
+        hog.execute("ROLLBACK")
+    with connect(world["writer"]) as w:
+        assert add_config(w, "afterwards", "m", 7) > 0
+
+
+def test_a_config_with_vectors_is_not_deleted(world: dict[str, Any]) -> None:
+    with psycopg.connect(world["admin"], autocommit=True) as a:
+        a.execute("BEGIN")
+        a.execute("SELECT set_config('agent_loggy.project', 'default', true)")
+        with pytest.raises(psycopg.errors.ForeignKeyViolation, match="has stored vectors: drop them first"):
+            a.execute("DELETE FROM agent_loggy.embedding_configs WHERE id = %s", (world["configs"][384],))
+        a.execute("ROLLBACK")

@@ -20,6 +20,7 @@ from agent_loggy_db.errors import InvalidInput, PermissionDenied
 from agent_loggy_db.settings import Settings
 from tests.conftest import RoleUrl
 from tests.test_cli import base_env, cli
+from tests.test_embedding_stores import add_config
 
 Conn = psycopg.Connection[Any]
 ONE = Settings(pool_min_size=1, pool_max_size=1)
@@ -33,14 +34,7 @@ def unit(*values: float, dims: int = 3) -> str:
 @pytest.fixture
 def configs(conn: Conn) -> dict[int, int]:
     """Two current embedding configs of default: 3 and 1536 dimensions -> their ids."""
-    ids = {}
-    for name, dims in (("tiny", 3), ("openai", 1536)):
-        row = conn.execute("INSERT INTO agent_loggy.embedding_configs (project, name, version, embedding_model, "
-                           "dimensions) VALUES ('default', %s, 1, %s, %s) RETURNING id",
-                           (name, f"model-{name}", dims)).fetchone()
-        assert row is not None
-        ids[dims] = row[0]
-    return ids
+    return {dims: add_config(conn, name, f"model-{name}", dims) for name, dims in (("tiny", 3), ("openai", 1536))}
 
 
 @pytest.fixture

@@ -248,8 +248,38 @@ def test_rolling_back_0028_is_refused_while_documents_belong_to_users(uploads: s
     from agent_loggy_db import migrations
     from agent_loggy_db.errors import MigrationError
 
-    migrations.rollback(db_url, count=1)  # 0029_facts
+    migrations.rollback(db_url, count=3)  # 0031_fuzzy_search, 0030_embedding_stores, 0029_facts
     with pytest.raises(MigrationError, match="belong to users"):
         migrations.rollback(db_url, count=1)
     with psycopg.connect(db_url) as c:
         assert c.execute("SELECT count(*) FROM agent_loggy.documents WHERE user_id IS NOT NULL").fetchone() == (6,)
+
+
+def test_an_admin_login_cannot_be_limited(role_url: RoleUrl) -> None:
+    admin = role_url("agent_loggy_admin")
+    login = psycopg.conninfo.conninfo_to_dict(admin)["user"]
+    with psycopg.connect(admin, autocommit=True) as a, pytest.raises(psycopg.errors.InvalidParameterValue,
+                                                                      match="is an admin: it cannot be limited"):
+        a.execute("SELECT agent_loggy.limit_login_to_user(%s, 'alice')", (login,))
+
+
+def test_messages_show_control_characters_escaped(role_url: RoleUrl) -> None:
+    with psycopg.connect(role_url("agent_loggy_reader", "default"), autocommit=True) as r:
+        act(r, "eve\x1b[2J\nforged line\u202e")
+        with pytest.raises(psycopg.errors.InvalidParameterValue) as caught:
+            r.execute("SELECT agent_loggy.acting_user()")
+        r.execute("ROLLBACK")
+    message = str(caught.value).splitlines()[0]
+    assert "'eve\\x1b[2J\\x0aforged line\\u202e'" in message
+    assert "\x1b" not in str(caught.value) and "\u202e" not in str(caught.value)
+
+
+def test_rolling_back_0028_is_refused_while_logins_are_limited(limited: str, db_url: str, conn: Conn) -> None:
+    from agent_loggy_db import migrations
+    from agent_loggy_db.errors import MigrationError
+
+    conn.execute("DELETE FROM agent_loggy.documents WHERE user_id IS NOT NULL")
+    migrations.rollback(db_url, count=3)
+    with pytest.raises(MigrationError, match="are limited to a user, and would act for any"):
+        migrations.rollback(db_url, count=1)
+    assert conn.execute("SELECT count(*) FROM agent_loggy.login_users").fetchone() == (1,)
