@@ -248,6 +248,10 @@ def test_cli_embed_config_chunks_with_the_local_model_and_says_when_the_model_re
     assert re.search(r"│ documents\s*│ 0\s*│ 0\s*│ 0\s*│", again.stdout), "nothing left"
     missing = cli("embed", "--config", "nope", env=env)
     assert missing.returncode == 1 and "no embedding config 'nope' in project default" in missing.stderr
+    found = cli("search", "step 59: restart the payment gateway pod", "--mode", "vector", "--config", "minilm",
+                "--limit", "1", env=env)
+    assert found.returncode == 0, found.stderr
+    assert "manual/runbook" in found.stdout and "step 59" in found.stdout, "the best chunk, from the end of the text"
 
 
 def test_a_1536_dimension_faiss_store_keeps_its_vectors_in_the_config(

@@ -82,12 +82,18 @@ MODES = ("hybrid", "vector", "keyword", "fuzzy")
 @click.option("--tags", default=None, help="Comma-separated tags; documents must carry all of them.")
 @click.option("--mode", type=click.Choice(MODES), default="hybrid", show_default=True)
 @click.option("--limit", "-k", type=click.IntRange(1, 1000), default=10, show_default=True)
-def search(text: str, project: str, tags: str | None, mode: str, limit: int) -> None:
+@click.option("--config", "config", default=None, metavar="NAME|ID",
+              help="Vector and hybrid: search this embedding config's store (default: the project's search config).")
+@click.option("--user", "-u", envvar="AGENT_LOGGY_USER", default=None,
+              help="Act for this user of the application: their documents and the shared ones (env AGENT_LOGGY_USER).")
+def search(text: str, project: str, tags: str | None, mode: str, limit: int, config: str | None,
+           user: str | None) -> None:
     """Search the documents of a project for TEXT and print the best matches as a table.
 
     vector and hybrid embed TEXT with the local model (the extra embed); keyword and fuzzy need no
     model. fuzzy is keyword search tolerant to typos (paymnet-gatway finds payment-gateway): the
-    "matched" column says which word each query word matched.
+    "matched" column says which word each query word matched. A document found through its best
+    chunk (an embedding config's store) shows that chunk.
     """
     if not text.strip():
         raise click.BadParameter("expected some words to search for", param_hint="TEXT")
@@ -97,15 +103,21 @@ def search(text: str, project: str, tags: str | None, mode: str, limit: int) -> 
     embedder = None if mode in ("keyword", "fuzzy") else load_embedder()
     settings = Settings.from_env()
     with command_pool(settings, max_size=settings.pool_max_size) as pool:
+        chosen = None
+        if config is not None:
+            with translated_errors(), pool.connection() as conn:
+                chosen = embedding_config(conn, int(config) if config.isdigit() else config, project).id
         finder = Search(pool, embedder=embedder)
         if mode == "keyword":
-            hits = finder.keyword_search_documents(text, project=project, limit=limit, tags=tag_list)
+            hits = finder.keyword_search_documents(text, project=project, limit=limit, tags=tag_list, user=user)
         elif mode == "fuzzy":
-            hits = finder.fuzzy_search_documents(text, project=project, limit=limit, tags=tag_list)
+            hits = finder.fuzzy_search_documents(text, project=project, limit=limit, tags=tag_list, user=user)
         elif mode == "vector":
-            hits = finder.search_documents(text, project=project, limit=limit, tags=tag_list)
+            hits = finder.search_documents(text, project=project, limit=limit, tags=tag_list, user=user,
+                                           embedding_config=chosen)
         else:
-            hits = finder.hybrid_search_documents(text, project=project, limit=limit, tags=tag_list)
+            hits = finder.hybrid_search_documents(text, project=project, limit=limit, tags=tag_list, user=user,
+                                                  embedding_config=chosen)
     if not hits:
         say(f"no documents of project {project} match {text!r}" + (f" with tags {tags}" if tags else ""))
         return
@@ -113,8 +125,16 @@ def search(text: str, project: str, tags: str | None, mode: str, limit: int) -> 
                *(("matched",) if mode == "fuzzy" else ()), "content"]
     table(f"{mode} search of project {project} for {text!r}", columns,
           [(n, *_scores(hit, mode), f"{hit.source}/{hit.external_id or hit.id}", hit.title or "", ",".join(hit.tags),
-            *((_matched(hit),) if mode == "fuzzy" else ()), _snippet(hit.content))
+            *((_matched(hit),) if mode == "fuzzy" else ()), _snippet(_best_text(hit)))
            for n, hit in enumerate(hits, start=1)])
+
+
+def _best_text(hit: DocumentHit) -> str:
+    """The document's best chunk when the search says where it lies (in title and content), else its content."""
+    if hit.chunk_start is None or hit.chunk_end is None:
+        return hit.content
+    embedded = "\n\n".join(part for part in (hit.title, hit.content) if part is not None)
+    return embedded[hit.chunk_start:hit.chunk_end]
 
 
 def _matched(hit: DocumentHit) -> str:
