@@ -207,7 +207,7 @@ def test_changelog_refuses_update_delete_truncate_even_for_the_owner(conn: Conn,
 def test_truncate_of_a_config_table_is_refused(conn: Conn, table: str) -> None:
     # documents and facts reference embedding_configs, runs references prompts (and scores and findings
     # reference runs): only truncating them together gets past the FK check
-    also = {"embedding_configs": ", agent_loggy.documents, agent_loggy.facts",
+    also = {"embedding_configs": ", agent_loggy.documents, agent_loggy.facts, agent_loggy.search_embedding_configs",
             "prompts": ", agent_loggy.runs, agent_loggy.scores, agent_loggy.trace_findings"}.get(table, "")
     with pytest.raises(psycopg.errors.InsufficientPrivilege, match="would bypass the changelog"):
         conn.execute(f"TRUNCATE agent_loggy.{table}{also}")
