@@ -5172,10 +5172,10 @@ BEGIN
     IF p_count IS NULL OR p_count <= 0 THEN
         RETURN;
     END IF;
-    -- the candidate list is read when the scan begins, at OPEN here (unlike nearest_document_ids'
-    -- plan at 40 and raise before the first fetch: measured, a store's scan kept 40 and lost recall)
-    PERFORM set_config('hnsw.ef_search',
-                       greatest(caller_ef_search::integer, agent_loggy.hnsw_ef_search(wanted))::text, true);
+    -- planned at pgvector's default ef_search (40): its cost estimate of the index path grows with
+    -- ef_search, and planned at the raised one the planner scans a 100,000-row store exactly (110 ms
+    -- against 3 ms, measured); pgvector reads ef_search when the scan starts, at the first fetch
+    PERFORM set_config('hnsw.ef_search', '40', true);
     OPEN nearest FOR EXECUTE format($q$
         SELECT e.item_id, e.chunk, (e.embedding::%1$s %2$s $1::%1$s)::double precision
         FROM agent_loggy.embeddings AS e %3$s
@@ -5183,6 +5183,8 @@ BEGIN
         ORDER BY e.embedding::%1$s %2$s $1::%1$s
         LIMIT $3$q$, typ, op, item_join, item_filter)
         USING p_query, p_project, wanted, p_tags, config.id, p_what;
+    PERFORM set_config('hnsw.ef_search',
+                       greatest(caller_ef_search::integer, agent_loggy.hnsw_ef_search(wanted))::text, true);
     LOOP
         FETCH nearest INTO found_id, found_chunk, found_distance;
         EXIT WHEN NOT FOUND;
@@ -5221,7 +5223,7 @@ $_$;
 -- Name: FUNCTION nearest_config_ids(p_what text, p_embedding_config_id bigint, p_query public.vector, p_project text, p_count integer, p_tags text[]); Type: COMMENT; Schema: agent_loggy; Owner: -
 --
 
-COMMENT ON FUNCTION agent_loggy.nearest_config_ids(p_what text, p_embedding_config_id bigint, p_query public.vector, p_project text, p_count integer, p_tags text[]) IS 'The p_count items of p_what (documents carrying all p_tags; current context rules; the newest active version of each prompt) of p_project nearest to p_query in the store of embedding config p_embedding_config_id, by the config''s distance, with the best chunk of each, nearest first. Reads up to 4 p_count + 16 chunks through the config''s HNSW index (relaxed iterative scan, hnsw.ef_search = hnsw_ef_search(chunks) or the caller''s if larger, restored on return) and searches exactly when they hold fewer than p_count items. Arguments are checked by the search functions.';
+COMMENT ON FUNCTION agent_loggy.nearest_config_ids(p_what text, p_embedding_config_id bigint, p_query public.vector, p_project text, p_count integer, p_tags text[]) IS 'The p_count items of p_what (documents carrying all p_tags; current context rules; the newest active version of each prompt) of p_project nearest to p_query in the store of embedding config p_embedding_config_id, by the config''s distance, with the best chunk of each, nearest first. Reads up to 4 p_count + 16 chunks through the config''s HNSW index (relaxed iterative scan, hnsw.ef_search = hnsw_ef_search(chunks) or the caller''s if larger; planned at 40, restored on return) and searches exactly when they hold fewer than p_count items. Arguments are checked by the search functions.';
 
 --
 -- Name: nearest_context_rule_ids(public.vector, text, integer); Type: FUNCTION; Schema: agent_loggy; Owner: -
