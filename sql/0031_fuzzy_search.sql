@@ -525,7 +525,7 @@ BEGIN
         SELECT coalesce(array_agg(n.id ORDER BY n.rank), '{}'), coalesce(array_agg(n.distance ORDER BY n.rank), '{}')
         INTO semantic_ids, semantic_distances
         FROM agent_loggy.nearest_config_ids('documents', config.id, p_query, p_project, candidates, tags)
-             WITH ORDINALITY AS n (id, chunk, distance, rank);
+             WITH ORDINALITY AS n (id, chunk, distance, chunk_start, chunk_end, rank);
     ELSIF p_query IS NOT NULL AND config_id IS NOT NULL THEN
         config := agent_loggy.checked_config_query(p_query, config_id, p_project);
     END IF;
