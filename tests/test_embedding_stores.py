@@ -428,3 +428,36 @@ def test_a_config_with_vectors_is_not_deleted(world: dict[str, Any]) -> None:
         with pytest.raises(psycopg.errors.ForeignKeyViolation, match="has stored vectors: drop them first"):
             a.execute("DELETE FROM agent_loggy.embedding_configs WHERE id = %s", (world["configs"][384],))
         a.execute("ROLLBACK")
+
+
+@pytest.mark.parametrize(("distance", "ops", "expected"), [
+    ("l2", "vector_l2_ops", [(1, -0.0), (2, -1.0), (3, -2.0)]),
+    ("inner_product", "vector_ip_ops", [(3, 3.0), (2, 2.0), (1, 1.0)]),
+])
+def test_a_configs_distance_orders_its_search_and_indexes_its_store(
+        role_url: RoleUrl, distance: str, ops: str, expected: list[tuple[int, float]]) -> None:
+    """l2: nearest by euclidean distance, similarity its negation; inner_product: largest dot product first."""
+    with connect(role_url("agent_loggy_writer", "default")) as w:
+        with w.transaction():
+            w.execute("SELECT set_config('agent_loggy.project', 'default', true)")
+            row = w.execute("INSERT INTO agent_loggy.embedding_configs (project, name, version, embedding_model, "
+                            "dimensions, distance) VALUES ('default', 'd', 1, 'm', 2, %s) RETURNING id",
+                            (distance,)).fetchone()
+        assert row is not None
+        config_id = row[0]
+        w.execute("BEGIN")
+        w.execute("SELECT set_config('agent_loggy.project', 'default', true)")
+        ids = [r[0] for r in w.execute("INSERT INTO agent_loggy.documents (content) VALUES ('one'), ('two'), ('three') "
+                                       "RETURNING id").fetchall()]
+        w.execute(
+            "SELECT agent_loggy.store_config_embeddings('documents', %s, %s, %s, ARRAY[0, 0, 0], %s, %s, %s, %s, "
+            "ARRAY['[1,0]', '[2,0]', '[3,0]']::vector[])",
+            (config_id, ids, ["one", "two", "three"], [None] * 3, [None] * 3, [None] * 3, [None] * 3))
+        w.execute("COMMIT")
+        got = w.execute("SELECT id, similarity FROM agent_loggy.search_documents('[1,0]', 'default', 3, NULL, %s)",
+                        (config_id,)).fetchall()
+        indexdef = w.execute("SELECT pg_get_indexdef(%s::regclass)", (f"agent_loggy.embeddings_{config_id}_hnsw_idx",)
+                             ).fetchone()
+    assert [ids.index(i) + 1 for i, _ in got] == [n for n, _ in expected]
+    assert [s for _, s in got] == pytest.approx([s for _, s in expected])
+    assert indexdef is not None and ops in indexdef[0]
