@@ -98,7 +98,6 @@ class Plan:
     strategy: str
     size: int
     overlap: int
-    asked_size: int
 
 
 def plan(config: Any, embedder: object) -> Plan:
@@ -109,7 +108,7 @@ def plan(config: Any, embedder: object) -> Plan:
         raise ValueError(f"embedding config {config.id} asks chunking strategy {strategy!r}: "
                          f"expected one of {', '.join(STRATEGIES)}")
     if strategy == "none":
-        return Plan(strategy, size, overlap, size)
+        return Plan(strategy, size, overlap)
     if not isinstance(embedder, TokenizingEmbedder):
         raise ValueError(f"embedding config {config.id} asks {strategy} chunking of {size} tokens, but the embedder "
                          f"{getattr(embedder, 'name', type(embedder).__name__)} does not tell its tokens "
@@ -120,4 +119,4 @@ def plan(config: Any, embedder: object) -> Plan:
                          "expose token embeddings (implement embed_windows, see agent_loggy_db.chunking), "
                          "or use chunking_strategy 'fixed'")
     window = min(size, embedder.max_tokens)
-    return Plan(strategy, window, min(overlap, window - 1), size)
+    return Plan(strategy, window, min(overlap, window - 1))

@@ -38,6 +38,7 @@ def embed(what: tuple[str, ...], project: str, batch_size: int, config: str | No
     embedder = load_embedder()
     settings = Settings.from_env()
     rows: list[tuple[str, int, int | str, int]] = []
+    windows: list[int] = []  # the chunk window each fill used
     actor = os_user() or "agent-loggy-db embed"
     with translated_errors(), psycopg.connect(target_url(settings), connect_timeout=settings.connect_timeout) as conn:
         register_vector(conn)
@@ -62,15 +63,16 @@ def embed(what: tuple[str, ...], project: str, batch_size: int, config: str | No
                     filled = fill_config_embeddings(conn, embedder, chosen, table_name, batch_size=batch_size,
                                                     actor=actor, on_batch=advance)
                     rows.append((name, filled.embedded, filled.chunks, filled.skipped))
+                    windows.append(filled.window)
     if chosen is None:
         table(f"Embeddings computed with {embedder.name} in project {project}",
               ["what", "embedded", "left (text changed)"], [(name, done, left) for name, done, _, left in rows])
         return
     table(f"Embedding config {chosen.id} ({chosen.name} v{chosen.version}, {chosen.chunking_strategy}) filled with "
           f"{embedder.name} in project {chosen.project}", ["what", "embedded", "chunks", "left (text changed)"], rows)
-    window = min(chosen.chunk_size, getattr(embedder, "max_tokens", chosen.chunk_size))
-    if chosen.chunking_strategy != "none" and window < chosen.chunk_size:
-        warn(f"note: chunks of {window} tokens, not the config's {chosen.chunk_size}: {embedder.name} reads no more")
+    if windows and min(windows) < chosen.chunk_size and chosen.chunking_strategy != "none":
+        warn(f"note: chunks of {min(windows)} tokens, not the config's {chosen.chunk_size}: {embedder.name} reads no "
+             "more")
 
 
 MODES = ("hybrid", "vector", "keyword", "fuzzy")
