@@ -218,7 +218,8 @@ def test_a_changed_text_drops_its_vectors_of_every_config_and_is_pending_again(w
         w.execute("BEGIN")
         w.execute("SELECT set_config('agent_loggy.project', 'default', true)")
         w.execute("UPDATE agent_loggy.documents SET tags = ARRAY['other'] WHERE id = %s", (first,))
-        kept = w.execute("SELECT count(*) FROM agent_loggy.embeddings WHERE item_id = %s", (first,)).fetchone()
+        kept = w.execute("SELECT count(*) FROM agent_loggy.embeddings WHERE item_id = %s AND tags = ARRAY['other']",
+                         (first,)).fetchone()  # kept, and its tags followed the document's
         w.execute("UPDATE agent_loggy.documents SET content = 'rewritten' WHERE id = %s", (first,))
         left = w.execute("SELECT count(*) FROM agent_loggy.embeddings WHERE item_id = %s", (first,)).fetchone()
         w.execute("COMMIT")
