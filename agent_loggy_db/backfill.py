@@ -24,7 +24,9 @@ if TYPE_CHECKING:
     from agent_loggy_db.embedding import Embedder
 
 TARGETS = {"documents": "documents", "context-rules": "context_rules", "prompts": "prompts"}
-"""CLI name -> table name of what can be embedded."""
+"""CLI name -> table name of what can be embedded into the vector(384) columns."""
+CONFIG_TARGETS = {**TARGETS, "investigations": "investigations"}
+"""CLI name -> table name of what can be embedded into an embedding config's store."""
 
 
 @dataclass(frozen=True)
@@ -126,7 +128,7 @@ def fill_config_embeddings(
     actor: str | None = None,
     on_batch: Callable[[int], None] | None = None,
 ) -> ConfigFill:
-    """Embed, chunked as `config` says, every row of `what` (a table name of TARGETS) of the config's
+    """Embed, chunked as `config` says, every row of `what` (a table name of CONFIG_TARGETS) of the config's
     project that has no vectors of it yet, into the config's store; resumable (each batch of rows is
     its own transaction, and only rows still pending are read).
 

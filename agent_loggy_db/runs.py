@@ -382,13 +382,14 @@ def _target(target: Run | Investigation | int, project: str) -> dict[str, Any]:
 class _Calls:
     @staticmethod
     def start_investigation(query: str, project: str, external_ref: str | None, requested_by: str | None,
-                            parameters: Mapping[str, Any] | None, embedding: Any, status: str) -> _Call[Investigation]:
-        sql = ("INSERT INTO agent_loggy.investigations (project, query, external_ref, requested_by, parameters, status,"
-               " embedding) VALUES (%(project)s, %(query)s, %(ref)s, %(by)s, %(parameters)s,"
-               " %(status)s::agent_loggy.investigation_status, %(embedding)s) RETURNING *")
+                            parameters: Mapping[str, Any] | None, embedding: Any, status: str,
+                            config: int | None) -> _Call[Investigation]:
+        sql = ("SELECT * FROM agent_loggy.start_investigation(%(query)s::text, %(project)s::text, %(ref)s::text,"
+               " %(by)s::text, %(parameters)s::jsonb, %(status)s::agent_loggy.investigation_status,"
+               " %(embedding)s::vector, %(config)s::bigint)")
         return _Call(project, sql, {"project": project, "query": query, "ref": external_ref, "by": requested_by,
                                     "parameters": jsonb(dict(parameters or {})), "status": status,
-                                    "embedding": embedding}, _one(Investigation))
+                                    "embedding": embedding, "config": config}, _one(Investigation))
 
     @staticmethod
     def set_status(investigation: int, status: str, project: str) -> _Call[Investigation]:
@@ -474,9 +475,10 @@ class _Calls:
                      " ORDER BY id", (run.id, run.started_at), _all(Score))
 
     @staticmethod
-    def similar(vector: Any, project: str, limit: int, user: str | None) -> _Call[list[Row]]:
-        sql = ("SELECT * FROM agent_loggy.similar_investigations(%s::vector, %s::text, %s::integer, %s::text)")
-        return _Call(project, sql, (vector, project, limit, user), lambda rows: rows)
+    def similar(vector: Any, project: str, limit: int, user: str | None, config: int | None) -> _Call[list[Row]]:
+        sql = ("SELECT * FROM agent_loggy.similar_investigations(%s::vector, %s::text, %s::integer, %s::text,"
+               " %s::bigint)")
+        return _Call(project, sql, (vector, project, limit, user, config), lambda rows: rows)
 
     @staticmethod
     def set_policy(label: str, project: str, min_runs: int, max_error_rate: float | None,
@@ -655,11 +657,13 @@ class Runs:
 
     def start_investigation(self, query: str, *, project: str = DEFAULT_PROJECT, external_ref: str | None = None,
                             requested_by: str | None = None, parameters: Mapping[str, Any] | None = None,
-                            embedding: str | QueryVector | None = None, status: str = "running") -> Investigation:
-        """Record an investigation (running unless told); embedding: its query's vector, or text to embed."""
+                            embedding: str | QueryVector | None = None, status: str = "running",
+                            embedding_config: int | None = None) -> Investigation:
+        """Record an investigation (running unless told); embedding: its query's vector, or text to embed,
+        kept in the vector(384) column or, with `embedding_config` (an id), in that config's store."""
         vector = None if embedding is None else self._vectors.vector(embedding)
         return self._run(_Calls.start_investigation(query, project, external_ref, requested_by, parameters, vector,
-                                                    status))
+                                                    status, embedding_config))
 
     def set_status(self, investigation: Investigation | int, status: str, *,
                    project: str = DEFAULT_PROJECT) -> Investigation:
@@ -714,10 +718,12 @@ class Runs:
         return self._run(_Calls.compare(name, a, b, score, since, project))
 
     def similar_investigations(self, query: str | QueryVector, *, project: str = DEFAULT_PROJECT, limit: int = 5,
-                               user: str | None = None) -> list[tuple[Investigation, float]]:
+                               user: str | None = None,
+                               embedding_config: int | None = None) -> list[tuple[Investigation, float]]:
         """Past investigations whose query is nearest `query` (text needs an embedder), with similarity;
-        user: only those asked by that user."""
-        rows = self._run(_Calls.similar(self._vectors.vector(query), project, limit, user))
+        user: only those asked by that user; embedding_config: the config whose vectors to search (default:
+        the project's search config, else the vector(384) column)."""
+        rows = self._run(_Calls.similar(self._vectors.vector(query), project, limit, user, embedding_config))
         return [(_row(Investigation, r | {"project": project}), float(r["similarity"])) for r in rows]
 
     def set_policy(self, label: str, *, project: str = DEFAULT_PROJECT, min_runs: int = 0,
@@ -827,11 +833,12 @@ class AsyncRuns:
     async def start_investigation(self, query: str, *, project: str = DEFAULT_PROJECT,
                                   external_ref: str | None = None, requested_by: str | None = None,
                                   parameters: Mapping[str, Any] | None = None,
-                                  embedding: QueryVector | None = None, status: str = "running") -> Investigation:
+                                  embedding: QueryVector | None = None, status: str = "running",
+                                  embedding_config: int | None = None) -> Investigation:
         """The async twin of Runs.start_investigation (a vector, not text)."""
         vector = None if embedding is None else self._vectors.vector(embedding)
         return await self._run(_Calls.start_investigation(query, project, external_ref, requested_by, parameters,
-                                                          vector, status))
+                                                          vector, status, embedding_config))
 
     async def set_status(self, investigation: Investigation | int, status: str, *,
                          project: str = DEFAULT_PROJECT) -> Investigation:
@@ -873,3 +880,10 @@ class AsyncRuns:
                       project: str = DEFAULT_PROJECT) -> list[Comparison]:
         """The async twin of Runs.compare."""
         return await self._run(_Calls.compare(name, a, b, score, since, project))
+
+    async def similar_investigations(self, query: QueryVector, *, project: str = DEFAULT_PROJECT, limit: int = 5,
+                                     user: str | None = None,
+                                     embedding_config: int | None = None) -> list[tuple[Investigation, float]]:
+        """The async twin of Runs.similar_investigations (a vector, not text)."""
+        rows = await self._run(_Calls.similar(self._vectors.vector(query), project, limit, user, embedding_config))
+        return [(_row(Investigation, r | {"project": project}), float(r["similarity"])) for r in rows]

@@ -1855,7 +1855,7 @@ BEGIN
         RAISE EXCEPTION 'query vector has % dimensions: embedding config % (%) has %', vector_dims(p_query), config.id,
             config.embedding_model, config.dimensions USING ERRCODE = 'invalid_parameter_value';
     END IF;
-    PERFORM agent_loggy.checked_any_vector(p_query, 'query vector');
+    PERFORM agent_loggy.checked_any_vector(p_query, 'query vector'); IF config.dimensions > 2000 AND agent_loggy.halfvec_problem(p_query) IS NOT NULL THEN RAISE EXCEPTION 'query vector %: embedding config % (% dimensions) compares vectors as halfvec', agent_loggy.halfvec_problem(p_query), config.id, config.dimensions USING ERRCODE = 'invalid_parameter_value'; END IF;
     RETURN config;
 END
 $$;
@@ -1864,7 +1864,7 @@ $$;
 -- Name: FUNCTION checked_config_query(p_query public.vector, p_embedding_config_id bigint, p_project text); Type: COMMENT; Schema: agent_loggy; Owner: -
 --
 
-COMMENT ON FUNCTION agent_loggy.checked_config_query(p_query public.vector, p_embedding_config_id bigint, p_project text) IS 'The embedding config a search of p_project with p_query reads, when the query can be searched with in it: 22023 naming the config and its dimensions when the query''s length differs, or when the config is another project''s.';
+COMMENT ON FUNCTION agent_loggy.checked_config_query(p_query public.vector, p_embedding_config_id bigint, p_project text) IS 'The embedding config a search of p_project with p_query reads, when the query can be searched with in it: 22023 naming the config and its dimensions when the query''s length differs, or when the config is another project''s; 22023 for a query that does not fit halfvec (halfvec_problem()) in a config above 2,000 dimensions.';
 
 --
 -- Name: checked_embedding_config(bigint); Type: FUNCTION; Schema: agent_loggy; Owner: -
@@ -2183,6 +2183,29 @@ $$;
 --
 
 COMMENT ON FUNCTION agent_loggy.checked_readable_project(p_project text) IS 'Returns p_project when the calling login may read it (session_may_read), else raises 42501: what a SECURITY DEFINER function reading a project''s rows as the owner asks first.';
+
+--
+-- Name: checked_store_target(text); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.checked_store_target(p_what text) RETURNS text
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+BEGIN
+    IF p_what IS NULL OR p_what NOT IN ('documents', 'context_rules', 'prompts', 'investigations') THEN
+        RAISE EXCEPTION 'invalid embedding target %: expected documents, context_rules, prompts or investigations',
+            quote_nullable(p_what) USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    RETURN p_what;
+END
+$$;
+
+--
+-- Name: FUNCTION checked_store_target(p_what text); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.checked_store_target(p_what text) IS 'Returns p_what when it names what an embedding config''s store holds (documents, context_rules, prompts, investigations), else raises SQLSTATE 22023.';
 
 --
 -- Name: checked_tags(text[]); Type: FUNCTION; Schema: agent_loggy; Owner: -
@@ -2826,6 +2849,123 @@ CREATE FUNCTION agent_loggy.embedding_input(p_row agent_loggy.documents) RETURNS
 COMMENT ON FUNCTION agent_loggy.embedding_input(p_row agent_loggy.documents) IS 'The text embedded for a document: its title and content, separated by a blank line.';
 
 --
+-- Name: investigations; Type: TABLE; Schema: agent_loggy; Owner: -
+--
+
+CREATE TABLE agent_loggy.investigations (
+    id bigint NOT NULL,
+    project text DEFAULT 'default'::text NOT NULL,
+    external_ref text,
+    requested_by text,
+    query text NOT NULL,
+    parameters jsonb DEFAULT '{}'::jsonb NOT NULL,
+    status agent_loggy.investigation_status DEFAULT 'queued'::agent_loggy.investigation_status NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    started_at timestamp with time zone,
+    finished_at timestamp with time zone,
+    embedding public.vector(384),
+    recorded_by text DEFAULT SESSION_USER NOT NULL,
+    CONSTRAINT investigations_external_ref_check CHECK (((length(external_ref) >= 1) AND (length(external_ref) <= 200))),
+    CONSTRAINT investigations_parameters_check CHECK (((jsonb_typeof(parameters) = 'object'::text) AND (octet_length((parameters)::text) <= 1000000))),
+    CONSTRAINT investigations_project_check CHECK (agent_loggy.is_valid_project(project)),
+    CONSTRAINT investigations_query_check CHECK (((query ~ '\S'::text) AND (length(query) <= 100000))),
+    CONSTRAINT investigations_requested_by_check CHECK (((length(requested_by) >= 1) AND (length(requested_by) <= 200))),
+    CONSTRAINT investigations_times_check CHECK ((((started_at IS NULL) OR (finished_at IS NULL) OR (finished_at >= started_at)) AND agent_loggy.is_readable_time(started_at) AND agent_loggy.is_readable_time(finished_at)))
+);
+
+--
+-- Name: TABLE investigations; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON TABLE agent_loggy.investigations IS 'One dispute or query under analysis: the runs, scores, findings and verdicts of one agent-loggy investigation hang off it.';
+
+--
+-- Name: COLUMN investigations.id; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.investigations.id IS 'Identity of the investigation.';
+
+--
+-- Name: COLUMN investigations.project; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.investigations.project IS 'Tenant / deployment the investigation belongs to.';
+
+--
+-- Name: COLUMN investigations.external_ref; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.investigations.external_ref IS 'The caller''s reference, e.g. the dispute id (1-200 characters).';
+
+--
+-- Name: COLUMN investigations.requested_by; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.investigations.requested_by IS 'The user who asked (the application''s user, not the database role).';
+
+--
+-- Name: COLUMN investigations.query; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.investigations.query IS 'The query text under analysis.';
+
+--
+-- Name: COLUMN investigations.parameters; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.investigations.parameters IS 'Parameters extracted from the query (parameter_extraction''s output), a JSON object.';
+
+--
+-- Name: COLUMN investigations.status; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.investigations.status IS 'queued, running, succeeded, failed or cancelled; moves only forward.';
+
+--
+-- Name: COLUMN investigations.created_at; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.investigations.created_at IS 'When the investigation was recorded.';
+
+--
+-- Name: COLUMN investigations.started_at; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.investigations.started_at IS 'When it began running (set on the move to running, unless given).';
+
+--
+-- Name: COLUMN investigations.finished_at; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.investigations.finished_at IS 'When it ended (set on the move to an end state, unless given).';
+
+--
+-- Name: COLUMN investigations.embedding; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.investigations.embedding IS 'Embedding of the query, for similar_investigations().';
+
+--
+-- Name: COLUMN investigations.recorded_by; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.investigations.recorded_by IS 'The login role that recorded it (session_user; not the caller''s choice).';
+
+--
+-- Name: embedding_input(agent_loggy.investigations); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.embedding_input(p_row agent_loggy.investigations) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN (p_row).query;
+
+--
+-- Name: FUNCTION embedding_input(p_row agent_loggy.investigations); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.embedding_input(p_row agent_loggy.investigations) IS 'The text embedded for an investigation: its query.';
+
+--
 -- Name: embedding_input(agent_loggy.prompts); Type: FUNCTION; Schema: agent_loggy; Owner: -
 --
 
@@ -3306,6 +3446,28 @@ $$;
 --
 
 COMMENT ON FUNCTION agent_loggy.forget_keyword_counts() IS 'Statement trigger of documents after TRUNCATE: no documents, no counts (nor changes of this transaction to fold).';
+
+--
+-- Name: forget_stale_investigation_vectors(); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.forget_stale_investigation_vectors() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+BEGIN
+    IF TG_OP = 'DELETE' OR NEW.query IS DISTINCT FROM OLD.query THEN
+        DELETE FROM agent_loggy.embeddings AS e WHERE e.kind = 'investigations' AND e.item_id = OLD.id;
+    END IF;
+    RETURN NULL;
+END
+$$;
+
+--
+-- Name: FUNCTION forget_stale_investigation_vectors(); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.forget_stale_investigation_vectors() IS 'AFTER UPDATE OF query / DELETE row trigger of investigations: an investigation whose query changes, or that is deleted, loses its vectors of every config. Runs as the owner, on the rows the caller changed only.';
 
 --
 -- Name: forget_stale_vectors(); Type: FUNCTION; Schema: agent_loggy; Owner: -
@@ -3872,6 +4034,33 @@ $$;
 --
 
 COMMENT ON FUNCTION agent_loggy.guard_row() IS 'BEFORE INSERT/UPDATE row trigger of the five config tables (argument: the changelog config_type) and of documents (no argument). For a non-admin, the row (before and after) must belong to the project bound to the transaction at the moment it is written. Everyone: parameters / metadata nest at most 64 levels; prompts and model configs take their project''s write lock; a new version re-using a recorded number must have the recorded content. Non-admins also: only the next version number, no switching on or off, no protected label given, moved or removed. Fires for the functions and for direct INSERT, UPDATE, ON CONFLICT and MERGE alike.';
+
+--
+-- Name: halfvec_problem(public.vector); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.halfvec_problem(p_vector public.vector) RETURNS text
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+DECLARE
+    largest real := (SELECT max(abs(x)) FROM unnest(p_vector::real[]) AS x);
+BEGIN
+    -- in this order, one statement each: the cast of a vector beyond the range fails
+    IF largest > 65504 THEN
+        RETURN format('has a value of magnitude %s: halfvec holds at most 65504', largest);
+    ELSIF l2_norm(p_vector::halfvec) = 0 THEN
+        RETURN 'rounds to all zeros as halfvec (every value below 6e-8)';
+    END IF;
+    RETURN NULL;
+END
+$$;
+
+--
+-- Name: FUNCTION halfvec_problem(p_vector public.vector); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.halfvec_problem(p_vector public.vector) IS 'Why p_vector cannot be compared as halfvec (a value beyond 65504, or all values rounding to zero), NULL when it can. Stores of embedding configs above 2,000 dimensions compare as halfvec: store_config_embeddings() and checked_config_query() refuse such vectors (22023), which would fail (22003) or come back with similarity NaN in every search of the store.';
 
 --
 -- Name: highest_recorded_version(text, text, text); Type: FUNCTION; Schema: agent_loggy; Owner: -
@@ -5144,7 +5333,7 @@ DECLARE
     -- documents: the tag filter on the store itself, which the index orders (tags and users kept in step);
     -- context rules and prompts (few): only current versions
     item_join text := CASE p_what
-        WHEN 'documents' THEN ''
+        WHEN 'documents' THEN '' WHEN 'investigations' THEN 'JOIN agent_loggy.investigations AS t ON t.id = e.item_id AND ($4::text[] IS NULL OR t.requested_by = ANY ($4))'
         WHEN 'context_rules' THEN 'JOIN agent_loggy.context_rules AS t ON t.id = e.item_id AND agent_loggy.is_current_context_rule(t.id)'
         ELSE 'JOIN agent_loggy.prompts AS t ON t.id = e.item_id AND t.is_active AND NOT EXISTS (
                   SELECT FROM agent_loggy.prompts AS n
@@ -5166,8 +5355,8 @@ DECLARE
     starts integer[] := '{}';
     ends integer[] := '{}';
 BEGIN
-    IF p_what IS NULL OR p_what NOT IN ('documents', 'context_rules', 'prompts') THEN
-        RAISE EXCEPTION 'invalid embedding target %: expected documents, context_rules or prompts', quote_nullable(p_what)
+    IF p_what IS NULL OR p_what NOT IN ('documents', 'context_rules', 'prompts', 'investigations') THEN
+        RAISE EXCEPTION 'invalid embedding target %: expected documents, context_rules, prompts or investigations', quote_nullable(p_what)
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
     PERFORM agent_loggy.check_project_access(p_project);
@@ -5184,7 +5373,7 @@ BEGIN
     -- an unfiltered search of documents reads the whole store, which the index serves at every size: the
     -- planner prices pgvector's distances as cheap and, measured, scanned a 100,000-row 384-dimension
     -- store exactly (65 ms against 3 ms); a tag filter is left to the planner (a rare tag: exact)
-    IF p_what = 'documents' AND p_tags IS NULL THEN
+    IF p_what IN ('documents', 'investigations') AND p_tags IS NULL THEN
         PERFORM set_config('enable_sort', 'off', true);
     END IF;
     OPEN nearest FOR EXECUTE format($q$
@@ -5241,7 +5430,7 @@ $_$;
 -- Name: FUNCTION nearest_config_ids(p_what text, p_embedding_config_id bigint, p_query public.vector, p_project text, p_count integer, p_tags text[]); Type: COMMENT; Schema: agent_loggy; Owner: -
 --
 
-COMMENT ON FUNCTION agent_loggy.nearest_config_ids(p_what text, p_embedding_config_id bigint, p_query public.vector, p_project text, p_count integer, p_tags text[]) IS 'The p_count items of p_what (documents carrying all p_tags; current context rules; the newest active version of each prompt) of p_project nearest to p_query in the store of embedding config p_embedding_config_id, by the config''s distance, with the best chunk of each (its number and where it lies in the item''s embedding input), nearest first. Reads up to 4 p_count + 16 chunks through the config''s HNSW index (relaxed iterative scan, hnsw.ef_search = hnsw_ef_search(chunks) or the caller''s if larger; planned at 40, restored on return) and searches exactly when they hold fewer than p_count items. Arguments are checked by the search functions.';
+COMMENT ON FUNCTION agent_loggy.nearest_config_ids(p_what text, p_embedding_config_id bigint, p_query public.vector, p_project text, p_count integer, p_tags text[]) IS 'The p_count items of p_what of p_project nearest to p_query in the store of embedding config p_embedding_config_id, by the config''s distance, with the best chunk of each (its number and where it lies in the item''s embedding input), nearest first. p_what: documents (carrying all p_tags), context_rules (current ones), prompts (the newest active version of each), investigations (asked by one of p_tags when given). Reads up to 4 p_count + 16 chunks through the config''s HNSW index (relaxed iterative scan, hnsw.ef_search = hnsw_ef_search(chunks) or the caller''s if larger; planned at 40, restored on return) and searches exactly when they hold fewer than p_count items. Arguments are checked by the search functions.';
 
 --
 -- Name: nearest_context_rule_ids(public.vector, text, integer); Type: FUNCTION; Schema: agent_loggy; Owner: -
@@ -5423,8 +5612,8 @@ DECLARE
     config agent_loggy.embedding_configs := agent_loggy.checked_embedding_config(p_embedding_config_id);
     pending bigint;
 BEGIN
-    IF p_what IS NULL OR p_what NOT IN ('documents', 'context_rules', 'prompts') THEN
-        RAISE EXCEPTION 'invalid embedding target %: expected documents, context_rules or prompts', quote_nullable(p_what)
+    IF p_what IS NULL OR p_what NOT IN ('documents', 'context_rules', 'prompts', 'investigations') THEN
+        RAISE EXCEPTION 'invalid embedding target %: expected documents, context_rules, prompts or investigations', quote_nullable(p_what)
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
     EXECUTE format($q$
@@ -5432,7 +5621,7 @@ BEGIN
         WHERE t.project = $1 AND (%s)
           AND NOT EXISTS (SELECT FROM agent_loggy.embeddings AS e
                           WHERE e.config_id = $2 AND e.kind = $3 AND e.item_id = t.id)$q$,
-        p_what, CASE WHEN p_what = 'documents' THEN 'true' ELSE 't.is_active' END)
+        p_what, CASE WHEN p_what IN ('documents', 'investigations') THEN 'true' ELSE 't.is_active' END)
         INTO pending USING config.project, config.id, p_what;
     RETURN pending;
 END
@@ -5455,8 +5644,8 @@ CREATE FUNCTION agent_loggy.pending_config_embeddings(p_what text, p_embedding_c
 DECLARE
     config agent_loggy.embedding_configs := agent_loggy.checked_embedding_config(p_embedding_config_id);
 BEGIN
-    IF p_what IS NULL OR p_what NOT IN ('documents', 'context_rules', 'prompts') THEN
-        RAISE EXCEPTION 'invalid embedding target %: expected documents, context_rules or prompts', quote_nullable(p_what)
+    IF p_what IS NULL OR p_what NOT IN ('documents', 'context_rules', 'prompts', 'investigations') THEN
+        RAISE EXCEPTION 'invalid embedding target %: expected documents, context_rules, prompts or investigations', quote_nullable(p_what)
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
     PERFORM agent_loggy.checked_limit(p_limit);
@@ -5466,7 +5655,7 @@ BEGIN
         WHERE t.project = $1 AND t.id > $2 AND (%s)
           AND NOT EXISTS (SELECT FROM agent_loggy.embeddings AS e
                           WHERE e.config_id = $3 AND e.kind = $4 AND e.item_id = t.id)
-        ORDER BY t.id LIMIT $5$q$, p_what, CASE WHEN p_what = 'documents' THEN 'true' ELSE 't.is_active' END)
+        ORDER BY t.id LIMIT $5$q$, p_what, CASE WHEN p_what IN ('documents', 'investigations') THEN 'true' ELSE 't.is_active' END)
         USING config.project, coalesce(p_after_id, 0), config.id, p_what, p_limit;
 END
 $_$;
@@ -5475,7 +5664,7 @@ $_$;
 -- Name: FUNCTION pending_config_embeddings(p_what text, p_embedding_config_id bigint, p_limit integer, p_after_id bigint); Type: COMMENT; Schema: agent_loggy; Owner: -
 --
 
-COMMENT ON FUNCTION agent_loggy.pending_config_embeddings(p_what text, p_embedding_config_id bigint, p_limit integer, p_after_id bigint) IS 'Rows of p_what (documents, context_rules, prompts: active ones) of the config''s project that have no vectors of embedding config p_embedding_config_id, after p_after_id, by id, with the text to embed (embedding_input).';
+COMMENT ON FUNCTION agent_loggy.pending_config_embeddings(p_what text, p_embedding_config_id bigint, p_limit integer, p_after_id bigint) IS 'Rows of p_what (documents, context_rules, prompts: active ones, investigations) of the config''s project that have no vectors of embedding config p_embedding_config_id, after p_after_id, by id, with the text to embed (embedding_input).';
 
 --
 -- Name: pending_embedding_count(text, text); Type: FUNCTION; Schema: agent_loggy; Owner: -
@@ -7265,37 +7454,53 @@ CREATE FUNCTION agent_loggy.shown(p_value text) RETURNS text
 COMMENT ON FUNCTION agent_loggy.shown(p_value text) IS 'p_value for an error message: its first 200 characters, control, line-separator and bidirectional characters written as \xNN / \uNNNN escapes, in single quotes (quotes doubled; NULL unquoted), so that a hostile value cannot forge lines or reorder text in a message or the server log.';
 
 --
--- Name: similar_investigations(public.vector, text, integer, text); Type: FUNCTION; Schema: agent_loggy; Owner: -
+-- Name: similar_investigations(public.vector, text, integer, text, bigint); Type: FUNCTION; Schema: agent_loggy; Owner: -
 --
 
-CREATE FUNCTION agent_loggy.similar_investigations(p_query public.vector, p_project text DEFAULT 'default'::text, p_limit integer DEFAULT 5, p_requested_by text DEFAULT NULL::text) RETURNS TABLE(id bigint, external_ref text, requested_by text, query text, status agent_loggy.investigation_status, created_at timestamp with time zone, similarity double precision)
+CREATE FUNCTION agent_loggy.similar_investigations(p_query public.vector, p_project text DEFAULT 'default'::text, p_limit integer DEFAULT 5, p_requested_by text DEFAULT NULL::text, p_embedding_config_id bigint DEFAULT NULL::bigint) RETURNS TABLE(id bigint, external_ref text, requested_by text, query text, status agent_loggy.investigation_status, created_at timestamp with time zone, similarity double precision)
     LANGUAGE plpgsql STABLE
     SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $$
 DECLARE
-    q vector := agent_loggy.checked_query_vector(p_query);
+    config_id bigint;
+    config agent_loggy.embedding_configs;
+    q vector;
 BEGIN
     PERFORM agent_loggy.check_project_access(p_project);
     IF p_limit IS NULL OR p_limit < 1 OR p_limit > 1000 THEN
         RAISE EXCEPTION 'invalid limit %: expected 1-1000', coalesce(p_limit::text, 'NULL')
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
+    config_id := coalesce(p_embedding_config_id, agent_loggy.search_embedding_config(p_project));
+    IF config_id IS NULL THEN  -- the vector(384) column
+        q := agent_loggy.checked_query_vector(p_query);
+        RETURN QUERY
+        SELECT i.id, i.external_ref, i.requested_by, i.query, i.status, i.created_at,
+               1 - (i.embedding <=> q)
+        FROM agent_loggy.investigations AS i
+        WHERE i.project = p_project AND i.embedding IS NOT NULL
+          AND (p_requested_by IS NULL OR i.requested_by = p_requested_by)
+        ORDER BY (i.embedding <=> q) + 0  -- exact: an HNSW scan filtered by project could return fewer rows
+        LIMIT p_limit;
+        RETURN;
+    END IF;
+    config := agent_loggy.checked_config_query(p_query, config_id, p_project);
     RETURN QUERY
     SELECT i.id, i.external_ref, i.requested_by, i.query, i.status, i.created_at,
-           1 - (i.embedding <=> q)
-    FROM agent_loggy.investigations AS i
-    WHERE i.project = p_project AND i.embedding IS NOT NULL
-      AND (p_requested_by IS NULL OR i.requested_by = p_requested_by)
-    ORDER BY (i.embedding <=> q) + 0  -- exact: an HNSW scan filtered by project could return fewer rows
-    LIMIT p_limit;
+           agent_loggy.vector_similarity(config.distance, n.distance)
+    FROM agent_loggy.nearest_config_ids('investigations', config.id, p_query, p_project, p_limit,
+                                        CASE WHEN p_requested_by IS NOT NULL THEN ARRAY[p_requested_by] END)
+         WITH ORDINALITY AS n (id, chunk, distance, chunk_start, chunk_end, rank)
+    JOIN agent_loggy.investigations AS i ON i.id = n.id
+    ORDER BY n.rank;
 END
 $$;
 
 --
--- Name: FUNCTION similar_investigations(p_query public.vector, p_project text, p_limit integer, p_requested_by text); Type: COMMENT; Schema: agent_loggy; Owner: -
+-- Name: FUNCTION similar_investigations(p_query public.vector, p_project text, p_limit integer, p_requested_by text, p_embedding_config_id bigint); Type: COMMENT; Schema: agent_loggy; Owner: -
 --
 
-COMMENT ON FUNCTION agent_loggy.similar_investigations(p_query public.vector, p_project text, p_limit integer, p_requested_by text) IS 'The p_limit past investigations of p_project whose query embeddings are nearest p_query (cosine; similarity 1 - distance), optionally only those asked by p_requested_by. Exact order (a scan of the project''s investigations with embeddings).';
+COMMENT ON FUNCTION agent_loggy.similar_investigations(p_query public.vector, p_project text, p_limit integer, p_requested_by text, p_embedding_config_id bigint) IS 'The p_limit past investigations of p_project whose query vectors are nearest p_query, optionally only those asked by p_requested_by, nearest first, in embedding config p_embedding_config_id (default: the project''s search config, search_embedding_config(); none: the vector(384) column, searched exactly, similarity 1 - cosine distance). In a config: through its HNSW index with an exact fallback (nearest_config_ids), similarity vector_similarity() of its distance; 22023 for a query whose dimensions are not the config''s, naming both.';
 
 --
 -- Name: stage_documents(); Type: FUNCTION; Schema: agent_loggy; Owner: -
@@ -7407,6 +7612,91 @@ $$;
 COMMENT ON FUNCTION agent_loggy.staged_document_problems(p_limit integer) IS 'What is wrong with the staged rows, at most p_limit of them, as "line N: reason" in line order (blank or duplicate external_id, blank content, text over 1 MB, bad tags, metadata that is not an object, an embedding that is not 384 non-zero dimensions). Empty when the load can go ahead.';
 
 --
+-- Name: start_investigation(text, text, text, text, jsonb, agent_loggy.investigation_status, public.vector, bigint); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.start_investigation(p_query text, p_project text DEFAULT 'default'::text, p_external_ref text DEFAULT NULL::text, p_requested_by text DEFAULT NULL::text, p_parameters jsonb DEFAULT '{}'::jsonb, p_status agent_loggy.investigation_status DEFAULT 'running'::agent_loggy.investigation_status, p_embedding public.vector DEFAULT NULL::public.vector, p_embedding_config_id bigint DEFAULT NULL::bigint) RETURNS agent_loggy.investigations
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+DECLARE
+    recorded agent_loggy.investigations;
+BEGIN
+    IF p_embedding_config_id IS NOT NULL AND p_embedding IS NULL THEN
+        RAISE EXCEPTION 'embedding config % given without an embedding: expected the query''s vector', p_embedding_config_id
+            USING ERRCODE = 'invalid_parameter_value';
+    ELSIF p_embedding_config_id IS NULL AND vector_dims(p_embedding) <> 384 THEN
+        RAISE EXCEPTION 'the embedding has % dimensions: investigations.embedding holds 384', vector_dims(p_embedding)
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Pass p_embedding_config_id, an embedding config of the model that made it.';
+    ELSIF p_embedding IS NOT NULL THEN
+        PERFORM agent_loggy.checked_any_vector(p_embedding, 'the embedding');
+    END IF;
+    INSERT INTO agent_loggy.investigations AS i (project, query, external_ref, requested_by, parameters, status, embedding)
+    VALUES (p_project, p_query, p_external_ref, p_requested_by, p_parameters, p_status,
+            CASE WHEN p_embedding_config_id IS NULL THEN p_embedding END)
+    RETURNING i.* INTO recorded;
+    IF p_embedding_config_id IS NOT NULL THEN
+        IF (SELECT c.project FROM agent_loggy.embedding_configs AS c WHERE c.id = p_embedding_config_id)
+           IS DISTINCT FROM recorded.project THEN
+            RAISE EXCEPTION 'embedding config % is not one of project %', p_embedding_config_id, quote_literal(recorded.project)
+                USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        PERFORM agent_loggy.store_config_embeddings('investigations', p_embedding_config_id, ARRAY[recorded.id],
+                                                    ARRAY[agent_loggy.embedding_input(recorded)], ARRAY[0],
+                                                    ARRAY[NULL::integer], ARRAY[NULL::integer], ARRAY[NULL::integer],
+                                                    ARRAY[NULL::integer], ARRAY[p_embedding]);
+    END IF;
+    RETURN recorded;
+END
+$$;
+
+--
+-- Name: FUNCTION start_investigation(p_query text, p_project text, p_external_ref text, p_requested_by text, p_parameters jsonb, p_status agent_loggy.investigation_status, p_embedding public.vector, p_embedding_config_id bigint); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.start_investigation(p_query text, p_project text, p_external_ref text, p_requested_by text, p_parameters jsonb, p_status agent_loggy.investigation_status, p_embedding public.vector, p_embedding_config_id bigint) IS 'Records an investigation of p_project (the caller''s rights: a read grant and the project bound) and, when p_embedding is given, its query''s vector: in the vector(384) column, or with p_embedding_config_id in that config''s store (a config of the project, the vector of its dimensions; store_config_embeddings). One call: both or nothing. Returns the row.';
+
+--
+-- Name: storable_embedding_config(bigint, text); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.storable_embedding_config(p_embedding_config_id bigint, p_what text) RETURNS agent_loggy.embedding_configs
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    config agent_loggy.embedding_configs;
+    bound text := nullif(current_setting('agent_loggy.project', true), '');
+BEGIN
+    PERFORM agent_loggy.checked_store_target(p_what);
+    IF p_what <> 'investigations' THEN
+        -- as before readers could call this: a reader login holding a team's write grant stores nothing
+        IF NOT (pg_has_role(session_user, 'agent_loggy_writer', 'USAGE') OR agent_loggy.session_is_admin()) THEN
+            RAISE EXCEPTION 'permission denied to store the vectors of %: login % is not a writer (agent_loggy_writer); readers store those of investigations only',
+                p_what, quote_ident(session_user::text) USING ERRCODE = 'insufficient_privilege';
+        END IF;
+        RETURN agent_loggy.writable_embedding_config(p_embedding_config_id);
+    END IF;
+    SELECT c.* INTO config FROM agent_loggy.embedding_configs AS c WHERE c.id = p_embedding_config_id;
+    IF NOT FOUND OR NOT agent_loggy.session_may_read(config.project) THEN
+        RAISE EXCEPTION 'no embedding config % in a project you may read', coalesce(p_embedding_config_id::text, 'NULL')
+            USING ERRCODE = 'invalid_parameter_value';
+    ELSIF bound IS DISTINCT FROM config.project AND NOT agent_loggy.session_is_admin() THEN
+        RAISE EXCEPTION 'permission denied to record the vectors of investigations of project %: a transaction records only in the project bound to it, and it is bound to %',
+            quote_literal(config.project), coalesce(quote_literal(bound), 'none') USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    RETURN config;
+END
+$$;
+
+--
+-- Name: FUNCTION storable_embedding_config(p_embedding_config_id bigint, p_what text); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.storable_embedding_config(p_embedding_config_id bigint, p_what text) IS 'The embedding config p_embedding_config_id when the login may store vectors of p_what in its store: documents, context rules and prompts when it is a writer (agent_loggy_writer) and writable_embedding_config() says so (a write grant); investigations, like recording one, with a read grant and the config''s project bound (an admin: any). 22023 for a config of a project the login may not read (not told apart from a missing one), 42501 otherwise.';
+
+--
 -- Name: store_config_embeddings(text, bigint, bigint[], text[], integer[], integer[], integer[], integer[], integer[], public.vector[]); Type: FUNCTION; Schema: agent_loggy; Owner: -
 --
 
@@ -7415,7 +7705,7 @@ CREATE FUNCTION agent_loggy.store_config_embeddings(p_what text, p_embedding_con
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $_$
 DECLARE
-    config agent_loggy.embedding_configs := agent_loggy.writable_embedding_config(p_embedding_config_id);
+    config agent_loggy.embedding_configs := agent_loggy.storable_embedding_config(p_embedding_config_id, p_what);
     n integer := cardinality(p_ids);
     visible text := CASE WHEN p_what = 'documents'
                          THEN '(t.user_id IS NULL OR t.user_id = agent_loggy.acting_user() OR agent_loggy.session_sees_every_user())'
@@ -7424,7 +7714,7 @@ DECLARE
     missing bigint;
     fresh_ids bigint[];
 BEGIN
-    PERFORM agent_loggy.checked_embedding_target(p_what);
+    PERFORM agent_loggy.checked_store_target(p_what);
     IF n IS NULL OR n = 0 THEN
         RETURN 0;
     ELSIF n > 100000 THEN
@@ -7445,10 +7735,10 @@ BEGIN
                                        config.dimensions)
                        WHEN NOT agent_loggy.is_searchable_vector(x.v)
                            THEN format('the vector has norm %s: expected 1e-18 to 1e19', agent_loggy.vector_magnitude(x.v))
-                       ELSE 'an id, a chunk number >= 0 and the input are needed' END)
+                       WHEN config.dimensions > 2000 AND agent_loggy.halfvec_problem(x.v) IS NOT NULL THEN format('the vector %s: embedding config %s (%s dimensions) compares vectors as halfvec', agent_loggy.halfvec_problem(x.v), config.id, config.dimensions) ELSE 'an id, a chunk number >= 0 and the input are needed' END)
     INTO bad
     FROM unnest(p_ids, p_chunks, p_inputs, p_embeddings) WITH ORDINALITY AS x (id, c, input, v, i)
-    WHERE x.v IS NULL OR agent_loggy.vector_length(x.v) <> config.dimensions OR NOT agent_loggy.is_searchable_vector(x.v)
+    WHERE x.v IS NULL OR agent_loggy.vector_length(x.v) <> config.dimensions OR NOT agent_loggy.is_searchable_vector(x.v) OR config.dimensions > 2000 AND agent_loggy.halfvec_problem(x.v) IS NOT NULL
        OR x.id IS NULL OR x.c IS NULL OR x.c < 0 OR x.input IS NULL
     ORDER BY x.i LIMIT 1;
     IF bad IS NULL THEN
@@ -7499,7 +7789,7 @@ $_$;
 -- Name: FUNCTION store_config_embeddings(p_what text, p_embedding_config_id bigint, p_ids bigint[], p_inputs text[], p_chunks integer[], p_char_starts integer[], p_char_ends integer[], p_token_starts integer[], p_token_ends integer[], p_embeddings public.vector[]); Type: COMMENT; Schema: agent_loggy; Owner: -
 --
 
-COMMENT ON FUNCTION agent_loggy.store_config_embeddings(p_what text, p_embedding_config_id bigint, p_ids bigint[], p_inputs text[], p_chunks integer[], p_char_starts integer[], p_char_ends integer[], p_token_starts integer[], p_token_ends integer[], p_embeddings public.vector[]) IS 'Writers (writable_embedding_config(); runs as the owner, applying the caller''s project and user rules itself: no client may write embeddings directly): stores the chunk vectors of embedding config p_embedding_config_id for rows of p_what (one array element per chunk: item id, the input it was made from, chunk number, character and token positions, vector): each item''s earlier vectors of the config are replaced, unless its embedding_input no longer equals the input given (edited meanwhile: it stays pending). Returns how many items were stored. 22023 naming the first bad chunk (a vector whose length is not the config''s, names both).';
+COMMENT ON FUNCTION agent_loggy.store_config_embeddings(p_what text, p_embedding_config_id bigint, p_ids bigint[], p_inputs text[], p_chunks integer[], p_char_starts integer[], p_char_ends integer[], p_token_starts integer[], p_token_ends integer[], p_embeddings public.vector[]) IS 'Stores the chunk vectors of embedding config p_embedding_config_id for rows of p_what (one array element per chunk: item id, the input it was made from, chunk number, character and token positions, vector): each item''s earlier vectors of the config are replaced, unless its embedding_input no longer equals the input given (edited meanwhile: it stays pending). Returns how many items were stored. Who may: storable_embedding_config() (documents, context rules, prompts: a write grant; investigations: a read grant and the project bound). Runs as the owner, applying the caller''s project and user rules itself: no client may write embeddings directly. 22023 naming the first bad chunk (a vector whose length is not the config''s, names both; above 2,000 dimensions, one that does not fit halfvec).';
 
 --
 -- Name: store_embeddings(text, bigint[], text[], public.vector[], bigint); Type: FUNCTION; Schema: agent_loggy; Owner: -
@@ -8275,7 +8565,7 @@ CREATE TABLE agent_loggy.embeddings (
     CONSTRAINT embeddings_chunk_check CHECK (((chunk >= 0) AND (chunk <= 1000000))),
     CONSTRAINT embeddings_embedding_check CHECK (agent_loggy.is_searchable_vector(embedding)),
     CONSTRAINT embeddings_input_md5_check CHECK ((input_md5 ~ '^[0-9a-f]{32}$'::text)),
-    CONSTRAINT embeddings_kind_check CHECK ((kind = ANY (ARRAY['documents'::text, 'context_rules'::text, 'prompts'::text]))),
+    CONSTRAINT embeddings_kind_check CHECK ((kind = ANY (ARRAY['documents'::text, 'context_rules'::text, 'prompts'::text, 'investigations'::text]))),
     CONSTRAINT embeddings_position_check CHECK (((0 <= char_start) AND (char_start <= char_end) AND (0 <= token_start) AND (token_start <= token_end))),
     CONSTRAINT embeddings_user_id_check CHECK (agent_loggy.is_valid_user(user_id))
 )
@@ -8285,7 +8575,7 @@ PARTITION BY LIST (config_id);
 -- Name: TABLE embeddings; Type: COMMENT; Schema: agent_loggy; Owner: -
 --
 
-COMMENT ON TABLE agent_loggy.embeddings IS 'Vectors of documents, context rules and prompts by embedding config: one row per chunk of an item''s text (embedding_input), one list partition per config (embeddings_<config id>, made with the config, with that config''s HNSW index). Written by store_config_embeddings(); an item whose text changes loses its rows (pending again); searched by nearest_config_ids().';
+COMMENT ON TABLE agent_loggy.embeddings IS 'Vectors of documents, context rules, prompts and investigations by embedding config: one row per chunk of an item''s text (embedding_input), one list partition per config (embeddings_<config id>, made with the config, with that config''s HNSW index). Written by store_config_embeddings(); an item whose text changes loses its rows (pending again); searched by nearest_config_ids().';
 
 --
 -- Name: COLUMN embeddings.config_id; Type: COMMENT; Schema: agent_loggy; Owner: -
@@ -8303,7 +8593,7 @@ COMMENT ON COLUMN agent_loggy.embeddings.project IS 'The item''s project (that o
 -- Name: COLUMN embeddings.kind; Type: COMMENT; Schema: agent_loggy; Owner: -
 --
 
-COMMENT ON COLUMN agent_loggy.embeddings.kind IS 'What the item is: documents, context_rules or prompts (a table name).';
+COMMENT ON COLUMN agent_loggy.embeddings.kind IS 'What the item is: documents, context_rules, prompts or investigations (a table name).';
 
 --
 -- Name: COLUMN embeddings.item_id; Type: COMMENT; Schema: agent_loggy; Owner: -
@@ -8383,109 +8673,6 @@ ALTER TABLE agent_loggy.facts ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
     NO MAXVALUE
     CACHE 1
 );
-
---
--- Name: investigations; Type: TABLE; Schema: agent_loggy; Owner: -
---
-
-CREATE TABLE agent_loggy.investigations (
-    id bigint NOT NULL,
-    project text DEFAULT 'default'::text NOT NULL,
-    external_ref text,
-    requested_by text,
-    query text NOT NULL,
-    parameters jsonb DEFAULT '{}'::jsonb NOT NULL,
-    status agent_loggy.investigation_status DEFAULT 'queued'::agent_loggy.investigation_status NOT NULL,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    started_at timestamp with time zone,
-    finished_at timestamp with time zone,
-    embedding public.vector(384),
-    recorded_by text DEFAULT SESSION_USER NOT NULL,
-    CONSTRAINT investigations_external_ref_check CHECK (((length(external_ref) >= 1) AND (length(external_ref) <= 200))),
-    CONSTRAINT investigations_parameters_check CHECK (((jsonb_typeof(parameters) = 'object'::text) AND (octet_length((parameters)::text) <= 1000000))),
-    CONSTRAINT investigations_project_check CHECK (agent_loggy.is_valid_project(project)),
-    CONSTRAINT investigations_query_check CHECK (((query ~ '\S'::text) AND (length(query) <= 100000))),
-    CONSTRAINT investigations_requested_by_check CHECK (((length(requested_by) >= 1) AND (length(requested_by) <= 200))),
-    CONSTRAINT investigations_times_check CHECK ((((started_at IS NULL) OR (finished_at IS NULL) OR (finished_at >= started_at)) AND agent_loggy.is_readable_time(started_at) AND agent_loggy.is_readable_time(finished_at)))
-);
-
---
--- Name: TABLE investigations; Type: COMMENT; Schema: agent_loggy; Owner: -
---
-
-COMMENT ON TABLE agent_loggy.investigations IS 'One dispute or query under analysis: the runs, scores, findings and verdicts of one agent-loggy investigation hang off it.';
-
---
--- Name: COLUMN investigations.id; Type: COMMENT; Schema: agent_loggy; Owner: -
---
-
-COMMENT ON COLUMN agent_loggy.investigations.id IS 'Identity of the investigation.';
-
---
--- Name: COLUMN investigations.project; Type: COMMENT; Schema: agent_loggy; Owner: -
---
-
-COMMENT ON COLUMN agent_loggy.investigations.project IS 'Tenant / deployment the investigation belongs to.';
-
---
--- Name: COLUMN investigations.external_ref; Type: COMMENT; Schema: agent_loggy; Owner: -
---
-
-COMMENT ON COLUMN agent_loggy.investigations.external_ref IS 'The caller''s reference, e.g. the dispute id (1-200 characters).';
-
---
--- Name: COLUMN investigations.requested_by; Type: COMMENT; Schema: agent_loggy; Owner: -
---
-
-COMMENT ON COLUMN agent_loggy.investigations.requested_by IS 'The user who asked (the application''s user, not the database role).';
-
---
--- Name: COLUMN investigations.query; Type: COMMENT; Schema: agent_loggy; Owner: -
---
-
-COMMENT ON COLUMN agent_loggy.investigations.query IS 'The query text under analysis.';
-
---
--- Name: COLUMN investigations.parameters; Type: COMMENT; Schema: agent_loggy; Owner: -
---
-
-COMMENT ON COLUMN agent_loggy.investigations.parameters IS 'Parameters extracted from the query (parameter_extraction''s output), a JSON object.';
-
---
--- Name: COLUMN investigations.status; Type: COMMENT; Schema: agent_loggy; Owner: -
---
-
-COMMENT ON COLUMN agent_loggy.investigations.status IS 'queued, running, succeeded, failed or cancelled; moves only forward.';
-
---
--- Name: COLUMN investigations.created_at; Type: COMMENT; Schema: agent_loggy; Owner: -
---
-
-COMMENT ON COLUMN agent_loggy.investigations.created_at IS 'When the investigation was recorded.';
-
---
--- Name: COLUMN investigations.started_at; Type: COMMENT; Schema: agent_loggy; Owner: -
---
-
-COMMENT ON COLUMN agent_loggy.investigations.started_at IS 'When it began running (set on the move to running, unless given).';
-
---
--- Name: COLUMN investigations.finished_at; Type: COMMENT; Schema: agent_loggy; Owner: -
---
-
-COMMENT ON COLUMN agent_loggy.investigations.finished_at IS 'When it ended (set on the move to an end state, unless given).';
-
---
--- Name: COLUMN investigations.embedding; Type: COMMENT; Schema: agent_loggy; Owner: -
---
-
-COMMENT ON COLUMN agent_loggy.investigations.embedding IS 'Embedding of the query, for similar_investigations().';
-
---
--- Name: COLUMN investigations.recorded_by; Type: COMMENT; Schema: agent_loggy; Owner: -
---
-
-COMMENT ON COLUMN agent_loggy.investigations.recorded_by IS 'The login role that recorded it (session_user; not the caller''s choice).';
 
 --
 -- Name: investigations_id_seq; Type: SEQUENCE; Schema: agent_loggy; Owner: -
@@ -12043,6 +12230,12 @@ CREATE TRIGGER forget_stale_vectors AFTER DELETE OR UPDATE ON agent_loggy.contex
 CREATE TRIGGER forget_stale_vectors AFTER DELETE OR UPDATE ON agent_loggy.documents FOR EACH ROW EXECUTE FUNCTION agent_loggy.forget_stale_vectors();
 
 --
+-- Name: investigations forget_stale_vectors; Type: TRIGGER; Schema: agent_loggy; Owner: -
+--
+
+CREATE TRIGGER forget_stale_vectors AFTER DELETE OR UPDATE OF query ON agent_loggy.investigations FOR EACH ROW EXECUTE FUNCTION agent_loggy.forget_stale_investigation_vectors();
+
+--
 -- Name: prompts forget_stale_vectors; Type: TRIGGER; Schema: agent_loggy; Owner: -
 --
 
@@ -14155,6 +14348,13 @@ GRANT ALL ON FUNCTION agent_loggy.checked_query_vector(p_query public.vector) TO
 REVOKE ALL ON FUNCTION agent_loggy.checked_readable_project(p_project text) FROM PUBLIC;
 
 --
+-- Name: FUNCTION checked_store_target(p_what text); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.checked_store_target(p_what text) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.checked_store_target(p_what text) TO agent_loggy_reader;
+
+--
 -- Name: FUNCTION checked_tags(p_tags text[]); Type: ACL; Schema: agent_loggy; Owner: -
 --
 
@@ -14344,6 +14544,74 @@ REVOKE ALL ON FUNCTION agent_loggy.embedding_input(p_row agent_loggy.documents) 
 GRANT ALL ON FUNCTION agent_loggy.embedding_input(p_row agent_loggy.documents) TO agent_loggy_reader;
 
 --
+-- Name: TABLE investigations; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT SELECT ON TABLE agent_loggy.investigations TO agent_loggy_reader;
+GRANT DELETE ON TABLE agent_loggy.investigations TO agent_loggy_admin;
+
+--
+-- Name: COLUMN investigations.project; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(project) ON TABLE agent_loggy.investigations TO agent_loggy_reader;
+
+--
+-- Name: COLUMN investigations.external_ref; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(external_ref) ON TABLE agent_loggy.investigations TO agent_loggy_reader;
+
+--
+-- Name: COLUMN investigations.requested_by; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(requested_by) ON TABLE agent_loggy.investigations TO agent_loggy_reader;
+
+--
+-- Name: COLUMN investigations.query; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(query) ON TABLE agent_loggy.investigations TO agent_loggy_reader;
+
+--
+-- Name: COLUMN investigations.parameters; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(parameters),UPDATE(parameters) ON TABLE agent_loggy.investigations TO agent_loggy_reader;
+
+--
+-- Name: COLUMN investigations.status; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(status),UPDATE(status) ON TABLE agent_loggy.investigations TO agent_loggy_reader;
+
+--
+-- Name: COLUMN investigations.started_at; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(started_at),UPDATE(started_at) ON TABLE agent_loggy.investigations TO agent_loggy_reader;
+
+--
+-- Name: COLUMN investigations.finished_at; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(finished_at),UPDATE(finished_at) ON TABLE agent_loggy.investigations TO agent_loggy_reader;
+
+--
+-- Name: COLUMN investigations.embedding; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(embedding),UPDATE(embedding) ON TABLE agent_loggy.investigations TO agent_loggy_reader;
+
+--
+-- Name: FUNCTION embedding_input(p_row agent_loggy.investigations); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.embedding_input(p_row agent_loggy.investigations) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.embedding_input(p_row agent_loggy.investigations) TO agent_loggy_reader;
+
+--
 -- Name: FUNCTION embedding_input(p_row agent_loggy.prompts); Type: ACL; Schema: agent_loggy; Owner: -
 --
 
@@ -14467,6 +14735,12 @@ GRANT ALL ON FUNCTION agent_loggy.forget_fact(p_key text, p_user text, p_project
 REVOKE ALL ON FUNCTION agent_loggy.forget_keyword_counts() FROM PUBLIC;
 
 --
+-- Name: FUNCTION forget_stale_investigation_vectors(); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.forget_stale_investigation_vectors() FROM PUBLIC;
+
+--
 -- Name: FUNCTION forget_stale_vectors(); Type: ACL; Schema: agent_loggy; Owner: -
 --
 
@@ -14524,6 +14798,13 @@ REVOKE ALL ON FUNCTION agent_loggy.guard_record() FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION agent_loggy.guard_row() FROM PUBLIC;
+
+--
+-- Name: FUNCTION halfvec_problem(p_vector public.vector); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.halfvec_problem(p_vector public.vector) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.halfvec_problem(p_vector public.vector) TO agent_loggy_reader;
 
 --
 -- Name: FUNCTION highest_recorded_version(p_project text, p_config_type text, p_name text); Type: ACL; Schema: agent_loggy; Owner: -
@@ -15162,11 +15443,11 @@ REVOKE ALL ON FUNCTION agent_loggy.shown(p_value text) FROM PUBLIC;
 GRANT ALL ON FUNCTION agent_loggy.shown(p_value text) TO agent_loggy_reader;
 
 --
--- Name: FUNCTION similar_investigations(p_query public.vector, p_project text, p_limit integer, p_requested_by text); Type: ACL; Schema: agent_loggy; Owner: -
+-- Name: FUNCTION similar_investigations(p_query public.vector, p_project text, p_limit integer, p_requested_by text, p_embedding_config_id bigint); Type: ACL; Schema: agent_loggy; Owner: -
 --
 
-REVOKE ALL ON FUNCTION agent_loggy.similar_investigations(p_query public.vector, p_project text, p_limit integer, p_requested_by text) FROM PUBLIC;
-GRANT ALL ON FUNCTION agent_loggy.similar_investigations(p_query public.vector, p_project text, p_limit integer, p_requested_by text) TO agent_loggy_reader;
+REVOKE ALL ON FUNCTION agent_loggy.similar_investigations(p_query public.vector, p_project text, p_limit integer, p_requested_by text, p_embedding_config_id bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.similar_investigations(p_query public.vector, p_project text, p_limit integer, p_requested_by text, p_embedding_config_id bigint) TO agent_loggy_reader;
 
 --
 -- Name: FUNCTION stage_documents(); Type: ACL; Schema: agent_loggy; Owner: -
@@ -15190,11 +15471,25 @@ REVOKE ALL ON FUNCTION agent_loggy.staged_document_problems(p_limit integer) FRO
 GRANT ALL ON FUNCTION agent_loggy.staged_document_problems(p_limit integer) TO agent_loggy_writer;
 
 --
+-- Name: FUNCTION start_investigation(p_query text, p_project text, p_external_ref text, p_requested_by text, p_parameters jsonb, p_status agent_loggy.investigation_status, p_embedding public.vector, p_embedding_config_id bigint); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.start_investigation(p_query text, p_project text, p_external_ref text, p_requested_by text, p_parameters jsonb, p_status agent_loggy.investigation_status, p_embedding public.vector, p_embedding_config_id bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.start_investigation(p_query text, p_project text, p_external_ref text, p_requested_by text, p_parameters jsonb, p_status agent_loggy.investigation_status, p_embedding public.vector, p_embedding_config_id bigint) TO agent_loggy_reader;
+
+--
+-- Name: FUNCTION storable_embedding_config(p_embedding_config_id bigint, p_what text); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.storable_embedding_config(p_embedding_config_id bigint, p_what text) FROM PUBLIC;
+
+--
 -- Name: FUNCTION store_config_embeddings(p_what text, p_embedding_config_id bigint, p_ids bigint[], p_inputs text[], p_chunks integer[], p_char_starts integer[], p_char_ends integer[], p_token_starts integer[], p_token_ends integer[], p_embeddings public.vector[]); Type: ACL; Schema: agent_loggy; Owner: -
 --
 
 REVOKE ALL ON FUNCTION agent_loggy.store_config_embeddings(p_what text, p_embedding_config_id bigint, p_ids bigint[], p_inputs text[], p_chunks integer[], p_char_starts integer[], p_char_ends integer[], p_token_starts integer[], p_token_ends integer[], p_embeddings public.vector[]) FROM PUBLIC;
 GRANT ALL ON FUNCTION agent_loggy.store_config_embeddings(p_what text, p_embedding_config_id bigint, p_ids bigint[], p_inputs text[], p_chunks integer[], p_char_starts integer[], p_char_ends integer[], p_token_starts integer[], p_token_ends integer[], p_embeddings public.vector[]) TO agent_loggy_writer;
+GRANT ALL ON FUNCTION agent_loggy.store_config_embeddings(p_what text, p_embedding_config_id bigint, p_ids bigint[], p_inputs text[], p_chunks integer[], p_char_starts integer[], p_char_ends integer[], p_token_starts integer[], p_token_ends integer[], p_embeddings public.vector[]) TO agent_loggy_reader;
 
 --
 -- Name: FUNCTION store_embeddings(p_what text, p_ids bigint[], p_inputs text[], p_embeddings public.vector[], p_embedding_config_id bigint); Type: ACL; Schema: agent_loggy; Owner: -
@@ -15361,67 +15656,6 @@ GRANT SELECT ON TABLE agent_loggy.current_negate_keys TO agent_loggy_reader;
 --
 
 GRANT SELECT ON TABLE agent_loggy.embeddings TO agent_loggy_reader;
-
---
--- Name: TABLE investigations; Type: ACL; Schema: agent_loggy; Owner: -
---
-
-GRANT SELECT ON TABLE agent_loggy.investigations TO agent_loggy_reader;
-GRANT DELETE ON TABLE agent_loggy.investigations TO agent_loggy_admin;
-
---
--- Name: COLUMN investigations.project; Type: ACL; Schema: agent_loggy; Owner: -
---
-
-GRANT INSERT(project) ON TABLE agent_loggy.investigations TO agent_loggy_reader;
-
---
--- Name: COLUMN investigations.external_ref; Type: ACL; Schema: agent_loggy; Owner: -
---
-
-GRANT INSERT(external_ref) ON TABLE agent_loggy.investigations TO agent_loggy_reader;
-
---
--- Name: COLUMN investigations.requested_by; Type: ACL; Schema: agent_loggy; Owner: -
---
-
-GRANT INSERT(requested_by) ON TABLE agent_loggy.investigations TO agent_loggy_reader;
-
---
--- Name: COLUMN investigations.query; Type: ACL; Schema: agent_loggy; Owner: -
---
-
-GRANT INSERT(query) ON TABLE agent_loggy.investigations TO agent_loggy_reader;
-
---
--- Name: COLUMN investigations.parameters; Type: ACL; Schema: agent_loggy; Owner: -
---
-
-GRANT INSERT(parameters),UPDATE(parameters) ON TABLE agent_loggy.investigations TO agent_loggy_reader;
-
---
--- Name: COLUMN investigations.status; Type: ACL; Schema: agent_loggy; Owner: -
---
-
-GRANT INSERT(status),UPDATE(status) ON TABLE agent_loggy.investigations TO agent_loggy_reader;
-
---
--- Name: COLUMN investigations.started_at; Type: ACL; Schema: agent_loggy; Owner: -
---
-
-GRANT INSERT(started_at),UPDATE(started_at) ON TABLE agent_loggy.investigations TO agent_loggy_reader;
-
---
--- Name: COLUMN investigations.finished_at; Type: ACL; Schema: agent_loggy; Owner: -
---
-
-GRANT INSERT(finished_at),UPDATE(finished_at) ON TABLE agent_loggy.investigations TO agent_loggy_reader;
-
---
--- Name: COLUMN investigations.embedding; Type: ACL; Schema: agent_loggy; Owner: -
---
-
-GRANT INSERT(embedding),UPDATE(embedding) ON TABLE agent_loggy.investigations TO agent_loggy_reader;
 
 --
 -- Name: TABLE runs; Type: ACL; Schema: agent_loggy; Owner: -

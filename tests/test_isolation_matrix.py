@@ -79,6 +79,7 @@ CALLS: dict[str, tuple[str, str]] = {
     "set_promotion_policy": ("SELECT agent_loggy.set_promotion_policy('qa', {p})", "refused"),
     "remove_promotion_policy": ("SELECT agent_loggy.remove_promotion_policy('qa', {p})", "refused"),
     "similar_investigations": (f"SELECT * FROM agent_loggy.similar_investigations({V}, {{p}})", "refused"),
+    "start_investigation": ("SELECT agent_loggy.start_investigation('q', {p})", "refused"),
     "set_prompt_output_schema": ("SELECT agent_loggy.set_prompt_output_schema('shared', 1, '{{}}', {p})", "refused"),
     "prompt_output_schema": ("SELECT agent_loggy.prompt_output_schema('shared', 1, {p})", "null"),
     "resolve_version_ref": ("SELECT agent_loggy.resolve_version_ref('shared', 'staging', {p})", "refused"),

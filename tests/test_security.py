@@ -27,6 +27,7 @@ OWNER_ONLY = {"clear_stale_embedding", "derive_variables", "guard_row", "move_la
               "chain_changelog_row", "refuse_changelog_change", "refuse_truncate", "serialize_writes",
               "check_negate_key_regex", "check_output_schema", "check_promotion", "guard_record", "guard_fact",
               "ensure_embedding_store", "make_embedding_store", "keep_embedding_store", "forget_stale_vectors",
+              "forget_stale_investigation_vectors", "storable_embedding_config",
               "session_is_admin", "session_may_read", "count_keyword_changes", "forget_keyword_counts",
               "bm25_query", "bm25_lexeme_query", "bm25_pruning_query", "checked_readable_project",
               "fold_keyword_changes", "recount_keyword_statistics",

@@ -244,11 +244,19 @@ def test_permission_denied_maps_to_the_typed_error(limited: str) -> None:
         Search(pool).keyword_search_documents(QUERY, user="alice")
 
 
+def after_0028() -> int:
+    """How many migrations come after 0028_users."""
+    from agent_loggy_db import migrations
+
+    ids = migrations.migration_ids()
+    return len(ids) - ids.index("0028_users") - 1
+
+
 def test_rolling_back_0028_is_refused_while_documents_belong_to_users(uploads: str, db_url: str) -> None:
     from agent_loggy_db import migrations
     from agent_loggy_db.errors import MigrationError
 
-    migrations.rollback(db_url, count=3)  # 0031_fuzzy_search, 0030_embedding_stores, 0029_facts
+    migrations.rollback(db_url, count=after_0028())
     with pytest.raises(MigrationError, match="belong to users"):
         migrations.rollback(db_url, count=1)
     with psycopg.connect(db_url) as c:
@@ -279,7 +287,7 @@ def test_rolling_back_0028_is_refused_while_logins_are_limited(limited: str, db_
     from agent_loggy_db.errors import MigrationError
 
     conn.execute("DELETE FROM agent_loggy.documents WHERE user_id IS NOT NULL")
-    migrations.rollback(db_url, count=3)
+    migrations.rollback(db_url, count=after_0028())
     with pytest.raises(MigrationError, match="are limited to a user, and would act for any"):
         migrations.rollback(db_url, count=1)
     assert conn.execute("SELECT count(*) FROM agent_loggy.login_users").fetchone() == (1,)

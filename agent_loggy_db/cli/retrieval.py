@@ -8,7 +8,14 @@ import click
 import psycopg
 from pgvector.psycopg import register_vector
 
-from agent_loggy_db.backfill import TARGETS, embedding_config, fill_config_embeddings, fill_embeddings, pending_count
+from agent_loggy_db.backfill import (
+    CONFIG_TARGETS,
+    TARGETS,
+    embedding_config,
+    fill_config_embeddings,
+    fill_embeddings,
+    pending_count,
+)
 from agent_loggy_db.cli.db import command_pool, target_url
 from agent_loggy_db.cli.options import os_user, project_option
 from agent_loggy_db.cli.output import say, table, warn
@@ -20,8 +27,8 @@ from agent_loggy_db.settings import Settings
 
 
 @click.command()
-@click.option("--what", "what", type=click.Choice(list(TARGETS)), multiple=True,
-              help="What to embed (repeatable); default: all three.")
+@click.option("--what", "what", type=click.Choice(list(CONFIG_TARGETS)), multiple=True,
+              help="What to embed (repeatable); default: all three, and investigations with --config.")
 @project_option
 @click.option("--batch-size", type=click.IntRange(1, 1000), default=64, show_default=True)
 @click.option("--config", "config", default=None, metavar="NAME|ID",
@@ -33,8 +40,11 @@ def embed(what: tuple[str, ...], project: str, batch_size: int, config: str | No
     Walks each table once in batches (each batch committed, so a rerun goes on where one stopped);
     rows whose text changes meanwhile are left for the next run. With --config, into that embedding
     config's store, each text split into token windows as the config says (chunk_size, chunk_overlap,
-    chunking_strategy fixed, late_chunking or none). Needs the extra: pip install 'agent-loggy-db[embed]'.
+    chunking_strategy fixed, late_chunking or none), investigations' queries too. Needs the extra:
+    pip install 'agent-loggy-db[embed]'.
     """
+    if config is None and "investigations" in what:
+        raise click.UsageError("investigations are embedded into an embedding config's store only: add --config")
     embedder = load_embedder()
     settings = Settings.from_env()
     rows: list[tuple[str, int, int | str, int]] = []
@@ -44,8 +54,8 @@ def embed(what: tuple[str, ...], project: str, batch_size: int, config: str | No
         register_vector(conn)
         chosen = None if config is None else embedding_config(conn, int(config) if config.isdigit() else config,
                                                               project)
-        for name in what or tuple(TARGETS):
-            table_name = TARGETS[name]
+        for name in what or tuple(TARGETS if chosen is None else CONFIG_TARGETS):
+            table_name = CONFIG_TARGETS[name]
             if chosen is None:
                 total = pending_count(conn, table_name, project)
             else:
