@@ -56,9 +56,13 @@ CHANGES_SQL = (
 project after and before the change (a rename or a move to another project leaves both stale), then
 every kind of change the transaction made in any project."""
 
-HORIZON_SQL = "SELECT pg_snapshot_xmin(pg_current_snapshot())::text"
+HORIZON_SQL = "SELECT pg_snapshot_xmin(pg_current_snapshot())::text, pg_current_wal_insert_lsn()::text"
 """The oldest transaction still running when the listener connected: every older one is reflected in
-what the cache reads from then on, so a notification naming one is a replay."""
+what the cache reads from then on, so a notification naming one is a replay; and the primary's WAL
+position then, which a replica must have replayed before the emptied cache is filled from it."""
+
+POSITION_SQL = "SELECT pg_current_wal_insert_lsn()::text"
+"""The primary's WAL position when a notification is read: past the commit of the change it announces."""
 
 XID8_MAX = 2**64 - 1
 
@@ -91,6 +95,7 @@ class PromptCache:
         self._generation = 0
         self._live = False
         self._outage_since: datetime | None = None
+        self._fence = 0
 
     @property
     def live(self) -> bool:
@@ -125,18 +130,33 @@ class PromptCache:
         """Take before reading the database; pass to put() so a raced read is dropped."""
         return self._generation
 
+    @property
+    def fence(self) -> str | None:
+        """The primary's WAL position at the last change heard (or at the listener's connection): a read
+        from a replica must wait until the replica has replayed it (agent_loggy.wait_for_replay), else it
+        could store the version before the change. None until the listener has connected."""
+        return lsn_text(self._fence) if self._fence else None
+
+    def raise_fence(self, lsn: str) -> None:
+        """Move the fence up to `lsn` (pg_lsn text); never down."""
+        with self._lock:
+            self._fence = max(self._fence, lsn_number(lsn))
+
     def put(self, key: CacheKey, prompt: Prompt, generation: int) -> None:
         """Store unless the cache is not live or was invalidated since `generation`."""
         with self._lock:
             if self._live and generation == self._generation:
                 self._entries[key] = (prompt, time.monotonic())
 
-    def apply(self, changes: list[Change]) -> bool:
-        """Apply what one notification's transaction changed (rows of CHANGES_SQL); False when it named no
-        recorded change (a forged notification: nothing is dropped)."""
+    def apply(self, changes: list[Change], position: str | None = None) -> bool:
+        """Apply what one notification's transaction changed (rows of CHANGES_SQL), the fence first moved
+        up to `position` (the primary's WAL position after it); False when it named no recorded change (a
+        forged notification: nothing is dropped, the fence stays)."""
         kinds = {kind for visible, _, kind, _ in changes if not visible}
         if not kinds:
             return False
+        if position is not None:
+            self.raise_fence(position)  # before the entries go: a read that misses them waits for it
         if "grant" in kinds:
             self.clear()  # a grant or revocation: what this role may read can have changed
             return True
@@ -176,6 +196,17 @@ class PromptCache:
             self._generation += 1
             self._live = False
             self._outage_since = since
+
+
+def lsn_number(text: str) -> int:
+    """A pg_lsn's text (`16/B374D848`) as a number."""
+    high, _, low = text.partition("/")
+    return (int(high, 16) << 32) + int(low, 16)
+
+
+def lsn_text(number: int) -> str:
+    """The pg_lsn text of a number."""
+    return f"{number >> 32:X}/{number & 0xFFFFFFFF:X}"
 
 
 def transaction_of(payload: str) -> int | None:
@@ -218,9 +249,10 @@ class Notifications:
         self.horizon = 0
         self.seen: dict[int, None] = {}
 
-    def start(self, horizon: str) -> None:
+    def start(self, horizon: str, position: str) -> None:
         self.horizon = int(horizon)
         self.seen.clear()
+        self.cache.raise_fence(position)
 
     def accept(self, payload: str) -> int | None:
         """The transaction to read, or None for a payload to count as forged."""
@@ -236,13 +268,18 @@ class Notifications:
         if len(self.seen) > self.SEEN_LIMIT:
             del self.seen[next(iter(self.seen))]
 
-    def settle(self, tx: int | None, payload: str, changes: list[Change]) -> None:
-        """Apply what transaction tx changed, or count the payload as forged when it named nothing."""
-        if tx is not None and self.cache.apply(changes):
+    def settle(self, tx: int | None, payload: str, changes: list[Change], position: str | None) -> None:
+        """Apply what transaction tx changed (the primary at WAL position `position` after it), or count the
+        payload as forged when it named nothing."""
+        if tx is not None and self.cache.apply(changes, position):
             self.heard(tx)
             self.cache.stats.notifications += 1
         else:
             self.forged.record(payload)
+
+
+def _first(row: tuple[Any, ...] | None) -> str | None:
+    return None if row is None else str(row[0])
 
 
 def listener_kwargs(pool_kwargs: dict[str, Any]) -> dict[str, Any]:
@@ -322,7 +359,8 @@ class Listener:
                 with psycopg.connect(self.conninfo, **self.connect_kwargs) as conn:
                     conn.execute(LISTEN_SQL)
                     row = conn.execute(HORIZON_SQL).fetchone()
-                    self._notes.start(row[0] if row else "0")
+                    assert row is not None
+                    self._notes.start(row[0], row[1])
                     self._outages.connected()
                     self._serve(conn)
             except psycopg.Error as exc:
@@ -342,9 +380,11 @@ class Listener:
             for payload in payloads:
                 tx = self._notes.accept(payload)
                 changes: list[Change] = []
+                position = None
                 if tx is not None:
                     changes = conn.execute(CHANGES_SQL, {"tx": str(tx)}).fetchall()
-                self._notes.settle(tx, payload, changes)
+                    position = _first(conn.execute(POSITION_SQL).fetchone())
+                self._notes.settle(tx, payload, changes, position)
             if time.monotonic() - last_ping >= self.ping_every:
                 conn.execute("SELECT 1")  # notices a silently dead connection
                 last_ping = time.monotonic()
@@ -384,7 +424,8 @@ class AsyncListener:
                 async with await psycopg.AsyncConnection.connect(self.conninfo, **self.connect_kwargs) as conn:
                     await conn.execute(LISTEN_SQL)
                     row = await (await conn.execute(HORIZON_SQL)).fetchone()
-                    self._notes.start(row[0] if row else "0")
+                    assert row is not None
+                    self._notes.start(row[0], row[1])
                     self._outages.connected()
                     await self._serve(conn)
             except psycopg.Error as exc:
@@ -400,8 +441,10 @@ class AsyncListener:
             for payload in payloads:
                 tx = self._notes.accept(payload)
                 changes: list[Change] = []
+                position = None
                 if tx is not None:
                     changes = await (await conn.execute(CHANGES_SQL, {"tx": str(tx)})).fetchall()
-                self._notes.settle(tx, payload, changes)
+                    position = _first(await (await conn.execute(POSITION_SQL)).fetchone())
+                self._notes.settle(tx, payload, changes, position)
             if not payloads:
                 await conn.execute("SELECT 1")  # notices a silently dead connection

@@ -20,7 +20,7 @@ from psycopg.rows import kwargs_row
 from psycopg_pool import ConnectionPool
 
 from agent_loggy_db.errors import translated_errors
-from agent_loggy_db.pool import bound_transaction
+from agent_loggy_db.pool import bound_transaction, readers
 
 DEFAULT_PROJECT = "default"
 
@@ -179,7 +179,7 @@ class Configs:
         if conn is not None:
             yield conn
             return
-        with self.pool.connection() as pooled:
+        with readers(self.pool).connection() as pooled:
             yield pooled
 
 

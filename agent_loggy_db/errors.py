@@ -53,6 +53,11 @@ class ConnectionFailed(DatabaseError):
     """The server could not be reached or dropped the connection."""
 
 
+class ReplicaBehind(DatabaseError):
+    """A standby has not replayed a change it was asked to have (SQLSTATE AL001, wait_for_replay): read
+    from the primary instead."""
+
+
 class NotFound(DatabaseError):
     """What was asked for does not exist (SQLSTATE P0002 / 02000)."""
 
@@ -153,6 +158,8 @@ def map_error(exc: psycopg.Error) -> DatabaseError:
     if lost or (isinstance(exc, psycopg.OperationalError) and not sqlstate):
         cls = ConnectionFailed
         message = "; ".join(line.strip() for line in message.splitlines() if line.strip())  # libpq's run over lines
+    elif sqlstate == "AL001":
+        cls = ReplicaBehind
     elif sqlstate in {"P0002", "02000"}:
         cls = NotFound
     elif constraint and constraint.endswith("_labels_check"):

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Iterator
+import os
+from collections.abc import AsyncIterator, Iterator, Sequence
 from contextlib import asynccontextmanager, contextmanager
 from typing import Any
 
@@ -14,7 +15,7 @@ from psycopg.pq import TransactionStatus
 from psycopg_pool import AsyncConnectionPool, ConnectionPool
 
 from agent_loggy_db.settings import Settings
-from agent_loggy_db.urls import to_libpq
+from agent_loggy_db.urls import routed, split_urls, to_libpq
 
 BINDINGS = {
     "actor": "agent_loggy.actor",
@@ -25,42 +26,117 @@ BINDINGS = {
 """Python name -> transaction setting read by the triggers and functions."""
 
 
-def create_pool(url: str, settings: Settings | None = None, *, open: bool = True) -> ConnectionPool:
-    """A ConnectionPool over a migrated database: pgvector types registered, checked on checkout
-    (a dead connection found there gets every idle one checked at once, see _check_or_sweep)."""
-    pool: ConnectionPool
+class RoutedPool(ConnectionPool):
+    """A pool of connections to the primary (writes, and reads when there is no replica) with, when the
+    database has streaming replicas, a second pool, `replicas`, that reads go to (see readers()).
+    Opening and closing it opens and closes both."""
+
+    def __init__(self, conninfo: str, *, replicas: ConnectionPool | None, replica_wait: float,
+                 **kwargs: Any) -> None:
+        self.replicas = replicas
+        self.replica_wait = replica_wait
+        super().__init__(conninfo, **kwargs)
+
+    def open(self, wait: bool = False, timeout: float = 30.0) -> None:
+        super().open(wait, timeout)
+        if self.replicas is not None:
+            self.replicas.open(wait, timeout)
+
+    def close(self, timeout: float = 5.0) -> None:
+        if self.replicas is not None:
+            self.replicas.close(timeout)
+        super().close(timeout)
+
+
+class AsyncRoutedPool(AsyncConnectionPool):
+    """The async twin of RoutedPool."""
+
+    def __init__(self, conninfo: str, *, replicas: AsyncConnectionPool | None, replica_wait: float,
+                 **kwargs: Any) -> None:
+        self.replicas = replicas
+        self.replica_wait = replica_wait
+        super().__init__(conninfo, **kwargs)
+
+    async def open(self, wait: bool = False, timeout: float = 30.0) -> None:
+        await super().open(wait, timeout)
+        if self.replicas is not None:
+            await self.replicas.open(wait, timeout)
+
+    async def close(self, timeout: float = 5.0) -> None:
+        if self.replicas is not None:
+            await self.replicas.close(timeout)
+        await super().close(timeout)
+
+
+def readers(pool: ConnectionPool) -> ConnectionPool:
+    """Where reads go: the replicas of a RoutedPool that has some, else the pool itself."""
+    replicas = getattr(pool, "replicas", None)
+    return replicas if isinstance(replicas, ConnectionPool) else pool
+
+
+def async_readers(pool: AsyncConnectionPool) -> AsyncConnectionPool:
+    """The async twin of readers()."""
+    replicas = getattr(pool, "replicas", None)
+    return replicas if isinstance(replicas, AsyncConnectionPool) else pool
+
+
+def create_pool(url: str, settings: Settings | None = None, *, open: bool = True,
+                replica_urls: Sequence[str] | None = None) -> RoutedPool:
+    """A pool over a migrated database: pgvector types registered, checked on checkout (a dead
+    connection found there gets every idle one checked at once, see _check_or_sweep).
+
+    With streaming replicas (replica_urls; default: settings.replica_urls, without settings
+    AGENT_LOGGY_REPLICA_URLS) or a
+    multi-host url, reads go to a second pool preferring a standby and writes to the host that accepts
+    them (urls.routed); with neither, one pool as before."""
+    s = settings or Settings()
+    writes, reads = routed(to_libpq(url), _replica_urls(settings, replica_urls))
+    pool: RoutedPool
 
     def check(conn: psycopg.Connection[Any]) -> None:
         _check_or_sweep(pool, conn)
 
-    pool = ConnectionPool(
-        to_libpq(url),
-        configure=_configure,
-        check=check,
-        name="agent_loggy",
-        open=open,
-        **_sizes(settings or Settings()),
-    )
+    def check_replica(conn: psycopg.Connection[Any]) -> None:
+        assert pool.replicas is not None
+        _check_or_sweep(pool.replicas, conn)
+
+    replicas = None if reads is None else ConnectionPool(
+        reads, configure=_configure, check=check_replica, name="agent_loggy_replicas", open=False, **_sizes(s))
+    pool = RoutedPool(writes, replicas=replicas, replica_wait=s.replica_wait, configure=_configure, check=check,
+                      name="agent_loggy", open=open, **_sizes(s))
     return pool
 
 
-async def create_async_pool(url: str, settings: Settings | None = None) -> AsyncConnectionPool:
+async def create_async_pool(url: str, settings: Settings | None = None, *,
+                            replica_urls: Sequence[str] | None = None) -> AsyncRoutedPool:
     """The async twin of create_pool, opened before it is returned."""
-    pool: AsyncConnectionPool
+    s = settings or Settings()
+    writes, reads = routed(to_libpq(url), _replica_urls(settings, replica_urls))
+    pool: AsyncRoutedPool
 
     async def check(conn: psycopg.AsyncConnection[Any]) -> None:
         await _check_or_sweep_async(pool, conn)
 
-    pool = AsyncConnectionPool(
-        to_libpq(url),
-        configure=_configure_async,
-        check=check,
-        name="agent_loggy_async",
-        open=False,
-        **_sizes(settings or Settings()),
-    )
+    async def check_replica(conn: psycopg.AsyncConnection[Any]) -> None:
+        assert pool.replicas is not None
+        await _check_or_sweep_async(pool.replicas, conn)
+
+    replicas = None if reads is None else AsyncConnectionPool(
+        reads, configure=_configure_async, check=check_replica, name="agent_loggy_async_replicas", open=False,
+        **_sizes(s))
+    pool = AsyncRoutedPool(writes, replicas=replicas, replica_wait=s.replica_wait, configure=_configure_async,
+                           check=check, name="agent_loggy_async", open=False, **_sizes(s))
     await pool.open()
     return pool
+
+
+def _replica_urls(settings: Settings | None, replica_urls: Sequence[str] | None) -> list[str]:
+    """The replicas asked for: replica_urls, else the settings', else AGENT_LOGGY_REPLICA_URLS."""
+    if replica_urls is not None:
+        return list(replica_urls)
+    if settings is not None:
+        return list(settings.replica_urls)
+    return split_urls(os.environ.get("AGENT_LOGGY_REPLICA_URLS", ""))
 
 
 def _sizes(s: Settings) -> dict[str, Any]:

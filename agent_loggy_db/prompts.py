@@ -20,22 +20,25 @@ from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
 from psycopg_pool import AsyncConnectionPool, ConnectionPool
 
-from agent_loggy_db.cache import AsyncListener, CacheKey, Listener, PromptCache
+from agent_loggy_db.cache import POSITION_SQL, AsyncListener, CacheKey, Listener, PromptCache
 from agent_loggy_db.errors import (
     ConfigurationError,
     ConnectionFailed,
     NotFound,
     PromptNotFound,
+    ReplicaBehind,
     UnreadableValue,
     translated_errors,
 )
 from agent_loggy_db.importers.values import jsonb
 from agent_loggy_db.models import ImportSummary, LabelMove, Prompt, PromptDiff, PromptSummary
 from agent_loggy_db.pool import (
+    async_readers,
     pipelined_statement,
     pipelined_statement_async,
     pipelined_transaction,
     pipelined_transaction_async,
+    readers,
 )
 from agent_loggy_db.settings import Settings
 from agent_loggy_db.urls import to_libpq
@@ -70,6 +73,17 @@ def _write_then_resolve(sql: str, params: tuple[Any, ...], name: str, project: s
     """A write, then the version it touched (version None: the highest active, i.e. the new one)."""
     return _Call(project, ((sql, params), (_RESOLVE, (name, label, project, version, []))),
                  lambda rows: Prompt.from_row(rows[0]), writes=(project, name))
+
+
+def _fenced(call: _Call[T], fence: str | None, wait: float) -> _Call[T]:
+    """A read from a replica that first waits (at most `wait` seconds) for the replica to have replayed the
+    primary's WAL up to `fence`, the position of the last change the cache heard of: it then never reads
+    the version before that change. AL001 (ReplicaBehind) when it lags longer."""
+    if fence is None:
+        return call
+    wait_ms = int(wait * 1000)
+    statement = ("SELECT agent_loggy.wait_for_replay(%s::pg_lsn, %s::integer)", (fence, wait_ms))
+    return _Call(call.project, (statement, *call.statements), call.result, call.writes)
 
 
 def _json(value: Any) -> Jsonb:
@@ -183,6 +197,16 @@ def _listen_target(pool: ConnectionPool | AsyncConnectionPool, listen_url: str |
     return (to_libpq(target) if target else conninfo), dict(kwargs or {})
 
 
+def _replica_wait(pool: ConnectionPool | AsyncConnectionPool) -> float:
+    wait = getattr(pool, "replica_wait", None)
+    return float(wait) if isinstance(wait, int | float) else Settings().replica_wait
+
+
+def _position(row: Row | tuple[Any, ...] | None) -> str:
+    assert row is not None
+    return str(next(iter(row.values())) if isinstance(row, dict) else row[0])
+
+
 def _fetch_timeout(value: float | None) -> float:
     timeout = Settings.from_env().fetch_timeout if value is None else value
     if not timeout > 0:
@@ -227,8 +251,20 @@ class PromptRegistry:
 
     def _run(self, call: _Call[T], *, actor: str | None = None, summary: str | None = None,
              timeout: float | None = None) -> T:
+        """Writes on the pool (the primary); reads on its replicas when it has some (readers()), after
+        they have replayed the cache's fence, else on the primary."""
+        replicas = readers(self.pool)
+        if call.writes is None and replicas is not self.pool:
+            try:
+                return self._run_on(replicas, _fenced(call, self.cache.fence, _replica_wait(self.pool)), timeout)
+            except ReplicaBehind:
+                pass  # the replica lags past the bound: the primary has the change
+        return self._run_on(self.pool, call, timeout, actor=actor, summary=summary)
+
+    def _run_on(self, pool: ConnectionPool, call: _Call[T], timeout: float | None, *, actor: str | None = None,
+                summary: str | None = None) -> T:
         try:
-            with _errors(), self.pool.connection(timeout) as conn, conn.cursor(row_factory=dict_row) as cur:
+            with _errors(), pool.connection(timeout) as conn, conn.cursor(row_factory=dict_row) as cur:
                 if len(call.statements) == 1:
                     pipelined_statement(cur, *call.statements[0], project=call.project, actor=actor,
                                         summary=summary)
@@ -237,6 +273,9 @@ class PromptRegistry:
                         for sql, params in call.statements:
                             cur.execute(sql, params)
                 rows = _fetch(cur.fetchall)  # every statement of a _Call is a SELECT
+                if call.writes and readers(pool) is not pool:  # reads of this process see the write
+                    self.cache.raise_fence(_position(conn.execute(POSITION_SQL).fetchone()))
+                    conn.rollback()
         finally:  # a write may have committed even when reading its result failed
             if call.writes:
                 self.cache.forget(*call.writes)
@@ -339,9 +378,21 @@ class AsyncPromptRegistry:
 
     async def _run(self, call: _Call[T], *, actor: str | None = None, summary: str | None = None,
                    timeout: float | None = None) -> T:
+        """See PromptRegistry._run."""
+        replicas = async_readers(self.pool)
+        if call.writes is None and replicas is not self.pool:
+            try:
+                return await self._run_on(replicas, _fenced(call, self.cache.fence, _replica_wait(self.pool)),
+                                          timeout)
+            except ReplicaBehind:
+                pass
+        return await self._run_on(self.pool, call, timeout, actor=actor, summary=summary)
+
+    async def _run_on(self, pool: AsyncConnectionPool, call: _Call[T], timeout: float | None, *,
+                      actor: str | None = None, summary: str | None = None) -> T:
         try:
             with _errors():
-                async with self.pool.connection(timeout) as conn, conn.cursor(row_factory=dict_row) as cur:
+                async with pool.connection(timeout) as conn, conn.cursor(row_factory=dict_row) as cur:
                     if len(call.statements) == 1:
                         await pipelined_statement_async(cur, *call.statements[0], project=call.project,
                                                         actor=actor, summary=summary)
@@ -354,6 +405,9 @@ class AsyncPromptRegistry:
                         rows = await cur.fetchall()  # every statement of a _Call is a SELECT
                     except _UNDECODABLE as exc:
                         raise _unreadable(exc) from exc
+                    if call.writes and async_readers(pool) is not pool:
+                        self.cache.raise_fence(_position(await (await conn.execute(POSITION_SQL)).fetchone()))
+                        await conn.rollback()
         finally:  # a write may have committed even when reading its result failed
             if call.writes:
                 self.cache.forget(*call.writes)

@@ -32,7 +32,13 @@ from agent_loggy_db.configs import DEFAULT_PROJECT
 from agent_loggy_db.errors import ConnectionFailed, DatabaseError, InvalidInput, NotFound, translated_errors
 from agent_loggy_db.importers.values import jsonb
 from agent_loggy_db.models import Prompt
-from agent_loggy_db.pool import bound_transaction, pipelined_statement, pipelined_statement_async
+from agent_loggy_db.pool import (
+    async_readers,
+    bound_transaction,
+    pipelined_statement,
+    pipelined_statement_async,
+    readers,
+)
 from agent_loggy_db.search import QueryVectors
 
 if TYPE_CHECKING:
@@ -360,6 +366,7 @@ class _Call(Generic[T]):
     sql: str
     params: Mapping[str, Any] | Sequence[Any]
     result: Any  # Callable[[list[Row]], T]
+    analysis: bool = False  # a read that may lag the primary by replication: on the replicas, when there are
 
 
 def _one(cls: type[T]) -> Any:
@@ -446,14 +453,15 @@ class _Calls:
                 bucket: timedelta | None) -> _Call[list[VersionMetrics]]:
         sql = ("SELECT * FROM agent_loggy.prompt_version_metrics(%s::text, %s::text, %s::timestamptz,"
                " %s::timestamptz, %s::interval)")
-        return _Call(project, sql, (name, project, since, until, bucket), _all(VersionMetrics))
+        return _Call(project, sql, (name, project, since, until, bucket), _all(VersionMetrics), analysis=True)
 
     @staticmethod
     def compare(name: str, a: str | int, b: str | int, score: str, since: datetime | None,
                 project: str) -> _Call[list[Comparison]]:
         sql = ("SELECT * FROM agent_loggy.compare_prompt_versions(%s::text, %s::text, %s::text, %s::text,"
                " %s::timestamptz, %s::text)")
-        return _Call(project, sql, (name, str(a), str(b), score, since, project), _all(Comparison))
+        return _Call(project, sql, (name, str(a), str(b), score, since, project), _all(Comparison),
+                     analysis=True)
 
     @staticmethod
     def list_runs(project: str, prompt: str | None, investigation: int | None, limit: int) -> _Call[list[Run]]:
@@ -462,7 +470,7 @@ class _Calls:
                " AND (%(inv)s::bigint IS NULL OR investigation_id = %(inv)s::bigint)"
                " ORDER BY started_at DESC, id DESC LIMIT %(limit)s")
         return _Call(project, sql, {"project": project, "prompt": prompt, "inv": investigation, "limit": limit},
-                     _all(Run))
+                     _all(Run), analysis=True)
 
     @staticmethod
     def get_run(run_id: int, project: str) -> _Call[Run]:
@@ -478,7 +486,7 @@ class _Calls:
     def similar(vector: Any, project: str, limit: int, user: str | None, config: int | None) -> _Call[list[Row]]:
         sql = ("SELECT * FROM agent_loggy.similar_investigations(%s::vector, %s::text, %s::integer, %s::text,"
                " %s::bigint)")
-        return _Call(project, sql, (vector, project, limit, user, config), lambda rows: rows)
+        return _Call(project, sql, (vector, project, limit, user, config), lambda rows: rows, analysis=True)
 
     @staticmethod
     def set_policy(label: str, project: str, min_runs: int, max_error_rate: float | None,
@@ -555,7 +563,8 @@ class Runs:
         self.flush()
 
     def _run(self, call: _Call[T], *, actor: str | None = None) -> T:
-        with translated_errors(), self.pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
+        pool = readers(self.pool) if call.analysis else self.pool
+        with translated_errors(), pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
             pipelined_statement(cur, call.sql, call.params, project=call.project, actor=actor)
             rows = cur.fetchall()
         result: T = call.result(rows)
@@ -789,7 +798,8 @@ class AsyncRuns:
 
     async def _run(self, call: _Call[T], *, actor: str | None = None) -> T:
         with translated_errors():
-            async with self.pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
+            pool = async_readers(self.pool) if call.analysis else self.pool
+            async with pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
                 await pipelined_statement_async(cur, call.sql, call.params, project=call.project, actor=actor)
                 rows = await cur.fetchall()
         result: T = call.result(rows)

@@ -22,7 +22,7 @@ from psycopg_pool import AsyncConnectionPool, ConnectionPool
 from agent_loggy_db.configs import DEFAULT_PROJECT
 from agent_loggy_db.errors import ConfigurationError, InvalidInput, translated_errors
 from agent_loggy_db.importers.values import check_norm
-from agent_loggy_db.pool import pipelined_statement, pipelined_statement_async
+from agent_loggy_db.pool import async_readers, pipelined_statement, pipelined_statement_async, readers
 
 if TYPE_CHECKING:
     import numpy as np
@@ -217,14 +217,15 @@ class QueryVectors:
 
 
 class Search:
-    """Vector, keyword, fuzzy and hybrid search over a ConnectionPool; each call is one SQL function call."""
+    """Vector, keyword, fuzzy and hybrid search over a ConnectionPool; each call is one SQL function call,
+    on the pool's replicas when it has some (pool.readers)."""
 
     def __init__(self, pool: ConnectionPool, *, embedder: Embedder | None = None) -> None:
         self.pool = pool
         self._embedding = QueryVectors(embedder)
 
     def _run(self, query: _Query[Hit], user: str | None = None) -> list[Hit]:
-        with translated_errors(), self.pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
+        with translated_errors(), readers(self.pool).connection() as conn, conn.cursor(row_factory=dict_row) as cur:
             pipelined_statement(cur, query.sql, query.params, project=query.project, user=user)
             return [_hit(query.hit, row) for row in cur.fetchall()]
 
@@ -290,7 +291,7 @@ class AsyncSearch:
 
     async def _run(self, query: _Query[Hit], user: str | None = None) -> list[Hit]:
         with translated_errors():
-            async with self.pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
+            async with async_readers(self.pool).connection() as conn, conn.cursor(row_factory=dict_row) as cur:
                 await pipelined_statement_async(cur, query.sql, query.params, project=query.project, user=user)
                 return [_hit(query.hit, row) for row in await cur.fetchall()]
 

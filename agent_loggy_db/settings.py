@@ -11,6 +11,7 @@ from typing import TypeVar
 import platformdirs
 
 from agent_loggy_db.errors import ConfigurationError
+from agent_loggy_db.urls import split_urls
 
 APP_NAME = "agent-loggy-db"
 
@@ -46,7 +47,10 @@ class Settings:
     connects (LISTEN cannot go through transaction pooling); None: the pool's server.
     fetch_timeout: seconds an uncached get_prompt waits for a pool connection before it fails (or
     returns its fallback): it bounds a server that is down or refuses connections; a query on a
-    connection whose network silently went away waits for TCP to notice.
+    connection whose network silently went away waits for TCP to notice. replica_urls: streaming
+    replicas of the database (AGENT_LOGGY_REPLICA_URLS, comma-separated) that pools send reads to;
+    replica_wait: seconds a read that follows a change waits for its replica to replay that change
+    before it reads from the primary instead.
     """
 
     database_url: str | None = None
@@ -59,12 +63,14 @@ class Settings:
     prepared_statements: bool = True
     listen_url: str | None = None
     fetch_timeout: float = 5.0
+    replica_urls: tuple[str, ...] = ()
+    replica_wait: float = 0.1
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         """Read AGENT_LOGGY_DATABASE_URL (else DATABASE_URL), AGENT_LOGGY_DATA_DIR,
-        AGENT_LOGGY_POOL_* / _CONNECT_TIMEOUT, AGENT_LOGGY_PREPARED_STATEMENTS, AGENT_LOGGY_LISTEN_URL and
-        AGENT_LOGGY_FETCH_TIMEOUT."""
+        AGENT_LOGGY_POOL_* / _CONNECT_TIMEOUT, AGENT_LOGGY_PREPARED_STATEMENTS, AGENT_LOGGY_LISTEN_URL,
+        AGENT_LOGGY_FETCH_TIMEOUT, AGENT_LOGGY_REPLICA_URLS and AGENT_LOGGY_REPLICA_WAIT."""
         env = os.environ if environ is None else environ
         variable = next((name for name in DATABASE_URL_VARIABLES if env.get(name, "").strip()), None)
         data_dir = env.get("AGENT_LOGGY_DATA_DIR", "").strip()
@@ -79,6 +85,8 @@ class Settings:
             prepared_statements=_switch(env, "AGENT_LOGGY_PREPARED_STATEMENTS", cls.prepared_statements),
             listen_url=env.get("AGENT_LOGGY_LISTEN_URL", "").strip() or None,
             fetch_timeout=_number(env, "AGENT_LOGGY_FETCH_TIMEOUT", cls.fetch_timeout, float, minimum=0.1),
+            replica_urls=tuple(split_urls(env.get("AGENT_LOGGY_REPLICA_URLS", ""))),
+            replica_wait=_number(env, "AGENT_LOGGY_REPLICA_WAIT", cls.replica_wait, float, minimum=0.0),
         )
         if settings.pool_max_size < settings.pool_min_size:
             raise ConfigurationError(

@@ -161,3 +161,57 @@ def _host_part(host: str | None, port: str | None, *, single: bool) -> str | Non
             return None
         parts.append(written + (f":{p}" if p else ""))
     return ",".join(parts)
+
+
+ROUTING_PARAMETERS = ("host", "hostaddr", "port", "target_session_attrs", "load_balance_hosts")
+"""What a replica's URL may set otherwise than the primary's: where it is. Everything else (database,
+user, password, TLS) is the primary's, as a replica is a copy of it."""
+
+
+def split_urls(text: str) -> list[str]:
+    """A comma-separated list of URLs (AGENT_LOGGY_REPLICA_URLS): split before each scheme, so that a
+    multi-host URL (`postgresql://h1,h2/db`) stays whole."""
+    return [part.strip() for part in re.split(r",\s*(?=(?:postgres|postgresql|postgresql\+psycopg)://)", text)
+            if part.strip()]
+
+
+def routed(url: str, replica_urls: list[str] | tuple[str, ...] = ()) -> tuple[str, str | None]:
+    """The writers' and the readers' URLs of a primary and its replicas, or (url, None) when there is
+    one host only (nothing to route).
+
+    Writers go to whichever host accepts writes (target_session_attrs=read-write) among the primary's and
+    the replicas', so that after a standby is promoted new connections follow it. Readers prefer a
+    standby (prefer-standby): the replicas first, the primary last, balanced at random over several.
+    """
+    primary = parse(url)
+    replicas = [parse(r) for r in replica_urls]
+    hosts = [_hosts(primary, url)] + [_hosts(r, u) for r, u in zip(replicas, replica_urls, strict=True)]
+    if len(replicas) == 0 and len(hosts[0]) < 2:
+        return url, None
+    for replica, replica_url in zip(replicas, replica_urls, strict=True):
+        for key, value in replica.items():
+            if key not in ROUTING_PARAMETERS and value != primary.get(key, value):
+                raise ConfigurationError(f"replica URL {redact(replica_url)} sets {key} otherwise than the primary's: "
+                                         f"a replica is reached as the primary is, only its host and port differ")
+    base = {k: v for k, v in primary.items() if k not in ROUTING_PARAMETERS}
+    writers = [h for group in hosts for h in group]
+    readers = [h for group in hosts[1:] for h in group] + hosts[0]
+    balanced = {"load_balance_hosts": "random"} if len(readers) - len(hosts[0]) > 1 else {}
+    return (_build({**base, **_host_list(writers), "target_session_attrs": "read-write"}, yoyo=False),
+            _build({**base, **_host_list(readers), "target_session_attrs": "prefer-standby", **balanced}, yoyo=False))
+
+
+def _hosts(params: dict[str, str], url: str) -> list[tuple[str, str]]:
+    """(host, port) of each host a URL names; a port list must pair one port with each host."""
+    hosts = params.get("host", "").split(",")
+    ports = params.get("port", "").split(",")
+    if len(ports) == 1:
+        ports = ports * len(hosts)
+    if len(ports) != len(hosts):
+        raise ConfigurationError(f"database URL {redact(url)} names {len(hosts)} hosts and {len(ports)} ports: "
+                                 "expected one port, or one per host")
+    return list(zip(hosts, ports, strict=True))
+
+
+def _host_list(hosts: list[tuple[str, str]]) -> dict[str, str]:
+    return {"host": ",".join(h for h, _ in hosts), "port": ",".join(p for _, p in hosts)}

@@ -8084,6 +8084,41 @@ $$;
 COMMENT ON FUNCTION agent_loggy.visible_projects() IS 'The projects whose rows the current transaction reads: the bound one, else every project the role is granted (see sees_every_project for admin).';
 
 --
+-- Name: wait_for_replay(pg_lsn, integer); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.wait_for_replay(p_lsn pg_lsn, p_timeout_ms integer DEFAULT 100) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    deadline timestamptz := clock_timestamp() + make_interval(secs => least(greatest(coalesce(p_timeout_ms, 0), 0), 60000) / 1000.0);
+    in_page numeric := (p_lsn - '0/0'::pg_lsn) % current_setting('wal_block_size')::numeric;
+    -- an insert position just past a WAL page's header (40 bytes at most) follows a record that ended at
+    -- the page's start: no record ends inside a header, and none may follow for long on an idle primary
+    target pg_lsn := CASE WHEN in_page <= 40 THEN p_lsn - in_page ELSE p_lsn END;
+BEGIN
+    IF p_lsn IS NULL OR NOT pg_is_in_recovery() THEN
+        RETURN;  -- nothing to wait for, or a primary: it has everything
+    END IF;
+    WHILE pg_last_wal_replay_lsn() IS NULL OR pg_last_wal_replay_lsn() < target LOOP
+        IF clock_timestamp() >= deadline THEN
+            RAISE EXCEPTION 'this standby has replayed the WAL up to %, not yet up to % (waited % ms)',
+                coalesce(pg_last_wal_replay_lsn()::text, 'nothing'), p_lsn, p_timeout_ms
+                USING ERRCODE = 'AL001', HINT = 'Read from the primary instead.';
+        END IF;
+        PERFORM pg_sleep(0.001);
+    END LOOP;
+END
+$$;
+
+--
+-- Name: FUNCTION wait_for_replay(p_lsn pg_lsn, p_timeout_ms integer); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.wait_for_replay(p_lsn pg_lsn, p_timeout_ms integer) IS 'Returns once the server has replayed the WAL up to p_lsn, a position of the primary''s (pg_current_wal_insert_lsn(): one just past a WAL page''s header counts from the page''s start), at once on a primary or for NULL, polling every millisecond; after p_timeout_ms (0-60,000; default 100) raises SQLSTATE AL001 (a standby that lags: read from the primary instead). Statements after it in the same read-committed transaction see every change committed up to p_lsn.';
+
+--
 -- Name: wilson_interval(bigint, bigint); Type: FUNCTION; Schema: agent_loggy; Owner: -
 --
 
@@ -15566,6 +15601,13 @@ GRANT ALL ON FUNCTION agent_loggy.verify_changelog(p_project text) TO agent_logg
 
 REVOKE ALL ON FUNCTION agent_loggy.visible_projects() FROM PUBLIC;
 GRANT ALL ON FUNCTION agent_loggy.visible_projects() TO agent_loggy_reader;
+
+--
+-- Name: FUNCTION wait_for_replay(p_lsn pg_lsn, p_timeout_ms integer); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.wait_for_replay(p_lsn pg_lsn, p_timeout_ms integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.wait_for_replay(p_lsn pg_lsn, p_timeout_ms integer) TO agent_loggy_reader;
 
 --
 -- Name: FUNCTION wilson_interval(p_successes bigint, p_total bigint); Type: ACL; Schema: agent_loggy; Owner: -

@@ -31,6 +31,7 @@ from scripts.bench import (
     isolation,
     plots,
     prompts,
+    replicas,
     retrieval,
     runs,
     staleness,
@@ -56,12 +57,13 @@ GROUPS: dict[str, tuple[tuple[int, ...], Callable[[Cluster, Plan], list[Figure]]
     "hotpaths": ((17,), hotpaths.run),
     "fuzzy": ((18,), fuzzy.run),
     "stores": ((19, 20), stores.run),
+    "replicas": ((21,), replicas.run),
 }
 TITLES = {1: "get_prompt vs the floor", 2: "cached vs uncached", 3: "staleness", 4: "throughput",
           5: "HNSW recall and latency", 6: "filtered search", 7: "API overhead", 8: "ingest", 9: "triggers",
           10: "test isolation", 11: "FAISS", 12: "label history", 13: "recording runs", 14: "run metrics",
           15: "retrieval quality", 16: "search growth", 17: "hot paths", 18: "fuzzy search",
-          19: "embedding configs", 20: "embed --config"}
+          19: "embedding configs", 20: "embed --config", 21: "read replicas"}
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
