@@ -133,7 +133,7 @@ class PromptCache:
     @property
     def fence(self) -> str | None:
         """The primary's WAL position at the last change heard (or at the listener's connection): a read
-        from a replica must wait until the replica has replayed it (agent_loggy.wait_for_replay), else it
+        from a replica must wait until the replica has replayed it (agent_loggy.replayed), else it
         could store the version before the change. None until the listener has connected."""
         return lsn_text(self._fence) if self._fence else None
 

@@ -8,8 +8,7 @@ empty list.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any, TypeVar
@@ -20,11 +19,12 @@ from psycopg.rows import kwargs_row
 from psycopg_pool import ConnectionPool
 
 from agent_loggy_db.errors import translated_errors
-from agent_loggy_db.pool import bound_transaction, readers
+from agent_loggy_db.pool import bound_transaction, read_on_replicas
 
 DEFAULT_PROJECT = "default"
 
 Conn = psycopg.Connection[Any]
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -159,28 +159,31 @@ class Configs:
 
     def loki_negations(self, project: str = DEFAULT_PROJECT, *, conn: Conn | None = None) -> str:
         """The exclusions as a LogQL matcher list (e.g. service!="healthcheck"); '' when none."""
-        with self._connection(conn, project) as c, translated_errors():
+        def read(c: Conn) -> str:
             row = c.execute("SELECT agent_loggy.loki_negations(%s::text)", (project,)).fetchone()
-        return str(row[0]) if row else ""
+            return str(row[0]) if row else ""
+        return self._read(conn, project, read)
 
     def _current(self, cls: type[Row], project: str, conn: Conn | None) -> list[Row]:
-        with self._connection(conn, project) as c, translated_errors():
-            cur = c.cursor(row_factory=kwargs_row(_builder(cls)))
-            return cur.execute(_current_query(cls), {"project": project}).fetchall()
+        def read(c: Conn) -> list[Row]:
+            rows: list[Row] = c.cursor(row_factory=kwargs_row(_builder(cls))).execute(
+                _current_query(cls), {"project": project}).fetchall()
+            return rows
+        return self._read(conn, project, read)
 
-    @contextmanager
-    def _connection(self, conn: Conn | None, project: str) -> Iterator[Conn]:
-        """A transaction (a savepoint of the caller's) whose first statement binds `project`."""
-        with self._borrowed(conn) as c, translated_errors(), bound_transaction(c, project=project):
-            yield c
-
-    @contextmanager
-    def _borrowed(self, conn: Conn | None) -> Iterator[Conn]:
+    def _read(self, conn: Conn | None, project: str, read: Callable[[Conn], T]) -> T:
+        """read() in a transaction (a savepoint of the caller's conn) whose first statement binds `project`;
+        without conn, on a connection of the pool's replicas (read_on_replicas) or of the pool."""
+        def on(c: Conn) -> T:
+            with translated_errors(), bound_transaction(c, project=project):
+                return read(c)
         if conn is not None:
-            yield conn
-            return
-        with readers(self.pool).connection() as pooled:
-            yield pooled
+            return on(conn)
+
+        def borrowed(pool: ConnectionPool) -> T:
+            with pool.connection() as pooled:
+                return on(pooled)
+        return read_on_replicas(self.pool, borrowed)
 
 
 def _builder(cls: type[Row]) -> Callable[..., Row]:

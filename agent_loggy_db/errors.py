@@ -54,7 +54,7 @@ class ConnectionFailed(DatabaseError):
 
 
 class ReplicaBehind(DatabaseError):
-    """A standby has not replayed a change it was asked to have (SQLSTATE AL001, wait_for_replay): read
+    """A standby has not replayed a change it was asked to have (SQLSTATE AL001, check_replayed): read
     from the primary instead."""
 
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
-from collections.abc import AsyncIterator, Iterator, Sequence
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from contextlib import asynccontextmanager, contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 import psycopg
 from pgvector.psycopg import register_vector, register_vector_async
@@ -14,6 +16,7 @@ from psycopg.abc import Params
 from psycopg.pq import TransactionStatus
 from psycopg_pool import AsyncConnectionPool, ConnectionPool
 
+from agent_loggy_db.errors import ConnectionFailed, translated_errors
 from agent_loggy_db.settings import Settings
 from agent_loggy_db.urls import routed, split_urls, to_libpq
 
@@ -25,6 +28,12 @@ BINDINGS = {
 }
 """Python name -> transaction setting read by the triggers and functions."""
 
+REPLICA_PAUSE = 5.0
+"""Seconds reads stay on the primary after the replicas could not be reached."""
+
+T = TypeVar("T")
+log = logging.getLogger(__name__)
+
 
 class RoutedPool(ConnectionPool):
     """A pool of connections to the primary (writes, and reads when there is no replica) with, when the
@@ -35,6 +44,7 @@ class RoutedPool(ConnectionPool):
                  **kwargs: Any) -> None:
         self.replicas = replicas
         self.replica_wait = replica_wait
+        self.replicas_failed_at = -REPLICA_PAUSE
         super().__init__(conninfo, **kwargs)
 
     def open(self, wait: bool = False, timeout: float = 30.0) -> None:
@@ -55,6 +65,7 @@ class AsyncRoutedPool(AsyncConnectionPool):
                  **kwargs: Any) -> None:
         self.replicas = replicas
         self.replica_wait = replica_wait
+        self.replicas_failed_at = -REPLICA_PAUSE
         super().__init__(conninfo, **kwargs)
 
     async def open(self, wait: bool = False, timeout: float = 30.0) -> None:
@@ -69,15 +80,91 @@ class AsyncRoutedPool(AsyncConnectionPool):
 
 
 def readers(pool: ConnectionPool) -> ConnectionPool:
-    """Where reads go: the replicas of a RoutedPool that has some, else the pool itself."""
+    """Where reads go now: the replicas of a RoutedPool that has some, unless they could not be reached
+    in the last REPLICA_PAUSE seconds; else the pool itself."""
     replicas = getattr(pool, "replicas", None)
-    return replicas if isinstance(replicas, ConnectionPool) else pool
+    if isinstance(replicas, ConnectionPool) and _replicas_up(pool):
+        return replicas
+    return pool
 
 
 def async_readers(pool: AsyncConnectionPool) -> AsyncConnectionPool:
     """The async twin of readers()."""
     replicas = getattr(pool, "replicas", None)
-    return replicas if isinstance(replicas, AsyncConnectionPool) else pool
+    if isinstance(replicas, AsyncConnectionPool) and _replicas_up(pool):
+        return replicas
+    return pool
+
+
+def _replicas_up(pool: Any) -> bool:
+    return bool(time.monotonic() - getattr(pool, "replicas_failed_at", -REPLICA_PAUSE) >= REPLICA_PAUSE)
+
+
+def _replicas_down(pool: Any, exc: BaseException) -> None:
+    if _replicas_up(pool):
+        log.warning("the replicas could not be reached (%s); reading from the primary for %g s", exc, REPLICA_PAUSE)
+    pool.replicas_failed_at = time.monotonic()
+
+
+def read_on_replicas(pool: ConnectionPool, read: Callable[[ConnectionPool], T]) -> T:
+    """read(readers(pool)); when that is the replicas and they cannot be reached (ConnectionFailed), read(pool),
+    and reads stay on the pool for REPLICA_PAUSE seconds."""
+    target = readers(pool)
+    if target is pool:
+        return read(pool)
+    try:
+        return read(target)
+    except ConnectionFailed as exc:
+        _replicas_down(pool, exc)
+    return read(pool)
+
+
+async def read_on_replicas_async(pool: AsyncConnectionPool, read: Callable[[AsyncConnectionPool], Awaitable[T]]) -> T:
+    """The async twin of read_on_replicas."""
+    target = async_readers(pool)
+    if target is pool:
+        return await read(pool)
+    try:
+        return await read(target)
+    except ConnectionFailed as exc:
+        _replicas_down(pool, exc)
+    return await read(pool)
+
+
+REPLAYED_SQL = "SELECT agent_loggy.replayed(%s::pg_lsn)"
+
+
+def wait_replayed(pool: ConnectionPool, lsn: str, wait: float) -> bool:
+    """Poll a connection of pool (autocommit: no snapshot held between polls, which would hold up the
+    standby's replay) until its server has replayed the primary's WAL up to lsn; False after `wait` s."""
+    deadline = time.monotonic() + wait
+    with translated_errors(), pool.connection() as conn:
+        was, conn.autocommit = conn.autocommit, True
+        try:
+            while conn.execute(REPLAYED_SQL, (lsn,)).fetchone() != (True,):
+                if time.monotonic() >= deadline:
+                    return False
+                time.sleep(0.001)
+        finally:
+            conn.autocommit = was
+    return True
+
+
+async def wait_replayed_async(pool: AsyncConnectionPool, lsn: str, wait: float) -> bool:
+    """The async twin of wait_replayed."""
+    deadline = time.monotonic() + wait
+    with translated_errors():
+        async with pool.connection() as conn:
+            was = conn.autocommit
+            await conn.set_autocommit(True)
+            try:
+                while await (await conn.execute(REPLAYED_SQL, (lsn,))).fetchone() != (True,):
+                    if time.monotonic() >= deadline:
+                        return False
+                    await asyncio.sleep(0.001)
+            finally:
+                await conn.set_autocommit(was)
+    return True
 
 
 def create_pool(url: str, settings: Settings | None = None, *, open: bool = True,
@@ -100,8 +187,9 @@ def create_pool(url: str, settings: Settings | None = None, *, open: bool = True
         assert pool.replicas is not None
         _check_or_sweep(pool.replicas, conn)
 
+    # opened here when asked: ConnectionPool.__init__ opens itself without calling open()
     replicas = None if reads is None else ConnectionPool(
-        reads, configure=_configure, check=check_replica, name="agent_loggy_replicas", open=False, **_sizes(s))
+        reads, configure=_configure, check=check_replica, name="agent_loggy_replicas", open=open, **_sizes(s, True))
     pool = RoutedPool(writes, replicas=replicas, replica_wait=s.replica_wait, configure=_configure, check=check,
                       name="agent_loggy", open=open, **_sizes(s))
     return pool
@@ -123,7 +211,7 @@ async def create_async_pool(url: str, settings: Settings | None = None, *,
 
     replicas = None if reads is None else AsyncConnectionPool(
         reads, configure=_configure_async, check=check_replica, name="agent_loggy_async_replicas", open=False,
-        **_sizes(s))
+        **_sizes(s, True))
     pool = AsyncRoutedPool(writes, replicas=replicas, replica_wait=s.replica_wait, configure=_configure_async,
                            check=check, name="agent_loggy_async", open=False, **_sizes(s))
     await pool.open()
@@ -139,14 +227,16 @@ def _replica_urls(settings: Settings | None, replica_urls: Sequence[str] | None)
     return split_urls(os.environ.get("AGENT_LOGGY_REPLICA_URLS", ""))
 
 
-def _sizes(s: Settings) -> dict[str, Any]:
+def _sizes(s: Settings, replicas: bool = False) -> dict[str, Any]:
+    """The pool's arguments; the replicas' pool waits for a connection no longer than a connection takes
+    to make (then reads go to the primary, see read_on_replicas)."""
     kwargs: dict[str, Any] = {"connect_timeout": s.connect_timeout}
     if not s.prepared_statements:
         kwargs["prepare_threshold"] = None  # a pooler may hand each transaction another server connection
     return {
         "min_size": s.pool_min_size,
         "max_size": s.pool_max_size,
-        "timeout": s.pool_timeout,
+        "timeout": min(s.pool_timeout, s.connect_timeout) if replicas else s.pool_timeout,
         "kwargs": kwargs,
     }
 

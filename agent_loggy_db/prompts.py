@@ -10,6 +10,7 @@ pool.pipelined_transaction for a call of several statements).
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -33,12 +34,14 @@ from agent_loggy_db.errors import (
 from agent_loggy_db.importers.values import jsonb
 from agent_loggy_db.models import ImportSummary, LabelMove, Prompt, PromptDiff, PromptSummary
 from agent_loggy_db.pool import (
-    async_readers,
     pipelined_statement,
     pipelined_statement_async,
     pipelined_transaction,
     pipelined_transaction_async,
-    readers,
+    read_on_replicas,
+    read_on_replicas_async,
+    wait_replayed,
+    wait_replayed_async,
 )
 from agent_loggy_db.settings import Settings
 from agent_loggy_db.urls import to_libpq
@@ -75,15 +78,12 @@ def _write_then_resolve(sql: str, params: tuple[Any, ...], name: str, project: s
                  lambda rows: Prompt.from_row(rows[0]), writes=(project, name))
 
 
-def _fenced(call: _Call[T], fence: str | None, wait: float) -> _Call[T]:
-    """A read from a replica that first waits (at most `wait` seconds) for the replica to have replayed the
-    primary's WAL up to `fence`, the position of the last change the cache heard of: it then never reads
-    the version before that change. AL001 (ReplicaBehind) when it lags longer."""
-    if fence is None:
-        return call
-    wait_ms = int(wait * 1000)
-    statement = ("SELECT agent_loggy.wait_for_replay(%s::pg_lsn, %s::integer)", (fence, wait_ms))
-    return _Call(call.project, (statement, *call.statements), call.result, call.writes)
+def _fenced(call: _Call[T], fence: str) -> _Call[T]:
+    """A read from a replica that first checks that the replica has replayed the primary's WAL up to `fence`,
+    the position of the last change the cache heard of, so that it never reads the version before that
+    change: AL001 (ReplicaBehind) when it has not yet."""
+    return _Call(call.project, (("SELECT agent_loggy.check_replayed(%s::pg_lsn)", (fence,)), *call.statements),
+                 call.result, call.writes)
 
 
 def _json(value: Any) -> Jsonb:
@@ -197,6 +197,16 @@ def _listen_target(pool: ConnectionPool | AsyncConnectionPool, listen_url: str |
     return (to_libpq(target) if target else conninfo), dict(kwargs or {})
 
 
+def _replica_timeout(replicas: ConnectionPool | AsyncConnectionPool, timeout: float | None) -> float:
+    """How long a read waits for a replica's connection: at most the replicas' pool's own timeout (a connect
+    timeout), so that a replica that does not answer sends the read to the primary in time."""
+    return replicas.timeout if timeout is None else min(timeout, replicas.timeout)
+
+
+def _routed(pool: ConnectionPool | AsyncConnectionPool) -> bool:
+    return getattr(pool, "replicas", None) is not None
+
+
 def _replica_wait(pool: ConnectionPool | AsyncConnectionPool) -> float:
     wait = getattr(pool, "replica_wait", None)
     return float(wait) if isinstance(wait, int | float) else Settings().replica_wait
@@ -251,15 +261,25 @@ class PromptRegistry:
 
     def _run(self, call: _Call[T], *, actor: str | None = None, summary: str | None = None,
              timeout: float | None = None) -> T:
-        """Writes on the pool (the primary); reads on its replicas when it has some (readers()), after
-        they have replayed the cache's fence, else on the primary."""
-        replicas = readers(self.pool)
-        if call.writes is None and replicas is not self.pool:
-            try:
-                return self._run_on(replicas, _fenced(call, self.cache.fence, _replica_wait(self.pool)), timeout)
-            except ReplicaBehind:
-                pass  # the replica lags past the bound: the primary has the change
-        return self._run_on(self.pool, call, timeout, actor=actor, summary=summary)
+        """Writes on the pool (the primary); reads on its replicas when it has some (read_on_replicas)."""
+        if call.writes is not None:
+            return self._run_on(self.pool, call, timeout, actor=actor, summary=summary)
+        return read_on_replicas(self.pool, lambda pool: self._read(pool, call, timeout))
+
+    def _read(self, pool: ConnectionPool, call: _Call[T], timeout: float | None) -> T:
+        """On a replica, once it has replayed the cache's fence: at once, or after polling it for at most
+        replica_wait seconds; else on the primary, which has the change."""
+        if pool is self.pool:
+            return self._run_on(pool, call, timeout)
+        fence, waited = self.cache.fence, _replica_timeout(pool, timeout)
+        if fence is None:
+            return self._run_on(pool, call, waited)
+        with contextlib.suppress(ReplicaBehind):
+            return self._run_on(pool, _fenced(call, fence), waited)
+        if wait_replayed(pool, fence, _replica_wait(self.pool)):
+            with contextlib.suppress(ReplicaBehind):  # another replica of the pool may answer this time
+                return self._run_on(pool, _fenced(call, fence), waited)
+        return self._run_on(self.pool, call, timeout)
 
     def _run_on(self, pool: ConnectionPool, call: _Call[T], timeout: float | None, *, actor: str | None = None,
                 summary: str | None = None) -> T:
@@ -273,7 +293,7 @@ class PromptRegistry:
                         for sql, params in call.statements:
                             cur.execute(sql, params)
                 rows = _fetch(cur.fetchall)  # every statement of a _Call is a SELECT
-                if call.writes and readers(pool) is not pool:  # reads of this process see the write
+                if call.writes and _routed(pool):  # reads of this process see the write
                     self.cache.raise_fence(_position(conn.execute(POSITION_SQL).fetchone()))
                     conn.rollback()
         finally:  # a write may have committed even when reading its result failed
@@ -379,14 +399,23 @@ class AsyncPromptRegistry:
     async def _run(self, call: _Call[T], *, actor: str | None = None, summary: str | None = None,
                    timeout: float | None = None) -> T:
         """See PromptRegistry._run."""
-        replicas = async_readers(self.pool)
-        if call.writes is None and replicas is not self.pool:
-            try:
-                return await self._run_on(replicas, _fenced(call, self.cache.fence, _replica_wait(self.pool)),
-                                          timeout)
-            except ReplicaBehind:
-                pass
-        return await self._run_on(self.pool, call, timeout, actor=actor, summary=summary)
+        if call.writes is not None:
+            return await self._run_on(self.pool, call, timeout, actor=actor, summary=summary)
+        return await read_on_replicas_async(self.pool, lambda pool: self._read(pool, call, timeout))
+
+    async def _read(self, pool: AsyncConnectionPool, call: _Call[T], timeout: float | None) -> T:
+        """See PromptRegistry._read."""
+        if pool is self.pool:
+            return await self._run_on(pool, call, timeout)
+        fence, waited = self.cache.fence, _replica_timeout(pool, timeout)
+        if fence is None:
+            return await self._run_on(pool, call, waited)
+        with contextlib.suppress(ReplicaBehind):
+            return await self._run_on(pool, _fenced(call, fence), waited)
+        if await wait_replayed_async(pool, fence, _replica_wait(self.pool)):
+            with contextlib.suppress(ReplicaBehind):
+                return await self._run_on(pool, _fenced(call, fence), waited)
+        return await self._run_on(self.pool, call, timeout)
 
     async def _run_on(self, pool: AsyncConnectionPool, call: _Call[T], timeout: float | None, *,
                       actor: str | None = None, summary: str | None = None) -> T:
@@ -405,7 +434,7 @@ class AsyncPromptRegistry:
                         rows = await cur.fetchall()  # every statement of a _Call is a SELECT
                     except _UNDECODABLE as exc:
                         raise _unreadable(exc) from exc
-                    if call.writes and async_readers(pool) is not pool:
+                    if call.writes and _routed(pool):
                         self.cache.raise_fence(_position(await (await conn.execute(POSITION_SQL)).fetchone()))
                         await conn.rollback()
         finally:  # a write may have committed even when reading its result failed

@@ -33,11 +33,11 @@ from agent_loggy_db.errors import ConnectionFailed, DatabaseError, InvalidInput,
 from agent_loggy_db.importers.values import jsonb
 from agent_loggy_db.models import Prompt
 from agent_loggy_db.pool import (
-    async_readers,
     bound_transaction,
     pipelined_statement,
     pipelined_statement_async,
-    readers,
+    read_on_replicas,
+    read_on_replicas_async,
 )
 from agent_loggy_db.search import QueryVectors
 
@@ -563,7 +563,11 @@ class Runs:
         self.flush()
 
     def _run(self, call: _Call[T], *, actor: str | None = None) -> T:
-        pool = readers(self.pool) if call.analysis else self.pool
+        if call.analysis:
+            return read_on_replicas(self.pool, lambda pool: self._run_on(pool, call, actor))
+        return self._run_on(self.pool, call, actor)
+
+    def _run_on(self, pool: ConnectionPool, call: _Call[T], actor: str | None) -> T:
         with translated_errors(), pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
             pipelined_statement(cur, call.sql, call.params, project=call.project, actor=actor)
             rows = cur.fetchall()
@@ -797,8 +801,12 @@ class AsyncRuns:
         self._schemas: dict[tuple[str, str, int], Mapping[str, Any] | None] = {}
 
     async def _run(self, call: _Call[T], *, actor: str | None = None) -> T:
+        if call.analysis:
+            return await read_on_replicas_async(self.pool, lambda pool: self._run_on(pool, call, actor))
+        return await self._run_on(self.pool, call, actor)
+
+    async def _run_on(self, pool: AsyncConnectionPool, call: _Call[T], actor: str | None) -> T:
         with translated_errors():
-            pool = async_readers(self.pool) if call.analysis else self.pool
             async with pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
                 await pipelined_statement_async(cur, call.sql, call.params, project=call.project, actor=actor)
                 rows = await cur.fetchall()

@@ -22,7 +22,12 @@ from psycopg_pool import AsyncConnectionPool, ConnectionPool
 from agent_loggy_db.configs import DEFAULT_PROJECT
 from agent_loggy_db.errors import ConfigurationError, InvalidInput, translated_errors
 from agent_loggy_db.importers.values import check_norm
-from agent_loggy_db.pool import async_readers, pipelined_statement, pipelined_statement_async, readers
+from agent_loggy_db.pool import (
+    pipelined_statement,
+    pipelined_statement_async,
+    read_on_replicas,
+    read_on_replicas_async,
+)
 
 if TYPE_CHECKING:
     import numpy as np
@@ -225,7 +230,11 @@ class Search:
         self._embedding = QueryVectors(embedder)
 
     def _run(self, query: _Query[Hit], user: str | None = None) -> list[Hit]:
-        with translated_errors(), readers(self.pool).connection() as conn, conn.cursor(row_factory=dict_row) as cur:
+        return read_on_replicas(self.pool, lambda pool: self._run_on(pool, query, user))
+
+    @staticmethod
+    def _run_on(pool: ConnectionPool, query: _Query[Hit], user: str | None) -> list[Hit]:
+        with translated_errors(), pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
             pipelined_statement(cur, query.sql, query.params, project=query.project, user=user)
             return [_hit(query.hit, row) for row in cur.fetchall()]
 
@@ -290,8 +299,12 @@ class AsyncSearch:
         self._embedding = QueryVectors(embedder)
 
     async def _run(self, query: _Query[Hit], user: str | None = None) -> list[Hit]:
+        return await read_on_replicas_async(self.pool, lambda pool: self._run_on(pool, query, user))
+
+    @staticmethod
+    async def _run_on(pool: AsyncConnectionPool, query: _Query[Hit], user: str | None) -> list[Hit]:
         with translated_errors():
-            async with async_readers(self.pool).connection() as conn, conn.cursor(row_factory=dict_row) as cur:
+            async with pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
                 await pipelined_statement_async(cur, query.sql, query.params, project=query.project, user=user)
                 return [_hit(query.hit, row) for row in await cur.fetchall()]
 

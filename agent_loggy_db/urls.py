@@ -171,8 +171,8 @@ user, password, TLS) is the primary's, as a replica is a copy of it."""
 def split_urls(text: str) -> list[str]:
     """A comma-separated list of URLs (AGENT_LOGGY_REPLICA_URLS): split before each scheme, so that a
     multi-host URL (`postgresql://h1,h2/db`) stays whole."""
-    return [part.strip() for part in re.split(r",\s*(?=(?:postgres|postgresql|postgresql\+psycopg)://)", text)
-            if part.strip()]
+    parts = re.split(r",\s*(?=(?:postgres|postgresql|postgresql\+psycopg)://)", text)
+    return [part.strip(" ,") for part in parts if part.strip(" ,")]
 
 
 def routed(url: str, replica_urls: list[str] | tuple[str, ...] = ()) -> tuple[str, str | None]:
@@ -181,18 +181,27 @@ def routed(url: str, replica_urls: list[str] | tuple[str, ...] = ()) -> tuple[st
 
     Writers go to whichever host accepts writes (target_session_attrs=read-write) among the primary's and
     the replicas', so that after a standby is promoted new connections follow it. Readers prefer a
-    standby (prefer-standby): the replicas first, the primary last, balanced at random over several.
+    standby (prefer-standby: every host is tried as a standby before any is taken as it is), the replicas
+    listed first, every host shuffled (load_balance_hosts=random) when there are several replicas.
+    ConfigurationError for a URL without host= (or with hostaddr=), or a replica URL whose other
+    parameters (database, user, password, TLS, ...) are not the primary's.
     """
     primary = parse(url)
     replicas = [parse(r) for r in replica_urls]
-    hosts = [_hosts(primary, url)] + [_hosts(r, u) for r, u in zip(replicas, replica_urls, strict=True)]
-    if len(replicas) == 0 and len(hosts[0]) < 2:
+    if not replicas and "," not in primary.get("host", ""):
         return url, None
+    for params, text in [(primary, url), *zip(replicas, replica_urls, strict=True)]:
+        if not params.get("host") or "hostaddr" in params:
+            raise ConfigurationError(
+                f"database URL {redact(text)} names no host= (or uses hostaddr=): to route reads and writes "
+                "between servers every URL names its hosts (names, addresses or socket directories); a host "
+                "from PGHOST or a service file cannot join a host list")
     for replica, replica_url in zip(replicas, replica_urls, strict=True):
-        for key, value in replica.items():
-            if key not in ROUTING_PARAMETERS and value != primary.get(key, value):
+        for key in sorted((set(replica) | set(primary)) - set(ROUTING_PARAMETERS)):
+            if replica.get(key) != primary.get(key):
                 raise ConfigurationError(f"replica URL {redact(replica_url)} sets {key} otherwise than the primary's: "
                                          f"a replica is reached as the primary is, only its host and port differ")
+    hosts = [_hosts(primary, url)] + [_hosts(r, u) for r, u in zip(replicas, replica_urls, strict=True)]
     base = {k: v for k, v in primary.items() if k not in ROUTING_PARAMETERS}
     writers = [h for group in hosts for h in group]
     readers = [h for group in hosts[1:] for h in group] + hosts[0]

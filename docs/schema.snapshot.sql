@@ -1805,6 +1805,29 @@ $_$;
 COMMENT ON FUNCTION agent_loggy.check_prompt_args(p_project text, p_name text, p_labels text[], p_allow_latest boolean) IS 'Raises invalid_parameter_value (22023) naming the first invalid project, prompt name or label (latest allowed when p_allow_latest; label errors carry constraint prompts_labels_check), then insufficient_privilege (42501) when the caller may not use the project (check_project_access).';
 
 --
+-- Name: check_replayed(pg_lsn); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.check_replayed(p_lsn pg_lsn) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+BEGIN
+    IF NOT agent_loggy.replayed(p_lsn) THEN
+        RAISE EXCEPTION 'this standby has replayed the WAL up to %, not yet up to %',
+            coalesce(pg_last_wal_replay_lsn()::text, 'nothing'), p_lsn
+            USING ERRCODE = 'AL001', HINT = 'Poll agent_loggy.replayed(), or read from the primary.';
+    END IF;
+END
+$$;
+
+--
+-- Name: FUNCTION check_replayed(p_lsn pg_lsn); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.check_replayed(p_lsn pg_lsn) IS 'Raises SQLSTATE AL001 unless replayed(p_lsn): the first statement of a read transaction on a standby, so that the read either sees every change up to p_lsn or fails at once, in the same round trip.';
+
+--
 -- Name: checked_any_vector(public.vector, text); Type: FUNCTION; Schema: agent_loggy; Owner: -
 --
 
@@ -6734,6 +6757,21 @@ $$;
 COMMENT ON FUNCTION agent_loggy.remove_promotion_policy(p_label text, p_project text) IS 'Admin only: removes the promotion policy of label p_label in p_project; false when there was none.';
 
 --
+-- Name: replayed(pg_lsn); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.replayed(p_lsn pg_lsn) RETURNS boolean
+    LANGUAGE sql PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    RETURN ((p_lsn IS NULL) OR (NOT pg_is_in_recovery()) OR (pg_last_wal_replay_lsn() >= (SELECT CASE WHEN (o.in_page <= (40)::numeric) THEN (replayed.p_lsn - o.in_page) ELSE replayed.p_lsn END AS p_lsn FROM (SELECT ((replayed.p_lsn - '0/0'::pg_lsn) % (current_setting('wal_block_size'::text))::numeric) AS in_page) o)));
+
+--
+-- Name: FUNCTION replayed(p_lsn pg_lsn); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.replayed(p_lsn pg_lsn) IS 'True when this server has every change up to p_lsn, a WAL position of the primary''s (pg_current_wal_insert_lsn(); one just past a page''s header counts from the page''s start): always on a primary, and for NULL; on a standby once it has replayed that far. Poll it (short statements hold no snapshot between them); statements after a true answer, in a new snapshot, see those changes.';
+
+--
 -- Name: resolve_prompt(text, text, text, integer, text[]); Type: FUNCTION; Schema: agent_loggy; Owner: -
 --
 
@@ -8082,41 +8120,6 @@ $$;
 --
 
 COMMENT ON FUNCTION agent_loggy.visible_projects() IS 'The projects whose rows the current transaction reads: the bound one, else every project the role is granted (see sees_every_project for admin).';
-
---
--- Name: wait_for_replay(pg_lsn, integer); Type: FUNCTION; Schema: agent_loggy; Owner: -
---
-
-CREATE FUNCTION agent_loggy.wait_for_replay(p_lsn pg_lsn, p_timeout_ms integer DEFAULT 100) RETURNS void
-    LANGUAGE plpgsql
-    SET search_path TO 'pg_catalog', 'pg_temp'
-    AS $$
-DECLARE
-    deadline timestamptz := clock_timestamp() + make_interval(secs => least(greatest(coalesce(p_timeout_ms, 0), 0), 60000) / 1000.0);
-    in_page numeric := (p_lsn - '0/0'::pg_lsn) % current_setting('wal_block_size')::numeric;
-    -- an insert position just past a WAL page's header (40 bytes at most) follows a record that ended at
-    -- the page's start: no record ends inside a header, and none may follow for long on an idle primary
-    target pg_lsn := CASE WHEN in_page <= 40 THEN p_lsn - in_page ELSE p_lsn END;
-BEGIN
-    IF p_lsn IS NULL OR NOT pg_is_in_recovery() THEN
-        RETURN;  -- nothing to wait for, or a primary: it has everything
-    END IF;
-    WHILE pg_last_wal_replay_lsn() IS NULL OR pg_last_wal_replay_lsn() < target LOOP
-        IF clock_timestamp() >= deadline THEN
-            RAISE EXCEPTION 'this standby has replayed the WAL up to %, not yet up to % (waited % ms)',
-                coalesce(pg_last_wal_replay_lsn()::text, 'nothing'), p_lsn, p_timeout_ms
-                USING ERRCODE = 'AL001', HINT = 'Read from the primary instead.';
-        END IF;
-        PERFORM pg_sleep(0.001);
-    END LOOP;
-END
-$$;
-
---
--- Name: FUNCTION wait_for_replay(p_lsn pg_lsn, p_timeout_ms integer); Type: COMMENT; Schema: agent_loggy; Owner: -
---
-
-COMMENT ON FUNCTION agent_loggy.wait_for_replay(p_lsn pg_lsn, p_timeout_ms integer) IS 'Returns once the server has replayed the WAL up to p_lsn, a position of the primary''s (pg_current_wal_insert_lsn(): one just past a WAL page''s header counts from the page''s start), at once on a primary or for NULL, polling every millisecond; after p_timeout_ms (0-60,000; default 100) raises SQLSTATE AL001 (a standby that lags: read from the primary instead). Statements after it in the same read-committed transaction see every change committed up to p_lsn.';
 
 --
 -- Name: wilson_interval(bigint, bigint); Type: FUNCTION; Schema: agent_loggy; Owner: -
@@ -14293,6 +14296,13 @@ REVOKE ALL ON FUNCTION agent_loggy.check_prompt_args(p_project text, p_name text
 GRANT ALL ON FUNCTION agent_loggy.check_prompt_args(p_project text, p_name text, p_labels text[], p_allow_latest boolean) TO agent_loggy_reader;
 
 --
+-- Name: FUNCTION check_replayed(p_lsn pg_lsn); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.check_replayed(p_lsn pg_lsn) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.check_replayed(p_lsn pg_lsn) TO agent_loggy_reader;
+
+--
 -- Name: FUNCTION checked_any_vector(p_vector public.vector, p_what text); Type: ACL; Schema: agent_loggy; Owner: -
 --
 
@@ -15268,6 +15278,13 @@ REVOKE ALL ON FUNCTION agent_loggy.remove_promotion_policy(p_label text, p_proje
 GRANT ALL ON FUNCTION agent_loggy.remove_promotion_policy(p_label text, p_project text) TO agent_loggy_admin;
 
 --
+-- Name: FUNCTION replayed(p_lsn pg_lsn); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.replayed(p_lsn pg_lsn) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.replayed(p_lsn pg_lsn) TO agent_loggy_reader;
+
+--
 -- Name: FUNCTION resolve_prompt(p_name text, p_label text, p_project text, p_version integer, p_fallback_labels text[]); Type: ACL; Schema: agent_loggy; Owner: -
 --
 
@@ -15601,13 +15618,6 @@ GRANT ALL ON FUNCTION agent_loggy.verify_changelog(p_project text) TO agent_logg
 
 REVOKE ALL ON FUNCTION agent_loggy.visible_projects() FROM PUBLIC;
 GRANT ALL ON FUNCTION agent_loggy.visible_projects() TO agent_loggy_reader;
-
---
--- Name: FUNCTION wait_for_replay(p_lsn pg_lsn, p_timeout_ms integer); Type: ACL; Schema: agent_loggy; Owner: -
---
-
-REVOKE ALL ON FUNCTION agent_loggy.wait_for_replay(p_lsn pg_lsn, p_timeout_ms integer) FROM PUBLIC;
-GRANT ALL ON FUNCTION agent_loggy.wait_for_replay(p_lsn pg_lsn, p_timeout_ms integer) TO agent_loggy_reader;
 
 --
 -- Name: FUNCTION wilson_interval(p_successes bigint, p_total bigint); Type: ACL; Schema: agent_loggy; Owner: -

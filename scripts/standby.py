@@ -13,6 +13,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -64,8 +65,11 @@ class Pair:
         """Until the standby has replayed everything the primary has written."""
         with self.superuser() as p:
             target = p.execute("SELECT pg_current_wal_insert_lsn()::text").fetchone()
+        deadline = time.monotonic() + timeout
         with self.superuser(standby=True) as s:
-            s.execute("SELECT agent_loggy.wait_for_replay(%s::pg_lsn, %s)", (*(target or ()), int(timeout * 1000)))
+            while s.execute("SELECT agent_loggy.replayed(%s::pg_lsn)", target).fetchone() != (True,):
+                assert time.monotonic() < deadline, f"the standby did not replay up to {target} in {timeout} s"
+                time.sleep(0.005)
 
     def close(self) -> None:
         if (self.standby_pgdata / "postmaster.pid").exists():

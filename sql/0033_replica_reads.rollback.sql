@@ -1,2 +1,3 @@
 -- Rolls back 0033_replica_reads.
-DROP FUNCTION agent_loggy.wait_for_replay(pg_lsn, integer);
+DROP FUNCTION agent_loggy.check_replayed(pg_lsn);
+DROP FUNCTION agent_loggy.replayed(pg_lsn);

@@ -9,9 +9,11 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import signal
 import statistics
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from functools import partial
@@ -28,7 +30,8 @@ from agent_loggy_db import (
     create_pool,
     prompts,
 )
-from agent_loggy_db.pool import async_readers, readers
+from agent_loggy_db.cache import lsn_number, lsn_text
+from agent_loggy_db.pool import async_readers, readers, wait_replayed
 from scripts.standby import READER, WRITER, Pair, start_pair
 
 pytestmark = pytest.mark.replication
@@ -83,6 +86,13 @@ def test_reads_go_to_a_standby_and_writes_to_the_primary(pair: Pair) -> None:
         assert Search(pool).keyword_search_documents("anything") == []
     with create_pool(pair.url(READER), SETTINGS) as single:
         assert readers(single) is single, "no replica: one pool, as before"
+    unmanaged = routed(pair, READER)  # opened by create_pool, not by `with`: both pools
+    try:
+        with readers(unmanaged).connection() as r:
+            assert r.execute("SELECT pg_is_in_recovery()").fetchone() == (True,)
+    finally:
+        unmanaged.close()
+    assert readers(unmanaged).closed, "closing the pool closes its replicas' pool"
 
     async def twin() -> tuple[bool, int | None, int | None]:
         async with await create_async_pool(pair.url(WRITER), SETTINGS,
@@ -108,7 +118,7 @@ def test_a_lagging_replica_never_gets_the_old_version_cached(pair: Pair, monkeyp
     pair.wait_replayed()
     for fenced in (True, False):
         if not fenced:
-            monkeypatch.setattr(prompts, "_fenced", lambda call, fence, wait: call)
+            monkeypatch.setattr(prompts, "_fenced", lambda call, fence: call)
         with routed(pair, READER) as pool, PromptRegistry(pool) as reg:
             wait_for(lambda: reg.cache.live, 10)
             before = reg.get_prompt("lagging", label="staging")
@@ -174,6 +184,64 @@ def test_a_stopped_standby_moves_reads_to_the_primary_within_the_connect_timeout
         finally:
             pair.start_standby()
     pair.wait_replayed()
+
+
+def test_a_hung_standby_sends_reads_to_the_primary_within_the_connect_timeout(pair: Pair) -> None:
+    """A standby that accepts connections and never answers (its postmaster stopped): reads go to the primary
+    once the replicas' pool has waited a connect timeout, and stay there for a while (no wait each time)."""
+    publish(pair, "hung", "one")
+    pair.wait_replayed()
+    postmaster = int((pair.standby_pgdata / "postmaster.pid").read_text().split()[0])
+    os.kill(postmaster, signal.SIGSTOP)
+    try:
+        with routed(pair, READER) as pool, PromptRegistry(pool, cache=False) as reg:
+            started = time.monotonic()
+            assert reg.get_prompt("hung", label="staging").template == "one"
+            assert time.monotonic() - started < SETTINGS.connect_timeout + 1.5
+            started = time.monotonic()
+            assert Search(pool).keyword_search_documents("anything") == []
+            assert reg.get_prompt("hung", label="staging").template == "one"
+            assert time.monotonic() - started < 0.5, "the replicas are left alone for a while"
+            assert readers(pool) is pool
+    finally:
+        os.kill(postmaster, signal.SIGCONT)
+    pair.wait_replayed()
+
+
+def test_waiting_for_a_standby_holds_up_no_replay(pair: Pair) -> None:
+    """A reader waiting for its standby polls agent_loggy.replayed() with short statements: it holds no
+    snapshot between them, so a vacuum's cleanup that conflicts with the reader's earlier reads replays at
+    once (a statement that waited would hold its snapshot and stop replay for max_standby_streaming_delay)."""
+    with pair.superuser() as p:
+        p.execute("CREATE TABLE public.churn (i int, pad text) WITH (autovacuum_enabled = off)")
+        p.execute("INSERT INTO public.churn SELECT g, repeat('x', 100) FROM generate_series(1, 5000) AS g")
+        p.execute("GRANT SELECT ON public.churn TO PUBLIC")
+        row = p.execute("SELECT pg_current_wal_insert_lsn()::text").fetchone()
+    assert row is not None
+    target = lsn_text(lsn_number(str(row[0])) + 2_000_000)
+    pair.wait_replayed()
+
+    def churn() -> None:
+        time.sleep(0.3)
+        with pair.superuser() as p:
+            p.execute("DELETE FROM public.churn")
+            p.execute("VACUUM public.churn")  # a cleanup record: it conflicts with snapshots that saw the rows
+            p.execute("CREATE TABLE public.filler AS "
+                      "SELECT g, repeat('y', 200) AS pad FROM generate_series(1, 20000) AS g")
+
+    thread = threading.Thread(target=churn)
+    try:
+        with routed(pair, READER) as pool:
+            with readers(pool).connection() as r:
+                assert r.execute("SELECT count(*) FROM public.churn").fetchone() == (5000,)
+            thread.start()
+            started = time.monotonic()
+            assert wait_replayed(readers(pool), target, 8.0), "the standby never replayed past the target"
+            assert time.monotonic() - started < 4.0
+    finally:
+        thread.join()
+        with pair.superuser() as p:
+            p.execute("DROP TABLE IF EXISTS public.churn, public.filler")
 
 
 def test_a_stopped_primary_serves_cached_prompts_stale_and_writers_follow_the_promoted_standby() -> None:

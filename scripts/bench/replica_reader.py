@@ -18,7 +18,7 @@ from agent_loggy_db import PromptRegistry, Settings, create_pool, prompts
 
 def main(primary: str, standby: str, name: str, last: int, wait: float, unfenced: bool) -> int:
     if unfenced:
-        prompts._fenced = lambda call, fence, wait: call
+        prompts._fenced = lambda call, fence: call
     settings = Settings(pool_min_size=1, pool_max_size=2, connect_timeout=2, replica_wait=wait)
     with create_pool(primary, settings, replica_urls=[standby]) as pool, PromptRegistry(pool) as registry:
         while not registry.cache.live:

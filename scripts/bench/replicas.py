@@ -6,7 +6,7 @@ filtered keyword search, against the primary alone, then against the primary and
 with the same clients split between them, side by side in one run. Staleness: a second process reads a
 prompt through a cached registry over the pair (scripts/bench/replica_reader.py) while this one publishes
 new versions; each version's staleness runs from its publish's commit to the reader's first read of it or
-a later one, with the replay wait (the fence) and without it.
+a later one, with the replay check (the fence) and without it.
 """
 
 from __future__ import annotations
@@ -68,20 +68,20 @@ def measure(pair: Pair, plan: Plan) -> Figure:
     changes = 20 if plan.quick else 60
     fenced, unfenced = _staleness(pair, changes, fenced=True), _staleness(pair, changes, fenced=False)
     for q in (50, 99):
-        fig.lines.append(Line(f"p{q} staleness reading from the standby: with the replay wait vs without",
+        fig.lines.append(Line(f"p{q} staleness reading from the standby: with the replay check vs without",
                               Side("with", percentile(fenced, q)), Side("without", percentile(unfenced, q)),
                               percentile(fenced, q) / max(percentile(unfenced, q), 1e-6), "a / b",
                               Target("<=", 0.1, on="a", unit="s") if q == 99 else None,
                               if_missed="a notification or a read waited for CPU behind the standby's replay."))
     fig.tables.append(Table(f"Staleness over {changes} publishes", ["", "p50", "p90", "p99", "max"], [
         [side, *(f"{percentile(values, q) * 1e3:.2f} ms" for q in (50, 90, 99, 100))]
-        for side, values in (("with the replay wait", fenced), ("without", unfenced))]))
+        for side, values in (("with the replay check", fenced), ("without", unfenced))]))
     fig.notes.append(
         f"pgbench -M prepared, {CLIENTS} clients for {seconds:g} s per side, as a reader login, each call one "
         "transaction binding project default; 'primary + standby' splits the same clients between the two "
         f"servers and adds their rates. The search filters {DOCUMENTS:,} documents to 1 % by tag. Staleness: a "
         "second process polls get_prompt every 0.5 ms through a cached registry reading from the standby; "
-        "this one publishes a new version every 50 ms. Without the wait, a read the notification triggers can "
+        "this one publishes a new version every 50 ms. Without the check, a read the notification triggers can "
         "reach the standby before it has replayed the change and cache the old version until the next change "
         "(the test with replay paused shows it every time).")
     return fig
