@@ -33,6 +33,7 @@ from agent_loggy_db import (
 from agent_loggy_db.cache import lsn_number, lsn_text
 from agent_loggy_db.pool import async_readers, readers, wait_replayed
 from scripts.standby import READER, WRITER, Pair, start_pair
+from tests.test_outage import wait_for
 
 pytestmark = pytest.mark.replication
 SETTINGS = Settings(pool_min_size=1, pool_max_size=2, connect_timeout=2, fetch_timeout=3.0, replica_wait=0.1)
@@ -46,14 +47,6 @@ def pair() -> Iterator[Pair]:
         yield made
     finally:
         made.close()
-
-
-def wait_for(condition: Callable[[], bool], timeout: float) -> float:
-    started = time.monotonic()
-    while not condition():
-        assert time.monotonic() - started < timeout, "timed out"
-        time.sleep(0.005)
-    return time.monotonic() - started
 
 
 def heard_after(reg: PromptRegistry, change: Callable[[], int]) -> int:
