@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import difflib
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from agent_loggy_db.schema_snapshot import fresh_snapshot
@@ -19,19 +20,25 @@ from agent_loggy_db.schema_snapshot import fresh_snapshot
 SNAPSHOT = Path(__file__).resolve().parent.parent / "docs" / "schema.snapshot.sql"
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+def regenerate(path: Path, make: Callable[[], str], description: str | None) -> int:
+    """The command line of a generated file: rewrite `path` with make(), or with --check print the diff
+    and exit 1 when it is out of date."""
+    parser = argparse.ArgumentParser(description=description, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--check", action="store_true", help="compare instead of writing")
     args = parser.parse_args()
-    current = fresh_snapshot()
+    current = make()
     if args.check:
-        old = SNAPSHOT.read_text() if SNAPSHOT.exists() else ""
-        diff = list(difflib.unified_diff(old.splitlines(True), current.splitlines(True), str(SNAPSHOT), "migrated"))
+        old = path.read_text() if path.exists() else ""
+        diff = list(difflib.unified_diff(old.splitlines(True), current.splitlines(True), str(path), "migrated"))
         sys.stdout.writelines(diff)
         return 1 if diff else 0
-    SNAPSHOT.write_text(current)
-    print(f"wrote {SNAPSHOT}")
+    path.write_text(current)
+    print(f"wrote {path}")
     return 0
+
+
+def main() -> int:
+    return regenerate(SNAPSHOT, fresh_snapshot, __doc__)
 
 
 if __name__ == "__main__":

@@ -6,8 +6,6 @@
 
 from __future__ import annotations
 
-import argparse
-import difflib
 import shutil
 import sys
 import tempfile
@@ -17,6 +15,7 @@ import psycopg
 
 from agent_loggy_db import migrations, server
 from agent_loggy_db.sql_api import render
+from scripts.schema_snapshot import regenerate
 
 PAGE = Path(__file__).resolve().parent.parent / "docs" / "sql-api.md"
 
@@ -34,18 +33,7 @@ def fresh_page() -> str:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--check", action="store_true", help="compare instead of writing")
-    args = parser.parse_args()
-    current = fresh_page()
-    if args.check:
-        old = PAGE.read_text() if PAGE.exists() else ""
-        diff = list(difflib.unified_diff(old.splitlines(True), current.splitlines(True), str(PAGE), "migrated"))
-        sys.stdout.writelines(diff)
-        return 1 if diff else 0
-    PAGE.write_text(current)
-    print(f"wrote {PAGE}")
-    return 0
+    return regenerate(PAGE, fresh_page, __doc__)
 
 
 if __name__ == "__main__":
