@@ -179,7 +179,8 @@ def test_a_stopped_standby_moves_reads_to_the_primary_within_the_connect_timeout
     pair.wait_replayed()
 
 
-def test_a_hung_standby_sends_reads_to_the_primary_within_the_connect_timeout(pair: Pair) -> None:
+def test_a_hung_standby_sends_reads_to_the_primary_within_the_connect_timeout(
+        pair: Pair, caplog: pytest.LogCaptureFixture) -> None:
     """A standby that accepts connections and never answers (its postmaster stopped): reads go to the primary
     once the replicas' pool has waited a connect timeout, and stay there for a while (no wait each time)."""
     publish(pair, "hung", "one")
@@ -196,6 +197,8 @@ def test_a_hung_standby_sends_reads_to_the_primary_within_the_connect_timeout(pa
             assert reg.get_prompt("hung", label="staging").template == "one"
             assert time.monotonic() - started < 0.5, "the replicas are left alone for a while"
             assert readers(pool) is pool
+        warned = [r for r in caplog.records if "the replicas could not be reached" in r.getMessage()]
+        assert len(warned) == 1, "one warning per pause, not one per read"
     finally:
         os.kill(postmaster, signal.SIGCONT)
     pair.wait_replayed()
