@@ -12,7 +12,7 @@ from datetime import datetime
 from types import MappingProxyType
 from typing import Any
 
-from agent_loggy_db.rendering import render, template_variables
+from agent_loggy_db.rendering import render, render_chat, template_variables
 
 
 def _frozen(value: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -52,6 +52,10 @@ class Prompt:
     is_fallback: bool = False
     is_stale: bool = False
     confirmed_at: datetime | None = None
+    syntax: str = "brace"
+    messages: tuple[Mapping[str, Any], ...] | None = None
+    tags: tuple[str, ...] = ()
+    commit_message: str | None = None
 
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> Prompt:
@@ -65,18 +69,40 @@ class Prompt:
             model_config_version=row["model_config_version"],
             resolved_label=row["resolved_label"], description=row["description"], usage=row["usage"],
             is_active=row["is_active"], created_by=row["created_by"], created_at=row["created_at"],
-            updated_at=row["updated_at"],
+            updated_at=row["updated_at"], syntax=row["syntax"],
+            messages=None if row["messages"] is None else tuple(_frozen(m) for m in row["messages"]),
+            tags=tuple(row["tags"]), commit_message=row["commit_message"],
         )
 
     @classmethod
-    def fallback(cls, name: str, template: str, *, project: str = "default") -> Prompt:
+    def fallback(cls, name: str, template: str, *, project: str = "default", syntax: str = "brace") -> Prompt:
         """The stand-in returned by get_prompt(fallback=...) when the registry cannot resolve."""
-        return cls(name=name, template=template, project=project, variables=template_variables(template),
-                   is_fallback=True)
+        return cls(name=name, template=template, project=project, variables=template_variables(template, syntax),
+                   is_fallback=True, syntax=syntax)
 
-    def compile(self, variables: Mapping[str, Any] | None = None, /, *, strict: bool = False, **kwargs: Any) -> str:
-        """Render the template; missing variables raise MissingVariables, extra ones too when strict."""
-        return render(self.template, {**(variables or {}), **kwargs}, strict=strict)
+    @property
+    def is_chat(self) -> bool:
+        """True for a chat prompt with messages: compile() returns a list of messages."""
+        return self.messages is not None
+
+    def compile(self, variables: Mapping[str, Any] | None = None, /, *, strict: bool = False,
+                **kwargs: Any) -> Any:
+        """Render the prompt: a text prompt's template as a str; a chat prompt's messages as a list of
+        {"role", "content"} dicts (placeholders replaced by the message lists given for them). Missing
+        variables raise MissingVariables, extra ones too when strict. The same as render_prompt() /
+        render_chat() in SQL."""
+        values = {**(variables or {}), **kwargs}
+        if self.messages is not None:
+            return render_chat(self.messages, values, syntax=self.syntax, strict=strict)
+        return render(self.template, values, strict=strict, syntax=self.syntax)
+
+    def to_langchain(self) -> Any:
+        """This prompt as a LangChain PromptTemplate (text) or ChatPromptTemplate (chat; placeholders as
+        MessagesPlaceholder), in the syntax LangChain reads it with: f-string for brace, mustache for
+        mustache. Needs the langchain extra (pip install 'agent-loggy-db[langchain]')."""
+        from agent_loggy_db.langchain_prompts import to_langchain
+
+        return to_langchain(self)
 
 
 @dataclass(frozen=True)
@@ -90,6 +116,38 @@ class PromptSummary:
     labels: Mapping[str, int]
     model: str | None
     updated_at: datetime
+    tags: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "tags", tuple(self.tags))
+
+
+@dataclass(frozen=True)
+class PromptChange:
+    """One change of a prompt as prompt_history() lists it.
+
+    change: publish, label (label moved from_version -> to_version; None: new / removed), activate,
+    deactivate, tag (tags: the new tags), update (changed: the columns), delete, embed.
+    """
+
+    changelog_id: int
+    change: str
+    version: int | None
+    label: str | None
+    from_version: int | None
+    to_version: int | None
+    tags: tuple[str, ...] | None
+    changed: tuple[str, ...] | None
+    changed_by: str
+    changed_at: datetime
+    summary: str | None
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> PromptChange:
+        """Build from a row of agent_loggy.prompt_history()."""
+        tags, changed = row["tags"], row["changed"]
+        return cls(**{**row, "tags": None if tags is None else tuple(tags),
+                      "changed": None if changed is None else tuple(changed)})
 
 
 @dataclass(frozen=True)
@@ -107,13 +165,15 @@ class LabelMove:
 
 @dataclass(frozen=True)
 class PromptDiff:
-    """Unified diffs between two versions of a prompt: template and parameters."""
+    """Unified diffs between two versions of a prompt: template, parameters, and details (syntax, tags,
+    commit message)."""
 
     name: str
     from_version: int
     to_version: int
     template: str
     parameters: str
+    details: str = ""
 
     @classmethod
     def between(cls, old: Prompt, new: Prompt) -> PromptDiff:
@@ -124,15 +184,16 @@ class PromptDiff:
             template=_unified(old.template, new.template, a, b),
             parameters=_unified(_json_lines(old.parameters), _json_lines(new.parameters),
                                 f"{a} parameters", f"{b} parameters"),
+            details=_unified(_detail_lines(old), _detail_lines(new), f"{a} details", f"{b} details"),
         )
 
     def __str__(self) -> str:
-        return self.template + self.parameters
+        return self.template + self.parameters + self.details
 
     @property
     def is_empty(self) -> bool:
-        """True when the two versions have the same template and parameters."""
-        return not (self.template or self.parameters)
+        """True when the two versions have the same template, parameters and details."""
+        return not (self.template or self.parameters or self.details)
 
 
 @dataclass(frozen=True)
@@ -142,6 +203,13 @@ class ImportSummary:
     created: int
     unchanged: int
     relabelled: int
+
+
+def _detail_lines(prompt: Prompt) -> str:
+    """What a version says about itself besides template and parameters, one line each."""
+    return "".join(f"{line}\n" for line in (
+        f"syntax: {prompt.syntax}", f"tags: {', '.join(prompt.tags)}",
+        *(f"commit message: {line.removesuffix(chr(10))}" for line in _lines(prompt.commit_message or ""))))
 
 
 def _json_lines(value: Mapping[str, Any]) -> str:

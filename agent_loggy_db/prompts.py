@@ -32,7 +32,7 @@ from agent_loggy_db.errors import (
     translated_errors,
 )
 from agent_loggy_db.importers.values import jsonb
-from agent_loggy_db.models import ImportSummary, LabelMove, Prompt, PromptDiff, PromptSummary
+from agent_loggy_db.models import ImportSummary, LabelMove, Prompt, PromptChange, PromptDiff, PromptSummary
 from agent_loggy_db.pool import (
     pipelined_statement,
     pipelined_statement_async,
@@ -50,6 +50,17 @@ T = TypeVar("T")
 Row = dict[str, Any]
 
 _RESOLVE = ("SELECT * FROM agent_loggy.resolve_prompt(%s::text, %s::text, %s::text, %s::integer, %s::text[])")
+
+
+@dataclass(frozen=True)
+class PublishedVersion:
+    """What a new version says besides its template: syntax (None: the previous version's, brace at
+    first), chat messages (instead of a template), tags, commit message (None: the summary)."""
+
+    syntax: str | None = None
+    messages: Sequence[Mapping[str, Any]] | None = None
+    tags: Sequence[str] = ()
+    commit_message: str | None = None
 
 
 @dataclass(frozen=True)
@@ -90,6 +101,14 @@ def _json(value: Any) -> Jsonb:
     """jsonb of a mapping (read-only ones too) or of any other JSON value (SQL then names what is wrong);
     text PostgreSQL cannot hold and values json cannot write become InvalidInput (see values.jsonb)."""
     return jsonb(dict(value) if isinstance(value, Mapping) else value)
+
+
+def _plain(messages: Any) -> Any:
+    """Messages as JSON-ready values (read-only mappings of a resolved Prompt become dicts); anything
+    else goes as it is, for SQL to name what is wrong."""
+    if isinstance(messages, list | tuple):
+        return [dict(m) if isinstance(m, Mapping) else m for m in messages]
+    return dict(messages) if isinstance(messages, Mapping) else messages
 
 
 def _diff(rows: list[Row], v1: int, v2: int) -> PromptDiff:
@@ -135,14 +154,28 @@ class _Calls:
     """The registry's operations as _Calls; shared by the sync and async registries."""
 
     @staticmethod
-    def publish(name: str, template: str, *, actor: str, project: str, labels: Sequence[str], type: str | None,
-                description: str | None, usage: str | None, model: str | None,
-                parameters: Mapping[str, Any] | None) -> _Call[Prompt]:
+    def publish(name: str, template: str | None, *, actor: str, project: str, labels: Sequence[str],
+                type: str | None, description: str | None, usage: str | None, model: str | None,
+                parameters: Mapping[str, Any] | None, version: PublishedVersion) -> _Call[Prompt]:
         sql = ("SELECT version FROM agent_loggy.create_prompt_version(%s::text, %s::text, %s::text, %s::text[], "
-               "%s::text, %s::text, %s::text, %s::text, %s::jsonb, %s::text)")
+               "%s::text, %s::text, %s::text, %s::text, %s::jsonb, %s::text, %s::text, %s::jsonb, %s::text[], "
+               "%s::text)")
+        messages = None if version.messages is None else _json(_plain(version.messages))
         params: tuple[Any, ...] = (name, template, project, list(labels), type, description, usage, model,
-                  None if parameters is None else _json(parameters), actor)
+                                   None if parameters is None else _json(parameters), actor, version.syntax,
+                                   messages, list(version.tags), version.commit_message)
         return _write_then_resolve(sql, params, name, project)
+
+    @staticmethod
+    def set_tags(name: str, version: int, tags: Sequence[str], project: str) -> _Call[tuple[str, ...]]:
+        sql = "SELECT agent_loggy.set_prompt_tags(%s::text, %s::integer, %s::text[], %s::text)"
+        return _Call(project, ((sql, (name, version, list(tags), project)),), lambda rows: tuple(_scalar(rows)),
+                     writes=(project, name))
+
+    @staticmethod
+    def changes(name: str, project: str, embeds: bool) -> _Call[list[PromptChange]]:
+        sql = "SELECT * FROM agent_loggy.prompt_history(%s::text, %s::text, %s::boolean)"
+        return _Call(project, ((sql, (name, project, embeds)),), lambda rows: [PromptChange.from_row(r) for r in rows])
 
     @staticmethod
     def set_label(name: str, version: int, label: str, project: str) -> _Call[Prompt]:
@@ -171,9 +204,10 @@ class _Calls:
         return _Call(project, ((sql, params),), lambda rows: _diff(rows, v1, v2))
 
     @staticmethod
-    def list_prompts(project: str) -> _Call[list[PromptSummary]]:
-        sql = "SELECT * FROM agent_loggy.list_prompts(%s::text)"
-        return _Call(project, ((sql, (project,)),), lambda rows: [PromptSummary(**r) for r in rows])
+    def list_prompts(project: str, tags: Sequence[str] | None) -> _Call[list[PromptSummary]]:
+        sql = "SELECT * FROM agent_loggy.list_prompts(%s::text, %s::text[])"
+        params = (project, None if tags is None else list(tags))
+        return _Call(project, ((sql, params),), lambda rows: [PromptSummary(**r) for r in rows])
 
     @staticmethod
     def export_prompts(project: str) -> _Call[dict[str, Any]]:
@@ -321,14 +355,26 @@ class PromptRegistry:
         self.cache.put(key, prompt, generation)
         return prompt
 
-    def publish(self, name: str, template: str, *, actor: str, summary: str | None = None,
+    def publish(self, name: str, template: str | None = None, *, actor: str, summary: str | None = None,
                 project: str = "default", labels: Sequence[str] = (), type: str | None = None,
                 description: str | None = None, usage: str | None = None, model: str | None = None,
-                parameters: Mapping[str, Any] | None = None) -> Prompt:
-        """Create the next version (fields left None keep the previous version's); labels move to it."""
+                parameters: Mapping[str, Any] | None = None, messages: Sequence[Mapping[str, Any]] | None = None,
+                syntax: str | None = None, tags: Sequence[str] = (), commit_message: str | None = None) -> Prompt:
+        """Create the next version (fields left None keep the previous version's); labels move to it.
+        Give a template (text prompt) or messages (chat prompt); commit_message defaults to summary."""
         call = _Calls.publish(name, template, actor=actor, project=project, labels=labels, type=type,
-                              description=description, usage=usage, model=model, parameters=parameters)
+                              description=description, usage=usage, model=model, parameters=parameters,
+                              version=PublishedVersion(syntax, messages, tags, commit_message))
         return self._run(call, actor=actor, summary=summary)
+
+    def set_tags(self, name: str, version: int, tags: Sequence[str], *, actor: str, summary: str | None = None,
+                 project: str = "default") -> tuple[str, ...]:
+        """Replace the tags of one version; returns them as stored (distinct, sorted)."""
+        return self._run(_Calls.set_tags(name, version, tags, project), actor=actor, summary=summary)
+
+    def changes(self, name: str, *, project: str = "default", embeds: bool = False) -> list[PromptChange]:
+        """Every change of a prompt, oldest first: publishes, label moves, activations, tags, edits."""
+        return self._run(_Calls.changes(name, project, embeds))
 
     def set_label(self, name: str, version: int, label: str, *, actor: str, summary: str | None = None,
                   project: str = "default") -> Prompt:
@@ -353,9 +399,10 @@ class PromptRegistry:
         """Unified diffs of template and parameters from version v1 to v2."""
         return self._run(_Calls.diff(name, v1, v2, project))
 
-    def list_prompts(self, *, project: str = "default") -> list[PromptSummary]:
-        """Every prompt of a project with its highest version and labels."""
-        return self._run(_Calls.list_prompts(project))
+    def list_prompts(self, *, project: str = "default", tags: Sequence[str] | None = None) -> list[PromptSummary]:
+        """Every prompt of a project with its highest version and labels (with tags: only prompts a
+        version of which carries all of them)."""
+        return self._run(_Calls.list_prompts(project, tags))
 
     def export_prompts(self, *, project: str = "default") -> dict[str, Any]:
         """Every version and label of a project as one JSON-ready document."""
@@ -463,14 +510,26 @@ class AsyncPromptRegistry:
         self.cache.put(key, prompt, generation)
         return prompt
 
-    async def publish(self, name: str, template: str, *, actor: str, summary: str | None = None,
+    async def publish(self, name: str, template: str | None = None, *, actor: str, summary: str | None = None,
                       project: str = "default", labels: Sequence[str] = (), type: str | None = None,
                       description: str | None = None, usage: str | None = None, model: str | None = None,
-                      parameters: Mapping[str, Any] | None = None) -> Prompt:
+                      parameters: Mapping[str, Any] | None = None,
+                      messages: Sequence[Mapping[str, Any]] | None = None, syntax: str | None = None,
+                      tags: Sequence[str] = (), commit_message: str | None = None) -> Prompt:
         """See PromptRegistry.publish."""
         call = _Calls.publish(name, template, actor=actor, project=project, labels=labels, type=type,
-                              description=description, usage=usage, model=model, parameters=parameters)
+                              description=description, usage=usage, model=model, parameters=parameters,
+                              version=PublishedVersion(syntax, messages, tags, commit_message))
         return await self._run(call, actor=actor, summary=summary)
+
+    async def set_tags(self, name: str, version: int, tags: Sequence[str], *, actor: str,
+                       summary: str | None = None, project: str = "default") -> tuple[str, ...]:
+        """See PromptRegistry.set_tags."""
+        return await self._run(_Calls.set_tags(name, version, tags, project), actor=actor, summary=summary)
+
+    async def changes(self, name: str, *, project: str = "default", embeds: bool = False) -> list[PromptChange]:
+        """See PromptRegistry.changes."""
+        return await self._run(_Calls.changes(name, project, embeds))
 
     async def set_label(self, name: str, version: int, label: str, *, actor: str, summary: str | None = None,
                         project: str = "default") -> Prompt:
@@ -495,9 +554,10 @@ class AsyncPromptRegistry:
         """See PromptRegistry.diff."""
         return await self._run(_Calls.diff(name, v1, v2, project))
 
-    async def list_prompts(self, *, project: str = "default") -> list[PromptSummary]:
+    async def list_prompts(self, *, project: str = "default",
+                           tags: Sequence[str] | None = None) -> list[PromptSummary]:
         """See PromptRegistry.list_prompts."""
-        return await self._run(_Calls.list_prompts(project))
+        return await self._run(_Calls.list_prompts(project, tags))
 
     async def export_prompts(self, *, project: str = "default") -> dict[str, Any]:
         """See PromptRegistry.export_prompts."""

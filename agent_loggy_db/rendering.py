@@ -1,35 +1,79 @@
-"""Template rendering, byte for byte the same as agent_loggy.render_prompt() in SQL.
+"""Template rendering, byte for byte the same as agent_loggy.render_prompt() and render_chat() in SQL.
 
-A template is scanned left to right for `{{`, `}}` and `{identifier}`: `{{` and `}}` become
-literal braces, `{identifier}` becomes its variable, and every other brace (the JSON examples in
-agent-loggy's prompts) stays as it is. Strings are inserted as they are; any other value is
-inserted as PostgreSQL prints it as jsonb (keys ordered by length then bytes, `", "` and `": "`
-separators, numbers without exponent).
+Two syntaxes, stored on each prompt version. brace (agent-loggy's own): a template is scanned left to
+right for `{{`, `}}` and `{identifier}`; `{{` and `}}` become literal braces, `{identifier}` becomes its
+variable, and every other brace (the JSON examples in agent-loggy's prompts) stays as it is. mustache
+(Langfuse's and MLflow's): `{{identifier}}`, spaces allowed inside, is a variable; every other brace is
+text. Strings are inserted as they are; any other value is inserted as PostgreSQL prints it as jsonb
+(keys ordered by length then bytes, `", "` and `": "` separators, numbers without exponent).
+
+A chat prompt's messages render one by one: each `{role, content}` gets its content filled, each
+`{type: placeholder, name}` is replaced by the list of messages its variable holds.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
 from agent_loggy_db.errors import InvalidInput, MissingVariables, UnexpectedVariables
 
-TOKEN = re.compile(r"\{\{|\}\}|\{([A-Za-z_][A-Za-z0-9_]*)\}")
-"""The same pattern as agent_loggy.template_variables() and render_prompt()."""
+SYNTAXES = ("brace", "mustache")
+TOKENS = {
+    "brace": re.compile(r"\{\{|\}\}|\{([A-Za-z_][A-Za-z0-9_]*)\}"),
+    "mustache": re.compile(r"\{\{[ \t\n\r]*([A-Za-z_][A-Za-z0-9_]*)[ \t\n\r]*\}\}"),
+}
+"""The same patterns as agent_loggy.template_pattern() in SQL."""
+TOKEN = TOKENS["brace"]
+ROLES = ("system", "developer", "user", "assistant", "tool")
+"""The roles a chat message may have (agent_loggy.chat_messages_problem())."""
 
 
-def template_variables(template: str) -> tuple[str, ...]:
+def _token(syntax: str) -> re.Pattern[str]:
+    try:
+        return TOKENS[syntax]
+    except KeyError:
+        raise InvalidInput(f"invalid template syntax {syntax!r}: expected brace ({{name}}) or mustache ({{{{name}}}})")\
+            from None
+
+
+def template_variables(template: str, syntax: str = "brace") -> tuple[str, ...]:
     """Distinct placeholders in order of first appearance (as the prompts.variables column)."""
-    names = (m.group(1) for m in TOKEN.finditer(template) if m.group(1))
+    names = (m.group(1) for m in _token(syntax).finditer(template) if m.group(1))
     return tuple(dict.fromkeys(names))
 
 
-def render(template: str, variables: Mapping[str, Any], *, strict: bool = False) -> str:
-    """Fill every placeholder; missing ones raise MissingVariables, extra ones UnexpectedVariables if strict."""
-    needed = template_variables(template)
+def chat_variables(messages: Sequence[Mapping[str, Any]], syntax: str = "brace") -> tuple[str, ...]:
+    """What rendering chat messages needs: each message's placeholders and each placeholder's name."""
+    names: list[str] = []
+    for message in messages:
+        names.extend(template_variables(message["content"], syntax) if "role" in message else (message["name"],))
+    return tuple(dict.fromkeys(names))
+
+
+def render_chat(messages: Sequence[Mapping[str, Any]], variables: Mapping[str, Any], *, syntax: str = "brace",
+                strict: bool = False) -> list[dict[str, Any]]:
+    """The messages with every content filled and every placeholder replaced by its list of messages."""
+    _check_names(chat_variables(messages, syntax), variables, strict)
+    rendered: list[dict[str, Any]] = []
+    for message in messages:
+        if "role" in message:
+            rendered.append({"role": message["role"],
+                             "content": render(message["content"], variables, syntax=syntax)})
+            continue
+        name = message["name"]
+        given = variables[name]
+        if not isinstance(given, list | tuple) or not all(isinstance(m, Mapping) for m in given):
+            raise InvalidInput(f"placeholder {name} must be given a list of message objects, not "
+                               f"{type(given).__name__}")
+        rendered.extend(dict(m) for m in given)
+    return rendered
+
+
+def _check_names(needed: Sequence[str], variables: Mapping[str, Any], strict: bool) -> None:
     missing = tuple(n for n in needed if n not in variables)
     if missing:
         raise MissingVariables(missing)
@@ -38,12 +82,16 @@ def render(template: str, variables: Mapping[str, Any], *, strict: bool = False)
         if extra:
             raise UnexpectedVariables(extra)
 
+
+def render(template: str, variables: Mapping[str, Any], *, strict: bool = False, syntax: str = "brace") -> str:
+    """Fill every placeholder; missing ones raise MissingVariables, extra ones UnexpectedVariables if strict."""
+    token = _token(syntax)
+    needed = template_variables(template, syntax)
+    _check_names(needed, variables, strict)
+
     def fill(match: re.Match[str]) -> str:
-        token = match.group(0)
-        if token == "{{":
-            return "{"
-        if token == "}}":
-            return "}"
+        if match.group(1) is None:
+            return match.group(0)[0]  # brace syntax: {{ is {, }} is }
         value = variables[match.group(1)]
         if isinstance(value, str):
             return value
@@ -53,7 +101,7 @@ def render(template: str, variables: Mapping[str, Any], *, strict: bool = False)
             raise InvalidInput(f"variable {match.group(1)} is nested too deeply (or contains itself): "
                                "expected a JSON value") from None
 
-    return TOKEN.sub(fill, template)
+    return token.sub(fill, template)
 
 
 def jsonb_text(value: Any) -> str:

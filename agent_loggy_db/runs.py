@@ -351,10 +351,12 @@ def _recordable(prompt: Prompt) -> None:
 
 
 def _rendered(prompt: Prompt, variables: Mapping[str, Any]) -> str | None:
+    """The rendered prompt as text (a chat prompt's messages as compact JSON), for its hash."""
     try:
-        return prompt.compile(variables)
+        rendered = prompt.compile(variables)
     except Exception:  # the agent may render otherwise; the hash is then left out
         return None
+    return rendered if isinstance(rendered, str) else json.dumps(rendered, ensure_ascii=False, separators=(",", ":"))
 
 
 # Statements (shared by Runs and AsyncRuns) ---------------------------------------------------------------------

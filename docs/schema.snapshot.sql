@@ -950,6 +950,59 @@ CREATE FUNCTION agent_loggy.changelog_row_digest(p_row agent_loggy.config_change
 COMMENT ON FUNCTION agent_loggy.changelog_row_digest(p_row agent_loggy.config_changelog, p_prev_hash bytea) IS 'The hash a changelog row must carry: sha256 of the previous row''s hash followed by the row''s columns as a JSON array (changed_at as exact epoch seconds), the same whatever the session''s time zone, date style or other settings.';
 
 --
+-- Name: chat_messages_problem(jsonb); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.chat_messages_problem(p_messages jsonb) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    BEGIN ATOMIC
+ SELECT
+         CASE
+             WHEN (p_messages IS NULL) THEN NULL::text
+             WHEN (jsonb_typeof(p_messages) <> 'array'::text) THEN format('messages must be a JSON array, not %s'::text, jsonb_typeof(p_messages))
+             WHEN (jsonb_array_length(p_messages) > 1000) THEN format('%s messages: at most 1000 are allowed'::text, jsonb_array_length(p_messages))
+             ELSE COALESCE(( SELECT format('messages[%s] %s'::text, (e.n - 1), w.why) AS format
+                FROM (jsonb_array_elements(chat_messages_problem.p_messages) WITH ORDINALITY e(m, n)
+                  CROSS JOIN LATERAL ( SELECT
+                             CASE
+                                 WHEN (jsonb_typeof(e.m) <> 'object'::text) THEN format('is a JSON %s: expected {"role": ..., "content": ...} or {"type": "placeholder", "name": ...}'::text, jsonb_typeof(e.m))
+                                 WHEN (e.m ? 'type'::text) THEN
+                                 CASE
+                                     WHEN ((e.m -> 'type'::text) <> '"placeholder"'::jsonb) THEN format('has type %s: the only message type is "placeholder" (a message has role and content)'::text, (e.m -> 'type'::text))
+                                     WHEN (EXISTS ( SELECT
+                                        FROM jsonb_object_keys(e.m) k(k)
+                                       WHERE (k.k <> ALL (ARRAY['type'::text, 'name'::text])))) THEN format('has keys %s: a placeholder has only type and name'::text, ( SELECT string_agg(k.k, ', '::text ORDER BY k.k) AS string_agg
+                                        FROM jsonb_object_keys(e.m) k(k)))
+                                     WHEN ((jsonb_typeof((e.m -> 'name'::text)) IS DISTINCT FROM 'string'::text) OR ((e.m ->> 'name'::text) !~ '^[A-Za-z_][A-Za-z0-9_]{0,127}$'::text)) THEN format('has name %s: a placeholder''s name is an identifier ([A-Za-z_][A-Za-z0-9_]*, at most 128 characters)'::text, COALESCE((e.m -> 'name'::text), 'null'::jsonb))
+                                     ELSE NULL::text
+                                 END
+                                 WHEN (EXISTS ( SELECT
+                                    FROM jsonb_object_keys(e.m) k(k)
+                                   WHERE (k.k <> ALL (ARRAY['role'::text, 'content'::text])))) THEN format('has keys %s: a message has only role and content'::text, ( SELECT string_agg(k.k, ', '::text ORDER BY k.k) AS string_agg
+                                    FROM jsonb_object_keys(e.m) k(k)))
+                                 WHEN ((jsonb_typeof((e.m -> 'role'::text)) IS DISTINCT FROM 'string'::text) OR ((e.m ->> 'role'::text) <> ALL (ARRAY['system'::text, 'developer'::text, 'user'::text, 'assistant'::text, 'tool'::text]))) THEN format('has role %s: expected system, developer, user, assistant or tool'::text, COALESCE((e.m -> 'role'::text), 'null'::jsonb))
+                                 WHEN (jsonb_typeof((e.m -> 'content'::text)) IS DISTINCT FROM 'string'::text) THEN format('has content %s: expected a string'::text, COALESCE(jsonb_typeof((e.m -> 'content'::text)), 'missing'::text))
+                                 ELSE NULL::text
+                             END AS "case") w(why))
+               WHERE (w.why IS NOT NULL)
+               ORDER BY e.n
+              LIMIT 1),
+             CASE
+                 WHEN (NOT (EXISTS ( SELECT
+                    FROM jsonb_array_elements(chat_messages_problem.p_messages) m(value)
+                   WHERE (m.value ? 'role'::text)))) THEN 'messages hold no message: a chat prompt needs at least one {"role": ..., "content": ...}'::text
+                 ELSE NULL::text
+             END)
+         END AS "coalesce";
+END;
+
+--
+-- Name: FUNCTION chat_messages_problem(p_messages jsonb); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.chat_messages_problem(p_messages jsonb) IS 'What is wrong with a chat prompt''s messages, naming the first offending element and what was expected; NULL when they are valid (or NULL). Valid: a JSON array of at most 1000 elements, each {"role": system|developer|user|assistant|tool, "content": string} or {"type": "placeholder", "name": identifier}, with at least one message.';
+
+--
 -- Name: invalid_labels(text[]); Type: FUNCTION; Schema: agent_loggy; Owner: -
 --
 
@@ -962,6 +1015,20 @@ CREATE FUNCTION agent_loggy.invalid_labels(p_labels text[]) RETURNS text[]
 --
 
 COMMENT ON FUNCTION agent_loggy.invalid_labels(p_labels text[]) IS 'The labels in p_labels that may not be stored: NULL, not matching ^[a-z0-9_.-]{1,36}$, or the reserved label latest. Empty when all are valid.';
+
+--
+-- Name: invalid_tags(text[]); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.invalid_tags(p_tags text[]) RETURNS text[]
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN ARRAY(SELECT t.t FROM unnest(invalid_tags.p_tags) t(t) WHERE ((t.t IS NULL) OR ((length(t.t) < 1) OR (length(t.t) > 64)) OR (t.t ~ '[[:cntrl:]]'::text) OR (t.t <> btrim(t.t))));
+
+--
+-- Name: FUNCTION invalid_tags(p_tags text[]); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.invalid_tags(p_tags text[]) IS 'The tags in p_tags that may not be stored: NULL, empty, longer than 64 characters, with control characters or with leading or trailing spaces. Empty when all are valid.';
 
 --
 -- Name: is_readable_json(jsonb); Type: FUNCTION; Schema: agent_loggy; Owner: -
@@ -1385,13 +1452,21 @@ CREATE TABLE agent_loggy.prompts (
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     output_schema jsonb,
+    syntax text DEFAULT 'brace'::text NOT NULL,
+    messages jsonb,
+    tags text[] DEFAULT '{}'::text[] NOT NULL,
+    commit_message text,
+    CONSTRAINT prompts_commit_message_check CHECK (((length(commit_message) >= 1) AND (length(commit_message) <= 10000))),
     CONSTRAINT prompts_embedding_check CHECK (agent_loggy.is_searchable_vector(embedding)),
     CONSTRAINT prompts_labels_check CHECK ((cardinality(agent_loggy.invalid_labels(labels)) = 0)),
+    CONSTRAINT prompts_messages_check CHECK (((messages IS NULL) OR ((type = 'chat'::text) AND (agent_loggy.chat_messages_problem(messages) IS NULL)))),
     CONSTRAINT prompts_name_check CHECK (agent_loggy.is_valid_name(name)),
     CONSTRAINT prompts_output_schema_check CHECK (((output_schema IS NULL) OR (jsonb_typeof(output_schema) = 'object'::text))),
     CONSTRAINT prompts_parameters_check CHECK ((jsonb_typeof(parameters) = 'object'::text)),
     CONSTRAINT prompts_parameters_json_check CHECK (agent_loggy.is_readable_json(parameters)),
     CONSTRAINT prompts_project_check CHECK (agent_loggy.is_valid_project(project)),
+    CONSTRAINT prompts_syntax_check CHECK ((syntax = ANY (ARRAY['brace'::text, 'mustache'::text]))),
+    CONSTRAINT prompts_tags_check CHECK (((cardinality(agent_loggy.invalid_tags(tags)) = 0) AND (cardinality(tags) <= 64))),
     CONSTRAINT prompts_template_check CHECK ((template ~ '\S'::text)),
     CONSTRAINT prompts_times_check CHECK ((agent_loggy.is_readable_time(created_at) AND agent_loggy.is_readable_time(updated_at))),
     CONSTRAINT prompts_type_check CHECK ((type = ANY (ARRAY['chat'::text, 'text'::text, 'system'::text, 'user'::text]))),
@@ -1489,6 +1564,30 @@ COMMENT ON COLUMN agent_loggy.prompts.created_by IS 'Who published this version 
 COMMENT ON COLUMN agent_loggy.prompts.output_schema IS 'JSON Schema (an object) the output of this version must meet; runs record whether theirs did. NULL: no schema. A new version inherits the schema of the version before it; fixed once the version has runs.';
 
 --
+-- Name: COLUMN prompts.syntax; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.prompts.syntax IS 'Placeholder syntax of the template (or of the messages'' contents): brace ({name}; {{ and }} are literal braces) or mustache ({{name}} or {{ name }}; every other brace is literal).';
+
+--
+-- Name: COLUMN prompts.messages; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.prompts.messages IS 'A chat prompt''s messages (type chat): a JSON array of {"role": system|developer|user|assistant|tool, "content": templated text} and {"type": "placeholder", "name": identifier} standing for a list of messages given at render time. NULL for text prompts. template is then derived from it.';
+
+--
+-- Name: COLUMN prompts.tags; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.prompts.tags IS 'Free tags of this version (1-64 characters each, no control characters, at most 64; distinct, sorted). Changed with set_prompt_tags().';
+
+--
+-- Name: COLUMN prompts.commit_message; Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON COLUMN agent_loggy.prompts.commit_message IS 'Why this version was published: p_commit_message of create_prompt_version(), else the transaction''s agent_loggy.change_summary.';
+
+--
 -- Name: protected_labels; Type: TABLE; Schema: agent_loggy; Owner: -
 --
 
@@ -1552,6 +1651,27 @@ CREATE FUNCTION agent_loggy.changelog_trigger_problems() RETURNS text[]
 --
 
 COMMENT ON FUNCTION agent_loggy.changelog_trigger_problems() IS 'The changelog''s own triggers (append_only, t10_chain, and write_changelog / refuse_truncate of the config tables) that are disabled or set to fire on replicas only, as "trigger T on TABLE is disabled"; empty when the changelog is being written and guarded.';
+
+--
+-- Name: chat_template_text(jsonb); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.chat_template_text(p_messages jsonb) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    BEGIN ATOMIC
+ SELECT string_agg(
+         CASE
+             WHEN (e.m ? 'role'::text) THEN format('[%s]%s%s'::text, (e.m ->> 'role'::text), chr(10), (e.m ->> 'content'::text))
+             ELSE format('[placeholder %s]'::text, (e.m ->> 'name'::text))
+         END, (chr(10) || chr(10)) ORDER BY e.n) AS string_agg
+    FROM jsonb_array_elements(chat_template_text.p_messages) WITH ORDINALITY e(m, n);
+END;
+
+--
+-- Name: FUNCTION chat_template_text(p_messages jsonb); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.chat_template_text(p_messages jsonb) IS 'The text of a chat prompt''s messages as its template column holds it (shown, diffed, searched and embedded): each message as "[role]" and its content on the next lines, a placeholder as "[placeholder name]", separated by blank lines.';
 
 --
 -- Name: check_document_target(text, text); Type: FUNCTION; Schema: agent_loggy; Owner: -
@@ -1803,6 +1923,74 @@ $_$;
 --
 
 COMMENT ON FUNCTION agent_loggy.check_prompt_args(p_project text, p_name text, p_labels text[], p_allow_latest boolean) IS 'Raises invalid_parameter_value (22023) naming the first invalid project, prompt name or label (latest allowed when p_allow_latest; label errors carry constraint prompts_labels_check), then insufficient_privilege (42501) when the caller may not use the project (check_project_access).';
+
+--
+-- Name: check_prompt_format(); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.check_prompt_format() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    what text := format('prompt %s version %s', quote_literal(NEW.name), NEW.version);
+    problem text;
+    bad text[];
+    mustache text := agent_loggy.template_pattern('mustache');
+    literal text;
+BEGIN
+    IF NEW.syntax IS NULL OR NEW.syntax NOT IN ('brace', 'mustache') THEN
+        PERFORM agent_loggy.raise_check_violation('prompts', 'prompts_syntax_check',
+            format('invalid template syntax %s for %s', quote_nullable(NEW.syntax), what),
+            'Use brace ({name}) or mustache ({{name}}).');
+    END IF;
+    IF NEW.messages IS NOT NULL THEN
+        IF NEW.type IS DISTINCT FROM 'chat' THEN
+            PERFORM agent_loggy.raise_check_violation('prompts', 'prompts_messages_check',
+                format('%s has messages but type %s: only chat prompts carry messages', what, quote_nullable(NEW.type)),
+                NULL);
+        END IF;
+        problem := agent_loggy.chat_messages_problem(NEW.messages);
+        IF problem IS NOT NULL THEN
+            PERFORM agent_loggy.raise_check_violation('prompts', 'prompts_messages_check',
+                format('invalid chat messages for %s: %s', what, problem), NULL);
+        END IF;
+        NEW.template := agent_loggy.chat_template_text(NEW.messages);
+    END IF;
+    bad := agent_loggy.invalid_tags(NEW.tags);
+    IF NEW.tags IS NULL OR cardinality(bad) > 0 THEN
+        PERFORM agent_loggy.raise_check_violation('prompts', 'prompts_tags_check',
+            format('invalid tags %s for %s', coalesce(array_to_string(bad, ', ', 'NULL'), 'NULL'), what),
+            'A tag is 1-64 characters without control characters or leading or trailing spaces.');
+    END IF;
+    NEW.tags := ARRAY(SELECT DISTINCT t COLLATE "C" FROM unnest(NEW.tags) AS t ORDER BY 1);
+    IF cardinality(NEW.tags) > 64 THEN
+        PERFORM agent_loggy.raise_check_violation('prompts', 'prompts_tags_check',
+            format('%s tags for %s: at most 64 are allowed', cardinality(NEW.tags), what), NULL);
+    END IF;
+    IF length(NEW.commit_message) NOT BETWEEN 1 AND 10000 THEN
+        PERFORM agent_loggy.raise_check_violation('prompts', 'prompts_commit_message_check',
+            format('commit message of %s characters for %s: expected 1 to 10000', length(NEW.commit_message), what),
+            NULL);
+    END IF;
+    IF TG_OP = 'INSERT' AND NEW.syntax = 'brace' THEN
+        SELECT m[1] INTO literal
+        FROM regexp_matches(coalesce(NEW.messages::text, NEW.template), mustache) AS m;
+        IF literal IS NOT NULL THEN
+            RAISE WARNING '% uses brace syntax, where % is the literal text %, not a variable', what, literal,
+                          agent_loggy.render_prompt(literal, '{}', 'brace')
+                USING HINT = 'Publish it with syntax mustache ({{name}} placeholders) if that is meant as a variable.';
+        END IF;
+    END IF;
+    RETURN NEW;
+END
+$$;
+
+--
+-- Name: FUNCTION check_prompt_format(); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.check_prompt_format() IS 'BEFORE INSERT/UPDATE trigger of prompts (t05, before the other checks): raises check_violation naming an invalid syntax, chat messages (only type chat carries them; see chat_messages_problem()), tags or commit message; derives template from messages (chat_template_text()); normalises tags to distinct sorted values. A new brace version that holds {{identifier}} gets a WARNING: that renders as a literal {identifier}.';
 
 --
 -- Name: check_replayed(pg_lsn); Type: FUNCTION; Schema: agent_loggy; Owner: -
@@ -2231,6 +2419,29 @@ $$;
 COMMENT ON FUNCTION agent_loggy.checked_store_target(p_what text) IS 'Returns p_what when it names what an embedding config''s store holds (documents, context_rules, prompts, investigations), else raises SQLSTATE 22023.';
 
 --
+-- Name: checked_syntax(text); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.checked_syntax(p_syntax text) RETURNS text
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+BEGIN
+    IF p_syntax IS NULL OR p_syntax NOT IN ('brace', 'mustache') THEN
+        RAISE EXCEPTION 'invalid template syntax %: expected brace ({name}) or mustache ({{name}})',
+            quote_nullable(p_syntax) USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    RETURN p_syntax;
+END
+$$;
+
+--
+-- Name: FUNCTION checked_syntax(p_syntax text); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.checked_syntax(p_syntax text) IS 'Returns p_syntax when it is brace or mustache, else raises 22023 naming it.';
+
+--
 -- Name: checked_tags(text[]); Type: FUNCTION; Schema: agent_loggy; Owner: -
 --
 
@@ -2474,19 +2685,28 @@ $$;
 COMMENT ON FUNCTION agent_loggy.count_keyword_changes() IS 'Statement trigger of documents (after INSERT, UPDATE and DELETE, with transition tables): appends what the statement changed to keyword_changes (+1 per new row, -1 per old one, per project and per lexeme, with the new rows'' highest frequency and shortest length per lexeme; an UPDATE counts the rows whose project or text changed) and queues the fold at commit. Runs as the owner: writers have no privilege on the counts.';
 
 --
--- Name: create_prompt_version(text, text, text, text[], text, text, text, text, jsonb, text); Type: FUNCTION; Schema: agent_loggy; Owner: -
+-- Name: create_prompt_version(text, text, text, text[], text, text, text, text, jsonb, text, text, jsonb, text[], text); Type: FUNCTION; Schema: agent_loggy; Owner: -
 --
 
-CREATE FUNCTION agent_loggy.create_prompt_version(p_name text, p_template text, p_project text DEFAULT 'default'::text, p_labels text[] DEFAULT '{}'::text[], p_type text DEFAULT NULL::text, p_description text DEFAULT NULL::text, p_usage text DEFAULT NULL::text, p_model text DEFAULT NULL::text, p_parameters jsonb DEFAULT NULL::jsonb, p_created_by text DEFAULT NULL::text) RETURNS agent_loggy.prompts
+CREATE FUNCTION agent_loggy.create_prompt_version(p_name text, p_template text, p_project text DEFAULT 'default'::text, p_labels text[] DEFAULT '{}'::text[], p_type text DEFAULT NULL::text, p_description text DEFAULT NULL::text, p_usage text DEFAULT NULL::text, p_model text DEFAULT NULL::text, p_parameters jsonb DEFAULT NULL::jsonb, p_created_by text DEFAULT NULL::text, p_syntax text DEFAULT NULL::text, p_messages jsonb DEFAULT NULL::jsonb, p_tags text[] DEFAULT '{}'::text[], p_commit_message text DEFAULT NULL::text) RETURNS agent_loggy.prompts
     LANGUAGE plpgsql
-    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
 DECLARE
     prev agent_loggy.prompts;
     created agent_loggy.prompts;
     next_version integer;
+    wanted_type text := coalesce(p_type, CASE WHEN p_messages IS NOT NULL THEN 'chat' END);
 BEGIN
     PERFORM agent_loggy.check_prompt_args(p_project, p_name, coalesce(p_labels, '{}'));
+    IF (p_template IS NULL) = (p_messages IS NULL) THEN
+        RAISE EXCEPTION 'a prompt version needs a template or chat messages, not %',
+            CASE WHEN p_template IS NULL THEN 'neither' ELSE 'both' END
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF p_syntax IS NOT NULL THEN
+        PERFORM agent_loggy.checked_syntax(p_syntax);
+    END IF;
     PERFORM agent_loggy.lock_writes('prompts', p_project);
     SELECT * INTO prev FROM agent_loggy.prompts AS t
     WHERE t.project = p_project AND t.name = p_name
@@ -2496,20 +2716,28 @@ BEGIN
         coalesce(prev.version, 0),
         (SELECT max(greatest(c.previous_version, c.new_version)) FROM agent_loggy.config_changelog AS c
          WHERE c.project = p_project AND c.config_type = 'prompt' AND c.config_name = p_name)) + 1;
-    IF FOUND AND p_type IS DISTINCT FROM prev.type AND p_type IS NOT NULL THEN
+    IF FOUND AND wanted_type IS DISTINCT FROM prev.type AND wanted_type IS NOT NULL THEN
         RAISE EXCEPTION 'prompt % in project % is of type %; version % cannot change it to %',
-            quote_literal(p_name), quote_literal(p_project), prev.type, next_version, quote_literal(p_type)
+            quote_literal(p_name), quote_literal(p_project), prev.type, next_version, quote_literal(wanted_type)
             USING ERRCODE = 'invalid_parameter_value',
                   HINT = 'Leave the type out to keep it, or publish under a new name.';
     END IF;
+    IF FOUND AND prev.messages IS NOT NULL AND p_messages IS NULL THEN
+        RAISE EXCEPTION 'prompt % in project % is a chat prompt with messages; version % needs messages too, not a template',
+            quote_literal(p_name), quote_literal(p_project), next_version
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
     BEGIN
         INSERT INTO agent_loggy.prompts
-            (project, name, version, type, template, description, usage, model, parameters, labels, created_by)
+            (project, name, version, type, template, description, usage, model, parameters, labels, created_by,
+             syntax, messages, tags, commit_message)
         VALUES (
-            p_project, p_name, next_version, coalesce(p_type, prev.type, 'text'), p_template,
+            p_project, p_name, next_version, coalesce(wanted_type, prev.type, 'text'), p_template,
             coalesce(p_description, prev.description), coalesce(p_usage, prev.usage), coalesce(p_model, prev.model),
             coalesce(p_parameters, prev.parameters, '{}'), coalesce(p_labels, '{}'),
-            coalesce(p_created_by, nullif(current_setting('agent_loggy.actor', true), ''), session_user))
+            coalesce(p_created_by, nullif(current_setting('agent_loggy.actor', true), ''), session_user),
+            coalesce(p_syntax, prev.syntax, 'brace'), p_messages, coalesce(p_tags, '{}'),
+            coalesce(p_commit_message, nullif(current_setting('agent_loggy.change_summary', true), '')))
         RETURNING * INTO created;
     EXCEPTION WHEN unique_violation THEN
         IF current_setting('transaction_isolation') = 'read committed' THEN
@@ -2524,10 +2752,10 @@ END
 $$;
 
 --
--- Name: FUNCTION create_prompt_version(p_name text, p_template text, p_project text, p_labels text[], p_type text, p_description text, p_usage text, p_model text, p_parameters jsonb, p_created_by text); Type: COMMENT; Schema: agent_loggy; Owner: -
+-- Name: FUNCTION create_prompt_version(p_name text, p_template text, p_project text, p_labels text[], p_type text, p_description text, p_usage text, p_model text, p_parameters jsonb, p_created_by text, p_syntax text, p_messages jsonb, p_tags text[], p_commit_message text); Type: COMMENT; Schema: agent_loggy; Owner: -
 --
 
-COMMENT ON FUNCTION agent_loggy.create_prompt_version(p_name text, p_template text, p_project text, p_labels text[], p_type text, p_description text, p_usage text, p_model text, p_parameters jsonb, p_created_by text) IS 'Publishes a new version of a prompt (one above the highest version it ever had, deleted ones included; exact under concurrency) and returns its row. p_type, p_description, p_usage, p_model and p_parameters left NULL keep the previous version''s values; a different p_type is refused. p_labels move to the new version. created_by defaults to agent_loggy.actor, else session_user.';
+COMMENT ON FUNCTION agent_loggy.create_prompt_version(p_name text, p_template text, p_project text, p_labels text[], p_type text, p_description text, p_usage text, p_model text, p_parameters jsonb, p_created_by text, p_syntax text, p_messages jsonb, p_tags text[], p_commit_message text) IS 'Publishes a new version of a prompt (one above the highest version it ever had, deleted ones included; exact under concurrency) and returns its row. Give p_template (a text prompt) or p_messages (a chat prompt: type chat, see chat_messages_problem()), not both. p_type, p_description, p_usage, p_model, p_parameters and p_syntax left NULL keep the previous version''s values (syntax: brace at first); a different p_type is refused, and so is a template after messages. p_labels move to the new version; p_tags stay on it. p_commit_message defaults to the transaction''s agent_loggy.change_summary; created_by to agent_loggy.actor, else session_user. A brace template holding {{identifier}} is published with a WARNING.';
 
 --
 -- Name: deleted_state(text, text, text, integer); Type: FUNCTION; Schema: agent_loggy; Owner: -
@@ -2553,7 +2781,7 @@ CREATE FUNCTION agent_loggy.derive_variables() RETURNS trigger
     SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $$
 BEGIN
-    NEW.variables := agent_loggy.template_variables(NEW.template);
+    NEW.variables := agent_loggy.prompt_variables(NEW.template, NEW.syntax, NEW.messages);
     RETURN NEW;
 END
 $$;
@@ -2562,7 +2790,7 @@ $$;
 -- Name: FUNCTION derive_variables(); Type: COMMENT; Schema: agent_loggy; Owner: -
 --
 
-COMMENT ON FUNCTION agent_loggy.derive_variables() IS 'BEFORE INSERT/UPDATE trigger of prompts: variables is always derived from template, whatever the writer sent.';
+COMMENT ON FUNCTION agent_loggy.derive_variables() IS 'BEFORE INSERT/UPDATE trigger of prompts: variables is always derived from template, syntax and messages (prompt_variables()), whatever the writer sent.';
 
 --
 -- Name: drop_embedding_store(bigint); Type: FUNCTION; Schema: agent_loggy; Owner: -
@@ -3159,7 +3387,7 @@ CREATE FUNCTION agent_loggy.export_prompts(p_project text DEFAULT 'default'::tex
                    'version', t.version, 'type', t.type, 'template', t.template,
                    'description', t.description, 'usage', t.usage, 'model', t.model,
                    'parameters', t.parameters, 'labels', to_jsonb(t.labels), 'is_active', t.is_active,
-                   'created_by', t.created_by, 'created_at', t.created_at) ORDER BY t.version)) AS doc
+                   'created_by', t.created_by, 'created_at', t.created_at, 'syntax', t.syntax, 'messages', t.messages, 'tags', to_jsonb(t.tags), 'commit_message', t.commit_message) ORDER BY t.version)) AS doc
         FROM agent_loggy.prompts AS t
         WHERE t.project = p_project
         GROUP BY t.name
@@ -3170,7 +3398,7 @@ $$;
 -- Name: FUNCTION export_prompts(p_project text); Type: COMMENT; Schema: agent_loggy; Owner: -
 --
 
-COMMENT ON FUNCTION agent_loggy.export_prompts(p_project text) IS 'Every version and label of every prompt of a project as one JSON document (format agent_loggy.prompts, format_version 1) that import_prompts() reads; embeddings are not included.';
+COMMENT ON FUNCTION agent_loggy.export_prompts(p_project text) IS 'Every version and label of every prompt of a project as one JSON document (format agent_loggy.prompts, format_version 1) that import_prompts() reads; each version carries its syntax, messages, tags and commit_message; embeddings are not included.';
 
 --
 -- Name: fact_embedding_config(text, integer, bigint); Type: FUNCTION; Schema: agent_loggy; Owner: -
@@ -4518,8 +4746,8 @@ BEGIN
                                                                         THEN v -> 'labels' ELSE '[]' END) AS l
                                     WHERE jsonb_typeof(l) <> 'string')
                          OR coalesce(jsonb_typeof(v -> 'parameters'), 'object') NOT IN ('object', 'null')
-                         OR coalesce(jsonb_typeof(v -> 'is_active'), 'boolean') NOT IN ('boolean', 'null'))
-                  THEN 'every version needs a whole-number version, a template string, labels as an array of strings, parameters as an object and is_active as a boolean' END)
+                         OR coalesce(jsonb_typeof(v -> 'is_active'), 'boolean') NOT IN ('boolean', 'null') OR coalesce(jsonb_typeof(v -> 'syntax'), 'null') NOT IN ('string', 'null') OR coalesce(jsonb_typeof(v -> 'messages'), 'null') NOT IN ('array', 'null') OR coalesce(jsonb_typeof(v -> 'commit_message'), 'null') NOT IN ('string', 'null') OR coalesce(jsonb_typeof(v -> 'tags'), 'array') NOT IN ('array', 'null') OR EXISTS (SELECT 1 FROM jsonb_array_elements(CASE jsonb_typeof(v -> 'tags') WHEN 'array' THEN v -> 'tags' ELSE '[]' END) AS g WHERE jsonb_typeof(g) <> 'string'))
+                  THEN 'every version needs a whole-number version, a template string, labels and tags as arrays of strings, parameters as an object, is_active as a boolean, syntax and commit_message as strings and messages as an array' END)
         ) AS w(why)
         WHERE w.why IS NOT NULL);
     IF cardinality(problems) > 0 THEN
@@ -4537,14 +4765,14 @@ BEGIN
         WITH i AS (
             SELECT r.name, r.version, coalesce(r.type, 'text') AS type, r.template, r.description, r.usage, r.model,
                    coalesce(r.parameters, '{}') AS parameters, coalesce(r.labels, '{}') AS labels,
-                   coalesce(r.is_active, true) AS is_active
+                   coalesce(r.is_active, true) AS is_active, coalesce(r.syntax, 'brace') AS syntax, r.messages
             FROM jsonb_to_recordset(entries) AS r(name text, version integer, type text, template text,
-                description text, usage text, model text, parameters jsonb, labels text[], is_active boolean))
+                description text, usage text, model text, parameters jsonb, labels text[], is_active boolean, syntax text, messages jsonb))
         SELECT format('prompt %s version %s: %s', quote_literal(i.name), i.version, w.why)
         FROM i
         CROSS JOIN LATERAL (VALUES
             (CASE WHEN NOT agent_loggy.is_valid_name(i.name) THEN 'invalid prompt name' END),
-            (CASE WHEN i.version < 1 THEN 'version must be a number from 1' END),
+            (CASE WHEN i.version < 1 THEN 'version must be a number from 1' END), (CASE WHEN i.syntax NOT IN ('brace', 'mustache') THEN format('invalid syntax %s: expected brace or mustache', quote_literal(i.syntax)) END), (CASE WHEN i.messages IS NOT NULL AND i.type <> 'chat' THEN format('has messages but type %s: only chat prompts carry messages', i.type) ELSE agent_loggy.chat_messages_problem(i.messages) END),
             (CASE WHEN cardinality(agent_loggy.invalid_labels(i.labels)) > 0
                   THEN format('invalid labels %s', array_to_string(agent_loggy.invalid_labels(i.labels), ', ', 'NULL')) END),
             (CASE WHEN cardinality(i.labels) > 0 AND NOT i.is_active THEN 'an inactive version cannot carry labels' END),
@@ -4557,8 +4785,8 @@ BEGIN
                   THEN 'shares a label with another version of the same prompt' END),
             (CASE WHEN EXISTS (SELECT 1 FROM agent_loggy.prompts AS t
                                WHERE t.project = target AND t.name = i.name AND t.version = i.version
-                                 AND (t.type, t.template, t.description, t.usage, t.model, t.parameters)
-                                     IS DISTINCT FROM (i.type, i.template, i.description, i.usage, i.model, i.parameters))
+                                 AND (t.type, CASE WHEN t.messages IS NULL THEN t.template END, t.description, t.usage, t.model, t.parameters, t.syntax, t.messages)
+                                     IS DISTINCT FROM (i.type, CASE WHEN i.messages IS NULL THEN i.template END, i.description, i.usage, i.model, i.parameters, i.syntax, i.messages))
                   THEN format('differs from version %s already in project %s', i.version, quote_literal(target))
                   WHEN EXISTS (SELECT 1 FROM agent_loggy.prompts AS t
                                WHERE t.project = target AND t.name = i.name AND t.type <> i.type)
@@ -4574,21 +4802,21 @@ BEGIN
     -- Labels are set on existing versions first, then new versions arrive with theirs; either way
     -- a label leaves the versions that had it.
     UPDATE agent_loggy.prompts AS t
-    SET labels = coalesce(i.labels, '{}'), is_active = coalesce(i.is_active, true)
-    FROM jsonb_to_recordset(entries) AS i(name text, version integer, labels text[], is_active boolean)
+    SET labels = coalesce(i.labels, '{}'), is_active = coalesce(i.is_active, true), tags = coalesce(i.tags, t.tags)
+    FROM jsonb_to_recordset(entries) AS i(name text, version integer, labels text[], is_active boolean, tags text[])
     WHERE t.project = target AND t.name = i.name AND t.version = i.version
       AND (t.labels IS DISTINCT FROM ARRAY(SELECT DISTINCT l COLLATE "C" FROM unnest(coalesce(i.labels, '{}')) AS l ORDER BY 1)
-           OR t.is_active IS DISTINCT FROM coalesce(i.is_active, true));
+           OR t.is_active IS DISTINCT FROM coalesce(i.is_active, true) OR t.tags IS DISTINCT FROM ARRAY(SELECT DISTINCT g COLLATE "C" FROM unnest(coalesce(i.tags, t.tags)) AS g ORDER BY 1));
     GET DIAGNOSTICS n_relabelled = ROW_COUNT;
 
     INSERT INTO agent_loggy.prompts (project, name, version, type, template, description, usage, model, parameters,
-                                     labels, is_active, created_by, created_at)
+                                     labels, is_active, created_by, created_at, syntax, messages, tags, commit_message)
     SELECT target, i.name, i.version, coalesce(i.type, 'text'), i.template, i.description, i.usage, i.model,
            coalesce(i.parameters, '{}'), coalesce(i.labels, '{}'), coalesce(i.is_active, true), i.created_by,
-           coalesce(i.created_at, now())
+           coalesce(i.created_at, now()), coalesce(i.syntax, 'brace'), i.messages, coalesce(i.tags, '{}'), i.commit_message
     FROM jsonb_to_recordset(entries) AS i(name text, version integer, type text, template text, description text,
         usage text, model text, parameters jsonb, labels text[], is_active boolean, created_by text,
-        created_at timestamptz)
+        created_at timestamptz, syntax text, messages jsonb, tags text[], commit_message text)
     WHERE NOT EXISTS (SELECT 1 FROM agent_loggy.prompts AS t
                       WHERE t.project = target AND t.name = i.name AND t.version = i.version)
     ORDER BY i.name, i.version;
@@ -4601,7 +4829,7 @@ $_$;
 -- Name: FUNCTION import_prompts(p_document jsonb, p_project text); Type: COMMENT; Schema: agent_loggy; Owner: -
 --
 
-COMMENT ON FUNCTION agent_loggy.import_prompts(p_document jsonb, p_project text) IS 'Reads a document written by export_prompts() into project p_project (default: the document''s project): existing versions get the document''s labels and is_active, missing versions are created with their original number, author and time (labels leave other versions). Returns versions created, versions already there, and existing versions whose labels or activity changed. Idempotent. Any invalid entry, or a version that exists with different content, refuses the whole import naming each problem.';
+COMMENT ON FUNCTION agent_loggy.import_prompts(p_document jsonb, p_project text) IS 'Reads a document written by export_prompts() into project p_project (default: the document''s project): existing versions get the document''s labels, tags and is_active, missing versions are created with their original number, author and time (labels leave other versions). Versions may carry syntax (brace when absent), messages (chat prompts), tags and commit_message. Returns versions created, versions already there, and existing versions whose labels, tags or activity changed. Idempotent. Any invalid entry, or a version that exists with different content (syntax and messages included), refuses the whole import naming each problem.';
 
 --
 -- Name: is_current_context_rule(bigint); Type: FUNCTION; Schema: agent_loggy; Owner: -
@@ -4846,10 +5074,10 @@ $$;
 COMMENT ON FUNCTION agent_loggy.limit_login_to_user(p_login text, p_user text) IS 'Admin only: from its next statement on, login p_login acts only for user p_user (acting_user()), whatever it binds; replaces an earlier limit. Raises 22023 for an invalid user, a name that is no login role, or an admin login (which could lift the limit).';
 
 --
--- Name: list_prompts(text); Type: FUNCTION; Schema: agent_loggy; Owner: -
+-- Name: list_prompts(text, text[]); Type: FUNCTION; Schema: agent_loggy; Owner: -
 --
 
-CREATE FUNCTION agent_loggy.list_prompts(p_project text DEFAULT 'default'::text) RETURNS TABLE(name text, type text, latest_version integer, active_versions integer, labels jsonb, model text, updated_at timestamp with time zone)
+CREATE FUNCTION agent_loggy.list_prompts(p_project text DEFAULT 'default'::text, p_tags text[] DEFAULT NULL::text[]) RETURNS TABLE(name text, type text, latest_version integer, active_versions integer, labels jsonb, model text, updated_at timestamp with time zone, tags text[])
     LANGUAGE sql STABLE
     SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $$
@@ -4861,18 +5089,21 @@ CREATE FUNCTION agent_loggy.list_prompts(p_project text DEFAULT 'default'::text)
                      FROM agent_loggy.prompts AS u CROSS JOIN unnest(u.labels) AS l
                      WHERE u.project = p_project AND u.name = t.name), '{}'),
            (array_agg(t.model ORDER BY t.version DESC))[1],
-           max(t.updated_at)
+           max(t.updated_at),
+           ARRAY(SELECT DISTINCT g COLLATE "C" FROM agent_loggy.prompts AS u CROSS JOIN unnest(u.tags) AS g
+                 WHERE u.project = p_project AND u.name = t.name ORDER BY 1)
     FROM agent_loggy.prompts AS t
     WHERE t.project = p_project
     GROUP BY t.name
+    HAVING p_tags IS NULL OR bool_or(t.tags @> p_tags)
     ORDER BY t.name COLLATE "C";
 $$;
 
 --
--- Name: FUNCTION list_prompts(p_project text); Type: COMMENT; Schema: agent_loggy; Owner: -
+-- Name: FUNCTION list_prompts(p_project text, p_tags text[]); Type: COMMENT; Schema: agent_loggy; Owner: -
 --
 
-COMMENT ON FUNCTION agent_loggy.list_prompts(p_project text) IS 'One row per prompt of a project: type and model of its highest version, highest version, number of active versions, labels as {"label": version}, last change.';
+COMMENT ON FUNCTION agent_loggy.list_prompts(p_project text, p_tags text[]) IS 'One row per prompt of a project: type and model of its highest version, highest version, number of active versions, labels as {"label": version}, last change, and the tags of all its versions. With p_tags, only prompts one of whose versions carries every one of them.';
 
 --
 -- Name: load_staged_documents(text, text, bigint, boolean); Type: FUNCTION; Schema: agent_loggy; Owner: -
@@ -5946,112 +6177,6 @@ $$;
 COMMENT ON FUNCTION agent_loggy.render_prompt(p_template text, p_variables jsonb) IS 'Fills a template: each {identifier} is replaced by its variable (strings as they are, other JSON values as JSON text), {{ and }} become { and }, any other brace stays. Missing variables raise 22023 naming every one of them; extra variables are ignored. Python''s Prompt.compile() gives the same bytes.';
 
 --
--- Name: resolve_prompt_checked(text, text, text, integer, text[]); Type: FUNCTION; Schema: agent_loggy; Owner: -
---
-
-CREATE FUNCTION agent_loggy.resolve_prompt_checked(p_name text, p_label text DEFAULT 'production'::text, p_project text DEFAULT 'default'::text, p_version integer DEFAULT NULL::integer, p_fallback_labels text[] DEFAULT '{}'::text[]) RETURNS TABLE(id bigint, project text, name text, version integer, type text, template text, variables text[], labels text[], model text, parameters jsonb, model_provider text, model_name text, model_parameters jsonb, resolved_label text, model_config_version integer, description text, usage text, is_active boolean, created_by text, created_at timestamp with time zone, updated_at timestamp with time zone)
-    LANGUAGE plpgsql STABLE
-    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
-    AS $$
-#variable_conflict use_column
-DECLARE
-    wanted text[] := ARRAY[p_label] || coalesce(p_fallback_labels, '{}');
-    p agent_loggy.prompts;
-    m agent_loggy.model_configs;
-    got text;
-    l text;
-BEGIN
-    -- The usual call (one label, no version, no fallbacks; unbound, or bound to the project asked
-    -- for; valid arguments, so that a bad one is 22023 before any grant is looked at) in one
-    -- query. It returns a row only when a stored row matches that row level security lets the
-    -- caller read (so the project, or the binding, is granted); otherwise the path below checks
-    -- the arguments and the grants and explains.
-    IF p_version IS NULL AND cardinality(p_fallback_labels) = 0
-       AND p_project = coalesce(nullif(current_setting('agent_loggy.project', true), ''), p_project)
-       AND agent_loggy.is_valid_project(p_project) AND agent_loggy.is_valid_name(p_name)
-       AND (p_label = 'latest' OR cardinality(agent_loggy.invalid_labels(ARRAY[p_label])) = 0) THEN
-        RETURN QUERY
-        SELECT t.id, t.project, t.name, t.version, t.type, t.template, t.variables, t.labels, t.model, t.parameters,
-               c.model_provider, coalesce(c.model_name, t.model), c.parameters, p_label, c.version,
-               t.description, t.usage, t.is_active, t.created_by, t.created_at, t.updated_at
-        FROM (SELECT * FROM agent_loggy.prompts AS t
-              WHERE t.project = p_project AND t.name = p_name AND t.is_active
-                AND (p_label = 'latest' OR t.labels @> ARRAY[p_label])
-              ORDER BY t.version DESC
-              LIMIT 1) AS t
-        LEFT JOIN LATERAL (
-            SELECT * FROM agent_loggy.model_configs AS c
-            WHERE c.project = t.project AND c.name = t.model AND c.is_active
-              AND (c.labels @> ARRAY[p_label] OR NOT EXISTS (  -- a protected label: only its own config
-                  SELECT FROM agent_loggy.protected_labels AS pl WHERE pl.project = t.project AND pl.label = p_label))
-            ORDER BY c.labels @> ARRAY[p_label] DESC, c.version DESC
-            LIMIT 1) AS c ON true;
-        IF FOUND THEN
-            RETURN;
-        END IF;
-    END IF;
-
-    PERFORM agent_loggy.check_prompt_args(p_project, p_name,
-        CASE WHEN p_version IS NULL THEN wanted ELSE '{}' END, true);
-    IF p_version IS NOT NULL THEN
-        SELECT * INTO p FROM agent_loggy.prompts AS t
-        WHERE t.project = p_project AND t.name = p_name AND t.version = p_version;
-        IF NOT FOUND THEN
-            RAISE EXCEPTION 'prompt % in project % has no version %', quote_literal(p_name), quote_literal(p_project), p_version
-                USING ERRCODE = 'no_data_found';
-        END IF;
-    ELSE
-        FOREACH l IN ARRAY wanted LOOP
-            SELECT * INTO p FROM agent_loggy.prompts AS t
-            WHERE t.project = p_project AND t.name = p_name AND t.is_active
-              AND (l = 'latest' OR t.labels @> ARRAY[l])
-            ORDER BY t.version DESC
-            LIMIT 1;
-            IF FOUND THEN
-                got := l;
-                EXIT;
-            END IF;
-        END LOOP;
-        IF got IS NULL THEN
-            IF EXISTS (SELECT 1 FROM agent_loggy.prompts AS t WHERE t.project = p_project AND t.name = p_name) THEN
-                RAISE EXCEPTION 'prompt % in project % has no active version labelled %',
-                    quote_literal(p_name), quote_literal(p_project), array_to_string(wanted, ' or ')
-                    USING ERRCODE = 'no_data_found',
-                          HINT = 'Label a version with set_prompt_label(), or ask for label latest or an exact version.';
-            END IF;
-            RAISE EXCEPTION 'no prompt named % in project % (asked for label %)',
-                quote_literal(p_name), quote_literal(p_project), array_to_string(wanted, ' or ')
-                USING ERRCODE = 'no_data_found';
-        END IF;
-    END IF;
-
-    IF p.model IS NOT NULL THEN
-        IF EXISTS (SELECT FROM agent_loggy.protected_labels AS pl WHERE pl.project = p.project AND pl.label = got) THEN
-            -- only an admin can put a protected label on a model config: nothing else is served with it
-            SELECT * INTO m FROM agent_loggy.model_configs AS c
-            WHERE c.project = p.project AND c.name = p.model AND c.is_active AND c.labels @> ARRAY[got];
-        ELSE
-            SELECT * INTO m FROM agent_loggy.model_configs AS c
-            WHERE c.project = p.project AND c.name = p.model AND c.is_active
-            ORDER BY c.labels @> ARRAY[coalesce(got, p_label)] DESC, c.version DESC
-            LIMIT 1;
-        END IF;
-    END IF;
-
-    RETURN QUERY SELECT
-        p.id, p.project, p.name, p.version, p.type, p.template, p.variables, p.labels, p.model, p.parameters,
-        m.model_provider, coalesce(m.model_name, p.model), m.parameters, got, m.version,
-        p.description, p.usage, p.is_active, p.created_by, p.created_at, p.updated_at;
-END
-$$;
-
---
--- Name: FUNCTION resolve_prompt_checked(p_name text, p_label text, p_project text, p_version integer, p_fallback_labels text[]); Type: COMMENT; Schema: agent_loggy; Owner: -
---
-
-COMMENT ON FUNCTION agent_loggy.resolve_prompt_checked(p_name text, p_label text, p_project text, p_version integer, p_fallback_labels text[]) IS 'resolve_prompt() for the calls its one query does not answer (a version, fallback labels, another project than the bound one, invalid arguments, nothing found): checks the arguments and the binding, then resolves as resolve_prompt() documents; raises 22023, 42501 or P0002 as resolve_prompt() does.';
-
---
 -- Name: rollback_prompt_label(text, text, text); Type: FUNCTION; Schema: agent_loggy; Owner: -
 --
 
@@ -6293,7 +6418,7 @@ COMMENT ON FUNCTION agent_loggy.validate_row() IS 'BEFORE INSERT/UPDATE trigger 
 
 CREATE FUNCTION agent_loggy.pinned_by_0012() RETURNS regprocedure[]
     LANGUAGE sql IMMUTABLE
-    RETURN ARRAY['agent_loggy.bound_project()'::regprocedure, 'agent_loggy.is_admin()'::regprocedure, 'agent_loggy.can_access_project(text)'::regprocedure, 'agent_loggy.check_project_access(text)'::regprocedure, 'agent_loggy.checked_project(text)'::regprocedure, 'agent_loggy.check_prompt_args(text,text,text[],boolean)'::regprocedure, 'agent_loggy.check_document_target(text,text)'::regprocedure, 'agent_loggy.check_labels(text,text,text[])'::regprocedure, 'agent_loggy.checked_embedding_target(text)'::regprocedure, 'agent_loggy.checked_limit(integer)'::regprocedure, 'agent_loggy.checked_query_text(text)'::regprocedure, 'agent_loggy.checked_tags(text[])'::regprocedure, 'agent_loggy.raise_check_violation(text,text,text,text)'::regprocedure, 'agent_loggy.lock_prompt_writes()'::regprocedure, 'agent_loggy.validate_row()'::regprocedure, 'agent_loggy.derive_variables()'::regprocedure, 'agent_loggy.touch_updated_at()'::regprocedure, 'agent_loggy.clear_stale_embedding()'::regprocedure, 'agent_loggy.refuse_changelog_change()'::regprocedure, 'agent_loggy.refuse_truncate()'::regprocedure, 'agent_loggy.begin_import(text,jsonb,text)'::regprocedure, 'agent_loggy.import_problems(text,jsonb)'::regprocedure, 'agent_loggy.import_context_rules(jsonb,text,boolean)'::regprocedure, 'agent_loggy.import_negate_keys(jsonb,text,boolean)'::regprocedure, 'agent_loggy.import_prompts(jsonb,text)'::regprocedure, 'agent_loggy.create_prompt_version(text,text,text,text[],text,text,text,text,jsonb,text)'::regprocedure, 'agent_loggy.set_prompt_label(text,integer,text,text)'::regprocedure, 'agent_loggy.remove_prompt_label(text,text,text)'::regprocedure, 'agent_loggy.rollback_prompt_label(text,text,text)'::regprocedure, 'agent_loggy.prompt_label_history(text,text)'::regprocedure, 'agent_loggy.resolve_prompt_checked(text,text,text,integer,text[])'::regprocedure, 'agent_loggy.render_prompt(text,jsonb)'::regprocedure, 'agent_loggy.loki_negations(text)'::regprocedure, 'agent_loggy.keyword_search_documents(text,text,integer,text[])'::regprocedure, 'agent_loggy.pending_embeddings(text,text,integer,bigint)'::regprocedure, 'agent_loggy.pending_embedding_count(text,text)'::regprocedure];
+    RETURN ARRAY['agent_loggy.bound_project()'::regprocedure, 'agent_loggy.is_admin()'::regprocedure, 'agent_loggy.can_access_project(text)'::regprocedure, 'agent_loggy.check_project_access(text)'::regprocedure, 'agent_loggy.checked_project(text)'::regprocedure, 'agent_loggy.check_prompt_args(text,text,text[],boolean)'::regprocedure, 'agent_loggy.check_document_target(text,text)'::regprocedure, 'agent_loggy.check_labels(text,text,text[])'::regprocedure, 'agent_loggy.checked_embedding_target(text)'::regprocedure, 'agent_loggy.checked_limit(integer)'::regprocedure, 'agent_loggy.checked_query_text(text)'::regprocedure, 'agent_loggy.checked_tags(text[])'::regprocedure, 'agent_loggy.raise_check_violation(text,text,text,text)'::regprocedure, 'agent_loggy.lock_prompt_writes()'::regprocedure, 'agent_loggy.validate_row()'::regprocedure, 'agent_loggy.derive_variables()'::regprocedure, 'agent_loggy.touch_updated_at()'::regprocedure, 'agent_loggy.clear_stale_embedding()'::regprocedure, 'agent_loggy.refuse_changelog_change()'::regprocedure, 'agent_loggy.refuse_truncate()'::regprocedure, 'agent_loggy.begin_import(text,jsonb,text)'::regprocedure, 'agent_loggy.import_problems(text,jsonb)'::regprocedure, 'agent_loggy.import_context_rules(jsonb,text,boolean)'::regprocedure, 'agent_loggy.import_negate_keys(jsonb,text,boolean)'::regprocedure, 'agent_loggy.import_prompts(jsonb,text)'::regprocedure, 'agent_loggy.set_prompt_label(text,integer,text,text)'::regprocedure, 'agent_loggy.remove_prompt_label(text,text,text)'::regprocedure, 'agent_loggy.rollback_prompt_label(text,text,text)'::regprocedure, 'agent_loggy.prompt_label_history(text,text)'::regprocedure, 'agent_loggy.render_prompt(text,jsonb)'::regprocedure, 'agent_loggy.loki_negations(text)'::regprocedure, 'agent_loggy.keyword_search_documents(text,text,integer,text[])'::regprocedure, 'agent_loggy.pending_embeddings(text,text,integer,bigint)'::regprocedure, 'agent_loggy.pending_embedding_count(text,text)'::regprocedure];
 
 --
 -- Name: FUNCTION pinned_by_0012(); Type: COMMENT; Schema: agent_loggy; Owner: -
@@ -6425,6 +6550,45 @@ $$;
 COMMENT ON FUNCTION agent_loggy.promotion_failures(p_project text, p_name text, p_version integer, p_label text) IS 'The rules of the promotion policy of (p_project, p_label) that version p_version of prompt p_name fails now, each with its numbers; empty when it passes or no policy guards the label. Counts the finished runs of that version row that started in the policy''s window (not after now). The score rule compares per-run means on the 0-100 scale with the version holding the label now, or the one it last left; with neither, it passes.';
 
 --
+-- Name: prompt_history(text, text, boolean); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.prompt_history(p_name text, p_project text DEFAULT 'default'::text, p_embeds boolean DEFAULT false) RETURNS TABLE(changelog_id bigint, change text, version integer, label text, from_version integer, to_version integer, tags text[], changed text[], changed_by text, changed_at timestamp with time zone, summary text)
+    LANGUAGE sql STABLE
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+    SELECT h.* FROM (
+        SELECT c.id, k.change, coalesce(c.new_version, c.previous_version), NULL::text, NULL::integer, NULL::integer,
+               ARRAY(SELECT jsonb_array_elements_text(coalesce(c.new_data, c.previous_data) -> 'tags')),
+               CASE WHEN k.change = 'update' THEN d.changed END, c.changed_by, c.changed_at,
+               coalesce(c.change_summary, CASE WHEN k.change = 'publish' THEN c.new_data ->> 'commit_message' END)
+        FROM agent_loggy.config_changelog AS c
+        CROSS JOIN LATERAL (SELECT ARRAY(
+            SELECT n.key FROM jsonb_each(c.new_data) AS n
+            WHERE n.key NOT IN ('updated_at', 'labels') AND n.value IS DISTINCT FROM c.previous_data -> n.key
+            ORDER BY n.key COLLATE "C")) AS d (changed)
+        CROSS JOIN LATERAL (SELECT CASE
+            WHEN c.change_type = 'create' THEN 'publish'
+            WHEN c.change_type = 'update' AND d.changed = ARRAY['tags'] THEN 'tag'
+            WHEN c.change_type = 'update' AND d.changed = '{}' THEN 'embed'  -- a fill, logged before 0034
+            ELSE c.change_type END) AS k (change)
+        WHERE c.project = p_project AND c.config_type = 'prompt' AND c.config_name = p_name
+          AND c.change_type <> 'label' AND (p_embeds OR k.change <> 'embed')
+        UNION ALL
+        SELECT l.changelog_id, 'label', coalesce(l.to_version, l.from_version), l.label, l.from_version, l.to_version,
+               NULL, NULL, l.changed_by, l.changed_at, l.change_summary
+        FROM agent_loggy.prompt_label_history(p_name, p_project) AS l
+    ) AS h (changelog_id, change, version, label, from_version, to_version, tags, changed, changed_by, changed_at, summary)
+    ORDER BY h.changelog_id, h.change = 'label', h.label COLLATE "C";
+$$;
+
+--
+-- Name: FUNCTION prompt_history(p_name text, p_project text, p_embeds boolean); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.prompt_history(p_name text, p_project text, p_embeds boolean) IS 'Every change of a prompt in the order it happened, from the changelog: publish (with the version''s tags; summary: the change summary, else its commit message), label (a move, as prompt_label_history() rebuilds it: from_version NULL when new, to_version NULL when removed), activate, deactivate, tag (the new tags), update (changed: the columns that changed), delete; embed (an embedding fill, logged before migration 0034) only when p_embeds. Who, when and why (summary) on each. 22023 / P0002 as prompt_label_history().';
+
+--
 -- Name: prompt_output_schema(text, integer, text); Type: FUNCTION; Schema: agent_loggy; Owner: -
 --
 
@@ -6438,6 +6602,64 @@ CREATE FUNCTION agent_loggy.prompt_output_schema(p_name text, p_version integer,
 --
 
 COMMENT ON FUNCTION agent_loggy.prompt_output_schema(p_name text, p_version integer, p_project text) IS 'The output schema of a prompt version (NULL: none, or no such version visible to the caller).';
+
+--
+-- Name: template_pattern(text); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.template_pattern(p_syntax text) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN CASE p_syntax WHEN 'brace'::text THEN '(\{\{|\}\}|\{([A-Za-z_][A-Za-z0-9_]*)\})'::text WHEN 'mustache'::text THEN '(\{\{[ \t\n\r]*([A-Za-z_][A-Za-z0-9_]*)[ \t\n\r]*\}\})'::text ELSE NULL::text END;
+
+--
+-- Name: FUNCTION template_pattern(p_syntax text); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.template_pattern(p_syntax text) IS 'The regular expression of a syntax''s tokens (group 1: the token, group 2: the variable name), NULL for an unknown syntax. brace: {{, }} and {identifier}; mustache: {{identifier}} with spaces, tabs or newlines allowed inside the braces.';
+
+--
+-- Name: template_variables(text, text); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.template_variables(p_template text, p_syntax text) RETURNS text[]
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN ARRAY(SELECT v.name FROM (SELECT m.match[2] AS name, min(m.n) AS first_at FROM regexp_matches(template_variables.p_template, agent_loggy.template_pattern(agent_loggy.checked_syntax(template_variables.p_syntax)), 'g'::text) WITH ORDINALITY m(match, n) WHERE (m.match[2] IS NOT NULL) GROUP BY m.match[2]) v ORDER BY v.first_at);
+
+--
+-- Name: FUNCTION template_variables(p_template text, p_syntax text); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.template_variables(p_template text, p_syntax text) IS 'Distinct placeholders of a template of syntax p_syntax (brace or mustache) in order of first appearance. brace: as template_variables(text); mustache: {{identifier}}, every other brace is text.';
+
+--
+-- Name: prompt_variables(text, text, jsonb); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.prompt_variables(p_template text, p_syntax text, p_messages jsonb) RETURNS text[]
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    BEGIN ATOMIC
+ SELECT
+         CASE
+             WHEN (p_messages IS NULL) THEN agent_loggy.template_variables(p_template, p_syntax)
+             ELSE ARRAY( SELECT v.name
+                FROM ( SELECT x.name,
+                         min(((e.n * 1000000) + x.k)) AS first_at
+                        FROM (jsonb_array_elements(prompt_variables.p_messages) WITH ORDINALITY e(m, n)
+                          CROSS JOIN LATERAL unnest(
+                             CASE
+                                 WHEN (e.m ? 'role'::text) THEN agent_loggy.template_variables((e.m ->> 'content'::text), prompt_variables.p_syntax)
+                                 ELSE ARRAY[(e.m ->> 'name'::text)]
+                             END) WITH ORDINALITY x(name, k))
+                       GROUP BY x.name) v
+               ORDER BY v.first_at)
+         END AS "array";
+END;
+
+--
+-- Name: FUNCTION prompt_variables(p_template text, p_syntax text, p_messages jsonb); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.prompt_variables(p_template text, p_syntax text, p_messages jsonb) IS 'What rendering a prompt needs, in order of first appearance: the template''s placeholders (text prompts), or for a chat prompt each message''s placeholders and each placeholder message''s name (a list of messages).';
 
 --
 -- Name: prompt_version_metrics(text, text, timestamp with time zone, timestamp with time zone, interval); Type: FUNCTION; Schema: agent_loggy; Owner: -
@@ -6757,6 +6979,110 @@ $$;
 COMMENT ON FUNCTION agent_loggy.remove_promotion_policy(p_label text, p_project text) IS 'Admin only: removes the promotion policy of label p_label in p_project; false when there was none.';
 
 --
+-- Name: render_chat(jsonb, jsonb, text); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.render_chat(p_messages jsonb, p_variables jsonb, p_syntax text) RETURNS jsonb
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    vars jsonb := coalesce(p_variables, '{}');
+    problem text := agent_loggy.chat_messages_problem(p_messages);
+    needed text[];
+    missing text[];
+    bad record;
+BEGIN
+    IF p_messages IS NULL OR problem IS NOT NULL THEN
+        RAISE EXCEPTION 'not chat messages: %', coalesce(problem, 'NULL') USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF jsonb_typeof(vars) <> 'object' THEN
+        RAISE EXCEPTION 'variables must be a JSON object, not %', jsonb_typeof(vars)
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    needed := agent_loggy.prompt_variables(NULL, agent_loggy.checked_syntax(p_syntax), p_messages);
+    missing := ARRAY(SELECT v FROM unnest(needed) AS v WHERE NOT vars ? v);
+    IF cardinality(missing) > 0 THEN
+        RAISE EXCEPTION 'missing template variables: %', array_to_string(missing, ', ')
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = format('The messages use %s; the variables given are %s.', array_to_string(needed, ', '),
+                                  coalesce((SELECT string_agg(k, ', ' ORDER BY k) FROM jsonb_object_keys(vars) AS k), 'none'));
+    END IF;
+    SELECT e.m ->> 'name' AS name, jsonb_typeof(vars -> (e.m ->> 'name')) AS got INTO bad
+    FROM jsonb_array_elements(p_messages) AS e(m)
+    WHERE NOT e.m ? 'role'
+      AND (jsonb_typeof(vars -> (e.m ->> 'name')) <> 'array'
+           OR EXISTS (SELECT FROM jsonb_array_elements(vars -> (e.m ->> 'name')) AS x WHERE jsonb_typeof(x) <> 'object'))
+    LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION 'placeholder % must be given a JSON array of message objects, not %', bad.name,
+            CASE bad.got WHEN 'array' THEN 'an array holding other values' ELSE 'a ' || bad.got END
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    RETURN coalesce((
+        SELECT jsonb_agg(x.m ORDER BY e.n, x.k)
+        FROM jsonb_array_elements(p_messages) WITH ORDINALITY AS e(m, n)
+        CROSS JOIN LATERAL (
+            SELECT jsonb_build_object('role', e.m ->> 'role',
+                                      'content', agent_loggy.render_prompt(e.m ->> 'content', vars, p_syntax)), 1::bigint
+            WHERE e.m ? 'role'
+            UNION ALL
+            SELECT p.m, p.k FROM jsonb_array_elements(vars -> (e.m ->> 'name')) WITH ORDINALITY AS p(m, k)
+            WHERE NOT e.m ? 'role') AS x(m, k)), '[]');
+END
+$$;
+
+--
+-- Name: FUNCTION render_chat(p_messages jsonb, p_variables jsonb, p_syntax text); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.render_chat(p_messages jsonb, p_variables jsonb, p_syntax text) IS 'Renders a chat prompt''s messages: each message becomes {"role", "content"} with its content filled as render_prompt(content, p_variables, p_syntax) does; each placeholder is replaced by the messages of its variable (a JSON array of objects, inserted as they are). Missing variables or placeholders raise 22023 naming every one. Python''s Prompt.compile() gives the same list.';
+
+--
+-- Name: render_prompt(text, jsonb, text); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.render_prompt(p_template text, p_variables jsonb, p_syntax text) RETURNS text
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    vars jsonb := coalesce(p_variables, '{}');
+    pattern text := agent_loggy.template_pattern(agent_loggy.checked_syntax(p_syntax));
+    needed text[] := agent_loggy.template_variables(p_template, p_syntax);
+    missing text[];
+BEGIN
+    IF jsonb_typeof(vars) <> 'object' THEN
+        RAISE EXCEPTION 'variables must be a JSON object, not %', jsonb_typeof(vars)
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    missing := ARRAY(SELECT v FROM unnest(needed) AS v WHERE NOT vars ? v);
+    IF cardinality(missing) > 0 THEN
+        RAISE EXCEPTION 'missing template variables: %', array_to_string(missing, ', ')
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = format('The template uses %s; the variables given are %s.', array_to_string(needed, ', '),
+                                  coalesce((SELECT string_agg(k, ', ' ORDER BY k) FROM jsonb_object_keys(vars) AS k), 'none'));
+    END IF;
+    -- n matches split the template into n + 1 pieces; piece i is followed by the value of match i.
+    RETURN (
+        SELECT string_agg(s.piece || coalesce(
+                   CASE WHEN m.token[2] IS NOT NULL AND jsonb_typeof(vars -> m.token[2]) = 'string' THEN vars ->> m.token[2]
+                        WHEN m.token[2] IS NOT NULL THEN (vars -> m.token[2])::text
+                        WHEN m.token[1] = '{{' THEN '{'
+                        WHEN m.token[1] = '}}' THEN '}' END, ''),
+               '' ORDER BY s.n)
+        FROM unnest(regexp_split_to_array(p_template, pattern)) WITH ORDINALITY AS s(piece, n)
+        LEFT JOIN regexp_matches(p_template, pattern, 'g') WITH ORDINALITY AS m(token, n) ON m.n = s.n);
+END
+$$;
+
+--
+-- Name: FUNCTION render_prompt(p_template text, p_variables jsonb, p_syntax text); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.render_prompt(p_template text, p_variables jsonb, p_syntax text) IS 'Fills a template of syntax p_syntax: brace as render_prompt(text, jsonb); mustache replaces each {{identifier}} (spaces allowed inside) by its variable and keeps every other brace. Strings are inserted as they are, other JSON values as JSON text. Missing variables raise 22023 naming every one; extra ones are ignored. Python''s rendering gives the same bytes.';
+
+--
 -- Name: replayed(pg_lsn); Type: FUNCTION; Schema: agent_loggy; Owner: -
 --
 
@@ -6772,10 +7098,118 @@ CREATE FUNCTION agent_loggy.replayed(p_lsn pg_lsn) RETURNS boolean
 COMMENT ON FUNCTION agent_loggy.replayed(p_lsn pg_lsn) IS 'True when this server has every change up to p_lsn, a WAL position of the primary''s (pg_current_wal_insert_lsn(); one just past a page''s header counts from the page''s start): always on a primary, and for NULL; on a standby once it has replayed that far. Poll it (short statements hold no snapshot between them); statements after a true answer, in a new snapshot, see those changes.';
 
 --
+-- Name: resolve_prompt_checked(text, text, text, integer, text[]); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.resolve_prompt_checked(p_name text, p_label text DEFAULT 'production'::text, p_project text DEFAULT 'default'::text, p_version integer DEFAULT NULL::integer, p_fallback_labels text[] DEFAULT '{}'::text[]) RETURNS TABLE(id bigint, project text, name text, version integer, type text, template text, variables text[], labels text[], model text, parameters jsonb, model_provider text, model_name text, model_parameters jsonb, resolved_label text, model_config_version integer, description text, usage text, is_active boolean, created_by text, created_at timestamp with time zone, updated_at timestamp with time zone, syntax text, messages jsonb, tags text[], commit_message text)
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+#variable_conflict use_column
+DECLARE
+    wanted text[] := ARRAY[p_label] || coalesce(p_fallback_labels, '{}');
+    p agent_loggy.prompts;
+    m agent_loggy.model_configs;
+    got text;
+    l text;
+BEGIN
+    -- The usual call (one label, no version, no fallbacks; unbound, or bound to the project asked
+    -- for; valid arguments, so that a bad one is 22023 before any grant is looked at) in one
+    -- query. It returns a row only when a stored row matches that row level security lets the
+    -- caller read (so the project, or the binding, is granted); otherwise the path below checks
+    -- the arguments and the grants and explains.
+    IF p_version IS NULL AND cardinality(p_fallback_labels) = 0
+       AND p_project = coalesce(nullif(current_setting('agent_loggy.project', true), ''), p_project)
+       AND agent_loggy.is_valid_project(p_project) AND agent_loggy.is_valid_name(p_name)
+       AND (p_label = 'latest' OR cardinality(agent_loggy.invalid_labels(ARRAY[p_label])) = 0) THEN
+        RETURN QUERY
+        SELECT t.id, t.project, t.name, t.version, t.type, t.template, t.variables, t.labels, t.model, t.parameters,
+               c.model_provider, coalesce(c.model_name, t.model), c.parameters, p_label, c.version,
+               t.description, t.usage, t.is_active, t.created_by, t.created_at, t.updated_at,
+               t.syntax, t.messages, t.tags, t.commit_message
+        FROM (SELECT * FROM agent_loggy.prompts AS t
+              WHERE t.project = p_project AND t.name = p_name AND t.is_active
+                AND (p_label = 'latest' OR t.labels @> ARRAY[p_label])
+              ORDER BY t.version DESC
+              LIMIT 1) AS t
+        LEFT JOIN LATERAL (
+            SELECT * FROM agent_loggy.model_configs AS c
+            WHERE c.project = t.project AND c.name = t.model AND c.is_active
+              AND (c.labels @> ARRAY[p_label] OR NOT EXISTS (  -- a protected label: only its own config
+                  SELECT FROM agent_loggy.protected_labels AS pl WHERE pl.project = t.project AND pl.label = p_label))
+            ORDER BY c.labels @> ARRAY[p_label] DESC, c.version DESC
+            LIMIT 1) AS c ON true;
+        IF FOUND THEN
+            RETURN;
+        END IF;
+    END IF;
+
+    PERFORM agent_loggy.check_prompt_args(p_project, p_name,
+        CASE WHEN p_version IS NULL THEN wanted ELSE '{}' END, true);
+    IF p_version IS NOT NULL THEN
+        SELECT * INTO p FROM agent_loggy.prompts AS t
+        WHERE t.project = p_project AND t.name = p_name AND t.version = p_version;
+        IF NOT FOUND THEN
+            RAISE EXCEPTION 'prompt % in project % has no version %', quote_literal(p_name), quote_literal(p_project), p_version
+                USING ERRCODE = 'no_data_found';
+        END IF;
+    ELSE
+        FOREACH l IN ARRAY wanted LOOP
+            SELECT * INTO p FROM agent_loggy.prompts AS t
+            WHERE t.project = p_project AND t.name = p_name AND t.is_active
+              AND (l = 'latest' OR t.labels @> ARRAY[l])
+            ORDER BY t.version DESC
+            LIMIT 1;
+            IF FOUND THEN
+                got := l;
+                EXIT;
+            END IF;
+        END LOOP;
+        IF got IS NULL THEN
+            IF EXISTS (SELECT 1 FROM agent_loggy.prompts AS t WHERE t.project = p_project AND t.name = p_name) THEN
+                RAISE EXCEPTION 'prompt % in project % has no active version labelled %',
+                    quote_literal(p_name), quote_literal(p_project), array_to_string(wanted, ' or ')
+                    USING ERRCODE = 'no_data_found',
+                          HINT = 'Label a version with set_prompt_label(), or ask for label latest or an exact version.';
+            END IF;
+            RAISE EXCEPTION 'no prompt named % in project % (asked for label %)',
+                quote_literal(p_name), quote_literal(p_project), array_to_string(wanted, ' or ')
+                USING ERRCODE = 'no_data_found';
+        END IF;
+    END IF;
+
+    IF p.model IS NOT NULL THEN
+        IF EXISTS (SELECT FROM agent_loggy.protected_labels AS pl WHERE pl.project = p.project AND pl.label = got) THEN
+            -- only an admin can put a protected label on a model config: nothing else is served with it
+            SELECT * INTO m FROM agent_loggy.model_configs AS c
+            WHERE c.project = p.project AND c.name = p.model AND c.is_active AND c.labels @> ARRAY[got];
+        ELSE
+            SELECT * INTO m FROM agent_loggy.model_configs AS c
+            WHERE c.project = p.project AND c.name = p.model AND c.is_active
+            ORDER BY c.labels @> ARRAY[coalesce(got, p_label)] DESC, c.version DESC
+            LIMIT 1;
+        END IF;
+    END IF;
+
+    RETURN QUERY SELECT
+        p.id, p.project, p.name, p.version, p.type, p.template, p.variables, p.labels, p.model, p.parameters,
+        m.model_provider, coalesce(m.model_name, p.model), m.parameters, got, m.version,
+        p.description, p.usage, p.is_active, p.created_by, p.created_at, p.updated_at,
+        p.syntax, p.messages, p.tags, p.commit_message;
+END
+$$;
+
+--
+-- Name: FUNCTION resolve_prompt_checked(p_name text, p_label text, p_project text, p_version integer, p_fallback_labels text[]); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.resolve_prompt_checked(p_name text, p_label text, p_project text, p_version integer, p_fallback_labels text[]) IS 'resolve_prompt() for the calls its one query does not answer (a version, fallback labels, another project than the bound one, invalid arguments, nothing found): checks the arguments and the binding, then resolves as resolve_prompt() documents; raises 22023, 42501 or P0002 as resolve_prompt() does.';
+
+--
 -- Name: resolve_prompt(text, text, text, integer, text[]); Type: FUNCTION; Schema: agent_loggy; Owner: -
 --
 
-CREATE FUNCTION agent_loggy.resolve_prompt(p_name text, p_label text DEFAULT 'production'::text, p_project text DEFAULT 'default'::text, p_version integer DEFAULT NULL::integer, p_fallback_labels text[] DEFAULT '{}'::text[]) RETURNS TABLE(id bigint, project text, name text, version integer, type text, template text, variables text[], labels text[], model text, parameters jsonb, model_provider text, model_name text, model_parameters jsonb, resolved_label text, model_config_version integer, description text, usage text, is_active boolean, created_by text, created_at timestamp with time zone, updated_at timestamp with time zone)
+CREATE FUNCTION agent_loggy.resolve_prompt(p_name text, p_label text DEFAULT 'production'::text, p_project text DEFAULT 'default'::text, p_version integer DEFAULT NULL::integer, p_fallback_labels text[] DEFAULT '{}'::text[]) RETURNS TABLE(id bigint, project text, name text, version integer, type text, template text, variables text[], labels text[], model text, parameters jsonb, model_provider text, model_name text, model_parameters jsonb, resolved_label text, model_config_version integer, description text, usage text, is_active boolean, created_by text, created_at timestamp with time zone, updated_at timestamp with time zone, syntax text, messages jsonb, tags text[], commit_message text)
     LANGUAGE sql STABLE
     BEGIN ATOMIC
  WITH usual AS MATERIALIZED (
@@ -6799,7 +7233,11 @@ CREATE FUNCTION agent_loggy.resolve_prompt(p_name text, p_label text DEFAULT 'pr
              t.is_active,
              t.created_by,
              t.created_at,
-             t.updated_at
+             t.updated_at,
+             t.syntax,
+             t.messages,
+             t.tags,
+             t.commit_message
             FROM (( SELECT t_1.id,
                      t_1.project,
                      t_1.name,
@@ -6817,7 +7255,11 @@ CREATE FUNCTION agent_loggy.resolve_prompt(p_name text, p_label text DEFAULT 'pr
                      t_1.created_by,
                      t_1.created_at,
                      t_1.updated_at,
-                     t_1.output_schema
+                     t_1.output_schema,
+                     t_1.syntax,
+                     t_1.messages,
+                     t_1.tags,
+                     t_1.commit_message
                     FROM agent_loggy.prompts t_1
                    WHERE ((resolve_prompt.p_version IS NULL) AND (cardinality(resolve_prompt.p_fallback_labels) = 0) AND (resolve_prompt.p_project = COALESCE(NULLIF(current_setting('agent_loggy.project'::text, true), ''::text), resolve_prompt.p_project)) AND agent_loggy.is_valid_project(resolve_prompt.p_project) AND agent_loggy.is_valid_name(resolve_prompt.p_name) AND ((resolve_prompt.p_label = 'latest'::text) OR (cardinality(agent_loggy.invalid_labels(ARRAY[resolve_prompt.p_label])) = 0)) AND (t_1.project = resolve_prompt.p_project) AND (t_1.name = resolve_prompt.p_name) AND t_1.is_active AND ((resolve_prompt.p_label = 'latest'::text) OR (t_1.labels @> ARRAY[resolve_prompt.p_label])))
                    ORDER BY t_1.version DESC
@@ -6860,7 +7302,11 @@ CREATE FUNCTION agent_loggy.resolve_prompt(p_name text, p_label text DEFAULT 'pr
      usual.is_active,
      usual.created_by,
      usual.created_at,
-     usual.updated_at
+     usual.updated_at,
+     usual.syntax,
+     usual.messages,
+     usual.tags,
+     usual.commit_message
     FROM usual
  UNION ALL
   SELECT resolve_prompt_checked.id,
@@ -6883,8 +7329,12 @@ CREATE FUNCTION agent_loggy.resolve_prompt(p_name text, p_label text DEFAULT 'pr
      resolve_prompt_checked.is_active,
      resolve_prompt_checked.created_by,
      resolve_prompt_checked.created_at,
-     resolve_prompt_checked.updated_at
-    FROM agent_loggy.resolve_prompt_checked(resolve_prompt.p_name, resolve_prompt.p_label, resolve_prompt.p_project, resolve_prompt.p_version, resolve_prompt.p_fallback_labels) resolve_prompt_checked(id, project, name, version, type, template, variables, labels, model, parameters, model_provider, model_name, model_parameters, resolved_label, model_config_version, description, usage, is_active, created_by, created_at, updated_at)
+     resolve_prompt_checked.updated_at,
+     resolve_prompt_checked.syntax,
+     resolve_prompt_checked.messages,
+     resolve_prompt_checked.tags,
+     resolve_prompt_checked.commit_message
+    FROM agent_loggy.resolve_prompt_checked(resolve_prompt.p_name, resolve_prompt.p_label, resolve_prompt.p_project, resolve_prompt.p_version, resolve_prompt.p_fallback_labels) resolve_prompt_checked(id, project, name, version, type, template, variables, labels, model, parameters, model_provider, model_name, model_parameters, resolved_label, model_config_version, description, usage, is_active, created_by, created_at, updated_at, syntax, messages, tags, commit_message)
    WHERE (NOT (EXISTS ( SELECT
             FROM usual)));
 END;
@@ -6893,7 +7343,7 @@ END;
 -- Name: FUNCTION resolve_prompt(p_name text, p_label text, p_project text, p_version integer, p_fallback_labels text[]); Type: COMMENT; Schema: agent_loggy; Owner: -
 --
 
-COMMENT ON FUNCTION agent_loggy.resolve_prompt(p_name text, p_label text, p_project text, p_version integer, p_fallback_labels text[]) IS 'The one call agents make: the prompt version to use, with its model config. With p_version, exactly that version (even if inactive). Otherwise the active version carrying p_label, then each of p_fallback_labels in order; label latest means the highest active version. Model fields come from the active model_configs row named by the prompt''s model in the same project: for a protected label (protected_labels) only the version carrying that label, so that only an admin changes what it serves; otherwise the version carrying the resolved label if any, else the highest. Without such a config, model_name is the prompt''s model and model_provider is NULL. The usual call (one label, no version, no fallbacks; unbound or bound to p_project) is one query the planner inlines into the caller''s, under row level security; any other call, or one that finds nothing, goes to resolve_prompt_checked(), which checks its arguments and the binding first. Nothing found: SQLSTATE P0002 naming project, prompt and what was asked.';
+COMMENT ON FUNCTION agent_loggy.resolve_prompt(p_name text, p_label text, p_project text, p_version integer, p_fallback_labels text[]) IS 'The one call agents make: the prompt version to use, with its model config. With p_version, exactly that version (even if inactive). Otherwise the active version carrying p_label, then each of p_fallback_labels in order; label latest means the highest active version. Model fields come from the active model_configs row named by the prompt''s model in the same project: for a protected label (protected_labels) only the version carrying that label, so that only an admin changes what it serves; otherwise the version carrying the resolved label if any, else the highest. Without such a config, model_name is the prompt''s model and model_provider is NULL. The usual call (one label, no version, no fallbacks; unbound or bound to p_project) is one query the planner inlines into the caller''s, under row level security; any other call, or one that finds nothing, goes to resolve_prompt_checked(), which checks its arguments and the binding first. Chat prompts carry their messages (render them with render_chat()), every prompt its syntax (render_prompt(template, variables, syntax)), tags and commit_message. Nothing found: SQLSTATE P0002 naming project, prompt and what was asked.';
 
 --
 -- Name: resolve_version_ref(text, text, text); Type: FUNCTION; Schema: agent_loggy; Owner: -
@@ -7476,6 +7926,38 @@ $$;
 --
 
 COMMENT ON FUNCTION agent_loggy.set_prompt_output_schema(p_name text, p_version integer, p_schema jsonb, p_project text) IS 'Writers: declares the JSON Schema (an object; NULL removes it) the output of a prompt version must meet; refused once the version has runs. Recorded in the changelog as an update.';
+
+--
+-- Name: set_prompt_tags(text, integer, text[], text); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.set_prompt_tags(p_name text, p_version integer, p_tags text[], p_project text DEFAULT 'default'::text) RETURNS text[]
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    stored text[];
+BEGIN
+    PERFORM agent_loggy.check_prompt_args(p_project, p_name);
+    IF p_tags IS NULL THEN
+        RAISE EXCEPTION 'tags must be an array (empty to remove every tag), not NULL' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    UPDATE agent_loggy.prompts AS t SET tags = p_tags
+    WHERE t.project = p_project AND t.name = p_name AND t.version = p_version
+    RETURNING t.tags INTO stored;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'prompt % in project % has no version %', quote_literal(p_name), quote_literal(p_project),
+            p_version USING ERRCODE = 'no_data_found';
+    END IF;
+    RETURN stored;
+END
+$$;
+
+--
+-- Name: FUNCTION set_prompt_tags(p_name text, p_version integer, p_tags text[], p_project text); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.set_prompt_tags(p_name text, p_version integer, p_tags text[], p_project text) IS 'Replaces the tags of one prompt version and returns them as stored (distinct, sorted); the changelog records an update of tags (prompt_history() shows it as tag). Writers. 22023 naming an invalid tag, P0002 when the version does not exist.';
 
 --
 -- Name: shown(text); Type: FUNCTION; Schema: agent_loggy; Owner: -
@@ -8302,7 +8784,7 @@ BEGIN
             -- compared as text: the vector operators live outside this function's search_path
             embedding_changed := OLD.embedding::text IS DISTINCT FROM NEW.embedding::text;
         END IF;
-        IF changed IS NULL AND NOT embedding_changed THEN
+        IF changed IS NULL THEN  -- nothing but the embedding column (a fill):
             RETURN NULL;  -- a no-op update leaves no trace
         END IF;
         kind := CASE
@@ -8338,7 +8820,7 @@ $$;
 -- Name: FUNCTION write_changelog(); Type: COMMENT; Schema: agent_loggy; Owner: -
 --
 
-COMMENT ON FUNCTION agent_loggy.write_changelog() IS 'AFTER INSERT/UPDATE/DELETE row trigger of the config tables (argument: the config_type). Writes one changelog row per real change: create, delete, label (only labels changed), activate / deactivate (only is_active changed) or update. changed_by is the transaction setting agent_loggy.actor when set and non-empty, else session_user; change_summary comes from agent_loggy.change_summary. SECURITY DEFINER so writers need no INSERT privilege on the changelog; refuses any table but the five config tables, and PUBLIC may not execute it (so nobody can attach it elsewhere).';
+COMMENT ON FUNCTION agent_loggy.write_changelog() IS 'AFTER INSERT/UPDATE/DELETE row trigger of the config tables (argument: the config_type). Writes one changelog row per real change: create, delete, label (only labels changed), activate / deactivate (only is_active changed) or update. An update of nothing but the embedding column (an embedding fill) is not a change. changed_by is the transaction setting agent_loggy.actor when set and non-empty, else session_user; change_summary comes from agent_loggy.change_summary. SECURITY DEFINER so writers need no INSERT privilege on the changelog; refuses any table but the five config tables, and PUBLIC may not execute it (so nobody can attach it elsewhere).';
 
 --
 -- Name: writes_every_project(); Type: FUNCTION; Schema: agent_loggy; Owner: -
@@ -12412,6 +12894,12 @@ CREATE TRIGGER serialize_writes BEFORE INSERT OR DELETE OR UPDATE ON agent_loggy
 CREATE TRIGGER serialize_writes BEFORE INSERT OR DELETE OR UPDATE ON agent_loggy.prompts FOR EACH STATEMENT EXECUTE FUNCTION agent_loggy.serialize_writes();
 
 --
+-- Name: prompts t05_check_prompt_format; Type: TRIGGER; Schema: agent_loggy; Owner: -
+--
+
+CREATE TRIGGER t05_check_prompt_format BEFORE INSERT OR UPDATE ON agent_loggy.prompts FOR EACH ROW EXECUTE FUNCTION agent_loggy.check_prompt_format();
+
+--
 -- Name: config_changelog t10_chain; Type: TRIGGER; Schema: agent_loggy; Owner: -
 --
 
@@ -14236,6 +14724,30 @@ GRANT INSERT(updated_at) ON TABLE agent_loggy.prompts TO agent_loggy_writer;
 GRANT INSERT(output_schema),UPDATE(output_schema) ON TABLE agent_loggy.prompts TO agent_loggy_writer;
 
 --
+-- Name: COLUMN prompts.syntax; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(syntax) ON TABLE agent_loggy.prompts TO agent_loggy_writer;
+
+--
+-- Name: COLUMN prompts.messages; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(messages) ON TABLE agent_loggy.prompts TO agent_loggy_writer;
+
+--
+-- Name: COLUMN prompts.tags; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(tags),UPDATE(tags) ON TABLE agent_loggy.prompts TO agent_loggy_writer;
+
+--
+-- Name: COLUMN prompts.commit_message; Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+GRANT INSERT(commit_message) ON TABLE agent_loggy.prompts TO agent_loggy_writer;
+
+--
 -- Name: TABLE protected_labels; Type: ACL; Schema: agent_loggy; Owner: -
 --
 
@@ -14440,11 +14952,11 @@ GRANT ALL ON FUNCTION agent_loggy.content_of(p_row jsonb) TO agent_loggy_reader;
 REVOKE ALL ON FUNCTION agent_loggy.count_keyword_changes() FROM PUBLIC;
 
 --
--- Name: FUNCTION create_prompt_version(p_name text, p_template text, p_project text, p_labels text[], p_type text, p_description text, p_usage text, p_model text, p_parameters jsonb, p_created_by text); Type: ACL; Schema: agent_loggy; Owner: -
+-- Name: FUNCTION create_prompt_version(p_name text, p_template text, p_project text, p_labels text[], p_type text, p_description text, p_usage text, p_model text, p_parameters jsonb, p_created_by text, p_syntax text, p_messages jsonb, p_tags text[], p_commit_message text); Type: ACL; Schema: agent_loggy; Owner: -
 --
 
-REVOKE ALL ON FUNCTION agent_loggy.create_prompt_version(p_name text, p_template text, p_project text, p_labels text[], p_type text, p_description text, p_usage text, p_model text, p_parameters jsonb, p_created_by text) FROM PUBLIC;
-GRANT ALL ON FUNCTION agent_loggy.create_prompt_version(p_name text, p_template text, p_project text, p_labels text[], p_type text, p_description text, p_usage text, p_model text, p_parameters jsonb, p_created_by text) TO agent_loggy_writer;
+REVOKE ALL ON FUNCTION agent_loggy.create_prompt_version(p_name text, p_template text, p_project text, p_labels text[], p_type text, p_description text, p_usage text, p_model text, p_parameters jsonb, p_created_by text, p_syntax text, p_messages jsonb, p_tags text[], p_commit_message text) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.create_prompt_version(p_name text, p_template text, p_project text, p_labels text[], p_type text, p_description text, p_usage text, p_model text, p_parameters jsonb, p_created_by text, p_syntax text, p_messages jsonb, p_tags text[], p_commit_message text) TO agent_loggy_writer;
 
 --
 -- Name: FUNCTION deleted_state(p_project text, p_config_type text, p_name text, p_version integer); Type: ACL; Schema: agent_loggy; Owner: -
@@ -14993,11 +15505,11 @@ REVOKE ALL ON FUNCTION agent_loggy.limit_login_to_user(p_login text, p_user text
 GRANT ALL ON FUNCTION agent_loggy.limit_login_to_user(p_login text, p_user text) TO agent_loggy_admin;
 
 --
--- Name: FUNCTION list_prompts(p_project text); Type: ACL; Schema: agent_loggy; Owner: -
+-- Name: FUNCTION list_prompts(p_project text, p_tags text[]); Type: ACL; Schema: agent_loggy; Owner: -
 --
 
-REVOKE ALL ON FUNCTION agent_loggy.list_prompts(p_project text) FROM PUBLIC;
-GRANT ALL ON FUNCTION agent_loggy.list_prompts(p_project text) TO agent_loggy_reader;
+REVOKE ALL ON FUNCTION agent_loggy.list_prompts(p_project text, p_tags text[]) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.list_prompts(p_project text, p_tags text[]) TO agent_loggy_reader;
 
 --
 -- Name: FUNCTION load_staged_documents(p_project text, p_source text, p_embedding_config_id bigint, p_rebuild_index boolean); Type: ACL; Schema: agent_loggy; Owner: -
@@ -15163,13 +15675,6 @@ REVOKE ALL ON FUNCTION agent_loggy.render_prompt(p_template text, p_variables js
 GRANT ALL ON FUNCTION agent_loggy.render_prompt(p_template text, p_variables jsonb) TO agent_loggy_reader;
 
 --
--- Name: FUNCTION resolve_prompt_checked(p_name text, p_label text, p_project text, p_version integer, p_fallback_labels text[]); Type: ACL; Schema: agent_loggy; Owner: -
---
-
-REVOKE ALL ON FUNCTION agent_loggy.resolve_prompt_checked(p_name text, p_label text, p_project text, p_version integer, p_fallback_labels text[]) FROM PUBLIC;
-GRANT ALL ON FUNCTION agent_loggy.resolve_prompt_checked(p_name text, p_label text, p_project text, p_version integer, p_fallback_labels text[]) TO agent_loggy_reader;
-
---
 -- Name: FUNCTION rollback_prompt_label(p_name text, p_label text, p_project text); Type: ACL; Schema: agent_loggy; Owner: -
 --
 
@@ -15214,6 +15719,13 @@ GRANT ALL ON FUNCTION agent_loggy.promote_prompt(p_name text, p_version integer,
 
 REVOKE ALL ON FUNCTION agent_loggy.promotion_failures(p_project text, p_name text, p_version integer, p_label text) FROM PUBLIC;
 GRANT ALL ON FUNCTION agent_loggy.promotion_failures(p_project text, p_name text, p_version integer, p_label text) TO agent_loggy_reader;
+
+--
+-- Name: FUNCTION prompt_history(p_name text, p_project text, p_embeds boolean); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.prompt_history(p_name text, p_project text, p_embeds boolean) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.prompt_history(p_name text, p_project text, p_embeds boolean) TO agent_loggy_reader;
 
 --
 -- Name: FUNCTION prompt_output_schema(p_name text, p_version integer, p_project text); Type: ACL; Schema: agent_loggy; Owner: -
@@ -15283,6 +15795,13 @@ GRANT ALL ON FUNCTION agent_loggy.remove_promotion_policy(p_label text, p_projec
 
 REVOKE ALL ON FUNCTION agent_loggy.replayed(p_lsn pg_lsn) FROM PUBLIC;
 GRANT ALL ON FUNCTION agent_loggy.replayed(p_lsn pg_lsn) TO agent_loggy_reader;
+
+--
+-- Name: FUNCTION resolve_prompt_checked(p_name text, p_label text, p_project text, p_version integer, p_fallback_labels text[]); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.resolve_prompt_checked(p_name text, p_label text, p_project text, p_version integer, p_fallback_labels text[]) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.resolve_prompt_checked(p_name text, p_label text, p_project text, p_version integer, p_fallback_labels text[]) TO agent_loggy_reader;
 
 --
 -- Name: FUNCTION resolve_prompt(p_name text, p_label text, p_project text, p_version integer, p_fallback_labels text[]); Type: ACL; Schema: agent_loggy; Owner: -
@@ -15486,6 +16005,13 @@ GRANT ALL ON FUNCTION agent_loggy.set_promotion_policy(p_label text, p_project t
 
 REVOKE ALL ON FUNCTION agent_loggy.set_prompt_output_schema(p_name text, p_version integer, p_schema jsonb, p_project text) FROM PUBLIC;
 GRANT ALL ON FUNCTION agent_loggy.set_prompt_output_schema(p_name text, p_version integer, p_schema jsonb, p_project text) TO agent_loggy_writer;
+
+--
+-- Name: FUNCTION set_prompt_tags(p_name text, p_version integer, p_tags text[], p_project text); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.set_prompt_tags(p_name text, p_version integer, p_tags text[], p_project text) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.set_prompt_tags(p_name text, p_version integer, p_tags text[], p_project text) TO agent_loggy_writer;
 
 --
 -- Name: FUNCTION shown(p_value text); Type: ACL; Schema: agent_loggy; Owner: -
