@@ -121,7 +121,10 @@ class PromptCache:
     def get(self, key: CacheKey) -> Prompt | None:
         """The cached prompt (marked stale in an outage), or None (not cached, expired, or not live)."""
         with self._lock:
-            entry = self._entries.get(key) if self._live or self._outage_since else None
+            try:  # not .get(): on an LRUCache that is a second lookup, on the path that makes a cache worth having
+                entry = self._entries[key] if self._live or self._outage_since else None
+            except KeyError:
+                entry = None
             if entry is not None and self._outage_since is not None:
                 self.stats.hits += 1
                 return replace(entry[0], is_stale=True, confirmed_at=self._outage_since)
