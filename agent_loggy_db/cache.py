@@ -8,7 +8,8 @@ when the connection was lost), and nothing new is stored. The listener then retr
 backoff (0.5 s doubling to 2 s), logging once when the outage starts and once when it ends; when
 it is back the cache is emptied again, so every prompt is read afresh. Until the listener first
 connects nothing is cached. A read that raced with an invalidation is not stored (generation
-check). An optional TTL is a safety net on top (not applied to stale entries in an outage).
+check). An optional TTL is a safety net on top (not applied to stale entries in an outage). The cache
+holds at most MAX_ENTRIES prompts (cachetools' LRUCache: the least recently read goes first).
 
 A notification carries only the id of the transaction that changed something (any login can
 send one, and listeners must not learn other projects' names). The listener reads what that
@@ -31,6 +32,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import psycopg
+from cachetools import FIFOCache, LRUCache
 
 from agent_loggy_db.models import Prompt
 
@@ -71,6 +73,10 @@ Change = tuple[bool, str | None, str, str | None]
 
 _FORGED_LOG_EVERY = 60.0
 
+MAX_ENTRIES = 10_000
+"""How many resolved prompts a PromptCache holds: every (project, name, label, version, fallbacks) asked
+for is an entry, so an agent that walks many versions or projects would otherwise grow it without end."""
+
 
 @dataclass
 class CacheStats:
@@ -85,13 +91,15 @@ class CacheStats:
 
 
 class PromptCache:
-    """Thread-safe map of resolved prompts: fresh while a listener is connected, stale in an outage."""
+    """Thread-safe map of resolved prompts: fresh while a listener is connected, stale in an outage; at
+    most maxsize entries, the least recently read evicted first."""
 
-    def __init__(self, ttl: float | None = None) -> None:
+    def __init__(self, ttl: float | None = None, maxsize: int = MAX_ENTRIES) -> None:
         self.ttl = ttl
         self.stats = CacheStats()
         self._lock = threading.Lock()
-        self._entries: dict[CacheKey, tuple[Prompt, float]] = {}
+        # the TTL is checked by hand in get(): cachetools' TTLCache would also expire entries served stale in an outage
+        self._entries: LRUCache[CacheKey, tuple[Prompt, float]] = LRUCache(maxsize)
         self._generation = 0
         self._live = False
         self._outage_since: datetime | None = None
@@ -113,7 +121,10 @@ class PromptCache:
     def get(self, key: CacheKey) -> Prompt | None:
         """The cached prompt (marked stale in an outage), or None (not cached, expired, or not live)."""
         with self._lock:
-            entry = self._entries.get(key) if self._live or self._outage_since else None
+            try:  # not .get(): on an LRUCache that is a second lookup, on the path that makes a cache worth having
+                entry = self._entries[key] if self._live or self._outage_since else None
+            except KeyError:
+                entry = None
             if entry is not None and self._outage_since is not None:
                 self.stats.hits += 1
                 return replace(entry[0], is_stale=True, confirmed_at=self._outage_since)
@@ -247,7 +258,7 @@ class Notifications:
         self.cache = cache
         self.forged = ForgeryLog(cache)
         self.horizon = 0
-        self.seen: dict[int, None] = {}
+        self.seen: FIFOCache[int, None] = FIFOCache(self.SEEN_LIMIT)  # the oldest forgotten past the limit
 
     def start(self, horizon: str, position: str) -> None:
         self.horizon = int(horizon)
@@ -265,8 +276,6 @@ class Notifications:
         """Record a transaction whose changes were applied, so a replay of it is forged. Only then: a
         forged note naming a transaction still open (no changes yet) must not mute its real one."""
         self.seen[tx] = None
-        if len(self.seen) > self.SEEN_LIMIT:
-            del self.seen[next(iter(self.seen))]
 
     def settle(self, tx: int | None, payload: str, changes: list[Change], position: str | None) -> None:
         """Apply what transaction tx changed (the primary at WAL position `position` after it), or count the

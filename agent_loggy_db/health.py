@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Literal
 
 import psycopg
+from packaging.version import InvalidVersion, Version
 
 from agent_loggy_db import audit, migrations
 from agent_loggy_db.errors import AgentLoggyError, translated_errors
@@ -14,8 +16,8 @@ from agent_loggy_db.urls import YOYO_SCHEMA, redact, to_libpq
 
 Status = Literal["ok", "warn", "fail"]
 
-HNSW_MIN = (0, 5)
-ITERATIVE_SCAN_MIN = (0, 8)
+HNSW_MIN = Version("0.5")
+ITERATIVE_SCAN_MIN = Version("0.8")
 
 TABLES = ("prompts", "model_configs", "embedding_configs", "context_rules", "negate_keys", "config_changelog")
 
@@ -39,15 +41,14 @@ class ServerFacts:
     row_counts: dict[str, int]
 
 
-def parse_version(text: str) -> tuple[int, ...]:
-    """'0.8.1' -> (0, 8, 1); non-numeric parts end the version."""
-    parts: list[int] = []
-    for piece in text.split("."):
-        digits = "".join(ch for ch in piece if ch.isdigit())
-        if not digits:
-            break
-        parts.append(int(digits))
-    return tuple(parts)
+def parse_version(text: str) -> Version | None:
+    """'0.8.1' -> Version('0.8.1'), ordered as PEP 440 orders them (0.8.0rc1 < 0.8.0 < 0.10.0); a version
+    packaging cannot read ('0.8.1-custom') is read as its leading dotted numbers; None: no version at all."""
+    try:
+        return Version(text)
+    except InvalidVersion:
+        leading = re.match(r"\s*(\d+(?:\.\d+)*)", text)
+        return Version(leading.group(1)) if leading else None
 
 
 def judge_pgvector(installed: str | None, available: str | None) -> Check:
@@ -57,6 +58,8 @@ def judge_pgvector(installed: str | None, available: str | None) -> Check:
             return Check("pgvector", "fail", "the vector extension is not available on this server")
         return Check("pgvector", "warn", f"{available} available but not installed yet (migrate installs it)")
     version = parse_version(installed)
+    if version is None:
+        return Check("pgvector", "fail", f"{installed!r} installed: not a version this check can read")
     if version < HNSW_MIN:
         return Check("pgvector", "fail", f"{installed} installed: HNSW indexes need 0.5 or newer")
     if version < ITERATIVE_SCAN_MIN:

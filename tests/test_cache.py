@@ -7,6 +7,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from textwrap import dedent
 
 import psycopg
@@ -14,7 +15,7 @@ import pytest
 from psycopg_pool import ConnectionPool
 
 from agent_loggy_db import Prompt, PromptRegistry, Settings, create_pool
-from agent_loggy_db.cache import APPLICATION_NAME, PromptCache
+from agent_loggy_db.cache import APPLICATION_NAME, MAX_ENTRIES, Notifications, PromptCache
 from tests.conftest import RoleUrl
 from tests.test_prompt_sql import Conn
 
@@ -184,3 +185,39 @@ def test_ttl_is_a_safety_net_and_an_offline_cache_stores_nothing() -> None:
     assert cache.get(key) is not None
     time.sleep(0.06)
     assert cache.get(key) is None
+
+
+def test_the_cache_is_bounded_and_evicts_the_least_recently_read() -> None:
+    cache = PromptCache(maxsize=2)
+    cache.set_live(True)
+    a, b, c = (("default", name, "production", None, ()) for name in "abc")
+    for key in (a, b):
+        cache.put(key, Prompt(name=str(key[1]), template="t"), cache.generation())
+    assert cache.get(a) is not None  # a read last: b goes first
+    cache.put(c, Prompt(name="c", template="t"), cache.generation())
+    assert len(cache) == 2
+    assert cache.get(b) is None and cache.get(a) is not None and cache.get(c) is not None
+    assert PromptCache()._entries.maxsize == MAX_ENTRIES
+
+
+def test_an_outage_serves_entries_past_their_ttl() -> None:
+    """Why the TTL is checked by hand rather than by cachetools' TTLCache: in an outage the entries are
+    all there is, served marked stale, however old."""
+    cache = PromptCache(ttl=0.01)
+    cache.set_live(True)
+    key = ("default", "p", "production", None, ())
+    cache.put(key, Prompt(name="p", template="t"), cache.generation())
+    cache.declare_outage(datetime.now(UTC))
+    time.sleep(0.02)
+    stale = cache.get(key)
+    assert stale is not None and stale.is_stale
+
+
+def test_the_transactions_heard_are_remembered_up_to_a_bound(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(Notifications, "SEEN_LIMIT", 3)
+    notes = Notifications(PromptCache())
+    for tx in (1, 2, 3, 4):
+        assert notes.accept(str(tx)) == tx
+        notes.heard(tx)
+    assert [notes.accept(str(tx)) for tx in (1, 2, 3, 4)] == [1, None, None, None], \
+        "a replay is refused; the oldest transaction is forgotten past the bound"

@@ -8,6 +8,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from psycopg.conninfo import make_conninfo
 from yoyo.backends.core.postgresql import PostgresqlPsycopgBackend
 from yoyo.connections import parse_uri
 
@@ -152,6 +153,20 @@ def test_ipv6_multi_host_and_quoted_urls(given: str, libpq: str, yoyo: str) -> N
     assert "%3A" not in libpq + yoyo, "an IPv6 address is never percent-encoded into a port"
 
 
+ODD = {"user": "us@r:x", "password": "p@ss:w/o?r#d% é*'\\", "host": "db.example", "port": "5433",
+       "dbname": "my/db é"}
+ODD_DSN = make_conninfo(**ODD)
+"""Every character a URL gives a meaning to, in a user name, a password and a database name."""
+
+
+def test_odd_characters_survive_every_form_and_the_password_never_shows() -> None:
+    for form in (to_libpq(ODD_DSN), to_yoyo(ODD_DSN), to_libpq(to_yoyo(ODD_DSN)), redact(ODD_DSN)):
+        assert "p@ss" not in form and "é" not in form, "percent-encoded, once"
+    assert parse(ODD_DSN) == parse(to_libpq(ODD_DSN)) == parse(to_yoyo(ODD_DSN)) == ODD
+    assert redact(ODD_DSN) == "postgresql://us%40r%3Ax:***@db.example:5433/my%2Fdb%20%C3%A9"
+    assert redact(ODD_DSN.replace("host=db.example", "host=nowhere nosuchoption=1")) == "<invalid database URL>"
+
+
 class _RecordingDriver:
     """Stands in for psycopg in yoyo's backend: records what yoyo would connect with."""
 
@@ -172,6 +187,7 @@ class _RecordingDriver:
     "host=a,b port=5432 dbname=db",
     "postgresql://postgres@/postgres?host=/tmp/pg%20dir",
     "postgresql://u@/my%20db?host=/run/pg&options=-c%20search_path%3Dx%2By",
+    ODD_DSN,
 ])
 def test_yoyo_connects_with_exactly_the_parameters_libpq_reads(given: str) -> None:
     backend = PostgresqlPsycopgBackend.__new__(PostgresqlPsycopgBackend)

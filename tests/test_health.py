@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import psycopg
 import pytest
+from packaging.version import Version
 
 from agent_loggy_db import (
     AlreadyExists,
@@ -24,6 +25,24 @@ from agent_loggy_db import (
 )
 def test_pgvector_verdicts(installed: str | None, available: str | None, status: str) -> None:
     assert health.judge_pgvector(installed, available).status == status
+
+
+@pytest.mark.parametrize(("installed", "status"), [
+    ("0.10.0", "ok"),  # compared as numbers, not text
+    ("0.8.0rc1", "warn"),  # a pre-release comes before its release (read as 0.8.1 before packaging)
+    ("0.5.0.dev2", "fail"),
+    ("0.8.1-custom", "ok"),  # not PEP 440: read as its leading numbers
+    ("unknown", "fail"),
+])
+def test_pgvector_versions_are_ordered_as_pep_440_orders_them(installed: str, status: str) -> None:
+    assert health.judge_pgvector(installed, installed).status == status
+
+
+def test_parse_version() -> None:
+    assert health.parse_version("0.8.6") == health.parse_version("0.8.6.0") == Version("0.8.6") > Version("0.8.6rc1")
+    assert health.parse_version("0.8.6rc1") == Version("0.8.6rc1")
+    assert health.parse_version(" 0.7.4 (custom build)") == health.parse_version("0.7.4")
+    assert health.parse_version("dev") is None
 
 
 def test_checks_on_a_migrated_database_pass(db_url: str) -> None:

@@ -15,6 +15,7 @@ from typing import Any
 
 import psycopg
 import pytest
+from packaging.version import Version
 from psycopg.conninfo import conninfo_to_dict
 
 from agent_loggy_db.urls import with_params
@@ -47,7 +48,7 @@ def _pid(conn: psycopg.Connection[Any]) -> int:
 def test_runs_in_transaction_pooling_mode(bouncer: Bouncer, db_url: str) -> None:
     config = {row[0]: row[1] for row in bouncer.admin("SHOW CONFIG")}
     assert config["pool_mode"] == "transaction"
-    assert tuple(int(x) for x in bouncer.version.split(".")[:2]) >= (1, 18)
+    assert Version(bouncer.version) >= Version("1.18")
     url = bouncer.via(db_url)
     with psycopg.connect(url, autocommit=True, **CLIENT_KWARGS) as a, psycopg.connect(url, **CLIENT_KWARGS) as b:
         first = _pid(a)
