@@ -84,6 +84,8 @@ def test_a_writer_adds_and_searches_but_only_an_admin_deletes(pool: ConnectionPo
     with pytest.raises(PermissionDenied):
         s.delete(["a"])
     assert len(s.get_by_ids(["a", "b"])) == 2
+    assert s.add_texts(["first", "second"], ids=["d", "d"]) == ["d", "d"]  # one id twice: the last text
+    assert texts(s.get_by_ids(["d"])) == ["second"]
 
 
 def test_projects_never_see_each_others_documents(pool: ConnectionPool, role_url: RoleUrl) -> None:
@@ -184,6 +186,14 @@ async def test_the_async_methods_keep_the_same_scopes(writer: str) -> None:
             "alice's payment notes"]
         with pytest.raises(ConfigurationError, match="no pool"):
             alice.similarity_search("payment")
+        sync_only = create_pool(writer, SMALL)  # without async_pool, LangChain runs the sync methods in a thread
+        try:
+            carol = AgentLoggyVectorStore(EMBEDDINGS, sync_only, project="default", user="carol")
+            assert await carol.aadd_texts(["carol's notes"], ids=["c"]) == ["c"]
+            assert texts(await carol.asimilarity_search("payment notes", k=5)) == ["carol's notes"]
+            assert texts(await carol.as_hybrid_retriever(k=5).ainvoke("notes")) == ["carol's notes"]
+        finally:
+            sync_only.close()
     finally:
         await async_pool.close()
 
