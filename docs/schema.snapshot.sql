@@ -14299,11 +14299,25 @@ REVOKE ALL ON FUNCTION agent_loggy.changelog_row_digest(p_row agent_loggy.config
 GRANT ALL ON FUNCTION agent_loggy.changelog_row_digest(p_row agent_loggy.config_changelog, p_prev_hash bytea) TO agent_loggy_reader;
 
 --
+-- Name: FUNCTION chat_messages_problem(p_messages jsonb); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.chat_messages_problem(p_messages jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.chat_messages_problem(p_messages jsonb) TO agent_loggy_reader;
+
+--
 -- Name: FUNCTION invalid_labels(p_labels text[]); Type: ACL; Schema: agent_loggy; Owner: -
 --
 
 REVOKE ALL ON FUNCTION agent_loggy.invalid_labels(p_labels text[]) FROM PUBLIC;
 GRANT ALL ON FUNCTION agent_loggy.invalid_labels(p_labels text[]) TO agent_loggy_reader;
+
+--
+-- Name: FUNCTION invalid_tags(p_tags text[]); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.invalid_tags(p_tags text[]) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.invalid_tags(p_tags text[]) TO agent_loggy_reader;
 
 --
 -- Name: FUNCTION is_readable_json(p_value jsonb); Type: ACL; Schema: agent_loggy; Owner: -
@@ -14762,6 +14776,13 @@ REVOKE ALL ON FUNCTION agent_loggy.changelog_trigger_problems() FROM PUBLIC;
 GRANT ALL ON FUNCTION agent_loggy.changelog_trigger_problems() TO agent_loggy_reader;
 
 --
+-- Name: FUNCTION chat_template_text(p_messages jsonb); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.chat_template_text(p_messages jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.chat_template_text(p_messages jsonb) TO agent_loggy_reader;
+
+--
 -- Name: FUNCTION check_document_target(p_project text, p_source text); Type: ACL; Schema: agent_loggy; Owner: -
 --
 
@@ -14806,6 +14827,12 @@ REVOKE ALL ON FUNCTION agent_loggy.check_promotion() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION agent_loggy.check_prompt_args(p_project text, p_name text, p_labels text[], p_allow_latest boolean) FROM PUBLIC;
 GRANT ALL ON FUNCTION agent_loggy.check_prompt_args(p_project text, p_name text, p_labels text[], p_allow_latest boolean) TO agent_loggy_reader;
+
+--
+-- Name: FUNCTION check_prompt_format(); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.check_prompt_format() FROM PUBLIC;
 
 --
 -- Name: FUNCTION check_replayed(p_lsn pg_lsn); Type: ACL; Schema: agent_loggy; Owner: -
@@ -14910,6 +14937,13 @@ REVOKE ALL ON FUNCTION agent_loggy.checked_readable_project(p_project text) FROM
 
 REVOKE ALL ON FUNCTION agent_loggy.checked_store_target(p_what text) FROM PUBLIC;
 GRANT ALL ON FUNCTION agent_loggy.checked_store_target(p_what text) TO agent_loggy_reader;
+
+--
+-- Name: FUNCTION checked_syntax(p_syntax text); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.checked_syntax(p_syntax text) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.checked_syntax(p_syntax text) TO agent_loggy_reader;
 
 --
 -- Name: FUNCTION checked_tags(p_tags text[]); Type: ACL; Schema: agent_loggy; Owner: -
@@ -15735,6 +15769,27 @@ REVOKE ALL ON FUNCTION agent_loggy.prompt_output_schema(p_name text, p_version i
 GRANT ALL ON FUNCTION agent_loggy.prompt_output_schema(p_name text, p_version integer, p_project text) TO agent_loggy_reader;
 
 --
+-- Name: FUNCTION template_pattern(p_syntax text); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.template_pattern(p_syntax text) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.template_pattern(p_syntax text) TO agent_loggy_reader;
+
+--
+-- Name: FUNCTION template_variables(p_template text, p_syntax text); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.template_variables(p_template text, p_syntax text) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.template_variables(p_template text, p_syntax text) TO agent_loggy_reader;
+
+--
+-- Name: FUNCTION prompt_variables(p_template text, p_syntax text, p_messages jsonb); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.prompt_variables(p_template text, p_syntax text, p_messages jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.prompt_variables(p_template text, p_syntax text, p_messages jsonb) TO agent_loggy_reader;
+
+--
 -- Name: FUNCTION prompt_version_metrics(p_name text, p_project text, p_since timestamp with time zone, p_until timestamp with time zone, p_bucket interval); Type: ACL; Schema: agent_loggy; Owner: -
 --
 
@@ -15788,6 +15843,20 @@ GRANT ALL ON FUNCTION agent_loggy.remember_fact(p_key text, p_value text, p_user
 
 REVOKE ALL ON FUNCTION agent_loggy.remove_promotion_policy(p_label text, p_project text) FROM PUBLIC;
 GRANT ALL ON FUNCTION agent_loggy.remove_promotion_policy(p_label text, p_project text) TO agent_loggy_admin;
+
+--
+-- Name: FUNCTION render_chat(p_messages jsonb, p_variables jsonb, p_syntax text); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.render_chat(p_messages jsonb, p_variables jsonb, p_syntax text) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.render_chat(p_messages jsonb, p_variables jsonb, p_syntax text) TO agent_loggy_reader;
+
+--
+-- Name: FUNCTION render_prompt(p_template text, p_variables jsonb, p_syntax text); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.render_prompt(p_template text, p_variables jsonb, p_syntax text) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.render_prompt(p_template text, p_variables jsonb, p_syntax text) TO agent_loggy_reader;
 
 --
 -- Name: FUNCTION replayed(p_lsn pg_lsn); Type: ACL; Schema: agent_loggy; Owner: -

@@ -313,6 +313,19 @@ COMMENT ON FUNCTION agent_loggy.check_prompt_format() IS
 CREATE TRIGGER t05_check_prompt_format BEFORE INSERT OR UPDATE ON agent_loggy.prompts
     FOR EACH ROW EXECUTE FUNCTION agent_loggy.check_prompt_format();
 
+-- Privileges: the validators and renderers are readers' (agents render in SQL; the CHECK constraints
+-- call them as the writer); the trigger function is the owner's alone.
+REVOKE ALL ON FUNCTION agent_loggy.template_pattern(text), agent_loggy.checked_syntax(text),
+    agent_loggy.template_variables(text, text), agent_loggy.render_prompt(text, jsonb, text),
+    agent_loggy.chat_messages_problem(jsonb), agent_loggy.chat_template_text(jsonb),
+    agent_loggy.prompt_variables(text, text, jsonb), agent_loggy.render_chat(jsonb, jsonb, text),
+    agent_loggy.invalid_tags(text[]), agent_loggy.check_prompt_format() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION agent_loggy.template_pattern(text), agent_loggy.checked_syntax(text),
+    agent_loggy.template_variables(text, text), agent_loggy.render_prompt(text, jsonb, text),
+    agent_loggy.chat_messages_problem(jsonb), agent_loggy.chat_template_text(jsonb),
+    agent_loggy.prompt_variables(text, text, jsonb), agent_loggy.render_chat(jsonb, jsonb, text),
+    agent_loggy.invalid_tags(text[]) TO agent_loggy_reader;
+
 -- variables follow the syntax and the messages (the trigger function keeps its name and grants)
 DO $$
 DECLARE

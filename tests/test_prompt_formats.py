@@ -244,3 +244,75 @@ def test_python_and_sql_render_mustache_templates_the_same_bytes(conn: Conn, tem
         assert tuple(row[1]) == template_variables(template, "mustache")
     except psycopg.Error as exc:
         assert expected is None, exc
+
+
+# Ports from other registries ------------------------------------------------------------------------
+
+LANGFUSE = [
+    {"id": "a1", "name": "movie-critic", "version": 1, "type": "text", "labels": ["production", "latest"],
+     "tags": ["film"], "config": {"temperature": 0.2}, "commitMessage": "first",
+     "prompt": "As a {{criticlevel}} critic, do you like {{ movie }}? Answer as {\"liked\": bool}."},
+    {"id": "a2", "name": "support-chat", "version": 1, "type": "chat", "labels": ["staging"], "tags": [],
+     "config": {}, "commitMessage": None,
+     "prompt": [{"type": "chatmessage", "role": "system", "content": "You help {{customer}}."},
+                {"type": "placeholder", "name": "history"},
+                {"role": "user", "content": "{{question}}"}]},
+]
+MLFLOW = [{"name": "summarizer", "version": "1", "template": "Summarize {{ text }} in {{num_sentences}} sentences.",
+           "commit_message": "shorter", "tags": {"task": "summary", "reviewed": ""}, "aliases": ["staging"],
+           "model_config": {"model": "gpt-4o-mini"}}]
+
+
+def test_a_langfuse_export_keeps_its_syntax_and_renders_as_it_did_there(role_url: RoleUrl) -> None:
+    from agent_loggy_db.importers.registries import registry_export
+
+    url = role_url("agent_loggy_writer", "ported")
+    with create_pool(url, Settings(pool_min_size=1, pool_max_size=2)) as p, PromptRegistry(p, cache=False) as reg:
+        summary = reg.import_prompts(registry_export(LANGFUSE, "langfuse", "ported"), actor="w", project="ported")
+        assert (summary.created, summary.unchanged) == (2, 0)
+        critic = reg.get_prompt("movie-critic", label="production", project="ported")
+        assert (critic.syntax, critic.tags, critic.commit_message) == ("mustache", ("film",), "first")
+        assert critic.compile(criticlevel="expert", movie="Dune") == (
+            'As a expert critic, do you like Dune? Answer as {"liked": bool}.')
+        chat = reg.get_prompt("support-chat", label="staging", project="ported")
+        assert chat.version == 1 and chat.compile(customer="ACME", question="refund?", history=[]) == [
+            {"role": "system", "content": "You help ACME."}, {"role": "user", "content": "refund?"}]
+        reg.import_prompts(registry_export(MLFLOW, "mlflow", "ported"), actor="w", project="ported")
+        summarizer = reg.get_prompt("summarizer", label="staging", project="ported")
+        assert summarizer.compile(text="the log", num_sentences=2) == "Summarize the log in 2 sentences."
+        assert (summarizer.version, summarizer.tags) == (1, ("reviewed", "task=summary"))
+        assert summarizer.parameters == {"model": "gpt-4o-mini"}
+
+
+@pytest.mark.parametrize(("data", "source", "expected"), [
+    ("text", "langfuse", "not a langfuse export"),
+    ([{"name": "x", "version": 1, "type": "chat", "prompt": "text"}], "langfuse", "must be a list of messages"),
+    ([{"name": "x", "version": 0, "prompt": "t"}], "langfuse", "version must be a whole number from 1"),
+    ([{"name": "x", "version": 1, "prompt": "t", "labels": "production"}], "langfuse", "labels must be a list"),
+    ([{"name": "x", "version": 1, "template": 3}], "mlflow", "template must be a string or a list"),
+    ([{"name": "x", "version": 1, "template": "t", "tags": ["a"]}], "mlflow", "tags must be an object"),
+    ([{"version": 1}], "mlflow", r"mlflow prompt \[0\]: expected an object with a name"),
+    ([], "promptlayer", "unknown prompt registry"),
+])
+def test_a_registry_export_that_cannot_be_stored_is_refused_naming_the_place(data: Any, source: str,
+                                                                            expected: str) -> None:
+    from agent_loggy_db.importers.registries import registry_export
+
+    with pytest.raises(InvalidInput, match=expected):
+        registry_export(data, source, "p")
+
+
+def test_to_langchain_renders_what_compile_renders() -> None:
+    from agent_loggy_db import Prompt
+
+    text = Prompt(name="t", template='Hi {who} {"json": 1} {{literal}}', variables=("who",))
+    assert text.to_langchain().format(who="Bo") == text.compile(who="Bo") == 'Hi Bo {"json": 1} {literal}'
+    mustache = Prompt(name="m", template="Hi {{ who }} {x} {{{y}}}", syntax="mustache", variables=("who", "y"))
+    assert mustache.to_langchain().format(who="Bo", y="Y") == mustache.compile(who="Bo", y="Y") == "Hi Bo {x} {Y}"
+    chat = Prompt(name="c", template="", type="chat", syntax="mustache", messages=tuple(CHAT))
+    rendered = chat.to_langchain().format_messages(tone="calm", question="why?", history=[("human", "earlier")])
+    assert [(m.type, m.content) for m in rendered] == [
+        ("system", 'You are calm. Answer as JSON: {"ok": true}'), ("human", "earlier"), ("human", "why?")]
+    assert [m["content"] for m in chat.compile(tone="calm", question="why?",
+                                               history=[{"role": "user", "content": "earlier"}])] == [
+        m.content for m in rendered]

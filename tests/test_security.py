@@ -31,7 +31,8 @@ OWNER_ONLY = {"clear_stale_embedding", "derive_variables", "guard_row", "move_la
               "session_is_admin", "session_may_read", "count_keyword_changes", "forget_keyword_counts",
               "bm25_query", "bm25_lexeme_query", "bm25_pruning_query", "checked_readable_project",
               "fold_keyword_changes", "recount_keyword_statistics",
-              "touch_updated_at", "use_vector_schema", "validate_row", "write_changelog", "pinned_by_0012"}
+              "touch_updated_at", "use_vector_schema", "validate_row", "write_changelog", "pinned_by_0012",
+              "check_prompt_format"}
 
 
 @pytest.fixture
@@ -115,7 +116,8 @@ def test_readers_execute_reads_only_and_writers_the_writes(conn: Conn) -> None:
         return bool(row and row[0])
 
     resolve = "agent_loggy.resolve_prompt(text, text, text, integer, text[])"
-    publish = "agent_loggy.create_prompt_version(text, text, text, text[], text, text, text, text, jsonb, text)"
+    publish = ("agent_loggy.create_prompt_version(text, text, text, text[], text, text, text, text, jsonb, text, "
+               "text, jsonb, text[], text)")
     load = "agent_loggy.load_staged_documents(text, text, bigint, boolean)"
     assert may(READER, resolve) and may(READER, "agent_loggy.search_documents(vector, text, integer, text[], bigint)")
     assert not may(READER, publish) and not may(READER, load)

@@ -140,12 +140,14 @@ def test_other_updates_are_update_and_mixed_ones_too(conn: Conn) -> None:
     assert [e["change_type"] for e in changelog(conn, pid)] == ["create", "update", "update"]
 
 
-def test_embedding_only_update_is_logged_without_the_vector(conn: Conn) -> None:
+def test_an_embedding_fill_is_not_logged_and_an_update_with_one_is_logged_without_the_vector(conn: Conn) -> None:
+    """0034: an embedding fill changes nothing an agent resolves, and one changelog row per filled
+    prompt buried the real changes."""
     pid = new_prompt(conn)
-    conn.execute(
-        "UPDATE agent_loggy.prompts SET embedding = %s::vector WHERE id = %s",
-        ("[" + ",".join(["0.5"] * 384) + "]", pid),
-    )
+    vector = "[" + ",".join(["0.5"] * 384) + "]"
+    conn.execute("UPDATE agent_loggy.prompts SET embedding = %s::vector WHERE id = %s", (vector, pid))
+    assert [e["change_type"] for e in changelog(conn, pid)] == ["create"]
+    conn.execute("UPDATE agent_loggy.prompts SET embedding = NULL, is_active = false WHERE id = %s", (pid,))
     entry = changelog(conn, pid)[-1]
     assert entry["change_type"] == "update"
     assert "embedding" not in entry["new_data"] and "embedding" not in entry["previous_data"]
