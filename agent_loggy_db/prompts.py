@@ -21,7 +21,7 @@ from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
 from psycopg_pool import AsyncConnectionPool, ConnectionPool
 
-from agent_loggy_db.cache import POSITION_SQL, AsyncListener, CacheKey, Listener, PromptCache
+from agent_loggy_db.cache import MAX_ENTRIES, POSITION_SQL, AsyncListener, CacheKey, Listener, PromptCache
 from agent_loggy_db.errors import (
     ConfigurationError,
     ConnectionFailed,
@@ -271,9 +271,9 @@ class PromptRegistry:
 
     def __init__(self, pool: ConnectionPool, *, cache: bool = True, cache_ttl: float | None = None,
                  reconnect_delay: float = 0.5, listen_url: str | None = None,
-                 fetch_timeout: float | None = None) -> None:
+                 fetch_timeout: float | None = None, cache_size: int = MAX_ENTRIES) -> None:
         self.pool = pool
-        self.cache = PromptCache(cache_ttl)
+        self.cache = PromptCache(cache_ttl, maxsize=cache_size)
         self.fetch_timeout = _fetch_timeout(fetch_timeout)
         self._listener = None
         if cache:
@@ -420,9 +420,9 @@ class AsyncPromptRegistry:
 
     def __init__(self, pool: AsyncConnectionPool, *, cache: bool = True, cache_ttl: float | None = None,
                  reconnect_delay: float = 0.5, listen_url: str | None = None,
-                 fetch_timeout: float | None = None) -> None:
+                 fetch_timeout: float | None = None, cache_size: int = MAX_ENTRIES) -> None:
         self.pool = pool
-        self.cache = PromptCache(cache_ttl)
+        self.cache = PromptCache(cache_ttl, maxsize=cache_size)
         self.fetch_timeout = _fetch_timeout(fetch_timeout)
         self._listener = None
         if cache:

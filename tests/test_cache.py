@@ -200,6 +200,13 @@ def test_the_cache_is_bounded_and_evicts_the_least_recently_read() -> None:
     assert PromptCache()._entries.maxsize == MAX_ENTRIES
 
 
+def test_a_registry_takes_its_cache_size(pool: ConnectionPool) -> None:
+    with PromptRegistry(pool, cache_size=1) as reg:
+        assert wait_for(lambda: reg.get_prompt("trace_analysis") is not None and len(reg.cache) == 1)
+        reg.get_prompt("relevance_analysis")
+        assert len(reg.cache) == 1 and reg.cache._entries.maxsize == 1
+
+
 def test_an_outage_serves_entries_past_their_ttl() -> None:
     """Why the TTL is checked by hand rather than by cachetools' TTLCache: in an outage the entries are
     all there is, served marked stale, however old."""
