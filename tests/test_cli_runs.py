@@ -69,7 +69,7 @@ def test_runs_list_and_show(recorded: str) -> None:
     doc = json.loads(shown.stdout)
     assert doc["run"]["id"] == runs[0]["id"] and doc["scores"][0]["name"] == "relevance"
     missing = cli("runs", "show", "999999", env=env)
-    assert missing.returncode == 1 and "no run 999999" in missing.stderr and "Traceback" not in missing.stderr
+    assert missing.returncode == 3 and "no run 999999" in missing.stderr and "Traceback" not in missing.stderr
 
 
 def test_promotion_policy_through_the_cli(recorded: str, role_url: RoleUrl, conn: Conn) -> None:
@@ -84,7 +84,7 @@ def test_promotion_policy_through_the_cli(recorded: str, role_url: RoleUrl, conn
     assert [(p["label"], p["min_runs"], p["window_length"]) for p in json.loads(shown.stdout)] == [
         ("production", 6, 30 * 86400.0)]
     blocked = cli("prompt", "promote", "trace_analysis", "2", "production", env=admin)
-    assert blocked.returncode == 1 and "min_runs: 5 runs in the last 30 days, at least 6 needed" in blocked.stderr
+    assert blocked.returncode == 4 and "min_runs: 5 runs in the last 30 days, at least 6 needed" in blocked.stderr
     forced = cli("prompt", "promote", "trace_analysis", "2", "production", "--override", "canary looked fine",
                  env=admin)
     assert forced.returncode == 0 and "policy overridden" in forced.stdout, forced.stderr
