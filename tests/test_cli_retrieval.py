@@ -29,7 +29,8 @@ DOCS: list[dict[str, Any]] = [
 
 def counts(output: str) -> dict[str, str]:
     """The result table printed by a load (piped: tab-separated lines), as {result: value}."""
-    return {m[1]: m[2] for m in re.finditer(r"^([a-z ()-]+)\t([\w ]+)$", output, re.MULTILINE)}
+    rows = re.finditer(r"^([a-z ()-]+)\t([\w ]+)$", output, re.MULTILINE)
+    return {m[1]: m[2] for m in rows if m[1] != "result"}  # not the header line
 
 
 def write_jsonl(path: Path, rows: list[Any]) -> Path:
@@ -215,7 +216,7 @@ def test_bad_names_and_queries_are_refused_before_any_work(db_url: str, tmp_path
     assert bad_source.returncode == 4 and "invalid source 'bad source'" in bad_source.stderr
     assert "staging" not in bad_source.stderr, "refused before the file was read"
     bad_project = cli("import", "faiss", str(REAL / "community-0.4.2"), "--project", "Bad!", env=env)
-    assert bad_project.returncode == 1 and "invalid project 'Bad!'" in bad_project.stderr
+    assert bad_project.returncode == 4 and "invalid project 'Bad!'" in bad_project.stderr
     blank = cli("search", "  ", env=env)
     assert blank.returncode == 2 and "expected some words to search for" in blank.stderr
     no_tags = cli("search", "refunds", "--mode", "keyword", "--tags", ",,", env=env)
