@@ -242,7 +242,7 @@ def test_v_is_verbose_not_version(writer: dict[str, str]) -> None:
     assert refused.returncode == 2 and "No such option '-v'" in refused.stderr
     by_version = cli("prompt", "show", "trace_analysis", "--version", "1", "--json", env=writer)
     assert data(by_version)["version"] == 1
-    verbose = cli("-v", "prompt", "list", "--json", env=writer)
+    verbose = cli("-vv", "prompt", "list", "--json", env=writer)
     assert isinstance(data(verbose), list) and "INFO agent_loggy_db.cli.db: database: " in verbose.stderr
     assert parse(writer["DATABASE_URL"])["password"] not in verbose.stderr
 

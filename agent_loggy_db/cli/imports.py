@@ -14,7 +14,7 @@ from pgvector.psycopg import register_vector
 from agent_loggy_db.backfill import embedding_config, store_vectors
 from agent_loggy_db.cli.db import target_url
 from agent_loggy_db.cli.options import audit_options, json_option, project_option
-from agent_loggy_db.cli.output import print_json, say, table
+from agent_loggy_db.cli.output import print_json, say, table, warn
 from agent_loggy_db.cli.progress import progress_bar
 from agent_loggy_db.configs import EmbeddingConfig
 from agent_loggy_db.embedding import Embedder, load_embedder
@@ -260,8 +260,8 @@ def _faiss_embedder(store: FaissStore, embed: bool | None) -> Embedder | None:
     except MissingDependency:
         if embed:
             raise
-        say(f"the store has {store.dimensions}-dimension vectors and the extra embed is not installed: "
-                      "importing without embeddings (run `agent-loggy-db embed` later)")
+        warn(f"note: the store has {store.dimensions}-dimension vectors and the extra embed is not installed: "
+             "importing without embeddings (run `agent-loggy-db embed` later)")
         return None
 
 

@@ -105,7 +105,7 @@ def write_data(text: str, *, is_json: bool = False) -> None:
     document; json.dumps escapes C0 controls inside strings itself, but not DEL, C1 or format
     characters, and the newlines it writes between values are kept.
     """
-    if not sys.stdout.isatty():
+    if not is_terminal():
         sys.stdout.flush()
         sys.stdout.buffer.write(text.encode("utf-8"))
         sys.stdout.buffer.flush()
