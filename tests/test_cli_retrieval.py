@@ -188,8 +188,11 @@ def test_embed_then_search_in_every_mode(db_url: str, tmp_path: Path) -> None:
     keyword = cli("search", "refunds", "--mode", "keyword", "--tags", "runbook", env=env)
     assert keyword.returncode == 0 and "no documents of project default match 'refunds' with tags runbook" in \
         keyword.stdout
-    again = cli("embed", env=env)
-    assert "documents\t0\t0" in again.stdout.splitlines(), "nothing left to embed"
+    again = cli("embed", "--json", env=env)
+    assert again.returncode == 0, again.stderr
+    report = json.loads(again.stdout)
+    assert report["embedder"] == "sentence-transformers/all-MiniLM-L6-v2" and report["config"] is None
+    assert {r["what"]: r["embedded"] for r in report["results"]}["documents"] == 0, "nothing left to embed"
 
 
 def test_the_sample_documents_import_and_keyword_search_needs_no_model(db_url: str) -> None:
