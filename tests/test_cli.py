@@ -105,10 +105,10 @@ def test_up_is_idempotent_and_down_stops_the_embedded_server(data_dir: Path) -> 
         psycopg.connect(info.url, connect_timeout=2)
     assert "not running" in cli("down", env=env).stdout
     after = cli("status", env=env)
-    assert after.returncode == 1 and "not running" in after.stderr and "agent-loggy-db up" in after.stderr
+    assert after.returncode == 5 and "not running" in after.stderr and "agent-loggy-db up" in after.stderr
     for args in (("doctor",), ("url",), ("prompt", "get", "trace_analysis", *TRACE_VARS)):
         stopped = cli(*args, env=env)
-        assert stopped.returncode == 1 and "is not running" in error_line(stopped), args
+        assert stopped.returncode == 5 and "is not running" in error_line(stopped), args
 
 
 def test_the_default_data_dir_is_found_from_every_directory(scratch: Path) -> None:
@@ -272,7 +272,7 @@ def test_commands_fail_within_the_connect_timeout_with_one_line(silent_server: s
         started = time.monotonic()
         result = cli(*args, env=env)
         elapsed = time.monotonic() - started
-        assert result.returncode == 1, (args, result.stdout, result.stderr)
+        assert result.returncode == 5, (args, result.stdout, result.stderr)
         line = error_line(result)
         assert f"cannot connect to {silent_server}: connection timeout expired" in line, (args, line)
         assert 2 <= elapsed < 2 + 8, f"{args}: {elapsed:.1f} s: expected the connect timeout (2 s), not the pool's"
@@ -291,7 +291,7 @@ def test_a_refused_connection_names_its_cause_in_one_line() -> None:
     env = base_env(DATABASE_URL=refused_url)
     for args in CONNECTING_COMMANDS:
         result = cli(*args, env=env)
-        assert result.returncode == 1
+        assert result.returncode == 5
         assert f"cannot connect to {refused_url}: connection failed:" in error_line(result), args
         assert "Connection refused" in result.stderr
     doctor = cli("doctor", env=env)

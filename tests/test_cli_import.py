@@ -13,8 +13,9 @@ SAMPLES = Path(__file__).resolve().parent.parent / "docs" / "samples"
 
 
 def counts(output: str) -> dict[str, int]:
-    """The result table printed by an import, as {result: rows}."""
-    return {m[1]: int(m[2]) for m in re.finditer(r"(created|updated|unchanged|deactivated)\s*│\s*(\d+)", output)}
+    """The result table printed by an import (piped: tab-separated lines), as {result: rows}."""
+    rows = re.finditer(r"^(created|updated|unchanged|deactivated)\t(\d+)$", output, re.MULTILINE)
+    return {m[1]: int(m[2]) for m in rows}
 
 
 def test_import_prints_the_result_table_and_is_idempotent(db_url: str) -> None:
@@ -59,7 +60,7 @@ def test_a_bad_file_exits_1_listing_every_bad_line_and_writes_nothing(db_url: st
     bad = tmp_path / "bad.csv"
     bad.write_text("label,operator,value\nservice,!=,healthcheck\nlevel,==,debug\nx-y,!=,z\n", encoding="utf-8")
     result = cli("import", "negate-keys", str(bad), env=base_env(DATABASE_URL=db_url))
-    assert result.returncode == 1
+    assert result.returncode == 4
     assert "cannot import negate keys: 2 problem(s) in 3 row(s), nothing was written" in result.stderr
     assert "line 3: invalid operator '==' for label 'level'" in result.stderr
     assert "line 4: invalid Loki label 'x-y'" in result.stderr
@@ -72,7 +73,7 @@ def test_shape_value_and_regex_problems_are_listed_in_one_pass(db_url: str, tmp_
     bad = tmp_path / "keys.csv"
     bad.write_text("label,operator,value\nservice,!=\nx-y,!=,z\npath,!~,/metrics(\nmsg,=~,a{2}*\n", encoding="utf-8")
     result = cli("import", "negate-keys", str(bad), env=base_env(DATABASE_URL=db_url))
-    assert result.returncode == 1
+    assert result.returncode == 4
     assert result.stderr.splitlines() == [
         "Error: cannot import negate keys: 4 problem(s) in 4 row(s), nothing was written",
         "  line 2: 2 value(s), missing value: expected 3 (label, operator, value)",
@@ -90,7 +91,7 @@ def test_a_malformed_file_is_reported_before_connecting(tmp_path: Path) -> None:
     bad.write_text("context,important\npayments,x\n", encoding="utf-8")
     env = base_env(DATABASE_URL="postgresql://nobody@/nowhere?host=/nonexistent")
     result = cli("import", "context-rules", str(bad), env=env)
-    assert result.returncode == 1
+    assert result.returncode == 4
     assert "line 1: header 'context,important': expected 'context,important,ignore,description'" in result.stderr
 
 
@@ -101,4 +102,4 @@ def test_import_usage_errors(db_url: str, tmp_path: Path) -> None:
     missing = cli("import", "negate-keys", str(tmp_path / "absent.csv"), env=env)
     assert missing.returncode == 2 and "does not exist" in missing.stderr
     bad_project = cli("import", "negate-keys", str(SAMPLES / "negate_keys.csv"), "--project", "No Such", env=env)
-    assert bad_project.returncode == 1 and "invalid project 'No Such'" in bad_project.stderr
+    assert bad_project.returncode == 4 and "invalid project 'No Such'" in bad_project.stderr

@@ -28,8 +28,9 @@ DOCS: list[dict[str, Any]] = [
 
 
 def counts(output: str) -> dict[str, str]:
-    """The result table printed by a load, as {result: value}."""
-    return {m[1].strip(): m[2].strip() for m in re.finditer(r"│ ([a-z ()-]+?)\s*│ ([\w ]+?)\s*│", output)}
+    """The result table printed by a load (piped: tab-separated lines), as {result: value}."""
+    rows = re.finditer(r"^([a-z ()-]+)\t([\w ]+)$", output, re.MULTILINE)
+    return {m[1]: m[2] for m in rows if m[1] != "result"}  # not the header line
 
 
 def write_jsonl(path: Path, rows: list[Any]) -> Path:
@@ -74,7 +75,7 @@ def test_a_bad_line_refuses_the_whole_file_naming_every_bad_line(db_url: str, tm
         DOCS[2],
     ])
     result = cli("import", "documents", str(file), env=base_env(DATABASE_URL=db_url))
-    assert result.returncode == 1
+    assert result.returncode == 4
     problems = [line.strip() for line in result.stderr.splitlines() if line.strip().startswith("line ")]
     assert problems == [
         "line 2: not valid JSON (Expecting property name enclosed in double quotes at column 2): "
@@ -163,7 +164,7 @@ def test_import_faiss_refuses_a_malicious_pickle_and_writes_nothing(
     index.add(np.ones((1, 384), dtype="float32"))
     directory = write_store(tmp_path / "evil", index, pickle.dumps(RunsCommand(f"touch {marker}"), protocol=4))
     result = cli("import", "faiss", str(directory), "--project", "kb", env=base_env(DATABASE_URL=db_url))
-    assert result.returncode == 1
+    assert result.returncode == 4
     assert f"it references {os.system.__module__}.system" in result.stderr and "Traceback" not in result.stderr
     assert not marker.exists()
     assert stored(db_url, "SELECT count(*) FROM agent_loggy.documents") == [(0,)]
@@ -175,20 +176,23 @@ def test_embed_then_search_in_every_mode(db_url: str, tmp_path: Path) -> None:
     embedded = cli("embed", "--what", "documents", env=env)
     assert embedded.returncode == 0, embedded.stderr
     assert "Embeddings computed with sentence-transformers/all-MiniLM-L6-v2" in embedded.stdout
-    assert re.search(r"│ documents\s*│ 3\s*│ 0\s*│", embedded.stdout)
+    assert "documents\t3\t0" in embedded.stdout.splitlines()
     assert "embedding documents" in embedded.stderr  # the progress bar
     hybrid = cli("search", "the card gateway did not answer", env=env)
     assert hybrid.returncode == 0, hybrid.stderr
     assert "hybrid search of project default" in hybrid.stdout
-    first = next(line for line in hybrid.stdout.splitlines() if line.startswith("│ 1 "))
+    first = next(line for line in hybrid.stdout.splitlines() if line.startswith("1\t"))
     assert "manual/timeouts" in first
     vector = cli("search", "readiness probes", "--mode", "vector", "--limit", "1", env=env)
     assert "manual/probes" in vector.stdout and "manual/timeouts" not in vector.stdout
     keyword = cli("search", "refunds", "--mode", "keyword", "--tags", "runbook", env=env)
     assert keyword.returncode == 0 and "no documents of project default match 'refunds' with tags runbook" in \
         keyword.stdout
-    again = cli("embed", env=env)
-    assert re.search(r"│ documents\s*│ 0\s*│ 0\s*│", again.stdout), "nothing left to embed"
+    again = cli("embed", "--json", env=env)
+    assert again.returncode == 0, again.stderr
+    report = json.loads(again.stdout)
+    assert report["embedder"] == "sentence-transformers/all-MiniLM-L6-v2" and report["config"] is None
+    assert {r["what"]: r["embedded"] for r in report["results"]}["documents"] == 0, "nothing left to embed"
 
 
 def test_the_sample_documents_import_and_keyword_search_needs_no_model(db_url: str) -> None:
@@ -199,12 +203,12 @@ def test_the_sample_documents_import_and_keyword_search_needs_no_model(db_url: s
     assert counts(loaded.stdout)["inserted"] == "6"
     found = cli("search", "duplicate refund batch", "--mode", "keyword", "--limit", "2", env=env)
     assert found.returncode == 0, found.stderr
-    first = next(line for line in found.stdout.splitlines() if line.startswith("│ 1 "))
+    first = next(line for line in found.stdout.splitlines() if line.startswith("1\t"))
     assert "samples/incident-2026-05-refunds" in first
     fuzzy = cli("search", "paymnet gatway tiemouts", "--mode", "fuzzy", "--limit", "2", env=env)
     assert fuzzy.returncode == 0, fuzzy.stderr
     assert "fuzzy search of project default" in fuzzy.stdout and "matched" in fuzzy.stdout
-    first = next(line for line in fuzzy.stdout.splitlines() if line.startswith("│ 1 "))
+    first = next(line for line in fuzzy.stdout.splitlines() if line.startswith("1\t"))
     assert "samples/runbook-payment-timeouts" in first and "paymnet→payment" in first
 
 
@@ -212,10 +216,10 @@ def test_bad_names_and_queries_are_refused_before_any_work(db_url: str, tmp_path
     env = base_env(DATABASE_URL=db_url)
     file = write_jsonl(tmp_path / "d.jsonl", DOCS)
     bad_source = cli("import", "documents", str(file), "--source", "bad source", env=env)
-    assert bad_source.returncode == 1 and "invalid source 'bad source'" in bad_source.stderr
+    assert bad_source.returncode == 4 and "invalid source 'bad source'" in bad_source.stderr
     assert "staging" not in bad_source.stderr, "refused before the file was read"
     bad_project = cli("import", "faiss", str(REAL / "community-0.4.2"), "--project", "Bad!", env=env)
-    assert bad_project.returncode == 1 and "invalid project 'Bad!'" in bad_project.stderr
+    assert bad_project.returncode == 4 and "invalid project 'Bad!'" in bad_project.stderr
     blank = cli("search", "  ", env=env)
     assert blank.returncode == 2 and "expected some words to search for" in blank.stderr
     no_tags = cli("search", "refunds", "--mode", "keyword", "--tags", ",,", env=env)

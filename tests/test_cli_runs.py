@@ -69,7 +69,7 @@ def test_runs_list_and_show(recorded: str) -> None:
     doc = json.loads(shown.stdout)
     assert doc["run"]["id"] == runs[0]["id"] and doc["scores"][0]["name"] == "relevance"
     missing = cli("runs", "show", "999999", env=env)
-    assert missing.returncode == 1 and "no run 999999" in missing.stderr and "Traceback" not in missing.stderr
+    assert missing.returncode == 3 and "no run 999999" in missing.stderr and "Traceback" not in missing.stderr
 
 
 def test_promotion_policy_through_the_cli(recorded: str, role_url: RoleUrl, conn: Conn) -> None:
@@ -78,13 +78,16 @@ def test_promotion_policy_through_the_cli(recorded: str, role_url: RoleUrl, conn
     refused = cli("promotion", "policy", "set", "production", "--min-runs", "5", env=reader)
     assert refused.returncode == 1 and "permission denied" in refused.stderr
     done = cli("promotion", "policy", "set", "production", "--min-runs", "6", "--score", "relevance",
-               "--tolerance", "1", env=admin)
+               "--tolerance", "1", "--json", env=admin)
     assert done.returncode == 0, done.stderr
+    policy = json.loads(done.stdout)
+    assert (policy["label"], policy["min_runs"], policy["score_name"], policy["score_tolerance"]) == (
+        "production", 6, "relevance", 1)
     shown = cli("promotion", "policy", "show", "--json", env=reader)
     assert [(p["label"], p["min_runs"], p["window_length"]) for p in json.loads(shown.stdout)] == [
         ("production", 6, 30 * 86400.0)]
     blocked = cli("prompt", "promote", "trace_analysis", "2", "production", env=admin)
-    assert blocked.returncode == 1 and "min_runs: 5 runs in the last 30 days, at least 6 needed" in blocked.stderr
+    assert blocked.returncode == 4 and "min_runs: 5 runs in the last 30 days, at least 6 needed" in blocked.stderr
     forced = cli("prompt", "promote", "trace_analysis", "2", "production", "--override", "canary looked fine",
                  env=admin)
     assert forced.returncode == 0 and "policy overridden" in forced.stdout, forced.stderr
@@ -93,6 +96,8 @@ def test_promotion_policy_through_the_cli(recorded: str, role_url: RoleUrl, conn
     assert row is not None and "canary looked fine" in row[0]
     removed = cli("promotion", "policy", "remove", "production", env=admin)
     assert removed.returncode == 0 and "removed the policy of production" in removed.stdout
+    again = cli("promotion", "policy", "remove", "production", "--json", env=admin)
+    assert json.loads(again.stdout) == {"label": "production", "project": "default", "removed": False}
 
 
 def test_plot_writes_a_png(recorded: str, tmp_path: Path) -> None:
@@ -107,12 +112,14 @@ def test_partitions_and_retirement_are_for_admins(role_url: RoleUrl, conn: Conn)
     admin = base_env(DATABASE_URL=role_url("agent_loggy_admin"))
     added = cli("runs", "partitions", "--ahead", "14", env=admin)
     assert added.returncode == 0 and "added runs_" in added.stdout, added.stderr
-    again = cli("runs", "partitions", "--ahead", "14", env=admin)
-    assert "every month has its partition already" in again.stdout
+    again = cli("runs", "partitions", "--ahead", "14", "--json", env=admin)
+    assert json.loads(again.stdout) == {"added": []}, again.stderr
     conn.execute("INSERT INTO agent_loggy.runs (prompt_name, prompt_version, started_at) "
                  "VALUES ('trace_analysis', 1, '2010-05-05')")
     retired = cli("runs", "retire", "--before", "2011-01-01", "--yes", env=admin)
     assert retired.returncode == 0 and "runs_default (1 rows)" in retired.stdout, retired.stderr
+    nothing = cli("runs", "retire", "--before", "2011-01-01", "--yes", "--json", env=admin)
+    assert json.loads(nothing.stdout) == {"retired": []}, nothing.stderr
     writer = base_env(DATABASE_URL=role_url("agent_loggy_writer", "default"))
     denied = cli("runs", "retire", "--before", "2011-01-01", "--yes", env=writer)
     assert denied.returncode == 1 and "permission denied" in denied.stderr

@@ -190,7 +190,7 @@ def test_commands_print_stored_text_inert_and_readable(mode: str, env: dict[str,
     for what, args in commands.items():
         result = run(*args, env=env)
         output = result.stdout + result.stderr
-        assert result.returncode == (1 if what == "import error" else 0), (what, output)
+        assert result.returncode == (4 if what == "import error" else 0), (what, output)
         assert terminal_acting(output) == [], what
         screen = readable(output)
         # the import's message quotes values with quote_literal(), which doubles backslashes
@@ -232,7 +232,7 @@ def test_an_import_error_shows_one_line_per_problem_whatever_the_values_hold(env
     bad = tmp_path / "keys.csv"
     bad.write_text(f'label,operator,value\nmsg,!=,"{forged}"\nmsg,!=,"{forged}"\n', encoding="utf-8")
     result = cli("import", "negate-keys", str(bad), env=env)
-    assert result.returncode == 1
+    assert result.returncode == 4
     lines = result.stderr.splitlines()
     assert lines[0].startswith("Error: cannot import negate keys")
     assert lines[1:] == ["  line 4: duplicate negate key msg != 'x\\nline 9: all good\\x1b[1A' (already on line 2):"

@@ -244,11 +244,11 @@ def test_cli_memory_remember_recall_forget_list(agent: str) -> None:
     recalled = cli("memory", "recall", "currency", env=env)
     assert (recalled.returncode, recalled.stdout) == (0, "USD\n")
     other = cli("memory", "recall", "currency", "--user", "bob", env=env)
-    assert other.returncode == 1 and "no fact 'currency' for bob" in other.stderr
+    assert other.returncode == 3 and "no fact 'currency' for bob" in other.stderr
     listed = cli("memory", "list", "--key", "currency", "--json", env=env)
     assert [f["value"] for f in json.loads(listed.stdout)] == ["EUR", "USD"]
     assert cli("memory", "forget", "currency", env=env).returncode == 0
     again = cli("memory", "forget", "currency", env=env)
-    assert again.returncode == 1 and "no fact 'currency' to forget" in again.stderr
+    assert again.returncode == 3 and "no fact 'currency' to forget" in again.stderr
     table = cli("memory", "list", env=env)
     assert table.returncode == 0 and "no facts for alice" in table.stdout

@@ -165,7 +165,7 @@ def test_the_grant_commands(db_url: str, role_url: RoleUrl) -> None:
     revoked = cli("revoke", role, "acme", url=db_url)
     assert revoked.returncode == 0 and "revoked" in revoked.stdout
     again = cli("revoke", role, "acme", url=db_url)
-    assert again.returncode == 1 and "holds no grant for project 'acme'" in again.stderr
+    assert again.returncode == 3 and "holds no grant for project 'acme'" in again.stderr
     assert "Traceback" not in again.stderr
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -13,7 +14,8 @@ import psycopg
 from psycopg_pool import ConnectionPool
 
 from agent_loggy_db import health, migrations, server
-from agent_loggy_db.cli.output import say, table, warn, write_data
+from agent_loggy_db.cli.options import json_option
+from agent_loggy_db.cli.output import print_json, say, table, to_plain, warn, write_data
 from agent_loggy_db.errors import ConfigurationError, translated_errors
 from agent_loggy_db.pool import create_pool
 from agent_loggy_db.settings import Settings, default_data_dir
@@ -22,6 +24,8 @@ from agent_loggy_db.urls import redact, to_libpq, to_yoyo
 
 TARGET_KEY = "agent_loggy.target_url"
 """Where target_url() leaves the URL in click's context, for the message of a failed connection."""
+
+log = logging.getLogger(__name__)
 
 LEGACY_DATA_DIR = Path(".agent_loggy")
 """The data directory earlier versions used, relative to the current directory."""
@@ -33,6 +37,7 @@ def target_url(settings: Settings, *, start: bool = False) -> str:
     if not settings.database_url:
         _hint_legacy_data_dir(settings)
     url = server.database_url(settings, start_embedded=start)
+    log.info("database: %s (%s)", redact(url), target_name(settings))
     context = click.get_current_context(silent=True)
     if context is not None:
         context.find_root().meta[TARGET_KEY] = url
@@ -72,16 +77,18 @@ def _hint_legacy_data_dir(settings: Settings) -> None:
              f"is now {settings.data_dir}; to keep using the old one, set AGENT_LOGGY_DATA_DIR=.agent_loggy")
 
 
-def confirm_target(url: str, settings: Settings, *, yes: bool) -> None:
+def confirm_target(url: str, settings: Settings, *, yes: bool, as_json: bool = False) -> None:
     """Before migrating: a database holding something else and no agent_loggy schema needs --yes, or a
-    yes at the terminal, after saying what will be created there. Without a terminal: refused."""
+    yes at the terminal, after saying what will be created there. Without a terminal: refused. With
+    --json, what is said goes to stderr (stdout holds the JSON document)."""
     found = survey(url, connect_timeout=settings.connect_timeout)
     if not found.needs_confirmation:
         return
     where = f"{redact(url)} ({target_name(settings)})"
     plan = "; ".join(found.creates())
     if yes:
-        say(f"the database holds {found.others_summary()}; creating there anyway (--yes): {plan}")
+        (warn if as_json else say)(f"the database holds {found.others_summary()}; creating there anyway (--yes): "
+                                   f"{plan}")
         return
     if sys.stdin is None or not sys.stdin.isatty():
         raise ConfigurationError(
@@ -97,6 +104,11 @@ def confirm_target(url: str, settings: Settings, *, yes: bool) -> None:
 
 yes_option = click.option("--yes", "-y", is_flag=True,
                           help="Migrate a database that holds other objects and no agent_loggy schema without asking.")
+
+
+def migration_states(url: str) -> list[dict[str, object]]:
+    """Every migration as --json shows it: id, applied_at, known (in sql/), applied."""
+    return [{**to_plain(s), "applied": s.applied} for s in migrations.status(url)]
 
 
 def print_migrations(url: str) -> None:
@@ -117,22 +129,32 @@ def print_migrations(url: str) -> None:
 
 @click.command()
 @yes_option
-def up(yes: bool) -> None:
+@json_option
+def up(yes: bool, as_json: bool) -> None:
     """Start (or reuse) the server, apply pending migrations, print the status. Safe to repeat."""
     settings = Settings.from_env()
     url = target_url(settings, start=True)
-    say(f"server: {target_name(settings)} — {redact(url)}")
-    confirm_target(url, settings, yes=yes)
+    if not as_json:
+        say(f"server: {target_name(settings)} — {redact(url)}")
+    confirm_target(url, settings, yes=yes, as_json=as_json)
     applied = migrations.apply(url)
+    if as_json:
+        print_json({"server": target_name(settings), "url": redact(url), "applied": applied,
+                    "migrations": migration_states(url)})
+        return
     say(f"applied {len(applied)}: {', '.join(applied)}" if applied else "nothing to apply")
     print_migrations(url)
 
 
 @click.command()
-def down() -> None:
+@json_option
+def down(as_json: bool) -> None:
     """Stop the embedded server (a server named by AGENT_LOGGY_DATABASE_URL or DATABASE_URL is never touched)."""
     settings = Settings.from_env()
-    if server.stop(settings.data_dir):
+    stopped = server.stop(settings.data_dir)
+    if as_json:
+        print_json({"data_dir": settings.data_dir, "stopped": stopped})
+    elif stopped:
         say(f"stopped the embedded server in {settings.data_dir}")
     else:
         say(f"the embedded server in {settings.data_dir} is not running")
@@ -141,10 +163,13 @@ def down() -> None:
 @click.command()
 @click.option("--libpq", "form", flag_value="libpq", help="Print only the libpq URL (psql, psycopg).")
 @click.option("--yoyo", "form", flag_value="yoyo", help="Print only yoyo's postgresql+psycopg:// URL.")
-def url(form: str | None) -> None:
+@json_option
+def url(form: str | None, as_json: bool) -> None:
     """Print the connection URL: libpq form for psql, and the form yoyo needs."""
     target = target_url(Settings.from_env())
-    if form == "libpq":
+    if as_json:
+        print_json({"libpq": to_libpq(target), "yoyo": to_yoyo(target)})
+    elif form == "libpq":
         click.echo(to_libpq(target))
     elif form == "yoyo":
         click.echo(to_yoyo(target))
@@ -154,11 +179,15 @@ def url(form: str | None) -> None:
 
 
 @click.command()
-def status() -> None:
+@json_option
+def status(as_json: bool) -> None:
     """Server and pgvector versions, applied / pending migrations, row counts."""
     settings = Settings.from_env()
     target = target_url(settings)
     facts = health.facts(target, connect_timeout=settings.connect_timeout)
+    if as_json:
+        print_json({"url": redact(target), **to_plain(facts), "migrations": migration_states(target)})
+        return
     table(
         "Server",
         ["item", "value"],
@@ -177,12 +206,16 @@ def status() -> None:
 @click.option("--lock-timeout", type=click.FloatRange(min=0, min_open=True), default=migrations.LOCK_TIMEOUT,
               show_default=True, metavar="SECONDS", help="How long to wait for another migrator's yoyo lock.")
 @yes_option
-def migrate(up_to: str | None, lock_timeout: float, yes: bool) -> None:
+@json_option
+def migrate(up_to: str | None, lock_timeout: float, yes: bool, as_json: bool) -> None:
     """Apply pending migrations (all, or up to --to) under yoyo's lock."""
     settings = Settings.from_env()
     target = target_url(settings)
-    confirm_target(target, settings, yes=yes)
+    confirm_target(target, settings, yes=yes, as_json=as_json)
     applied = migrations.apply(target, up_to=up_to, lock_timeout=lock_timeout)
+    if as_json:
+        print_json({"applied": applied})
+        return
     say(f"applied {len(applied)}: {', '.join(applied)}" if applied else "nothing to apply")
 
 
@@ -190,32 +223,44 @@ def migrate(up_to: str | None, lock_timeout: float, yes: bool) -> None:
 @click.option("--count", "-n", type=click.IntRange(min=1), default=None, help="Roll back the last N (default 1).")
 @click.option("--all", "everything", is_flag=True, help="Roll back every applied migration.")
 @click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation.")
-def rollback(count: int | None, everything: bool, yes: bool) -> None:
+@json_option
+def rollback(count: int | None, everything: bool, yes: bool, as_json: bool) -> None:
     """Roll back the last migration, the last N, or all of them (data in dropped tables is lost)."""
     if everything and count is not None:
         raise click.UsageError("give either --count or --all, not both")
     target = target_url(Settings.from_env())
     what = "every applied migration" if everything else f"the last {count or 1} migration(s)"
     if not yes:
-        click.confirm(f"Roll back {what} on {redact(target)}?", abort=True)
+        click.confirm(f"Roll back {what} on {redact(target)}?", abort=True, err=as_json)
     done = migrations.rollback(target, count=None if everything else (count or 1))
+    if as_json:
+        print_json({"rolled_back": done})
+        return
     say(f"rolled back {len(done)}: {', '.join(done)}" if done else "nothing to roll back")
 
 
 @click.command()
-def doctor() -> None:
+@json_option
+def doctor(as_json: bool) -> None:
     """Check connection, pgvector, migrations and indexes; exit 1 when something is wrong."""
     settings = Settings.from_env()
     checks = health.run_checks(target_url(settings), connect_timeout=settings.connect_timeout)
-    table("Doctor", ["check", "status", "detail"], [(c.name, c.status, c.detail) for c in checks])
+    if as_json:
+        print_json({"ok": not any(c.status == "fail" for c in checks), "checks": checks})
+    else:
+        table("Doctor", ["check", "status", "detail"], [(c.name, c.status, c.detail) for c in checks])
     if any(c.status == "fail" for c in checks):
         raise SystemExit(1)
 
 
 @click.command("migrations-dir")
-def migrations_dir() -> None:
+@json_option
+def migrations_dir(as_json: bool) -> None:
     """Print the directory of the packaged migrations, for yoyo:
     yoyo list --no-config-file -d "$(agent-loggy-db url --yoyo)" "$(agent-loggy-db migrations-dir)"."""
+    if as_json:
+        print_json({"path": migrations.sql_dir()})
+        return
     write_data(f"{migrations.sql_dir()}\n")
 
 

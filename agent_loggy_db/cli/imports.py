@@ -13,8 +13,8 @@ from pgvector.psycopg import register_vector
 
 from agent_loggy_db.backfill import embedding_config, store_vectors
 from agent_loggy_db.cli.db import target_url
-from agent_loggy_db.cli.options import audit_options, project_option
-from agent_loggy_db.cli.output import say, table
+from agent_loggy_db.cli.options import audit_options, json_option, project_option
+from agent_loggy_db.cli.output import print_json, say, table, warn
 from agent_loggy_db.cli.progress import progress_bar
 from agent_loggy_db.configs import EmbeddingConfig
 from agent_loggy_db.embedding import Embedder, load_embedder
@@ -33,6 +33,7 @@ def _import_options(command: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--deactivate-missing", is_flag=True,
                      help="Deactivate every active row of the project whose key is not in the file."),
         audit_options,
+        json_option,
     ]
     for option in reversed(options):
         command = option(command)
@@ -50,20 +51,23 @@ def import_group() -> None:
 
 @import_group.command("context-rules")
 @_import_options
-def context_rules(file: Path, project: str, deactivate_missing: bool, actor: str | None, summary: str | None) -> None:
+def context_rules(file: Path, project: str, deactivate_missing: bool, actor: str | None, summary: str | None,
+                  as_json: bool) -> None:
     """Import FILE.csv with the header context,important,ignore,description."""
-    _import("context-rules", file, project, deactivate_missing, actor, summary)
+    _import("context-rules", file, project, deactivate_missing, actor, summary, as_json)
 
 
 @import_group.command("negate-keys")
 @_import_options
-def negate_keys(file: Path, project: str, deactivate_missing: bool, actor: str | None, summary: str | None) -> None:
+def negate_keys(file: Path, project: str, deactivate_missing: bool, actor: str | None, summary: str | None,
+                as_json: bool) -> None:
     """Import FILE.csv with the header label,operator,value (operators =, !=, =~, !~)."""
-    _import("negate-keys", file, project, deactivate_missing, actor, summary)
+    _import("negate-keys", file, project, deactivate_missing, actor, summary, as_json)
 
 
 def _import(
-    kind: str, file: Path, project: str, deactivate_missing: bool, actor: str | None, summary: str | None
+    kind: str, file: Path, project: str, deactivate_missing: bool, actor: str | None, summary: str | None,
+    as_json: bool,
 ) -> None:
     fmt = FORMATS[kind]
     csv_file = read_file(file, fmt)  # a file without the right header is reported before connecting
@@ -73,6 +77,9 @@ def _import(
             conn, csv_file, project=project, deactivate_missing=deactivate_missing,
             actor=actor, summary=summary or f"import {file.name}",
         )
+    if as_json:
+        print_json(result)
+        return
     table(
         f"Imported {fmt.what} from {file} into project {project}",
         ["result", "rows"],
@@ -99,7 +106,8 @@ index_option = click.option(
 @click.option("--source", "-s", default="manual", show_default=True,
               help="Source name: with external_id the identity documents are upserted on.")
 @index_option
-def documents(file: Path, project: str, source: str, index_mode: str) -> None:
+@json_option
+def documents(file: Path, project: str, source: str, index_mode: str, as_json: bool) -> None:
     """Import FILE.jsonl: one JSON object per line with external_id, content and optionally title,
     tags, metadata and embedding (384 numbers).
 
@@ -115,6 +123,9 @@ def documents(file: Path, project: str, source: str, index_mode: str) -> None:
             on_merge=lambda: bar.update(task, completed=records.bytes_read, description="merging into documents"),
             read_problems=lambda: records.problems,
         )
+    if as_json:
+        print_json(result)
+        return
     load_table(f"Imported documents from {file} into project {project} (source {source})", result)
 
 
@@ -153,8 +164,9 @@ def load_table(title: str, result: LoadResult, *extra: tuple[str, object]) -> No
               help="Keep the store's vectors, of any dimensions, in this embedding config's store (the config of "
                    "the model that made them: its current version by name, or an id).")
 @index_option
+@json_option
 def faiss_store(directory: Path, project: str, source: str, embed: bool | None, config: str | None,
-                index_mode: str) -> None:
+                index_mode: str, as_json: bool) -> None:
     """Import a LangChain FAISS.save_local DIRECTORY (index.faiss + index.pkl).
 
     The pickle is read by a restricted unpickler that admits only LangChain's docstore and
@@ -174,7 +186,7 @@ def faiss_store(directory: Path, project: str, source: str, embed: bool | None, 
                                    f"{chosen.id} ({chosen.name} v{chosen.version}, project {chosen.project}) holds "
                                    f"{chosen.dimensions}-dimension vectors of project {chosen.project}, "
                                    f"and the import is into {project}", sqlstate="22023")
-            _faiss_into_config(conn, store, directory, chosen, project, source, index_mode)
+            _faiss_into_config(conn, store, directory, chosen, project, source, index_mode, as_json)
             return
         embedder = _faiss_embedder(store, embed)
         with progress_bar() as bar:
@@ -183,6 +195,10 @@ def faiss_store(directory: Path, project: str, source: str, embed: bool | None, 
                                    on_embedded=lambda n: bar.update(embedding, advance=n, visible=True))
             staging = bar.add_task(f"staging {directory.name}", total=len(plan.documents))
             result = _load_faiss(conn, directory, plan.documents, project, source, index_mode, bar, staging)
+    if as_json:
+        print_json({**faiss_facts(store), "result": result, "kept": plan.kept, "embedded": plan.embedded,
+                    "without": plan.without})
+        return
     say(f"FAISS {store.index_type}, {store.metric.replace('_', ' ')}, {store.dimensions} dimensions")
     load_table(f"Imported the FAISS store {directory} into project {project} (source {source})", result,
                ("vectors kept (normalised)", plan.kept), ("re-embedded", plan.embedded),
@@ -204,7 +220,7 @@ def _load_faiss(conn: psycopg.Connection[Any], directory: Path, documents: list[
 
 
 def _faiss_into_config(conn: psycopg.Connection[Any], store: FaissStore, directory: Path, config: EmbeddingConfig,
-                       project: str, source: str, index_mode: str) -> None:
+                       project: str, source: str, index_mode: str, as_json: bool) -> None:
     """The store's documents, and their vectors in the config's store, in one transaction."""
     vectors = {r.docstore_id: normalised(r.vector) if r.vector is not None else None for r in store.records}
     documents = [DocumentRecord(line=n, external_id=r.docstore_id, content=r.content, metadata=r.metadata)
@@ -219,10 +235,19 @@ def _faiss_into_config(conn: psycopg.Connection[Any], store: FaissStore, directo
                 "FROM agent_loggy.acting_user()", (project, source, list(vectors))).fetchall()
         items = [(i, text, vectors[external]) for i, external, text in rows if vectors.get(external) is not None]
         kept = store_vectors(conn, config, "documents", items)
+    if as_json:
+        print_json({**faiss_facts(store), "result": result, "config": config, "kept": kept,
+                    "without": len(documents) - kept})
+        return
     say(f"FAISS {store.index_type}, {store.metric.replace('_', ' ')}, {store.dimensions} dimensions")
     load_table(f"Imported the FAISS store {directory} into project {project} (source {source}), its vectors into "
                f"embedding config {config.id} ({config.name} v{config.version})", result,
                ("vectors kept (normalised)", kept), ("without embedding", len(documents) - kept))
+
+
+def faiss_facts(store: FaissStore) -> dict[str, object]:
+    """What --json says of a FAISS store: index type, metric, dimensions."""
+    return {"index_type": store.index_type, "metric": store.metric, "dimensions": store.dimensions}
 
 
 def _faiss_embedder(store: FaissStore, embed: bool | None) -> Embedder | None:
@@ -235,8 +260,8 @@ def _faiss_embedder(store: FaissStore, embed: bool | None) -> Embedder | None:
     except MissingDependency:
         if embed:
             raise
-        say(f"the store has {store.dimensions}-dimension vectors and the extra embed is not installed: "
-                      "importing without embeddings (run `agent-loggy-db embed` later)")
+        warn(f"note: the store has {store.dimensions}-dimension vectors and the extra embed is not installed: "
+             "importing without embeddings (run `agent-loggy-db embed` later)")
         return None
 
 

@@ -8,9 +8,9 @@ from contextlib import contextmanager
 import click
 
 from agent_loggy_db.cli.db import command_pool
-from agent_loggy_db.cli.options import project_option
-from agent_loggy_db.cli.output import say, table, write_data
-from agent_loggy_db.cli.runs import json_option, print_json
+from agent_loggy_db.cli.options import json_option, project_option
+from agent_loggy_db.cli.output import print_json, say, table, write_data
+from agent_loggy_db.errors import NotFound
 from agent_loggy_db.memory import Fact, Memory
 from agent_loggy_db.settings import Settings
 
@@ -55,12 +55,16 @@ def remember(key: str, value: str, project: str, user: str | None, as_json: bool
 @click.argument("key")
 @project_option
 @user_option
-def recall(key: str, project: str, user: str | None) -> None:
-    """Print the current value of KEY exactly (exit 1 when it is unknown or forgotten)."""
+@json_option
+def recall(key: str, project: str, user: str | None, as_json: bool) -> None:
+    """Print the current value of KEY exactly (exit 3 when it is unknown or forgotten)."""
     with _memory(project, user) as mem:
         value = mem.recall_fact(key)
     if value is None:
-        raise click.ClickException(f"no fact {key!r} for {user or 'the whole project'} in project {project}")
+        raise NotFound(f"no fact {key!r} for {user or 'the whole project'} in project {project}")
+    if as_json:
+        print_json({"key": key, "value": value})
+        return
     write_data(value + "\n")
 
 
@@ -68,12 +72,16 @@ def recall(key: str, project: str, user: str | None) -> None:
 @click.argument("key")
 @project_option
 @user_option
-def forget(key: str, project: str, user: str | None) -> None:
-    """Forget KEY (its history stays; exit 1 when it had no value)."""
+@json_option
+def forget(key: str, project: str, user: str | None, as_json: bool) -> None:
+    """Forget KEY (its history stays; exit 3 when it had no value)."""
     with _memory(project, user) as mem:
         forgotten = mem.forget_fact(key)
     if not forgotten:
-        raise click.ClickException(f"no fact {key!r} to forget for {user or 'the whole project'} in project {project}")
+        raise NotFound(f"no fact {key!r} to forget for {user or 'the whole project'} in project {project}")
+    if as_json:
+        print_json({"key": key, "forgotten": True})
+        return
     say(f"forgot {key} for {user or 'the whole project'} in project {project}")
 
 

@@ -1,8 +1,10 @@
-"""Options shared by the command groups: the project, and who / why for the changelog."""
+"""Options shared by the command groups: the project, who / why for the changelog, --json and the
+--database-url every command takes."""
 
 from __future__ import annotations
 
 import getpass
+import os
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -10,6 +12,7 @@ import click
 
 from agent_loggy_db.configs import DEFAULT_PROJECT
 from agent_loggy_db.errors import ConfigurationError
+from agent_loggy_db.settings import DATABASE_URL_VARIABLES
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -40,3 +43,23 @@ def required_actor(actor: str | None) -> str:
     if not actor:
         raise ConfigurationError("cannot tell who is making this change: pass --actor or set AGENT_LOGGY_ACTOR")
     return actor
+
+
+json_option = click.option("--json", "as_json", is_flag=True,
+                           help="Print one JSON document instead (keys: see the README).")
+
+
+def _use_database_url(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    """--database-url wins over the variables: it becomes AGENT_LOGGY_DATABASE_URL for this process
+    (and psql, which the psql command starts), where Settings.from_env() reads it first."""
+    if value:
+        os.environ[DATABASE_URL_VARIABLES[0]] = value
+
+
+def database_url_option() -> click.Option:
+    """--database-url URL: the database to use, instead of $AGENT_LOGGY_DATABASE_URL, $DATABASE_URL or
+    the embedded server. A new option per command (the cli package adds one to every command)."""
+    return click.Option(["--database-url"], metavar="URL", expose_value=False, is_eager=True,
+                        callback=_use_database_url,
+                        help="Use this database (default: $AGENT_LOGGY_DATABASE_URL, $DATABASE_URL, "
+                             "else the embedded server).")

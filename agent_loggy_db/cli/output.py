@@ -17,16 +17,32 @@ echoed in error messages). None of it reaches the terminal as it is:
   with it and printed whole shows a trailing backslash doubled), and `:emoji:` codes are not
   replaced. say(), table() and code() print everything they are given this way.
 
-Only `prompt get` and `prompt export -` print data meant to be piped (write_data()): their exact
-bytes when stdout is not a terminal, escaped (JSON-compatibly for the export) when it is.
+Only `prompt get`, `prompt export -` and --json print data meant to be piped (write_data(),
+print_json()): their exact bytes when stdout is not a terminal, escaped (JSON-compatibly for JSON)
+when it is. print_json() turns plain data (dataclasses, mappings, sequences, datetimes, Decimals) into
+one JSON document through to_plain(), so a field added to a model shows up in --json by itself.
+
+When stdout is not a terminal, what is meant for reading is written plain and whole, never cut or
+folded at a width: table() writes a `# title` line, then the header and one line per row, cells
+separated by tabs (a cell's own tabs and newlines shown as \\t and \\n, so every row is one line);
+code() writes the text as it is, line by line. Controls are escaped there as on a terminal: a file
+written from `prompt show` cannot act on the terminal that later shows it; exact bytes come from
+--json, `prompt get` and `prompt export`.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import enum
+import json
 import re
 import sys
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from pathlib import PurePath
+from typing import Any
 
 from rich.console import Console
 from rich.syntax import Syntax
@@ -89,7 +105,7 @@ def write_data(text: str, *, is_json: bool = False) -> None:
     document; json.dumps escapes C0 controls inside strings itself, but not DEL, C1 or format
     characters, and the newlines it writes between values are kept.
     """
-    if not sys.stdout.isatty():
+    if not is_terminal():
         sys.stdout.flush()
         sys.stdout.buffer.write(text.encode("utf-8"))
         sys.stdout.buffer.flush()
@@ -106,6 +122,52 @@ def _json_escape(match: re.Match[str]) -> str:
     return "".join(f"\\u{int.from_bytes(units[i:i + 2], 'big'):04x}" for i in range(0, len(units), 2))
 
 
+def is_terminal() -> bool:
+    """True when stdout is a terminal: rich tables and wrapping; else plain, whole lines."""
+    return sys.stdout.isatty()
+
+
+def to_plain(value: Any) -> Any:
+    """value as JSON-ready data: a dataclass as an object of all its fields (so new fields appear
+    without listing them), mappings as objects, sequences and sets as arrays, datetimes and dates in
+    ISO 8601, intervals in seconds, Decimals as numbers, paths and enums by value; anything else
+    that JSON cannot hold as its str()."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: to_plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, datetime | date | time):
+        return value.isoformat()
+    if isinstance(value, timedelta):
+        return value.total_seconds()
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, enum.Enum):
+        return to_plain(value.value)
+    if isinstance(value, Mapping):
+        return {str(k): to_plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [to_plain(v) for v in value]
+    if hasattr(value, "tolist"):  # numpy arrays, pgvector's Vector through to_numpy()
+        return to_plain(value.tolist())
+    if hasattr(value, "to_list"):
+        return to_plain(value.to_list())
+    if isinstance(value, PurePath):
+        return str(value)
+    return str(value)
+
+
+def print_json(value: Any) -> None:
+    """value (see to_plain()) as one JSON document on stdout: exact bytes in a pipe, controls as \\u
+    escapes on a terminal (write_data())."""
+    write_data(json.dumps(to_plain(value), indent=2, ensure_ascii=False) + "\n", is_json=True)
+
+
+def _tsv(cells: Sequence[object]) -> str:
+    """One row as a line: cells separated by tabs, every control in them escaped (tabs and newlines too)."""
+    return "\t".join(escape_controls("" if c is None else str(c), keep="") for c in cells)
+
+
 def say(message: str) -> None:
     """Print a message on stdout, every character of it as text (no markup, controls escaped)."""
     console.print(safe(message))
@@ -120,8 +182,13 @@ def table(title: str, columns: Sequence[str], rows: Iterable[Sequence[object]]) 
     """Print rows as a table; a cell that is a known status word is coloured.
 
     Title, headers and cells are printed as text (safe()); cells keep newlines but show tabs as \\t
-    (rich would expand them into the next lines of a narrow column).
+    (rich would expand them into the next lines of a narrow column). Not on a terminal: plain lines,
+    tab-separated, whole (see the module's docstring).
     """
+    if not is_terminal():
+        write_data("".join(f"{line}\n" for line in
+                           [f"# {escape_controls(title, keep='')}", _tsv(columns), *(_tsv(row) for row in rows)]))
+        return
     out = Table(title=safe(title), title_justify="left", header_style="bold")
     for column in columns:
         out.add_column(safe(column), overflow="fold")
@@ -134,5 +201,9 @@ def table(title: str, columns: Sequence[str], rows: Iterable[Sequence[object]]) 
 def code(text: str, lexer: str) -> None:
     """Print multi-line text (a template, a diff) with rich's Syntax, controls escaped; Syntax never
     reads markup. Long lines are wrapped (the console's soft wrapping would cut them at the
-    terminal's width, hiding the rest)."""
+    terminal's width, hiding the rest). Not on a terminal: the escaped text as it is, whole."""
+    if not is_terminal():
+        shown = escape_controls(text)
+        write_data(shown if shown.endswith("\n") else f"{shown}\n")
+        return
     console.print(Syntax(escape_controls(text), lexer, word_wrap=True, line_numbers=False), soft_wrap=False)

@@ -12,9 +12,10 @@ from typing import Any
 
 import click
 
+from agent_loggy_db.cli.completion import prompt_name_argument
 from agent_loggy_db.cli.db import command_pool
-from agent_loggy_db.cli.options import audit_options, project_option, required_actor
-from agent_loggy_db.cli.output import code, say, table, write_data
+from agent_loggy_db.cli.options import audit_options, json_option, project_option, required_actor
+from agent_loggy_db.cli.output import code, print_json, say, table, write_data
 from agent_loggy_db.errors import ConfigurationError
 from agent_loggy_db.prompts import PromptRegistry
 from agent_loggy_db.settings import Settings
@@ -34,10 +35,14 @@ def prompt() -> None:
 
 @prompt.command("list")
 @project_option
-def list_(project: str) -> None:
+@json_option
+def list_(project: str, as_json: bool) -> None:
     """Every prompt of the project with its highest version and labels."""
     with registry() as reg:
         rows = reg.list_prompts(project=project)
+    if as_json:
+        print_json(rows)
+        return
     table(f"Prompts in {project}", ["name", "type", "latest", "active", "labels", "model", "updated (UTC)"], [
         (p.name, p.type, p.latest_version, p.active_versions,
          ", ".join(f"{label}→v{v}" for label, v in p.labels.items()), p.model,
@@ -45,16 +50,20 @@ def list_(project: str) -> None:
 
 
 @prompt.command()
-@click.argument("name")
+@prompt_name_argument
 @click.option("--label", "-l", default=None, help="Label to resolve (default production; latest = highest active).")
-@click.option("--version", "-v", "version", type=click.IntRange(min=1), default=None, help="Exact version.")
+@click.option("--version", "version", type=click.IntRange(min=1), default=None, help="Exact version.")
 @project_option
-def show(name: str, label: str | None, version: int | None, project: str) -> None:
+@json_option
+def show(name: str, label: str | None, version: int | None, project: str, as_json: bool) -> None:
     """Show one version: metadata, model config and template."""
     if label and version:
         raise click.UsageError("give either --label or --version, not both")
     with registry() as reg:
         p = reg.get_prompt(name, label=label or "production", version=version, project=project)
+    if as_json:
+        print_json(p)
+        return
     table(f"{p.name} v{p.version}", ["field", "value"], [
         ("project", p.project), ("version", p.version), ("resolved label", p.resolved_label or "(by version)"),
         ("labels", ", ".join(p.labels)), ("type", p.type), ("active", p.is_active),
@@ -88,16 +97,17 @@ def parse_vars(pairs: tuple[str, ...], vars_file: Path | None) -> dict[str, Any]
 
 
 @prompt.command()
-@click.argument("name")
+@prompt_name_argument
 @click.option("--var", "pairs", multiple=True, metavar="NAME=VALUE", help="A variable (repeatable).")
 @click.option("--vars-file", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="JSON object of variables (--var values win).")
 @click.option("--label", "-l", default=None, help="Label to resolve (default production; latest = highest active).")
-@click.option("--version", "-v", "version", type=click.IntRange(min=1), default=None, help="Exact version.")
+@click.option("--version", "version", type=click.IntRange(min=1), default=None, help="Exact version.")
 @click.option("--strict", is_flag=True, help="Refuse variables the template does not use.")
 @project_option
+@json_option
 def get(name: str, pairs: tuple[str, ...], vars_file: Path | None, label: str | None, version: int | None,
-        strict: bool, project: str) -> None:
+        strict: bool, project: str, as_json: bool) -> None:
     """Resolve a prompt and print it rendered with the variables (exactly what the agent would send).
 
     Piped or redirected, the output is the rendered prompt's exact UTF-8 bytes; on a terminal,
@@ -108,7 +118,11 @@ def get(name: str, pairs: tuple[str, ...], vars_file: Path | None, label: str | 
     variables = parse_vars(pairs, vars_file)
     with registry() as reg:
         p = reg.get_prompt(name, label=label or "production", version=version, project=project)
-    write_data(p.compile(variables, strict=strict))
+    rendered = p.compile(variables, strict=strict)
+    if as_json:
+        print_json({"prompt": p, "rendered": rendered})
+        return
+    write_data(rendered)
 
 
 def read_text(file: str) -> str:
@@ -122,7 +136,7 @@ def read_text(file: str) -> str:
 
 
 @prompt.command()
-@click.argument("name")
+@prompt_name_argument
 @click.option("--file", "-f", "file", required=True, help="Template file ('-' for stdin).")
 @click.option("--label", "-l", "labels", multiple=True, help="Label to move to the new version (repeatable).")
 @click.option("--model", default=None, help="Model config name (default: the previous version's).")
@@ -131,8 +145,10 @@ def read_text(file: str) -> str:
 @click.option("--description", default=None, help="Description (default: the previous version's).")
 @project_option
 @audit_options
+@json_option
 def publish(name: str, file: str, labels: tuple[str, ...], model: str | None, params: str | None,
-            type_: str | None, description: str | None, project: str, actor: str | None, summary: str | None) -> None:
+            type_: str | None, description: str | None, project: str, actor: str | None, summary: str | None,
+            as_json: bool) -> None:
     """Publish a template file as the next version of NAME."""
     parameters = None
     if params is not None:
@@ -145,53 +161,73 @@ def publish(name: str, file: str, labels: tuple[str, ...], model: str | None, pa
     with registry() as reg:
         p = reg.publish(name, read_text(file), actor=required_actor(actor), summary=summary, project=project,
                         labels=labels, type=type_, description=description, model=model, parameters=parameters)
+    if as_json:
+        print_json(p)
+        return
     say(f"published {p.name} v{p.version}" + (f" labelled {', '.join(p.labels)}" if p.labels else ""))
 
 
 @prompt.command()
-@click.argument("name")
+@prompt_name_argument
 @click.argument("version", type=click.IntRange(min=1))
 @click.argument("label")
 @project_option
 @audit_options
-def label(name: str, version: int, label: str, project: str, actor: str | None, summary: str | None) -> None:
+@json_option
+def label(name: str, version: int, label: str, project: str, actor: str | None, summary: str | None,
+          as_json: bool) -> None:
     """Move LABEL to VERSION of NAME."""
     with registry() as reg:
         p = reg.set_label(name, version, label, actor=required_actor(actor), summary=summary, project=project)
+    if as_json:
+        print_json(p)
+        return
     say(f"{label} → {p.name} v{p.version}")
 
 
 @prompt.command()
-@click.argument("name")
+@prompt_name_argument
 @click.argument("label")
 @project_option
 @audit_options
-def unlabel(name: str, label: str, project: str, actor: str | None, summary: str | None) -> None:
+@json_option
+def unlabel(name: str, label: str, project: str, actor: str | None, summary: str | None, as_json: bool) -> None:
     """Take LABEL off the version of NAME that carries it."""
     with registry() as reg:
         version = reg.remove_label(name, label, actor=required_actor(actor), summary=summary, project=project)
+    if as_json:
+        print_json({"name": name, "label": label, "version": version})
+        return
     say(f"removed {label} from {name} v{version}")
 
 
 @prompt.command()
-@click.argument("name")
+@prompt_name_argument
 @click.argument("label", default="production")
 @project_option
 @audit_options
-def rollback(name: str, label: str, project: str, actor: str | None, summary: str | None) -> None:
+@json_option
+def rollback(name: str, label: str, project: str, actor: str | None, summary: str | None, as_json: bool) -> None:
     """Put LABEL (default production) back on the version it left at its last move."""
     with registry() as reg:
         version = reg.rollback_label(name, label, actor=required_actor(actor), summary=summary, project=project)
+    if as_json:
+        print_json({"name": name, "label": label, "version": version})
+        return
     say(f"{label} → {name} v{version} (rolled back)")
 
 
 @prompt.command()
-@click.argument("name")
+@prompt_name_argument
 @project_option
-def history(name: str, project: str) -> None:
+@json_option
+def history(name: str, project: str, as_json: bool) -> None:
     """Every label move of NAME: when, who, from which version to which, why."""
     with registry() as reg:
         moves = reg.history(name, project=project)
+    if as_json:
+        print_json(moves)
+        return
     table(f"Label history of {name}", ["when (UTC)", "label", "from", "to", "by", "summary"], [
         (m.changed_at.isoformat(sep=" ", timespec="seconds"), m.label,
          f"v{m.from_version}" if m.from_version else "—", f"v{m.to_version}" if m.to_version else "(removed)",
@@ -199,14 +235,18 @@ def history(name: str, project: str) -> None:
 
 
 @prompt.command()
-@click.argument("name")
+@prompt_name_argument
 @click.argument("v1", type=click.IntRange(min=1))
 @click.argument("v2", type=click.IntRange(min=1))
 @project_option
-def diff(name: str, v1: int, v2: int, project: str) -> None:
+@json_option
+def diff(name: str, v1: int, v2: int, project: str, as_json: bool) -> None:
     """Unified diff of the template and parameters from V1 to V2."""
     with registry() as reg:
         d = reg.diff(name, v1, v2, project=project)
+    if as_json:
+        print_json(d)
+        return
     if d.is_empty:
         say(f"{name} v{v1} and v{v2} have the same template and parameters")
         return
@@ -236,7 +276,8 @@ def export(file: str, project: str) -> None:
 @click.argument("file")
 @click.option("--project", "-p", default=None, help="Target project (default: the one named in the file).")
 @audit_options
-def import_(file: str, project: str | None, actor: str | None, summary: str | None) -> None:
+@json_option
+def import_(file: str, project: str | None, actor: str | None, summary: str | None, as_json: bool) -> None:
     """Load a prompt export (idempotent; all or nothing)."""
     try:
         document = json.loads(read_text(file))
@@ -247,6 +288,9 @@ def import_(file: str, project: str | None, actor: str | None, summary: str | No
     with registry() as reg:
         result = reg.import_prompts(document, actor=required_actor(actor),
                                     summary=summary or f"import of {os.path.basename(file)}", project=project)
+    if as_json:
+        print_json(result)
+        return
     table("Import", ["created", "unchanged", "relabelled"], [(result.created, result.unchanged, result.relabelled)])
 
 

@@ -17,8 +17,8 @@ from agent_loggy_db.backfill import (
     pending_count,
 )
 from agent_loggy_db.cli.db import command_pool, target_url
-from agent_loggy_db.cli.options import os_user, project_option
-from agent_loggy_db.cli.output import say, table, warn
+from agent_loggy_db.cli.options import json_option, os_user, project_option
+from agent_loggy_db.cli.output import print_json, say, table, warn
 from agent_loggy_db.cli.progress import progress_bar
 from agent_loggy_db.embedding import load_embedder
 from agent_loggy_db.errors import translated_errors
@@ -34,7 +34,8 @@ from agent_loggy_db.settings import Settings
 @click.option("--config", "config", default=None, metavar="NAME|ID",
               help="Fill the store of this embedding config (its current version by name, or an id), chunked as it "
                    "says; default: the vector(384) columns.")
-def embed(what: tuple[str, ...], project: str, batch_size: int, config: str | None) -> None:
+@json_option
+def embed(what: tuple[str, ...], project: str, batch_size: int, config: str | None, as_json: bool) -> None:
     """Compute the missing embeddings of prompts, context rules and documents with the local model.
 
     Walks each table once in batches (each batch committed, so a rerun goes on where one stopped);
@@ -74,6 +75,11 @@ def embed(what: tuple[str, ...], project: str, batch_size: int, config: str | No
                                                     actor=actor, on_batch=advance)
                     rows.append((name, filled.embedded, filled.chunks, filled.skipped))
                     windows.append(filled.window)
+    if as_json:
+        print_json({"embedder": embedder.name, "config": chosen, "windows": windows,
+                    "results": [{"what": name, "embedded": done, "chunks": chunks if chosen else None, "left": left}
+                                for name, done, chunks, left in rows]})
+        return
     if chosen is None:
         table(f"Embeddings computed with {embedder.name} in project {project}",
               ["what", "embedded", "left (text changed)"], [(name, done, left) for name, done, _, left in rows])
@@ -98,8 +104,9 @@ MODES = ("hybrid", "vector", "keyword", "fuzzy")
               help="Vector and hybrid: search this embedding config's store (default: the project's search config).")
 @click.option("--user", "-u", envvar="AGENT_LOGGY_USER", default=None,
               help="Act for this user of the application: their documents and the shared ones (env AGENT_LOGGY_USER).")
+@json_option
 def search(text: str, project: str, tags: str | None, mode: str, limit: int, config: str | None,
-           user: str | None) -> None:
+           user: str | None, as_json: bool) -> None:
     """Search the documents of a project for TEXT and print the best matches as a table.
 
     vector and hybrid embed TEXT with the local model (the extra embed); keyword and fuzzy need no
@@ -130,6 +137,9 @@ def search(text: str, project: str, tags: str | None, mode: str, limit: int, con
         else:
             hits = finder.hybrid_search_documents(text, project=project, limit=limit, tags=tag_list, user=user,
                                                   embedding_config=chosen)
+    if as_json:
+        print_json(hits)
+        return
     if not hits:
         say(f"no documents of project {project} match {text!r}" + (f" with tags {tags}" if tags else ""))
         return

@@ -6,49 +6,24 @@ Every command that prints data takes --json: one JSON document (times ISO 8601, 
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from collections.abc import Sequence
-from datetime import UTC, date, datetime, timedelta
-from decimal import Decimal
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import click
 
+from agent_loggy_db.cli.completion import prompt_name_argument
 from agent_loggy_db.cli.db import command_pool
-from agent_loggy_db.cli.options import audit_options, project_option, required_actor
-from agent_loggy_db.cli.output import say, table, write_data
+from agent_loggy_db.cli.options import audit_options, json_option, project_option, required_actor
+from agent_loggy_db.cli.output import print_json, say, table, to_plain
 from agent_loggy_db.cli.prompt import prompt
 from agent_loggy_db.errors import ConfigurationError, MissingDependency
 from agent_loggy_db.runs import Comparison, Runs, VersionMetrics
 from agent_loggy_db.settings import Settings
 
 BUCKETS = {"hour": timedelta(hours=1), "day": timedelta(days=1), "week": timedelta(weeks=1)}
-json_option = click.option("--json", "as_json", is_flag=True, help="Print one JSON document instead of a table.")
-
-
-def _plain(value: Any) -> Any:
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, timedelta):
-        return value.total_seconds()
-    if isinstance(value, Decimal):
-        return float(value)
-    if hasattr(value, "items"):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    return value
-
-
-def print_json(value: Any) -> None:
-    """One JSON document on stdout (exact bytes in a pipe)."""
-    write_data(json.dumps(_plain(value), indent=2, ensure_ascii=False) + "\n", is_json=True)
-
-
 def _since(value: datetime | None, days: int | None) -> datetime | None:
     if value is not None and days is not None:
         raise click.UsageError("give --since or --days, not both")
@@ -107,7 +82,7 @@ def show_run(run_id: int, project: str, as_json: bool) -> None:
     if as_json:
         print_json({"run": run, "scores": scores})
         return
-    fields = _plain(run)
+    fields = to_plain(run)
     table(f"Run {run.id}", ["field", "value"], [
         (k, json.dumps(v, ensure_ascii=False) if isinstance(v, dict | list) else v) for k, v in fields.items()])
     table("Scores", ["name", "value", "scale", "category", "source", "given by", "comment"], [
@@ -117,13 +92,17 @@ def show_run(run_id: int, project: str, as_json: bool) -> None:
 
 @runs_group.command("partitions")
 @click.option("--ahead", type=click.IntRange(0, 120), default=12, show_default=True, help="Months ahead to add.")
-def partitions(ahead: int) -> None:
+@json_option
+def partitions(ahead: int, as_json: bool) -> None:
     """Add the monthly partitions of runs up to AHEAD months from now (agent_loggy_admin only)."""
     now = datetime.now(UTC)
     with _runs_pool() as pool, pool.connection() as conn:
         row = conn.execute("SELECT agent_loggy.ensure_run_partitions(%s, %s)",
                            (now, now + timedelta(days=31 * ahead))).fetchone()
     made = list(row[0]) if row else []
+    if as_json:
+        print_json({"added": made})
+        return
     say(f"added {', '.join(made)}" if made else "every month has its partition already")
 
 
@@ -132,7 +111,8 @@ def partitions(ahead: int) -> None:
               help="Retire the runs that started before this day (UTC).")
 @click.option("--detach-only", is_flag=True, help="Keep the retired months as tables of their own (for archiving).")
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
-def retire(before: datetime, detach_only: bool, yes: bool) -> None:
+@json_option
+def retire(before: datetime, detach_only: bool, yes: bool, as_json: bool) -> None:
     """Retire old runs with their scores: whole months are detached (and dropped), the rest deleted (admin only)."""
     if not yes:
         click.confirm(f"retire every run that started before {before:%Y-%m-%d} (UTC)?", abort=True, err=True)
@@ -140,6 +120,9 @@ def retire(before: datetime, detach_only: bool, yes: bool) -> None:
         row = conn.execute("SELECT agent_loggy.drop_runs_before(%s, %s)",
                            (before.replace(tzinfo=UTC), detach_only)).fetchone()
     done = list(row[0]) if row else []
+    if as_json:
+        print_json({"retired": done})
+        return
     say(f"retired {', '.join(done)}" if done else "nothing to retire")
 
 
@@ -159,7 +142,7 @@ def _score_cell(m: VersionMetrics, name: str) -> str:
 
 
 @prompt.command("metrics")
-@click.argument("name")
+@prompt_name_argument
 @project_option
 @click.option("--since", type=click.DateTime(), default=None, help="Runs that started at or after (UTC).")
 @click.option("--days", type=click.IntRange(1, 3660), default=None, help="Runs of the last DAYS days.")
@@ -183,7 +166,7 @@ def metrics(name: str, project: str, since: datetime | None, days: int | None, u
 
 
 @prompt.command("compare")
-@click.argument("name")
+@prompt_name_argument
 @click.argument("a")
 @click.argument("b")
 @click.option("--score", "-s", required=True, help="The run score to compare (e.g. relevance).")
@@ -197,7 +180,7 @@ def compare(name: str, a: str, b: str, score: str, project: str, since: datetime
     with _runs_pool() as pool:
         rows = Runs(pool).compare(name, a, b, score=score, since=_since(since, days), project=project)
     if as_json:
-        print_json([{**_plain(c), "significant": c.significant} for c in rows])
+        print_json([{**to_plain(c), "significant": c.significant} for c in rows])
         return
     table(f"{name}: {a} (version {rows[0].version_a}) against {b} (version {rows[0].version_b})",
           ["metric", "n a", "n b", "a", "b", "b - a", "95% interval", "tells apart", "method"],
@@ -211,24 +194,28 @@ def _comparison_row(c: Comparison) -> tuple[Any, ...]:
 
 
 @prompt.command("promote")
-@click.argument("name")
+@prompt_name_argument
 @click.argument("version", type=int)
 @click.argument("label")
 @project_option
 @click.option("--override", "override_reason", default=None, metavar="REASON",
               help="Admins: move the label although the promotion policy refuses it; REASON goes to the changelog.")
 @audit_options
+@json_option
 def promote(name: str, version: int, label: str, project: str, override_reason: str | None, actor: str | None,
-            summary: str | None) -> None:
+            summary: str | None, as_json: bool) -> None:
     """Move LABEL to VERSION of NAME under the label's promotion policy."""
     with _runs_pool() as pool:
         p = Runs(pool).promote(name, version, label, actor=required_actor(actor), project=project,
                                override_reason=override_reason)
+    if as_json:
+        print_json(p)
+        return
     say(f"{label} -> {p.name} v{p.version}" + (" (policy overridden)" if override_reason else ""))
 
 
 @prompt.command("plot")
-@click.argument("name")
+@prompt_name_argument
 @click.option("--score", "-s", default=None, help="Plot this run score's mean (default: the valid-output rate).")
 @project_option
 @click.option("--days", type=click.IntRange(1, 3660), default=30, show_default=True)
@@ -294,14 +281,18 @@ def policy_group() -> None:
               help="How far below the holder's mean (default 0).")
 @click.option("--window-days", type=click.IntRange(1, 3650), default=30, show_default=True)
 @audit_options
+@json_option
 def set_policy(label: str, project: str, min_runs: int, max_error_rate: float | None, min_valid_rate: float | None,
                score: str | None, tolerance: float | None, window_days: int, actor: str | None,
-               summary: str | None) -> None:
+               summary: str | None, as_json: bool) -> None:
     """Set the promotion policy of LABEL (agent_loggy_admin only)."""
     with _runs_pool() as pool:
         p = Runs(pool).set_policy(label, project=project, min_runs=min_runs, max_error_rate=max_error_rate,
                                   min_valid_rate=min_valid_rate, score=score, tolerance=tolerance,
                                   window=timedelta(days=window_days), actor=required_actor(actor))
+    if as_json:
+        print_json(p)
+        return
     say(f"policy of {p.label} in {p.project} set")
 
 
@@ -325,10 +316,14 @@ def show_policies(project: str, as_json: bool) -> None:
 @policy_group.command("remove")
 @click.argument("label")
 @project_option
-def remove_policy(label: str, project: str) -> None:
+@json_option
+def remove_policy(label: str, project: str, as_json: bool) -> None:
     """Remove the promotion policy of LABEL (agent_loggy_admin only)."""
     with _runs_pool() as pool, pool.connection() as conn:
         row = conn.execute("SELECT agent_loggy.remove_promotion_policy(%s, %s)", (label, project)).fetchone()
+    if as_json:
+        print_json({"label": label, "project": project, "removed": bool(row and row[0])})
+        return
     say(f"removed the policy of {label}" if row and row[0] else f"{label} had no policy in {project}")
 
 
