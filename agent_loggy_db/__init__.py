@@ -28,7 +28,7 @@ from agent_loggy_db.errors import (
     map_error,
     translated_errors,
 )
-from agent_loggy_db.models import ImportSummary, LabelMove, Prompt, PromptDiff, PromptSummary
+from agent_loggy_db.models import ImportSummary, LabelMove, Prompt, PromptChange, PromptDiff, PromptSummary
 from agent_loggy_db.pool import (
     bind_transaction,
     bind_transaction_async,
@@ -41,7 +41,7 @@ from agent_loggy_db.pool import (
     pipelined_transaction_async,
 )
 from agent_loggy_db.prompts import AsyncPromptRegistry, PromptRegistry
-from agent_loggy_db.rendering import render, template_variables
+from agent_loggy_db.rendering import TemplateSyntaxWarning, render, render_chat, template_variables
 from agent_loggy_db.runs import (
     AsyncRuns,
     Comparison,
@@ -101,6 +101,7 @@ __all__ = [
     "PermissionDenied",
     "PromotionPolicy",
     "Prompt",
+    "PromptChange",
     "PromptDiff",
     "PromptHit",
     "PromptNotFound",
@@ -112,6 +113,7 @@ __all__ = [
     "Search",
     "ServerError",
     "Settings",
+    "TemplateSyntaxWarning",
     "UnexpectedVariables",
     "UnreadableValue",
     "UnsafePickle",
@@ -131,6 +133,7 @@ __all__ = [
     "pipelined_transaction",
     "pipelined_transaction_async",
     "render",
+    "render_chat",
     "template_variables",
     "translated_errors",
 ]

@@ -98,8 +98,8 @@ class Prompt:
 
     def to_langchain(self) -> Any:
         """This prompt as a LangChain PromptTemplate (text) or ChatPromptTemplate (chat; placeholders as
-        MessagesPlaceholder), in the syntax LangChain reads it with: f-string for brace, mustache for
-        mustache. Needs the langchain extra (pip install 'agent-loggy-db[langchain]')."""
+        MessagesPlaceholder). Either syntax becomes an f-string template that formats string values as
+        compile() does. Needs the langchain extra (pip install 'agent-loggy-db[langchain]')."""
         from agent_loggy_db.langchain_prompts import to_langchain
 
         return to_langchain(self)

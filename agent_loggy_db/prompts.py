@@ -11,6 +11,7 @@ pool.pipelined_transaction for a call of several statements).
 from __future__ import annotations
 
 import contextlib
+import warnings
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ from agent_loggy_db.cache import MAX_ENTRIES, POSITION_SQL, AsyncListener, Cache
 from agent_loggy_db.errors import (
     ConfigurationError,
     ConnectionFailed,
+    InvalidInput,
     NotFound,
     PromptNotFound,
     ReplicaBehind,
@@ -43,6 +45,7 @@ from agent_loggy_db.pool import (
     wait_replayed,
     wait_replayed_async,
 )
+from agent_loggy_db.rendering import TemplateSyntaxWarning, double_brace_notice
 from agent_loggy_db.settings import Settings
 from agent_loggy_db.urls import to_libpq
 
@@ -101,6 +104,20 @@ def _json(value: Any) -> Jsonb:
     """jsonb of a mapping (read-only ones too) or of any other JSON value (SQL then names what is wrong);
     text PostgreSQL cannot hold and values json cannot write become InvalidInput (see values.jsonb)."""
     return jsonb(dict(value) if isinstance(value, Mapping) else value)
+
+
+def _tags(tags: Sequence[str]) -> list[str]:
+    """Tags as a list; a lone string is refused (list("prod") would be four tags)."""
+    if isinstance(tags, str):
+        raise InvalidInput(f"tags must be a sequence of strings, not the string {tags!r}")
+    return list(tags)
+
+
+def _warn_double_braces(prompt: Prompt) -> None:
+    """The WARNING SQL sent for a brace template holding {{identifier}}, as a Python warning."""
+    notice = double_brace_notice(prompt)
+    if notice:
+        warnings.warn(notice, TemplateSyntaxWarning, stacklevel=3)
 
 
 def _plain(messages: Any) -> Any:
@@ -163,13 +180,13 @@ class _Calls:
         messages = None if version.messages is None else _json(_plain(version.messages))
         params: tuple[Any, ...] = (name, template, project, list(labels), type, description, usage, model,
                                    None if parameters is None else _json(parameters), actor, version.syntax,
-                                   messages, list(version.tags), version.commit_message)
+                                   messages, _tags(version.tags), version.commit_message)
         return _write_then_resolve(sql, params, name, project)
 
     @staticmethod
     def set_tags(name: str, version: int, tags: Sequence[str], project: str) -> _Call[tuple[str, ...]]:
         sql = "SELECT agent_loggy.set_prompt_tags(%s::text, %s::integer, %s::text[], %s::text)"
-        return _Call(project, ((sql, (name, version, list(tags), project)),), lambda rows: tuple(_scalar(rows)),
+        return _Call(project, ((sql, (name, version, _tags(tags), project)),), lambda rows: tuple(_scalar(rows)),
                      writes=(project, name))
 
     @staticmethod
@@ -206,7 +223,7 @@ class _Calls:
     @staticmethod
     def list_prompts(project: str, tags: Sequence[str] | None) -> _Call[list[PromptSummary]]:
         sql = "SELECT * FROM agent_loggy.list_prompts(%s::text, %s::text[])"
-        params = (project, None if tags is None else list(tags))
+        params = (project, None if tags is None else _tags(tags))
         return _Call(project, ((sql, params),), lambda rows: [PromptSummary(**r) for r in rows])
 
     @staticmethod
@@ -337,10 +354,10 @@ class PromptRegistry:
 
     def get_prompt(self, name: str, *, label: str = "production", version: int | None = None,
                    project: str = "default", fallback_labels: Sequence[str] = (),
-                   fallback: str | None = None) -> Prompt:
+                   fallback: str | None = None, fallback_syntax: str = "brace") -> Prompt:
         """The version carrying `label` (then each fallback label; "latest" = highest active), or exactly
-        `version`. With `fallback` (a template), a failure to resolve (not found, database unreachable,
-        a row that cannot be decoded) returns Prompt(is_fallback=True)."""
+        `version`. With `fallback` (a template, of `fallback_syntax`), a failure to resolve (not found,
+        database unreachable, a row that cannot be decoded) returns Prompt(is_fallback=True)."""
         key = _cache_key(name, label, project, version, fallback_labels)
         cached = self.cache.get(key)
         if cached is not None:
@@ -351,7 +368,7 @@ class PromptRegistry:
         except (PromptNotFound, ConnectionFailed, UnreadableValue):
             if fallback is None:
                 raise
-            return Prompt.fallback(name, fallback, project=project)
+            return Prompt.fallback(name, fallback, project=project, syntax=fallback_syntax)
         self.cache.put(key, prompt, generation)
         return prompt
 
@@ -365,7 +382,9 @@ class PromptRegistry:
         call = _Calls.publish(name, template, actor=actor, project=project, labels=labels, type=type,
                               description=description, usage=usage, model=model, parameters=parameters,
                               version=PublishedVersion(syntax, messages, tags, commit_message))
-        return self._run(call, actor=actor, summary=summary)
+        published = self._run(call, actor=actor, summary=summary)
+        _warn_double_braces(published)
+        return published
 
     def set_tags(self, name: str, version: int, tags: Sequence[str], *, actor: str, summary: str | None = None,
                  project: str = "default") -> tuple[str, ...]:
@@ -491,7 +510,7 @@ class AsyncPromptRegistry:
 
     async def get_prompt(self, name: str, *, label: str = "production", version: int | None = None,
                          project: str = "default", fallback_labels: Sequence[str] = (),
-                         fallback: str | None = None) -> Prompt:
+                         fallback: str | None = None, fallback_syntax: str = "brace") -> Prompt:
         """See PromptRegistry.get_prompt."""
         if self._listener is not None:
             self._listener.start()
@@ -506,7 +525,7 @@ class AsyncPromptRegistry:
         except (PromptNotFound, ConnectionFailed, UnreadableValue):
             if fallback is None:
                 raise
-            return Prompt.fallback(name, fallback, project=project)
+            return Prompt.fallback(name, fallback, project=project, syntax=fallback_syntax)
         self.cache.put(key, prompt, generation)
         return prompt
 
@@ -520,7 +539,9 @@ class AsyncPromptRegistry:
         call = _Calls.publish(name, template, actor=actor, project=project, labels=labels, type=type,
                               description=description, usage=usage, model=model, parameters=parameters,
                               version=PublishedVersion(syntax, messages, tags, commit_message))
-        return await self._run(call, actor=actor, summary=summary)
+        published = await self._run(call, actor=actor, summary=summary)
+        _warn_double_braces(published)
+        return published
 
     async def set_tags(self, name: str, version: int, tags: Sequence[str], *, actor: str,
                        summary: str | None = None, project: str = "default") -> tuple[str, ...]:

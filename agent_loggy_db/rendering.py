@@ -40,6 +40,21 @@ def _token(syntax: str) -> re.Pattern[str]:
             from None
 
 
+class TemplateSyntaxWarning(UserWarning):
+    """A brace template holds {{identifier}}: it renders as a literal {identifier}, not a variable."""
+
+
+def double_brace_notice(prompt: Any) -> str | None:
+    """What SQL's WARNING says when a brace prompt holds {{identifier}} (rendered as a literal
+    {identifier}); None otherwise. `prompt`: anything with name, version, syntax, template."""
+    found = TOKENS["mustache"].search(prompt.template) if prompt.syntax == "brace" else None
+    if found is None:
+        return None
+    return (f"prompt {prompt.name!r} version {prompt.version} uses brace syntax, where {found.group(0)} is the "
+            f"literal text {render(found.group(0), {})}, not a variable (publish with syntax mustache if it "
+            "is meant as one)")
+
+
 def template_variables(template: str, syntax: str = "brace") -> tuple[str, ...]:
     """Distinct placeholders in order of first appearance (as the prompts.variables column)."""
     names = (m.group(1) for m in _token(syntax).finditer(template) if m.group(1))

@@ -354,9 +354,11 @@ def _rendered(prompt: Prompt, variables: Mapping[str, Any]) -> str | None:
     """The rendered prompt as text (a chat prompt's messages as compact JSON), for its hash."""
     try:
         rendered = prompt.compile(variables)
-    except Exception:  # the agent may render otherwise; the hash is then left out
+        if isinstance(rendered, str):
+            return rendered
+        return json.dumps(rendered, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    except Exception:  # the agent may render otherwise (or pass values JSON cannot write); no hash then
         return None
-    return rendered if isinstance(rendered, str) else json.dumps(rendered, ensure_ascii=False, separators=(",", ":"))
 
 
 # Statements (shared by Runs and AsyncRuns) ---------------------------------------------------------------------

@@ -1022,13 +1022,13 @@ COMMENT ON FUNCTION agent_loggy.invalid_labels(p_labels text[]) IS 'The labels i
 
 CREATE FUNCTION agent_loggy.invalid_tags(p_tags text[]) RETURNS text[]
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    RETURN ARRAY(SELECT t.t FROM unnest(invalid_tags.p_tags) t(t) WHERE ((t.t IS NULL) OR ((length(t.t) < 1) OR (length(t.t) > 64)) OR (t.t ~ '[[:cntrl:]]'::text) OR (t.t <> btrim(t.t))));
+    RETURN ARRAY(SELECT t.t FROM unnest(invalid_tags.p_tags) t(t) WHERE ((t.t IS NULL) OR ((length(t.t) < 1) OR (length(t.t) > 64)) OR (t.t <> btrim(t.t)) OR (t.t ~ '[[:cntrl:]\u00a0\u00ad\u1680\u180e\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\ufeff]'::text)));
 
 --
 -- Name: FUNCTION invalid_tags(p_tags text[]); Type: COMMENT; Schema: agent_loggy; Owner: -
 --
 
-COMMENT ON FUNCTION agent_loggy.invalid_tags(p_tags text[]) IS 'The tags in p_tags that may not be stored: NULL, empty, longer than 64 characters, with control characters or with leading or trailing spaces. Empty when all are valid.';
+COMMENT ON FUNCTION agent_loggy.invalid_tags(p_tags text[]) IS 'The tags in p_tags that may not be stored: NULL, empty, longer than 64 characters, with leading or trailing spaces, or holding a control character, an invisible format character (zero-width, bidi) or a space other than U+0020 (so that no tag looks like another). Empty when all are valid.';
 
 --
 -- Name: is_readable_json(jsonb); Type: FUNCTION; Schema: agent_loggy; Owner: -
@@ -1452,7 +1452,7 @@ CREATE TABLE agent_loggy.prompts (
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     output_schema jsonb,
-    syntax text DEFAULT 'brace'::text NOT NULL,
+    syntax text NOT NULL,
     messages jsonb,
     tags text[] DEFAULT '{}'::text[] NOT NULL,
     commit_message text,
@@ -1567,7 +1567,7 @@ COMMENT ON COLUMN agent_loggy.prompts.output_schema IS 'JSON Schema (an object) 
 -- Name: COLUMN prompts.syntax; Type: COMMENT; Schema: agent_loggy; Owner: -
 --
 
-COMMENT ON COLUMN agent_loggy.prompts.syntax IS 'Placeholder syntax of the template (or of the messages'' contents): brace ({name}; {{ and }} are literal braces) or mustache ({{name}} or {{ name }}; every other brace is literal).';
+COMMENT ON COLUMN agent_loggy.prompts.syntax IS 'Placeholder syntax of the template (or of the messages'' contents): brace ({name}; {{ and }} are literal braces) or mustache ({{name}} or {{ name }}; every other brace is literal). A new version inserted without one takes the previous version''s (brace for a first version).';
 
 --
 -- Name: COLUMN prompts.messages; Type: COMMENT; Schema: agent_loggy; Owner: -
@@ -1938,7 +1938,23 @@ DECLARE
     bad text[];
     mustache text := agent_loggy.template_pattern('mustache');
     literal text;
+    prev_syntax text;
+    prev_version integer;
+    prev_chat boolean;
 BEGIN
+    IF TG_OP = 'INSERT' THEN
+        SELECT t.syntax, t.version, t.messages IS NOT NULL INTO prev_syntax, prev_version, prev_chat
+        FROM agent_loggy.prompts AS t
+        WHERE t.project = NEW.project AND t.name = NEW.name AND t.version < NEW.version
+        ORDER BY t.version DESC
+        LIMIT 1;
+        NEW.syntax := coalesce(NEW.syntax, prev_syntax, 'brace');
+        IF prev_chat AND NEW.messages IS NULL THEN
+            PERFORM agent_loggy.raise_check_violation('prompts', 'prompts_messages_check',
+                format('%s has no messages, but version %s has: every version of a chat prompt carries messages',
+                       what, prev_version), 'Publish messages, or publish under a new name.');
+        END IF;
+    END IF;
     IF NEW.syntax IS NULL OR NEW.syntax NOT IN ('brace', 'mustache') THEN
         PERFORM agent_loggy.raise_check_violation('prompts', 'prompts_syntax_check',
             format('invalid template syntax %s for %s', quote_nullable(NEW.syntax), what),
@@ -1960,8 +1976,8 @@ BEGIN
     bad := agent_loggy.invalid_tags(NEW.tags);
     IF NEW.tags IS NULL OR cardinality(bad) > 0 THEN
         PERFORM agent_loggy.raise_check_violation('prompts', 'prompts_tags_check',
-            format('invalid tags %s for %s', coalesce(array_to_string(bad, ', ', 'NULL'), 'NULL'), what),
-            'A tag is 1-64 characters without control characters or leading or trailing spaces.');
+            format('invalid tags %s for %s', coalesce(agent_loggy.quoted_tags(bad), 'NULL'), what),
+            'A tag is 1-64 characters, without leading or trailing spaces, control or invisible characters.');
     END IF;
     NEW.tags := ARRAY(SELECT DISTINCT t COLLATE "C" FROM unnest(NEW.tags) AS t ORDER BY 1);
     IF cardinality(NEW.tags) > 64 THEN
@@ -1990,7 +2006,7 @@ $$;
 -- Name: FUNCTION check_prompt_format(); Type: COMMENT; Schema: agent_loggy; Owner: -
 --
 
-COMMENT ON FUNCTION agent_loggy.check_prompt_format() IS 'BEFORE INSERT/UPDATE trigger of prompts (t05, before the other checks): raises check_violation naming an invalid syntax, chat messages (only type chat carries them; see chat_messages_problem()), tags or commit message; derives template from messages (chat_template_text()); normalises tags to distinct sorted values. A new brace version that holds {{identifier}} gets a WARNING: that renders as a literal {identifier}.';
+COMMENT ON FUNCTION agent_loggy.check_prompt_format() IS 'BEFORE INSERT/UPDATE trigger of prompts (t05, before the other checks): a new version without a syntax takes the previous version''s (brace for a first one), and one without messages after a version with messages is refused; raises check_violation naming an invalid syntax, chat messages (only type chat carries them; see chat_messages_problem()), tags or commit message; derives template from messages (chat_template_text()); normalises tags to distinct sorted values. A new brace version that holds {{identifier}} gets a WARNING: that renders as a literal {identifier}.';
 
 --
 -- Name: check_replayed(pg_lsn); Type: FUNCTION; Schema: agent_loggy; Owner: -
@@ -2315,6 +2331,32 @@ $$;
 --
 
 COMMENT ON FUNCTION agent_loggy.checked_project(p_project text) IS 'Returns p_project when it is a valid project name the caller may use (check_project_access), else raises SQLSTATE 22023 (invalid name) or 42501 (not the bound project). Functions taking a project argument call it first.';
+
+--
+-- Name: checked_prompt_tags(text[]); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.checked_prompt_tags(p_tags text[]) RETURNS text[]
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    bad text[] := agent_loggy.invalid_tags(p_tags);
+BEGIN
+    IF p_tags IS NULL OR cardinality(bad) > 0 THEN
+        RAISE EXCEPTION 'invalid tags %: %', coalesce(agent_loggy.quoted_tags(bad), 'NULL'),
+            'a tag is 1-64 characters, without leading or trailing spaces, control or invisible characters'
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    RETURN p_tags;
+END
+$$;
+
+--
+-- Name: FUNCTION checked_prompt_tags(p_tags text[]); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.checked_prompt_tags(p_tags text[]) IS 'Returns p_tags when every tag is valid (invalid_tags()), else raises 22023 naming each invalid one, quoted.';
 
 --
 -- Name: checked_query_text(text); Type: FUNCTION; Schema: agent_loggy; Owner: -
@@ -4765,14 +4807,14 @@ BEGIN
         WITH i AS (
             SELECT r.name, r.version, coalesce(r.type, 'text') AS type, r.template, r.description, r.usage, r.model,
                    coalesce(r.parameters, '{}') AS parameters, coalesce(r.labels, '{}') AS labels,
-                   coalesce(r.is_active, true) AS is_active, coalesce(r.syntax, 'brace') AS syntax, r.messages
+                   coalesce(r.is_active, true) AS is_active, coalesce(r.syntax, 'brace') AS syntax, r.messages, coalesce(r.tags, '{}') AS tags, r.commit_message
             FROM jsonb_to_recordset(entries) AS r(name text, version integer, type text, template text,
-                description text, usage text, model text, parameters jsonb, labels text[], is_active boolean, syntax text, messages jsonb))
+                description text, usage text, model text, parameters jsonb, labels text[], is_active boolean, syntax text, messages jsonb, tags text[], commit_message text))
         SELECT format('prompt %s version %s: %s', quote_literal(i.name), i.version, w.why)
         FROM i
         CROSS JOIN LATERAL (VALUES
             (CASE WHEN NOT agent_loggy.is_valid_name(i.name) THEN 'invalid prompt name' END),
-            (CASE WHEN i.version < 1 THEN 'version must be a number from 1' END), (CASE WHEN i.syntax NOT IN ('brace', 'mustache') THEN format('invalid syntax %s: expected brace or mustache', quote_literal(i.syntax)) END), (CASE WHEN i.messages IS NOT NULL AND i.type <> 'chat' THEN format('has messages but type %s: only chat prompts carry messages', i.type) ELSE agent_loggy.chat_messages_problem(i.messages) END),
+            (CASE WHEN i.version < 1 THEN 'version must be a number from 1' END), (CASE WHEN i.syntax NOT IN ('brace', 'mustache') THEN format('invalid syntax %s: expected brace or mustache', quote_literal(i.syntax)) END), (CASE WHEN i.messages IS NOT NULL AND i.type <> 'chat' THEN format('has messages but type %s: only chat prompts carry messages', i.type) ELSE agent_loggy.chat_messages_problem(i.messages) END), (CASE WHEN cardinality(agent_loggy.invalid_tags(i.tags)) > 0 OR cardinality(i.tags) > 64 THEN format('invalid tags %s (at most 64, each 1-64 characters without leading or trailing spaces, control or invisible characters)', coalesce(agent_loggy.quoted_tags(agent_loggy.invalid_tags(i.tags)), 'beyond 64')) END), (CASE WHEN length(i.commit_message) NOT BETWEEN 1 AND 10000 THEN format('commit message of %s characters: expected 1 to 10000', length(i.commit_message)) END),
             (CASE WHEN cardinality(agent_loggy.invalid_labels(i.labels)) > 0
                   THEN format('invalid labels %s', array_to_string(agent_loggy.invalid_labels(i.labels), ', ', 'NULL')) END),
             (CASE WHEN cardinality(i.labels) > 0 AND NOT i.is_active THEN 'an inactive version cannot carry labels' END),
@@ -5095,7 +5137,7 @@ CREATE FUNCTION agent_loggy.list_prompts(p_project text DEFAULT 'default'::text,
     FROM agent_loggy.prompts AS t
     WHERE t.project = p_project
     GROUP BY t.name
-    HAVING p_tags IS NULL OR bool_or(t.tags @> p_tags)
+    HAVING p_tags IS NULL OR bool_or(t.tags @> agent_loggy.checked_prompt_tags(p_tags))
     ORDER BY t.name COLLATE "C";
 $$;
 
@@ -5103,7 +5145,7 @@ $$;
 -- Name: FUNCTION list_prompts(p_project text, p_tags text[]); Type: COMMENT; Schema: agent_loggy; Owner: -
 --
 
-COMMENT ON FUNCTION agent_loggy.list_prompts(p_project text, p_tags text[]) IS 'One row per prompt of a project: type and model of its highest version, highest version, number of active versions, labels as {"label": version}, last change, and the tags of all its versions. With p_tags, only prompts one of whose versions carries every one of them.';
+COMMENT ON FUNCTION agent_loggy.list_prompts(p_project text, p_tags text[]) IS 'One row per prompt of a project: type and model of its highest version, highest version, number of active versions, labels as {"label": version}, last change, and the tags of all its versions. With p_tags, only prompts one of whose versions carries every one of them (an invalid tag: 22023).';
 
 --
 -- Name: load_staged_documents(text, text, bigint, boolean); Type: FUNCTION; Schema: agent_loggy; Owner: -
@@ -6722,6 +6764,20 @@ $$;
 COMMENT ON FUNCTION agent_loggy.prompt_version_metrics(p_name text, p_project text, p_since timestamp with time zone, p_until timestamp with time zone, p_bucket interval) IS 'Per version of prompt p_name in p_project (and per p_bucket of started_at when given, binned from 2000-01-01 UTC), over runs that started in [p_since, p_until): runs, errors and error rate, runs validated against the output schema and the valid rate among them, p50 / p95 latency, token and cost totals, and per numeric run score {count, mean, p50}. Exact: reads the runs of the window (partitions outside it are skipped), as the caller (row level security applies).';
 
 --
+-- Name: quoted_tags(text[]); Type: FUNCTION; Schema: agent_loggy; Owner: -
+--
+
+CREATE FUNCTION agent_loggy.quoted_tags(p_tags text[]) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN (SELECT string_agg(quote_nullable(u.t), ', '::text ORDER BY u.n) AS string_agg FROM unnest(quoted_tags.p_tags) WITH ORDINALITY u(t, n));
+
+--
+-- Name: FUNCTION quoted_tags(p_tags text[]); Type: COMMENT; Schema: agent_loggy; Owner: -
+--
+
+COMMENT ON FUNCTION agent_loggy.quoted_tags(p_tags text[]) IS 'Tags as a list of quoted literals for a message (so that an empty or blank tag shows), NULL for none.';
+
+--
 -- Name: recall_fact(text, text, text); Type: FUNCTION; Schema: agent_loggy; Owner: -
 --
 
@@ -7942,6 +7998,10 @@ BEGIN
     IF p_tags IS NULL THEN
         RAISE EXCEPTION 'tags must be an array (empty to remove every tag), not NULL' USING ERRCODE = 'invalid_parameter_value';
     END IF;
+    IF p_version IS NULL THEN
+        RAISE EXCEPTION 'a version number is needed, not NULL' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    PERFORM agent_loggy.checked_prompt_tags(p_tags);
     UPDATE agent_loggy.prompts AS t SET tags = p_tags
     WHERE t.project = p_project AND t.name = p_name AND t.version = p_version
     RETURNING t.tags INTO stored;
@@ -14912,6 +14972,13 @@ REVOKE ALL ON FUNCTION agent_loggy.checked_project(p_project text) FROM PUBLIC;
 GRANT ALL ON FUNCTION agent_loggy.checked_project(p_project text) TO agent_loggy_reader;
 
 --
+-- Name: FUNCTION checked_prompt_tags(p_tags text[]); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.checked_prompt_tags(p_tags text[]) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.checked_prompt_tags(p_tags text[]) TO agent_loggy_reader;
+
+--
 -- Name: FUNCTION checked_query_text(p_query_text text); Type: ACL; Schema: agent_loggy; Owner: -
 --
 
@@ -15795,6 +15862,13 @@ GRANT ALL ON FUNCTION agent_loggy.prompt_variables(p_template text, p_syntax tex
 
 REVOKE ALL ON FUNCTION agent_loggy.prompt_version_metrics(p_name text, p_project text, p_since timestamp with time zone, p_until timestamp with time zone, p_bucket interval) FROM PUBLIC;
 GRANT ALL ON FUNCTION agent_loggy.prompt_version_metrics(p_name text, p_project text, p_since timestamp with time zone, p_until timestamp with time zone, p_bucket interval) TO agent_loggy_reader;
+
+--
+-- Name: FUNCTION quoted_tags(p_tags text[]); Type: ACL; Schema: agent_loggy; Owner: -
+--
+
+REVOKE ALL ON FUNCTION agent_loggy.quoted_tags(p_tags text[]) FROM PUBLIC;
+GRANT ALL ON FUNCTION agent_loggy.quoted_tags(p_tags text[]) TO agent_loggy_reader;
 
 --
 -- Name: FUNCTION recall_fact(p_key text, p_user text, p_project text); Type: ACL; Schema: agent_loggy; Owner: -

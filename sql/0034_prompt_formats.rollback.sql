@@ -2,6 +2,20 @@
 -- this migration replaced gets its 0033 definition, grants and comment back.
 DO $$ BEGIN PERFORM '[1]'::vector <=> '[1]'::vector; END $$;  -- pgvector loaded (functions with its settings)
 
+-- Refused while a prompt version uses what 0033 cannot render: it would serve those versions as brace text.
+DO $$
+DECLARE
+    n bigint;
+BEGIN
+    SELECT count(*) INTO n FROM agent_loggy.prompts WHERE syntax <> 'brace' OR messages IS NOT NULL;
+    IF n > 0 THEN
+        RAISE EXCEPTION 'rollback of 0034_prompt_formats refused: % prompt versions use the mustache syntax or chat messages, which before 0034 would render as brace text', n
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  HINT = 'Delete those versions first (agent_loggy_admin), or keep 0034.';
+    END IF;
+END
+$$;
+
 DO $$
 DECLARE
     changes text[] := ARRAY[
@@ -16,13 +30,13 @@ DECLARE
          'labels and tags as arrays of strings, parameters as an object, is_active as a boolean, syntax and commit_message as strings and messages as an array'],
         ['agent_loggy.import_prompts(jsonb, text)',
          'coalesce(r.is_active, true) AS is_active',
-         'coalesce(r.is_active, true) AS is_active, coalesce(r.syntax, ''brace'') AS syntax, r.messages'],
+         'coalesce(r.is_active, true) AS is_active, coalesce(r.syntax, ''brace'') AS syntax, r.messages, coalesce(r.tags, ''{}'') AS tags, r.commit_message'],
         ['agent_loggy.import_prompts(jsonb, text)',
          'description text, usage text, model text, parameters jsonb, labels text[], is_active boolean))',
-         'description text, usage text, model text, parameters jsonb, labels text[], is_active boolean, syntax text, messages jsonb))'],
+         'description text, usage text, model text, parameters jsonb, labels text[], is_active boolean, syntax text, messages jsonb, tags text[], commit_message text))'],
         ['agent_loggy.import_prompts(jsonb, text)',
          '(CASE WHEN i.version < 1 THEN ''version must be a number from 1'' END),',
-         '(CASE WHEN i.version < 1 THEN ''version must be a number from 1'' END), (CASE WHEN i.syntax NOT IN (''brace'', ''mustache'') THEN format(''invalid syntax %s: expected brace or mustache'', quote_literal(i.syntax)) END), (CASE WHEN i.messages IS NOT NULL AND i.type <> ''chat'' THEN format(''has messages but type %s: only chat prompts carry messages'', i.type) ELSE agent_loggy.chat_messages_problem(i.messages) END),'],
+         '(CASE WHEN i.version < 1 THEN ''version must be a number from 1'' END), (CASE WHEN i.syntax NOT IN (''brace'', ''mustache'') THEN format(''invalid syntax %s: expected brace or mustache'', quote_literal(i.syntax)) END), (CASE WHEN i.messages IS NOT NULL AND i.type <> ''chat'' THEN format(''has messages but type %s: only chat prompts carry messages'', i.type) ELSE agent_loggy.chat_messages_problem(i.messages) END), (CASE WHEN cardinality(agent_loggy.invalid_tags(i.tags)) > 0 OR cardinality(i.tags) > 64 THEN format(''invalid tags %s (at most 64, each 1-64 characters without leading or trailing spaces, control or invisible characters)'', coalesce(agent_loggy.quoted_tags(agent_loggy.invalid_tags(i.tags)), ''beyond 64'')) END), (CASE WHEN length(i.commit_message) NOT BETWEEN 1 AND 10000 THEN format(''commit message of %s characters: expected 1 to 10000'', length(i.commit_message)) END),'],
         ['agent_loggy.import_prompts(jsonb, text)',
          'AND (t.type, t.template, t.description, t.usage, t.model, t.parameters)',
          'AND (t.type, CASE WHEN t.messages IS NULL THEN t.template END, t.description, t.usage, t.model, t.parameters, t.syntax, t.messages)'],
@@ -106,6 +120,8 @@ ALTER TABLE agent_loggy.prompts
     DROP CONSTRAINT prompts_syntax_check, DROP CONSTRAINT prompts_messages_check,
     DROP CONSTRAINT prompts_tags_check, DROP CONSTRAINT prompts_commit_message_check,
     DROP COLUMN syntax, DROP COLUMN messages, DROP COLUMN tags, DROP COLUMN commit_message;
+DROP FUNCTION agent_loggy.checked_prompt_tags(text[]);
+DROP FUNCTION agent_loggy.quoted_tags(text[]);
 DROP FUNCTION agent_loggy.invalid_tags(text[]);
 DROP FUNCTION agent_loggy.render_chat(jsonb, jsonb, text);
 DROP FUNCTION agent_loggy.prompt_variables(text, text, jsonb);

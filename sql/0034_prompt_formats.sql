@@ -27,8 +27,10 @@ ALTER TABLE agent_loggy.prompts
     ADD COLUMN messages jsonb,
     ADD COLUMN tags text[] NOT NULL DEFAULT '{}',
     ADD COLUMN commit_message text;
+-- no default from now on: a new version without a syntax takes its previous version's (check_prompt_format)
+ALTER TABLE agent_loggy.prompts ALTER COLUMN syntax DROP DEFAULT;
 COMMENT ON COLUMN agent_loggy.prompts.syntax IS
-    'Placeholder syntax of the template (or of the messages'' contents): brace ({name}; {{ and }} are literal braces) or mustache ({{name}} or {{ name }}; every other brace is literal).';
+    'Placeholder syntax of the template (or of the messages'' contents): brace ({name}; {{ and }} are literal braces) or mustache ({{name}} or {{ name }}; every other brace is literal). A new version inserted without one takes the previous version''s (brace for a first version).';
 COMMENT ON COLUMN agent_loggy.prompts.messages IS
     'A chat prompt''s messages (type chat): a JSON array of {"role": system|developer|user|assistant|tool, "content": templated text} and {"type": "placeholder", "name": identifier} standing for a list of messages given at render time. NULL for text prompts. template is then derived from it.';
 COMMENT ON COLUMN agent_loggy.prompts.tags IS
@@ -240,9 +242,34 @@ CREATE FUNCTION agent_loggy.invalid_tags(p_tags text[]) RETURNS text[]
     RETURN ARRAY(
         SELECT t
         FROM unnest(p_tags) AS t
-        WHERE t IS NULL OR length(t) NOT BETWEEN 1 AND 64 OR t ~ '[[:cntrl:]]' OR t <> btrim(t));
+        WHERE t IS NULL OR length(t) NOT BETWEEN 1 AND 64 OR t <> btrim(t)
+           OR t ~ '[[:cntrl:]\u00a0\u00ad\u1680\u180e\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\ufeff]');
 COMMENT ON FUNCTION agent_loggy.invalid_tags(text[]) IS
-    'The tags in p_tags that may not be stored: NULL, empty, longer than 64 characters, with control characters or with leading or trailing spaces. Empty when all are valid.';
+    'The tags in p_tags that may not be stored: NULL, empty, longer than 64 characters, with leading or trailing spaces, or holding a control character, an invisible format character (zero-width, bidi) or a space other than U+0020 (so that no tag looks like another). Empty when all are valid.';
+
+CREATE FUNCTION agent_loggy.checked_prompt_tags(p_tags text[]) RETURNS text[]
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    bad text[] := agent_loggy.invalid_tags(p_tags);
+BEGIN
+    IF p_tags IS NULL OR cardinality(bad) > 0 THEN
+        RAISE EXCEPTION 'invalid tags %: %', coalesce(agent_loggy.quoted_tags(bad), 'NULL'),
+            'a tag is 1-64 characters, without leading or trailing spaces, control or invisible characters'
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    RETURN p_tags;
+END
+$$;
+COMMENT ON FUNCTION agent_loggy.checked_prompt_tags(text[]) IS
+    'Returns p_tags when every tag is valid (invalid_tags()), else raises 22023 naming each invalid one, quoted.';
+
+CREATE FUNCTION agent_loggy.quoted_tags(p_tags text[]) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN (SELECT string_agg(quote_nullable(t), ', ' ORDER BY n) FROM unnest(p_tags) WITH ORDINALITY AS u(t, n));
+COMMENT ON FUNCTION agent_loggy.quoted_tags(text[]) IS
+    'Tags as a list of quoted literals for a message (so that an empty or blank tag shows), NULL for none.';
 
 ALTER TABLE agent_loggy.prompts
     ADD CONSTRAINT prompts_syntax_check CHECK (syntax IN ('brace', 'mustache')),
@@ -261,7 +288,23 @@ DECLARE
     bad text[];
     mustache text := agent_loggy.template_pattern('mustache');
     literal text;
+    prev_syntax text;
+    prev_version integer;
+    prev_chat boolean;
 BEGIN
+    IF TG_OP = 'INSERT' THEN
+        SELECT t.syntax, t.version, t.messages IS NOT NULL INTO prev_syntax, prev_version, prev_chat
+        FROM agent_loggy.prompts AS t
+        WHERE t.project = NEW.project AND t.name = NEW.name AND t.version < NEW.version
+        ORDER BY t.version DESC
+        LIMIT 1;
+        NEW.syntax := coalesce(NEW.syntax, prev_syntax, 'brace');
+        IF prev_chat AND NEW.messages IS NULL THEN
+            PERFORM agent_loggy.raise_check_violation('prompts', 'prompts_messages_check',
+                format('%s has no messages, but version %s has: every version of a chat prompt carries messages',
+                       what, prev_version), 'Publish messages, or publish under a new name.');
+        END IF;
+    END IF;
     IF NEW.syntax IS NULL OR NEW.syntax NOT IN ('brace', 'mustache') THEN
         PERFORM agent_loggy.raise_check_violation('prompts', 'prompts_syntax_check',
             format('invalid template syntax %s for %s', quote_nullable(NEW.syntax), what),
@@ -283,8 +326,8 @@ BEGIN
     bad := agent_loggy.invalid_tags(NEW.tags);
     IF NEW.tags IS NULL OR cardinality(bad) > 0 THEN
         PERFORM agent_loggy.raise_check_violation('prompts', 'prompts_tags_check',
-            format('invalid tags %s for %s', coalesce(array_to_string(bad, ', ', 'NULL'), 'NULL'), what),
-            'A tag is 1-64 characters without control characters or leading or trailing spaces.');
+            format('invalid tags %s for %s', coalesce(agent_loggy.quoted_tags(bad), 'NULL'), what),
+            'A tag is 1-64 characters, without leading or trailing spaces, control or invisible characters.');
     END IF;
     NEW.tags := ARRAY(SELECT DISTINCT t COLLATE "C" FROM unnest(NEW.tags) AS t ORDER BY 1);
     IF cardinality(NEW.tags) > 64 THEN
@@ -309,7 +352,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION agent_loggy.check_prompt_format() IS
-    'BEFORE INSERT/UPDATE trigger of prompts (t05, before the other checks): raises check_violation naming an invalid syntax, chat messages (only type chat carries them; see chat_messages_problem()), tags or commit message; derives template from messages (chat_template_text()); normalises tags to distinct sorted values. A new brace version that holds {{identifier}} gets a WARNING: that renders as a literal {identifier}.';
+    'BEFORE INSERT/UPDATE trigger of prompts (t05, before the other checks): a new version without a syntax takes the previous version''s (brace for a first one), and one without messages after a version with messages is refused; raises check_violation naming an invalid syntax, chat messages (only type chat carries them; see chat_messages_problem()), tags or commit message; derives template from messages (chat_template_text()); normalises tags to distinct sorted values. A new brace version that holds {{identifier}} gets a WARNING: that renders as a literal {identifier}.';
 CREATE TRIGGER t05_check_prompt_format BEFORE INSERT OR UPDATE ON agent_loggy.prompts
     FOR EACH ROW EXECUTE FUNCTION agent_loggy.check_prompt_format();
 
@@ -319,12 +362,14 @@ REVOKE ALL ON FUNCTION agent_loggy.template_pattern(text), agent_loggy.checked_s
     agent_loggy.template_variables(text, text), agent_loggy.render_prompt(text, jsonb, text),
     agent_loggy.chat_messages_problem(jsonb), agent_loggy.chat_template_text(jsonb),
     agent_loggy.prompt_variables(text, text, jsonb), agent_loggy.render_chat(jsonb, jsonb, text),
-    agent_loggy.invalid_tags(text[]), agent_loggy.check_prompt_format() FROM PUBLIC;
+    agent_loggy.invalid_tags(text[]), agent_loggy.checked_prompt_tags(text[]), agent_loggy.quoted_tags(text[]),
+    agent_loggy.check_prompt_format() FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION agent_loggy.template_pattern(text), agent_loggy.checked_syntax(text),
     agent_loggy.template_variables(text, text), agent_loggy.render_prompt(text, jsonb, text),
     agent_loggy.chat_messages_problem(jsonb), agent_loggy.chat_template_text(jsonb),
     agent_loggy.prompt_variables(text, text, jsonb), agent_loggy.render_chat(jsonb, jsonb, text),
-    agent_loggy.invalid_tags(text[]) TO agent_loggy_reader;
+    agent_loggy.invalid_tags(text[]), agent_loggy.checked_prompt_tags(text[]), agent_loggy.quoted_tags(text[])
+    TO agent_loggy_reader;
 
 -- variables follow the syntax and the messages (the trigger function keeps its name and grants)
 DO $$
@@ -356,6 +401,10 @@ BEGIN
     IF p_tags IS NULL THEN
         RAISE EXCEPTION 'tags must be an array (empty to remove every tag), not NULL' USING ERRCODE = 'invalid_parameter_value';
     END IF;
+    IF p_version IS NULL THEN
+        RAISE EXCEPTION 'a version number is needed, not NULL' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    PERFORM agent_loggy.checked_prompt_tags(p_tags);
     UPDATE agent_loggy.prompts AS t SET tags = p_tags
     WHERE t.project = p_project AND t.name = p_name AND t.version = p_version
     RETURNING t.tags INTO stored;
@@ -668,11 +717,11 @@ AS $$
     FROM agent_loggy.prompts AS t
     WHERE t.project = p_project
     GROUP BY t.name
-    HAVING p_tags IS NULL OR bool_or(t.tags @> p_tags)
+    HAVING p_tags IS NULL OR bool_or(t.tags @> agent_loggy.checked_prompt_tags(p_tags))
     ORDER BY t.name COLLATE "C";
 $$;
 COMMENT ON FUNCTION agent_loggy.list_prompts(text, text[]) IS
-    'One row per prompt of a project: type and model of its highest version, highest version, number of active versions, labels as {"label": version}, last change, and the tags of all its versions. With p_tags, only prompts one of whose versions carries every one of them.';
+    'One row per prompt of a project: type and model of its highest version, highest version, number of active versions, labels as {"label": version}, last change, and the tags of all its versions. With p_tags, only prompts one of whose versions carries every one of them (an invalid tag: 22023).';
 CALL agent_loggy.use_vector_schema('agent_loggy.list_prompts(text, text[])');
 REVOKE ALL ON FUNCTION agent_loggy.list_prompts(text, text[]) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION agent_loggy.list_prompts(text, text[]) TO agent_loggy_reader;
@@ -731,13 +780,13 @@ DECLARE
          'labels and tags as arrays of strings, parameters as an object, is_active as a boolean, syntax and commit_message as strings and messages as an array'],
         ['agent_loggy.import_prompts(jsonb, text)',
          'coalesce(r.is_active, true) AS is_active',
-         'coalesce(r.is_active, true) AS is_active, coalesce(r.syntax, ''brace'') AS syntax, r.messages'],
+         'coalesce(r.is_active, true) AS is_active, coalesce(r.syntax, ''brace'') AS syntax, r.messages, coalesce(r.tags, ''{}'') AS tags, r.commit_message'],
         ['agent_loggy.import_prompts(jsonb, text)',
          'description text, usage text, model text, parameters jsonb, labels text[], is_active boolean))',
-         'description text, usage text, model text, parameters jsonb, labels text[], is_active boolean, syntax text, messages jsonb))'],
+         'description text, usage text, model text, parameters jsonb, labels text[], is_active boolean, syntax text, messages jsonb, tags text[], commit_message text))'],
         ['agent_loggy.import_prompts(jsonb, text)',
          '(CASE WHEN i.version < 1 THEN ''version must be a number from 1'' END),',
-         '(CASE WHEN i.version < 1 THEN ''version must be a number from 1'' END), (CASE WHEN i.syntax NOT IN (''brace'', ''mustache'') THEN format(''invalid syntax %s: expected brace or mustache'', quote_literal(i.syntax)) END), (CASE WHEN i.messages IS NOT NULL AND i.type <> ''chat'' THEN format(''has messages but type %s: only chat prompts carry messages'', i.type) ELSE agent_loggy.chat_messages_problem(i.messages) END),'],
+         '(CASE WHEN i.version < 1 THEN ''version must be a number from 1'' END), (CASE WHEN i.syntax NOT IN (''brace'', ''mustache'') THEN format(''invalid syntax %s: expected brace or mustache'', quote_literal(i.syntax)) END), (CASE WHEN i.messages IS NOT NULL AND i.type <> ''chat'' THEN format(''has messages but type %s: only chat prompts carry messages'', i.type) ELSE agent_loggy.chat_messages_problem(i.messages) END), (CASE WHEN cardinality(agent_loggy.invalid_tags(i.tags)) > 0 OR cardinality(i.tags) > 64 THEN format(''invalid tags %s (at most 64, each 1-64 characters without leading or trailing spaces, control or invisible characters)'', coalesce(agent_loggy.quoted_tags(agent_loggy.invalid_tags(i.tags)), ''beyond 64'')) END), (CASE WHEN length(i.commit_message) NOT BETWEEN 1 AND 10000 THEN format(''commit message of %s characters: expected 1 to 10000'', length(i.commit_message)) END),'],
         ['agent_loggy.import_prompts(jsonb, text)',
          'AND (t.type, t.template, t.description, t.usage, t.model, t.parameters)',
          'AND (t.type, CASE WHEN t.messages IS NULL THEN t.template END, t.description, t.usage, t.model, t.parameters, t.syntax, t.messages)'],

@@ -102,7 +102,7 @@ def test_prompt_commands_print_json(writer: dict[str, str], long_template: str, 
     history = data(cli("prompt", "history", "trace_analysis", "--json", env=writer))
     moves = [(m["label"], m["from_version"], m["to_version"]) for m in history]
     assert {("canary", None, 2), ("canary", 2, 1), ("canary", 1, 2), ("canary", 2, None)} <= set(moves)
-    assert {"changelog_id", "changed_by", "changed_at", "change_summary"} <= set(history[0])
+    assert {"changelog_id", "change", "version", "changed_by", "changed_at", "summary"} <= set(history[0])
     diff = data(cli("prompt", "diff", "trace_analysis", "1", "2", "--json", env=writer))
     assert isinstance(diff, dict) and (diff["from_version"], diff["to_version"]) == (1, 2)
     assert f"+{LONG_LINE}\n" in diff["template"] and diff["parameters"] == ""
@@ -125,7 +125,7 @@ def test_piped_templates_diffs_and_tables_are_whole(writer: dict[str, str], long
     assert f"+{LONG_LINE}" in diff.stdout.splitlines()
     listed = cli("prompt", "list", env=narrow)
     lines = listed.stdout.splitlines()
-    assert lines[1] == "name\ttype\tlatest\tactive\tlabels\tmodel\tupdated (UTC)"
+    assert lines[1] == "name\ttype\tlatest\tactive\tlabels\ttags\tmodel\tupdated (UTC)"
     trace = next(line.split("\t") for line in lines if line.startswith("trace_analysis\t"))
     assert trace[2] == "2" and set(trace[4].split(", ")) == {"production→v1", "staging→v2"}
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import psycopg
@@ -14,7 +15,7 @@ from hypothesis import strategies as st
 from psycopg.types.json import Jsonb
 from psycopg_pool import ConnectionPool
 
-from agent_loggy_db import InvalidInput, MissingVariables, PromptRegistry, Settings, create_pool, map_error
+from agent_loggy_db import InvalidInput, MissingVariables, Prompt, PromptRegistry, Settings, create_pool, map_error
 from agent_loggy_db.rendering import ROLES, render, render_chat, template_variables
 from tests.conftest import RoleUrl
 from tests.test_prompt_sql import Conn
@@ -293,6 +294,10 @@ def test_a_langfuse_export_keeps_its_syntax_and_renders_as_it_did_there(role_url
     ([{"name": "x", "version": 1, "template": "t", "tags": ["a"]}], "mlflow", "tags must be an object"),
     ([{"version": 1}], "mlflow", r"mlflow prompt \[0\]: expected an object with a name"),
     ([], "promptlayer", "unknown prompt registry"),
+    ([{"name": "x", "version": 1, "template": "Hi {{ user.name }}"}], "mlflow", r"placeholder '\{\{ user.name \}\}'"),
+    ([{"name": "x", "version": 1, "template": "{% if vip %}VIP{% endif %}"}], "mlflow", "Jinja blocks"),
+    ([{"name": "x", "version": 1, "type": "chat", "prompt": [{"role": "user", "content": "{{first-name}}"}]}],
+     "langfuse", "is not an identifier"),
 ])
 def test_a_registry_export_that_cannot_be_stored_is_refused_naming_the_place(data: Any, source: str,
                                                                             expected: str) -> None:
@@ -316,3 +321,124 @@ def test_to_langchain_renders_what_compile_renders() -> None:
     assert [m["content"] for m in chat.compile(tone="calm", question="why?",
                                                history=[{"role": "user", "content": "earlier"}])] == [
         m.content for m in rendered]
+
+
+# The command line -------------------------------------------------------------------------------------
+
+
+def test_the_cli_publishes_renders_tags_and_ports_prompts(role_url: RoleUrl, tmp_path: Path) -> None:
+    from tests.test_cli import base_env, cli
+
+    env = base_env(DATABASE_URL=role_url("agent_loggy_writer", "default", "ported"), AGENT_LOGGY_ACTOR="cli")
+    template = tmp_path / "t.txt"
+    template.write_text("Summarise {{ dispute }} for {{customer}}; keep {\"json\": 1}.\n")
+    published = cli("prompt", "publish", "langfuse_style", "--file", str(template), "--syntax", "mustache",
+                    "--tag", "ported", "-m", "from Langfuse", "--label", "staging", "--json", env=env)
+    assert published.returncode == 0, published.stderr
+    assert json.loads(published.stdout)["syntax"] == "mustache" and published.stderr == ""
+    got = cli("prompt", "get", "langfuse_style", "--label", "staging", "--var", "dispute=D-1", "--var",
+              "customer=ACME", env=env)
+    assert got.returncode == 0 and got.stdout == 'Summarise D-1 for ACME; keep {"json": 1}.\n'
+    shown = cli("prompt", "show", "langfuse_style", "--label", "staging", env=env)
+    assert "mustache" in shown.stdout and "ported" in shown.stdout and "from Langfuse" in shown.stdout
+
+    brace = cli("prompt", "publish", "brace_port", "--file", str(template), env=env)
+    assert brace.returncode == 0 and "warning: prompt 'brace_port' version 1 uses brace syntax" in brace.stderr
+
+    messages = tmp_path / "m.json"
+    messages.write_text(json.dumps(CHAT))
+    chat = cli("prompt", "publish", "chat_cli", "--messages", str(messages), "--syntax", "mustache",
+               "--label", "staging", env=env)
+    assert chat.returncode == 0, chat.stderr
+    variables = tmp_path / "vars.json"
+    variables.write_text(json.dumps({"tone": "calm", "question": "why?", "history": []}))
+    rendered = cli("prompt", "get", "chat_cli", "--label", "staging", "--vars-file", str(variables), env=env)
+    assert json.loads(rendered.stdout) == [{"role": "system", "content": 'You are calm. Answer as JSON: {"ok": true}'},
+                                           {"role": "user", "content": "why?"}]
+    both = cli("prompt", "publish", "chat_cli", "--messages", str(messages), "--file", str(template), env=env)
+    assert both.returncode == 2 and "not both" in both.stderr
+
+    tagged = cli("prompt", "tag", "chat_cli", "1", "reviewed", "v2", "--json", env=env)
+    assert json.loads(tagged.stdout)["tags"] == ["reviewed", "v2"]
+    listed = cli("prompt", "list", "--tag", "reviewed", "--json", env=env)
+    assert [p["name"] for p in json.loads(listed.stdout)] == ["chat_cli"]
+    history = cli("prompt", "history", "chat_cli", "--json", env=env)
+    assert [c["change"] for c in json.loads(history.stdout)] == ["publish", "label", "tag"]
+    piped = cli("prompt", "history", "chat_cli", env=env)
+    assert "tags: reviewed, v2" in piped.stdout
+
+    export = tmp_path / "langfuse.json"
+    export.write_text(json.dumps(LANGFUSE))
+    ported = cli("prompt", "import", str(export), "--from", "langfuse", "--project", "ported", "--json", env=env)
+    assert ported.returncode == 0, ported.stderr
+    assert json.loads(ported.stdout)["created"] == 2
+    critic = cli("prompt", "get", "movie-critic", "--project", "ported", "--var", "criticlevel=expert",
+                 "--var", "movie=Dune", env=env)
+    assert critic.stdout == 'As a expert critic, do you like Dune? Answer as {"liked": bool}.'
+    bad = cli("prompt", "import", str(messages), "--from", "mlflow", env=env)
+    assert bad.returncode == 4 and "mlflow prompt [0]" in bad.stderr
+
+
+# What an attack review found (each held against a hostile caller after its fix) ---------------------------
+
+
+def test_a_direct_insert_keeps_the_chat_and_syntax_rules(role_url: RoleUrl, writer: PromptRegistry) -> None:
+    writer.publish("triage_chat", messages=CHAT, syntax="mustache", actor="w")
+    writer.publish("mustache_text", "Hi {{who}}", syntax="mustache", actor="w")
+    with psycopg.connect(role_url("agent_loggy_writer", "default"), autocommit=True) as c:
+        c.execute("SELECT set_config('agent_loggy.project', 'default', false)")
+        with pytest.raises(psycopg.errors.CheckViolation, match="has no messages, but version 1 has"):
+            c.execute("INSERT INTO agent_loggy.prompts (project, name, version, type, template) "
+                      "VALUES ('default', 'triage_chat', 2, 'chat', 'plain {who}')")
+        c.execute("INSERT INTO agent_loggy.prompts (project, name, version, type, template) "
+                  "VALUES ('default', 'mustache_text', 2, 'text', 'Bye {{who}}')")
+        row = c.execute("SELECT syntax, variables FROM agent_loggy.prompts "
+                        "WHERE name = 'mustache_text' AND version = 2").fetchone()
+    assert row == ("mustache", ["who"])
+
+
+def test_tags_are_checked_and_named_quoted(writer: PromptRegistry, reader: PromptRegistry) -> None:
+    with pytest.raises(InvalidInput, match="not the string 'prod'"):
+        writer.set_tags("trace_analysis", 1, "prod", actor="w")
+    with pytest.raises(InvalidInput, match="not the string 'prod'"):
+        writer.publish("x", "t", tags="prod", actor="w")
+    for bad in ("", " lead", "zero\u200bwidth", "\u00a0nbsp", "bidi\u202e"):
+        with pytest.raises(InvalidInput, match=f"invalid tags '{bad}'"):
+            writer.set_tags("trace_analysis", 1, [bad], actor="w")
+    with pytest.raises(InvalidInput, match="invalid tags NULL"):
+        reader.list_prompts(tags=[None])  # type: ignore[list-item]
+    with pytest.raises(InvalidInput, match="a version number is needed"):
+        writer.set_tags("trace_analysis", None, ["ok"], actor="w")  # type: ignore[arg-type]
+    document = writer.export_prompts()
+    document["prompts"][0]["versions"][0]["tags"] = ["fine", " padded"]
+    with pytest.raises(InvalidInput, match=r"prompt import refused, nothing was written: .*invalid tags ' padded'"):
+        writer.import_prompts(document, project="copy", actor="w")
+
+
+def test_a_fallback_template_has_its_syntax(reader: PromptRegistry) -> None:
+    got = reader.get_prompt("no_such_prompt", fallback="Hi {{name}}", fallback_syntax="mustache")
+    assert got.is_fallback and got.variables == ("name",) and got.compile(name="Ann") == "Hi Ann"
+
+
+def test_a_chat_runs_rendered_hash_ignores_key_order_and_unwritable_values() -> None:
+    from datetime import datetime
+
+    from agent_loggy_db.runs import _rendered
+
+    chat = Prompt(name="c", template="", type="chat", messages=({"role": "user", "content": "hi"},
+                                                                {"type": "placeholder", "name": "h"}))
+    a = _rendered(chat, {"h": [{"role": "user", "content": "x"}]})
+    b = _rendered(chat, {"h": [{"content": "x", "role": "user"}]})
+    assert a == b and a is not None
+    assert _rendered(chat, {"h": [{"role": "user", "content": "x", "at": datetime.now()}]}) is None
+
+
+def test_rolling_0034_back_is_refused_while_a_version_uses_what_0033_cannot_render(empty_db_url: str) -> None:
+    from agent_loggy_db import MigrationError, migrations
+
+    migrations.apply(empty_db_url)
+    with psycopg.connect(empty_db_url, autocommit=True) as c:
+        c.execute("SELECT agent_loggy.create_prompt_version('m', 'Hi {{x}}', p_syntax => 'mustache')")
+    with pytest.raises(MigrationError, match="1 prompt versions use the mustache syntax or chat messages"):
+        migrations.rollback(empty_db_url)
+    assert migrations.pending(empty_db_url) == []

@@ -6,18 +6,22 @@ renders as it did there. Langfuse: prompt objects as its API returns them (`GET
 commitMessage), one, a list, or under "data" or "prompts". MLflow: prompt versions with the
 attributes of `mlflow.genai.load_prompt()`'s PromptVersion (name, version, template: text or a list
 of messages, commit_message, tags: a mapping, aliases, model_config), one or a list, or under
-"prompts". What cannot be stored names its place and is refused before anything is written
-(the rest is import_prompts()' to check).
+"prompts". What cannot be stored or would render differently here names its place and is refused before
+anything is written: a placeholder that is not an identifier (`{{ user.name }}`, `{{first-name}}`, which
+those registries accept) and Jinja blocks (`{% if %}`, MLflow); the rest is import_prompts()' to check.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
 from agent_loggy_db.errors import InvalidInput
 
 SOURCES = ("langfuse", "mlflow")
+_PLACEHOLDER = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)
+_IDENTIFIER = re.compile(r"[ \t\n\r]*[A-Za-z_][A-Za-z0-9_]*[ \t\n\r]*")
 
 
 def registry_export(data: Any, source: str, project: str) -> dict[str, Any]:
@@ -30,9 +34,25 @@ def registry_export(data: Any, source: str, project: str) -> dict[str, Any]:
         where = f"{source} prompt [{i}]"
         if not isinstance(item, Mapping) or not isinstance(item.get("name"), str):
             raise InvalidInput(f"{where}: expected an object with a name")
-        by_name.setdefault(item["name"], []).append(convert(item, f"{where} ({item['name']})"))
+        version = convert(item, f"{where} ({item['name']})")
+        for text in [version["template"], *(m.get("content", "") for m in version.get("messages") or ()
+                                            if isinstance(m, Mapping))]:
+            _check_placeholders(text, f"{where} ({item['name']})")
+        by_name.setdefault(item["name"], []).append(version)
     return {"format": "agent_loggy.prompts", "format_version": 1, "project": project,
             "prompts": [{"name": name, "versions": versions} for name, versions in by_name.items()]}
+
+
+def _check_placeholders(text: Any, where: str) -> None:
+    """Refuse what the mustache syntax here would not read as the other registry does."""
+    if not isinstance(text, str):
+        return
+    if "{%" in text:
+        raise InvalidInput(f"{where}: Jinja blocks ({{% ... %}}) are not supported: only {{{{name}}}} placeholders")
+    for match in _PLACEHOLDER.finditer(text):
+        if not _IDENTIFIER.fullmatch(match.group(1)):
+            raise InvalidInput(f"{where}: placeholder {match.group(0)!r} is not an identifier: the mustache syntax "
+                               "here reads {{name}} with name of letters, digits and _ only")
 
 
 def _items(data: Any, source: str) -> list[Any]:
