@@ -2,13 +2,15 @@
 
 Both syntaxes become f-string templates: each placeholder becomes `{name}` and every other brace is
 doubled, so LangChain renders exactly what Prompt.compile() renders for string values (LangChain
-formats other values with str(), compile() as JSON). Needs the langchain extra.
+formats other values with str(), compile() as JSON). Needs the langchain extra (MissingDependency
+without it).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from agent_loggy_db.errors import MissingDependency
 from agent_loggy_db.rendering import TOKENS
 
 if TYPE_CHECKING:
@@ -49,8 +51,7 @@ def to_langchain(prompt: Prompt) -> BasePromptTemplate[Any]:
             SystemMessagePromptTemplate,
         )
     except ImportError as exc:
-        raise ImportError("Prompt.to_langchain() needs langchain-core: pip install 'agent-loggy-db[langchain]'") \
-            from exc
+        raise MissingDependency("Prompt.to_langchain() needs langchain-core", extra="langchain") from exc
     if prompt.messages is None:
         return PromptTemplate.from_template(f_string(prompt.template, prompt.syntax))
     by_role: dict[str, Any] = {"system": SystemMessagePromptTemplate, "user": HumanMessagePromptTemplate,
