@@ -73,13 +73,18 @@ def test_a_chat_prompt_renders_per_message_in_sql_and_python_alike(writer: Promp
         got.compile(tone="x", question="y", history="not a list")
 
 
-def test_a_langfuse_style_template_published_as_mustache_renders_correctly(writer: PromptRegistry,
-                                                                          reader: PromptRegistry) -> None:
+def test_a_langfuse_style_template_published_as_mustache_renders_correctly(
+        writer: PromptRegistry, reader: PromptRegistry, reader_pool: ConnectionPool) -> None:
     text = 'Summarise {{ dispute }} for {{customer}}; keep {"json": 1} and {single}.'
     writer.publish("summary", text, syntax="mustache", actor="w", labels=["staging"])
     got = reader.get_prompt("summary", label="staging")
     assert got.variables == ("dispute", "customer")
-    assert got.compile(dispute="D-1", customer="ACME") == 'Summarise D-1 for ACME; keep {"json": 1} and {single}.'
+    expected = 'Summarise D-1 for ACME; keep {"json": 1} and {single}.'
+    assert got.compile(dispute="D-1", customer="ACME") == expected
+    with reader_pool.connection() as c:  # what an agent in any language does
+        row = c.execute("SELECT agent_loggy.render_prompt(template, %s, syntax) FROM agent_loggy.resolve_prompt("
+                        "'summary', 'staging')", (Jsonb({"dispute": "D-1", "customer": "ACME"}),)).fetchone()
+    assert row == (expected,)
     # a later version keeps the syntax unless told otherwise
     assert writer.publish("summary", "Only {{x}}", actor="w").syntax == "mustache"
 
