@@ -33,6 +33,8 @@ CALLS: dict[str, tuple[str, str]] = {
     "remove_prompt_label": ("SELECT agent_loggy.remove_prompt_label('shared', 'staging', {p})", "refused"),
     "prompt_label_history": ("SELECT * FROM agent_loggy.prompt_label_history('shared', {p})", "refused"),
     "rollback_prompt_label": ("SELECT agent_loggy.rollback_prompt_label('shared', 'staging', {p})", "refused"),
+    "prompt_history": ("SELECT * FROM agent_loggy.prompt_history('shared', {p})", "refused"),
+    "set_prompt_tags": ("SELECT agent_loggy.set_prompt_tags('shared', 1, '{{t}}', {p})", "refused"),
     "list_prompts": ("SELECT * FROM agent_loggy.list_prompts({p})", "empty"),
     "export_prompts": ("SELECT e -> 'prompts' FROM agent_loggy.export_prompts({p}) AS e", "empty-json"),
     "import_prompts": ("SELECT * FROM agent_loggy.import_prompts('{{\"format\": \"agent_loggy.prompts\", "
