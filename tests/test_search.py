@@ -67,10 +67,14 @@ def embedded(conn: Conn, embedder: Embedder) -> Conn:
     return conn
 
 
-def test_backfill_records_who_embedded_config_rows(embedded: Conn) -> None:
-    logged = embedded.execute("SELECT DISTINCT changed_by, change_summary FROM agent_loggy.config_changelog "
-                              "WHERE config_type = 'context_rule' AND change_type = 'update'").fetchall()
-    assert logged == [("tests", "embeddings computed with sentence-transformers/all-MiniLM-L6-v2")]
+def test_backfill_fills_config_rows_without_changelog_rows(embedded: Conn) -> None:
+    """0034: an embedding fill changes nothing an agent resolves, so it writes no changelog row."""
+    filled = embedded.execute("SELECT count(*) FROM agent_loggy.context_rules WHERE embedding IS NULL "
+                              "AND is_active").fetchone()
+    assert filled == (0,)
+    logged = embedded.execute("SELECT count(*) FROM agent_loggy.config_changelog WHERE change_type = 'update' "
+                              "AND change_summary LIKE 'embeddings computed with %'").fetchone()
+    assert logged == (0,)
     untouched = embedded.execute("SELECT count(*) FROM agent_loggy.documents WHERE project = 'other' "
                                  "AND embedding IS NULL").fetchone()
     assert untouched == (1,), "the backfill stays in its project"
