@@ -15,7 +15,16 @@ from hypothesis import strategies as st
 from psycopg.types.json import Jsonb
 from psycopg_pool import ConnectionPool
 
-from agent_loggy_db import InvalidInput, MissingVariables, Prompt, PromptRegistry, Settings, create_pool, map_error
+from agent_loggy_db import (
+    InvalidInput,
+    MissingVariables,
+    Prompt,
+    PromptRegistry,
+    Settings,
+    TemplateSyntaxWarning,
+    create_pool,
+    map_error,
+)
 from agent_loggy_db.rendering import ROLES, render, render_chat, template_variables
 from tests.conftest import RoleUrl
 from tests.test_prompt_sql import Conn
@@ -125,7 +134,8 @@ def test_publishing_rules_for_syntax_messages_and_types(writer: PromptRegistry) 
         writer.publish("x", actor="w")
     with pytest.raises(InvalidInput, match="invalid template syntax 'jinja'"):
         writer.publish("x", "t", syntax="jinja", actor="w")
-    writer.publish("chatty", messages=CHAT, actor="w")
+    with pytest.warns(TemplateSyntaxWarning, match="where {{tone}} is the literal text {tone}"):
+        writer.publish("chatty", messages=CHAT, actor="w")  # brace syntax: {{tone}} is no variable
     with pytest.raises(InvalidInput, match="is a chat prompt with messages; version 2 needs messages too"):
         writer.publish("chatty", "plain text", actor="w")
     with pytest.raises(InvalidInput, match="version 2 cannot change it to 'chat'"):
