@@ -27,7 +27,6 @@ TOKENS = {
     "mustache": re.compile(r"\{\{[ \t\n\r]*([A-Za-z_][A-Za-z0-9_]*)[ \t\n\r]*\}\}"),
 }
 """The same patterns as agent_loggy.template_pattern() in SQL."""
-TOKEN = TOKENS["brace"]
 ROLES = ("system", "developer", "user", "assistant", "tool")
 """The roles a chat message may have (agent_loggy.chat_messages_problem())."""
 
